@@ -1,0 +1,62 @@
+"""One error hierarchy for the whole project.
+
+Every error that reaches a user is an :class:`AdaserveError`.  Errors about a
+user's input (an instance file, a selection file) are :class:`InputError`; they
+carry where the problem is (file, request id, node index) so that the CLI can
+print a one-line message and exit with code 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+
+class AdaserveError(Exception):
+    """Base class of every error raised on purpose by this project."""
+
+
+class InputError(AdaserveError, ValueError):
+    """Bad input: the message names the file, the request and the node.
+
+    >>> str(InputError("value is NaN", source="a.json", request="r0", node=3))
+    "a.json: request 'r0' node 3: value is NaN"
+    """
+
+    def __init__(self, message: str, *, source: str | None = None,
+                 request: str | None = None, node: int | None = None):
+        self.message = message
+        self.source = source
+        self.request = request
+        self.node = node
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        parts = []
+        if self.source is not None:
+            parts.append(str(self.source))
+        where = []
+        if self.request is not None:
+            where.append(f"request {self.request!r}")
+        if self.node is not None:
+            where.append(f"node {self.node}")
+        if where:
+            parts.append(" ".join(where))
+        parts.append(self.message)
+        return ": ".join(parts).replace("\n", " ")
+
+    def with_source(self, source: str) -> "InputError":
+        """The same error, attributed to ``source`` (a file name)."""
+        return type(self)(self.message, source=source, request=self.request, node=self.node)
+
+
+class InstanceError(InputError):
+    """An instance violates docs/format.md."""
+
+
+class SelectionFormatError(InputError):
+    """A selection is not well-formed JSON of the selection format."""
+
+
+class Inconclusive(AdaserveError):
+    """An exact method could not decide (Z3 ``unknown``, timeout, interrupt).
+
+    Never a pass: callers turn it into the verdict INCONCLUSIVE.
+    """

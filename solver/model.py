@@ -1,0 +1,169 @@
+"""The problem model: candidate token trees, requests, instances.
+
+Terminology (fixed for the whole project, see ../shared/SPEC.md section 1)
+---------------------------------------------------------------------------
+node
+    An index ``0..len(tree)-1`` into a request's parent array.  Nodes may come
+    in any order; the *root* is the one node whose parent is ``-1``.
+f(v), path probability
+    The probability that the target model accepts the whole path root..v.
+    ``f(root) == 1``.  Stored as :class:`fractions.Fraction`, never float.
+cond(v), conditional probability
+    ``f(v) / f(parent(v))`` (0 where the parent's f is 0), or as given.
+depth
+    Number of edges from the root; the root has depth 0.
+rooted subtree
+    A node set that contains the root and, with every node, its parent.
+node budget
+    What the non-root nodes of all requests may use together: ``budget`` when
+    roots are free (Algorithm 1), ``budget - len(requests)`` when roots are
+    charged (Algorithm 2).  Negative means even the roots do not fit.
+monotone
+    ``f(child) <= f(parent)`` everywhere (the greedy's premise with ties);
+    *strictly monotone* is ``<`` everywhere (APP-B's premise).
+
+Objects here are immutable and already validated: build them with
+:func:`solver.parse.parse_instance`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+from .numbers import fraction_str
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A candidate token tree with exact path probabilities.
+
+    >>> t = Tree.from_parents([-1, 0, 0, 1], [Fraction(1), Fraction(7, 10), Fraction(1, 5), Fraction(21, 50)])
+    >>> t.root, t.children[0], t.depth, t.height
+    (0, (1, 2), (0, 1, 1, 2), 2)
+    >>> t.mass
+    Fraction(58, 25)
+    """
+
+    parent: tuple[int, ...]
+    f: tuple[Fraction, ...]
+    cond: tuple[Fraction, ...]
+    root: int
+    children: tuple[tuple[int, ...], ...]
+    depth: tuple[int, ...]
+    order: tuple[int, ...]  # breadth-first from the root: parents before children
+
+    @classmethod
+    def from_parents(cls, parent: Iterable[int], f: Iterable[Fraction],
+                     cond: Iterable[Fraction] | None = None) -> "Tree":
+        """Build from an already validated parent array (exactly one -1, acyclic)."""
+        parent = tuple(parent)
+        f = tuple(Fraction(x) for x in f)
+        n = len(parent)
+        kids: list[list[int]] = [[] for _ in range(n)]
+        root = -1
+        for v, p in enumerate(parent):
+            if p == -1:
+                root = v
+            else:
+                kids[p].append(v)
+        depth = [0] * n
+        order = [root]
+        for v in order:
+            for c in kids[v]:
+                depth[c] = depth[v] + 1
+                order.append(c)
+        if cond is None:
+            cond = tuple(
+                Fraction(1) if p == -1 else (f[v] / f[p] if f[p] != 0 else Fraction(0))
+                for v, p in enumerate(parent))
+        else:
+            cond = tuple(Fraction(x) for x in cond)
+        return cls(parent, f, cond, root, tuple(tuple(k) for k in kids), tuple(depth), tuple(order))
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    @property
+    def height(self) -> int:
+        """Largest depth (0 for a root-only tree): the paper's candidate depth d."""
+        return max(self.depth)
+
+    @property
+    def mass(self) -> Fraction:
+        """Sum of f over the whole tree, root included: the most any selection reaches."""
+        return sum(self.f, Fraction(0))
+
+    @property
+    def non_root(self) -> tuple[int, ...]:
+        return tuple(v for v in range(len(self.parent)) if v != self.root)
+
+    def is_monotone(self, strict: bool = False) -> bool:
+        for v, p in enumerate(self.parent):
+            if p == -1:
+                continue
+            if self.f[v] > self.f[p] or (strict and self.f[v] == self.f[p]):
+                return False
+        return True
+
+    def is_rooted(self, nodes: Iterable[int]) -> bool:
+        s = set(nodes)
+        return self.root in s and all(self.parent[v] in s for v in s if v != self.root)
+
+    def value(self, nodes: Iterable[int]) -> Fraction:
+        return sum((self.f[v] for v in set(nodes)), Fraction(0))
+
+    def sorted_values(self) -> list[Fraction]:
+        """f of the non-root nodes, largest first."""
+        return sorted((self.f[v] for v in self.non_root), reverse=True)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request: its id, its target A_i (root's 1 counts) and its tree."""
+
+    id: str
+    target: Fraction
+    tree: Tree
+    given: str = "prob"  # which field the input used: "prob" or "cond"
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A whole problem: requests, a token budget and the root convention."""
+
+    budget: int
+    requests: tuple[Request, ...]
+    root_charged: bool = False
+    index: Mapping[str, int] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self):
+        object.__setattr__(self, "index", {r.id: i for i, r in enumerate(self.requests)})
+
+    @property
+    def node_budget(self) -> int:
+        """Budget left for non-root nodes (may be negative when roots are charged)."""
+        return self.budget - (len(self.requests) if self.root_charged else 0)
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(len(r.tree) for r in self.requests)
+
+    def is_monotone(self, strict: bool = False) -> bool:
+        return all(r.tree.is_monotone(strict) for r in self.requests)
+
+    def request(self, rid: str) -> Request:
+        return self.requests[self.index[rid]]
+
+    def to_json(self) -> dict:
+        """The instance in the JSON format of docs/format.md (numbers as exact strings)."""
+        out: dict = {"budget": self.budget, "root_charged": self.root_charged, "requests": []}
+        for r in self.requests:
+            item = {"id": r.id, "target": fraction_str(r.target), "parent": list(r.tree.parent)}
+            if r.given == "cond":
+                item["cond"] = [fraction_str(x) for x in r.tree.cond]
+            else:
+                item["prob"] = [fraction_str(x) for x in r.tree.f]
+            out["requests"].append(item)
+        return out

@@ -1,0 +1,200 @@
+"""The reference greedy: Algorithm 1 of the paper, corrected as in SPEC section 4.
+
+Conventions
+-----------
+* Exact rational arithmetic throughout (``float-greedy`` reuses this code with
+  IEEE doubles; it is a named fast path, never a judge).
+* SLO phase, request by request in input order: add nodes until the selected
+  total f (root's 1 included) reaches the target.
+* Throughput phase: spend *exactly* the remaining node budget, or stop when no
+  candidate is left (the printed ``while B >= 0`` spends one more; see
+  :mod:`solver.paper`).
+* GetTop picks from the *frontier* only (unselected nodes whose parent is
+  selected), so the result is a rooted subtree even when f ties
+  (SPEC section 3, item 3).
+* Ties: larger f, then smaller depth, then request order, then node index.
+* INVALID when some target exceeds its whole tree's mass, or when the minimal
+  counts N_i do not fit the node budget (see :mod:`solver.model`).
+
+The greedy is a *certifying* algorithm: each answer carries a certificate
+(docs/certificates.md) that :mod:`verify.certificate` checks without solving.
+
+>>> from solver.parse import parse_instance
+>>> inst = parse_instance({"budget": 2, "requests": [
+...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1], "prob": [1, "0.7", "0.2", "0.42"]},
+...     {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, "0.5"]}]})
+>>> sel = solve_reference(inst)
+>>> sel.status, dict(sel.selected), sel.objective
+('OK', {'a': (0, 1), 'b': (0, 1)}, Fraction(16, 5))
+"""
+
+from __future__ import annotations
+
+import heapq
+from fractions import Fraction
+from typing import Callable
+
+from .model import Instance, Tree
+from .numbers import fraction_str
+from .selection import Selection, make_invalid, make_ok
+
+
+class _Frontier:
+    """Unselected nodes of one tree whose parent is selected, best first."""
+
+    def __init__(self, tree: Tree, key: Callable[[int], tuple]):
+        self.tree = tree
+        self.key = key
+        self.heap = [key(c) + (c,) for c in tree.children[tree.root]]
+        heapq.heapify(self.heap)
+
+    def __bool__(self) -> bool:
+        return bool(self.heap)
+
+    def peek(self) -> tuple:
+        return self.heap[0]
+
+    def pop(self) -> int:
+        v = heapq.heappop(self.heap)[-1]
+        for c in self.tree.children[v]:
+            heapq.heappush(self.heap, self.key(c) + (c,))
+        return v
+
+
+def greedy_run(instance: Instance, number: Callable = Fraction):
+    """Run both phases; return (sets, quotas, unreachable, order) with no verdict.
+
+    ``number`` maps an exact Fraction to the arithmetic used for comparisons
+    and sums (``Fraction`` for the reference, ``float`` for float-greedy).
+    ``quotas[i]`` is the SLO-phase count of request i (None if unreachable).
+    ``order`` lists (request index, node) in the order the throughput phase
+    added them, only when the SLO counts fit the budget.
+    """
+    budget = instance.node_budget
+    sets, quotas, frontiers = [], [], []
+    for i, req in enumerate(instance.requests):
+        tree = req.tree
+        fv = [number(x) for x in tree.f]
+        frontier = _Frontier(tree, lambda v, fv=fv, t=tree: (-fv[v], t.depth[v]))
+        chosen = [tree.root]
+        acc = fv[tree.root]
+        target = number(req.target)
+        while acc < target and frontier:
+            v = frontier.pop()
+            chosen.append(v)
+            acc = acc + fv[v]
+        sets.append(chosen)
+        quotas.append(len(chosen) - 1 if acc >= target else None)
+        frontiers.append(frontier)
+    if any(q is None for q in quotas) or sum(quotas) > budget:
+        return sets, quotas, None
+    remaining = budget - sum(quotas)
+    # one heap over the best frontier node of every request
+    heap = [fr.peek()[:2] + (i,) for i, fr in enumerate(frontiers) if fr]
+    heapq.heapify(heap)
+    order = []
+    while remaining > 0 and heap:
+        i = heapq.heappop(heap)[2]
+        v = frontiers[i].pop()
+        sets[i].append(v)
+        order.append((i, v))
+        remaining -= 1
+        if frontiers[i]:
+            heapq.heappush(heap, frontiers[i].peek()[:2] + (i,))
+    return sets, quotas, order
+
+
+def solve_reference(instance: Instance) -> Selection:
+    """The exact reference greedy with its certificate (optimal on monotone inputs)."""
+    sets, quotas, order = greedy_run(instance, Fraction)
+    if order is None:
+        return make_invalid(_invalid_reason(instance, quotas), invalid_certificate(instance))
+    selection_sets = {r.id: s for r, s in zip(instance.requests, sets)}
+    cert = optimal_certificate(instance, selection_sets, quotas) if instance.is_monotone() else None
+    return make_ok(instance, selection_sets, cert)
+
+
+def _invalid_reason(instance: Instance, quotas) -> str:
+    for req, q in zip(instance.requests, quotas):
+        if q is None:
+            return (f"request {req.id!r}: target {fraction_str(req.target)} exceeds the tree's "
+                    f"total mass {fraction_str(req.tree.mass)}")
+    need = sum(quotas)
+    conv = "roots charged" if instance.root_charged else "roots free"
+    return (f"the targets need {need} non-root nodes but the node budget is "
+            f"{instance.node_budget} (budget {instance.budget}, {conv})")
+
+
+# ---------------------------------------------------------------- certificates
+
+def min_count_bound(tree: Tree, target: Fraction):
+    """Smallest k such that root + the k largest non-root f reach ``target``.
+
+    A lower bound on the count of *any* node set reaching the target (no
+    premise needed), and the exact minimum for rooted subtrees on monotone
+    trees.  Returns ``(k, shortfall)``: ``shortfall`` is the total of root +
+    the k-1 largest (< target; None when k == 0), or ``(None, mass)`` when
+    even the whole tree falls short.
+    """
+    acc = tree.f[tree.root]
+    if acc >= target:
+        return 0, None
+    for k, x in enumerate(tree.sorted_values(), start=1):
+        before = acc
+        acc += x
+        if acc >= target:
+            return k, before
+    return None, acc
+
+
+def invalid_certificate(instance: Instance) -> dict:
+    """Why no feasible selection exists, in terms any checker can recompute."""
+    min_counts, witness = {}, {}
+    for req in instance.requests:
+        k, w = min_count_bound(req.tree, req.target)
+        min_counts[req.id] = "unreachable" if k is None else k
+        if k is None:
+            witness[req.id] = {"mass": fraction_str(w)}
+        elif k > 0:
+            witness[req.id] = {"best_with_one_less": fraction_str(w)}
+    return {
+        "kind": "invalid",
+        "node_budget": instance.node_budget,
+        "min_counts": min_counts,
+        "witness": witness,
+        "sum_min_counts": sum(k for k in min_counts.values() if k != "unreachable"),
+    }
+
+
+def optimal_certificate(instance: Instance, sets, quotas) -> dict:
+    """Counts, quotas and a threshold lambda proving the selection optimal (monotone inputs)."""
+    counts, quota_out, witness = {}, {}, {}
+    unchosen_max = None
+    beyond_min = None
+    leftover = False
+    for req, q in zip(instance.requests, quotas):
+        tree, chosen = req.tree, set(sets[req.id])
+        counts[req.id] = len(chosen) - 1
+        quota_out[req.id] = q
+        if q > 0:
+            witness[req.id] = fraction_str(tree.f[tree.root] + sum(tree.sorted_values()[:q - 1], Fraction(0)))
+        picked = sorted((tree.f[v] for v in chosen if v != tree.root), reverse=True)
+        if len(picked) > q:
+            low = picked[-1]
+            beyond_min = low if beyond_min is None else min(beyond_min, low)
+        for v in tree.non_root:
+            if v not in chosen:
+                leftover = True
+                x = tree.f[v]
+                unchosen_max = x if unchosen_max is None else max(unchosen_max, x)
+    lam = unchosen_max if unchosen_max is not None else (beyond_min if beyond_min is not None else Fraction(0))
+    return {
+        "kind": "optimal",
+        "node_budget": instance.node_budget,
+        "counts": counts,
+        "quotas": quota_out,
+        "quota_witness": witness,
+        "lambda": fraction_str(lam),
+        "budget_spent": sum(counts.values()) == instance.node_budget,
+        "all_nodes_selected": not leftover,
+    }

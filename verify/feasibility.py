@@ -1,0 +1,103 @@
+"""The exact feasibility checker: is a selection a feasible answer to an instance?
+
+Rules, each reported under its own name so a failure says which rule broke:
+
+``format``   every request listed once, known ids, node indices in range, no repeats
+``rooted``   each set contains its root and, with every node, its parent
+``budget``   non-root nodes (all nodes when roots are charged) fit the budget
+``target``   each set's total f, root included, reaches the request's target
+``objective`` a stated objective equals the exact recomputed total
+
+Everything is exact (Fractions).  Every answer of every solver, Z3 models
+included, passes through :func:`violations` before it is believed.
+
+>>> from solver.parse import parse_instance
+>>> inst = parse_instance({"budget": 1, "requests": [
+...     {"id": "r0", "target": "1.5", "parent": [-1, 0, 1], "prob": [1, "0.7", "0.5"]}]})
+>>> [v.text for v in violations(inst, {"r0": [0, 2]})]
+["rooted: request 'r0' node 2 selected without its parent 1"]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Mapping
+
+from solver.model import Instance
+from solver.numbers import fraction_str
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    request: str | None
+    node: int | None
+    text: str
+
+
+def violations(instance: Instance, selected: Mapping[str, Any],
+               objective: Fraction | None = None) -> list[Violation]:
+    """Every rule the selection breaks (empty list: feasible)."""
+    out: list[Violation] = []
+
+    def add(rule, msg, request=None, node=None):
+        where = ""
+        if request is not None:
+            where = f"request {request!r}" + (f" node {node}" if node is not None else "") + " "
+        out.append(Violation(rule, request, node, f"{rule}: {where}{msg}"))
+
+    for rid in selected:
+        if rid not in instance.index:
+            add("format", "is not a request of the instance", rid)
+    clean: dict[str, set[int]] = {}
+    for req in instance.requests:
+        if req.id not in selected:
+            add("format", "is missing from the selection", req.id)
+            continue
+        nodes = list(selected[req.id])
+        size = len(req.tree)
+        good = set()
+        for v in nodes:
+            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < size:
+                add("format", f"does not exist (tree has nodes 0..{size - 1})", req.id, v)
+            elif v in good:
+                add("format", "listed twice", req.id, v)
+            else:
+                good.add(v)
+        clean[req.id] = good
+
+    for req in instance.requests:
+        if req.id not in clean:
+            continue
+        s, tree = clean[req.id], req.tree
+        if tree.root not in s:
+            add("rooted", "root not selected", req.id, tree.root)
+        for v in sorted(s):
+            p = tree.parent[v]
+            if p != -1 and p not in s:
+                add("rooted", f"selected without its parent {p}", req.id, v)
+
+    if instance.root_charged:
+        # roots count even if (wrongly) missing: a selection must contain them
+        used = sum(len(s | {instance.request(rid).tree.root}) for rid, s in clean.items())
+        what = "nodes (roots charged)"
+    else:
+        used = sum(len(s - {instance.request(rid).tree.root}) for rid, s in clean.items())
+        what = "non-root nodes (roots free)"
+    if used > instance.budget:
+        add("budget", f"uses {used} {what} of budget {instance.budget}")
+
+    for req in instance.requests:
+        if req.id not in clean:
+            continue
+        got = req.tree.value(clean[req.id])
+        if got < req.target:
+            add("target", f"reaches {fraction_str(got)} < target {fraction_str(req.target)}", req.id)
+
+    if objective is not None and not any(v.rule == "format" for v in out):
+        actual = sum((instance.request(rid).tree.value(s) for rid, s in clean.items()), Fraction(0))
+        if actual != objective:
+            add("objective", f"stated {fraction_str(objective)} but the selected nodes sum to "
+                             f"{fraction_str(actual)}")
+    return out
