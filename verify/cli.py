@@ -1,0 +1,125 @@
+"""``python -m verify``: the command line (docs/cli.md documents every output and exit code).
+
+Commands
+--------
+solve FILE...          one selection JSON per line, one per file, in order
+check INSTANCE SEL     judge a selection against the exact optimum
+certify INSTANCE SEL   check a selection's certificate, without solving
+
+Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
+2 usage or input error (one line on stderr, never a traceback); 3 inconclusive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from solver.errors import Inconclusive, InputError
+from solver.parse import load_instance
+from solver.registry import SOLVERS, get_solver
+from solver.selection import load_selection
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse prints usage too; keep it short)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _add_instance_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-nonmonotone", action="store_true",
+                   help="accept f(child) > f(parent); only exact methods (dp, z3) may then claim optimality")
+
+
+def _add_z3_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--z3-timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="time limit per Z3 call; running out is INCONCLUSIVE (default 60)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m verify", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("solve", help="solve instance files, print one selection JSON per line")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--solver", default="reference", choices=list(SOLVERS))
+    _add_instance_flags(p)
+    _add_z3_flags(p)
+
+    p = sub.add_parser("check", help="judge a selection against the exact optimum")
+    p.add_argument("instance", metavar="INSTANCE")
+    p.add_argument("selection", metavar="SELECTION")
+    p.add_argument("--no-z3", action="store_true", help="judge with the DP alone (no Z3 confirmation)")
+    _add_instance_flags(p)
+    _add_z3_flags(p)
+
+    p = sub.add_parser("certify", help="check a selection's certificate (no solver involved)")
+    p.add_argument("instance", metavar="INSTANCE")
+    p.add_argument("selection", metavar="SELECTION")
+    _add_instance_flags(p)
+    return parser
+
+
+def cmd_solve(args) -> int:
+    instances = [load_instance(f, allow_nonmonotone=args.allow_nonmonotone) for f in args.files]
+    solve = get_solver(args.solver)
+    if args.solver == "z3":
+        from functools import partial
+        solve = partial(solve, timeout=args.z3_timeout)
+    exact = SOLVERS[args.solver][2]
+    for path, inst in zip(args.files, instances):
+        if not exact and not inst.is_monotone():
+            print(f"note: {path}: non-monotone input: the {args.solver} answer is not guaranteed "
+                  f"optimal; judge it with 'check' or use --solver dp", file=sys.stderr)
+        try:
+            sel = solve(inst)
+        except Inconclusive as exc:
+            print(f"inconclusive: {path}: {exc}", file=sys.stderr)
+            return EXIT_INCONCLUSIVE
+        print(sel.dumps(), flush=True)
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from .judge import judge
+
+    inst = load_instance(args.instance, allow_nonmonotone=args.allow_nonmonotone)
+    sel = load_selection(args.selection)
+    verdict = judge(inst, sel, use_z3=not args.no_z3, z3_timeout=args.z3_timeout)
+    print(verdict.text)
+    return verdict.exit_code
+
+
+def cmd_certify(args) -> int:
+    from .certificate import certificate_problems
+
+    inst = load_instance(args.instance, allow_nonmonotone=args.allow_nonmonotone)
+    sel = load_selection(args.selection)
+    problems = certificate_problems(inst, sel)
+    if problems:
+        print("certificate rejected: " + "; ".join(problems))
+        return EXIT_FOUND
+    print("certificate valid: proves " + ("optimality" if sel.ok else "INVALID"))
+    return EXIT_OK
+
+
+COMMANDS = {"solve": cmd_solve, "check": cmd_check, "certify": cmd_certify}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INCONCLUSIVE
