@@ -62,7 +62,7 @@ class _Frontier:
 
 
 def greedy_run(instance: Instance, number: Callable = Fraction):
-    """Run both phases; return (sets, quotas, unreachable, order) with no verdict.
+    """Run both phases; return (sets, quotas, order) with no verdict.
 
     ``number`` maps an exact Fraction to the arithmetic used for comparisons
     and sums (``Fraction`` for the reference, ``float`` for float-greedy).
