@@ -2,6 +2,7 @@
 
 Commands
 --------
+suite (default)        run every claim as a property; print the claims table
 solve FILE...          one selection JSON per line, one per file, in order
 check INSTANCE SEL     judge a selection against the exact optimum
 certify INSTANCE SEL   check a selection's certificate, without solving
@@ -42,6 +43,16 @@ def _add_z3_flags(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("suite", help="run the verification suite (the default command)")
+    p.add_argument("--profile", default="quick", choices=["quick", "thorough"],
+                   help="quick (default, about 2 minutes on 2 cores) or thorough")
+    p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0: reproducible)")
+    p.add_argument("--solver", metavar="NAME", help="aim the suite at one solver: a registered name "
+                   f"({', '.join(SOLVERS)}) or package.module:function")
+    p.add_argument("--claims", metavar="IDS", help="comma-separated claim ids (default: all)")
+    p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
 
     p = sub.add_parser("solve", help="solve instance files, print one selection JSON per line")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -106,19 +117,46 @@ def cmd_certify(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"solve": cmd_solve, "check": cmd_check, "certify": cmd_certify}
+def cmd_suite(args) -> int:
+    from .claims import CLAIMS_BY_ID
+    from .suite import main_suite, resolve_solver
+
+    claims = None
+    if args.claims:
+        claims = [c.strip() for c in args.claims.split(",") if c.strip()]
+        unknown = [c for c in claims if c not in CLAIMS_BY_ID]
+        if unknown:
+            raise UsageError(f"unknown claim {unknown[0]!r} (choose from {', '.join(CLAIMS_BY_ID)})")
+    if args.solver:
+        try:
+            resolve_solver(args.solver)
+        except KeyError as exc:
+            raise UsageError(exc.args[0]) from None
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return main_suite(args.profile, args.seed, args.solver, args.jobs, args.json, claims)
+
+
+class UsageError(Exception):
+    """A command-line mistake the parser cannot see (exit 2)."""
+
+
+COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "suite")  # the suite is the default command
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_usage(sys.stderr)
-        return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"python -m verify: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import struct
 from fractions import Fraction
 
-from hypothesis import event
+from hypothesis import event as _hypothesis_event
 from hypothesis import strategies as st
 
 from solver.model import Instance
@@ -48,6 +48,21 @@ DECIMALS = tuple(Fraction(d, 10) for d in (1, 2, 3, 4, 6, 7, 9))
 TARGET_CLASSES = ("le1", "negative", "boundary", "above", "below", "beyond-mass")
 BUDGET_CLASSES = ("zero", "exact", "one-less", "few-more", "above-all")
 STEP = Fraction(1, 1000)  # "one grid step" off a boundary target
+
+_recorded: list[str] = []
+
+
+def event(label: str) -> None:
+    """``hypothesis.event`` that the suite can also read back (:func:`take_labels`)."""
+    _hypothesis_event(label)
+    _recorded.append(label)
+
+
+def take_labels() -> list[str]:
+    """The labels drawn since the last call (one generated case's classes)."""
+    out = list(_recorded)
+    _recorded.clear()
+    return out
 
 
 # ------------------------------------------------------------------ shapes
@@ -192,8 +207,6 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
         event(f"prob:{kind}")
         f = draw(path_probabilities(parent, kind))
         target = draw(target_for(f)) if targets else Fraction(1)
-        if not targets:
-            event("target:none")
         labels, perm = draw(relabel(parent))
         probs = [Fraction(0)] * len(parent)
         for v, x in enumerate(f):
@@ -217,3 +230,42 @@ def instances(**kwargs):
     """Validated :class:`~solver.model.Instance` objects; see :func:`instance_json` for options."""
     allow = not kwargs.get("monotone", True)
     return instance_json(**kwargs).map(lambda obj: parse_instance(obj, allow_nonmonotone=allow))
+
+
+# ------------------------------------------------------- THM-3.1 tree cases
+
+@st.composite
+def acceptance_cases(draw, max_nodes: int = 8):
+    """(tree, rooted subtree) with real conditional distributions (THM-3.1).
+
+    Each node's children get conditionals that sum to at most 1, as the next
+    token distribution of the target model does: weights over the children
+    plus a slack for "a token not in the tree".  Includes cond = 1 (an only
+    child with no slack) and zero conditionals.
+    """
+    from solver.model import Tree
+
+    parent = draw(shapes(max_nodes))
+    n = len(parent)
+    kids: dict[int, list[int]] = {}
+    for v in range(1, n):
+        kids.setdefault(parent[v], []).append(v)
+    cond = [Fraction(1)] + [Fraction(0)] * (n - 1)
+    for u, cs in kids.items():
+        weights = [draw(st.integers(0, 4)) for _ in cs]
+        slack = draw(st.integers(0, 4))
+        total = sum(weights) + slack
+        for c, w in zip(cs, weights):
+            cond[c] = Fraction(w, total) if total else Fraction(0)
+    f = [Fraction(1)] + [Fraction(0)] * (n - 1)
+    for v in range(1, n):
+        f[v] = f[parent[v]] * cond[v]
+    tree = Tree.from_parents(parent, f, cond)
+    picked = set(draw(st.sets(st.integers(0, n - 1))))
+    nodes = {0}
+    for v in picked:  # close under ancestors: a rooted subtree
+        while v != -1 and v not in nodes:
+            nodes.add(v)
+            v = parent[v]
+    event("acceptance:whole-tree" if len(nodes) == n else "acceptance:proper-subtree")
+    return tree, frozenset(nodes)

@@ -1,0 +1,136 @@
+"""Running one claim against one solver: Hypothesis search, shrinking, verdict.
+
+:func:`run_claim` drives a property of :mod:`verify.properties` with the
+claim's strategy, stops at the first counterexample, lets Hypothesis shrink it
+to a smallest one, and returns a :class:`ClaimResult`:
+
+``verified``        no counterexample in ``cases`` generated cases
+``counterexample``  the smallest failing case found (instance, condition, answers)
+``inconclusive``    an exact method could not decide on some case (never a pass),
+                    or our own code failed (reported with the error)
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from hypothesis import HealthCheck, Verbosity, given, seed as hypothesis_seed, settings
+
+from solver.errors import Inconclusive
+from solver.model import Instance
+from solver.numbers import fraction_str
+
+from . import generators
+from .claims import Claim, Profile
+from .properties import Failure
+
+VERIFIED, COUNTEREXAMPLE, INCONCLUSIVE = "verified", "counterexample", "inconclusive"
+
+
+@dataclass
+class ClaimResult:
+    claim: str
+    paper: str
+    method: str
+    solver: Optional[str]
+    must_hold: bool
+    verdict: str
+    cases: int
+    seconds: float
+    seed: int
+    classes: Counter = field(default_factory=Counter)
+    counterexample: Optional[dict] = None   # see _counterexample_record
+    note: Optional[str] = None              # why inconclusive, or other remarks
+
+    def to_json(self) -> dict:
+        out = {k: getattr(self, k) for k in ("claim", "paper", "method", "solver", "must_hold", "verdict",
+                                             "cases", "seed", "counterexample", "note")}
+        out["seconds"] = round(self.seconds, 3)
+        out["classes"] = dict(sorted(self.classes.items()))
+        return out
+
+
+class _Found(AssertionError):
+    pass
+
+
+def describe(instance: Instance) -> str:
+    """An instance in one line: ``B=2 roots free | r0: A=8/5 parent=[-1,0,0] f=[1,1/2,1/2]``."""
+    conv = "charged" if instance.root_charged else "free"
+    parts = [f"B={instance.budget} roots {conv}"]
+    for r in instance.requests:
+        f = ",".join(fraction_str(x) for x in r.tree.f)
+        parent = ",".join(str(p) for p in r.tree.parent)
+        parts.append(f"{r.id}: A={fraction_str(r.target)} parent=[{parent}] f=[{f}]")
+    return " | ".join(parts)
+
+
+def _counterexample_record(case: Any, failure: Failure) -> dict:
+    inst = failure.instance if failure.instance is not None else case
+    rec: dict[str, Any] = {"condition": failure.condition}
+    if isinstance(inst, Instance):
+        rec["instance"] = inst.to_json()
+        rec["summary"] = describe(inst)
+    else:  # THM-3.1 cases: (tree, nodes)
+        tree, nodes = case
+        rec["summary"] = (f"parent={list(tree.parent)} cond=[{','.join(fraction_str(x) for x in tree.cond)}] "
+                          f"subtree={sorted(nodes)}")
+        rec["tree"] = {"parent": list(tree.parent), "cond": [fraction_str(x) for x in tree.cond],
+                       "subtree": sorted(nodes)}
+    if failure.output is not None:
+        rec["output"] = failure.output.to_json()
+    if failure.optimum is not None:
+        rec["optimum"] = fraction_str(failure.optimum)
+    if failure.optimal_selection is not None:
+        rec["optimal"] = failure.optimal_selection.to_json()
+    return rec
+
+
+def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = None,
+              solver: Optional[Callable] = None, must_hold: bool = True, seed: int = 0,
+              root_charged: Optional[bool] = None, examples: Optional[int] = None) -> ClaimResult:
+    """Search for a counterexample to ``claim`` (on ``solver`` when the claim is per solver)."""
+    state: dict[str, Any] = {"cases": 0, "found": None, "inconclusive": 0, "last_inconclusive": None}
+    classes: Counter = Counter()
+    generators.take_labels()
+
+    @settings(max_examples=examples or profile.examples, database=None, deadline=None,
+              derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
+              suppress_health_check=list(HealthCheck))
+    @given(claim.strategy(profile, root_charged))
+    def search(case):
+        labels = generators.take_labels()
+        try:
+            failure = claim.check(solver, case)
+        except Inconclusive as exc:
+            state["inconclusive"] += 1
+            state["last_inconclusive"] = str(exc)
+            return
+        if state["found"] is None:
+            state["cases"] += 1
+            classes.update(labels)
+        if failure is not None:
+            state["found"] = (case, failure)  # the last one recorded is Hypothesis's shrunk case
+            raise _Found(failure.condition)
+
+    search = hypothesis_seed(seed)(search)
+    start = time.perf_counter()
+    verdict, note = VERIFIED, None
+    try:
+        search()
+    except _Found:
+        verdict = COUNTEREXAMPLE
+    except Exception as exc:  # our own fault: never a pass
+        verdict = INCONCLUSIVE
+        note = f"internal error: {type(exc).__name__}: {exc} " + traceback.format_exc(limit=3).replace("\n", " | ")
+    seconds = time.perf_counter() - start
+    if verdict == VERIFIED and state["inconclusive"]:
+        verdict = INCONCLUSIVE
+        note = f"{state['inconclusive']} cases undecided, e.g. {state['last_inconclusive']}"
+    record = _counterexample_record(*state["found"]) if verdict == COUNTEREXAMPLE else None
+    return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else None,
+                       must_hold, verdict, state["cases"], seconds, seed, classes, record, note)

@@ -1,0 +1,310 @@
+"""Every claim of the paper (SPEC section 2) as an executable property.
+
+A *property* is a function ``check(solver, case) -> Failure | None``: it runs
+the solver under test on one generated case and judges the answer against the
+exact oracles (tree DP :mod:`verify.dp`, brute force over subsets on small
+trees), in exact arithmetic.  The solver is any ``(Instance) -> Selection``
+callable; what it raises is a finding, not a crash of ours.  Some claims are
+about trees rather than solvers (THM-3.1, THM-4.1); their ``check`` ignores the
+solver argument.
+
+Claims (ids as in SPEC section 2, plus the single rules):
+
+=============  ===============================================================
+APP-B          every returned selection is rooted (strict premise)
+APP-B/ties     the same with ties and zeros allowed (premise dropped)
+RULE-FORMAT    the answer names every request once and only existing nodes
+RULE-BUDGET    the answer fits the budget
+RULE-TARGET    the answer meets every target
+THM-P1         INVALID only when no feasible selection exists
+THM-P2         a feasible instance gets a feasible answer of optimal value
+LEM-C1         the solver's count for one request is the fewest nodes any
+               subset needs (found by probing budgets 0, 1, 2, ...)
+LEM-C2         with budget b and no target, the answer is worth the top-b sum:
+               the best of all b-subsets and of all rooted b-subtrees
+THM-3.1        E[acc(T)] of the verification walk equals the sum of f over T
+THM-4.1        a beam search of depth D_opt and width B contains an optimum
+=============  ===============================================================
+
+Values, feasibility and structure are compared, never raw node sets: optimal
+sets are not unique (SPEC section 3, item 5).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Callable, Optional
+
+from solver.model import Instance, Request, Tree
+from solver.numbers import fraction_str
+from solver.selection import INVALID, OK, Selection
+
+from . import dp
+from .feasibility import violations
+
+Solver = Callable[[Instance], Selection]
+SUBSET_BRUTE_LIMIT = 10  # trees with more non-root nodes use the DP instead of all subsets
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One broken claim on one case: what failed, with its numbers."""
+
+    condition: str                              # e.g. "request 'r1' node 3 selected without its parent 2"
+    output: Optional[Selection] = None          # the solver's answer
+    optimum: Optional[Fraction] = None          # exact optimum (None: infeasible / not computed)
+    optimal_selection: Optional[Selection] = None
+    instance: Optional[Instance] = None         # the instance the condition is about, when derived
+
+
+class SolverFault(Exception):
+    """The solver under test raised, crashed, hung or answered garbage."""
+
+
+def run_solver(solver: Solver, instance: Instance) -> Selection:
+    """Call the solver; anything it raises becomes :class:`SolverFault`."""
+    try:
+        out = solver(instance)
+    except SolverFault:
+        raise
+    except Exception as exc:  # the solver's own bug: a finding
+        raise SolverFault(f"solver raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(out, Selection):
+        raise SolverFault(f"solver returned {type(out).__name__}, not a Selection")
+    return out
+
+
+def _answer(solver: Solver, instance: Instance):
+    """(selection, None) or (None, Failure) when the solver itself failed."""
+    try:
+        return run_solver(solver, instance), None
+    except SolverFault as exc:
+        return None, Failure(str(exc))
+
+
+def _rule_check(rules: tuple[str, ...]):
+    def check(solver: Solver, instance: Instance) -> Optional[Failure]:
+        sel, fail = _answer(solver, instance)
+        if fail or sel.status != OK:
+            return fail
+        bad = [v for v in violations(instance, sel.selected) if v.rule in rules]
+        if bad:
+            return Failure("; ".join(v.text for v in bad), sel)
+        return None
+    return check
+
+
+check_rooted = _rule_check(("rooted",))
+check_format = _rule_check(("format",))
+check_budget = _rule_check(("budget",))
+check_target = _rule_check(("target",))
+
+
+def check_invalid_sound(solver: Solver, instance: Instance) -> Optional[Failure]:
+    """THM-P1: INVALID implies the exact oracle finds no feasible selection."""
+    sel, fail = _answer(solver, instance)
+    if fail or sel.status != INVALID:
+        return fail
+    best = dp.solve_dp(instance)
+    if best.ok:
+        return Failure(f"answered INVALID but a feasible selection worth {fraction_str(best.objective)} "
+                       f"exists", sel, best.objective, best)
+    return None
+
+
+def check_optimal(solver: Solver, instance: Instance) -> Optional[Failure]:
+    """THM-P2: feasible instance => feasible answer of exactly optimal value (and not INVALID)."""
+    best = dp.solve_dp(instance)
+    if not best.ok:
+        return None
+    sel, fail = _answer(solver, instance)
+    if fail:
+        return replace(fail, optimum=best.objective, optimal_selection=best)
+    if sel.status != OK:
+        return Failure(f"answered {sel.status} on a feasible instance (optimum "
+                       f"{fraction_str(best.objective)})", sel, best.objective, best)
+    bad = violations(instance, sel.selected)
+    if bad:
+        return Failure("answer infeasible: " + "; ".join(v.text for v in bad), sel, best.objective, best)
+    got = sum((instance.request(r).tree.value(s) for r, s in sel.selected.items()), Fraction(0))
+    if got != best.objective:
+        return Failure(f"objective {fraction_str(got)} {'<' if got < best.objective else '>'} optimum "
+                       f"{fraction_str(best.objective)}", sel, best.objective, best)
+    return None
+
+
+# ------------------------------------------------------- single-request lemmas
+
+def single(request: Request, nodes: int, target: Fraction | None = None, charged: bool = False) -> Instance:
+    """A one-request instance around ``request``'s tree whose node budget is ``nodes``."""
+    req = request if target is None else replace(request, target=target)
+    return Instance(budget=nodes + (1 if charged else 0), requests=(req,), root_charged=charged)
+
+
+def fewest_nodes_any_subset(tree: Tree, target: Fraction) -> Optional[int]:
+    """Fewest non-root nodes of *any* subset (rooted or not) reaching ``target``.
+
+    All subsets on small trees; the exact minimum is then independent of sorting.
+    Larger trees: the smallest rooted count from the DP (equal on monotone trees).
+    """
+    non_root = tree.non_root
+    root_f = tree.f[tree.root]
+    if len(non_root) > SUBSET_BRUTE_LIMIT:
+        table = dp.tree_table(tree)
+        return next((k for k, x in enumerate(table) if x >= target), None)
+    for k in range(len(non_root) + 1):
+        if any(root_f + sum((tree.f[v] for v in c), Fraction(0)) >= target
+               for c in itertools.combinations(non_root, k)):
+            return k
+    return None
+
+
+def check_min_count(solver: Solver, instance: Instance) -> Optional[Failure]:
+    """LEM-C1: probe node budgets 0, 1, ...; the first one the solver meets must be the true minimum.
+
+    Applies to the first request of ``instance`` on its own, in its root convention.
+    """
+    req = instance.requests[0]
+    truth = fewest_nodes_any_subset(req.tree, req.target)
+    probe_limit = len(req.tree) - 1
+    for b in range(probe_limit + 1):
+        case = single(req, b, charged=instance.root_charged)
+        sel, fail = _answer(solver, case)
+        if fail:
+            return replace(fail, instance=case)
+        if sel.ok and not [v for v in violations(case, sel.selected) if v.rule in ("target", "format")]:
+            if truth is None or b < truth:
+                return Failure(f"request {req.id!r} reached target {fraction_str(req.target)} with node budget "
+                               f"{b} but any subset needs {'more than the whole tree' if truth is None else truth}"
+                               f" nodes (answer uses {len(sel.selected[req.id]) - 1})", sel, instance=case)
+            if b > truth:
+                return Failure(f"request {req.id!r}: fewest nodes reaching target {fraction_str(req.target)} "
+                               f"is {truth} but the solver first met it at budget {b}", sel, instance=case)
+            return None
+    if truth is not None:
+        case = single(req, truth, charged=instance.root_charged)
+        sel, _ = _answer(solver, case)
+        return Failure(f"request {req.id!r}: {truth} nodes reach target {fraction_str(req.target)} but the "
+                       f"solver met it at no budget up to {probe_limit}", sel, instance=case)
+    return None
+
+
+def best_b_subset(tree: Tree, b: int) -> Fraction:
+    """Largest total (root included) of any b non-root nodes, rooted or not."""
+    if len(tree.non_root) > SUBSET_BRUTE_LIMIT:
+        return tree.f[tree.root] + sum(tree.sorted_values()[:b], Fraction(0))
+    return max(tree.f[tree.root] + sum((tree.f[v] for v in c), Fraction(0))
+               for c in itertools.combinations(tree.non_root, b))
+
+
+def check_top_b(solver: Solver, instance: Instance) -> Optional[Failure]:
+    """LEM-C2: for every budget b, no target: answer value == best b-subset == best rooted b-subtree."""
+    req = instance.requests[0]
+    table = dp.tree_table(req.tree)
+    for b in range(len(req.tree)):
+        case = single(req, b, target=Fraction(0), charged=instance.root_charged)
+        subset_best = best_b_subset(req.tree, b)
+        if table[b] != subset_best:
+            return Failure(f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the best "
+                           f"{b}-subset {fraction_str(subset_best)}", None, subset_best, instance=case)
+        sel, fail = _answer(solver, case)
+        if fail:
+            return replace(fail, instance=case)
+        if not sel.ok:
+            return Failure(f"answered {sel.status} with budget {b} and no target", sel, table[b], instance=case)
+        bad = violations(case, sel.selected)
+        if bad:
+            return Failure("; ".join(v.text for v in bad), sel, table[b], instance=case)
+        got = req.tree.value(sel.selected[req.id])
+        if got != subset_best:
+            return Failure(f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is worth "
+                           f"{fraction_str(subset_best)}", sel, subset_best, instance=case)
+    return None
+
+
+# ------------------------------------------------------------ tree-level claims
+
+def expected_acceptance(tree: Tree, nodes) -> Fraction:
+    """E[acc(S)] by enumerating the verification walk on the subtree ``nodes``.
+
+    The walk starts at the root; at node u the target model draws the next
+    token: child c of u in S with probability cond(c), else it stops (the
+    remaining probability).  acc = nodes on the walked path, root included.
+    Each outcome "stop at u" has probability f(u) * (1 - sum of cond over u's
+    children in S) and yields depth(u) + 1 tokens.
+    """
+    s = set(nodes)
+    total = Fraction(0)
+    stack = [(tree.root, Fraction(1), 1)]  # (node, probability of reaching it, tokens so far)
+    while stack:
+        u, reach, tokens = stack.pop()
+        kids = [c for c in tree.children[u] if c in s]
+        stop = 1 - sum((tree.cond[c] for c in kids), Fraction(0))
+        total += reach * stop * tokens
+        for c in kids:
+            stack.append((c, reach * tree.cond[c], tokens + 1))
+    return total
+
+
+def check_expected_acceptance(_solver, case) -> Optional[Failure]:
+    """THM-3.1 on one (tree, rooted subtree) case."""
+    tree, nodes = case
+    walk = expected_acceptance(tree, nodes)
+    total = tree.value(nodes)
+    if walk != total:
+        return Failure(f"E[acc] by the verification walk is {fraction_str(walk)} but sum f is "
+                       f"{fraction_str(total)}")
+    return None
+
+
+def beam_nodes(tree: Tree, depth: int, width: int) -> set[int]:
+    """Nodes a beam search of ``depth`` levels and ``width`` keeps (ties: smaller index)."""
+    keep = {tree.root}
+    level = [tree.root]
+    for _ in range(depth):
+        cands = [c for u in level for c in tree.children[u]]
+        level = sorted(cands, key=lambda c: (-tree.f[c], c))[:width]
+        keep.update(level)
+    return keep
+
+
+def restrict(instance: Instance, keep: dict[str, set[int]]) -> tuple[Instance, dict[str, list[int]]]:
+    """The instance with each tree cut down to the rooted node set ``keep[id]``.
+
+    Returns the new instance and, per request, new-label -> old-label.
+    """
+    reqs, back = [], {}
+    for r in instance.requests:
+        old = sorted(keep[r.id], key=lambda v: r.tree.depth[v])
+        new_of = {v: i for i, v in enumerate(old)}
+        parent = [-1 if r.tree.parent[v] == -1 else new_of[r.tree.parent[v]] for v in old]
+        tree = Tree.from_parents(parent, [r.tree.f[v] for v in old], [r.tree.cond[v] for v in old])
+        reqs.append(replace(r, tree=tree))
+        back[r.id] = old
+    return replace(instance, requests=tuple(reqs)), back
+
+
+def check_beam_contains_optimum(_solver, instance: Instance) -> Optional[Failure]:
+    """THM-4.1: a beam of width B (the node budget) contains an optimal selection.
+
+    The paper fixes the depth at D_opt, the depth of the optimal tree, which is
+    not unique.  Levels of a beam do not depend on how deep it goes, so "some
+    optimal tree T* lies in the beam of depth depth(T*)" holds exactly when the
+    beam run to each tree's full height contains an optimal selection: that
+    weakest reading is what is checked, so a failure refutes every reading.
+    """
+    best = dp.solve_dp(instance)
+    if not best.ok:
+        return None
+    width = max(instance.node_budget, 0)
+    keep = {r.id: beam_nodes(r.tree, r.tree.height, width) for r in instance.requests}
+    small, _ = restrict(instance, keep)
+    inside = dp.solve_dp(small)
+    if not inside.ok or inside.objective != best.objective:
+        got = "no feasible selection" if not inside.ok else f"at most {fraction_str(inside.objective)}"
+        kept = ", ".join(f"{rid}: {sorted(k)}" for rid, k in keep.items())
+        return Failure(f"a beam of width {width} (kept nodes {kept}) holds {got}; the optimum is "
+                       f"{fraction_str(best.objective)}", None, best.objective, best)
+    return None

@@ -1,0 +1,189 @@
+"""The verification suite: every claim, against the reference and the paper-literal variants.
+
+``python -m verify`` (or ``python -m verify suite``) runs a *plan*: each
+per-solver claim of :mod:`verify.claims` against the reference greedy (these
+must hold) and against ``paper-alg1``, ``paper-alg2`` and ``float-greedy``
+(where findings are expected and reported, not failures of the suite), plus the
+tree-level claims and the oracle cross-check once.  Output: docs/suite.md.
+
+Exit codes: 0 every must-hold claim verified and nothing inconclusive;
+1 a must-hold claim has a counterexample; 2 usage or input error;
+3 something inconclusive (and no must-hold counterexample).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import multiprocessing
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional
+
+from solver.registry import SOLVERS, get_solver
+
+from .campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim
+from .claims import CLAIMS, CLAIMS_BY_ID, PROFILES
+
+REFERENCE = "reference"
+PAPER_VARIANTS = ("paper-alg1", "paper-alg2", "float-greedy")
+# Algorithm 2 as printed always charges roots; it is run on instances of that convention.
+CONVENTION = {"paper-alg2": True}
+EXPLORATORY = {"THM-4.1/ties"}  # premise dropped: reported either way, not must-hold
+
+
+@dataclass(frozen=True)
+class Job:
+    claim: str
+    solver: Optional[str]     # registry name or "module:function"; None for tree-level claims
+    must_hold: bool
+    root_charged: Optional[bool]
+    profile: str
+    seed: int
+
+
+def resolve_solver(spec: str) -> Callable:
+    """A registry name (``reference``) or an importable ``package.module:function``."""
+    if spec in SOLVERS:
+        return get_solver(spec)
+    if ":" not in spec:
+        raise KeyError(f"unknown solver {spec!r} (choose from {', '.join(SOLVERS)} or give module:function)")
+    module, func = spec.split(":", 1)
+    try:
+        return getattr(importlib.import_module(module), func)
+    except (ImportError, AttributeError) as exc:
+        raise KeyError(f"cannot load solver {spec!r}: {exc}") from None
+
+
+def plan(profile: str = "quick", seed: int = 0, solver: Optional[str] = None,
+         claims: Optional[Iterable[str]] = None) -> list[Job]:
+    """The jobs of one suite run, in the order the table shows them."""
+    wanted = set(claims) if claims else None
+    jobs = []
+    subjects = [(solver, True)] if solver else [(REFERENCE, True)] + [(s, False) for s in PAPER_VARIANTS]
+    for name, must in subjects:
+        for c in CLAIMS:
+            if c.per_solver and (wanted is None or c.id in wanted):
+                jobs.append(Job(c.id, name, must, CONVENTION.get(name), profile, seed))
+    if solver is None:
+        for c in CLAIMS:
+            if not c.per_solver and (wanted is None or c.id in wanted):
+                jobs.append(Job(c.id, None, c.id not in EXPLORATORY, None, profile, seed))
+    return jobs
+
+
+def run_job(job: Job) -> ClaimResult:
+    claim = CLAIMS_BY_ID[job.claim]
+    fn = resolve_solver(job.solver) if job.solver else None
+    return run_claim(claim, PROFILES[job.profile], solver_name=job.solver, solver=fn,
+                     must_hold=job.must_hold, seed=job.seed, root_charged=job.root_charged)
+
+
+def run(jobs: list[Job], workers: int = 1, progress: Callable[[str], None] | None = None) -> list[ClaimResult]:
+    """Run the jobs (in ``workers`` processes), reporting each as it finishes."""
+    results: list[Optional[ClaimResult]] = [None] * len(jobs)
+    done = 0
+
+    def report(i: int, res: ClaimResult) -> None:
+        nonlocal done
+        done += 1
+        results[i] = res
+        if progress:
+            who = f" on {res.solver}" if res.solver else ""
+            progress(f"[{done:>2}/{len(jobs)}] {res.claim}{who}: {res.verdict} "
+                     f"({res.cases} cases, {res.seconds:.1f} s)")
+
+    if workers <= 1:
+        for i, job in enumerate(jobs):
+            report(i, run_job(job))
+    else:
+        ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        with ctx.Pool(workers) as pool:
+            for i, res in pool.imap_unordered(_indexed, list(enumerate(jobs))):
+                report(i, res)
+    return results  # type: ignore[return-value]
+
+
+def _indexed(item):
+    i, job = item
+    return i, run_job(job)
+
+
+def exit_code(results: list[ClaimResult]) -> int:
+    if any(r.must_hold and r.verdict == COUNTEREXAMPLE for r in results):
+        return 1
+    if any(r.verdict == INCONCLUSIVE for r in results):
+        return 3
+    return 0
+
+
+# ------------------------------------------------------------------ output
+
+def class_shares(results: list[ClaimResult]) -> dict[str, dict[str, float]]:
+    """Per axis (``prob``, ``target``, ...), each class's share of all labels drawn."""
+    total: Counter = Counter()
+    for r in results:
+        total.update(r.classes)
+    axes: dict[str, Counter] = {}
+    for label, n in total.items():
+        axis, _, cls = label.partition(":")
+        axes.setdefault(axis, Counter())[cls] = n
+    return {axis: {cls: n / sum(c.values()) for cls, n in sorted(c.items())} for axis, c in sorted(axes.items())}
+
+
+def render_table(results: list[ClaimResult], profile: str, seed: int, seconds: float) -> str:
+    head = ("claim", "paper", "solver", "method", "cases", "verdict")
+    rows = []
+    for r in results:
+        verdict = r.verdict if r.must_hold or r.verdict != COUNTEREXAMPLE else "counterexample (finding)"
+        if not r.must_hold and r.verdict == VERIFIED:
+            verdict = "verified (no finding)"
+        rows.append((r.claim, r.paper, r.solver or "-", r.method, str(r.cases), verdict))
+    widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
+    fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+    lines = [f"adaserve-verify suite: profile {profile}, seed {seed}", "", fmt(head),
+             fmt(tuple("-" * w for w in widths))]
+    for r, row in zip(results, rows):
+        lines.append(fmt(row))
+        if r.counterexample:
+            lines.append(f"    smallest: {r.counterexample['summary']}")
+            lines.append(f"    fails:    {r.counterexample['condition']}")
+        if r.note:
+            lines.append(f"    note:     {r.note}")
+    must = [r for r in results if r.must_hold]
+    found = [r for r in results if not r.must_hold and r.verdict == COUNTEREXAMPLE]
+    lines += ["", f"must-hold claims: {sum(r.verdict == VERIFIED for r in must)} verified, "
+                  f"{sum(r.verdict == COUNTEREXAMPLE for r in must)} counterexample, "
+                  f"{sum(r.verdict == INCONCLUSIVE for r in must)} inconclusive (of {len(must)})"]
+    if len(must) != len(results):
+        lines.append(f"findings on paper-literal variants and exploratory claims: {len(found)}")
+    shares = class_shares(results)
+    if shares:
+        lines += ["", "generated classes (share of labels drawn; goal >= 5% each):"]
+        for axis, cls in shares.items():
+            parts = [f"{c} {100 * x:.0f}%" + ("(!)" if x < 0.05 else "") for c, x in cls.items()]
+            lines.append(f"  {axis}: " + ", ".join(parts))
+    lines += ["", f"total {sum(r.cases for r in results)} cases in {seconds:.1f} s; exit {exit_code(results)}"]
+    return "\n".join(lines)
+
+
+def to_json(results: list[ClaimResult], profile: str, seed: int, seconds: float) -> dict:
+    return {"profile": profile, "seed": seed, "seconds": round(seconds, 3), "exit_code": exit_code(results),
+            "class_shares": class_shares(results), "results": [r.to_json() for r in results]}
+
+
+def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_path: Optional[str],
+               claims: Optional[list[str]] = None, out=sys.stdout, err=sys.stderr) -> int:
+    start = time.perf_counter()
+    job_list = plan(profile, seed, solver, claims)
+    err.write(f"running {len(job_list)} checks (profile {profile}, seed {seed}, {jobs} processes)\n")
+    results = run(job_list, jobs, progress=lambda line: (err.write(line + "\n"), err.flush()))
+    seconds = time.perf_counter() - start
+    out.write(render_table(results, profile, seed, seconds) + "\n")
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as fh:
+            json.dump(to_json(results, profile, seed, seconds), fh, indent=2)
+            fh.write("\n")
+    return exit_code(results)
