@@ -21,8 +21,11 @@ import re
 from fractions import Fraction
 from typing import Any
 
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_FRACTION = re.compile(r"[+-]?\d+/\d+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_FRACTION = re.compile(r"[+-]?[0-9]+/[0-9]+")
+# Bigger numbers would take long to build (1e-999999999 is a billion-digit
+# integer) and could not be printed (Python's int/str limit is 4300 digits).
+MAX_DIGITS = 4000
 
 
 class NotANumber(ValueError):
@@ -44,8 +47,10 @@ def to_fraction(value: Any) -> Fraction:
     if isinstance(value, str):
         text = value.strip()
         if _DECIMAL.fullmatch(text):
-            return Fraction(text)
+            return _decimal(text)
         if _FRACTION.fullmatch(text):
+            if len(text) > MAX_DIGITS:
+                raise NotANumber(f"{_clip(value)} has too many digits (limit {MAX_DIGITS})")
             num, den = text.split("/")
             if int(den) == 0:
                 raise NotANumber(f"{value!r} has a zero denominator")
@@ -53,7 +58,27 @@ def to_fraction(value: Any) -> Fraction:
         raise NotANumber(f"{value!r} is not a finite decimal or fraction")
     if isinstance(value, _JsonConstant):
         raise NotANumber(f"{value.text} is not a finite number")
-    raise NotANumber(f"expected a number, got {type(value).__name__}")
+    name = {type(None): "null", dict: "object"}.get(type(value), type(value).__name__)
+    raise NotANumber(f"expected a number, got {name}")
+
+
+def _clip(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30]) + "..."
+
+
+def _decimal(text: str) -> Fraction:
+    """Exact value of decimal text, refusing sizes that would stall or not print."""
+    mantissa, _, exponent = text.lower().partition("e")
+    digits = sum(ch.isdigit() for ch in mantissa)
+    if len(exponent) > 12 or digits + abs(int(exponent or 0)) > MAX_DIGITS:
+        raise NotANumber(f"{_clip(text)} has too many digits (limit {MAX_DIGITS})")
+    return Fraction(text)
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise NotANumber(f"{_clip(text)} has too many digits (limit {MAX_DIGITS})")
+    return int(text)
 
 
 def fraction_str(x: Fraction | int) -> str:
@@ -85,6 +110,10 @@ def _no_duplicates(pairs):
 
 
 def loads_exact(text: str) -> Any:
-    """``json.loads`` with exact numbers, NaN/Infinity kept for rejection, no duplicate keys."""
-    return json.loads(text, parse_float=Fraction, parse_constant=_JsonConstant,
-                      object_pairs_hook=_no_duplicates)
+    """``json.loads`` with exact numbers, NaN/Infinity kept for rejection, no duplicate keys.
+
+    Raises :class:`ValueError` (``json.JSONDecodeError``, :class:`DuplicateKey`,
+    :class:`NotANumber` for absurdly long numbers) on bad text.
+    """
+    return json.loads(text, parse_float=_decimal, parse_int=_integer,
+                      parse_constant=_JsonConstant, object_pairs_hook=_no_duplicates)

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import InstanceError
 from .model import Instance, Request, Tree
-from .numbers import DuplicateKey, NotANumber, loads_exact, to_fraction
+from .numbers import NotANumber, loads_exact, to_fraction
 
 _TOP_KEYS = {"budget", "root_charged", "requests"}
 _REQUEST_KEYS = {"id", "target", "parent", "prob", "cond"}
@@ -37,6 +37,8 @@ def load_instance(path: str | os.PathLike, *, allow_nonmonotone: bool = False) -
             text = fh.read()
     except OSError as exc:
         raise InstanceError(f"cannot read file: {exc.strerror or exc}", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InstanceError(f"not UTF-8 text (byte {exc.start})", source=source) from None
     return loads_instance(text, source=source, allow_nonmonotone=allow_nonmonotone)
 
 
@@ -45,9 +47,8 @@ def loads_instance(text: str, *, source: str | None = None,
     """Parse instance JSON text (exact numbers) and validate it."""
     try:
         obj = loads_exact(text)
-    except DuplicateKey as exc:
-        raise InstanceError(f"invalid JSON: {exc}", source=source) from None
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # JSONDecodeError, DuplicateKey, NotANumber (number too long) are all ValueErrors
         raise InstanceError(f"invalid JSON: {exc}", source=source) from None
     return parse_instance(obj, source=source, allow_nonmonotone=allow_nonmonotone)
 
@@ -97,7 +98,8 @@ def parse_instance(obj: Any, *, source: str | None = None,
 
 def _show(value: Any) -> str:
     if isinstance(value, Fraction):
-        return str(value)
+        # a JSON number with a point or exponent: 8.0 must not read as "got 8"
+        return f"{value.numerator}.0" if value.denominator == 1 else str(value)
     try:
         return json.dumps(value)
     except (TypeError, ValueError):

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 
 from .errors import SelectionFormatError
 from .model import Instance
-from .numbers import DuplicateKey, NotANumber, fraction_str, loads_exact, to_fraction
+from .numbers import NotANumber, fraction_str, loads_exact, to_fraction
 
 OK = "OK"
 INVALID = "INVALID"
@@ -86,15 +86,23 @@ def load_selection(path: str | os.PathLike) -> Selection:
             text = fh.read()
     except OSError as exc:
         raise SelectionFormatError(f"cannot read file: {exc.strerror or exc}", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise SelectionFormatError(f"not UTF-8 text (byte {exc.start})", source=source) from None
     return loads_selection(text, source=source)
 
 
 def loads_selection(text: str, *, source: str | None = None) -> Selection:
     try:
         obj = loads_exact(text)
-    except (json.JSONDecodeError, DuplicateKey, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, DuplicateKey, NotANumber
         raise SelectionFormatError(f"invalid JSON: {exc}", source=source) from None
     return parse_selection(obj, source=source)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Fraction):  # a JSON number with a point: 1.0 must not read as "is 1"
+        return f"{value.numerator}.0" if value.denominator == 1 else str(value)
+    return json.dumps(value, default=str)
 
 
 def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
@@ -124,7 +132,7 @@ def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
             raise err("selected: must be a list of node indices", request=rid)
         for pos, v in enumerate(nodes):
             if isinstance(v, bool) or not isinstance(v, int):
-                raise err(f"selected: entry {pos} is {json.dumps(v, default=str)}, not an integer",
+                raise err(f"selected: entry {pos} is {_show(v)}, not an integer",
                           request=rid)
         selected[rid] = tuple(nodes)
     objective = None
