@@ -1,0 +1,162 @@
+"""``python -m proofs``: bounded-exhaustive symbolic proofs of the greedy's claims.
+
+Usage::
+
+    python -m proofs [--max-nodes N] [--pair-max M] [--claims APP-B,LEM-C1,...]
+                     [--greedy frontier,paper] [--allow-ties] [--jobs J]
+                     [--timeout S] [--seed K] [--json] [--out DIR] [--quiet]
+
+For every rooted tree shape with 1..N nodes (APP-B, LEM-C1, LEM-C2) and every
+ordered pair of shapes with 1..M nodes each (THM-P1, THM-P2), Z3 proves the
+claim for *every* real probability assignment satisfying the premise (and every
+labeling, tie-break, target and budget), or returns a counterexample.  The
+smallest counterexample of each claim is written as an instance file to DIR
+and replayed on the real code (docs/proof.md).
+
+Exit codes: 0 all proved, 1 some counterexample, 3 some query unknown (and no
+counterexample), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .claims_pair import PAIR_CLAIMS
+from .claims_tree import TREE_CLAIMS
+from .concrete import instance_json, validate, write
+from .report import table, to_json
+from .run import Progress, aggregate, execute, make_tasks
+from .shapes import rooted_shapes
+from .smt import COUNTEREXAMPLE
+from .tasks import Settings, refined_witness
+from .tree_run import GREEDIES
+
+ALL_CLAIMS = tuple(TREE_CLAIMS) + tuple(PAIR_CLAIMS)
+EXIT_PROVED, EXIT_COUNTEREXAMPLE, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+def _csv(allowed):
+    def parse(text):
+        items = tuple(x.strip() for x in text.split(",") if x.strip())
+        bad = [x for x in items if x not in allowed]
+        if bad or not items:
+            raise argparse.ArgumentTypeError(f"choose from {', '.join(allowed)} (got {text!r})")
+        return items
+    return parse
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m proofs", description=__doc__.split("\n\n")[0])
+    p.add_argument("--max-nodes", type=int, default=8, metavar="N",
+                   help="per-shape claims on every shape with 1..N nodes (default 8)")
+    p.add_argument("--pair-max", type=int, default=4, metavar="M",
+                   help="two-request claims on every ordered pair of shapes with 1..M nodes each (default 4; 0: skip)")
+    p.add_argument("--claims", type=_csv(ALL_CLAIMS), default=ALL_CLAIMS,
+                   help=f"comma-separated subset of {','.join(ALL_CLAIMS)} (default all)")
+    p.add_argument("--greedy", type=_csv(GREEDIES), default=GREEDIES,
+                   help="frontier (reference GetTop, any tie-break) and/or paper (GetTop over all "
+                        "unselected nodes, index ties); default both")
+    p.add_argument("--allow-ties", action="store_true", help="premise f(child) <= f(parent) instead of <")
+    p.add_argument("--jobs", type=int, default=1, metavar="J", help="worker processes (default 1)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds per SMT query (default 120)")
+    p.add_argument("--seed", type=int, default=0, help="Z3 random seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    p.add_argument("--out", default="proofs-out", metavar="DIR",
+                   help="where counterexample instances go (default ./proofs-out)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return p
+
+
+def _levels(name: str) -> tuple[int, ...]:
+    return tuple(int(ch, 36) for ch in name)
+
+
+def _smallest(records: list[dict]) -> list[dict]:
+    """Per (claim, greedy): the counterexample with the fewest nodes, canonical shape order."""
+    best: dict[tuple, dict] = {}
+    for r in records:
+        if r["status"] != COUNTEREXAMPLE:
+            continue
+        parts = r["shape"].split("+")
+        key = (sum(len(p) for p in parts), r["n"], tuple(-int(c, 36) for p in parts for c in p))
+        cur = best.get((r["claim"], r["greedy"]))
+        if cur is None or key < cur[0]:
+            best[(r["claim"], r["greedy"])] = (key, r)
+    return [r for _, r in sorted(best.values(), key=lambda kr: kr[0])]
+
+
+def concretize(rec: dict, st: Settings, out_dir: str) -> dict:
+    """Turn one symbolic counterexample into an instance file and replay it."""
+    parts = rec["shape"].split("+")
+    levels = [_levels(p) for p in parts]
+    witness = refined_witness(rec["claim"], rec["greedy"], levels, st) or rec["witness"]
+    from .shapes import Shape
+
+    parents = [Shape.from_levels(lv).parent for lv in levels]
+    summary = {"claim": rec["claim"], "greedy": rec["greedy"], "n": rec["n"], "shape": rec["shape"],
+               "parents": [list(p) for p in parents], "witness": witness}
+    obj = instance_json(rec["claim"], parents, witness)
+    if obj is None:
+        summary["instance"] = None
+        return summary
+    check = validate(obj, rec["claim"], rec["greedy"])
+    stem = f"{rec['claim']}-{rec['greedy']}-n{rec['n']}-{rec['shape'].replace('+', '_')}"
+    paths = write(out_dir, stem, obj, {**summary, "instance": obj, "replay": check})
+    summary.update(instance=obj, replay=check, files=paths)
+    return summary
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    if args.max_nodes < 1 or args.pair_max < 0 or args.jobs < 1 or args.timeout <= 0:
+        print("python -m proofs: --max-nodes >= 1, --pair-max >= 0, --jobs >= 1, --timeout > 0", file=sys.stderr)
+        return EXIT_USAGE
+    st = Settings(ties=args.allow_ties, greedies=args.greedy,
+                  tree_claims=tuple(c for c in args.claims if c in TREE_CLAIMS),
+                  pair_claims=tuple(c for c in args.claims if c in PAIR_CLAIMS),
+                  timeout=args.timeout, seed=args.seed)
+    t0 = time.perf_counter()
+    tasks = make_tasks(args.max_nodes, args.pair_max, st)
+    records = execute(tasks, args.jobs, args.seed, None if args.quiet else Progress())
+    rows = aggregate(records)
+    cexs = [concretize(r, st, args.out) for r in _smallest(records)]
+    code = (EXIT_COUNTEREXAMPLE if any(r["result"] == "counterexample" for r in rows) else
+            EXIT_UNKNOWN if any(r["result"] == "unknown" for r in rows) else EXIT_PROVED)
+    seconds = time.perf_counter() - t0
+    premise = "f(child) <= f(parent)" if args.allow_ties else "f(child) < f(parent)"
+    settings = {
+        "max_nodes": args.max_nodes, "pair_max": args.pair_max if st.pair_claims else 0,
+        "claims": list(args.claims), "greedies": list(args.greedy), "allow_ties": args.allow_ties,
+        "premise": f"real f per node, 0 <= f <= 1, f(root) = 1, {premise}",
+        "shapes_per_n": {n: sum(1 for _ in rooted_shapes(n)) for n in range(1, args.max_nodes + 1)},
+        "jobs": args.jobs, "timeout": args.timeout, "seed": args.seed,
+    }
+    if args.json:
+        print(to_json(settings, rows, cexs, code, seconds))
+        return code
+    n_shapes = sum(settings["shapes_per_n"].values())
+    print(f"Bound: every rooted tree shape with 1..{args.max_nodes} nodes ({n_shapes} shapes)"
+          + (f"; every ordered pair of shapes with 1..{args.pair_max} nodes each" if st.pair_claims else "")
+          + f". Premise: {settings['premise']}. Greedies: {', '.join(args.greedy)}.")
+    print(table(rows))
+    for c in cexs:
+        where = f"shape {c['shape']} (n = {c['n']})"
+        if c.get("instance") is None:
+            print(f"counterexample {c['claim']}[{c['greedy']}] smallest at {where}: {c['witness']}")
+            continue
+        rp = c["replay"]
+        print(f"counterexample {c['claim']}[{c['greedy']}] smallest at {where}: instance {c['files']['instance']}; "
+              f"replay {'confirms' if rp['confirmed'] else 'does NOT reproduce'} it: {rp['verdict']}")
+    for r in rows:
+        for why in r.get("unknown_reasons", []):
+            print(f"unknown {r['claim']}[{r['greedy']}] n={r['n']}: {why}")
+    verdict = {EXIT_PROVED: "all proved", EXIT_COUNTEREXAMPLE: "counterexample(s) found",
+               EXIT_UNKNOWN: "some queries unknown"}[code]
+    print(f"{verdict}; {len(records)} records, wall {seconds:.1f} s")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
