@@ -7,7 +7,12 @@ to a smallest one, and returns a :class:`ClaimResult`:
 ``verified``        no counterexample in ``cases`` generated cases
 ``counterexample``  the smallest failing case found (instance, condition, answers)
 ``inconclusive``    an exact method could not decide on some case (never a pass),
-                    or our own code failed (reported with the error)
+                    or our own code failed (reported with the error), or the solver
+                    declined most generated inputs
+
+A *declined* case (the solver answered UNSUPPORTED: :class:`verify.properties.Declined`)
+is counted with its generated classes and reason, never judged, and rejected so
+that Hypothesis draws another input in its place.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from hypothesis import HealthCheck, Verbosity, given, seed as hypothesis_seed, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed as hypothesis_seed, settings
+from hypothesis.errors import Unsatisfiable
 
 from solver.errors import Inconclusive
 from solver.model import Instance
@@ -26,7 +32,7 @@ from solver.numbers import fraction_str
 
 from . import generators
 from .claims import Claim, Profile
-from .properties import Failure
+from .properties import Declined, Failure
 
 VERIFIED, COUNTEREXAMPLE, INCONCLUSIVE = "verified", "counterexample", "inconclusive"
 
@@ -45,17 +51,47 @@ class ClaimResult:
     classes: Counter = field(default_factory=Counter)
     counterexample: Optional[dict] = None   # see _counterexample_record
     note: Optional[str] = None              # why inconclusive, or other remarks
+    declined: int = 0                       # generated inputs the solver declined (not judged)
+    declined_classes: Counter = field(default_factory=Counter)  # case_classes of declined cases
+    declined_reasons: Counter = field(default_factory=Counter)
+    judged_classes: Counter = field(default_factory=Counter)    # case_classes of judged cases
 
     def to_json(self) -> dict:
         out = {k: getattr(self, k) for k in ("claim", "paper", "method", "solver", "must_hold", "verdict",
                                              "cases", "seed", "counterexample", "note")}
         out["seconds"] = round(self.seconds, 3)
         out["classes"] = dict(sorted(self.classes.items()))
+        if self.declined:
+            out["declined"] = {"cases": self.declined, "classes": dict(sorted(self.declined_classes.items())),
+                               "reasons": dict(self.declined_reasons.most_common())}
         return out
 
 
 class _Found(AssertionError):
     pass
+
+
+class _GaveUp(Exception):
+    """So many inputs were declined that the verdict can only be inconclusive: stop calling the solver."""
+
+
+def case_classes(case: Any, labels: list[str]) -> set[str]:
+    """One case's classes, to tell which inputs a solver declines: its labels and its sizes.
+
+    >>> from solver.parse import parse_instance
+    >>> sorted(case_classes(parse_instance({"budget": 0, "requests": [
+    ...     {"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}]}), ["prob:grid"]))
+    ['budget=0', 'depth=1', 'nodes=3', 'prob:grid', 'requests=1', 'width=2']
+    """
+    out = set(labels)
+    if isinstance(case, Instance):
+        out.add(f"requests={len(case.requests)}")
+        out.add(f"budget={case.budget}" if case.budget < 3 else "budget=3+")
+        if case.requests:
+            out.add(f"nodes={max(len(r.tree) for r in case.requests)}")
+            out.add(f"width={max(len(k) for r in case.requests for k in r.tree.children)}")
+            out.add(f"depth={max(r.tree.height for r in case.requests)}")
+    return out
 
 
 def describe(instance: Instance) -> str:
@@ -75,6 +111,8 @@ def _counterexample_record(case: Any, failure: Failure) -> dict:
     if isinstance(inst, Instance):
         rec["instance"] = inst.to_json()
         rec["summary"] = describe(inst)
+        if inst is not case and isinstance(case, Instance):  # derived (LEM-C1/C2): keep the input to replay
+            rec["case"] = case.to_json()
     else:  # THM-3.1 cases: (tree, nodes)
         tree, nodes = case
         rec["summary"] = (f"parent={list(tree.parent)} cond=[{','.join(fraction_str(x) for x in tree.cond)}] "
@@ -92,27 +130,47 @@ def _counterexample_record(case: Any, failure: Failure) -> dict:
 
 def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = None,
               solver: Optional[Callable] = None, must_hold: bool = True, seed: int = 0,
-              root_charged: Optional[bool] = None, examples: Optional[int] = None) -> ClaimResult:
-    """Search for a counterexample to ``claim`` (on ``solver`` when the claim is per solver)."""
-    state: dict[str, Any] = {"cases": 0, "found": None, "inconclusive": 0, "last_inconclusive": None}
+              root_charged: Optional[bool] = None, examples: Optional[int] = None,
+              strategy=None) -> ClaimResult:
+    """Search for a counterexample to ``claim`` (on ``solver`` when the claim is per solver).
+
+    ``strategy`` replaces the claim's own case strategy (test-solver passes one
+    restricted to what the solver under test claims to handle).
+    """
+    state: dict[str, Any] = {"cases": 0, "found": None, "inconclusive": 0, "last_inconclusive": None,
+                             "declined": 0}
     classes: Counter = Counter()
+    declined_classes: Counter = Counter()
+    declined_reasons: Counter = Counter()
+    judged_classes: Counter = Counter()
     generators.take_labels()
+    max_declined = 3 * (examples or profile.examples) + 20
 
     @settings(max_examples=examples or profile.examples, database=None, deadline=None,
               derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
-              suppress_health_check=list(HealthCheck))
-    @given(claim.strategy(profile, root_charged))
+              suppress_health_check=list(HealthCheck),
+              phases=[p for p in Phase if p != Phase.explain])  # explain reruns the failure: unused here
+    @given(strategy if strategy is not None else claim.strategy(profile, root_charged))
     def search(case):
         labels = generators.take_labels()
+        if state["declined"] > max_declined:
+            raise _GaveUp()  # also while Hypothesis "shrinks" this: no more solver calls
         try:
             failure = claim.check(solver, case)
         except Inconclusive as exc:
             state["inconclusive"] += 1
             state["last_inconclusive"] = str(exc)
             return
+        except Declined as exc:  # not judged: count it, let Hypothesis draw another input
+            if state["found"] is None:
+                state["declined"] += 1
+                declined_classes.update(case_classes(case, labels))
+                declined_reasons[str(exc)] += 1
+            reject()
         if state["found"] is None:
             state["cases"] += 1
             classes.update(labels)
+            judged_classes.update(case_classes(case, labels))
         if failure is not None:
             state["found"] = (case, failure)  # the last one recorded is Hypothesis's shrunk case
             raise _Found(failure.condition)
@@ -124,6 +182,13 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
         search()
     except _Found:
         verdict = COUNTEREXAMPLE
+    except Unsatisfiable:  # every generated input was declined
+        verdict = INCONCLUSIVE
+        note = f"the solver declined all {state['declined']} generated inputs"
+    except _GaveUp:
+        verdict = INCONCLUSIVE
+        note = (f"gave up: the solver declined {state['declined']} generated inputs "
+                f"({state['cases']} judged)")
     except Exception as exc:  # our own fault: never a pass
         verdict = INCONCLUSIVE
         note = f"internal error: {type(exc).__name__}: {exc} " + traceback.format_exc(limit=3).replace("\n", " | ")
@@ -131,6 +196,13 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
     if verdict == VERIFIED and state["inconclusive"]:
         verdict = INCONCLUSIVE
         note = f"{state['inconclusive']} cases undecided, e.g. {state['last_inconclusive']}"
+    if verdict == VERIFIED and state["declined"] > state["cases"]:
+        verdict = INCONCLUSIVE
+        note = (f"the solver declined most generated inputs ({state['declined']} of "
+                f"{state['declined'] + state['cases']}); not a pass")
+    elif verdict == VERIFIED and state["declined"]:
+        note = f"{state['declined']} of {state['declined'] + state['cases']} generated inputs declined (not judged)"
     record = _counterexample_record(*state["found"]) if verdict == COUNTEREXAMPLE else None
     return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else None,
-                       must_hold, verdict, state["cases"], seconds, seed, classes, record, note)
+                       must_hold, verdict, state["cases"], seconds, seed, classes, record, note,
+                       state["declined"], declined_classes, declined_reasons, judged_classes)

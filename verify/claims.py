@@ -45,13 +45,20 @@ class Claim:
 
 
 def _instances(classes=ALL_CLASSES, *, single=False, targets=True, strict_only=False):
-    def make(p: Profile, charged):
+    def make(p: Profile, charged, limits=None):
         kw = dict(max_nodes=p.max_nodes + (1 if single else 0), prob_classes=classes,
                   root_charged=charged, targets=targets)
         if single:
             kw.update(min_requests=1, max_requests=1)
         else:
             kw.update(max_requests=p.max_requests)
+        if limits:  # what a solver under test handles (verify.test_solver.Restrictions)
+            kw["max_nodes"] = min(kw["max_nodes"], limits.get("max_nodes") or kw["max_nodes"])
+            kw.update({k: limits[k] for k in ("max_depth", "max_width") if limits.get(k) is not None})
+            if limits.get("single_request"):
+                kw.update(min_requests=1, max_requests=1)
+            if limits.get("no_targets"):
+                kw["targets"] = False
         return gen.instances(**kw)
     return make
 

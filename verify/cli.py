@@ -6,6 +6,8 @@ suite (default)        run every claim as a property; print the claims table
 solve FILE...          one selection JSON per line, one per file, in order
 check INSTANCE SEL     judge a selection against the exact optimum
 certify INSTANCE SEL   check a selection's certificate, without solving
+test-solver SOLVER     check a solver that is not ours against every applicable claim
+replay REPORT          rerun the case of a counterexample report
 
 Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
 2 usage or input error (one line on stderr, never a traceback); 3 inconclusive.
@@ -53,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", metavar="IDS", help="comma-separated claim ids (default: all)")
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
 
     p = sub.add_parser("solve", help="solve instance files, print one selection JSON per line")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -71,6 +74,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("instance", metavar="INSTANCE")
     p.add_argument("selection", metavar="SELECTION")
     _add_instance_flags(p)
+
+    # test-solver and replay: docs/test-solver.md, docs/reports.md
+    p = sub.add_parser("test-solver", help="check a solver that is not ours (docs/test-solver.md)")
+    p.add_argument("solver", nargs="?", metavar="MODULE:FUNCTION",
+                   help="a Python callable on the instance JSON dict (or a registered solver name)")
+    p.add_argument("--cmd", metavar="COMMAND", help="a program: instance JSON on stdin, selection JSON on stdout")
+    p.add_argument("--native", action="store_true", help="MODULE:FUNCTION takes Instance objects, not JSON")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per call (default 10)")
+    p.add_argument("--profile", default="quick", help="instance sizes and cases, as the suite's (default quick)")
+    p.add_argument("--examples", type=int, metavar="N", help="generated inputs per property (default: profile's)")
+    p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
+    p.add_argument("--root-charged", action="store_true", help="the solver charges roots to the budget")
+    p.add_argument("--single-request", action="store_true", help="generate one request per instance")
+    p.add_argument("--no-targets", action="store_true", help="every target <= 1")
+    p.add_argument("--max-nodes", type=int, metavar="N", help="at most N nodes per tree")
+    p.add_argument("--max-depth", type=int, metavar="D", help="trees at most D deep")
+    p.add_argument("--max-width", type=int, metavar="W", help="at most W children per node")
+    p.add_argument("--claims", metavar="IDS", help="comma-separated property ids (default: all applicable)")
+    p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
+
+    p = sub.add_parser("replay", help="rerun the case of a report.json; exit 1 if it still fails")
+    p.add_argument("report", metavar="REPORT_JSON")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="override the recorded per-call timeout")
     return parser
 
 
@@ -134,14 +160,34 @@ def cmd_suite(args) -> int:
             raise UsageError(exc.args[0]) from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    return main_suite(args.profile, args.seed, args.solver, args.jobs, args.json, claims)
+    return main_suite(args.profile, args.seed, args.solver, args.jobs, args.json, claims,
+                      report_dir=args.report_dir)
+
+
+def cmd_test_solver(args) -> int:
+    from .test_solver import main_test_solver, usage_to_run
+
+    try:
+        spec, options = usage_to_run(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return main_test_solver(spec, options)
+
+
+def cmd_replay(args) -> int:
+    from .replay import replay
+
+    code, text = replay(args.report, timeout=args.timeout)
+    print(text)
+    return code
 
 
 class UsageError(Exception):
     """A command-line mistake the parser cannot see (exit 2)."""
 
 
-COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify}
+COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify,
+            "test-solver": cmd_test_solver, "replay": cmd_replay}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,7 +39,7 @@ from typing import Callable, Optional
 
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
-from solver.selection import INVALID, OK, Selection
+from solver.selection import INVALID, OK, UNSUPPORTED, Selection
 
 from . import dp
 from .feasibility import violations
@@ -63,16 +63,22 @@ class SolverFault(Exception):
     """The solver under test raised, crashed, hung or answered garbage."""
 
 
+class Declined(Exception):
+    """The solver declined the input (status UNSUPPORTED): counted by the campaign, never judged."""
+
+
 def run_solver(solver: Solver, instance: Instance) -> Selection:
-    """Call the solver; anything it raises becomes :class:`SolverFault`."""
+    """Call the solver; anything it raises becomes :class:`SolverFault`; UNSUPPORTED raises :class:`Declined`."""
     try:
         out = solver(instance)
-    except SolverFault:
+    except (SolverFault, Declined):
         raise
     except Exception as exc:  # the solver's own bug: a finding
         raise SolverFault(f"solver raised {type(exc).__name__}: {exc}") from exc
     if not isinstance(out, Selection):
         raise SolverFault(f"solver returned {type(out).__name__}, not a Selection")
+    if out.status == UNSUPPORTED:
+        raise Declined(out.reason or "the solver declined this input")
     return out
 
 
@@ -116,10 +122,10 @@ def check_invalid_sound(solver: Solver, instance: Instance) -> Optional[Failure]
 
 def check_optimal(solver: Solver, instance: Instance) -> Optional[Failure]:
     """THM-P2: feasible instance => feasible answer of exactly optimal value (and not INVALID)."""
+    sel, fail = _answer(solver, instance)  # first, so that a declined input counts as declined
     best = dp.solve_dp(instance)
     if not best.ok:
-        return None
-    sel, fail = _answer(solver, instance)
+        return fail  # nothing to match on an infeasible instance, but a crash is still a crash
     if fail:
         return replace(fail, optimum=best.objective, optimal_selection=best)
     if sel.status != OK:
@@ -203,13 +209,19 @@ def check_top_b(solver: Solver, instance: Instance) -> Optional[Failure]:
     """LEM-C2: for every budget b, no target: answer value == best b-subset == best rooted b-subtree."""
     req = instance.requests[0]
     table = dp.tree_table(req.tree)
+    declined, judged = None, 0
     for b in range(len(req.tree)):
         case = single(req, b, target=Fraction(0), charged=instance.root_charged)
         subset_best = best_b_subset(req.tree, b)
         if table[b] != subset_best:
             return Failure(f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the best "
                            f"{b}-subset {fraction_str(subset_best)}", None, subset_best, instance=case)
-        sel, fail = _answer(solver, case)
+        try:
+            sel, fail = _answer(solver, case)
+        except Declined as exc:  # each budget is its own check: skip the declined ones
+            declined = declined or exc
+            continue
+        judged += 1
         if fail:
             return replace(fail, instance=case)
         if not sel.ok:
@@ -221,6 +233,8 @@ def check_top_b(solver: Solver, instance: Instance) -> Optional[Failure]:
         if got != subset_best:
             return Failure(f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is worth "
                            f"{fraction_str(subset_best)}", sel, subset_best, instance=case)
+    if declined is not None and not judged:
+        raise declined
     return None
 
 

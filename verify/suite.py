@@ -175,13 +175,19 @@ def to_json(results: list[ClaimResult], profile: str, seed: int, seconds: float)
 
 
 def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_path: Optional[str],
-               claims: Optional[list[str]] = None, out=sys.stdout, err=sys.stderr) -> int:
+               claims: Optional[list[str]] = None, out=sys.stdout, err=sys.stderr,
+               report_dir: Optional[str] = None) -> int:
     start = time.perf_counter()
     job_list = plan(profile, seed, solver, claims)
     err.write(f"running {len(job_list)} checks (profile {profile}, seed {seed}, {jobs} processes)\n")
     results = run(job_list, jobs, progress=lambda line: (err.write(line + "\n"), err.flush()))
     seconds = time.perf_counter() - start
     out.write(render_table(results, profile, seed, seconds) + "\n")
+    if report_dir:  # one report per counterexample (docs/reports.md)
+        from .reports import write_suite_run
+
+        run_dir, dirs = write_suite_run(report_dir, results, profile, seed)
+        out.write(f"reports: {run_dir} ({len(dirs)} counterexample{'s' * (len(dirs) != 1)})\n")
     if json_path:
         with open(json_path, "w", encoding="utf-8") as fh:
             json.dump(to_json(results, profile, seed, seconds), fh, indent=2)

@@ -1,0 +1,233 @@
+"""Planted-bug solvers: the correct greedy with one realistic defect each.
+
+Quality of the checker itself: ``python -m verify test-solver`` (and the suite)
+must catch every one of these, each on a small shrunk instance, and must pass
+:func:`correct_other_ties` untouched.  They are written the way an external team
+would hand in a selector: a Python callable on the instance JSON dict
+(docs/format.md; numbers arrive as fraction strings such as ``"7/10"``) that
+returns a selection dict.  ``python -m tests.quality.planted NAME`` runs one as a
+``--cmd`` program (instance JSON on stdin, selection JSON on stdout).
+
+=====================  ==================================================  ==========================
+name                   defect                                              caught by (at least)
+=====================  ==================================================  ==========================
+budget_ge0             throughput loop printed ``while B >= 0``            RULE-BUDGET, THM-P2
+gettop_all             GetTop over all unselected nodes, ties by index     APP-B/ties
+float_target           target test summed in IEEE double                   LEM-C1, THM-P1 or THM-P2
+no_slo                 no SLO phase: throughput only                       RULE-TARGET, THM-P2
+no_throughput          no throughput phase: leftover budget unspent        THM-P2, LEM-C2
+strict_target          SLO loop ``while acc <= A`` (one node too many)     LEM-C1, THM-P1 or THM-P2
+roots_always_free      ignores ``root_charged``                            RULE-BUDGET (--root-charged)
+never_invalid          answers OK with unmet targets instead of INVALID    RULE-TARGET
+invalid_when_tight     INVALID already when the targets need exactly B     THM-P1
+by_conditional         ranks by conditional, not path, probability         THM-P2, LEM-C2
+one_based_nodes        reports node ids + 1 (a 1-based array leaks out)    RULE-FORMAT
+index_error_on_wide    crashes (IndexError) on a node with 3+ children     any: "solver raised"
+=====================  ==================================================  ==========================
+
+Not bugs: :func:`correct_other_ties` (other tie order, other output order, no
+objective), :func:`single_request_only` and :func:`decline_budget_zero` (correct,
+but decline part of the inputs with ``UNSUPPORTED``).
+
+>>> inst = {"budget": 1, "requests": [
+...     {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "1/2", "3/10"]}]}
+>>> budget_ge0(inst)["selected"]             # one node more than the budget allows
+{'r': [0, 1, 2]}
+>>> correct_other_ties(inst)["selected"]
+{'r': [1, 0]}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from fractions import Fraction
+
+from solver.parse import parse_instance
+
+
+def _greedy(obj: dict, *, loop_ge0=False, all_nodes=False, number=Fraction, slo=True, throughput=True,
+            strict=False,
+            charge_roots=True, invalid=True, tight_invalid=False, rank="f", other_ties=False) -> dict:
+    """The reference greedy (SPEC section 4), with one flag per planted defect."""
+    inst = parse_instance(obj)
+    reqs = inst.requests
+    B = inst.budget - (len(reqs) if inst.root_charged and charge_roots else 0)
+    if B < 0:
+        return {"status": "INVALID", "reason": "the roots do not fit"}
+    chosen = [{r.tree.root} for r in reqs]
+
+    def best(i):
+        """(value, node) of request i's best candidate, or None."""
+        t = reqs[i].tree
+        score = t.f if rank == "f" else t.cond
+        cands = [v for v in range(len(t)) if v not in chosen[i] and (all_nodes or t.parent[v] in chosen[i])]
+        if not cands:
+            return None
+        if other_ties:  # deeper first, then larger index: still frontier-only, so still correct
+            v = max(cands, key=lambda v: (number(score[v]), t.depth[v], v))
+        else:
+            v = min(cands, key=lambda v: (-number(score[v]), v))
+        return number(score[v]), v
+
+    if slo:
+        for i, r in enumerate(reqs):
+            acc, target = number(r.tree.f[r.tree.root]), number(r.target)
+            while acc <= target if strict else acc < target:
+                if B <= (1 if tight_invalid else 0):  # tight_invalid: the last unit counts as spent
+                    if invalid:
+                        return {"status": "INVALID", "reason": f"budget spent on request {r.id}"}
+                    break
+                pick = best(i)
+                if pick is None:
+                    if invalid:
+                        return {"status": "INVALID", "reason": f"target of {r.id} unreachable"}
+                    break
+                chosen[i].add(pick[1])
+                acc += number(r.tree.f[pick[1]])
+                B -= 1
+    while throughput and (B >= 0 if loop_ge0 else B > 0):
+        picks = [(best(i), i) for i in range(len(reqs))]
+        picks = [(p, i) for p, i in picks if p is not None]
+        if not picks:
+            break
+        if other_ties:
+            (_, v), i = max(picks, key=lambda x: (x[0][0], x[1]))
+        else:
+            (_, v), i = min(picks, key=lambda x: (-x[0][0], x[1]))
+        chosen[i].add(v)
+        B -= 1
+    if other_ties:
+        return {"status": "OK",
+                "selected": {r.id: sorted(chosen[i], reverse=True) for i, r in reversed(list(enumerate(reqs)))}}
+    total = sum((r.tree.value(chosen[i]) for i, r in enumerate(reqs)), Fraction(0))
+    return {"status": "OK", "selected": {r.id: sorted(chosen[i]) for i, r in enumerate(reqs)},
+            "objective": str(total)}
+
+
+# ------------------------------------------------------------------ the planted bugs
+
+def budget_ge0(obj):
+    """Throughput phase as printed: ``while B >= 0`` spends one node over the budget."""
+    return _greedy(obj, loop_ge0=True)
+
+
+def gettop_all(obj):
+    """GetTop over all unselected nodes (not the frontier), ties by smaller index: orphans on f ties."""
+    return _greedy(obj, all_nodes=True)
+
+
+def float_target(obj):
+    """Float accumulation of the target test: 1.0 + 0.4 + 0.2 < 1.6 in IEEE double."""
+    return _greedy(obj, number=float)
+
+
+def no_slo(obj):
+    """No SLO phase: throughput only, targets ignored."""
+    return _greedy(obj, slo=False)
+
+
+def no_throughput(obj):
+    """No throughput phase: stops once the targets are met, leaving budget (and value) unused."""
+    return _greedy(obj, throughput=False)
+
+
+def strict_target(obj):
+    """SLO loop ``while acc <= A``: a target met exactly takes one node too many."""
+    return _greedy(obj, strict=True)
+
+
+def roots_always_free(obj):
+    """Ignores ``root_charged``: on roots-charged instances it spends the roots' share too."""
+    return _greedy(obj, charge_roots=False)
+
+
+def never_invalid(obj):
+    """When the budget runs out (or a target is unreachable) it answers OK anyway."""
+    return _greedy(obj, invalid=False)
+
+
+def invalid_when_tight(obj):
+    """Off-by-one INVALID test: INVALID when the targets need exactly the whole budget."""
+    return _greedy(obj, tight_invalid=True)
+
+
+def by_conditional(obj):
+    """Ranks candidates by the one-step conditional probability instead of the path probability."""
+    return _greedy(obj, rank="cond")
+
+
+def one_based_nodes(obj):
+    """Correct selection, but node ids come out 1-based (an internal 1-based array leaks)."""
+    out = _greedy(obj)
+    if out["status"] == "OK":
+        out["selected"] = {rid: [v + 1 for v in nodes] for rid, nodes in out["selected"].items()}
+        out.pop("objective")
+    return out
+
+
+def index_error_on_wide(obj):
+    """A fixed top-2 child buffer: IndexError on any node with three or more children."""
+    for r in obj["requests"]:
+        slots: dict[int, list] = {}
+        for v, p in enumerate(r["parent"]):
+            if p != -1:
+                buf = slots.setdefault(p, [None, None])
+                buf[buf.index(None) if None in buf else 2] = v  # IndexError on a third child
+    return _greedy(obj)
+
+
+# ------------------------------------------------------------------ not bugs
+
+def correct_other_ties(obj):
+    """Correct: ties broken deeper-first and by larger index, output in reverse order, no objective."""
+    return _greedy(obj, other_ties=True)
+
+
+def single_request_only(obj):
+    """Correct on one request; declines several."""
+    if len(obj["requests"]) != 1:
+        return {"status": "UNSUPPORTED", "reason": "handles exactly one request"}
+    return _greedy(obj)
+
+
+def decline_budget_zero(obj):
+    """Correct, but declines a budget of 0."""
+    if obj["budget"] == 0:
+        return {"status": "UNSUPPORTED", "reason": "budget 0"}
+    return _greedy(obj)
+
+
+# ------------------------------------------------------------------ as a --cmd program
+
+def _main(argv: list[str]) -> int:
+    """``python -m tests.quality.planted NAME``: one instance on stdin, one selection on stdout.
+
+    Besides the functions above, NAME may be a misbehaving program: ``hang``
+    (sleeps), ``garbage`` (prints non-JSON), ``abort`` (dies by SIGABRT),
+    ``decline`` (exit code 3 on every input).
+    """
+    name = argv[1] if len(argv) > 1 else "correct_other_ties"
+    obj = json.load(sys.stdin)
+    if name == "hang":
+        if obj["budget"] == 0:
+            time.sleep(3600)
+        name = "correct_other_ties"
+    if name == "garbage":
+        print("selected: 0 1 2")
+        return 0
+    if name == "abort":
+        if len(obj["requests"]) and len(obj["requests"][0]["parent"]) >= 3:
+            os.abort()
+        name = "correct_other_ties"
+    if name == "decline":
+        print("this program declines everything", file=sys.stderr)
+        return 3
+    print(json.dumps(globals()[name](obj)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv))

@@ -1,0 +1,208 @@
+"""``python -m verify test-solver``: the adapters, and the command's output and exit codes.
+
+Adapters (verify/solver_under_test.py): every way a solver that is not ours can
+misbehave (raise, hang, crash, print garbage, decline) becomes a finding or a
+declined input, never a crash of ours.  Command (verify/test_solver.py): golden
+files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
+with timings and report paths normalised.  After an intended change of output,
+regenerate with ``UPDATE_GOLDEN=1 python -m pytest tests/test_test_solver.py``
+and read the diff: a golden file is a claim a person has read.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from solver.parse import parse_instance
+from solver.selection import Selection
+from verify import properties as prop
+from verify.solver_under_test import (SolverSpec, SpecError, adapt_callable, adapt_command, build,
+                                      check_command)
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden_test_solver"
+PY = sys.executable
+
+INST = parse_instance({"budget": 1, "requests": [
+    {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "1/2", "3/10"]}]})
+
+
+def _fault(solver) -> str:
+    with pytest.raises(prop.SolverFault) as info:
+        prop.run_solver(solver, INST)
+    return str(info.value)
+
+
+# ------------------------------------------------------------------ callable adapter
+
+def test_callable_receives_fraction_strings_and_its_answer_is_read_exactly():
+    seen = {}
+
+    def mine(obj):
+        seen.update(obj)
+        return {"status": "OK", "selected": {"r": (0, 1)}, "objective": 1.5}
+
+    sel = prop.run_solver(adapt_callable(mine), INST)
+    assert seen["requests"][0]["prob"] == ["1", "1/2", "3/10"] and seen["requests"][0]["target"] == "1"
+    assert sel.selected == {"r": (0, 1)} and str(sel.objective) == "3/2"
+
+
+def test_callable_may_return_numpy_like_integers_and_sets():
+    class Int:  # numpy.int64 and torch ints behave like this
+        def __init__(self, v):
+            self.v = v
+
+        def __index__(self):
+            return self.v
+
+    sel = prop.run_solver(adapt_callable(lambda o: {"status": "OK", "selected": {"r": {Int(0), Int(2)}}}), INST)
+    assert sel.selected == {"r": (0, 2)}
+
+
+@pytest.mark.parametrize("answer,words", [
+    (lambda o: 1 / 0, "solver raised ZeroDivisionError: division by zero"),
+    (lambda o: ["OK"], "solver returned list, not a selection dict"),
+    (lambda o: {"status": "fine"}, "solver answered a malformed selection: status: must be one of"),
+    (lambda o: {"status": "OK", "selected": {"r": [0, "1"]}}, "entry 1 is \"1\", not an integer"),
+    (lambda o: {"status": "OK", "selected": {"r": [0]}, "objective": object()}, "not JSON"),
+])
+def test_callable_misbehaviour_is_a_finding(answer, words):
+    assert words in _fault(adapt_callable(answer))
+
+
+def test_callable_that_hangs_times_out_even_if_it_swallows_exceptions():
+    def stubborn(obj):
+        while True:
+            try:
+                sum(range(10 ** 5))
+            except Exception:  # a solver's own catch-all must not eat the timeout
+                pass
+
+    assert _fault(adapt_callable(stubborn, timeout=0.3)) == \
+        "solver gave no answer within the timeout of 0.3 s (hangs?)"
+
+
+def test_unsupported_is_declined_not_judged():
+    solver = adapt_callable(lambda o: {"status": "UNSUPPORTED", "reason": "too wide"})
+    with pytest.raises(prop.Declined, match="too wide"):
+        prop.run_solver(solver, INST)
+    with pytest.raises(prop.Declined):  # the property passes it on to the campaign
+        prop.check_optimal(solver, INST)
+
+
+def test_unknown_requests_and_nodes_are_findings_of_the_format_rule():
+    solver = adapt_callable(lambda o: {"status": "OK", "selected": {"r": [0, 7], "ghost": [0]}})
+    failure = prop.check_format(solver, INST)
+    assert "request 'ghost' is not a request of the instance" in failure.condition
+    assert "request 'r' node 7 does not exist (tree has nodes 0..2)" in failure.condition
+
+
+# ------------------------------------------------------------------ --cmd adapter
+
+def _cmd(code: str, timeout=10.0):
+    return adapt_command([PY, "-c", code], timeout)
+
+
+@pytest.mark.parametrize("code,words", [
+    ("import sys; print('oops', file=sys.stderr); sys.exit(1)", "solver exited with code 1; stderr: 'oops'"),
+    ("print('selected: 0 1')", "solver printed malformed JSON"),
+    ("pass", "solver printed no selection (empty output)"),
+    ("import os; os.abort()", "solver was killed by signal SIGABRT"),
+    ("print('{\"status\": \"OK\"}')", "solver answered a malformed selection"),
+])
+def test_program_misbehaviour_is_a_finding(code, words):
+    assert words in _fault(_cmd(code))
+
+
+def test_program_that_hangs_is_killed_at_the_timeout():
+    assert _fault(_cmd("import time; time.sleep(60)", timeout=0.5)) == \
+        "solver gave no answer within the timeout of 0.5 s (hangs?)"
+
+
+@pytest.mark.parametrize("code,reason", [
+    ("import sys; print('no budget 1', file=sys.stderr); sys.exit(3)", "no budget 1"),
+    ("print('{\"status\": \"UNSUPPORTED\", \"reason\": \"one request only\"}')", "one request only"),
+])
+def test_program_declines_by_exit_3_or_by_answer(code, reason):
+    with pytest.raises(prop.Declined, match=reason):
+        prop.run_solver(_cmd(code), INST)
+
+
+def test_program_reads_the_instance_on_stdin():
+    code = ("import json, sys; i = json.load(sys.stdin); r = i['requests'][0]; "
+            "print(json.dumps({'status': 'OK', 'selected': {r['id']: [0, r['prob'].index('1/2')]}}))")
+    assert prop.run_solver(_cmd(code), INST).selected == {"r": (0, 1)}
+
+
+def test_specs_round_trip_and_bad_specs_are_usage_errors():
+    spec = SolverSpec("cmd", "python3 sel.py --x 'a b'", 2.5)
+    assert SolverSpec.from_json(spec.to_json()) == spec
+    assert spec.cli_args() == ["--cmd", "python3 sel.py --x 'a b'", "--timeout", "2.5"]
+    assert isinstance(build(SolverSpec("registry", "reference"))(INST), Selection)
+    for bad in (SolverSpec("callable", "no_such_module_x:f"), SolverSpec("callable", "solver.paper:nope"),
+                SolverSpec("callable", "nocolon"), SolverSpec("registry", "magic")):
+        with pytest.raises(SpecError):
+            build(bad)
+    with pytest.raises(SpecError, match="not found on PATH"):
+        check_command("no-such-program-xyz --flag")
+
+
+# ------------------------------------------------------------------ the command (golden)
+
+def test_unknown_profile_is_a_usage_error(capsys):
+    from verify import cli
+
+    assert cli.main(["test-solver", "reference", "--profile", "huge"]) == 2
+    assert "unknown profile 'huge'" in capsys.readouterr().err
+
+
+CASES = {
+    "found-budget": ["tests.quality.planted:budget_ge0", "--examples", "20", "--claims", "RULE-BUDGET,RULE-TARGET"],
+    "pass-other-ties": ["tests.quality.planted:correct_other_ties", "--examples", "25",
+                        "--claims", "THM-P2,LEM-C2"],
+    "inconclusive-declines": ["tests.quality.planted:single_request_only", "--examples", "50",
+                              "--claims", "RULE-BUDGET"],
+    "eagle-restricted": ["examples.selectors.eagle_topk:select", "--single-request", "--no-targets", "--max-width",
+                         "4", "--examples", "30", "--claims", "APP-B/ties,THM-P2,LEM-C1"],
+    "eagle-ties-report": ["examples.selectors.eagle_topk:select_topk_ties", "--single-request", "--no-targets",
+                          "--examples", "30", "--claims", "APP-B/ties", "--report-dir", "{tmp}"],
+    "cmd-garbage": ["--cmd", f"{PY} -m tests.quality.planted garbage", "--examples", "5",
+                    "--claims", "RULE-FORMAT"],
+    "usage-no-solver": [],
+    "usage-both": ["reference", "--cmd", "cat"],
+    "usage-unknown-module": ["nowhere.at.all:f"],
+    "usage-unknown-property": ["reference", "--claims", "THM-3.1"],
+}
+
+_TIME = re.compile(r"\d+\.\d+ s\b")
+
+
+def run_cli(args, tmp):
+    args = [a.replace("{tmp}", str(tmp)) for a in args]
+    proc = subprocess.run([PY, "-m", "verify", "test-solver", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+    def norm(s):
+        s = _TIME.sub("<T> s", s).replace(str(tmp), "<DIR>").replace(PY, "<python>")
+        return re.sub(r"\d{8}-\d{6}-", "<RUN>-", s)
+    return f"exit: {proc.returncode}\n--- stdout\n{norm(proc.stdout)}--- stderr\n{norm(proc.stderr)}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden(case, tmp_path):
+    got = run_cli(CASES[case], tmp_path)
+    path = GOLDEN / f"{case}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(got)
+    assert path.exists(), f"no golden file for {case}; run with UPDATE_GOLDEN=1 and review it"
+    assert got == path.read_text()
+    assert "Traceback" not in got
+    if case == "eagle-ties-report":  # the report directory it names exists, with all three files
+        (run_dir,) = tmp_path.iterdir()
+        assert sorted(p.name for p in (run_dir / "01-APP-B-ties").iterdir()) == \
+            ["report.json", "report.md", "tree.png"]

@@ -1,0 +1,333 @@
+"""``python -m verify test-solver``: check a solver that is not ours (docs/test-solver.md).
+
+Data flow: generated instance -> solver under test (through
+:mod:`verify.solver_under_test`) -> the properties of :mod:`verify.properties`,
+judged by the exact oracles -> per property: verified, the smallest
+counterexample (shrunk by Hypothesis), or inconclusive -> optional reports
+(:mod:`verify.reports`).
+
+Terminology
+-----------
+restrictions
+    What the solver claims to handle (:class:`Restrictions`): one request only,
+    no targets (every target <= 1), at most so many nodes per tree, depth,
+    children per node.  Generated instances stay inside them, and each property
+    judges the solver against the exact optimum of that sub-problem.
+applicable property
+    A per-solver claim of :mod:`verify.claims` that still means something under
+    the restrictions (LEM-C1 is about reaching targets: not with ``--no-targets``).
+declined input
+    The solver answered ``UNSUPPORTED`` (or its program exited 3): counted by
+    generated class and reason, never judged.  A property whose inputs were
+    mostly declined is inconclusive, never a pass.
+
+Exit codes: 0 nothing found; 1 a counterexample to some property; 2 usage
+error; 3 inconclusive (and nothing found).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from .campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim
+from .claims import CLAIMS, CLAIMS_BY_ID, PROFILES, Claim
+from .solver_under_test import SolverSpec, build
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """The part of the problem a solver under test claims to handle.
+
+    >>> r = Restrictions(single_request=True, no_targets=True, max_width=2)
+    >>> r.describe()
+    'single request, no targets (every target <= 1), at most 2 children per node'
+    >>> r.applies(CLAIMS_BY_ID["LEM-C1"])
+    'needs targets above 1 (--no-targets)'
+    >>> Restrictions.from_json(r.to_json()) == r
+    True
+    """
+
+    single_request: bool = False
+    no_targets: bool = False
+    max_nodes: Optional[int] = None
+    max_depth: Optional[int] = None
+    max_width: Optional[int] = None
+
+    @property
+    def any(self) -> bool:
+        return self != Restrictions()
+
+    def generator_kwargs(self) -> dict:
+        """The ``limits`` a claim's strategy accepts (:mod:`verify.claims`)."""
+        return {k: v for k, v in self.to_json().items() if v}
+
+    def applies(self, claim: Claim) -> Optional[str]:
+        """None if ``claim`` applies under these restrictions, else why not."""
+        if claim.id == "LEM-C1" and self.no_targets:
+            return "needs targets above 1 (--no-targets)"
+        return None
+
+    def describe(self) -> str:
+        parts = []
+        if self.single_request:
+            parts.append("single request")
+        if self.no_targets:
+            parts.append("no targets (every target <= 1)")
+        if self.max_nodes is not None:
+            parts.append(f"at most {self.max_nodes} nodes per tree")
+        if self.max_depth is not None:
+            parts.append(f"depth at most {self.max_depth}")
+        if self.max_width is not None:
+            parts.append(f"at most {self.max_width} children per node")
+        return ", ".join(parts) or "none"
+
+    def cli_args(self) -> list[str]:
+        out = []
+        if self.single_request:
+            out.append("--single-request")
+        if self.no_targets:
+            out.append("--no-targets")
+        for name in ("max_nodes", "max_depth", "max_width"):
+            if getattr(self, name) is not None:
+                out += ["--" + name.replace("_", "-"), str(getattr(self, name))]
+        return out
+
+    def to_json(self) -> dict:
+        return {"single_request": self.single_request, "no_targets": self.no_targets,
+                "max_nodes": self.max_nodes, "max_depth": self.max_depth, "max_width": self.max_width}
+
+    @classmethod
+    def from_json(cls, obj: dict | None) -> "Restrictions":
+        return cls(**(obj or {}))
+
+
+@dataclass(frozen=True)
+class Options:
+    profile: str = "quick"
+    examples: Optional[int] = None      # default: the profile's
+    seed: int = 0
+    root_charged: bool = False
+    restrictions: Restrictions = field(default_factory=Restrictions)
+    claims: Optional[tuple[str, ...]] = None
+    report_dir: Optional[str] = None
+
+    def cli_args(self) -> list[str]:
+        out = ["--profile", self.profile, "--seed", str(self.seed)]
+        if self.examples is not None:
+            out += ["--examples", str(self.examples)]
+        if self.root_charged:
+            out.append("--root-charged")
+        return out + self.restrictions.cli_args()
+
+
+@dataclass
+class Run:
+    spec: SolverSpec
+    options: Options
+    results: list[ClaimResult]
+    skipped: list[tuple[str, str]]     # (claim id, why it does not apply)
+    seconds: float
+    reports: dict[int, str] = field(default_factory=dict)  # result index -> report directory
+    run_dir: Optional[str] = None
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.results)
+
+
+def exit_code(results: list[ClaimResult]) -> int:
+    if any(r.verdict == COUNTEREXAMPLE for r in results):
+        return EXIT_FOUND
+    if any(r.verdict == INCONCLUSIVE for r in results):
+        return EXIT_INCONCLUSIVE
+    return EXIT_OK
+
+
+def plan(options: Options) -> tuple[list[Claim], list[tuple[str, str]]]:
+    """The applicable per-solver claims, and the others with the reason they are skipped."""
+    wanted = set(options.claims) if options.claims else None
+    run, skipped = [], []
+    for c in CLAIMS:
+        if not c.per_solver or (wanted is not None and c.id not in wanted):
+            continue
+        why = options.restrictions.applies(c)
+        if why:
+            skipped.append((c.id, why))
+        else:
+            run.append(c)
+    return run, skipped
+
+
+def rerun_command(spec: SolverSpec, options: Options, claim: str) -> str:
+    """The one-line command that repeats the search that found a counterexample to ``claim``."""
+    import shlex
+
+    args = ["python", "-m", "verify", "test-solver", *spec.cli_args(), *options.cli_args(), "--claims", claim]
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def run(spec: SolverSpec, options: Options,
+        progress: Callable[[str], None] | None = None, solver=None) -> Run:
+    """Every applicable property against the solver; writes reports if ``options.report_dir``."""
+    solver = solver if solver is not None else build(spec)
+    profile = PROFILES[options.profile]
+    claims, skipped = plan(options)
+    limits = options.restrictions.generator_kwargs()
+    start = time.perf_counter()
+    results = []
+    for i, claim in enumerate(claims, 1):
+        strategy = claim.strategy(profile, options.root_charged, limits)
+        res = run_claim(claim, profile, solver_name=spec.label, solver=solver, must_hold=True,
+                        seed=options.seed, root_charged=options.root_charged, examples=options.examples,
+                        strategy=strategy)
+        results.append(res)
+        if progress:
+            extra = f", {res.declined} declined" if res.declined else ""
+            progress(f"[{i:>2}/{len(claims)}] {res.claim}: {res.verdict} ({res.cases} cases{extra}, "
+                     f"{res.seconds:.1f} s)")
+    out = Run(spec, options, results, skipped, time.perf_counter() - start)
+    if options.report_dir:
+        from . import reports
+
+        out.run_dir, out.reports = reports.write_test_solver_run(options.report_dir, out)
+    return out
+
+
+# ------------------------------------------------------------------ output
+
+def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:
+    """(class, declined, generated) for every class a declined input had, highest decline rate first.
+
+    Classes are the generator's labels (``budget:zero``, ``shape:star``) and the
+    case's sizes (``requests=2``, ``width=3``, ``budget=0``): see
+    :func:`verify.campaign.case_classes`.
+    """
+    declined, judged = Counter(), Counter()
+    for x in results:
+        declined.update(x.declined_classes)
+        judged.update(x.judged_classes)
+    rows = [(c, n, n + judged[c]) for c, n in declined.items()]
+    return sorted(rows, key=lambda r: (-r[1] / r[2], -r[1], r[0]))
+
+
+def _declined_lines(results: list[ClaimResult]) -> list[str]:
+    total = sum(x.declined for x in results)
+    if not total:
+        return []
+    reasons = Counter()
+    for x in results:
+        reasons.update(x.declined_reasons)
+    rows = declined_by_class(results)
+    common = [r for r in rows if r[1] * 10 >= total]  # classes of at least 10% of the declined inputs
+    shown = [r for r in common if r[1] * 2 >= r[2]][:6] or common[:3] or rows[:3]
+    return ["", f"declined inputs (not judged): {total}",
+            "  classes declined most often: " + ", ".join(f"{c} {100 * n // g}% ({n}/{g})" for c, n, g in shown),
+            "  reasons: " + "; ".join(f"{why!r} x{n}" for why, n in reasons.most_common(3))]
+
+
+def render(run_: Run) -> str:
+    spec, opt = run_.spec, run_.options
+    profile = PROFILES[opt.profile]
+    examples = opt.examples or profile.examples
+    r = opt.restrictions
+    nodes = min(profile.max_nodes, r.max_nodes) if r.max_nodes else profile.max_nodes
+    reqs = 1 if r.single_request else profile.max_requests
+    lines = [f"test-solver: {spec.label} ({spec.describe})",
+             f"profile {opt.profile}: {examples} examples per property, trees up to {nodes} nodes, "
+             f"up to {reqs} request{'s' if reqs != 1 else ''}; seed {opt.seed}; "
+             f"roots {'charged' if opt.root_charged else 'free'}",
+             f"restrictions: {r.describe()}"]
+    for cid, why in run_.skipped:
+        lines.append(f"not applicable: {cid}: {why}")
+    head = ("property", "paper", "verdict", "judged", "declined")
+    rows = [(x.claim, x.paper, x.verdict, str(x.cases), str(x.declined)) for x in run_.results]
+    widths = [max(len(row[i]) for row in rows + [head]) for i in range(len(head))]
+    fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+    lines += ["", fmt(head), fmt(tuple("-" * w for w in widths))]
+    for i, (x, row) in enumerate(zip(run_.results, rows)):
+        lines.append(fmt(row))
+        if x.counterexample:
+            summary = x.counterexample["summary"]
+            lines.append(f"    smallest: {summary}" + ("" if "|" in summary else " | no requests"))
+            lines.append(f"    fails:    {x.counterexample['condition']}")
+            if i in run_.reports:
+                lines.append(f"    report:   {run_.reports[i]}/report.md")
+        if x.note:
+            lines.append(f"    note:     {x.note}")
+    lines += _declined_lines(run_.results)
+    found = sum(x.verdict == COUNTEREXAMPLE for x in run_.results)
+    held = sum(x.verdict == VERIFIED for x in run_.results)
+    unsure = sum(x.verdict == INCONCLUSIVE for x in run_.results)
+    lines += [""]
+    if run_.run_dir:
+        lines.append(f"reports: {run_.run_dir}")
+    lines.append(f"result: {found} broken, {held} hold, {unsure} inconclusive "
+                 f"(of {len(run_.results)} properties) in {run_.seconds:.1f} s; exit {run_.exit_code}")
+    return "\n".join(lines)
+
+
+def main_test_solver(spec: SolverSpec, options: Options, out=sys.stdout, err=sys.stderr) -> int:
+    claims, _ = plan(options)
+    err.write(f"testing {spec.label} on {len(claims)} properties (profile {options.profile}, "
+              f"seed {options.seed})\n")
+    result = run(spec, options, progress=lambda line: (err.write(line + "\n"), err.flush()))
+    out.write(render(result) + "\n")
+    return result.exit_code
+
+
+def usage_to_run(args) -> tuple[SolverSpec, Options]:
+    """The solver spec and options of parsed ``test-solver`` arguments; ValueError on a usage error."""
+    from solver.registry import SOLVERS
+
+    from .solver_under_test import SpecError, check_command
+
+    if bool(args.solver) == bool(args.cmd):
+        raise ValueError("test-solver: give either MODULE:FUNCTION or --cmd COMMAND (exactly one)")
+    if args.profile not in PROFILES:
+        raise ValueError(f"unknown profile {args.profile!r} (choose from {', '.join(PROFILES)})")
+    if args.timeout <= 0:
+        raise ValueError("--timeout must be positive")
+    if args.examples is not None and args.examples < 1:
+        raise ValueError("--examples must be at least 1")
+    for name in ("max_nodes", "max_depth", "max_width"):
+        value = getattr(args, name)
+        if value is not None and value < (1 if name != "max_depth" else 0):
+            raise ValueError(f"--{name.replace('_', '-')} is too small: {value}")
+    if args.cmd:
+        if args.native:
+            raise ValueError("--native applies to MODULE:FUNCTION, not to --cmd")
+        spec = SolverSpec("cmd", args.cmd, args.timeout)
+    elif ":" in args.solver:
+        spec = SolverSpec("native" if args.native else "callable", args.solver, args.timeout)
+    elif args.solver in SOLVERS:
+        spec = SolverSpec("registry", args.solver, args.timeout)
+    else:
+        raise ValueError(f"unknown solver {args.solver!r}: give package.module:function, --cmd, or one of "
+                         f"{', '.join(SOLVERS)}")
+    try:
+        if spec.kind == "cmd":
+            check_command(spec.target)
+        else:
+            build(spec)
+    except SpecError as exc:
+        raise ValueError(str(exc)) from None
+    claims = None
+    if args.claims:
+        claims = tuple(c.strip() for c in args.claims.split(",") if c.strip())
+        bad = [c for c in claims if c not in CLAIMS_BY_ID or not CLAIMS_BY_ID[c].per_solver]
+        if bad:
+            names = ", ".join(c.id for c in CLAIMS if c.per_solver)
+            raise ValueError(f"unknown property {bad[0]!r} (choose from {names})")
+    restrictions = Restrictions(args.single_request, args.no_targets, args.max_nodes, args.max_depth,
+                                args.max_width)
+    options = Options(args.profile, args.examples, args.seed, args.root_charged, restrictions, claims,
+                      args.report_dir)
+    if not plan(options)[0]:
+        raise ValueError("no applicable property left to run (see --claims and the restrictions)")
+    return spec, options
