@@ -1,0 +1,190 @@
+"""Running Z3 soundly: verdicts, sessions (context, seed, deadline), exact coefficients, belief.
+
+Shared by the two Z3 encodings (:mod:`verify.z3_encoding`, the direct one, and
+:mod:`verify.z3_decomposed`, the per-tree proof).  Nothing here knows the
+problem; it fixes how a Z3 answer becomes a verdict.
+
+Terminology
+-----------
+query
+    One ``check()`` of a Z3 solver: ``sat``, ``unsat`` or ``unknown``.
+session
+    Everything one API call asks Z3: a *fresh* :class:`z3.Context` (so earlier
+    calls in the process cannot change term ids and with them the search: the
+    same input gives the same verdict), the fixed random seed :data:`SEED`, the
+    deadline and the query count.
+deadline
+    The wall-clock limit of the whole API call (``timeout`` seconds, ``None``:
+    no limit).  Each query gets what is left; running out, ``unknown`` or an
+    interrupt (Ctrl-C makes Z3 answer ``unknown``) raises
+    :class:`solver.errors.Inconclusive`: never a pass.
+belief
+    A Z3 model is a *claim*.  It is turned into node sets and re-checked by the
+    project's exact checker (:func:`verify.feasibility.violations`, objective
+    recomputed in Fractions) before anything uses it; a model that fails is a
+    :class:`Z3Fault` (an encoding or Z3 bug), never an answer.
+
+Coefficients are exact: :func:`rational` turns a Fraction into a Z3 rational;
+no float ever reaches Z3.
+
+>>> import z3
+>>> s = Session(timeout=10)
+>>> q = rational(Fraction(7, 10), s.ctx)
+>>> q.as_fraction()
+Fraction(7, 10)
+>>> x = z3.Int("x", s.ctx)
+>>> solver = s.solver()
+>>> solver.add(x * q > rational(Fraction(1, 2), s.ctx), x <= 1)
+>>> s.check(solver), s.queries
+(True, 1)
+>>> solver.add(x <= 0)
+>>> s.check(solver)
+False
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterable, Mapping
+
+import z3
+
+from solver.errors import AdaserveError, Inconclusive
+from solver.model import Instance
+from solver.numbers import fraction_str
+from solver.selection import Selection, make_ok
+
+from .feasibility import violations
+
+SEED = 0  # the fixed random seed of every solver (determinism)
+
+# verdicts of :class:`Z3Result`
+FEASIBLE = "FEASIBLE"          # feasibility: a feasible selection (re-checked) exists
+INFEASIBLE = "INFEASIBLE"      # feasibility / optimum: Z3 proved that no feasible selection exists
+OPTIMAL = "OPTIMAL"            # refutation: no feasible selection is worth more than the value;
+                               # optimum: the selection is feasible and nothing is worth more
+BETTER = "BETTER"              # refutation: a feasible selection worth more (re-checked witness)
+INCONCLUSIVE = "INCONCLUSIVE"  # unknown, timeout, interrupt: never a pass
+
+DECOMPOSED = "decomposed"      # per-tree tables + count-level claim (verify.z3_decomposed)
+MONOLITHIC = "monolithic"      # one 0/1 variable per node, all constraints at once
+OPTIMIZE = "optimize"          # monolithic, with Z3's own Optimize (optimum mode only; small inputs)
+
+
+class Z3Fault(AdaserveError):
+    """A Z3 model failed the exact checker: the encoding (or Z3) is wrong; never believed."""
+
+
+@dataclass(frozen=True)
+class Z3Result:
+    """What one Z3 API call found.
+
+    ``selection`` is the re-checked witness (FEASIBLE, BETTER) or the optimum
+    (OPTIMAL from the optimum mode); ``value`` is the value a refutation was
+    asked about; ``reason`` says why (the proof's gist, or why INCONCLUSIVE).
+    """
+
+    verdict: str
+    selection: Selection | None = None
+    value: Fraction | None = None
+    reason: str = ""
+    method: str = ""
+    queries: int = 0
+    seconds: float = 0.0
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def conclusive(self) -> bool:
+        return self.verdict != INCONCLUSIVE
+
+
+def rational(q: Fraction | int, ctx: z3.Context) -> z3.RatNumRef:
+    """The exact Z3 rational of ``q``."""
+    q = Fraction(q)
+    return z3.RealVal(f"{q.numerator}/{q.denominator}", ctx)
+
+
+def model_fraction(value: z3.ExprRef) -> Fraction:
+    """An evaluated Z3 numeral as an exact Fraction."""
+    if z3.is_int_value(value):
+        return Fraction(value.as_long())
+    return Fraction(value.as_fraction())
+
+
+class Session:
+    """Context, seed, deadline and query count of one API call (see module doc)."""
+
+    def __init__(self, timeout: float | None = None, rlimit: int | None = None):
+        if timeout is not None and math.isinf(timeout) and timeout > 0:
+            timeout = None
+        elif timeout is not None and not timeout > 0:  # zero, negative or NaN: no time at all
+            timeout = 0.0
+        self.ctx = z3.Context()
+        self.timeout = timeout
+        self.rlimit = rlimit  # deterministic per-query resource limit (tests)
+        self.start = time.monotonic()
+        self.deadline = None if timeout is None else self.start + timeout
+        self.queries = 0
+
+    def solver(self) -> z3.Solver:
+        s = z3.Solver(ctx=self.ctx)
+        s.set(random_seed=SEED)
+        if self.rlimit is not None:
+            s.set(rlimit=self.rlimit)
+        return s
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def remaining_ms(self) -> int | None:
+        if self.deadline is None:
+            return None
+        left = int((self.deadline - time.monotonic()) * 1000)
+        if left <= 0:
+            raise Inconclusive(f"Z3 time limit of {self.timeout:g} s reached after {self.queries} queries")
+        return left
+
+    def check(self, s: z3.Solver | z3.Optimize, *assumptions) -> bool:
+        """True for sat, False for unsat; :class:`Inconclusive` for anything else."""
+        left = self.remaining_ms()
+        if left is not None:
+            s.set(timeout=min(left, 2**32 - 1))
+        answer = s.check(*assumptions)
+        self.queries += 1
+        if answer == z3.sat:
+            return True
+        if answer == z3.unsat:
+            return False
+        why = s.reason_unknown() or "unknown"
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            why = f"time limit of {self.timeout:g} s reached"
+        raise Inconclusive(f"Z3 answered unknown ({why}) after {self.queries} queries")
+
+    def result(self, verdict: str, method: str, **kw) -> Z3Result:
+        return Z3Result(verdict, method=method, queries=self.queries, seconds=self.elapsed(), **kw)
+
+
+def believe(instance: Instance, sets: Mapping[str, Iterable[int]], *, above: Fraction | None = None,
+            what: str = "Z3 model") -> Selection:
+    """The selection ``sets`` after the exact checker accepted it (and its value > ``above``).
+
+    >>> from solver.parse import parse_instance
+    >>> inst = parse_instance({"budget": 1, "requests": [
+    ...     {"id": "r", "target": 1, "parent": [-1, 0, 1], "prob": [1, "0.5", "0.25"]}]})
+    >>> believe(inst, {"r": [0, 1]}).objective
+    Fraction(3, 2)
+    >>> believe(inst, {"r": [0, 2]})
+    Traceback (most recent call last):
+    ...
+    verify.z3_common.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2 selected without its parent 1
+    """
+    sel = make_ok(instance, sets)
+    bad = violations(instance, sel.selected, sel.objective)
+    if bad:
+        raise Z3Fault(f"{what} fails the exact checker: " + "; ".join(v.text for v in bad))
+    if above is not None and not sel.objective > above:
+        raise Z3Fault(f"{what} is worth {fraction_str(sel.objective)}, not more than {fraction_str(above)}")
+    return sel
