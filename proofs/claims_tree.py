@@ -19,9 +19,10 @@ LEM-C2  for every b, the first b picks have the largest f-sum of all sets of b
 Sets of nodes are encoded by 0/1 selectors over *pick steps*: step k stands for
 the node picked at step k.  The lemma RUN-ALL-PICKED (every node is picked at
 exactly one step) makes this a one-to-one correspondence, so "every set of
-steps" is "every set of nodes".  LEM-C1 and LEM-C2 are checked with the lemma
-RUN-SORTED (picks' f never increase) as an assumption; it is itself proven per
-shape first (see :func:`run_lemmas`), so the chain is machine-checked.
+steps" is "every set of nodes"; it is proven once per n (:func:`skeleton_lemmas`).
+LEM-C1 and LEM-C2 are checked with the lemma RUN-SORTED (picks' f never
+increase) as an assumption; it is itself proven per shape first (see
+:func:`run_lemmas`), so the chain is machine-checked.
 
 >>> from proofs.shapes import Shape
 >>> from proofs.smt import new_solver, refute
@@ -57,13 +58,32 @@ def run_facts(run: TreeRun, model: z3.ModelRef) -> dict:
     return out
 
 
-def run_lemmas(run: TreeRun) -> list[tuple[str, list, bool]]:
-    """(name, constraints, expect_sat): the run exists; all picked; sorted."""
+def run_lemmas(run: TreeRun) -> list[tuple[str, list, bool, list]]:
+    """Per shape: (name, negation, expect_sat, keep): the run exists; its picks are sorted.
+
+    ``keep``: constraints added to the solver once the lemma is proven.
+    """
     return [
-        ("RUN-EXISTS", [], True),  # non-vacuity: some input admits a run
-        ("RUN-ALL-PICKED", [z3.Not(run.lemma_all_picked())], False),
-        ("RUN-SORTED", [z3.Not(run.lemma_sorted())], False),
+        ("RUN-EXISTS", [], True, []),  # non-vacuity: some input admits a run
+        ("RUN-SORTED", [z3.Not(run.lemma_sorted())], False, []),
     ]
+
+
+def skeleton_lemmas(run: TreeRun) -> list[tuple[str, list, bool, list]]:
+    """Per n, on ``run.skeleton`` only: every node is picked exactly once in m steps.
+
+    The skeleton ("one pick per step, of an unselected node") is the same list of
+    constraints for every shape with n nodes and both greedies, and part of each
+    run's constraints, so what it implies holds for every run.  RUN-COUNT-k
+    (exactly k nodes selected after k steps) is proven from RUN-COUNT-(k-1): an
+    induction that spares the solver a pigeonhole argument; RUN-ALL-PICKED
+    follows at k = m.
+    """
+    out = []
+    for k in range(1, run.m + 1):
+        out.append((f"RUN-COUNT-{k}", [z3.Not(run.lemma_count(k))], False, [run.lemma_count(k)]))
+    out.append(("RUN-ALL-PICKED", [z3.Not(run.lemma_all_picked())], False, []))
+    return out
 
 
 def neg_app_b(run: TreeRun) -> tuple[list, Witness]:

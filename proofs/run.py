@@ -23,17 +23,18 @@ from typing import Callable, Iterable
 
 from .shapes import shapes_up_to
 from .smt import COUNTEREXAMPLE, UNKNOWN, configure
-from .tasks import Settings, pair_task, shape_task
+from .tasks import Settings, pair_task, shape_task, skeleton_task
 
-CLAIM_ORDER = ("RUN", "APP-B", "LEM-C1", "LEM-C2", "RUN-PAIR", "THM-P1", "THM-P2")
+CLAIM_ORDER = ("RUN-PERM", "RUN", "APP-B", "LEM-C1", "LEM-C2", "RUN-PAIR", "THM-P1", "THM-P2")
 
 
 def make_tasks(max_nodes: int, pair_max: int, st: Settings) -> list[tuple[Callable, tuple]]:
-    """Shape tasks (largest first, for load balance), then ordered pairs of shapes."""
+    """Shape tasks (largest first, for load balance), one skeleton task per n, then ordered pairs."""
     tasks: list[tuple[Callable, tuple]] = []
     if st.tree_claims:
         shapes = sorted(shapes_up_to(max_nodes), key=lambda s: -s.n)
         tasks += [(shape_task, (s.levels, st)) for s in shapes]
+        tasks += [(skeleton_task, (n, st)) for n in range(1, max_nodes + 1)]
     if st.pair_claims and pair_max >= 1:
         small = list(shapes_up_to(pair_max))
         pairs = [(a, b) for a in small for b in small]
@@ -119,5 +120,5 @@ def aggregate(records: Iterable[dict]) -> list[dict]:
                          "unknown" if row["unknown"] else "proved")
         row["seconds"] = round(row["seconds"], 3)
     order = {c: i for i, c in enumerate(CLAIM_ORDER)}
-    greedies = {"frontier": 0, "paper": 1}
+    greedies = {"any": -1, "frontier": 0, "paper": 1}
     return sorted(rows.values(), key=lambda r: (order.get(r["claim"], 99), greedies.get(r["greedy"], 9), r["n"]))

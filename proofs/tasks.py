@@ -18,14 +18,14 @@ solving), ``witness`` (counterexample facts) and ``reason`` (for unknown).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import z3
 
 from .claims_pair import PAIR_CLAIMS
-from .claims_tree import TREE_CLAIMS, USES_SORTED, run_lemmas
+from .claims_tree import TREE_CLAIMS, USES_SORTED, run_lemmas, skeleton_lemmas
 from .pair_run import PairRun
-from .shapes import Shape
+from .shapes import Shape, rooted_shapes
 from .smt import COUNTEREXAMPLE, PROVED, UNKNOWN, check, new_solver, refute
 from .tree_run import GREEDIES, TreeRun
 
@@ -38,7 +38,6 @@ class Settings:
     pair_claims: tuple[str, ...] = tuple(PAIR_CLAIMS)
     timeout: float = 120.0
     seed: int = 0
-    extra: tuple = field(default=())  # unused; keeps the dataclass picklable across versions
 
 
 def _record(claim, greedy, n, shape, queries, status, seconds, witness=None, reason=""):
@@ -49,7 +48,7 @@ def _record(claim, greedy, n, shape, queries, status, seconds, witness=None, rea
 def _lemmas(solver, lemmas):
     """Prove the run lemmas; return (status, proven names, queries, seconds, reason)."""
     proven, status, reason, secs = set(), PROVED, "", 0.0
-    for name, neg, expect_sat in lemmas:
+    for name, neg, expect_sat, keep in lemmas:
         out = check(solver, *neg)
         secs += out.seconds
         if expect_sat:  # non-vacuity: the encoding must admit some run
@@ -59,11 +58,24 @@ def _lemmas(solver, lemmas):
                 status, reason = UNKNOWN, f"{name}: {out.reason}"
         elif out.status == PROVED:
             proven.add(name)
+            solver.add(*keep)  # proven: later queries may use it
         elif out.status == COUNTEREXAMPLE:
             status, reason = COUNTEREXAMPLE, f"{name} fails"
         elif status == PROVED:
             status, reason = UNKNOWN, f"{name}: {out.reason}"
     return status, proven, len(lemmas), secs, reason
+
+
+def skeleton_task(task) -> list[dict]:
+    """RUN-PERM for all shapes with n nodes at once (greedy ``any``: the skeleton is shared)."""
+    n, st = task
+    t0 = time.perf_counter()
+    run = TreeRun(next(rooted_shapes(n)), "frontier", ties=st.ties)
+    solver = new_solver(st.seed, st.timeout)
+    solver.add(run.skeleton)
+    lemmas = skeleton_lemmas(run)
+    status, _, nq, _, reason = _lemmas(solver, lemmas)
+    return [_record("RUN-PERM", "any", n, "skeleton", nq, status, time.perf_counter() - t0, reason=reason)]
 
 
 def shape_task(task) -> list[dict]:

@@ -56,6 +56,7 @@ class TreeRun:
         self.sel: list[list[z3.BoolRef]] = [[z3.BoolVal(v == shape.root) for v in range(n)]]
         self.pick: list[list[z3.BoolRef]] = [[]]  # pick[k], k >= 1
         self.g: list[z3.ArithRef] = []
+        self.skeleton: list = []  # the part of ``run`` that only says "one new node per step"
         self.run = self._labeling() + self._loop()
 
     # ------------------------------------------------------------ building
@@ -92,7 +93,8 @@ class TreeRun:
             gk = z3.Real(f"{tag}g{k}")
             self.pick.append(pick)
             self.g.append(gk)
-            out.append(z3.PbEq([(pick[v], 1) for v in shape.non_root], 1))
+            skel = [z3.PbEq([(pick[v], 1) for v in shape.non_root], 1)]  # one pick per step
+            skel += [z3.Implies(pick[v], z3.Not(self.sel[k - 1][v])) for v in shape.non_root]
             ik = z3.Int(f"{tag}pickidx{k}") if self.idx is not None else None
             for v in shape.non_root:
                 cand = self.candidate(k, v)
@@ -102,7 +104,9 @@ class TreeRun:
                     out.append(z3.Implies(pick[v], ik == self.idx[v]))
                     out.append(z3.Implies(z3.And(cand, f[v] == gk), ik <= self.idx[v]))
             cur = [z3.BoolVal(True)] + [z3.Bool(f"{tag}sel{k}_{v}") for v in shape.non_root]
-            out += [cur[v] == z3.Or(self.sel[k - 1][v], pick[v]) for v in shape.non_root]
+            skel += [cur[v] == z3.Or(self.sel[k - 1][v], pick[v]) for v in shape.non_root]
+            self.skeleton += skel
+            out += skel
             self.sel.append(cur)
         return out
 
@@ -116,6 +120,10 @@ class TreeRun:
     def acc(self, j: int) -> z3.ArithRef:
         """Root's 1 plus the f of the first j picks (the SLO loop's ``acc``)."""
         return z3.Sum([z3.RealVal(1)] + self.g[:j]) if j else z3.RealVal(1)
+
+    def lemma_count(self, k: int) -> z3.BoolRef:
+        """After k steps exactly k non-root nodes are selected (proven step by step)."""
+        return z3.Sum([z3.If(self.sel[k][v], 1, 0) for v in self.shape.non_root]) == k
 
     def lemma_sorted(self) -> z3.BoolRef:
         """The picks' f never increase (proven per shape, then assumed by LEM-C1/C2)."""

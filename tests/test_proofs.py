@@ -181,6 +181,20 @@ def test_pair_encoding_reaches_the_reference_verdict_and_value():
             assert s.check(total != z3.RealVal(str(ref.objective))) == z3.unsat
 
 
+@pytest.mark.parametrize("n", [1, 4, 6])
+def test_every_run_contains_the_same_skeleton(n):
+    """RUN-ALL-PICKED is proven once per n on the skeleton: it must be every run's."""
+    ref = [c.sexpr() for c in TreeRun(next(rooted_shapes(n)), "frontier", ties=False).skeleton]
+    assert len(ref) == (n - 1) * (1 + 2 * (n - 1))
+    for shape in rooted_shapes(n):
+        for greedy in ("frontier", "paper"):
+            for ties in (False, True):
+                run = TreeRun(shape, greedy, ties=ties)
+                assert [c.sexpr() for c in run.skeleton] == ref
+                body = {c.sexpr() for c in run.run}
+                assert all(c in body for c in ref)
+
+
 # ------------------------------------------------------------------ the proofs can fail
 
 class _NoMaximality(TreeRun):
@@ -273,7 +287,7 @@ def test_json_and_table_output(capsys, tmp_path):
     assert out["settings"]["greedies"] == ["paper"] and out["settings"]["max_nodes"] == 3
     for row in out["rows"]:
         assert {"claim", "greedy", "n", "shapes", "queries", "result", "seconds"} <= set(row)
-    assert {r["claim"] for r in out["rows"]} == {"RUN", "APP-B", "RUN-PAIR", "THM-P1"}
+    assert {r["claim"] for r in out["rows"]} == {"RUN-PERM", "RUN", "APP-B", "RUN-PAIR", "THM-P1"}
     assert cli.main(["--max-nodes", "3", "--pair-max", "0", "--quiet", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert text.splitlines()[1].split() == ["claim", "greedy", "n", "shapes", "queries", "result", "seconds"]
