@@ -28,6 +28,7 @@ class Profile:
 
 
 PROFILES = {
+    "smoke": Profile("smoke", 25, 5, 2, 10),  # for the project's own tests: seconds, not coverage
     "quick": Profile("quick", 150, 7, 3, 40),
     "thorough": Profile("thorough", 1500, 10, 4, 300),
 }

@@ -19,7 +19,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from solver.errors import Inconclusive, InputError
+from solver.errors import AdaserveError, Inconclusive, InputError
 from solver.parse import load_instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import load_selection
@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("suite", help="run the verification suite (the default command)")
-    p.add_argument("--profile", default="quick", choices=["quick", "thorough"],
-                   help="quick (default, about 2 minutes on 2 cores) or thorough")
+    p.add_argument("--profile", default="quick", choices=["smoke", "quick", "thorough"],
+                   help="quick (default, about 2 minutes on 2 cores), thorough, or smoke (seconds; for tests)")
     p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0: reproducible)")
     p.add_argument("--solver", metavar="NAME", help="aim the suite at one solver: a registered name "
                    f"({', '.join(SOLVERS)}) or package.module:function")
@@ -204,6 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"python -m verify: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Inconclusive as exc:
+        print(f"inconclusive: {exc}", file=sys.stderr)
+        return EXIT_INCONCLUSIVE
+    except AdaserveError as exc:  # Z3Fault, OracleFault: our bug, reported as a finding, never a pass
+        print(f"internal fault: {exc} (a bug of adaserve-verify; please report it with the input)",
+              file=sys.stderr)
+        return EXIT_FOUND
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INCONCLUSIVE

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Optional
 
-from solver.errors import Inconclusive
+from solver.errors import AdaserveError, Inconclusive
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import INVALID, OK, Selection
@@ -93,7 +93,7 @@ def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float 
     return oracle
 
 
-class OracleFault(Exception):
+class OracleFault(AdaserveError):
     """The exact oracles disagree (or one failed the exact checker)."""
 
 
