@@ -4,14 +4,18 @@ Usage::
 
     python -m proofs [--max-nodes N] [--pair-max M] [--claims APP-B,LEM-C1,...]
                      [--greedy frontier,paper] [--allow-ties] [--jobs J]
-                     [--timeout S] [--seed K] [--json] [--out DIR] [--quiet]
+                     [--timeout S] [--seed K] [--json] [--out DIR]
+                     [--report-dir DIR | --no-reports] [--quiet]
 
 For every rooted tree shape with 1..N nodes (APP-B, LEM-C1, LEM-C2) and every
 ordered pair of shapes with 1..M nodes each (THM-P1, THM-P2), Z3 proves the
 claim for *every* real probability assignment satisfying the premise (and every
 labeling, tie-break, target and budget), or returns a counterexample.  The
-smallest counterexample of each claim is written as an instance file to DIR
-and replayed on the real code (docs/proof.md).
+smallest counterexample of each claim is written as an instance file to DIR,
+replayed on the real code and, where the real code fails, written as a normal
+counterexample report (report.json, report.md, tree.png; docs/reports.md) in a
+run directory under the report directory, which ``python -m verify replay``
+reruns (docs/proof.md).
 
 Exit codes: 0 all proved, 1 some counterexample, 3 some query unknown (and no
 counterexample), 2 usage error.
@@ -20,12 +24,14 @@ counterexample), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 from .claims_pair import PAIR_CLAIMS
 from .claims_tree import TREE_CLAIMS
 from .concrete import instance_json, validate, write
+from .findings import write_run
 from .report import table, to_json
 from .run import Progress, aggregate, execute, make_tasks
 from .shapes import rooted_shapes
@@ -65,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
     p.add_argument("--out", default="proofs-out", metavar="DIR",
                    help="where counterexample instances go (default ./proofs-out)")
+    p.add_argument("--report-dir", metavar="DIR", default=None,
+                   help="where a run directory of counterexample reports goes (default: the --out directory)")
+    p.add_argument("--no-reports", action="store_true", help="write no counterexample reports")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
 
@@ -96,12 +105,12 @@ def concretize(rec: dict, st: Settings, out_dir: str) -> dict:
 
     parents = [Shape.from_levels(lv).parent for lv in levels]
     summary = {"claim": rec["claim"], "greedy": rec["greedy"], "n": rec["n"], "shape": rec["shape"],
-               "parents": [list(p) for p in parents], "witness": witness}
+               "parents": [list(p) for p in parents], "witness": witness, "seconds": round(rec["seconds"], 3)}
     obj = instance_json(rec["claim"], parents, witness)
     if obj is None:
         summary["instance"] = None
         return summary
-    check = validate(obj, rec["claim"], rec["greedy"])
+    check = validate(obj, rec["claim"], rec["greedy"], ties=st.ties)
     stem = f"{rec['claim']}-{rec['greedy']}-n{rec['n']}-{rec['shape'].replace('+', '_')}"
     paths = write(out_dir, stem, obj, {**summary, "instance": obj, "replay": check})
     summary.update(instance=obj, replay=check, files=paths)
@@ -133,12 +142,18 @@ def main(argv=None) -> int:
         "shapes_per_n": {n: sum(1 for _ in rooted_shapes(n)) for n in range(1, args.max_nodes + 1)},
         "jobs": args.jobs, "timeout": args.timeout, "seed": args.seed,
     }
+    run_dir = None
+    if not args.no_reports:
+        run_dir = write_run(args.report_dir or args.out, cexs, settings, rows, ties=args.allow_ties,
+                            table_text=table(rows), exit_code=code, seconds=time.perf_counter() - t0)
     if args.json:
-        print(to_json(settings, rows, cexs, code, seconds))
+        print(to_json(settings, rows, cexs, code, seconds, report_dir=run_dir))
         return code
     n_shapes = sum(settings["shapes_per_n"].values())
-    print(f"Bound: every rooted tree shape with 1..{args.max_nodes} nodes ({n_shapes} shapes)"
-          + (f"; every ordered pair of shapes with 1..{args.pair_max} nodes each" if st.pair_claims else "")
+    bounds = ([f"every rooted tree shape with 1..{args.max_nodes} nodes ({n_shapes} shapes)"] if st.tree_claims
+              else []) + ([f"every ordered pair of shapes with 1..{args.pair_max} nodes each"]
+                          if st.pair_claims and args.pair_max else [])
+    print(f"Bound: {'; '.join(bounds) or 'nothing selected'}"
           + f". Premise: {settings['premise']}. Greedies: {', '.join(args.greedy)}.")
     print(table(rows))
     for c in cexs:
@@ -149,11 +164,16 @@ def main(argv=None) -> int:
         rp = c["replay"]
         print(f"counterexample {c['claim']}[{c['greedy']}] smallest at {where}: instance {c['files']['instance']}; "
               f"replay {'confirms' if rp['confirmed'] else 'does NOT reproduce'} it: {rp['verdict']}")
+        for r in c.get("reports", []):
+            print(f"  report ({r['property']} on {r['solver']}): {os.path.join(r['dir'], 'report.md')}; "
+                  f"python -m verify replay {os.path.join(r['dir'], 'report.json')}")
     for r in rows:
         for why in r.get("unknown_reasons", []):
             print(f"unknown {r['claim']}[{r['greedy']}] n={r['n']}: {why}")
     verdict = {EXIT_PROVED: "all proved", EXIT_COUNTEREXAMPLE: "counterexample(s) found",
                EXIT_UNKNOWN: "some queries unknown"}[code]
+    if run_dir:
+        print(f"reports: {run_dir}/index.md")
     print(f"{verdict}; {len(records)} records, wall {seconds:.1f} s")
     return code
 

@@ -5,19 +5,22 @@ paper-literal GetTop), exact rational probabilities and, for the two-request
 claims, targets and a node budget.  :func:`instance_json` writes that down as an
 instance (docs/format.md); :func:`validate` parses it back with
 :func:`solver.parse.parse_instance`, replays the algorithm concretely
-(:mod:`proofs.replay`), and judges the answer with
+(:mod:`proofs.replay`), judges the answer with
 :func:`verify.feasibility.violations` and the exact DP optimum
-(:func:`verify.judge.judge`), so a symbolic counterexample counts only once the
-real code reproduces it.  For the paper-literal GetTop it also runs
-:func:`solver.paper.solve_paper_alg1` (printed ``while B >= 0`` loop) on the
-same trees.
+(:func:`verify.judge.judge`), and *confirms* the counterexample only if the
+property of :mod:`verify.claims` that states the claim fails on it
+(:func:`proofs.findings.judge`, the check ``python -m verify replay`` runs), so
+a symbolic counterexample counts only once the real code reproduces it.  For
+the paper-literal GetTop it also runs :func:`solver.paper.solve_paper_alg1`
+(printed ``while B >= 0`` loop) on the same trees.
 
 >>> w = {"f": ["1", "1/2", "1/2"], "idx": [0, 2, 1], "order": [2], "orphan_step": 1}
 >>> obj = instance_json("APP-B", [(-1, 0, 1)], w)
 >>> obj["budget"], obj["requests"][0]["parent"], obj["requests"][0]["prob"]
 (1, [-1, 2, 0], ['1', '1/2', '1/2'])
->>> validate(obj, "APP-B", "paper")["confirmed"]
-True
+>>> check = validate(obj, "APP-B", "paper", ties=True)
+>>> check["confirmed"], check["property"], check["condition"]
+(True, 'APP-B/ties', "rooted: request 'r0' node 1 selected without its parent 2")
 """
 
 from __future__ import annotations
@@ -53,6 +56,15 @@ def instance_json(claim: str, parents: list, witness: dict) -> Optional[dict]:
         # budget = the step after which the set is not rooted; the root alone meets target 1
         return {"budget": witness["orphan_step"], "root_charged": False,
                 "requests": [{"id": "r0", "target": "1", "parent": parent, "prob": prob}]}
+    if claim in ("LEM-C1", "LEM-C2"):
+        parent, prob = relabel(parents[0], witness["f"], witness.get("idx"))
+        # LEM-C1: threshold tau, every budget probed; LEM-C2: no target, budget b (every b probed)
+        target = witness["tau"] if claim == "LEM-C1" else "0"
+        if Fraction(target) < 0:
+            target = "0"  # any non-positive threshold is met by the root alone
+        budget = len(parent) - 1 if claim == "LEM-C1" else witness["b"]
+        return {"budget": budget, "root_charged": False,
+                "requests": [{"id": "r0", "target": target, "parent": parent, "prob": prob}]}
     if claim in ("THM-P1", "THM-P2"):
         nb = witness["node_budget"]
         budget, charged = (nb, False) if nb >= 0 else (nb + len(parents), True)
@@ -77,29 +89,27 @@ def _answer(instance, sel: Selection) -> dict:
     return out
 
 
-def validate(obj: dict, claim: str, greedy: str) -> dict:
+def validate(obj: dict, claim: str, greedy: str, ties: bool = False) -> dict:
     """Parse, replay and judge; ``confirmed`` says whether the real code shows the violation."""
     from verify.judge import judge
+
+    from .findings import judge as judge_property, property_for, subject
 
     instance = parse_instance(obj)
     sel = replay(instance, greedy)
     best = optimum(instance)
-    ans = _answer(instance, sel)
-    rules = {v.rule for v in violations(instance, sel.selected)} if sel.ok else set()
-    if claim == "APP-B":
-        confirmed = "rooted" in rules
-    elif claim == "THM-P1":
-        confirmed = sel.status == "INVALID" and best is not None
-    else:  # THM-P2
-        confirmed = best is not None and (not sel.ok or bool(rules) or sel.objective < best)
+    prop = property_for(claim, ties)
+    failure = judge_property(prop, subject(greedy), instance)
     out = {
         "algorithm": {"paper": "Algorithm 1, GetTop over all unselected nodes, index ties, while B > 0 "
                                "(proofs.replay.algorithm1_all_unselected)",
                       "frontier": "reference greedy (solver.reference.solve_reference)"}[greedy],
-        "answer": ans,
+        "answer": _answer(instance, sel),
         "optimum": None if best is None else fraction_str(best),
         "verdict": judge(instance, sel, use_z3=False).text,
-        "confirmed": confirmed,
+        "property": prop,
+        "confirmed": failure is not None,
+        "condition": None if failure is None else failure.condition,
     }
     if greedy == "paper":
         out["paper_alg1_literal"] = _literal(obj)

@@ -28,7 +28,8 @@ def table(rows: list[dict]) -> str:
 
 
 def to_json(settings: dict, rows: list[dict], counterexamples: list[dict], exit_code: int,
-            seconds: float) -> str:
+            seconds: float, report_dir: str | None = None) -> str:
+    """``report_dir``: the run directory of counterexample reports (None: none written)."""
     return json.dumps({"schema": SCHEMA, "settings": settings, "rows": rows,
                        "counterexamples": counterexamples, "exit_code": exit_code,
-                       "wall_seconds": round(seconds, 3)}, indent=2)
+                       "wall_seconds": round(seconds, 3), "report_dir": report_dir}, indent=2)

@@ -283,7 +283,8 @@ def test_json_and_table_output(capsys, tmp_path):
     code, out = _run(capsys, "--max-nodes", "3", "--pair-max", "2", "--claims", "APP-B,THM-P1",
                      "--greedy", "paper", "--out", str(tmp_path))
     assert code == 0
-    assert set(out) == {"schema", "settings", "rows", "counterexamples", "exit_code", "wall_seconds"}
+    assert set(out) == {"schema", "settings", "rows", "counterexamples", "exit_code", "wall_seconds", "report_dir"}
+    assert out["report_dir"] is None  # nothing to report
     assert out["settings"]["greedies"] == ["paper"] and out["settings"]["max_nodes"] == 3
     for row in out["rows"]:
         assert {"claim", "greedy", "n", "shapes", "queries", "result", "seconds"} <= set(row)

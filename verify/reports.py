@@ -152,6 +152,30 @@ def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
     return report
 
 
+def proof_finding(claim_id: str, case: Instance, failure, spec: SolverSpec, *, how_generated: str,
+                  rerun: str, options: dict, proof: dict, seed: int, seconds: float,
+                  must_hold: bool) -> dict:
+    """The report of a counterexample found by the bounded-exhaustive proofs (``python -m proofs``).
+
+    ``failure`` is what the property ``claim_id`` (:data:`verify.claims.CLAIMS_BY_ID`)
+    returned on ``case`` for the solver ``spec``: the same check ``verify replay``
+    runs.  The report has every field of :func:`finding`; ``how_generated`` says
+    how the proof found it and ``proof`` carries the proof's own facts (shape,
+    bound, premise, the SMT witness).
+    """
+    from .campaign import _counterexample_record
+
+    claim = CLAIMS_BY_ID[claim_id]
+    result = ClaimResult(claim=claim.id, paper=claim.paper, method="bounded-exhaustive proof (python -m proofs)",
+                         solver=spec.target, must_hold=must_hold, verdict=COUNTEREXAMPLE, cases=1,
+                         seconds=seconds, seed=seed, counterexample=_counterexample_record(case, failure))
+    report = finding(result, spec, rerun=rerun, options=options)
+    report["how_generated"] = how_generated
+    report["claim"]["method"] = result.method  # not the sampling method of the suite's claim
+    report["proof"] = proof
+    return report
+
+
 def broken(instance: Instance, claim: str, condition: str, output: Optional[Selection],
            optimal: Selection) -> dict:
     """What exactly failed: kind, rules, violations with request and node, the numbers."""
