@@ -8,6 +8,7 @@ check INSTANCE SEL     judge a selection against the exact optimum
 certify INSTANCE SEL   check a selection's certificate, without solving
 test-solver SOLVER     check a solver that is not ours against every applicable claim
 replay REPORT          rerun the case of a counterexample report
+results                render docs/results.md from docs/results/*.json (--run: redo the runs)
 
 Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
 2 usage or input error (one line on stderr, never a traceback); 3 inconclusive.
@@ -97,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("replay", help="rerun the case of a report.json; exit 1 if it still fails")
     p.add_argument("report", metavar="REPORT_JSON")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="override the recorded per-call timeout")
+    p = sub.add_parser("results", help="render docs/results.md from the raw runs in docs/results/ "
+                       "(--run: redo the thorough suite and the proofs runs first)")
+    p.add_argument("--run", action="store_true", help="redo the runs (thorough suite, proofs strict and with ties)")
+    p.add_argument("--only", metavar="RUNS", help="with --run: comma-separated subset of suite,proofs-strict,proofs-ties")
+    p.add_argument("--profile", default="thorough", choices=["smoke", "quick", "thorough"],
+                   help="suite profile (default thorough; others only for development)")
+    p.add_argument("--seed", type=int, default=0, help="Hypothesis and Z3 seed (default 0)")
+    p.add_argument("--jobs", type=int, default=2, help="processes per run (default 2)")
+    p.add_argument("--dir", metavar="DIR", help="raw JSON directory (default docs/results)")
+    p.add_argument("--md", metavar="FILE", help="the page to write (default docs/results.md)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if the page differs from its rendering or the runs are stale")
     return parser
 
 
@@ -182,12 +195,27 @@ def cmd_replay(args) -> int:
     return code
 
 
+def cmd_results(args) -> int:
+    from .results import RUNS, main_results
+
+    only = None
+    if args.only:
+        only = [x.strip() for x in args.only.split(",") if x.strip()]
+        unknown = [x for x in only if x not in RUNS]
+        if unknown or not only:
+            raise UsageError(f"unknown run {unknown[0] if unknown else args.only!r} (choose from {', '.join(RUNS)})")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return main_results(run=args.run, only=only, profile=args.profile, seed=args.seed, jobs=args.jobs,
+                        directory=args.dir, md=args.md, check=args.check)
+
+
 class UsageError(Exception):
     """A command-line mistake the parser cannot see (exit 2)."""
 
 
 COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify,
-            "test-solver": cmd_test_solver, "replay": cmd_replay}
+            "test-solver": cmd_test_solver, "replay": cmd_replay, "results": cmd_results}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,478 @@
+"""docs/results.md: the generated record of a thorough suite run and the proofs runs.
+
+Terminology
+-----------
+*run*          one of the three measured runs: the thorough suite, the strict
+               proofs run, the proofs run with ties (:data:`RUNS`).
+*raw JSON*     what a run wrote to ``docs/results/<run>.json``: the tool's own JSON
+               (``verify.suite.to_json`` or ``python -m proofs --json``) under
+               ``output``, wrapped with the command, seed, profile, library
+               versions, wall time and the code *fingerprint*.
+*fingerprint*  sha256 over every ``.py`` file of ``solver/``, ``verify/``,
+               ``proofs/`` and over ``pyproject.toml``, in path order (path and
+               bytes of each): the code a run measured.
+*finding*      a counterexample (on a paper-literal variant, an exploratory claim,
+               or a must-hold claim); each gets a replayable report
+               ``docs/results/finding-NN-....json`` (docs/reports.md).
+
+``python -m verify results --run`` redoes the runs and renders; without ``--run``
+it only renders docs/results.md from the committed raw JSON (a second, fast).
+``--check`` renders in memory and exits 1 if docs/results.md differs or the runs
+were made with other code (tests/test_results.py does the same).
+The page is a pure function of the raw JSON: the same files give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "docs" / "results"
+RESULTS_MD = ROOT / "docs" / "results.md"
+SCHEMA = "adaserve-verify/results-run/1"
+STALE = "docs/results.md is stale: run python -m verify results --run"
+FINGERPRINT_DIRS = ("solver", "verify", "proofs")
+
+# The proofs runs the README cites: every shape up to 10 nodes, every ordered pair up to 4.
+PROOF_BOUNDS = ("--max-nodes", "10", "--pair-max", "4")
+RUNS = ("suite", "proofs-strict", "proofs-ties")
+PROOF_PAPER = {"APP-B": "App. B", "LEM-C1": "Lemma C.1", "LEM-C2": "Lemma C.2",
+               "THM-P1": "App. C part 1", "THM-P2": "App. C part 2",
+               "RUN-PERM": "(encoding: one pick per step)", "RUN": "(encoding: a run exists, picks sorted)",
+               "RUN-PAIR": "(encoding: two-request run)"}
+PAIR_CLAIMS = ("RUN-PAIR", "THM-P1", "THM-P2")
+GREEDY_LABEL = {"frontier": "frontier greedy (reference GetTop)", "paper": "paper GetTop (all unselected)",
+                "any": "loop skeleton (both greedies)"}
+
+
+# ------------------------------------------------------------------ recording
+
+def fingerprint(root: Path = ROOT) -> str:
+    """sha256 over the code a run measures (paths and bytes, in path order).
+
+    >>> len(fingerprint()), fingerprint() == fingerprint()
+    (64, True)
+    """
+    files = sorted(p for d in FINGERPRINT_DIRS for p in (root / d).rglob("*.py") if p.is_file())
+    files.append(root / "pyproject.toml")
+    h = hashlib.sha256()
+    for p in files:
+        data = p.read_bytes()
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + str(len(data)).encode() + b"\0")
+        h.update(data)
+    return h.hexdigest()
+
+
+def suite_file(profile: str) -> str:
+    """The raw JSON file name of a suite run: ``suite-thorough.json`` for the committed one."""
+    return f"suite-{profile}.json"
+
+
+def _environment() -> dict:
+    from .reports import versions
+
+    return {"versions": versions(), "platform": f"{platform.system()} {platform.machine()}",
+            "cpus": os.cpu_count(),
+            "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def _write_json(path: Path, obj: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(obj, fh, indent=2)
+        fh.write("\n")
+
+
+def _shown(path: Path) -> str:
+    """A path as the page shows it: relative to the project root when inside it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def run_suite(profile: str, seed: int, jobs: int, out_dir: Path,
+              progress: Callable[[str], None] | None = None) -> dict:
+    """Run the suite in-process; write its raw JSON and one replayable report per finding."""
+    from . import suite
+    from .reports import finding, slug
+    from .solver_under_test import SolverSpec
+
+    env, fp = _environment(), fingerprint()
+    start = time.perf_counter()
+    results = suite.run(suite.plan(profile, seed), jobs, progress=progress)
+    seconds = time.perf_counter() - start
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("finding-*.json"):  # findings of an earlier run
+        old.unlink()
+    replays, n = [], 0
+    for r in results:
+        if r.verdict != "counterexample":
+            continue
+        n += 1
+        name = f"finding-{n:02d}-{slug(r.claim)}" + (f"-{slug(r.solver)}" if r.solver else "") + ".json"
+        who = f" --solver {r.solver}" if r.solver else ""
+        rep = finding(r, SolverSpec.for_suite(r.solver) if r.solver else None,
+                      rerun=f"python -m verify suite --profile {profile} --seed {seed}{who} --claims {r.claim}",
+                      options={"profile": profile, "seed": seed})
+        shown = _shown(out_dir / name)
+        rep["replay"] = f"python -m verify replay {shown}"
+        _write_json(out_dir / name, rep)
+        replays.append({"claim": r.claim, "solver": r.solver, "file": shown,
+                        "replay": rep["replay"], "rerun": rep["rerun"]})
+    raw = {"schema": SCHEMA, "run": "suite",
+           "command": f"python -m verify suite --profile {profile} --seed {seed} --jobs {jobs} --json FILE",
+           "profile": profile, "seed": seed, "jobs": jobs, **env, "wall_seconds": round(seconds, 1),
+           "fingerprint": fp, "exit_code": suite.exit_code(results),
+           "findings": replays, "output": suite.to_json(results, profile, seed, seconds)}
+    _write_json(out_dir / suite_file(profile), raw)
+    return raw
+
+
+def run_proofs(name: str, seed: int, jobs: int, out_dir: Path) -> dict:
+    """Run ``python -m proofs`` (strict or with ties) in a subprocess; write its raw JSON."""
+    ties = name == "proofs-ties"
+    args = [*PROOF_BOUNDS, "--jobs", str(jobs), "--seed", str(seed)] + (["--allow-ties"] if ties else [])
+    env, fp = _environment(), fingerprint()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "proofs", *args, "--json", "--out", tmp],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1, 3):
+        raise RuntimeError(f"python -m proofs {' '.join(args)} failed with exit {proc.returncode}")
+    output = json.loads(proc.stdout)
+    for c in output.get("counterexamples", []):
+        c.pop("files", None)  # written to a temporary directory; the instance is inline
+    raw = {"schema": SCHEMA, "run": name, "command": "python -m proofs " + " ".join(args) + " --json",
+           "profile": "ties" if ties else "strict", "seed": seed, "jobs": jobs, **env,
+           "wall_seconds": round(seconds, 1), "fingerprint": fp, "exit_code": proc.returncode, "output": output}
+    _write_json(out_dir / f"{name}.json", raw)
+    return raw
+
+
+# ------------------------------------------------------------------ rendering helpers
+
+def cell(x) -> str:
+    """A value as a markdown table cell: ``|`` escaped, lists comma-separated.
+
+    >>> cell("B=0 roots free | r0"), cell([-1, 0, 1]), cell(None)
+    ('B=0 roots free \\\\| r0', '[-1,0,1]', '–')
+    """
+    if x is None:
+        return "–"
+    if isinstance(x, list):
+        return "[" + ",".join(str(v) for v in x) + "]"
+    return str(x).replace("|", "\\|").replace("\n", " ")
+
+
+def secs(x: Optional[float]) -> str:
+    """``12.3 s`` (one decimal), ``4 min 05 s`` from 100 s on.
+
+    >>> secs(0.04), secs(12.34), secs(245.2)
+    ('0.0 s', '12.3 s', '4 min 05 s')
+    """
+    if x is None:
+        return "–"
+    if x < 100:
+        return f"{x:.1f} s"
+    m, s = divmod(int(round(x)), 60)
+    return f"{m} min {s:02d} s"
+
+
+def table(head: Iterable[str], rows: Iterable[Iterable], align: str = "") -> list[str]:
+    """A markdown table; ``align`` has one letter per column (``l`` or ``r``).
+
+    >>> print("\\n".join(table(["a", "n"], [["x", 1]], "lr")))
+    | a | n |
+    |---|--:|
+    | x | 1 |
+    """
+    head = list(head)
+    align = align or "l" * len(head)
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("--:" if a == "r" else "---" for a in align) + "|"]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return out
+
+
+def _path_probabilities(req: dict) -> list[str]:
+    """f per node of one request of an instance JSON (``prob`` as given, or products of ``cond``)."""
+    from solver.numbers import fraction_str, to_fraction
+
+    if "prob" in req:
+        return [fraction_str(to_fraction(x)) for x in req["prob"]]
+    parent, cond = req["parent"], [to_fraction(x) for x in req["cond"]]
+    f: list[Optional[Fraction]] = [None] * len(parent)
+
+    def value(v: int) -> Fraction:
+        if f[v] is None:
+            f[v] = Fraction(1) if parent[v] == -1 else value(parent[v]) * cond[v]
+        return f[v]
+    return [fraction_str(value(v)) for v in range(len(parent))]
+
+
+def instance_table(instance: dict) -> list[str]:
+    """One row per request: request, target, parent, f per node, budget, convention."""
+    conv = "roots charged" if instance.get("root_charged") else "roots free"
+    rows = [[r["id"], r.get("target", 0), r["parent"], _path_probabilities(r), instance["budget"], conv]
+            for r in instance["requests"]]
+    return table(["request", "target", "parent", "f per node", "budget", "convention"], rows, "llllrl")
+
+
+def suite_verdict(r: dict) -> str:
+    """The verdict as the suite's table shows it (findings marked on non-must-hold rows)."""
+    if not r["must_hold"] and r["verdict"] == "counterexample":
+        return "counterexample (finding)"
+    if not r["must_hold"] and r["verdict"] == "verified":
+        return "verified (no finding)"
+    return r["verdict"]
+
+
+def proof_groups(raw: dict) -> list[dict]:
+    """The proofs rows grouped per (claim, greedy): bound, queries, verdict, solver seconds."""
+    out = raw["output"]
+    ties = out["settings"].get("allow_ties", False)
+    groups: dict[tuple, dict] = {}
+    for r in out["rows"]:
+        g = groups.setdefault((r["claim"], r["greedy"]), {"claim": r["claim"], "greedy": r["greedy"], "shapes": 0,
+                                                         "queries": 0, "cex": 0, "unknown": 0, "seconds": 0.0,
+                                                         "n": []})
+        g["shapes"] += r["shapes"]
+        g["queries"] += r["queries"]
+        g["cex"] += r.get("counterexamples", 0)
+        g["unknown"] += r.get("unknown", 0)
+        g["seconds"] += r["seconds"]
+        g["n"].append(r["n"])
+    for g in groups.values():
+        pair = g["claim"] in PAIR_CLAIMS
+        lo, hi = min(g["n"]), max(g["n"])
+        what = "ordered pairs of shapes" if pair else ("node counts" if g["greedy"] == "any" else "shapes")
+        g["bound"] = f"{g['shapes']} {what}, {lo}..{hi} nodes{' each' if pair else ''}"
+        if g["cex"]:
+            g["verdict"] = f"counterexample on {g['cex']} of {g['shapes']}" + (" (finding)" if ties else "")
+        elif g["unknown"]:
+            g["verdict"] = f"inconclusive: unknown on {g['unknown']} of {g['shapes']}"
+        else:
+            g["verdict"] = "proved"
+        premise = "f(child) <= f(parent)" if ties else "f(child) < f(parent)"
+        g["method"] = f"bounded-exhaustive, Z3, {premise}"
+    return list(groups.values())
+
+
+def proof_replay_command(c: dict, ties: bool) -> str:
+    """The command that finds this smallest counterexample again and replays it on the real code.
+
+    >>> proof_replay_command({"claim": "APP-B", "greedy": "paper", "n": 3, "shape": "012"}, True)
+    'python -m proofs --allow-ties --claims APP-B --greedy paper --max-nodes 3'
+    """
+    bound = (f"--pair-max {max(len(p) for p in c['shape'].split('+'))}" if c["claim"] in PAIR_CLAIMS
+             else f"--max-nodes {c['n']}")
+    return f"python -m proofs{' --allow-ties' if ties else ''} --claims {c['claim']} --greedy {c['greedy']} {bound}"
+
+
+# ------------------------------------------------------------------ rendering
+
+def render(runs: dict[str, dict]) -> str:
+    """docs/results.md from the raw JSON of the runs (keys of :data:`RUNS`; missing runs are skipped)."""
+    L: list[str] = []
+    suite = runs.get("suite")
+    proofs = [(k, runs[k]) for k in RUNS[1:] if k in runs]
+    L += ["# Results", "",
+          "<!-- Generated by `python -m verify results` from docs/results/*.json. Never edit by hand. -->", "",
+          "This page is **generated**: `python -m verify results --run` redoes the runs below and writes their raw "
+          "JSON to `docs/results/`; `python -m verify results` renders this page from that JSON. Do not edit it by "
+          "hand: `tests/test_results.py` checks that it is exactly what the command renders from the committed "
+          "JSON, and that the JSON was produced by the committed code (same fingerprint).", ""]
+
+    L += ["## Runs", ""]
+    L += table(["run", "command", "started", "wall", "exit"],
+               [[k, f"`{r['command']}`", r.get("started"), secs(r.get("wall_seconds")), r.get("exit_code")]
+                for k, r in runs.items()], "lllrr")
+    fps = sorted({r["fingerprint"] for r in runs.values()})
+    L += ["", "Code fingerprint (sha256 over every `.py` file of `solver/`, `verify/`, `proofs/` and "
+              "`pyproject.toml`): " + ", ".join(f"`{f}`" for f in fps)
+          + (" — **the runs measured different code**" if len(fps) > 1 else "") + ".", ""]
+    keys = []
+    for r in runs.values():
+        keys += [k for k in r.get("versions", {}) if k not in keys]
+    L += table(["run", "platform", "CPUs", *keys],
+               [[k, r.get("platform"), r.get("cpus"), *[r.get("versions", {}).get(v) for v in keys]]
+                for k, r in runs.items()])
+    L += [""]
+
+    L += ["## Every verdict", "",
+          "Sampled rows (`cases`) come from the suite: no counterexample in that many generated cases is evidence, "
+          "not proof (docs/suite.md). Proved rows (`bound`) hold for every input up to the stated size "
+          "(docs/proof.md). `(finding)`: a defect of the paper's printed pseudocode or of a claim without its "
+          "premise, expected and reported; must-hold rows have no such mark. Time: seconds of that check "
+          "(proofs: solver seconds summed over workers).", ""]
+    rows = []
+    if suite:
+        for r in suite["output"]["results"]:
+            rows.append([r["claim"], r["paper"], r["solver"] or "–", r["method"], f"{r['cases']} cases",
+                         suite_verdict(r), secs(r["seconds"])])
+    for _, raw in proofs:
+        for g in proof_groups(raw):
+            rows.append([g["claim"], PROOF_PAPER.get(g["claim"], "–"), GREEDY_LABEL.get(g["greedy"], g["greedy"]),
+                         g["method"], g["bound"], g["verdict"], secs(g["seconds"])])
+    L += table(["claim", "paper", "solver", "method", "cases or bound", "verdict", "time"], rows, "llllrll")
+    if suite:
+        out = suite["output"]
+        must = [r for r in out["results"] if r["must_hold"]]
+        L += ["", f"Must-hold claims of the suite: {sum(r['verdict'] == 'verified' for r in must)} verified, "
+                  f"{sum(r['verdict'] == 'counterexample' for r in must)} counterexample, "
+                  f"{sum(r['verdict'] == 'inconclusive' for r in must)} inconclusive (of {len(must)}); "
+                  f"{sum(r['cases'] for r in out['results'])} cases in {secs(out['seconds'])}; exit {out['exit_code']}."]
+        notes = [r for r in out["results"] if r.get("note")]
+        if notes:
+            L += ["", "Notes:", ""] + [f"* {r['claim']} on {r['solver'] or '–'}: {cell(r['note'])}" for r in notes]
+        shares = out.get("class_shares") or {}
+        if shares:
+            L += ["", "Generated classes (share of the labels drawn, all checks together):", ""]
+            L += table(["axis", "classes"], [[axis, ", ".join(f"{c} {100 * x:.0f}%" for c, x in cls.items())]
+                                              for axis, cls in shares.items()])
+    L += [""]
+
+    L += ["## Findings: the minimal counterexamples", "",
+          "Each is the smallest case found (suite: after Hypothesis's shrinking, which is not guaranteed to be "
+          "globally minimal; proofs: the fewest nodes of all shapes). f is the path probability, exact fractions; "
+          "node order as in the instance (node i has parent `parent[i]`, -1 for the root).", ""]
+    n = 0
+    if suite:
+        replay = {(f["claim"], f["solver"]): f for f in suite.get("findings", [])}
+        for r in suite["output"]["results"]:
+            c = r.get("counterexample")
+            if r["verdict"] != "counterexample" or not c:
+                continue
+            n += 1
+            who = f" on {r['solver']}" if r["solver"] else ""
+            L += [f"### {n}. {r['claim']}{who} ({r['paper']})", "",
+                  f"Fails: `{c['condition']}` — found after {r['cases']} cases "
+                  f"({'must hold: a bug' if r['must_hold'] else 'finding'}).", ""]
+            if "instance" in c:
+                if "case" in c:
+                    L += ["The one-request instance the failing answer is about (derived from the generated input "
+                          "at the probed budget):", ""]
+                L += instance_table(c["instance"])
+            elif "tree" in c:
+                t = c["tree"]
+                L += table(["parent", "cond per node", "subtree"], [[t["parent"], t["cond"], t["subtree"]]])
+            if c.get("output"):
+                L += ["", f"Answer: `{json.dumps(c['output'], separators=(',', ':'))}`"
+                      + (f"; exact optimum {c['optimum']}" if c.get("optimum") else "") + "."]
+            f = replay.get((r["claim"], r["solver"]))
+            if f:
+                L += ["", "Replay (exit 1 while it still fails) and the search that found it:", "", "```sh",
+                      f["replay"], f["rerun"], "```"]
+            L += [""]
+    for name, raw in proofs:
+        ties = raw["output"]["settings"].get("allow_ties", False)
+        for c in raw["output"].get("counterexamples", []):
+            n += 1
+            rp = c.get("replay") or {}
+            L += [f"### {n}. {c['claim']}, {GREEDY_LABEL.get(c['greedy'], c['greedy'])}, proofs {name[7:]} "
+                  f"({PROOF_PAPER.get(c['claim'], '–')})", "",
+                  f"Smallest at shape `{c['shape']}` (n = {c['n']}). "
+                  + (f"Replayed on the real code ({rp.get('algorithm', '?')}): `{rp.get('verdict')}`"
+                     + ("" if rp.get("confirmed") else " — **the replay does not reproduce it**") + "."
+                     if rp else f"Witness: `{json.dumps(c.get('witness'), separators=(',', ':'))}`."), ""]
+            if c.get("instance"):
+                L += instance_table(c["instance"]) + [""]
+            L += ["Find it again and replay it:", "", "```sh", proof_replay_command(c, ties), "```", ""]
+    if n == 0:
+        L += ["None.", ""]
+
+    L += ["## Proofs, claim x n", ""]
+    for name, raw in proofs:
+        st = raw["output"]["settings"]
+        L += [f"### {name}: `{raw['command']}`", "",
+              f"Premise: {st['premise']}. Every shape with 1..{st['max_nodes']} nodes "
+              f"({sum(st['shapes_per_n'].values())} shapes)"
+              + (f"; every ordered pair of shapes with 1..{st['pair_max']} nodes each" if st.get("pair_max") else "")
+              + f". Greedies: {', '.join(st['greedies'])}. Timeout {st['timeout']:g} s per query, seed {st['seed']}. "
+              f"Wall {secs(raw['output']['wall_seconds'])}, exit {raw['output']['exit_code']}.", ""]
+        rows = []
+        for r in raw["output"]["rows"]:
+            res = r["result"]
+            if res == "counterexample":
+                res = f"cex {r['counterexamples']}/{r['shapes']}"
+            elif res == "unknown":
+                res = f"unknown {r['unknown']}/{r['shapes']}"
+            rows.append([r["claim"], r["greedy"], r["n"], r["shapes"], r["queries"], res, f"{r['seconds']:.2f}"])
+        L += table(["claim", "greedy", "n", "shapes", "queries", "result", "seconds"], rows, "llrrrlr") + [""]
+    return "\n".join(L).rstrip("\n") + "\n"
+
+
+# ------------------------------------------------------------------ files and the command
+
+def load_runs(directory: Path = RESULTS_DIR, profile: str = "thorough") -> dict[str, dict]:
+    """The raw JSON of every run present in ``directory``."""
+    files = {"suite": suite_file(profile), "proofs-strict": "proofs-strict.json", "proofs-ties": "proofs-ties.json"}
+    out = {}
+    for key, name in files.items():
+        path = directory / name
+        if path.exists():
+            out[key] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+def stale_runs(runs: dict[str, dict], current: Optional[str] = None) -> list[str]:
+    """The runs whose fingerprint is not the current code's."""
+    current = current or fingerprint()
+    return [k for k, r in runs.items() if r.get("fingerprint") != current]
+
+
+def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile: str = "thorough",
+                 seed: int = 0, jobs: int = 2, directory: Optional[str] = None, md: Optional[str] = None,
+                 check: bool = False, err=None) -> int:
+    err = err or sys.stderr
+    out_dir = Path(directory) if directory else RESULTS_DIR
+    md_path = Path(md) if md else RESULTS_MD
+    code = 0
+    if run:
+        wanted = only or list(RUNS)
+        fp = fingerprint()
+        t0 = time.perf_counter()
+        if "suite" in wanted:
+            err.write(f"suite: profile {profile}, seed {seed}, {jobs} processes\n")
+            run_suite(profile, seed, jobs, out_dir, progress=lambda line: (err.write(line + "\n"), err.flush()))
+        for name in RUNS[1:]:
+            if name in wanted:
+                err.write(f"{name}: python -m proofs ({jobs} processes)\n")
+                err.flush()
+                run_proofs(name, seed, jobs, out_dir)
+        err.write(f"runs done in {secs(time.perf_counter() - t0)}\n")
+        if fingerprint() != fp:
+            err.write("warning: the code changed during the run; the results are stale, run again\n")
+            code = 1
+    runs = load_runs(out_dir, profile)
+    if not runs:
+        err.write(f"no raw results in {out_dir} (run python -m verify results --run)\n")
+        return 2
+    text = render(runs)
+    if check:
+        bad = stale_runs(runs)
+        if bad or not md_path.exists() or md_path.read_text(encoding="utf-8") != text:
+            err.write(STALE + (f" (runs made with other code: {', '.join(bad)})" if bad else
+                               f" ({md_path} differs from its rendering)") + "\n")
+            return 1
+        err.write(f"{md_path} is up to date\n")
+        return 0
+    md_path.parent.mkdir(parents=True, exist_ok=True)
+    md_path.write_text(text, encoding="utf-8")
+    err.write(f"wrote {md_path} from {len(runs)} run(s)\n")
+    bad = stale_runs(runs)
+    if bad and not run:
+        err.write(f"note: {', '.join(bad)} measured other code than the current one: " + STALE + "\n")
+    return code
