@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 import traceback
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -55,12 +56,14 @@ class ClaimResult:
     declined_classes: Counter = field(default_factory=Counter)  # case_classes of declined cases
     declined_reasons: Counter = field(default_factory=Counter)
     judged_classes: Counter = field(default_factory=Counter)    # case_classes of judged cases
+    axis_cases: Counter = field(default_factory=Counter)        # judged cases that draw each axis
 
     def to_json(self) -> dict:
         out = {k: getattr(self, k) for k in ("claim", "paper", "method", "solver", "must_hold", "verdict",
                                              "cases", "seed", "counterexample", "note")}
         out["seconds"] = round(self.seconds, 3)
         out["classes"] = dict(sorted(self.classes.items()))
+        out["axis_cases"] = dict(sorted(self.axis_cases.items()))
         if self.declined:
             out["declined"] = {"cases": self.declined, "classes": dict(sorted(self.declined_classes.items())),
                                "reasons": dict(self.declined_reasons.most_common())}
@@ -128,6 +131,67 @@ def _counterexample_record(case: Any, failure: Failure) -> dict:
     return rec
 
 
+def case_seed(claim_id: str, seed: int) -> int:
+    """The Hypothesis seed of one claim in a run with ``seed``.
+
+    Claims with the same strategy would otherwise check the very same cases;
+    each claim gets its own stream, the same for every solver (so the paper
+    variants meet the cases the reference passed) and on every run.
+
+    >>> case_seed("THM-P1", 0) != case_seed("THM-P2", 0), case_seed("THM-P1", 0) == case_seed("THM-P1", 0)
+    (True, True)
+    """
+    return seed * 2**32 + zlib.crc32(claim_id.encode())
+
+
+def _search_settings(examples: int):
+    return settings(max_examples=examples, database=None, deadline=None,
+                    derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
+                    suppress_health_check=list(HealthCheck),
+                    phases=[p for p in Phase if p != Phase.explain])  # explain reruns the failure: unused here
+
+
+def count_case(classes: Counter, axis_cases: Counter, labels) -> None:
+    """Count one case: each class it exercises once, and each axis it draws once.
+
+    >>> c, a = Counter(), Counter()
+    >>> count_case(c, a, ["prob:grid", "prob:grid", "prob:strict", "roots:free"])
+    >>> sorted(c.items()), sorted(a.items())
+    ([('prob:grid', 1), ('prob:strict', 1), ('roots:free', 1)], [('prob', 1), ('roots', 1)])
+    """
+    present = set(labels)
+    classes.update(present)
+    axis_cases.update({label.partition(":")[0] for label in present})
+
+
+def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charged: Optional[bool] = None,
+                   examples: Optional[int] = None) -> tuple[Counter, Counter]:
+    """``(classes, axis_cases)`` as :func:`run_claim` counts them when no case fails, without
+    running any check.
+
+    Same strategy, seed and Hypothesis settings, so the same cases: what the
+    generated-classes table of a run where the claim holds counts (tests and
+    tuning of :data:`verify.generators.WEIGHTS`).  Same process, same cases:
+    Hypothesis also draws constants found in the imported project modules.
+
+    >>> from verify.claims import CLAIMS_BY_ID, PROFILES
+    >>> classes, axes = sample_classes(CLAIMS_BY_ID["APP-B"], PROFILES["smoke"])
+    >>> sorted(k for k in classes if k.startswith("prob:")), axes["roots"] == PROFILES["smoke"].examples
+    (['prob:strict'], True)
+    """
+    classes: Counter = Counter()
+    axis_cases: Counter = Counter()
+    generators.take_labels()
+
+    @_search_settings(examples or claim.examples(profile))
+    @given(generators.labelled(claim.strategy(profile, root_charged)))
+    def sample(case):
+        count_case(classes, axis_cases, generators.take_labels())
+
+    hypothesis_seed(case_seed(claim.id, seed))(sample)()
+    return classes, axis_cases
+
+
 def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = None,
               solver: Optional[Callable] = None, must_hold: bool = True, seed: int = 0,
               root_charged: Optional[bool] = None, examples: Optional[int] = None,
@@ -140,17 +204,16 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
     state: dict[str, Any] = {"cases": 0, "found": None, "inconclusive": 0, "last_inconclusive": None,
                              "declined": 0}
     classes: Counter = Counter()
+    axis_cases: Counter = Counter()
     declined_classes: Counter = Counter()
     declined_reasons: Counter = Counter()
     judged_classes: Counter = Counter()
     generators.take_labels()
-    max_declined = 3 * (examples or profile.examples) + 20
+    examples = examples or claim.examples(profile)
+    max_declined = 3 * examples + 20
 
-    @settings(max_examples=examples or profile.examples, database=None, deadline=None,
-              derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
-              suppress_health_check=list(HealthCheck),
-              phases=[p for p in Phase if p != Phase.explain])  # explain reruns the failure: unused here
-    @given(strategy if strategy is not None else claim.strategy(profile, root_charged))
+    @_search_settings(examples)
+    @given(generators.labelled(strategy if strategy is not None else claim.strategy(profile, root_charged)))
     def search(case):
         labels = generators.take_labels()
         if state["declined"] > max_declined:
@@ -169,13 +232,13 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
             reject()
         if state["found"] is None:
             state["cases"] += 1
-            classes.update(labels)
+            count_case(classes, axis_cases, labels)
             judged_classes.update(case_classes(case, labels))
         if failure is not None:
             state["found"] = (case, failure)  # the last one recorded is Hypothesis's shrunk case
             raise _Found(failure.condition)
 
-    search = hypothesis_seed(seed)(search)
+    search = hypothesis_seed(case_seed(claim.id, seed))(search)
     start = time.perf_counter()
     verdict, note = VERIFIED, None
     try:
@@ -205,4 +268,4 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
     record = _counterexample_record(*state["found"]) if verdict == COUNTEREXAMPLE else None
     return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else None,
                        must_hold, verdict, state["cases"], seconds, seed, classes, record, note,
-                       state["declined"], declined_classes, declined_reasons, judged_classes)
+                       state["declined"], declined_classes, declined_reasons, judged_classes, axis_cases)

@@ -3,7 +3,8 @@
 A :class:`Claim` ties a property of :mod:`verify.properties` to the Hypothesis
 strategy that feeds it and says how it is checked.  ``per_solver`` claims run
 once per solver under test; the others are about trees and oracles and run
-once.  :data:`PROFILES` sets how many cases and how large.
+once.  :data:`PROFILES` sets how many cases and how large: ``examples`` per
+claim, except ORACLES, which runs ``oracle_examples`` cases (each calls Z3).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ class Profile:
     examples: int          # cases per claim and solver
     max_nodes: int
     max_requests: int
-    oracle_examples: int   # DP-vs-Z3 cases (each runs Z3)
+    oracle_examples: int   # ORACLES cases (each runs Z3)
 
 
 PROFILES = {
-    "smoke": Profile("smoke", 25, 5, 2, 10),  # for the project's own tests: seconds, not coverage
-    "quick": Profile("quick", 150, 7, 3, 40),
-    "thorough": Profile("thorough", 1500, 10, 4, 300),
+    "smoke": Profile("smoke", 30, 5, 2, 30),  # for the project's own tests: seconds, not coverage
+    "quick": Profile("quick", 300, 7, 3, 200),
+    "thorough": Profile("thorough", 1500, 10, 4, 600),
 }
 
 
@@ -43,9 +44,10 @@ class Claim:
     check: Callable
     strategy: Callable[[Profile, bool], object]  # (profile, roots charged?) -> strategy
     per_solver: bool = True
+    examples: Callable[[Profile], int] = lambda p: p.examples  # cases per run of this claim
 
 
-def _instances(classes=ALL_CLASSES, *, single=False, targets=True, strict_only=False):
+def _instances(classes=ALL_CLASSES, *, single=False, targets=True):
     def make(p: Profile, charged, limits=None):
         kw = dict(max_nodes=p.max_nodes + (1 if single else 0), prob_classes=classes,
                   root_charged=charged, targets=targets)
@@ -94,6 +96,11 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("THM-4.1/ties", "Thm 4.1, premise dropped", "the same with ties and zeros",
           "sampled, tree DP inside vs outside the beam", prop.check_beam_contains_optimum,
           _instances(TIE_CLASSES), per_solver=False),
+    Claim("ORACLES", "(the judges)", "tree DP, Z3 and brute force agree on status and exact optimum, "
+          "every answer passes the checker (non-monotone inputs too)",
+          "sampled, DP vs Z3 vs all combinations (<= 10 nodes)", prop.check_oracles,
+          lambda p, charged: gen.oracle_instances(p.max_nodes, p.max_requests, root_charged=charged),
+          per_solver=False, examples=lambda p: p.oracle_examples),
 )
 
 CLAIMS_BY_ID = {c.id: c for c in CLAIMS}

@@ -2,21 +2,42 @@
 
 Every strategy labels what it drew with :func:`hypothesis.event`, so that
 ``--hypothesis-show-statistics`` (and the suite) can show that each class is
-really exercised.  Labels have the form ``axis:class``:
+really exercised.  Labels have the form ``axis:class`` (an *axis* is a family
+of classes; each generated request or instance carries one class per axis):
 
 ``shape:*``    ``path``, ``star``, ``random``, ``beam`` (bounded depth and width)
 ``prob:*``     ``strict`` (strictly decreasing f: APP-B's premise), ``grid``
                (conditionals from {1, 1/2, 1/4, 3/4, 0}: ties, cond = 1, zero
-               subtrees), ``decimal`` (0.1, 0.2, 0.4, 0.7 ...: float sums
-               mislead), ``float32`` / ``float16`` / ``bfloat16`` (conditionals
-               rounded as real drafters produce them), ``nonmonotone`` (only
-               with ``monotone=False``)
+               subtrees), ``decimal`` (f from 0.4, 0.2, 0.7, 0.3, 0.9, 0.1, 0.6,
+               whose double sums mislead, ties frequent), ``float32`` /
+               ``float16`` / ``bfloat16`` (conditionals rounded as real drafters
+               produce them; cond = 1 frequent)
+``scores:*``   only with ``monotone=False``: ``nonmonotone`` (the class's values
+               shuffled over the nodes so that some child outscores its parent)
+               or ``monotone`` (left as drawn, or a shuffle that stayed monotone)
 ``target:*``   ``le1``, ``negative``, ``boundary`` (exactly a prefix sum of the
-               sorted values), ``above`` / ``below`` (one grid step off it),
-               ``beyond-mass``
+               sorted values), ``above`` / ``below`` (one step off it: a grid
+               step of 1/1000, or a step below half an ulp of a double, which
+               float arithmetic cannot see), ``beyond-mass``
+``float:*``    derived from the drawn target, one per request: ``trap`` if IEEE
+               double addition in the greedy's order reaches it with another
+               number of nodes than exact arithmetic (more: 1 + 0.4 + 0.2 < 1.6,
+               an extra node or a wrong INVALID; fewer: a target just above a
+               prefix sum looks met), else ``safe``
 ``budget:*``   ``zero``, ``exact`` (sum of minimal counts), ``one-less``,
                ``few-more``, ``above-all``
 ``roots:*``    ``free`` or ``charged``
+``oracles:*``  only :func:`oracle_instances` (the ORACLES claim): ``tiny`` (at
+               most 2 requests of 5 nodes, so the brute-force enumerator
+               :mod:`verify.brute` always joins the two exact oracles) or
+               ``profile`` (the profile's sizes)
+
+Classes are drawn with the weights of :data:`WEIGHTS` (a class without a
+weight is never drawn; the suite's class table and ``tests/test_generators.py``
+show each class's share).  Targets of the three boundary classes prefer a
+prefix where float addition misleads (:func:`float_traps`): that is what
+catches a float implementation (SPEC section 3, item 4), and tight budgets
+(``exact``) turn its extra node into a wrong INVALID.
 
 Node labels are shuffled: the root is rarely node 0 and children may come
 before their parents, as the format allows.  Numbers are exact Fractions.
@@ -37,17 +58,52 @@ from fractions import Fraction
 from hypothesis import event as _hypothesis_event
 from hypothesis import strategies as st
 
-from solver.model import Instance
+from solver.model import Tree
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.reference import min_count_bound
 
+SHAPE_CLASSES = ("path", "star", "random", "beam")
 PROB_CLASSES = ("strict", "grid", "decimal", "float32", "float16", "bfloat16")
-GRID = (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(3, 4), Fraction(0))
-DECIMALS = tuple(Fraction(d, 10) for d in (1, 2, 3, 4, 6, 7, 9))
+SCORE_CLASSES = ("monotone", "nonmonotone")
 TARGET_CLASSES = ("le1", "negative", "boundary", "above", "below", "beyond-mass")
 BUDGET_CLASSES = ("zero", "exact", "one-less", "few-more", "above-all")
-STEP = Fraction(1, 1000)  # "one grid step" off a boundary target
+ROOT_CLASSES = ("free", "charged")
+ORACLE_CLASSES = ("tiny", "profile")
+FLOAT_CLASSES = ("trap", "safe")
+ACCEPTANCE_CLASSES = ("whole-tree", "proper-subtree")
+#: every axis and its classes, as the labels name them
+AXES = {"shape": SHAPE_CLASSES, "prob": PROB_CLASSES, "scores": SCORE_CLASSES, "target": TARGET_CLASSES,
+        "float": FLOAT_CLASSES, "budget": BUDGET_CLASSES, "roots": ROOT_CLASSES, "oracles": ORACLE_CLASSES,
+        "acceptance": ACCEPTANCE_CLASSES}
+
+# Relative weights per axis (``axis/variant``: another weighting of the same
+# axis).  Chosen, and measured with tests/test_generators.py and the suite's
+# class table, so that pooled over a whole suite run (where some claims draw
+# only some classes) every class stays >= 5 % of its axis.  Hypothesis draws
+# the first class of an axis far more often than its weight says (its early
+# "simplest" cases and its mutations favour index 0) and shrinks towards it,
+# so the first class is a simple one at weight 1; the boundary targets, the
+# exact budget and the decimal and float classes weigh more because float
+# traps and INVALID decisions live there.
+WEIGHTS = {
+    "shape": {"path": 1, "star": 2, "random": 2, "beam": 2},
+    "prob": {"strict": 1, "grid": 2, "decimal": 4, "float32": 4, "float16": 3, "bfloat16": 3},
+    "scores": {"nonmonotone": 1, "monotone": 1},
+    "target": {"le1": 1, "negative": 2, "boundary": 4, "above": 2, "below": 2, "beyond-mass": 2},
+    # decimal requests: boundary targets, where float sums of 0.1, 0.2, ... mislead
+    "target/decimal": {"le1": 1, "negative": 1, "boundary": 6, "above": 2, "below": 2, "beyond-mass": 1},
+    "budget": {"zero": 1, "exact": 3, "one-less": 2, "few-more": 2, "above-all": 2},
+    "roots": {"free": 1, "charged": 1},
+    "oracles": {"tiny": 1, "profile": 1},
+}
+
+GRID = (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(3, 4), Fraction(0))
+# the values of the decimal class, the most trap-prone first and twice (1 + 0.4 + 0.4 < 1.8 and
+# 1 + 0.4 + 0.2 < 1.6 in IEEE double; 0.1 and 0.6 mislead less often)
+DECIMALS = tuple(Fraction(d, 10) for d in (4, 2, 7, 3, 9, 1, 6, 4, 2, 7, 3, 9))
+STEP = Fraction(1, 1000)   # "one grid step" off a boundary target
+TINY = Fraction(1, 2**60)  # below half an ulp of any double in [1, 16): float(A + TINY) == float(A)
 
 _recorded: list[str] = []
 
@@ -65,14 +121,49 @@ def take_labels() -> list[str]:
     return out
 
 
+def labelled(strategy):
+    """``strategy`` that forgets earlier labels when it starts to draw a case, so that a draw
+    Hypothesis abandons (an overrun, a mutation it discards) leaves none behind: after the
+    draw, :func:`take_labels` returns exactly this case's labels."""
+    @st.composite
+    def fresh(draw):
+        _recorded.clear()
+        return draw(strategy)
+    return fresh()
+
+
+def choose(axis: str, classes=None):
+    """A class of ``axis`` (among ``classes``, default all), drawn with ``WEIGHTS[axis]``
+    (``axis/variant``: another weighting of the same axis).
+
+    >>> choose("prob", ("strict", "grid"))
+    sampled_from(['strict', 'grid', 'grid'])
+    """
+    weights = WEIGHTS[axis]
+    pool = [c for c in (classes if classes is not None else weights) for _ in range(weights.get(c, 0))]
+    if not pool:
+        raise ValueError(f"no class of axis {axis!r} among {classes} has a weight")
+    # the order of first appearance in ``weights`` decides what Hypothesis shrinks towards
+    order = {c: i for i, c in enumerate(weights)}
+    return st.sampled_from(sorted(pool, key=order.__getitem__))
+
+
 # ------------------------------------------------------------------ shapes
 
 @st.composite
 def shapes(draw, max_nodes: int = 7, min_nodes: int = 1, max_depth: int | None = None,
-           max_width: int | None = None):
-    """A parent array with the root at index 0 and parents before children."""
-    n = draw(st.integers(min_nodes, max_nodes))
-    kind = draw(st.sampled_from(("path", "star", "random", "beam")))
+           max_width: int | None = None, deep: bool = False):
+    """A parent array with the root at index 0 and parents before children.
+
+    ``deep``: at least 3 nodes and depth >= 2 (node 2 is a child of node 1), so
+    that a child can outscore a non-root parent; no stars.  ``min_nodes`` and
+    ``deep`` yield to ``max_nodes`` and ``max_depth``.
+    """
+    deep = deep and max_nodes >= 3 and (max_depth is None or max_depth >= 2)
+    if deep:
+        min_nodes = max(min_nodes, 3)
+    n = draw(st.integers(min(min_nodes, max_nodes), max_nodes))
+    kind = draw(choose("shape", tuple(c for c in SHAPE_CLASSES if c != "star") if deep else None))
     event(f"shape:{kind}")
     parent = [-1]
     depth = [0]
@@ -89,6 +180,8 @@ def shapes(draw, max_nodes: int = 7, min_nodes: int = 1, max_depth: int | None =
         if kind == "beam" or max_width is not None:
             width = max_width if max_width is not None else 3
             options = [p for p in options if kids[p] < width]
+        if deep and v == 2:
+            options = [1]
         if not options:
             break
         p = draw(st.sampled_from(options))
@@ -144,14 +237,17 @@ def conditionals(draw, n: int, kind: str):
 
 @st.composite
 def path_probabilities(draw, parent: list[int], kind: str):
-    """f per node (parents before children in ``parent``) for probability class ``kind``."""
+    """f per node (parents before children in ``parent``) for probability class ``kind``.
+
+    ``kind="nonmonotone"``: arbitrary multiples of 1/8 (no premise at all).
+    """
     n = len(parent)
     if kind == "decimal":
-        f = [Fraction(1)]
-        for v in range(1, n):
-            cap = f[parent[v]]
-            f.append(draw(st.sampled_from([d for d in DECIMALS if d <= cap] or [Fraction(0)])))
-        return f
+        # values drawn independently, the largest on the first node (parents come before
+        # children): monotone on any shape, and more prefix sums mislead than if each node
+        # were capped by its parent (which drives deep values down to 0.1)
+        values = sorted((draw(st.sampled_from(DECIMALS)) for _ in range(n - 1)), reverse=True)
+        return [Fraction(1)] + values
     if kind == "nonmonotone":
         return [Fraction(1)] + [Fraction(draw(st.integers(0, 8)), 8) for _ in range(n - 1)]
     cond = draw(conditionals(n, kind))
@@ -164,23 +260,88 @@ def path_probabilities(draw, parent: list[int], kind: str):
     return f
 
 
-# --------------------------------------------------------- targets, budgets
+def is_monotone(parent: list[int], f: list[Fraction]) -> bool:
+    return all(f[v] <= f[p] for v, p in enumerate(parent) if p != -1)
+
 
 @st.composite
-def target_for(draw, f: list[Fraction]):
+def shuffled_scores(draw, parent: list[int], f: list[Fraction]):
+    """The non-root values of ``f`` permuted over the non-root nodes (same multiset), then,
+    if that is still monotone, one node swapped with its parent when that breaks monotonicity
+    (impossible only when every non-root node hangs off the root or ties its parent)."""
+    perm = draw(st.permutations(range(1, len(parent))))
+    g = [f[0]] + [f[v] for v in perm]
+    swaps = [v for v, p in enumerate(parent) if p > 0 and g[v] < g[p]]
+    if swaps and is_monotone(parent, g):
+        v = draw(st.sampled_from(swaps))
+        g[v], g[parent[v]] = g[parent[v]], g[v]
+    return g
+
+
+# --------------------------------------------------------- targets, budgets
+
+def float_counts(values: list[Fraction], target: Fraction) -> tuple[int | None, int | None]:
+    """Nodes the greedy takes to reach ``target`` from the root (f = 1) adding ``values``
+    (sorted, largest first) in exact arithmetic and in IEEE double: (exact, float).
+
+    >>> float_counts([Fraction(2, 5), Fraction(1, 5), Fraction(1, 10)], Fraction(8, 5))
+    (2, 3)
+    """
+    def count(number):
+        acc, goal = number(1), number(target)
+        for k, x in enumerate(values):
+            if acc >= goal:
+                return k
+            acc = acc + number(x)
+        return len(values) if acc >= goal else None
+    return count(Fraction), count(float)
+
+
+def boundary_target(values: list[Fraction], kind: str, k: int, step: Fraction) -> Fraction:
+    """The target of class ``kind`` (boundary / above / below) at prefix ``k`` of ``values``."""
+    boundary = 1 + sum(values[:k], Fraction(0))
+    return boundary + {"boundary": 0, "above": step, "below": -step}[kind]
+
+
+def float_traps(values: list[Fraction], kind: str, step: Fraction) -> list[int]:
+    """The prefixes k whose target of class ``kind`` the float greedy reaches with another count.
+
+    >>> float_traps([Fraction(2, 5), Fraction(1, 5), Fraction(1, 10)], "boundary", STEP)
+    [2]
+    """
+    out = []
+    for k in range(len(values) + 1):
+        exact, flt = float_counts(values, boundary_target(values, kind, k, step))
+        if exact != flt:
+            out.append(k)
+    return out
+
+
+@st.composite
+def target_for(draw, f: list[Fraction], weights: str = "target"):
+    """A target of a class of ``target`` drawn with ``WEIGHTS[weights]``, and its ``float`` label."""
     values = sorted(f[1:], reverse=True)
     mass = sum(f, Fraction(0))
-    kind = draw(st.sampled_from(TARGET_CLASSES))
+    kind = draw(choose(weights))
     event(f"target:{kind}")
     if kind == "le1":
-        return draw(st.sampled_from((Fraction(1), Fraction(1, 2), Fraction(0))))
-    if kind == "negative":
-        return -Fraction(draw(st.integers(1, 5)), 2)
-    if kind == "beyond-mass":
-        return mass + draw(st.sampled_from((STEP, Fraction(1, 2), Fraction(3))))
-    k = draw(st.integers(0, len(values)))
-    boundary = 1 + sum(values[:k], Fraction(0))
-    return boundary + {"boundary": 0, "above": STEP, "below": -STEP}[kind]
+        target = draw(st.sampled_from((Fraction(1), Fraction(1, 2), Fraction(0))))
+    elif kind == "negative":
+        target = -Fraction(draw(st.integers(1, 5)), 2)
+    elif kind == "beyond-mass":
+        target = mass + draw(st.sampled_from((STEP, Fraction(1, 2), Fraction(3))))
+    else:
+        step = draw(st.sampled_from((STEP, TINY))) if kind != "boundary" else Fraction(0)
+        k = draw(st.integers(0, len(values)))
+        traps = float_traps(values, kind, step)
+        # when some prefix is a float trap, move there 2 times in 3 (Hypothesis's simplest choice
+        # moves, so shrinking keeps a trap; k is drawn first so that it shrinks with the tree)
+        if traps and k not in traps and draw(st.integers(0, 2)) < 2:
+            k = draw(st.sampled_from(traps))
+        target = boundary_target(values, kind, k, step)
+    exact, flt = float_counts(values, target)
+    event(f"float:{'safe' if exact == flt else 'trap'}")
+    return target
 
 
 def budget_for(kind: str, quotas: list[int | None], sizes: list[int], n_few: int) -> int:
@@ -197,28 +358,39 @@ def budget_for(kind: str, quotas: list[int | None], sizes: list[int], n_few: int
 def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests: int = 0,
                   prob_classes=PROB_CLASSES, monotone: bool = True, root_charged: bool | None = None,
                   max_depth: int | None = None, max_width: int | None = None, targets: bool = True):
-    """An instance as the JSON dict of docs/format.md (numbers as exact strings)."""
+    """An instance as the JSON dict of docs/format.md (numbers as exact strings).
+
+    ``monotone=False`` also draws a ``scores`` class per request (non-monotone
+    inputs: only exact methods may judge them).
+    """
     n = draw(st.integers(min_requests, max_requests))
-    kinds = list(prob_classes) + ([] if monotone else ["nonmonotone"])
     requests, quotas, sizes = [], [], []
     for i in range(n):
-        parent = draw(shapes(max_nodes, max_depth=max_depth, max_width=max_width))
-        kind = draw(st.sampled_from(kinds))
+        shuffle = not monotone and draw(choose("scores")) == "nonmonotone"
+        # the shape first: shrinking a tree's size then does not depend on its class
+        parent = draw(shapes(max_nodes, max_depth=max_depth, max_width=max_width, deep=shuffle))
+        kind = draw(choose("prob", prob_classes))
         event(f"prob:{kind}")
         f = draw(path_probabilities(parent, kind))
-        target = draw(target_for(f)) if targets else Fraction(1)
+        if shuffle:
+            f = draw(shuffled_scores(parent, f))
+        if not monotone:  # the label says what came out: ties can leave a shuffle monotone
+            event(f"scores:{'monotone' if is_monotone(parent, f) else 'nonmonotone'}")
+        if targets:
+            target = draw(target_for(f, "target/decimal" if kind == "decimal" else "target"))
+        else:
+            target = Fraction(1)
         labels, perm = draw(relabel(parent))
         probs = [Fraction(0)] * len(parent)
         for v, x in enumerate(f):
             probs[perm[v]] = x
-        from solver.model import Tree  # local: only to reuse the lower-bound helper
         quotas.append(min_count_bound(Tree.from_parents(parent, f), target)[0])
         sizes.append(len(parent))
         requests.append({"id": f"r{i}", "target": fraction_str(target), "parent": labels,
                          "prob": [fraction_str(x) for x in probs]})
-    charged = draw(st.booleans()) if root_charged is None else root_charged
+    charged = (draw(choose("roots")) == "charged") if root_charged is None else root_charged
     event(f"roots:{'charged' if charged else 'free'}")
-    bkind = draw(st.sampled_from(BUDGET_CLASSES))
+    bkind = draw(choose("budget"))
     event(f"budget:{bkind}")
     budget = budget_for(bkind, quotas, sizes, draw(st.integers(1, 3)))
     if charged:
@@ -232,6 +404,17 @@ def instances(**kwargs):
     return instance_json(**kwargs).map(lambda obj: parse_instance(obj, allow_nonmonotone=allow))
 
 
+@st.composite
+def oracle_instances(draw, max_nodes: int = 7, max_requests: int = 3, root_charged: bool | None = None):
+    """Instances for the oracle cross-check: every class, non-monotone scores too."""
+    size = draw(choose("oracles"))
+    event(f"oracles:{size}")
+    if size == "tiny":  # <= 10 nodes in all: verify.brute.LIMIT
+        max_nodes, max_requests = min(max_nodes, 5), min(max_requests, 2)
+    return draw(instances(max_nodes=max_nodes, max_requests=max_requests, monotone=False,
+                          root_charged=root_charged))
+
+
 # ------------------------------------------------------- THM-3.1 tree cases
 
 @st.composite
@@ -243,8 +426,6 @@ def acceptance_cases(draw, max_nodes: int = 8):
     plus a slack for "a token not in the tree".  Includes cond = 1 (an only
     child with no slack) and zero conditionals.
     """
-    from solver.model import Tree
-
     parent = draw(shapes(max_nodes))
     n = len(parent)
     kids: dict[int, list[int]] = {}

@@ -24,6 +24,9 @@ LEM-C2         with budget b and no target, the answer is worth the top-b sum:
                the best of all b-subsets and of all rooted b-subtrees
 THM-3.1        E[acc(T)] of the verification walk equals the sum of f over T
 THM-4.1        a beam search of depth D_opt and width B contains an optimum
+ORACLES        the judges themselves: tree DP, Z3 and (up to
+               :data:`verify.brute.LIMIT` nodes) all combinations agree on
+               status and exact optimum, and every answer passes the checker
 =============  ===============================================================
 
 Values, feasibility and structure are compared, never raw node sets: optimal
@@ -39,13 +42,15 @@ from typing import Callable, Optional
 
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
-from solver.selection import INVALID, OK, UNSUPPORTED, Selection
+from solver.selection import INVALID, OK, UNSUPPORTED, Selection, make_invalid, make_ok
 
-from . import dp
+from . import brute, dp, z3_encoding
 from .feasibility import violations
+from .z3_common import Z3Fault
 
 Solver = Callable[[Instance], Selection]
 SUBSET_BRUTE_LIMIT = 10  # trees with more non-root nodes use the DP instead of all subsets
+Z3_TIMEOUT = 30.0  # seconds per ORACLES case; running out of time is inconclusive, never a pass
 
 
 @dataclass(frozen=True)
@@ -321,4 +326,49 @@ def check_beam_contains_optimum(_solver, instance: Instance) -> Optional[Failure
         kept = ", ".join(f"{rid}: {sorted(k)}" for rid, k in keep.items())
         return Failure(f"a beam of width {width} (kept nodes {kept}) holds {got}; the optimum is "
                        f"{fraction_str(best.objective)}", None, best.objective, best)
+    return None
+
+
+# ------------------------------------------------------------------ the judges
+
+def oracle_answers(instance: Instance) -> dict[str, Selection]:
+    """Each exact oracle's answer: tree DP, Z3, and all combinations on small instances.
+
+    Raises :class:`~solver.errors.Inconclusive` when Z3 cannot decide (the
+    campaign then reports the claim inconclusive), and
+    :class:`~verify.z3_common.Z3Fault` / :class:`~verify.brute.BruteMismatch`
+    when an oracle's own answer fails the checker.
+    """
+    out = {"tree DP": dp.solve_dp(instance), "Z3": z3_encoding.solve_z3(instance, timeout=Z3_TIMEOUT)}
+    if instance.total_nodes <= brute.LIMIT:
+        best, sel = brute.brute_force(instance)
+        out["all combinations"] = (make_ok(instance, sel) if best is not None
+                                   else make_invalid("no combination of rooted subtrees is feasible"))
+    return out
+
+
+def check_oracles(_solver, instance: Instance) -> Optional[Failure]:
+    """ORACLES: the exact oracles agree on status and optimum; every selection passes the checker.
+
+    >>> from solver.parse import parse_instance
+    >>> check_oracles(None, parse_instance({"budget": 1, "root_charged": True, "requests": [
+    ...     {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]}]}, allow_nonmonotone=True)) is None
+    True
+    """
+    try:
+        answers = oracle_answers(instance)
+    except (Z3Fault, brute.BruteMismatch) as exc:
+        return Failure(f"an oracle's answer fails the exact checker: {exc}")
+    for name, sel in answers.items():
+        if sel.status not in (OK, INVALID):
+            return Failure(f"{name} answered {sel.status}")
+        if sel.ok:
+            bad = violations(instance, sel.selected, sel.objective)
+            if bad:
+                return Failure(f"{name}'s selection {sel.dumps()} fails the checker: "
+                               + "; ".join(v.text for v in bad))
+    says = {name: fraction_str(sel.objective) if sel.ok else "INVALID" for name, sel in answers.items()}
+    if len(set(says.values())) > 1:
+        # no "optimum" recorded: which oracle is right is exactly what is in question
+        return Failure("the exact oracles disagree: " + ", ".join(f"{n} {v}" for n, v in says.items()))
     return None

@@ -24,7 +24,8 @@ from typing import Callable, Iterable, Optional
 
 from solver.registry import SOLVERS, get_solver
 
-from .campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim
+from .campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim, sample_classes
+from .generators import AXES
 from .claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 
 REFERENCE = "reference"
@@ -85,6 +86,12 @@ def run(jobs: list[Job], workers: int = 1, progress: Callable[[str], None] | Non
     """Run the jobs (in ``workers`` processes), reporting each as it finishes."""
     results: list[Optional[ClaimResult]] = [None] * len(jobs)
     done = 0
+    # Import every solver before the first job: Hypothesis also draws constants found in the
+    # project's imported modules, so a module imported halfway (in one worker) would change
+    # what later jobs generate, and the run would depend on how jobs fall on workers.
+    for job in jobs:
+        if job.solver:
+            resolve_solver(job.solver)
 
     def report(i: int, res: ClaimResult) -> None:
         nonlocal done
@@ -122,15 +129,54 @@ def exit_code(results: list[ClaimResult]) -> int:
 # ------------------------------------------------------------------ output
 
 def class_shares(results: list[ClaimResult]) -> dict[str, dict[str, float]]:
-    """Per axis (``prob``, ``target``, ...), each class's share of all labels drawn."""
-    total: Counter = Counter()
+    """Per axis (``prob``, ``target``, ...), each class's share of the judged cases of the
+    whole run that draw that axis: in how many of them the class occurs (docs/suite.md)."""
+    classes: Counter = Counter()
+    axis_cases: Counter = Counter()
     for r in results:
-        total.update(r.classes)
+        classes.update(r.classes)
+        axis_cases.update(r.axis_cases)
+    return shares(classes, axis_cases)
+
+
+def planned_classes(profile: str = "quick", seed: int = 0, solver: Optional[str] = None,
+                    claims: Optional[Iterable[str]] = None) -> tuple[Counter, Counter]:
+    """``(classes, axis_cases)`` of a run of :func:`plan` in which every check holds, without
+    running any check (:func:`verify.campaign.sample_classes`).
+
+    Jobs of one claim with the same root convention draw the same cases (same
+    strategy and seed), so each is sampled once and counted as often as it runs.
+    """
+    jobs = Counter((j.claim, j.root_charged) for j in plan(profile, seed, solver, claims))
+    classes: Counter = Counter()
+    axis_cases: Counter = Counter()
+    for (cid, charged), times in jobs.items():
+        c, a = sample_classes(CLAIMS_BY_ID[cid], PROFILES[profile], seed=seed, root_charged=charged)
+        for counter, part in ((classes, c), (axis_cases, a)):
+            for k, n in part.items():
+                counter[k] += times * n
+    return classes, axis_cases
+
+
+def shares(classes: Counter, axis_cases: Optional[Counter] = None) -> dict[str, dict[str, float]]:
+    """Per axis, each class's count over the cases that draw the axis (``axis_cases``;
+    without it, over all counts of the axis).  Classes of :data:`verify.generators.AXES`
+    that never occurred are listed with share 0.
+
+    >>> shares(Counter({"roots:free": 3, "x:a": 1, "x:b": 1}), Counter({"roots": 4, "x": 1}))
+    {'roots': {'charged': 0.0, 'free': 0.75}, 'x': {'a': 1.0, 'b': 1.0}}
+    """
     axes: dict[str, Counter] = {}
-    for label, n in total.items():
+    for label, n in classes.items():
         axis, _, cls = label.partition(":")
         axes.setdefault(axis, Counter())[cls] = n
-    return {axis: {cls: n / sum(c.values()) for cls, n in sorted(c.items())} for axis, c in sorted(axes.items())}
+    out = {}
+    for axis, counts in sorted(axes.items()):
+        total = (axis_cases or {}).get(axis) or sum(counts.values())
+        known = {c: 0 for c in AXES.get(axis, ())}
+        known.update(counts)
+        out[axis] = {c: n / total for c, n in sorted(known.items())}
+    return out
 
 
 def render_table(results: list[ClaimResult], profile: str, seed: int, seconds: float) -> str:
@@ -161,7 +207,8 @@ def render_table(results: list[ClaimResult], profile: str, seed: int, seconds: f
         lines.append(f"findings on paper-literal variants and exploratory claims: {len(found)}")
     shares = class_shares(results)
     if shares:
-        lines += ["", "generated classes (share of labels drawn; goal >= 5% each):"]
+        lines += ["", "generated classes (share of the cases drawing each axis that exercise the class; "
+                      "goal >= 5% each):"]
         for axis, cls in shares.items():
             parts = [f"{c} {100 * x:.0f}%" + ("(!)" if x < 0.05 else "") for c, x in cls.items()]
             lines.append(f"  {axis}: " + ", ".join(parts))

@@ -1,0 +1,152 @@
+"""The generators (verify/generators.py): every class is really drawn, float traps are real.
+
+Class balance is measured the way the suite reports it (docs/suite.md, "generated
+classes"): over the cases of a whole quick run that draw an axis, pooled over every
+check, the share in which each class occurs, sampled with
+:func:`verify.suite.planned_classes` (same strategies, seeds and Hypothesis settings
+as the run, no checks).  The expected classes come from the class lists of the
+generators, not from what was drawn, so a class that lost its weight is missed,
+not silently dropped (``test_balance_check_fails_without_a_class``).
+"""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from solver.reference import greedy_run
+from verify import generators as gen
+from verify.suite import planned_classes, shares
+
+GOAL = 0.05
+AXES = gen.AXES
+
+
+def balance_problems(counts, axes=AXES):
+    """Every class of every axis under GOAL (or never drawn), as 'axis:class share'."""
+    got = shares(*counts)
+    problems = [f"axis {axis} never drawn" for axis in axes if axis not in got]
+    for axis, classes in axes.items():
+        for c in classes:
+            share = got.get(axis, {}).get(c, 0.0)
+            if share < GOAL:
+                problems.append(f"{axis}:{c} {100 * share:.1f}%")
+    unknown = {f"{a}:{c}" for a, cs in got.items() for c in cs if a in axes and c not in axes[a]}
+    unknown |= {f"axis {a}" for a in got if axes is AXES and a not in AXES}
+    return problems + [f"unknown class {u}" for u in sorted(unknown)]
+
+
+@pytest.fixture(scope="module")
+def quick_labels():
+    return planned_classes("quick", seed=0)
+
+
+def test_every_class_of_every_axis_is_at_least_5_percent_in_a_quick_run(quick_labels):
+    assert balance_problems(quick_labels) == []
+
+
+def test_balance_check_fails_without_a_class(monkeypatch):
+    """The check above can fail: take bfloat16 out of the weights and it is reported."""
+    labels = planned_classes("quick", seed=0, claims=["THM-P2"])
+    assert not [p for p in balance_problems(labels, {"prob": gen.PROB_CLASSES}) if "bfloat16" in p]
+    monkeypatch.setitem(gen.WEIGHTS, "prob", {k: v for k, v in gen.WEIGHTS["prob"].items() if k != "bfloat16"})
+    labels = planned_classes("quick", seed=0, claims=["THM-P2"])
+    assert "prob:bfloat16 0.0%" in balance_problems(labels, {"prob": gen.PROB_CLASSES})
+
+
+def test_float_traps_are_common_in_a_quick_run(quick_labels):
+    floats = shares(*quick_labels)["float"]
+    assert floats["trap"] >= 0.05
+
+
+def test_choose_without_any_weight_is_an_error():
+    with pytest.raises(ValueError, match="no class"):
+        gen.choose("prob", ("no-such-class",))
+
+
+# ------------------------------------------------------------------ float traps
+
+def _greedy_count(values, target, number):
+    """Nodes the reference loop (solver.reference.greedy_run) needs on a star with these values."""
+    from solver.parse import parse_instance
+
+    inst = parse_instance({"budget": len(values), "requests": [
+        {"id": "r", "target": str(target), "parent": [-1] + [0] * len(values),
+         "prob": ["1"] + [str(v) for v in values]}]})
+    sets, quotas, _ = greedy_run(inst, number)
+    return quotas[0]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(gen.DECIMALS), min_size=0, max_size=6),
+       st.sampled_from(("boundary", "above", "below")), st.sampled_from((gen.STEP, gen.TINY)), st.data())
+def test_float_counts_match_the_greedy_in_both_arithmetics(values, kind, step, data):
+    values = sorted(values, reverse=True)
+    k = data.draw(st.integers(0, len(values)))
+    target = gen.boundary_target(values, kind, k, step)
+    assert gen.float_counts(values, target) == (_greedy_count(values, target, Fraction),
+                                               _greedy_count(values, target, float))
+    assert (k in gen.float_traps(values, kind, step)) == (len(set(gen.float_counts(values, target))) == 2)
+
+
+def test_known_float_traps():
+    tenths = lambda *d: [Fraction(x, 10) for x in d]
+    # 1 + 0.4 + 0.2 = 1.5999999999999999 in double: one node more than exact arithmetic
+    assert gen.float_counts(tenths(4, 2, 1), Fraction(8, 5)) == (2, 3)
+    assert gen.float_traps(tenths(4, 4), "boundary", Fraction(0)) == [2]  # 1.7999999999999998 < 1.8
+    # a target TINY above a prefix sum is the same double: float stops a node early
+    assert gen.float_counts(tenths(5), 1 + gen.TINY) == (1, 0)
+    assert gen.float_traps([], "above", gen.TINY) == [0]  # float "reaches" 1 + TINY with the root alone
+    assert gen.float_traps(tenths(5, 5), "boundary", Fraction(0)) == []  # halves are exact
+
+
+def test_tiny_is_below_half_an_ulp_on_the_target_range():
+    for a in (Fraction(1), Fraction(8, 5), Fraction(9, 5), Fraction(15, 2), Fraction(15)):
+        assert float(a + gen.TINY) == float(a) and float(a - gen.TINY) == float(a)
+
+
+# ------------------------------------------------------------------ classes
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_decimal_class_values_are_decimals_on_at_least_4_nodes_and_monotone(data):
+    parent = data.draw(gen.shapes(7, min_nodes=4))
+    f = data.draw(gen.path_probabilities(parent, "decimal"))
+    assert all(x in gen.DECIMALS for x in f[1:])
+    assert gen.is_monotone(parent, f)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_nonmonotone_scores_break_monotonicity_unless_values_tie(data):
+    parent = data.draw(gen.shapes(7, deep=True))
+    kind = data.draw(st.sampled_from(gen.PROB_CLASSES))
+    f = data.draw(gen.path_probabilities(parent, kind))
+    g = data.draw(gen.shuffled_scores(parent, f))
+    assert sorted(g) == sorted(f) and g[0] == 1
+    assert parent[2] == 1  # deep: depth 2 exists
+    if gen.is_monotone(parent, g):  # only if every parent/child pair below the root ties
+        assert all(g[v] == g[p] for v, p in enumerate(parent) if p > 0)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(gen.instance_json(max_requests=2, max_nodes=3, max_depth=1, max_width=2, monotone=False))
+def test_size_restrictions_win_over_decimal_and_deep_minimums(obj):
+    for r in obj["requests"]:
+        n = len(r["parent"])
+        assert n <= 3
+        depth = {}
+        for _ in range(n):  # depth by relaxation (labels are shuffled)
+            for v, p in enumerate(r["parent"]):
+                depth[v] = 0 if p == -1 else depth.get(p, 0) + 1
+        assert max(depth.values()) <= 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(gen.oracle_instances(7, 3))
+def test_tiny_oracle_instances_fit_the_brute_force_limit(inst):
+    labels = gen.take_labels()
+    if "oracles:tiny" in labels:
+        from verify.brute import LIMIT
+        assert inst.total_nodes <= LIMIT
