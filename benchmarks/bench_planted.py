@@ -92,7 +92,7 @@ def bench(name: str, seed: int, examples: int, extra: dict) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--examples", type=int, default=150)
+    ap.add_argument("--examples", type=int, default=300)
     ap.add_argument("--only", help="comma-separated planted bug names")
     args = ap.parse_args()
     names = args.only.split(",") if args.only else list(BUGS)

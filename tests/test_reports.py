@@ -92,7 +92,7 @@ def test_replay_of_a_derived_instance_reruns_the_property_on_its_case(budget_rep
 
 def test_replay_of_a_cmd_solver_and_of_bad_files(tmp_path, capsys):
     spec = SolverSpec("cmd", "python -m tests.quality.planted budget_ge0", timeout=20)
-    res = run(spec, Options(examples=10, claims=("RULE-BUDGET",), report_dir=str(tmp_path)))
+    res = run(spec, Options(examples=30, claims=("RULE-BUDGET",), report_dir=str(tmp_path)))
     (d,) = res.reports.values()
     assert replay(str(Path(d) / "report.json"))[0] == 1
     (tmp_path / "bad.json").write_text("{")

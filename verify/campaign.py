@@ -33,6 +33,7 @@ from solver.numbers import fraction_str
 
 from . import generators
 from .claims import Claim, Profile
+from .minimize import reduce_instance
 from .properties import Declined, Failure
 
 VERIFIED, COUNTEREXAMPLE, INCONCLUSIVE = "verified", "counterexample", "inconclusive"
@@ -192,6 +193,20 @@ def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charge
     return classes, axis_cases
 
 
+def _reduce(claim: Claim, solver, case: Instance, failure: Failure) -> tuple[Instance, Failure]:
+    """Hypothesis's shrunk case, reduced further by :mod:`verify.minimize`; re-checked, so still a counterexample."""
+    latest = {"failure": failure}
+
+    def still_fails(instance: Instance) -> bool:
+        found = claim.check(solver, instance)
+        if found is not None:
+            latest["failure"] = found  # reduce_instance keeps exactly the candidates that fail
+        return found is not None
+
+    smaller, _ = reduce_instance(case, still_fails)
+    return (smaller, latest["failure"]) if smaller is not case else (case, failure)
+
+
 def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = None,
               solver: Optional[Callable] = None, must_hold: bool = True, seed: int = 0,
               root_charged: Optional[bool] = None, examples: Optional[int] = None,
@@ -265,7 +280,13 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
                 f"{state['declined'] + state['cases']}); not a pass")
     elif verdict == VERIFIED and state["declined"]:
         note = f"{state['declined']} of {state['declined'] + state['cases']} generated inputs declined (not judged)"
-    record = _counterexample_record(*state["found"]) if verdict == COUNTEREXAMPLE else None
-    return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else None,
+    record = None
+    if verdict == COUNTEREXAMPLE:
+        case, failure = state["found"]
+        if isinstance(case, Instance):
+            case, failure = _reduce(claim, solver, case, failure)
+        record = _counterexample_record(case, failure)
+    seconds = time.perf_counter() - start
+    return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else claim.subject,
                        must_hold, verdict, state["cases"], seconds, seed, classes, record, note,
                        state["declined"], declined_classes, declined_reasons, judged_classes, axis_cases)

@@ -10,7 +10,7 @@ claim, except ORACLES, which runs ``oracle_examples`` cases (each calls Z3).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 from . import generators as gen
 from . import properties as prop
@@ -45,6 +45,7 @@ class Claim:
     strategy: Callable[[Profile, bool], object]  # (profile, roots charged?) -> strategy
     per_solver: bool = True
     examples: Callable[[Profile], int] = lambda p: p.examples  # cases per run of this claim
+    subject: Optional[str] = None  # the one solver a run-once claim is about (shown in the table)
 
 
 def _instances(classes=ALL_CLASSES, *, single=False, targets=True):
@@ -64,6 +65,11 @@ def _instances(classes=ALL_CLASSES, *, single=False, targets=True):
                 kw["targets"] = False
         return gen.instances(**kw)
     return make
+
+
+def _reference_optimal(solver, instance):
+    from solver.reference import solve_reference
+    return prop.check_optimal(solve_reference, instance)
 
 
 CLAIMS: tuple[Claim, ...] = (
@@ -96,6 +102,12 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("THM-4.1/ties", "Thm 4.1, premise dropped", "the same with ties and zeros",
           "sampled, tree DP inside vs outside the beam", prop.check_beam_contains_optimum,
           _instances(TIE_CLASSES), per_solver=False),
+    Claim("THM-P2/nonmonotone", "App. C part 2, premise dropped (SPEC 3.8)",
+          "the greedy stays optimal when f may grow along a path (scores that are not path probabilities)",
+          "sampled, reference greedy vs tree DP, non-monotone f", _reference_optimal,
+          lambda p, charged: gen.instances(max_nodes=p.max_nodes, max_requests=p.max_requests,
+                                           monotone=False, root_charged=charged),
+          per_solver=False, subject="reference"),
     Claim("ORACLES", "(the judges)", "tree DP, Z3 and brute force agree on status and exact optimum, "
           "every answer passes the checker (non-monotone inputs too)",
           "sampled, DP vs Z3 vs all combinations (<= 10 nodes)", prop.check_oracles,

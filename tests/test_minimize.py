@@ -1,0 +1,54 @@
+"""The reduction pass after shrinking (verify/minimize.py): what it returns still fails, is no
+larger, and stays inside the input domain (same convention, targets only lowered)."""
+
+from fractions import Fraction
+
+from hypothesis import given, settings
+
+from solver.parse import parse_instance
+from verify import generators as gen
+from verify.minimize import reduce_instance, size
+
+
+def test_keeps_only_failing_candidates_and_reaches_the_core():
+    inst = parse_instance({"budget": 4, "root_charged": True, "requests": [
+        {"id": "a", "target": "2", "parent": [1, -1, 1, 0], "prob": ["1/2", "1", "1/3", "1/4"]},
+        {"id": "b", "target": "1", "parent": [-1, 0], "prob": ["1", "1/2"]}]})
+    # "fails" while request a keeps node 3's parent chain and the budget is at least 3
+    def fails(i):
+        a = i.request("a") if "a" in i.index else None
+        return a is not None and len(a.tree) >= 3 and i.budget >= 3
+    small, calls = reduce_instance(inst, fails)
+    assert fails(small) and calls > 0
+    assert small.root_charged is True
+    assert size(small) == (3, 1, 3)
+
+
+def test_a_raising_check_is_not_evidence():
+    inst = parse_instance({"budget": 2, "requests": [
+        {"id": "a", "target": "1", "parent": [-1, 0, 1], "prob": ["1", "1/2", "1/4"]}]})
+
+    def boom(i):
+        raise RuntimeError("solver crashed")
+    small, calls = reduce_instance(inst, boom)
+    assert small is inst and calls > 0
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(gen.instances(max_nodes=6, max_requests=3))
+def test_reduction_never_grows_and_never_raises_a_target(inst):
+    seen = []
+
+    def fails(i):
+        seen.append(i)
+        return any(len(r.tree) >= 2 for r in i.requests)  # a non-root node somewhere
+    small, _ = reduce_instance(inst, fails)
+    assert size(small) <= size(inst)
+    if fails(inst):
+        assert fails(small)
+        # fixed point: no single simplification of the result still fails, within the budget of calls
+        assert small.total_nodes == 2 and len(small.requests) == 1 and small.budget == 0
+    targets = {r.id: r.target for r in inst.requests}
+    for cand in seen:
+        assert cand.root_charged == inst.root_charged
+        assert all(r.target <= max(targets[r.id], Fraction(1)) for r in cand.requests)
