@@ -144,7 +144,7 @@ def test_size_restrictions_win_over_decimal_and_deep_minimums(obj):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(gen.oracle_instances(7, 3))
+@given(gen.labelled(gen.oracle_instances(7, 3)))
 def test_tiny_oracle_instances_fit_the_brute_force_limit(inst):
     labels = gen.take_labels()
     if "oracles:tiny" in labels:

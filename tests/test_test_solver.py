@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.golden_norm import generation_counts
+
 from solver.parse import parse_instance
 from solver.selection import Selection
 from verify import properties as prop
@@ -188,7 +190,7 @@ def run_cli(args, tmp):
 
     def norm(s):
         s = _TIME.sub("<T> s", s).replace(str(tmp), "<DIR>").replace(PY, "<python>")
-        return re.sub(r"\d{8}-\d{6}-", "<RUN>-", s)
+        return generation_counts(re.sub(r"\d{8}-\d{6}-", "<RUN>-", s))
     return f"exit: {proc.returncode}\n--- stdout\n{norm(proc.stdout)}--- stderr\n{norm(proc.stderr)}"
 
 

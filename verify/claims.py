@@ -106,7 +106,8 @@ CLAIMS: tuple[Claim, ...] = (
           "the greedy stays optimal when f may grow along a path (scores that are not path probabilities)",
           "sampled, reference greedy vs tree DP, non-monotone f", _reference_optimal,
           lambda p, charged: gen.instances(max_nodes=p.max_nodes, max_requests=p.max_requests,
-                                           monotone=False, root_charged=charged),
+                                           monotone=False, root_charged=charged,
+                                           scores_axis="scores/always", budget_axis="budget/tight"),
           per_solver=False, subject="reference"),
     Claim("ORACLES", "(the judges)", "tree DP, Z3 and brute force agree on status and exact optimum, "
           "every answer passes the checker (non-monotone inputs too)",

@@ -90,10 +90,14 @@ WEIGHTS = {
     "shape": {"path": 1, "star": 2, "random": 2, "beam": 2},
     "prob": {"strict": 1, "grid": 2, "decimal": 4, "float32": 4, "float16": 3, "bfloat16": 3},
     "scores": {"nonmonotone": 1, "monotone": 1},
+    # THM-P2/nonmonotone: every request shuffled (a shuffle can still come out monotone)
+    "scores/always": {"nonmonotone": 1},
     "target": {"le1": 1, "negative": 2, "boundary": 4, "above": 2, "below": 2, "beyond-mass": 2},
     # decimal requests: boundary targets, where float sums of 0.1, 0.2, ... mislead
     "target/decimal": {"le1": 1, "negative": 1, "boundary": 6, "above": 2, "below": 2, "beyond-mass": 1},
     "budget": {"zero": 1, "exact": 3, "one-less": 2, "few-more": 2, "above-all": 2},
+    # budgets where a choice matters (with budget 0 or above all nodes every solver is optimal)
+    "budget/tight": {"exact": 1, "one-less": 1, "few-more": 4},
     "roots": {"free": 1, "charged": 1},
     "oracles": {"tiny": 1, "profile": 1},
 }
@@ -266,11 +270,20 @@ def is_monotone(parent: list[int], f: list[Fraction]) -> bool:
 
 @st.composite
 def shuffled_scores(draw, parent: list[int], f: list[Fraction]):
-    """The non-root values of ``f`` permuted over the non-root nodes (same multiset), then,
-    if that is still monotone, one node swapped with its parent when that breaks monotonicity
+    """The non-root values of ``f`` permuted over the non-root nodes (same multiset); half of
+    the time the largest value then moves to a node below depth 1 and the smallest to its
+    parent (a high-value node hidden behind a low one); then, if that is still monotone, one node swapped with its parent when that breaks monotonicity
     (impossible only when every non-root node hangs off the root or ties its parent)."""
     perm = draw(st.permutations(range(1, len(parent))))
     g = [f[0]] + [f[v] for v in perm]
+    deep = [v for v, p in enumerate(parent) if p > 0]
+    if deep and draw(st.booleans()):
+        # hide the best value behind the worst: the trap a frontier greedy walks past
+        v = draw(st.sampled_from(deep))
+        best = max(range(1, len(g)), key=g.__getitem__)
+        g[v], g[best] = g[best], g[v]
+        worst = min(range(1, len(g)), key=lambda u: (u == v, g[u]))
+        g[parent[v]], g[worst] = g[worst], g[parent[v]]
     swaps = [v for v, p in enumerate(parent) if p > 0 and g[v] < g[p]]
     if swaps and is_monotone(parent, g):
         v = draw(st.sampled_from(swaps))
@@ -357,16 +370,18 @@ def budget_for(kind: str, quotas: list[int | None], sizes: list[int], n_few: int
 @st.composite
 def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests: int = 0,
                   prob_classes=PROB_CLASSES, monotone: bool = True, root_charged: bool | None = None,
-                  max_depth: int | None = None, max_width: int | None = None, targets: bool = True):
+                  max_depth: int | None = None, max_width: int | None = None, targets: bool = True,
+                  scores_axis: str = "scores", budget_axis: str = "budget"):
     """An instance as the JSON dict of docs/format.md (numbers as exact strings).
 
     ``monotone=False`` also draws a ``scores`` class per request (non-monotone
-    inputs: only exact methods may judge them).
+    inputs: only exact methods may judge them).  ``scores_axis`` and
+    ``budget_axis`` name another weighting of those axes (:data:`WEIGHTS`).
     """
     n = draw(st.integers(min_requests, max_requests))
     requests, quotas, sizes = [], [], []
     for i in range(n):
-        shuffle = not monotone and draw(choose("scores")) == "nonmonotone"
+        shuffle = not monotone and draw(choose(scores_axis)) == "nonmonotone"
         # the shape first: shrinking a tree's size then does not depend on its class
         parent = draw(shapes(max_nodes, max_depth=max_depth, max_width=max_width, deep=shuffle))
         kind = draw(choose("prob", prob_classes))
@@ -390,9 +405,10 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
                          "prob": [fraction_str(x) for x in probs]})
     charged = (draw(choose("roots")) == "charged") if root_charged is None else root_charged
     event(f"roots:{'charged' if charged else 'free'}")
-    bkind = draw(choose("budget"))
+    bkind = draw(choose(budget_axis))
     event(f"budget:{bkind}")
-    budget = budget_for(bkind, quotas, sizes, draw(st.integers(1, 3)))
+    # a "tight" few-more leaves at least 2 free nodes: with one, the best frontier node is optimal
+    budget = budget_for(bkind, quotas, sizes, draw(st.integers(2 if budget_axis == "budget/tight" else 1, 3)))
     if charged:
         budget += n if bkind != "zero" else 0
     return {"budget": budget, "root_charged": charged, "requests": requests}

@@ -1,0 +1,37 @@
+"""Normalise what depends on the exact cases Hypothesis generates, not on our code's behaviour.
+
+Golden files pin formats, verdicts, smallest counterexamples and exit codes.  How many cases
+came before the first failure, how many inputs a solver declined and the class shares change
+with the installed Hypothesis version (CI installs the newest), so those numbers are masked:
+``13`` cases before a counterexample becomes ``##``, a share ``14%`` becomes ``<P>%``.
+
+>>> generation_counts("RULE-BUDGET  Sec. 3  paper-alg1  sampled  13     counterexample (finding)")
+'RULE-BUDGET  Sec. 3  paper-alg1  sampled  ##     counterexample (finding)'
+>>> generation_counts("  budget: above-all 14%, exact 34%")
+'  budget: above-all <P>%, exact <P>%'
+>>> generation_counts("must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)")
+'must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)'
+"""
+
+import re
+
+_SUBS = [
+    (re.compile(r"(?<=\s)(\d+)(?=\s{2,}(counterexample|inconclusive))"), lambda m: "#" * len(m.group(1))),
+    (re.compile(r"(counterexample|inconclusive)(\s+)(\d+)(\s+)(\d+)"),
+     lambda m: m.group(1) + m.group(2) + "#" * len(m.group(3)) + m.group(4) + "#" * len(m.group(5))),
+    (re.compile(r"(?<!>= )\b\d+%"), lambda m: "<P>%"),
+    (re.compile(r"\(\d+/\d+\)"), lambda m: "(<K>/<N>)"),
+    (re.compile(r"(counterexample|inconclusive) \(\d+ cases"), lambda m: m.group(1) + " (<N> cases"),
+    (re.compile(r"\b\d+ declined\b"), lambda m: "<N> declined"),
+    (re.compile(r"\(\d+ of \d+\)"), lambda m: "(<K> of <N>)"),
+    (re.compile(r"(declined inputs \(not judged\): )\d+"), lambda m: m.group(1) + "<N>"),
+    (re.compile(r"(classes declined most often: ).*"), lambda m: m.group(1) + "<classes>"),
+    (re.compile(r"(reasons: .*)"), lambda m: re.sub(r" x\d+", " x<N>", m.group(1))),
+    (re.compile(r"\btotal \d+ cases\b"), lambda m: "total <N> cases"),
+]
+
+
+def generation_counts(text: str) -> str:
+    for pattern, repl in _SUBS:
+        text = pattern.sub(repl, text)
+    return text
