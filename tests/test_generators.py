@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from solver.model import Tree
 from solver.reference import greedy_run
 from verify import generators as gen
 from verify.suite import planned_classes, shares
@@ -114,7 +115,7 @@ def test_decimal_class_values_are_decimals_on_at_least_4_nodes_and_monotone(data
     parent = data.draw(gen.shapes(7, min_nodes=4))
     f = data.draw(gen.path_probabilities(parent, "decimal"))
     assert all(x in gen.DECIMALS for x in f[1:])
-    assert gen.is_monotone(parent, f)
+    assert Tree.from_parents(parent, f).is_monotone()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -126,7 +127,7 @@ def test_nonmonotone_scores_break_monotonicity_unless_values_tie(data):
     g = data.draw(gen.shuffled_scores(parent, f))
     assert sorted(g) == sorted(f) and g[0] == 1
     assert parent[2] == 1  # deep: depth 2 exists
-    if gen.is_monotone(parent, g):  # only if every parent/child pair below the root ties
+    if Tree.from_parents(parent, g).is_monotone():  # only if every parent/child pair below the root ties
         assert all(g[v] == g[p] for v, p in enumerate(parent) if p > 0)
 
 

@@ -270,7 +270,6 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
     except Exception as exc:  # our own fault: never a pass
         verdict = INCONCLUSIVE
         note = f"internal error: {type(exc).__name__}: {exc} " + traceback.format_exc(limit=3).replace("\n", " | ")
-    seconds = time.perf_counter() - start
     if verdict == VERIFIED and state["inconclusive"]:
         verdict = INCONCLUSIVE
         note = f"{state['inconclusive']} cases undecided, e.g. {state['last_inconclusive']}"

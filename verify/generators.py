@@ -264,16 +264,13 @@ def path_probabilities(draw, parent: list[int], kind: str):
     return f
 
 
-def is_monotone(parent: list[int], f: list[Fraction]) -> bool:
-    return all(f[v] <= f[p] for v, p in enumerate(parent) if p != -1)
-
-
 @st.composite
 def shuffled_scores(draw, parent: list[int], f: list[Fraction]):
     """The non-root values of ``f`` permuted over the non-root nodes (same multiset); half of
     the time the largest value then moves to a node below depth 1 and the smallest to its
-    parent (a high-value node hidden behind a low one); then, if that is still monotone, one node swapped with its parent when that breaks monotonicity
-    (impossible only when every non-root node hangs off the root or ties its parent)."""
+    parent (a high-value node hidden behind a low one); then, if that is still monotone, one
+    node swapped with its parent when that breaks monotonicity (impossible only when every
+    non-root node hangs off the root or ties its parent)."""
     perm = draw(st.permutations(range(1, len(parent))))
     g = [f[0]] + [f[v] for v in perm]
     deep = [v for v, p in enumerate(parent) if p > 0]
@@ -285,7 +282,7 @@ def shuffled_scores(draw, parent: list[int], f: list[Fraction]):
         worst = min(range(1, len(g)), key=lambda u: (u == v, g[u]))
         g[parent[v]], g[worst] = g[worst], g[parent[v]]
     swaps = [v for v, p in enumerate(parent) if p > 0 and g[v] < g[p]]
-    if swaps and is_monotone(parent, g):
+    if swaps and Tree.from_parents(parent, g).is_monotone():
         v = draw(st.sampled_from(swaps))
         g[v], g[parent[v]] = g[parent[v]], g[v]
     return g
@@ -371,12 +368,13 @@ def budget_for(kind: str, quotas: list[int | None], sizes: list[int], n_few: int
 def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests: int = 0,
                   prob_classes=PROB_CLASSES, monotone: bool = True, root_charged: bool | None = None,
                   max_depth: int | None = None, max_width: int | None = None, targets: bool = True,
-                  scores_axis: str = "scores", budget_axis: str = "budget"):
+                  scores_axis: str = "scores", budget_axis: str = "budget", min_extra: int = 1):
     """An instance as the JSON dict of docs/format.md (numbers as exact strings).
 
     ``monotone=False`` also draws a ``scores`` class per request (non-monotone
     inputs: only exact methods may judge them).  ``scores_axis`` and
-    ``budget_axis`` name another weighting of those axes (:data:`WEIGHTS`).
+    ``budget_axis`` name another weighting of those axes (:data:`WEIGHTS`);
+    ``min_extra`` is the fewest nodes a ``few-more`` budget adds (1 to 3).
     """
     n = draw(st.integers(min_requests, max_requests))
     requests, quotas, sizes = [], [], []
@@ -390,7 +388,7 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
         if shuffle:
             f = draw(shuffled_scores(parent, f))
         if not monotone:  # the label says what came out: ties can leave a shuffle monotone
-            event(f"scores:{'monotone' if is_monotone(parent, f) else 'nonmonotone'}")
+            event(f"scores:{'monotone' if Tree.from_parents(parent, f).is_monotone() else 'nonmonotone'}")
         if targets:
             target = draw(target_for(f, "target/decimal" if kind == "decimal" else "target"))
         else:
@@ -407,8 +405,7 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
     event(f"roots:{'charged' if charged else 'free'}")
     bkind = draw(choose(budget_axis))
     event(f"budget:{bkind}")
-    # a "tight" few-more leaves at least 2 free nodes: with one, the best frontier node is optimal
-    budget = budget_for(bkind, quotas, sizes, draw(st.integers(2 if budget_axis == "budget/tight" else 1, 3)))
+    budget = budget_for(bkind, quotas, sizes, draw(st.integers(min_extra, 3)))
     if charged:
         budget += n if bkind != "zero" else 0
     return {"budget": budget, "root_charged": charged, "requests": requests}

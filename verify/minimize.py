@@ -33,6 +33,7 @@ from typing import Callable, Iterator, Optional
 
 from solver.errors import AdaserveError
 from solver.model import Instance
+from solver.numbers import to_fraction
 from solver.parse import parse_instance
 
 MAX_CALLS = 200      # checks per reduction: a --cmd solver costs a process start per call
@@ -66,7 +67,7 @@ def _candidates(obj: dict) -> Iterator[dict]:
         if obj["budget"] > 1:
             yield {**obj, "budget": obj["budget"] - 1}
     for k, req in enumerate(requests):
-        if parse_instance({"budget": 0, "requests": [req]}, allow_nonmonotone=True).requests[0].target > 1:
+        if to_fraction(req["target"]) > 1:
             yield {**obj, "requests": requests[:k] + [{**req, "target": "1"}] + requests[k + 1:]}
 
 

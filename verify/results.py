@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -206,27 +205,15 @@ def table(head: Iterable[str], rows: Iterable[Iterable], align: str = "") -> lis
     return out
 
 
-def _path_probabilities(req: dict) -> list[str]:
-    """f per node of one request of an instance JSON (``prob`` as given, or products of ``cond``)."""
-    from solver.numbers import fraction_str, to_fraction
-
-    if "prob" in req:
-        return [fraction_str(to_fraction(x)) for x in req["prob"]]
-    parent, cond = req["parent"], [to_fraction(x) for x in req["cond"]]
-    f: list[Optional[Fraction]] = [None] * len(parent)
-
-    def value(v: int) -> Fraction:
-        if f[v] is None:
-            f[v] = Fraction(1) if parent[v] == -1 else value(parent[v]) * cond[v]
-        return f[v]
-    return [fraction_str(value(v)) for v in range(len(parent))]
-
-
 def instance_table(instance: dict) -> list[str]:
     """One row per request: request, target, parent, f per node, budget, convention."""
+    from solver.numbers import fraction_str
+    from solver.parse import parse_instance
+
     conv = "roots charged" if instance.get("root_charged") else "roots free"
-    rows = [[r["id"], r.get("target", 0), r["parent"], _path_probabilities(r), instance["budget"], conv]
-            for r in instance["requests"]]
+    parsed = parse_instance(instance, allow_nonmonotone=True)  # f from prob, or products of cond
+    rows = [[r["id"], r.get("target", 0), r["parent"], [fraction_str(x) for x in p.tree.f], instance["budget"], conv]
+            for r, p in zip(instance["requests"], parsed.requests)]
     return table(["request", "target", "parent", "f per node", "budget", "convention"], rows, "llllrl")
 
 

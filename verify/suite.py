@@ -205,11 +205,11 @@ def render_table(results: list[ClaimResult], profile: str, seed: int, seconds: f
                   f"{sum(r.verdict == INCONCLUSIVE for r in must)} inconclusive (of {len(must)})"]
     if len(must) != len(results):
         lines.append(f"findings on paper-literal variants and exploratory claims: {len(found)}")
-    shares = class_shares(results)
-    if shares:
+    by_axis = class_shares(results)
+    if by_axis:
         lines += ["", "generated classes (share of the cases drawing each axis that exercise the class; "
                       "goal >= 5% each):"]
-        for axis, cls in shares.items():
+        for axis, cls in by_axis.items():
             parts = [f"{c} {100 * x:.0f}%" + ("(!)" if x < 0.05 else "") for c, x in cls.items()]
             lines.append(f"  {axis}: " + ", ".join(parts))
     lines += ["", f"total {sum(r.cases for r in results)} cases in {seconds:.1f} s; exit {exit_code(results)}"]
