@@ -1,4 +1,4 @@
-"""Benchmark of the exact DP oracle (verify/dp.py) at AdaServe scale.
+"""Benchmark of the exact DP oracle (verify/oracles/dp.py) at AdaServe scale.
 
 Instances look like the EuroSys artifact's settings: every request's candidate
 tree comes from a beam search of depth 8 and width 3 (each level keeps the 3
@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from solver.parse import parse_instance  # noqa: E402
 from solver.reference import solve_reference  # noqa: E402
-from verify.dp import TreeDP, solve_dp  # noqa: E402
+from verify.oracles.dp import TreeDP, solve_dp  # noqa: E402
 
 DEPTH, WIDTH = 8, 3
 

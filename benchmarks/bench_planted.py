@@ -28,10 +28,10 @@ from dataclasses import replace
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from solver.parse import parse_instance  # noqa: E402
-from verify.campaign import COUNTEREXAMPLE, run_claim  # noqa: E402
-from verify.claims import PROFILES  # noqa: E402
-from verify.solver_under_test import SolverSpec, build  # noqa: E402
-from verify.test_solver import Options, Restrictions, plan  # noqa: E402
+from verify.search.campaign import COUNTEREXAMPLE, run_claim  # noqa: E402
+from verify.search.claims import PROFILES  # noqa: E402
+from verify.subject.spec import SolverSpec, build  # noqa: E402
+from verify.commands.test_solver import Options, Restrictions, plan  # noqa: E402
 
 # name -> options (the convention and restrictions under which the bug shows)
 BUGS = {

@@ -31,11 +31,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from solver.errors import Inconclusive  # noqa: E402
 from solver.parse import parse_instance  # noqa: E402
-from verify import z3_encoding as Z  # noqa: E402
-from verify.dp import optimum  # noqa: E402
-from verify.z3_common import Session, Z3Fault  # noqa: E402
-from verify.z3_counts import INCREMENTS, ONEHOT, PREFIX  # noqa: E402
-from verify.z3_decomposed import Decomposition  # noqa: E402
+from verify.oracles.z3 import encoding as Z  # noqa: E402
+from verify.oracles.dp import optimum  # noqa: E402
+from verify.oracles.z3.common import Session, Z3Fault  # noqa: E402
+from verify.oracles.z3.counts import INCREMENTS, ONEHOT, PREFIX  # noqa: E402
+from verify.oracles.z3.decomposed import Decomposition  # noqa: E402
 
 
 def beam_tree(rng: random.Random, depth: int = 8, width: int = 3):

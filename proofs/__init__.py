@@ -12,6 +12,6 @@ Modules, one concept each:
 ``run``          processes, progress, rows
 ``concrete``     counterexample -> instance file -> replay on the real code
 ``replay``       the concrete algorithm the symbolic ``paper`` greedy stands for
-``findings``     confirmed counterexample -> report directory (verify.reports)
+``findings``     confirmed counterexample -> report directory (verify.report.finding)
 ``report``       table and JSON
 """

@@ -6,9 +6,9 @@ claims, targets and a node budget.  :func:`instance_json` writes that down as an
 instance (docs/format.md); :func:`validate` parses it back with
 :func:`solver.parse.parse_instance`, replays the algorithm concretely
 (:mod:`proofs.replay`), judges the answer with
-:func:`verify.feasibility.violations` and the exact DP optimum
-(:func:`verify.judge.judge`), and *confirms* the counterexample only if the
-property of :mod:`verify.claims` that states the claim fails on it
+:func:`solver.feasibility.violations` and the exact DP optimum
+(:func:`verify.checks.judge.judge`), and *confirms* the counterexample only if the
+property of :mod:`verify.search.claims` that states the claim fails on it
 (:func:`proofs.findings.judge`, the check ``python -m verify replay`` runs), so
 a symbolic counterexample counts only once the real code reproduces it.  For
 the paper-literal GetTop it also runs :func:`solver.paper.solve_paper_alg1`
@@ -33,7 +33,7 @@ from typing import Any, Optional
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import Selection
-from verify.feasibility import violations
+from solver.feasibility import violations
 
 from .replay import optimum, replay
 
@@ -91,7 +91,7 @@ def _answer(instance, sel: Selection) -> dict:
 
 def validate(obj: dict, claim: str, greedy: str, ties: bool = False) -> dict:
     """Parse, replay and judge; ``confirmed`` says whether the real code shows the violation."""
-    from verify.judge import judge
+    from verify.checks.judge import judge
 
     from .findings import judge as judge_property, property_for, subject
 

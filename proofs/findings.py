@@ -2,9 +2,9 @@
 
 A counterexample of ``python -m proofs`` that :mod:`proofs.concrete` has
 written as an instance is judged again by the *property* of
-:mod:`verify.claims` that states the same claim on concrete instances, on the
+:mod:`verify.search.claims` that states the same claim on concrete instances, on the
 *subject* that the symbolic greedy stands for, and, if it fails there, written
-by :func:`verify.reports.proof_finding` as ``report.json`` + ``report.md`` +
+by :func:`verify.report.finding.proof_finding` as ``report.json`` + ``report.md`` +
 ``tree.png`` in one run directory.  The check is the one
 ``python -m verify replay`` runs, so every report replays as "still fails".
 
@@ -13,7 +13,7 @@ Terminology
 proof claim
     APP-B, LEM-C1, LEM-C2, THM-P1, THM-P2 of ``python -m proofs`` for one greedy.
 property
-    Its counterpart in :data:`verify.claims.CLAIMS_BY_ID`: the same id, except
+    Its counterpart in :data:`verify.search.claims.CLAIMS_BY_ID`: the same id, except
     APP-B under ``--allow-ties``, which is ``APP-B/ties`` (premise dropped).
 subject
     The concrete algorithm the symbolic greedy models, as a solver spec the
@@ -59,21 +59,21 @@ GREEDY_TEXT = {
 
 
 def property_for(claim: str, ties: bool) -> str:
-    """The :mod:`verify.claims` property that judges ``claim`` on a concrete instance."""
+    """The :mod:`verify.search.claims` property that judges ``claim`` on a concrete instance."""
     return "APP-B/ties" if claim == "APP-B" and ties else claim
 
 
 def subject(greedy: str):
     """The solver spec of the concrete algorithm the symbolic ``greedy`` stands for."""
-    from verify.solver_under_test import SolverSpec
+    from verify.subject.spec import SolverSpec
 
     return SolverSpec(*SUBJECTS[greedy])
 
 
 def judge(property_id: str, spec, instance):
     """The property's verdict on ``instance`` for ``spec``: a Failure, or None when it holds."""
-    from verify.claims import CLAIMS_BY_ID
-    from verify.solver_under_test import build
+    from verify.search.claims import CLAIMS_BY_ID
+    from verify.subject.spec import build
 
     return CLAIMS_BY_ID[property_id].check(build(spec), instance)
 
@@ -84,7 +84,7 @@ def cases(obj: dict, claim: str, greedy: str, ties: bool) -> list[dict]:
     The subject on ``obj`` first (none if the property holds there: the proof
     and the code disagree), then the companion for ``paper``.
     """
-    from verify.solver_under_test import SolverSpec
+    from verify.subject.spec import SolverSpec
 
     prop = property_for(claim, ties)
     out = []
@@ -135,7 +135,8 @@ def write_run(report_dir: str, cexs: list[dict], settings: dict, rows: list[dict
 
     Adds ``reports`` (list of {property, solver, dir}) to each counterexample of ``cexs``.
     """
-    from verify.reports import new_run_dir, proof_finding, slug, versions, write_finding
+    from verify.report.finding import proof_finding, slug, versions
+    from verify.report.write import new_run_dir, write_finding
 
     counts: dict[tuple, list[int]] = {}
     for r in rows:

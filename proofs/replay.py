@@ -72,7 +72,7 @@ def replay(instance: Instance, greedy: str) -> Selection:
 
 def optimum(instance: Instance) -> Fraction | None:
     """Exact optimum by the project's DP oracle (None: no feasible selection)."""
-    from verify.dp import solve_dp
+    from verify.oracles.dp import solve_dp
 
     sel = solve_dp(instance)
     return sel.objective if sel.ok else None

@@ -60,3 +60,14 @@ class Inconclusive(AdaserveError):
 
     Never a pass: callers turn it into the verdict INCONCLUSIVE.
     """
+
+
+# The solver under test (``test-solver``, ``--solver``): not our failure, hence not
+# AdaserveError, so that no ``except AdaserveError`` of ours swallows a finding.
+
+class SolverFault(Exception):
+    """The solver under test raised, crashed, hung or answered garbage: a finding."""
+
+
+class Declined(Exception):
+    """The solver declined the input (status UNSUPPORTED): counted by the campaign, never judged."""

@@ -27,7 +27,7 @@ GetTop (over all unselected nodes)
     exact Fractions except the authors' ``n_max = int(1.2 * B / n)``.
 
 >>> from solver.parse import parse_instance
->>> from verify.feasibility import violations
+>>> from solver.feasibility import violations
 >>> inst = parse_instance({"budget": 1, "requests": [
 ...     {"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}]})
 >>> sel = solve_paper_alg1(inst)          # `while B >= 0` takes both children

@@ -17,7 +17,7 @@ Conventions
   counts N_i do not fit the node budget (see :mod:`solver.model`).
 
 The greedy is a *certifying* algorithm: each answer carries a certificate
-(docs/certificates.md) that :mod:`verify.certificate` checks without solving.
+(docs/certificates.md) that :mod:`verify.checks.certificate` checks without solving.
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 2, "requests": [

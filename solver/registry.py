@@ -16,8 +16,8 @@ from .selection import Selection
 # answer is optimal without the monotonicity premise (they may judge others).
 SOLVERS: dict[str, tuple[str, str, bool]] = {
     "reference": ("solver.reference", "solve_reference", False),
-    "dp": ("verify.dp", "solve_dp", True),
-    "z3": ("verify.z3_encoding", "solve_z3", True),
+    "dp": ("verify.oracles.dp", "solve_dp", True),
+    "z3": ("verify.oracles.z3.encoding", "solve_z3", True),
     "paper-alg1": ("solver.paper", "solve_paper_alg1", False),
     "paper-alg2": ("solver.paper", "solve_paper_alg2", False),
     "float-greedy": ("solver.paper", "solve_float_greedy", False),

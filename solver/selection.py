@@ -12,7 +12,7 @@ under test may also answer ``{"status": "UNSUPPORTED", "reason": "..."}``.
 
 :func:`parse_selection` checks only the *shape*; whether the nodes exist, form
 rooted subtrees, fit the budget and meet the targets is judged by
-:mod:`verify.feasibility`, so that a wrong answer becomes a finding, not an error.
+:mod:`solver.feasibility`, so that a wrong answer becomes a finding, not an error.
 """
 
 from __future__ import annotations

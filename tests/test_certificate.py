@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from solver.parse import parse_instance
 from solver.reference import solve_reference
 from solver.selection import Selection
-from verify.certificate import certificate_problems
-from verify.generators import instances
+from verify.checks.certificate import certificate_problems
+from verify.search.generators import instances
 
 CI = settings(max_examples=150, derandomize=True, database=None, deadline=None)
 

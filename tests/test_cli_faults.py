@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-import verify.z3_encoding as z3_encoding
+import verify.oracles.z3.encoding as z3_encoding
 from solver.errors import Inconclusive
-from verify.cli import main
-from verify.z3_common import Z3Fault
+from verify.commands.cli import main
+from verify.oracles.z3.common import Z3Fault
 
 EX = str(Path(__file__).resolve().parent.parent / "examples" / "two-requests.json")
 
@@ -36,8 +36,8 @@ def test_inconclusive_in_solve_is_exit_3(monkeypatch, capsys):
 
 @pytest.mark.parametrize("fault", ["z3", "dp"])
 def test_oracle_fault_in_check_is_exit_1(monkeypatch, capsys, tmp_path, fault):
-    import verify.judge as judge_mod
-    from verify.judge import OracleFault
+    import verify.checks.judge as judge_mod
+    from verify.checks.judge import OracleFault
 
     sel = tmp_path / "sel.json"
     sel.write_text('{"status": "INVALID", "reason": "x"}')

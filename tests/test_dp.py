@@ -1,7 +1,7 @@
 """The DP oracle against the brute force and the reference greedy.
 
 Three independent methods: brute force (tests/brute.py, every combination),
-the tree DP (verify/dp.py) and the frontier greedy (solver/reference.py).
+the tree DP (verify/oracles/dp.py) and the frontier greedy (solver/reference.py).
 On monotone instances all three must agree on status and exact optimum; on
 non-monotone ones only DP and brute force must (the greedy's premise is gone).
 Every OK answer must pass the feasibility checker and state its true objective.
@@ -19,8 +19,8 @@ from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.reference import solve_reference
 from tests.brute import brute_force, rooted_subtrees, total_f
-from verify.dp import TreeDP, best_subtree, optimum, solve_dp, tree_table
-from verify.feasibility import violations
+from verify.oracles.dp import TreeDP, best_subtree, optimum, solve_dp, tree_table
+from solver.feasibility import violations
 
 COND_GRID = [F(1), F(1, 2), F(1, 4), F(3, 4), F(0)]  # 1 and 0 make ties common
 PROB_GRID = [F(0), F(1, 4), F(1, 2), F(3, 4), F(1)]  # non-monotone scores

@@ -1,9 +1,9 @@
-"""The generators (verify/generators.py): every class is really drawn, float traps are real.
+"""The generators (verify/search/generators.py): every class is really drawn, float traps are real.
 
 Class balance is measured the way the suite reports it (docs/suite.md, "generated
 classes"): over the cases of a whole quick run that draw an axis, pooled over every
 check, the share in which each class occurs, sampled with
-:func:`verify.suite.planned_classes` (same strategies, seeds and Hypothesis settings
+:func:`verify.commands.suite.planned_classes` (same strategies, seeds and Hypothesis settings
 as the run, no checks).  The expected classes come from the class lists of the
 generators, not from what was drawn, so a class that lost its weight is missed,
 not silently dropped (``test_balance_check_fails_without_a_class``).
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from solver.model import Tree
 from solver.reference import greedy_run
-from verify import generators as gen
-from verify.suite import planned_classes, shares
+from verify.search import generators as gen
+from verify.commands.suite import planned_classes, shares
 
 GOAL = 0.05
 AXES = gen.AXES
@@ -149,5 +149,5 @@ def test_size_restrictions_win_over_decimal_and_deep_minimums(obj):
 def test_tiny_oracle_instances_fit_the_brute_force_limit(inst):
     labels = gen.take_labels()
     if "oracles:tiny" in labels:
-        from verify.brute import LIMIT
+        from verify.oracles.brute import LIMIT
         assert inst.total_nodes <= LIMIT

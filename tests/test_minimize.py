@@ -1,4 +1,4 @@
-"""The reduction pass after shrinking (verify/minimize.py): what it returns still fails, is no
+"""The reduction pass after shrinking (verify/search/minimize.py): what it returns still fails, is no
 larger, and stays inside the input domain (same convention, targets only lowered)."""
 
 from fractions import Fraction
@@ -6,8 +6,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 
 from solver.parse import parse_instance
-from verify import generators as gen
-from verify.minimize import reduce_instance, size
+from verify.search import generators as gen
+from verify.search.minimize import reduce_instance, size
 
 
 def test_keeps_only_failing_candidates_and_reaches_the_core():

@@ -12,7 +12,7 @@ from solver.parse import parse_instance
 from solver.paper import solve_float_greedy, solve_paper_alg1, solve_paper_alg2
 from solver.reference import solve_reference
 from solver.registry import get_solver
-from verify.feasibility import violations
+from solver.feasibility import violations
 
 
 def inst(budget, *requests, root_charged=False):

@@ -33,7 +33,7 @@ from proofs.smt import PROVED, UNKNOWN, Outcome, new_solver, refute
 from proofs.tree_run import TreeRun
 from solver.parse import parse_instance
 from solver.reference import greedy_run, solve_reference
-from verify.feasibility import violations
+from solver.feasibility import violations
 
 A000081 = [1, 1, 2, 4, 9, 20, 48, 115, 286, 719]  # rooted trees with n nodes, n = 1..10
 

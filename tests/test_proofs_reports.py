@@ -29,8 +29,8 @@ from proofs import findings
 from proofs.concrete import instance_json, validate
 from solver.parse import parse_instance
 from tests.brute import brute_force
-from verify.feasibility import violations
-from verify.replay import replay
+from solver.feasibility import violations
+from verify.report.replay import replay
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -1,4 +1,4 @@
-"""The ORACLES claim (verify/properties.py check_oracles): the judges judged.
+"""The ORACLES claim (verify/search/properties.py check_oracles): the judges judged.
 
 The three exact methods (tree DP, Z3, brute force over all combinations) must
 agree on status and optimum, and every selection they return must pass the
@@ -14,11 +14,13 @@ import pytest
 from solver.errors import Inconclusive
 from solver.parse import parse_instance
 from solver.selection import make_invalid, make_ok
-from verify import brute, dp, z3_encoding
-from verify import properties as prop
-from verify.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, run_claim
-from verify.claims import CLAIMS_BY_ID, PROFILES
-from verify.suite import main_suite
+from verify.oracles import brute
+from verify.oracles import dp
+from verify.oracles.z3 import encoding as z3_encoding
+from verify.search import properties as prop
+from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, run_claim
+from verify.search.claims import CLAIMS_BY_ID, PROFILES
+from verify.commands.suite import main_suite
 
 ORACLES = CLAIMS_BY_ID["ORACLES"]
 

@@ -110,7 +110,7 @@ def results_rows() -> list[dict]:
 
 
 def verify_args(cmd: str):
-    from verify.cli import build_parser
+    from verify.commands.cli import build_parser
 
     argv = shlex.split(cmd)[3:]
     if not argv or argv[0].startswith("-"):
@@ -132,7 +132,7 @@ def test_the_claims_table_covers_every_claim_and_every_defect_of_the_spec():
 
 @pytest.mark.parametrize("row", CLAIM_ROWS, ids=[r["id"] for r in CLAIM_ROWS])
 def test_each_command_of_the_claims_table_is_valid_and_its_verdict_matches_results(row):
-    from verify.claims import CLAIMS_BY_ID
+    from verify.search.claims import CLAIMS_BY_ID
 
     results = results_rows()
     expected = row["expected"]

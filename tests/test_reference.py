@@ -10,7 +10,7 @@ import pytest
 
 from solver.parse import parse_instance
 from solver.reference import solve_reference
-from verify.feasibility import violations
+from solver.feasibility import violations
 
 
 def inst(budget, *reqs, charged=False):

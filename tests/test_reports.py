@@ -1,4 +1,4 @@
-"""Counterexample reports (verify/reports.py, verify/picture.py) and ``python -m verify replay``.
+"""Counterexample reports (verify/report/finding.py, verify/report/picture.py) and ``python -m verify replay``.
 
 A report must carry what a person needs (the rule broken with its numbers, the
 minimal instance, both answers, versions, seed, the replay command), a picture
@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 
 from solver.parse import parse_instance
-from verify import cli
-from verify.campaign import COUNTEREXAMPLE, ClaimResult
-from verify.picture import draw
-from verify.reports import finding, write_finding
-from verify.replay import replay
-from verify.solver_under_test import SolverSpec
-from verify.suite import main_suite
-from verify.test_solver import Options, run
+from verify.commands import cli
+from verify.search.campaign import COUNTEREXAMPLE, ClaimResult
+from verify.report.picture import draw
+from verify.report.finding import finding
+from verify.report.write import write_finding
+from verify.report.replay import replay
+from verify.subject.spec import SolverSpec
+from verify.commands.suite import main_suite
+from verify.commands.test_solver import Options, run
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

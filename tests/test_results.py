@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from verify import results as R
-from verify.cli import main as cli_main
+from verify.commands import results as R
+from verify.commands.cli import main as cli_main
 
 
 def committed_runs() -> dict:

@@ -2,7 +2,7 @@
 
 Concept: :func:`solver.selection.parse_selection` checks only the *shape* of an
 answer (bad shape: a one-line SelectionFormatError); whether it is a feasible
-answer is :func:`verify.feasibility.violations`, rule by rule: format, rooted,
+answer is :func:`solver.feasibility.violations`, rule by rule: format, rooted,
 budget, target, objective.  Every expected value below is worked out by hand
 from the small instance INST.
 """
@@ -18,7 +18,7 @@ from solver.errors import SelectionFormatError
 from solver.parse import parse_instance
 from solver.selection import (INVALID, OK, UNSUPPORTED, Selection, load_selection, loads_selection,
                               make_ok, objective_of, parse_selection)
-from verify.feasibility import violations
+from solver.feasibility import violations
 
 # ---------------------------------------------------------------------------------------------
 # parse_selection: shape

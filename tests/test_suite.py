@@ -1,4 +1,4 @@
-"""The suite's plan, seeds, class table and exit codes (verify/suite.py, verify/campaign.py).
+"""The suite's plan, seeds, class table and exit codes (verify/commands/suite.py, verify/search/campaign.py).
 
 The table and the codes of real runs are pinned by golden files
 (tests/test_cli_golden.py); these tests pin the rules behind them.
@@ -6,9 +6,9 @@ The table and the codes of real runs are pinned by golden files
 
 from collections import Counter
 
-from verify.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, case_seed, run_claim, sample_classes
-from verify.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
-from verify.suite import PAPER_VARIANTS, exit_code, plan, render_table
+from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, case_seed, run_claim, sample_classes
+from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
+from verify.commands.suite import PAPER_VARIANTS, exit_code, plan, render_table
 from solver.registry import get_solver
 
 

@@ -1,8 +1,8 @@
 """``python -m verify test-solver``: the adapters, and the command's output and exit codes.
 
-Adapters (verify/solver_under_test.py): every way a solver that is not ours can
+Adapters (verify/subject/adapters.py): every way a solver that is not ours can
 misbehave (raise, hang, crash, print garbage, decline) becomes a finding or a
-declined input, never a crash of ours.  Command (verify/test_solver.py): golden
+declined input, never a crash of ours.  Command (verify/commands/test_solver.py): golden
 files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
 with timings and report paths normalised.  After an intended change of output,
 regenerate with ``UPDATE_GOLDEN=1 python -m pytest tests/test_test_solver.py``
@@ -21,9 +21,9 @@ from tests.golden_norm import generation_counts
 
 from solver.parse import parse_instance
 from solver.selection import Selection
-from verify import properties as prop
-from verify.solver_under_test import (SolverSpec, SpecError, adapt_callable, adapt_command, build,
-                                      check_command)
+from verify.search import properties as prop
+from verify.subject.adapters import adapt_callable, adapt_command
+from verify.subject.spec import SolverSpec, SpecError, build, check_command
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden_test_solver"
@@ -156,7 +156,7 @@ def test_specs_round_trip_and_bad_specs_are_usage_errors():
 # ------------------------------------------------------------------ the command (golden)
 
 def test_unknown_profile_is_a_usage_error(capsys):
-    from verify import cli
+    from verify.commands import cli
 
     assert cli.main(["test-solver", "reference", "--profile", "huge"]) == 2
     assert "unknown profile 'huge'" in capsys.readouterr().err

@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 from solver.errors import Inconclusive
 from solver.model import Tree
 from solver.parse import parse_instance
-from verify import z3_encoding as Z
-from verify.dp import optimum, tree_table
-from verify.feasibility import violations
-from verify.generators import instances, path_probabilities, shapes
-from verify.z3_common import Session, Z3Fault
-from verify.z3_counts import concave_envelope
-from verify.z3_decomposed import Decomposition
-from verify.z3_tree import TreeProver
+from verify.oracles.z3 import encoding as Z
+from verify.oracles.dp import optimum, tree_table
+from solver.feasibility import violations
+from verify.search.generators import instances, path_probabilities, shapes
+from verify.oracles.z3.common import Session, Z3Fault
+from verify.oracles.z3.counts import concave_envelope
+from verify.oracles.z3.decomposed import Decomposition
+from verify.oracles.z3.tree import TreeProver
 
 from tests.brute import brute_force, rooted_subtrees
 

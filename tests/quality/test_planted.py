@@ -4,7 +4,7 @@ Each planted-bug solver (tests/quality/planted.py) is run through the same path
 as ``python -m verify test-solver tests.quality.planted:NAME`` (the Python
 callable adapter), on the property that is its most direct witness, with a fixed
 seed and few examples; the test asserts that a counterexample is found, what it
-says, and that it was shrunk (Hypothesis, then verify/minimize.py) to a small instance.  The numbers (cases to
+says, and that it was shrunk (Hypothesis, then verify/search/minimize.py) to a small instance.  The numbers (cases to
 the first counterexample, shrunk sizes, timings for the whole catalogue) come
 from ``python benchmarks/bench_planted.py``.
 
@@ -16,9 +16,9 @@ inconclusive, never as a pass, unless the restrictions exclude what they decline
 import pytest
 
 from solver.parse import parse_instance
-from verify.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED
-from verify.solver_under_test import SolverSpec
-from verify.test_solver import EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK, Options, Restrictions, run
+from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED
+from verify.subject.spec import SolverSpec
+from verify.commands.test_solver import EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK, Options, Restrictions, run
 
 
 def _run(name, claims, examples=40, seed=0, **kw):

@@ -1,6 +1,6 @@
 """The decomposed Z3 proof: per-tree facts, then small claims over per-request counts.
 
-The direct encoding (:mod:`verify.z3_encoding`) puts every node of every tree
+The direct encoding (:mod:`verify.oracles.z3.encoding`) puts every node of every tree
 into one query; Z3 stalls on it beyond a few hundred 0/1 variables.  This
 module reaches the same verdicts with small queries, using only the *shape*
 of SPEC section 1 (trees are separate; the budget constrains counts alone;
@@ -10,7 +10,7 @@ proves (no top-k structure, no monotonicity, no concavity).  Candidates
 never trusted: only ``unsat`` answers and re-checked models are.
 docs/z3-encoding.md gives the full soundness argument of every stage.
 
-Stages (terms as in :mod:`verify.z3_tree`; B' = node budget, K_i = max count)
+Stages (terms as in :mod:`verify.oracles.z3.tree`; B' = node budget, K_i = max count)
 ------------------------------------------------------------------------------
 1. *Minimal counts.*  Per tree, N_i proved minimal (or the target proved
    unreachable within K_i).  Then "counts N_i <= c_i <= K_i with
@@ -39,7 +39,7 @@ Stages (terms as in :mod:`verify.z3_tree`; B' = node budget, K_i = max count)
    proves OPTIMAL ("reduced claim").
 
 >>> from solver.parse import parse_instance
->>> from verify.z3_common import Session
+>>> from verify.oracles.z3.common import Session
 >>> inst = parse_instance({"budget": 3, "requests": [  # 0 -> 1 (f 0) -> 2 (f 1): not concave
 ...     {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]},
 ...     {"id": "b", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]}]}, allow_nonmonotone=True)
@@ -65,9 +65,9 @@ from solver.model import Instance, Tree
 from solver.numbers import fraction_str
 from solver.selection import Selection
 
-from .z3_common import Session, Z3Fault, believe, rational
-from .z3_counts import ONEHOT, CountClaim, concave_envelope
-from .z3_tree import TreeProver
+from verify.oracles.z3.common import Session, Z3Fault, believe, rational
+from verify.oracles.z3.counts import ONEHOT, CountClaim, concave_envelope
+from verify.oracles.z3.tree import TreeProver
 
 
 def max_count(instance: Instance, tree: Tree) -> int:

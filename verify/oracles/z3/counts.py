@@ -2,7 +2,7 @@
 
 Setting: for request i a *domain* D_i of counts and, for each k in D_i, the
 exact best value U_i(k) of a rooted subtree with k non-root nodes (proved by
-:mod:`verify.z3_tree`) with its witness.  The claim is
+:mod:`verify.oracles.z3.tree`) with its witness.  The claim is
 
     counts c_i in D_i, sum c_i <= node budget, sum U_i(c_i) > V.
 
@@ -29,7 +29,7 @@ Encodings (``form``; docs/z3-encoding.md compares them):
 
 >>> from fractions import Fraction as F
 >>> from solver.parse import parse_instance
->>> from verify.z3_common import Session
+>>> from verify.oracles.z3.common import Session
 >>> inst = parse_instance({"budget": 1, "requests": [
 ...     {"id": "a", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]},
 ...     {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, "1/3"]}]})
@@ -52,7 +52,7 @@ import z3
 from solver.model import Instance
 from solver.selection import Selection
 
-from .z3_common import Session, Z3Fault, believe, rational
+from verify.oracles.z3.common import Session, Z3Fault, believe, rational
 
 PREFIX, INCREMENTS, ONEHOT = "prefix", "increments", "onehot"
 FORMS = (ONEHOT, PREFIX, INCREMENTS)

@@ -1,8 +1,8 @@
 """Judging one answer against the exact optimum: the verdicts of ``python -m verify check``.
 
 Data flow: instance -> (someone's) selection -> :func:`judge` -> :class:`Verdict`.
-The exact optimum comes from the tree DP (:mod:`verify.dp`); Z3
-(:mod:`verify.z3_encoding`) independently confirms it when asked.  Both answers
+The exact optimum comes from the tree DP (:mod:`verify.oracles.dp`); Z3
+(:mod:`verify.oracles.z3.encoding`) independently confirms it when asked.  Both answers
 are re-checked in exact arithmetic; if the two oracles disagree the verdict is
 ``oracle fault`` naming both, never a silent preference.
 
@@ -32,7 +32,7 @@ from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import INVALID, OK, Selection
 
-from .feasibility import Violation, violations
+from solver.feasibility import Violation, violations
 
 OPTIMAL = "optimal"
 INVALID_CONFIRMED = "INVALID confirmed"
@@ -78,7 +78,7 @@ def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float 
     Raises :class:`OracleFault` when the oracles disagree or an answer fails
     the exact checker, :class:`solver.errors.Inconclusive` when Z3 cannot decide.
     """
-    from .dp import solve_dp
+    from verify.oracles.dp import solve_dp
 
     sel = solve_dp(instance)
     if sel.status == OK:
@@ -98,7 +98,7 @@ class OracleFault(AdaserveError):
 
 
 def _confirm_with_z3(instance: Instance, oracle: Oracle, timeout: float | None) -> None:
-    from . import z3_encoding as z3e
+    from verify.oracles.z3 import encoding as z3e
 
     confirm: Callable = z3e.confirm  # raises Inconclusive / returns None or a disagreement text
     disagreement = confirm(instance, oracle.optimum if oracle.feasible else None, timeout=timeout)

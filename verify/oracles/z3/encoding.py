@@ -10,13 +10,13 @@ monotonicity), so it also judges non-monotone inputs.  Two encodings:
     ``sum x <= node budget``; target: ``f(root) + sum f_v x_v >= A_i``;
     objective: ``sum_i (f(root_i) + sum f_v x_v)``.  A literal transcription of
     the definition; Z3 copes with it up to about 16 requests x 25 nodes.
-``decomposed`` (:mod:`verify.z3_decomposed`, the default)
-    Small per-tree queries (:mod:`verify.z3_tree`: minimal counts, a
+``decomposed`` (:mod:`verify.oracles.z3.decomposed`, the default)
+    Small per-tree queries (:mod:`verify.oracles.z3.tree`: minimal counts, a
     Lagrangian bound, exact per-count values where needed), then small claims
-    over per-request counts (:mod:`verify.z3_counts`).  Same verdicts; an
+    over per-request counts (:mod:`verify.oracles.z3.counts`).  Same verdicts; an
     AdaServe-scale proof (64 x 25, B = 1024) takes about a second.
 
-Modes (each returns a :class:`~verify.z3_common.Z3Result`)
+Modes (each returns a :class:`~verify.oracles.z3.common.Z3Result`)
 ----------------------------------------------------------
 :func:`feasible`  FEASIBLE (re-checked selection) | INFEASIBLE (Z3 proof) | INCONCLUSIVE
 :func:`refute`    "is some feasible selection worth more than ``value``?"
@@ -30,9 +30,9 @@ and for the CLI: :func:`solve_z3` (``--solver z3``) and :func:`confirm`
 (``--z3-timeout``); ``unknown``, running out of time or Ctrl-C is
 INCONCLUSIVE, never a pass; the fixed seed and a fresh context per call make
 the verdict repeatable.  Every selection is re-checked by
-:func:`verify.feasibility.violations` before it is believed (per-tree models
+:func:`solver.feasibility.violations` before it is believed (per-tree models
 by exact arithmetic on the tree); one that fails raises
-:class:`~verify.z3_common.Z3Fault`.  docs/z3-encoding.md has the soundness
+:class:`~verify.oracles.z3.common.Z3Fault`.  docs/z3-encoding.md has the soundness
 argument and the measurements.
 
 >>> from solver.parse import parse_instance
@@ -63,10 +63,10 @@ from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection, make_invalid
 
-from .feasibility import violations
-from .z3_common import (BETTER, DECOMPOSED, FEASIBLE, INCONCLUSIVE, INFEASIBLE, MONOLITHIC, OPTIMAL,
+from solver.feasibility import violations
+from verify.oracles.z3.common import (BETTER, DECOMPOSED, FEASIBLE, INCONCLUSIVE, INFEASIBLE, MONOLITHIC, OPTIMAL,
                         OPTIMIZE, SEED, Session, Z3Fault, Z3Result, believe, rational)
-from .z3_decomposed import Decomposition
+from verify.oracles.z3.decomposed import Decomposition
 
 __all__ = ["FEASIBLE", "INFEASIBLE", "OPTIMAL", "BETTER", "INCONCLUSIVE", "DECOMPOSED", "MONOLITHIC",
            "OPTIMIZE", "Z3Result", "Z3Fault", "Direct", "feasible", "refute", "optimize", "solve_z3",
@@ -190,7 +190,7 @@ def optimize(instance: Instance, *, timeout: float | None = None, method: str = 
     INFEASIBLE, or INCONCLUSIVE.
 
     Decomposed: bisection between the best selection found and the proved
-    Lagrangian bound (:meth:`~verify.z3_decomposed.Decomposition.maximize`);
+    Lagrangian bound (:meth:`~verify.oracles.z3.decomposed.Decomposition.maximize`);
     ``hint`` (another oracle's optimum, never trusted) is tried first.
     Monolithic: Z3's first model, or the reference greedy's answer if it is
     better (a candidate only), then "worth more than the best so far?" until

@@ -1,7 +1,7 @@
 """Running Z3 soundly: verdicts, sessions (context, seed, deadline), exact coefficients, belief.
 
-Shared by the two Z3 encodings (:mod:`verify.z3_encoding`, the direct one, and
-:mod:`verify.z3_decomposed`, the per-tree proof).  Nothing here knows the
+Shared by the two Z3 encodings (:mod:`verify.oracles.z3.encoding`, the direct one, and
+:mod:`verify.oracles.z3.decomposed`, the per-tree proof).  Nothing here knows the
 problem; it fixes how a Z3 answer becomes a verdict.
 
 Terminology
@@ -20,7 +20,7 @@ deadline
     :class:`solver.errors.Inconclusive`: never a pass.
 belief
     A Z3 model is a *claim*.  It is turned into node sets and re-checked by the
-    project's exact checker (:func:`verify.feasibility.violations`, objective
+    project's exact checker (:func:`solver.feasibility.violations`, objective
     recomputed in Fractions) before anything uses it; a model that fails is a
     :class:`Z3Fault` (an encoding or Z3 bug), never an answer.
 
@@ -57,7 +57,7 @@ from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection, make_ok
 
-from .feasibility import violations
+from solver.feasibility import violations
 
 SEED = 0  # the fixed random seed of every solver (determinism)
 
@@ -69,7 +69,7 @@ OPTIMAL = "OPTIMAL"            # refutation: no feasible selection is worth more
 BETTER = "BETTER"              # refutation: a feasible selection worth more (re-checked witness)
 INCONCLUSIVE = "INCONCLUSIVE"  # unknown, timeout, interrupt: never a pass
 
-DECOMPOSED = "decomposed"      # per-tree tables + count-level claim (verify.z3_decomposed)
+DECOMPOSED = "decomposed"      # per-tree tables + count-level claim (verify.oracles.z3.decomposed)
 MONOLITHIC = "monolithic"      # one 0/1 variable per node, all constraints at once
 OPTIMIZE = "optimize"          # monolithic, with Z3's own Optimize (optimum mode only; small inputs)
 
@@ -179,7 +179,7 @@ def believe(instance: Instance, sets: Mapping[str, Iterable[int]], *, above: Fra
     >>> believe(inst, {"r": [0, 2]})
     Traceback (most recent call last):
     ...
-    verify.z3_common.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2 selected without its parent 1
+    verify.oracles.z3.common.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2 selected without its parent 1
     """
     sel = make_ok(instance, sets)
     bad = violations(instance, sel.selected, sel.objective)

@@ -2,7 +2,7 @@
 
 A *property* is a function ``check(solver, case) -> Failure | None``: it runs
 the solver under test on one generated case and judges the answer against the
-exact oracles (tree DP :mod:`verify.dp`, brute force over subsets on small
+exact oracles (tree DP :mod:`verify.oracles.dp`, brute force over subsets on small
 trees), in exact arithmetic.  The solver is any ``(Instance) -> Selection``
 callable; what it raises is a finding, not a crash of ours.  Some claims are
 about trees rather than solvers (THM-3.1, THM-4.1); their ``check`` ignores the
@@ -25,7 +25,7 @@ LEM-C2         with budget b and no target, the answer is worth the top-b sum:
 THM-3.1        E[acc(T)] of the verification walk equals the sum of f over T
 THM-4.1        a beam search of depth D_opt and width B contains an optimum
 ORACLES        the judges themselves: tree DP, Z3 and (up to
-               :data:`verify.brute.LIMIT` nodes) all combinations agree on
+               :data:`verify.oracles.brute.LIMIT` nodes) all combinations agree on
                status and exact optimum, and every answer passes the checker
 =============  ===============================================================
 
@@ -40,13 +40,16 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Callable, Optional
 
+from solver.errors import Declined, SolverFault
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
 from solver.selection import INVALID, OK, UNSUPPORTED, Selection, make_invalid, make_ok
 
-from . import brute, dp, z3_encoding
-from .feasibility import violations
-from .z3_common import Z3Fault
+from verify.oracles import brute
+from verify.oracles import dp
+from verify.oracles.z3 import encoding as z3_encoding
+from solver.feasibility import violations
+from verify.oracles.z3.common import Z3Fault
 
 Solver = Callable[[Instance], Selection]
 SUBSET_BRUTE_LIMIT = 10  # trees with more non-root nodes use the DP instead of all subsets
@@ -62,14 +65,6 @@ class Failure:
     optimum: Optional[Fraction] = None          # exact optimum (None: infeasible / not computed)
     optimal_selection: Optional[Selection] = None
     instance: Optional[Instance] = None         # the instance the condition is about, when derived
-
-
-class SolverFault(Exception):
-    """The solver under test raised, crashed, hung or answered garbage."""
-
-
-class Declined(Exception):
-    """The solver declined the input (status UNSUPPORTED): counted by the campaign, never judged."""
 
 
 def run_solver(solver: Solver, instance: Instance) -> Selection:
@@ -336,7 +331,7 @@ def oracle_answers(instance: Instance) -> dict[str, Selection]:
 
     Raises :class:`~solver.errors.Inconclusive` when Z3 cannot decide (the
     campaign then reports the claim inconclusive), and
-    :class:`~verify.z3_common.Z3Fault` / :class:`~verify.brute.BruteMismatch`
+    :class:`~verify.oracles.z3.common.Z3Fault` / :class:`~verify.oracles.brute.BruteMismatch`
     when an oracle's own answer fails the checker.
     """
     out = {"tree DP": dp.solve_dp(instance), "Z3": z3_encoding.solve_z3(instance, timeout=Z3_TIMEOUT)}

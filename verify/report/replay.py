@@ -27,9 +27,9 @@ from solver.model import Tree
 from solver.numbers import to_fraction
 from solver.parse import parse_instance
 
-from .claims import CLAIMS_BY_ID
-from .properties import Declined
-from .solver_under_test import SolverSpec, SpecError, build
+from verify.search.claims import CLAIMS_BY_ID
+from solver.errors import Declined
+from verify.subject.spec import SolverSpec, SpecError, build
 
 EXIT_PASS, EXIT_FAILS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 

@@ -1,6 +1,6 @@
 """Running one claim against one solver: Hypothesis search, shrinking, verdict.
 
-:func:`run_claim` drives a property of :mod:`verify.properties` with the
+:func:`run_claim` drives a property of :mod:`verify.search.properties` with the
 claim's strategy, stops at the first counterexample, lets Hypothesis shrink it
 to a smallest one, and returns a :class:`ClaimResult`:
 
@@ -10,7 +10,7 @@ to a smallest one, and returns a :class:`ClaimResult`:
                     or our own code failed (reported with the error), or the solver
                     declined most generated inputs
 
-A *declined* case (the solver answered UNSUPPORTED: :class:`verify.properties.Declined`)
+A *declined* case (the solver answered UNSUPPORTED: :class:`solver.errors.Declined`)
 is counted with its generated classes and reason, never judged, and rejected so
 that Hypothesis draws another input in its place.
 """
@@ -31,10 +31,11 @@ from solver.errors import Inconclusive
 from solver.model import Instance
 from solver.numbers import fraction_str
 
-from . import generators
-from .claims import Claim, Profile
-from .minimize import reduce_instance
-from .properties import Declined, Failure
+from verify.search import generators
+from verify.search.claims import Claim, Profile
+from verify.search.minimize import reduce_instance
+from solver.errors import Declined
+from verify.search.properties import Failure
 
 VERIFIED, COUNTEREXAMPLE, INCONCLUSIVE = "verified", "counterexample", "inconclusive"
 
@@ -51,7 +52,7 @@ class ClaimResult:
     seconds: float
     seed: int
     classes: Counter = field(default_factory=Counter)
-    counterexample: Optional[dict] = None   # see _counterexample_record
+    counterexample: Optional[dict] = None   # see counterexample_record
     note: Optional[str] = None              # why inconclusive, or other remarks
     declined: int = 0                       # generated inputs the solver declined (not judged)
     declined_classes: Counter = field(default_factory=Counter)  # case_classes of declined cases
@@ -109,7 +110,7 @@ def describe(instance: Instance) -> str:
     return " | ".join(parts)
 
 
-def _counterexample_record(case: Any, failure: Failure) -> dict:
+def counterexample_record(case: Any, failure: Failure) -> dict:
     inst = failure.instance if failure.instance is not None else case
     rec: dict[str, Any] = {"condition": failure.condition}
     if isinstance(inst, Instance):
@@ -172,10 +173,10 @@ def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charge
 
     Same strategy, seed and Hypothesis settings, so the same cases: what the
     generated-classes table of a run where the claim holds counts (tests and
-    tuning of :data:`verify.generators.WEIGHTS`).  Same process, same cases:
+    tuning of :data:`verify.search.generators.WEIGHTS`).  Same process, same cases:
     Hypothesis also draws constants found in the imported project modules.
 
-    >>> from verify.claims import CLAIMS_BY_ID, PROFILES
+    >>> from verify.search.claims import CLAIMS_BY_ID, PROFILES
     >>> classes, axes = sample_classes(CLAIMS_BY_ID["APP-B"], PROFILES["smoke"])
     >>> sorted(k for k in classes if k.startswith("prob:")), axes["roots"] == PROFILES["smoke"].examples
     (['prob:strict'], True)
@@ -194,7 +195,7 @@ def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charge
 
 
 def _reduce(claim: Claim, solver, case: Instance, failure: Failure) -> tuple[Instance, Failure]:
-    """Hypothesis's shrunk case, reduced further by :mod:`verify.minimize`; re-checked, so still a counterexample."""
+    """Hypothesis's shrunk case, reduced further by :mod:`verify.search.minimize`; re-checked, so still a counterexample."""
     latest = {"failure": failure}
 
     def still_fails(instance: Instance) -> bool:
@@ -284,8 +285,23 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
         case, failure = state["found"]
         if isinstance(case, Instance):
             case, failure = _reduce(claim, solver, case, failure)
-        record = _counterexample_record(case, failure)
+        record = counterexample_record(case, failure)
     seconds = time.perf_counter() - start
     return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else claim.subject,
                        must_hold, verdict, state["cases"], seconds, seed, classes, record, note,
                        state["declined"], declined_classes, declined_reasons, judged_classes, axis_cases)
+
+
+def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:
+    """(class, declined, generated) for every class a declined input had, highest decline rate first.
+
+    Classes are the generator's labels (``budget:zero``, ``shape:star``) and the
+    case's sizes (``requests=2``, ``width=3``, ``budget=0``): see
+    :func:`case_classes`.
+    """
+    declined, judged = Counter(), Counter()
+    for x in results:
+        declined.update(x.declined_classes)
+        judged.update(x.judged_classes)
+    rows = [(c, n, n + judged[c]) for c, n in declined.items()]
+    return sorted(rows, key=lambda r: (-r[1] / r[2], -r[1], r[0]))

@@ -29,7 +29,7 @@ of classes; each generated request or instance carries one class per axis):
 ``roots:*``    ``free`` or ``charged``
 ``oracles:*``  only :func:`oracle_instances` (the ORACLES claim): ``tiny`` (at
                most 2 requests of 5 nodes, so the brute-force enumerator
-               :mod:`verify.brute` always joins the two exact oracles) or
+               :mod:`verify.oracles.brute` always joins the two exact oracles) or
                ``profile`` (the profile's sizes)
 
 Classes are drawn with the weights of :data:`WEIGHTS` (a class without a
@@ -422,7 +422,7 @@ def oracle_instances(draw, max_nodes: int = 7, max_requests: int = 3, root_charg
     """Instances for the oracle cross-check: every class, non-monotone scores too."""
     size = draw(choose("oracles"))
     event(f"oracles:{size}")
-    if size == "tiny":  # <= 10 nodes in all: verify.brute.LIMIT
+    if size == "tiny":  # <= 10 nodes in all: verify.oracles.brute.LIMIT
         max_nodes, max_requests = min(max_nodes, 5), min(max_requests, 2)
     return draw(instances(max_nodes=max_nodes, max_requests=max_requests, monotone=False,
                           root_charged=root_charged))

@@ -134,7 +134,7 @@ def cmd_solve(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .judge import judge
+    from verify.checks.judge import judge
 
     inst = load_instance(args.instance, allow_nonmonotone=args.allow_nonmonotone)
     sel = load_selection(args.selection)
@@ -144,7 +144,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_certify(args) -> int:
-    from .certificate import certificate_problems
+    from verify.checks.certificate import certificate_problems
 
     inst = load_instance(args.instance, allow_nonmonotone=args.allow_nonmonotone)
     sel = load_selection(args.selection)
@@ -157,8 +157,8 @@ def cmd_certify(args) -> int:
 
 
 def cmd_suite(args) -> int:
-    from .claims import CLAIMS_BY_ID
-    from .suite import main_suite, resolve_solver
+    from verify.search.claims import CLAIMS_BY_ID
+    from verify.commands.suite import main_suite, resolve_solver
 
     claims = None
     if args.claims:
@@ -178,7 +178,7 @@ def cmd_suite(args) -> int:
 
 
 def cmd_test_solver(args) -> int:
-    from .test_solver import main_test_solver, usage_to_run
+    from verify.commands.test_solver import main_test_solver, usage_to_run
 
     try:
         spec, options = usage_to_run(args)
@@ -188,7 +188,7 @@ def cmd_test_solver(args) -> int:
 
 
 def cmd_replay(args) -> int:
-    from .replay import replay
+    from verify.report.replay import replay
 
     code, text = replay(args.report, timeout=args.timeout)
     print(text)
@@ -196,7 +196,7 @@ def cmd_replay(args) -> int:
 
 
 def cmd_results(args) -> int:
-    from .results import RUNS, main_results
+    from verify.commands.results import RUNS, main_results
 
     only = None
     if args.only:

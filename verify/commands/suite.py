@@ -1,7 +1,7 @@
 """The verification suite: every claim, against the reference and the paper-literal variants.
 
 ``python -m verify`` (or ``python -m verify suite``) runs a *plan*: each
-per-solver claim of :mod:`verify.claims` against the reference greedy (these
+per-solver claim of :mod:`verify.search.claims` against the reference greedy (these
 must hold) and against ``paper-alg1``, ``paper-alg2`` and ``float-greedy``
 (where findings are expected and reported, not failures of the suite), plus the
 tree-level claims and the oracle cross-check once.  Output: docs/suite.md.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import json
 import multiprocessing
+import os
 import sys
 import time
 from collections import Counter
@@ -24,9 +25,12 @@ from typing import Callable, Iterable, Optional
 
 from solver.registry import SOLVERS, get_solver
 
-from .campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim, sample_classes
-from .generators import AXES
-from .claims import CLAIMS, CLAIMS_BY_ID, PROFILES
+from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim, sample_classes
+from verify.search.generators import AXES
+from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
+from verify.report.finding import finding, slug
+from verify.report.write import new_run_dir, write_finding, write_index
+from verify.subject.spec import SolverSpec
 
 REFERENCE = "reference"
 PAPER_VARIANTS = ("paper-alg1", "paper-alg2", "float-greedy")
@@ -142,7 +146,7 @@ def class_shares(results: list[ClaimResult]) -> dict[str, dict[str, float]]:
 def planned_classes(profile: str = "quick", seed: int = 0, solver: Optional[str] = None,
                     claims: Optional[Iterable[str]] = None) -> tuple[Counter, Counter]:
     """``(classes, axis_cases)`` of a run of :func:`plan` in which every check holds, without
-    running any check (:func:`verify.campaign.sample_classes`).
+    running any check (:func:`verify.search.campaign.sample_classes`).
 
     Jobs of one claim with the same root convention draw the same cases (same
     strategy and seed), so each is sampled once and counted as often as it runs.
@@ -160,7 +164,7 @@ def planned_classes(profile: str = "quick", seed: int = 0, solver: Optional[str]
 
 def shares(classes: Counter, axis_cases: Optional[Counter] = None) -> dict[str, dict[str, float]]:
     """Per axis, each class's count over the cases that draw the axis (``axis_cases``;
-    without it, over all counts of the axis).  Classes of :data:`verify.generators.AXES`
+    without it, over all counts of the axis).  Classes of :data:`verify.search.generators.AXES`
     that never occurred are listed with share 0.
 
     >>> shares(Counter({"roots:free": 3, "x:a": 1, "x:b": 1}), Counter({"roots": 4, "x": 1}))
@@ -231,7 +235,6 @@ def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_p
     seconds = time.perf_counter() - start
     out.write(render_table(results, profile, seed, seconds) + "\n")
     if report_dir:  # one report per counterexample (docs/reports.md)
-        from .reports import write_suite_run
 
         run_dir, dirs = write_suite_run(report_dir, results, profile, seed)
         out.write(f"reports: {run_dir} ({len(dirs)} counterexample{'s' * (len(dirs) != 1)})\n")
@@ -240,3 +243,23 @@ def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_p
             json.dump(to_json(results, profile, seed, seconds), fh, indent=2)
             fh.write("\n")
     return exit_code(results)
+
+
+def write_suite_run(report_dir: str, results: list[ClaimResult], profile: str, seed: int) -> tuple[str, dict[int, str]]:
+    """Reports of the suite's counterexamples (findings on paper variants included)."""
+    run_dir = new_run_dir(report_dir, f"suite-{profile}")
+    dirs: dict[int, str] = {}
+    n = 0
+    for i, r in enumerate(results):
+        if r.verdict != COUNTEREXAMPLE:
+            continue
+        n += 1
+        spec = SolverSpec.for_suite(r.solver) if r.solver else None
+        who = f" --solver {r.solver}" if r.solver else ""
+        rerun = f"python -m verify suite --profile {profile} --seed {seed}{who} --claims {r.claim}"
+        rep = finding(r, spec, rerun=rerun, options={"profile": profile, "seed": seed})
+        name = f"{n:02d}-{slug(r.claim)}" + (f"-{slug(r.solver)}" if r.solver else "")
+        dirs[i] = write_finding(os.path.join(run_dir, name), rep)
+    write_index(run_dir, f"suite run (profile {profile}, seed {seed})", [], results, dirs,
+                 {"command": "suite", "profile": profile, "seed": seed})
+    return run_dir, dirs

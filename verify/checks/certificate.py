@@ -38,7 +38,7 @@ from solver.model import Instance
 from solver.numbers import NotANumber, fraction_str, to_fraction
 from solver.selection import INVALID, OK, Selection
 
-from .feasibility import violations
+from solver.feasibility import violations
 
 
 def certificate_problems(instance: Instance, selection: Selection) -> list[str]:

@@ -3,7 +3,7 @@
 It tries every combination of rooted subtrees, one per request, and keeps the
 best feasible one.  Deliberately plain: no pruning, no ordering tricks, the
 rules restated from SPEC section 1 rather than taken from the code it judges
-(the tree DP :mod:`verify.dp`, Z3 :mod:`verify.z3_encoding`, the greedy).
+(the tree DP :mod:`verify.oracles.dp`, Z3 :mod:`verify.oracles.z3.encoding`, the greedy).
 Only for trees of a few nodes: :data:`LIMIT` nodes in all is what the suite's
 ORACLES claim enumerates (at most 2^(LIMIT - 1) combinations).
 
@@ -28,13 +28,13 @@ from fractions import Fraction
 
 from solver.model import Instance, Tree
 
-from .feasibility import violations
+from solver.feasibility import violations
 
 LIMIT = 10  # total nodes (roots included) up to which the suite enumerates
 
 
 class BruteMismatch(AssertionError):
-    """The enumerator's own feasibility verdict disagrees with :func:`verify.feasibility.violations`."""
+    """The enumerator's own feasibility verdict disagrees with :func:`solver.feasibility.violations`."""
 
 
 def rooted_subtrees(tree: Tree) -> list[tuple[int, ...]]:
@@ -71,7 +71,7 @@ def brute_force(instance: Instance, cross_check: bool = False):
     """``(optimum, selection)`` over all combinations, or ``(None, None)`` if none is feasible.
 
     With ``cross_check`` every combination's verdict is also compared with
-    :func:`verify.feasibility.violations` (slow; for the smallest instances);
+    :func:`solver.feasibility.violations` (slow; for the smallest instances);
     a disagreement raises :class:`BruteMismatch`.  The returned selection is
     always confirmed by ``violations``.
     """

@@ -5,7 +5,7 @@ variables (one Int in {0, 1} per non-root node, ``x_v <= x_parent``: rooted);
 no fact of the paper is used.  Every model is a claim: it is turned into a
 node set, checked in exact arithmetic (rooted, its count, the inequality it
 was asked for) and must *improve* what is already known; otherwise it is a
-:class:`~verify.z3_common.Z3Fault`.
+:class:`~verify.oracles.z3.common.Z3Fault`.
 
 Terminology
 -----------
@@ -32,7 +32,7 @@ Lagrangian bound (lam, M)
     f(S) - lam * c > M" (optionally: with c outside a given set of counts).
 
 >>> from fractions import Fraction as F
->>> from verify.z3_common import Session
+>>> from verify.oracles.z3.common import Session
 >>> t = Tree.from_parents([-1, 0, 1, 0], [F(1), F(0), F(1), F(1, 2)])  # 0 -> 1 (f 0) -> 2 (f 1)
 >>> p = TreeProver(Session(30), t, 3)
 >>> [str(x) for x in p.known.values]          # grown: 3 first (1/2), then 1, then 2
@@ -56,7 +56,7 @@ import z3
 from solver.model import Tree
 from solver.numbers import fraction_str
 
-from .z3_common import Session, Z3Fault, rational
+from verify.oracles.z3.common import Session, Z3Fault, rational
 
 
 @dataclass(frozen=True)

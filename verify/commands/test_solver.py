@@ -1,10 +1,10 @@
 """``python -m verify test-solver``: check a solver that is not ours (docs/test-solver.md).
 
 Data flow: generated instance -> solver under test (through
-:mod:`verify.solver_under_test`) -> the properties of :mod:`verify.properties`,
+:mod:`verify.subject.adapters`) -> the properties of :mod:`verify.search.properties`,
 judged by the exact oracles -> per property: verified, the smallest
 counterexample (shrunk by Hypothesis), or inconclusive -> optional reports
-(:mod:`verify.reports`).
+(:mod:`verify.report.finding`).
 
 Terminology
 -----------
@@ -14,7 +14,7 @@ restrictions
     children per node.  Generated instances stay inside them, and each property
     judges the solver against the exact optimum of that sub-problem.
 applicable property
-    A per-solver claim of :mod:`verify.claims` that still means something under
+    A per-solver claim of :mod:`verify.search.claims` that still means something under
     the restrictions (LEM-C1 is about reaching targets: not with ``--no-targets``).
 declined input
     The solver answered ``UNSUPPORTED`` (or its program exited 3): counted by
@@ -27,84 +27,22 @@ error; 3 inconclusive (and nothing found).
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim
-from .claims import CLAIMS, CLAIMS_BY_ID, PROFILES, Claim
-from .solver_under_test import SolverSpec, build
+from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, declined_by_class, run_claim
+from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES, Claim
+from verify.search.restrictions import Restrictions
+from verify.report.finding import finding, slug, versions
+from verify.report.write import new_run_dir, write_finding, write_index
+from verify.subject.spec import SolverSpec, build
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
-
-
-@dataclass(frozen=True)
-class Restrictions:
-    """The part of the problem a solver under test claims to handle.
-
-    >>> r = Restrictions(single_request=True, no_targets=True, max_width=2)
-    >>> r.describe()
-    'single request, no targets (every target <= 1), at most 2 children per node'
-    >>> r.applies(CLAIMS_BY_ID["LEM-C1"])
-    'needs targets above 1 (--no-targets)'
-    >>> Restrictions.from_json(r.to_json()) == r
-    True
-    """
-
-    single_request: bool = False
-    no_targets: bool = False
-    max_nodes: Optional[int] = None
-    max_depth: Optional[int] = None
-    max_width: Optional[int] = None
-
-    @property
-    def any(self) -> bool:
-        return self != Restrictions()
-
-    def generator_kwargs(self) -> dict:
-        """The ``limits`` a claim's strategy accepts (:mod:`verify.claims`)."""
-        return {k: v for k, v in self.to_json().items() if v}
-
-    def applies(self, claim: Claim) -> Optional[str]:
-        """None if ``claim`` applies under these restrictions, else why not."""
-        if claim.id == "LEM-C1" and self.no_targets:
-            return "needs targets above 1 (--no-targets)"
-        return None
-
-    def describe(self) -> str:
-        parts = []
-        if self.single_request:
-            parts.append("single request")
-        if self.no_targets:
-            parts.append("no targets (every target <= 1)")
-        if self.max_nodes is not None:
-            parts.append(f"at most {self.max_nodes} nodes per tree")
-        if self.max_depth is not None:
-            parts.append(f"depth at most {self.max_depth}")
-        if self.max_width is not None:
-            parts.append(f"at most {self.max_width} children per node")
-        return ", ".join(parts) or "none"
-
-    def cli_args(self) -> list[str]:
-        out = []
-        if self.single_request:
-            out.append("--single-request")
-        if self.no_targets:
-            out.append("--no-targets")
-        for name in ("max_nodes", "max_depth", "max_width"):
-            if getattr(self, name) is not None:
-                out += ["--" + name.replace("_", "-"), str(getattr(self, name))]
-        return out
-
-    def to_json(self) -> dict:
-        return {"single_request": self.single_request, "no_targets": self.no_targets,
-                "max_nodes": self.max_nodes, "max_depth": self.max_depth, "max_width": self.max_width}
-
-    @classmethod
-    def from_json(cls, obj: dict | None) -> "Restrictions":
-        return cls(**(obj or {}))
 
 
 @dataclass(frozen=True)
@@ -193,28 +131,34 @@ def run(spec: SolverSpec, options: Options,
                      f"{res.seconds:.1f} s)")
     out = Run(spec, options, results, skipped, time.perf_counter() - start)
     if options.report_dir:
-        from . import reports
-
-        out.run_dir, out.reports = reports.write_test_solver_run(options.report_dir, out)
+        out.run_dir, out.reports = write_run(options.report_dir, out)
     return out
 
 
+def write_run(report_dir: str, run) -> tuple[str, dict[int, str]]:
+    """Reports of a :class:`Run`: (run directory, result index -> finding directory)."""
+    run_dir = new_run_dir(report_dir, run.spec.label)
+    opts = {"profile": run.options.profile, "examples": run.options.examples, "seed": run.options.seed,
+            "root_charged": run.options.root_charged, "restrictions": run.options.restrictions.to_json()}
+    dirs: dict[int, str] = {}
+    n = 0
+    for i, r in enumerate(run.results):
+        if r.verdict != COUNTEREXAMPLE:
+            continue
+        n += 1
+        rep = finding(r, run.spec, rerun=rerun_command(run.spec, run.options, r.claim), options=opts)
+        dirs[i] = write_finding(os.path.join(run_dir, f"{n:02d}-{slug(r.claim)}"), rep)
+    header = [f"Solver: `{run.spec.label}` ({run.spec.describe}).",
+              f"Options: {json.dumps(opts)}.", "",
+              f"Skipped (not applicable): {', '.join(f'{c} ({w})' for c, w in run.skipped) or 'none'}.",
+              "", f"Exit code {run.exit_code}; {run.seconds:.1f} s; versions {json.dumps(versions())}."]
+    write_index(run_dir, "test-solver run", header, run.results, dirs,
+                 {"command": "test-solver", "solver": run.spec.to_json(), "options": opts,
+                  "skipped": run.skipped, "exit_code": run.exit_code})
+    return run_dir, dirs
+
+
 # ------------------------------------------------------------------ output
-
-def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:
-    """(class, declined, generated) for every class a declined input had, highest decline rate first.
-
-    Classes are the generator's labels (``budget:zero``, ``shape:star``) and the
-    case's sizes (``requests=2``, ``width=3``, ``budget=0``): see
-    :func:`verify.campaign.case_classes`.
-    """
-    declined, judged = Counter(), Counter()
-    for x in results:
-        declined.update(x.declined_classes)
-        judged.update(x.judged_classes)
-    rows = [(c, n, n + judged[c]) for c, n in declined.items()]
-    return sorted(rows, key=lambda r: (-r[1] / r[2], -r[1], r[0]))
-
 
 def _declined_lines(results: list[ClaimResult]) -> list[str]:
     total = sum(x.declined for x in results)
@@ -285,7 +229,7 @@ def usage_to_run(args) -> tuple[SolverSpec, Options]:
     """The solver spec and options of parsed ``test-solver`` arguments; ValueError on a usage error."""
     from solver.registry import SOLVERS
 
-    from .solver_under_test import SpecError, check_command
+    from verify.subject.spec import SpecError, check_command
 
     if bool(args.solver) == bool(args.cmd):
         raise ValueError("test-solver: give either MODULE:FUNCTION or --cmd COMMAND (exactly one)")

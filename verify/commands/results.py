@@ -5,7 +5,7 @@ Terminology
 *run*          one of the three measured runs: the thorough suite, the strict
                proofs run, the proofs run with ties (:data:`RUNS`).
 *raw JSON*     what a run wrote to ``docs/results/<run>.json``: the tool's own JSON
-               (``verify.suite.to_json`` or ``python -m proofs --json``) under
+               (``verify.commands.suite.to_json`` or ``python -m proofs --json``) under
                ``output``, wrapped with the command, seed, profile, library
                versions, wall time and the code *fingerprint*.
 *fingerprint*  sha256 over every ``.py`` file of ``solver/``, ``verify/``,
@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # verify/commands/results.py -> the project root
 RESULTS_DIR = ROOT / "docs" / "results"
 RESULTS_MD = ROOT / "docs" / "results.md"
 SCHEMA = "adaserve-verify/results-run/1"
@@ -79,7 +79,7 @@ def suite_file(profile: str) -> str:
 
 
 def _environment() -> dict:
-    from .reports import versions
+    from verify.report.finding import versions
 
     return {"versions": versions(), "platform": f"{platform.system()} {platform.machine()}",
             "cpus": os.cpu_count(),
@@ -104,9 +104,9 @@ def _shown(path: Path) -> str:
 def run_suite(profile: str, seed: int, jobs: int, out_dir: Path,
               progress: Callable[[str], None] | None = None) -> dict:
     """Run the suite in-process; write its raw JSON and one replayable report per finding."""
-    from . import suite
-    from .reports import finding, slug
-    from .solver_under_test import SolverSpec
+    from verify.commands import suite
+    from verify.report.finding import finding, slug
+    from verify.subject.spec import SolverSpec
 
     env, fp = _environment(), fingerprint()
     start = time.perf_counter()

@@ -29,7 +29,7 @@ target"; the root convention is never changed):
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator
 
 from solver.errors import AdaserveError
 from solver.model import Instance

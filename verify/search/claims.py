@@ -1,6 +1,6 @@
 """The catalogue: each claim with its paper reference, method and case generator.
 
-A :class:`Claim` ties a property of :mod:`verify.properties` to the Hypothesis
+A :class:`Claim` ties a property of :mod:`verify.search.properties` to the Hypothesis
 strategy that feeds it and says how it is checked.  ``per_solver`` claims run
 once per solver under test; the others are about trees and oracles and run
 once.  :data:`PROFILES` sets how many cases and how large: ``examples`` per
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from . import generators as gen
-from . import properties as prop
+from verify.search import generators as gen
+from verify.search import properties as prop
 
 ALL_CLASSES = gen.PROB_CLASSES
 TIE_CLASSES = ("grid", "decimal", "float16", "bfloat16")
@@ -56,7 +56,7 @@ def _instances(classes=ALL_CLASSES, *, single=False, targets=True):
             kw.update(min_requests=1, max_requests=1)
         else:
             kw.update(max_requests=p.max_requests)
-        if limits:  # what a solver under test handles (verify.test_solver.Restrictions)
+        if limits:  # what a solver under test handles (verify.commands.test_solver.Restrictions)
             kw["max_nodes"] = min(kw["max_nodes"], limits.get("max_nodes") or kw["max_nodes"])
             kw.update({k: limits[k] for k in ("max_depth", "max_width") if limits.get(k) is not None})
             if limits.get("single_request"):

@@ -1,0 +1,185 @@
+"""One counterexample as a report: what broke, with its numbers, both answers, how to replay it.
+
+:func:`finding` builds the report dict of a search's counterexample,
+:func:`proof_finding` that of a bounded proof's; :mod:`verify.report.write`
+puts it on disk (report.json, report.md, tree.png).  The fields are documented
+in docs/reports.md; they follow Hypothesis's observability ``test_case``
+records where they fit (``type``, ``property``, ``status``, ``status_reason``,
+``representation``, ``arguments``, ``how_generated``, ``features``, ``timing``,
+``metadata``) and add what a counterexample needs: ``claim``, ``broken``,
+``solver`` (the spec that :mod:`verify.report.replay` rebuilds), ``instance``,
+``output``, ``optimum``, ``optimal``, ``replay`` and ``rerun``.
+
+Terminology: the *case* is the property's input (``arguments.instance``); the
+*instance* is the one the failing answer is about.  They differ only for LEM-C1
+and LEM-C2, which derive one-request instances from the case (budgets probed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from fractions import Fraction
+from typing import Any, Optional
+
+from solver.model import Instance
+from solver.numbers import fraction_str
+from solver.parse import parse_instance
+from solver.selection import Selection, parse_selection
+
+from verify.search.campaign import COUNTEREXAMPLE, ClaimResult
+from verify.search.claims import CLAIMS_BY_ID
+from solver.feasibility import violations
+from verify.subject.spec import SolverSpec
+
+SCHEMA = "adaserve-verify/counterexample-report/1"
+
+
+# ------------------------------------------------------------------ helpers
+
+def versions() -> dict[str, str]:
+    """Versions of Python, the libraries a verdict depends on, and of this project (git commit if known)."""
+    from importlib import metadata
+
+    out = {"python": sys.version.split()[0]}
+    for dist in ("adaserve-verify", "hypothesis", "z3-solver", "networkx", "matplotlib"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # verify/report/ -> root
+    try:
+        commit = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    if commit:
+        out["adaserve-verify-commit"] = commit
+    return out
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form: ``APP-B/ties`` -> ``APP-B-ties``.
+
+    >>> slug("APP-B/ties"), slug("--cmd 'python3 sel.py'")
+    ('APP-B-ties', 'cmd-python3-sel.py')
+    """
+    return re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-.")[:60] or "run"
+
+
+def read_selection(obj: Optional[dict]) -> Optional[Selection]:
+    """A report's selection field (None stays None)."""
+    return parse_selection(obj) if obj is not None else None
+
+
+def used_budget(instance: Instance, sets: dict) -> int:
+    """Budget units a selection uses under the instance's root convention."""
+    if instance.root_charged:
+        return sum(len(set(s)) for s in sets.values())
+    return sum(len(set(s) - {instance.request(r).tree.root}) for r, s in sets.items())
+
+
+# ------------------------------------------------------------------ one finding
+
+def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
+            options: Optional[dict] = None) -> dict:
+    """The report of one counterexample (without the paths, which :func:`write_finding` adds)."""
+    rec = result.counterexample or {}
+    claim = CLAIMS_BY_ID[result.claim]
+    report: dict[str, Any] = {
+        "schema": SCHEMA,
+        "type": "counterexample",
+        "property": result.claim,
+        "status": "failed",
+        "status_reason": rec.get("condition", ""),
+        "representation": rec.get("summary", ""),
+        "arguments": {},
+        "how_generated": (f"Hypothesis search, seed {result.seed}: the first failing case of "
+                          f"{result.cases} generated, then shrunk to this one"),
+        "features": {},
+        "timing": {"search_seconds": round(result.seconds, 3)},
+        "metadata": {"seed": result.seed, "versions": versions(), "sys.argv": list(sys.argv)},
+        "claim": {"id": claim.id, "paper": claim.paper, "statement": claim.statement, "method": claim.method,
+                  "per_solver": claim.per_solver, "must_hold": result.must_hold},
+        "solver": None if spec is None else {**spec.to_json(), "label": spec.label},
+        "options": options or {},
+        "rerun": rerun,
+    }
+    if "tree" in rec:  # THM-3.1: a (tree, subtree) case, no instance
+        report["arguments"] = {"tree": rec["tree"]}
+        report["broken"] = {"kind": "claim", "rules": [], "condition": rec.get("condition", "")}
+        return report
+    instance = parse_instance(rec["instance"], allow_nonmonotone=True)
+    report["arguments"] = {"instance": rec.get("case", rec["instance"])}
+    report["instance"] = rec["instance"]
+    report["features"] = {"requests": len(instance.requests), "nodes": instance.total_nodes,
+                          "budget": instance.budget, "root_charged": instance.root_charged}
+    output = read_selection(rec.get("output"))
+    optimal = read_selection(rec.get("optimal"))
+    if optimal is None:  # every report shows an optimal answer, even when the property did not need one
+        from verify.oracles.dp import solve_dp
+
+        optimal = solve_dp(instance)
+    report["output"] = None if output is None else output.to_json()
+    report["optimal"] = optimal.to_json()
+    report["optimum"] = fraction_str(optimal.objective) if optimal.ok else None
+    report["broken"] = broken(instance, claim.id, rec.get("condition", ""), output, optimal)
+    return report
+
+
+def proof_finding(claim_id: str, case: Instance, failure, spec: SolverSpec, *, how_generated: str,
+                  rerun: str, options: dict, proof: dict, seed: int, seconds: float,
+                  must_hold: bool) -> dict:
+    """The report of a counterexample found by the bounded-exhaustive proofs (``python -m proofs``).
+
+    ``failure`` is what the property ``claim_id`` (:data:`verify.search.claims.CLAIMS_BY_ID`)
+    returned on ``case`` for the solver ``spec``: the same check ``verify replay``
+    runs.  The report has every field of :func:`finding`; ``how_generated`` says
+    how the proof found it and ``proof`` carries the proof's own facts (shape,
+    bound, premise, the SMT witness).
+    """
+    from verify.search.campaign import counterexample_record
+
+    claim = CLAIMS_BY_ID[claim_id]
+    result = ClaimResult(claim=claim.id, paper=claim.paper, method="bounded-exhaustive proof (python -m proofs)",
+                         solver=spec.target, must_hold=must_hold, verdict=COUNTEREXAMPLE, cases=1,
+                         seconds=seconds, seed=seed, counterexample=counterexample_record(case, failure))
+    report = finding(result, spec, rerun=rerun, options=options)
+    report["how_generated"] = how_generated
+    report["claim"]["method"] = result.method  # not the sampling method of the suite's claim
+    report["proof"] = proof
+    return report
+
+
+def broken(instance: Instance, claim: str, condition: str, output: Optional[Selection],
+           optimal: Selection) -> dict:
+    """What exactly failed: kind, rules, violations with request and node, the numbers."""
+    out: dict[str, Any] = {"condition": condition, "rules": [], "violations": []}
+    if output is None:
+        out["kind"] = "solver fault" if condition.startswith("solver ") else "claim"
+        if out["kind"] == "solver fault":
+            out["rules"] = ["solver fault"]
+        return out
+    out["status"] = output.status
+    if output.ok:
+        bad = violations(instance, output.selected)
+        out["violations"] = [{"rule": v.rule, "request": v.request, "node": v.node, "text": v.text} for v in bad]
+        out["rules"] = sorted({v.rule for v in bad}, key=["format", "rooted", "budget", "target"].index)
+        if not any(v.rule == "format" for v in bad):
+            got = sum((instance.request(r).tree.value(s) for r, s in output.selected.items()), Fraction(0))
+            out["objective"] = fraction_str(got)
+            out["budget_used"] = used_budget(instance, output.selected)
+            out["budget"] = instance.budget
+            if not bad and optimal.ok and got != optimal.objective:
+                out["rules"].append("optimality")
+        out["kind"] = "rule" if bad else ("value" if "optimality" in out["rules"] else "claim")
+    elif output.status == "INVALID":
+        out["kind"] = "wrong INVALID" if optimal.ok else "claim"
+        out["rules"] = ["INVALID soundness"] if optimal.ok else []
+    if optimal.ok:
+        out["optimum"] = fraction_str(optimal.objective)
+    if claim == "LEM-C1":  # the claim is about the count; rules the answer also breaks come after
+        out["rules"] = ["minimal count"] + out["rules"]
+    return out

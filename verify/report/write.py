@@ -1,0 +1,224 @@
+"""Writing counterexample reports to disk: report.json, report.md, tree.png, run indexes (docs/reports.md).
+
+Layout: one directory per run, one sub-directory per finding::
+
+    <report-dir>/<run-id>/                 run-id: <YYYYmmdd-HHMMSS>-<what ran>
+        index.md     every property's verdict, declined inputs, links to the findings
+        run.json     the same, machine-readable
+        01-THM-P2/   one finding (numbered in table order; "/" in claim ids becomes "-")
+            report.json   everything, machine-readable (fields below)
+            report.md     the same for a person: what broke, the instance, both answers, replay
+            tree.png      the tree(s): node values, the solver's and an optimal selection, offending nodes
+
+The report dict itself (every field of report.json) is built by :mod:`verify.report.finding`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any, Optional
+
+from solver.numbers import fraction_str
+from solver.parse import parse_instance
+from solver.selection import OK
+
+from verify.report.finding import read_selection, slug, used_budget
+from verify.search.campaign import ClaimResult, declined_by_class, describe
+
+
+def new_run_dir(report_dir: str, label: str) -> str:
+    """Create ``report_dir/<timestamp>-<label>`` (suffix -2, -3 ... if taken) and return it."""
+    os.makedirs(report_dir, exist_ok=True)
+    base = os.path.join(report_dir, f"{time.strftime('%Y%m%d-%H%M%S')}-{slug(label)}")
+    path, n = base, 1
+    while True:
+        try:
+            os.makedirs(path)
+            return path
+        except FileExistsError:
+            n += 1
+            path = f"{base}-{n}"
+
+
+def write_finding(directory: str, report: dict) -> str:
+    """Write report.json, tree.png and report.md into ``directory``; return it."""
+    os.makedirs(directory, exist_ok=True)
+    json_path = os.path.join(directory, "report.json")
+    report["replay"] = f"python -m verify replay {json_path}"
+    picture = None
+    if "instance" in report:
+        picture = _picture(directory, report)
+    report["picture"] = picture
+    with open(json_path, "w", encoding="utf-8") as fh:
+        json.dump(report, fh, indent=2)
+        fh.write("\n")
+    with open(os.path.join(directory, "report.md"), "w", encoding="utf-8") as fh:
+        fh.write(markdown(report))
+    return directory
+
+
+def _picture(directory: str, report: dict) -> Optional[str]:
+    from verify.report.picture import draw
+
+    instance = parse_instance(report["instance"], allow_nonmonotone=True)
+    output = read_selection(report.get("output"))
+    optimal = read_selection(report.get("optimal"))
+    bad: dict[str, set] = {}
+    notes: dict[str, str] = {}
+    for v in report["broken"].get("violations", []):
+        if v["request"] is not None and v["node"] is not None:
+            bad.setdefault(v["request"], set()).add(v["node"])
+        if v["request"] is not None and v["rule"] in ("target", "format"):
+            notes[v["request"]] = "; ".join(filter(None, [notes.get(v["request"]), v["text"]]))
+    solver_note = ""
+    if output is None:
+        solver_note = "no answer: " + report["broken"]["condition"]
+    elif not output.ok:
+        solver_note = f"answered {output.status}" + (f": {output.reason}" if output.reason else "")
+    optimal_note = "" if optimal is None or optimal.ok else f"no feasible selection: {optimal.reason}"
+    b = report["broken"]
+    conv = "roots charged" if instance.root_charged else "roots free"
+    values = ""
+    if b.get("objective") is not None:
+        values = f"; solver's objective {b['objective']}, optimum {report.get('optimum') or 'none (infeasible)'}"
+    title = (f"{report['property']} ({report['claim']['paper']}): {b['condition']}\n"
+             f"budget {instance.budget} ({conv}){values}")
+    try:
+        draw(os.path.join(directory, "tree.png"), instance,
+             output.selected if output is not None and output.ok else None,
+             optimal.selected if optimal is not None and optimal.ok else None,
+             title=title, solver_note=solver_note, optimal_note=optimal_note, offending=bad,
+             request_notes=notes)
+    except ImportError as exc:  # matplotlib missing: the report stays useful without the picture
+        report["picture_error"] = f"no picture: {exc}"
+        return None
+    return "tree.png"
+
+
+# ------------------------------------------------------------------ markdown
+
+def _cell(x: Any) -> str:
+    return str(x).replace("|", "\\|").replace("\n", " ")
+
+
+def _nodes(sel: Optional[dict], rid: str) -> str:
+    if sel is None or sel.get("status") != OK:
+        return "–"
+    nodes = sel.get("selected", {}).get(rid)
+    return "(missing)" if nodes is None else "{" + ", ".join(str(v) for v in sorted(nodes, key=lambda v: (0, v) if isinstance(v, int) else (1, str(v)))) + "}"
+
+
+def markdown(report: dict) -> str:
+    """report.md: what broke, the instance as a table, both answers side by side, the replay command."""
+    b = report["broken"]
+    claim = report["claim"]
+    who = report["solver"]["label"] if report.get("solver") else "(no solver: a claim about trees)"
+    lines = [f"# {report['property']} broken by `{who}`", "",
+             f"**Claim** ({claim['paper']}): {claim['statement']}.", "",
+             f"**What failed:** {b['condition']}", ""]
+    if b.get("rules"):
+        lines += [f"**Rules broken:** {', '.join(b['rules'])}", ""]
+    for v in b.get("violations", []):
+        lines.append(f"* {v['text']}")
+    if b.get("violations"):
+        lines.append("")
+    if "tree" in report.get("arguments", {}):
+        t = report["arguments"]["tree"]
+        lines += ["## The case", "", f"parent = {t['parent']}, cond = {t['cond']}, subtree = {t['subtree']}", ""]
+        lines += _footer(report)
+        return "\n".join(lines) + "\n"
+
+    inst = parse_instance(report["instance"], allow_nonmonotone=True)
+    out, opt = report.get("output"), report.get("optimal")
+    conv = "roots charged: every selected node counts" if inst.root_charged else \
+        "roots free: only non-root nodes count"
+    lines += ["## The instance", "",
+              f"Budget **{inst.budget}** ({conv}); {len(inst.requests)} request"
+              f"{'s' if len(inst.requests) != 1 else ''}. `S` = selected by the solver, `O` = in the optimal "
+              f"answer shown, `!` = breaks a rule.", ""]
+    bad = {(v["request"], v["node"]) for v in b.get("violations", []) if v["node"] is not None}
+    lines += ["| request | target | node | parent | f | depth | solver | optimal |",
+              "|---|---|---|---|---|---|---|---|"]
+    for r in inst.requests:
+        mine = set(out["selected"].get(r.id, [])) if out and out.get("status") == OK else set()
+        best = set(opt["selected"].get(r.id, [])) if opt and opt.get("status") == OK else set()
+        for i, v in enumerate(r.tree.order):
+            p = r.tree.parent[v]
+            flag = "S" + (" !" if (r.id, v) in bad else "") if v in mine else ""
+            lines.append(f"| {r.id if i == 0 else ''} | {fraction_str(r.target) if i == 0 else ''} | {v} | "
+                         f"{'root' if p == -1 else p} | {fraction_str(r.tree.f[v])} | {r.tree.depth[v]} | "
+                         f"{flag} | {'O' if v in best else ''} |")
+    lines += [""]
+    if out is not None and out.get("status") == OK:
+        extra = sorted({(rid, v) for rid, nodes in out["selected"].items() for v in nodes
+                        if rid not in inst.index or not (isinstance(v, int) and 0 <= v < len(inst.request(rid).tree))},
+                       key=str)
+        if extra:
+            lines += ["The solver also named: " + ", ".join(f"request {rid!r} node {v}" for rid, v in extra), ""]
+
+    lines += ["## Both answers", "", "| | solver | optimal (exact oracle) |", "|---|---|---|"]
+    lines.append(f"| status | {_cell(out['status']) if out else 'no answer'} | {_cell(opt['status'])} |")
+    for r in inst.requests:
+        lines.append(f"| `{r.id}` nodes | {_nodes(out, r.id)} | {_nodes(opt, r.id)} |")
+    if b.get("objective") is not None or report.get("optimum") is not None:
+        lines.append(f"| objective | {b.get('objective', '–')} | {report.get('optimum') or '–'} |")
+    if b.get("budget_used") is not None:
+        opt_used = used_budget(inst, opt["selected"]) if opt and opt.get("status") == OK else "–"
+        lines.append(f"| budget used | {b['budget_used']} of {inst.budget} | {opt_used} of {inst.budget} |")
+    reasons = [(s, x.get("reason")) for s, x in (("solver", out), ("optimal", opt)) if x and x.get("reason")]
+    for side, why in reasons:
+        lines.append(f"| reason ({side}) | {_cell(why) if side == 'solver' else ''} | "
+                     f"{_cell(why) if side == 'optimal' else ''} |")
+    if out is None:
+        lines.append(f"| fault | {_cell(b['condition'])} | |")
+    lines.append("")
+    if report.get("picture"):
+        lines += ["## Picture", "", f"![the tree(s)]({report['picture']})", "",
+                  "Left: the solver's selection (orange); right: an optimal one (green). Red border: breaks a "
+                  "rule; dashed blue ring: selected in only one of the two answers.", ""]
+    if report["arguments"].get("instance") != report["instance"]:
+        lines += ["## The property's input", "",
+                  f"{report['property']} derives the instance above from this case: "
+                  f"`{describe(parse_instance(report['arguments']['instance'], allow_nonmonotone=True))}`", ""]
+    lines += _footer(report)
+    return "\n".join(lines) + "\n"
+
+
+def _footer(report: dict) -> list[str]:
+    meta = report["metadata"]
+    vers = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    return ["## Replay", "", "```sh", report.get("replay", ""), "```", "",
+            "Reruns this property on this input with the same solver: exit 1 if it still fails, 0 if it "
+            "passes now. The search that found it:", "", "```sh", report["rerun"], "```", "",
+            f"{report['how_generated']} ({report['timing']['search_seconds']} s). Versions: {vers}.", ""]
+
+
+def write_index(run_dir: str, title: str, header: list[str], results: list[ClaimResult],
+                 dirs: dict[int, str], extra: dict) -> None:
+    rows = ["| property | solver | verdict | judged | declined | report |", "|---|---|---|---|---|---|"]
+    for i, r in enumerate(results):
+        link = f"[{os.path.basename(dirs[i])}]({os.path.basename(dirs[i])}/report.md)" if i in dirs else ""
+        rows.append(f"| {r.claim} | {_cell(r.solver or '-')} | {r.verdict} | {r.cases} | {r.declined} | {link} |")
+        if r.note:
+            rows.append(f"| | | note: {_cell(r.note)} | | | |")
+    lines = [f"# {title}", ""] + header + [""] + rows + [""]
+    declined = sum(r.declined for r in results)
+    if declined:
+        lines += [f"## Declined inputs ({declined}, not judged)", "", "| class | declined | generated | share |",
+                  "|---|---|---|---|"]
+        for c, n, g in declined_by_class(results):
+            lines.append(f"| {c} | {n} | {g} | {100 * n // g}% |")
+        reasons: dict[str, int] = {}
+        for r in results:
+            for why, n in r.declined_reasons.items():
+                reasons[why] = reasons.get(why, 0) + n
+        lines += ["", "Reasons given: " + "; ".join(f"{_cell(w)} ({n})" for w, n in
+                                                       sorted(reasons.items(), key=lambda x: -x[1])), ""]
+    with open(os.path.join(run_dir, "index.md"), "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
+        json.dump({**extra, "results": [r.to_json() for r in results],
+                   "reports": {str(i): os.path.basename(d) for i, d in dirs.items()}}, fh, indent=2)
+        fh.write("\n")
