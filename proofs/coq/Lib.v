@@ -8,7 +8,7 @@
       list sorted by non-increasing value (Lemma C.2's counting core).
     - [pair_bound]: the exchange argument of docs/certificates.md. *)
 
-From Coq Require Import ZArith QArith Lqa.
+From Coq Require Import ZArith QArith Lqa Lia.
 From mathcomp Require Import ssreflect ssrbool ssrfun eqtype ssrnat seq path bigop.
 From AdaServe Require Import Statement.
 
@@ -323,4 +323,74 @@ Lemma foldl_qmin_bound (P : Q -> Prop) (x : Q) (s : seq Q) :
 Proof.
 elim: s x => [|y s IH] x Px Hs //=; apply: IH; last by move=> z zs; apply: Hs; right.
 by rewrite /qmin; case: qle => //; apply: Hs; left.
+Qed.
+
+(** ** Aligned lists (requests and their sets) as indexed families *)
+
+Section Aligned.
+Variables (A B : Type) (a0 : A) (b0 : B).
+
+Lemma all2_nthP (P : A -> B -> bool) (s : seq A) (t : seq B) :
+  reflect (size s = size t /\ forall i, i < size s -> P (nth a0 s i) (nth b0 t i)) (all2 P s t).
+Proof.
+elim: s t => [|x s IH] [|y t] /=.
+- by apply: ReflectT.
+- by apply: ReflectF; case.
+- by apply: ReflectF; case.
+apply: (iffP andP) => [[Pxy /IH [sz H]] | [[sz] H]].
+  by split; [rewrite sz | case=> [|i] //= /H].
+split; first exact: (H 0).
+by apply/IH; split=> // i lt; apply: (H i.+1).
+Qed.
+
+Lemma all_zip_nthP (P : pred (A * B)) (s : seq A) (t : seq B) : size s = size t ->
+  reflect (forall i, i < size s -> P (nth a0 s i, nth b0 t i)) (all P (zip s t)).
+Proof.
+elim: s t => [|x s IH] [|y t] //= sz; first by apply: ReflectT.
+case: sz => sz; apply: (iffP andP) => [[Pxy /(IH _ sz) H] | H].
+  by case=> [|i] //= /H.
+split; first exact: (H 0).
+by apply/(IH _ sz) => i lt; apply: (H i.+1).
+Qed.
+
+Lemma sumn_zip_nth (g : A -> B -> nat) (s : seq A) (t : seq B) : size s = size t ->
+  sumn [seq g xy.1 xy.2 | xy <- zip s t]
+  = sumn [seq g (nth a0 s i) (nth b0 t i) | i <- iota 0 (size s)].
+Proof.
+elim: s t => [|x s IH] [|y t] //= [sz]; rewrite (IH _ sz); congr (_ + _).
+by rewrite -[1]addn0 iotaDl -map_comp.
+Qed.
+
+Lemma sumn_map_nth (g : A -> nat) (s : seq A) :
+  sumn (map g s) = sumn [seq g (nth a0 s i) | i <- iota 0 (size s)].
+Proof.
+elim: s => [|x s IH] //=; rewrite IH; congr (_ + _).
+by rewrite -[1]addn0 iotaDl -map_comp.
+Qed.
+
+Lemma sumn_set_nth (g : A -> nat) (s : seq A) i y : i < size s ->
+  sumn (map g (set_nth a0 s i y)) + g (nth a0 s i) = sumn (map g s) + g y.
+Proof.
+elim: s i => [|x s IH] [|i] //= lt.
+  by rewrite -!plusE; lia.
+by rewrite -addnA IH // addnA.
+Qed.
+
+Lemma sumn_le (g h : A -> nat) (s : seq A) :
+  (forall x, List.In x s -> g x <= h x) -> sumn (map g s) <= sumn (map h s).
+Proof.
+elim: s => [|x s IH] //= H; apply: leq_add; first by apply: H; left.
+by apply: IH => y ys; apply: H; right.
+Qed.
+
+End Aligned.
+
+Lemma sumn_map_lt (T : eqType) (g h : T -> nat) (s : seq T) :
+  (forall x, x \in s -> g x < h x) -> s != [::] -> sumn (map g s) < sumn (map h s).
+Proof.
+elim: s => [|x s IH] //= H _; have Hx := H x (mem_head _ _).
+case: s IH H => [|y s] IH H; first by rewrite /= !addn0.
+have Hs : sumn [seq g i | i <- y :: s] < sumn [seq h i | i <- y :: s].
+  by apply: IH => // z zs; apply: H; rewrite inE zs orbT.
+by rewrite -addSn; exact: leq_add Hx (ltnW Hs).
 Qed.
