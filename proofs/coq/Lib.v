@@ -394,3 +394,58 @@ have Hs : sumn [seq g i | i <- y :: s] < sumn [seq h i | i <- y :: s].
   by apply: IH => // z zs; apply: H; rewrite inE zs orbT.
 by rewrite -addSn; exact: leq_add Hx (ltnW Hs).
 Qed.
+
+Lemma zip_iota (A B : Type) (a0 : A) (b0 : B) (s : seq A) (t : seq B) : size s = size t ->
+  zip s t = [seq (nth a0 s i, nth b0 t i) | i <- iota 0 (size s)].
+Proof.
+elim: s t => [|x s IH] [|y t] //= [sz]; rewrite (IH _ sz); congr (_ :: _).
+by rewrite -[1]addn0 iotaDl -map_comp.
+Qed.
+
+Lemma map_iota_nth (A : Type) (a0 : A) (s : seq A) :
+  s = [seq nth a0 s i | i <- iota 0 (size s)].
+Proof.
+elim: s => [|x s IH] //=; congr (_ :: _).
+by rewrite {1}IH -[1]addn0 iotaDl -map_comp.
+Qed.
+
+Lemma all_In (A : Type) (P : pred A) (s : seq A) y : all P s -> List.In y s -> P y.
+Proof. by elim: s => [|x s IH] //= /andP [Px Ps] [<- | ys] //; apply: IH. Qed.
+
+Lemma all_drop (A : Type) (P : pred A) (s : seq A) n : all P s -> all P (drop n s).
+Proof. by rewrite -{1}(cat_take_drop n s) all_cat => /andP []. Qed.
+
+Lemma sumn_add1 (A : Type) (g : A -> nat) (s : seq A) :
+  sumn [seq (g x).+1 | x <- s] = sumn (map g s) + size s.
+Proof. by elim: s => [|x s IH] //=; rewrite IH addSn addnS addnA. Qed.
+
+Lemma qsum_mul_nat (A : Type) (c : Q) (g : A -> nat) (s : seq A) :
+  (\qsum_(x <- s) (c * inject_Z (Z.of_nat (g x))) == c * inject_Z (Z.of_nat (sumn (map g s))))%Q.
+Proof.
+elim: s => [|x s IH]; first by rewrite big_nil /=; ring.
+rewrite big_cons /= IH Nat2Z.inj_add inject_Z_plus; ring.
+Qed.
+
+(** the last element of a list sorted by non-increasing value is its least *)
+Lemma sorted_desc_drop (lam : Q) (p : seq Q) n :
+  sorted (fun x y => Qle_bool y x) p -> n < size p -> all (qle lam) (drop n p) -> all (qle lam) p.
+Proof.
+elim: p n => [|y p IH] // [|n] //= sp lt Hd.
+have Hp : all (qle lam) p by apply: (IH n) => //; apply: path_sorted sp.
+rewrite Hp andbT; case: p sp lt Hd Hp IH => [|z p] //= /andP [zy _] _ _ /andP [lz _] _.
+by apply/qleP; apply: Qle_trans (qleP _ _ lz) (qleP _ _ zy).
+Qed.
+
+Lemma all_flatten (A : Type) (P : pred A) (ss : seq (seq A)) :
+  all P (flatten ss) = all (all P) ss.
+Proof. by elim: ss => [|s ss IH] //=; rewrite all_cat IH. Qed.
+
+Lemma sumn_le_in (A : eqType) (g h : A -> nat) (s : seq A) :
+  (forall x, x \in s -> g x <= h x) -> sumn (map g s) <= sumn (map h s).
+Proof.
+elim: s => [|x s IH] //= H; apply: leq_add; first by apply: H; rewrite mem_head.
+by apply: IH => y ys; apply: H; rewrite inE ys orbT.
+Qed.
+
+Lemma sumn_eq0 (s : seq nat) : (sumn s == 0) = all (fun x => x == 0) s.
+Proof. by elim: s => [|x s IH] //=; rewrite addn_eq0 IH. Qed.
