@@ -333,6 +333,82 @@ def check_many(pairs: Iterable[tuple[Any, dict]]) -> list[bool]:
     return [False if line is None else next(answers) == "ACCEPT" for line in lines]
 
 
+# ------------------------------------------------------------------ the theorems' assumptions
+
+#: the theorems of Theorems.v / Defects.v, by the claim (SPEC section 2 / 3) they prove
+CLAIM_THEOREMS = {
+    "APP-B": ("app_b_rooted",),
+    "LEM-C1": ("lem_c1_minimal",),
+    "LEM-C2": ("lem_c2_topk",),
+    "THM-P1": ("thm_p1_invalid_sound", "certificate_sound", "greedy_certified"),
+    "THM-P2": ("thm_p2_optimal", "certificate_sound", "greedy_certified"),
+}
+DEFECT_THEOREMS = {
+    "§3.1 (while B >= 0)": ("printed_loop_overspends", "printed_alg1_both"),
+    "§3.3 (GetTop over all unselected nodes)": ("printed_get_top_orphans", "printed_alg1_both"),
+}
+CLOSED = "Closed under the global context"
+
+
+def assumptions(timeout: float = 300) -> dict[str, dict]:
+    """Compile Assumptions.v (in a scratch directory, against the built library) and
+    read, per theorem, the Statement.v Prop it proves and what it depends on."""
+    import tempfile
+
+    build()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "Assumptions.v"
+        shutil.copy(COQ_DIR / "Assumptions.v", src)
+        proc = subprocess.run(["coqc", "-q", "-Q", str(COQ_DIR), "AdaServe", str(src)], capture_output=True,
+                              text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise CoqUnavailable(f"coqc Assumptions.v failed: {proc.stderr.strip()[:200]}")
+    names = [ln.split()[2].rstrip(".") for ln in (COQ_DIR / "Assumptions.v").read_text().splitlines()
+             if ln.startswith("Print Assumptions ")]
+    lines = proc.stdout.splitlines()
+    starts = [i for i, ln in enumerate(lines) if ln.strip() in names and not ln.startswith(" ")]
+    out: dict[str, dict] = {}
+    for k, i in enumerate(starts):
+        block = lines[i + 1:starts[k + 1] if k + 1 < len(starts) else len(lines)]
+        prop = block[0].strip().lstrip(":").strip() if block else ""
+        out[lines[i].strip()] = {"prop": prop, "closed": any(ln.strip() == CLOSED for ln in block),
+                                 "text": "\n".join(block)}
+    return out
+
+
+def coq_report(claims: Sequence[str], out=sys.stdout) -> int:
+    """``python -m proofs --coq``: build the proofs, print each claim's Coq theorems and
+    their assumptions; exit 0 iff every one is closed under the global context."""
+    import time
+
+    t0 = time.perf_counter()
+    try:
+        seconds = build()
+        found = assumptions()
+    except CoqUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rows = [(c, name) for c in claims for name in CLAIM_THEOREMS.get(c, ())]
+    if set(claims) >= set(CLAIM_THEOREMS):
+        rows += [(d, name) for d, names in DEFECT_THEOREMS.items() for name in names]
+    print(f"Coq {'built in %.0f s' % seconds if seconds else 'build up to date'} (proofs/coq); "
+          f"every size: the statements are Props of Statement.v", file=out)
+    ok = True
+    for claim, name in rows:
+        info = found.get(name)
+        closed = bool(info and info["closed"])
+        ok &= closed
+        what = (f"{name} : {info['prop'].split()[0] if info['prop'] else '?'}" if info else f"{name}: not found")
+        if claim.startswith("§") and info:
+            what = f"{name} (Defects.v)"
+        verdict = "machine-checked for every size, closed under the global context" if closed else "NOT CLOSED"
+        if claim.startswith("§"):
+            verdict = "machine-checked on concrete instances" if closed else "NOT CLOSED"
+        print(f"{claim:<42} {what:<48} {verdict}", file=out)
+    print(f"{'all closed' if ok else 'some theorem is not closed'}; {time.perf_counter() - t0:.1f} s", file=out)
+    return 0 if ok else 1
+
+
 # ------------------------------------------------------------------ command line
 
 def parser() -> argparse.ArgumentParser:
