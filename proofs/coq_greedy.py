@@ -77,6 +77,8 @@ def build(force: bool = False) -> float:
     """``make -C proofs/coq`` unless up to date; returns the seconds it took (0 if nothing to do)."""
     import time
 
+    import fcntl
+
     with _build_lock:
         if not force and is_up_to_date():
             return 0.0
@@ -84,7 +86,11 @@ def build(force: bool = False) -> float:
         if missing:
             raise CoqUnavailable(f"{', '.join(missing)} not found; install with: {INSTALL_HINT}")
         t0 = time.perf_counter()
-        proc = subprocess.run(["make", "-C", str(COQ_DIR)], capture_output=True, text=True)
+        with open(COQ_DIR / ".build.lock", "w") as lock:  # one make at a time (test-solver runs us in parallel)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not force and is_up_to_date():
+                return 0.0
+            proc = subprocess.run(["make", "-C", str(COQ_DIR)], capture_output=True, text=True)
         if proc.returncode != 0:
             tail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or ["(no output)"]
             raise CoqUnavailable(f"make -C {COQ_DIR} failed: {tail[0]}")
