@@ -17,6 +17,9 @@ counterexample report (report.json, report.md, tree.png; docs/reports.md) in a
 run directory under the report directory, which ``python -m verify replay``
 reruns (docs/proof.md).
 
+``python -m proofs coq-greedy`` runs the greedy proven in Coq instead
+(proofs/coq_greedy.py; docs/proof.md, part 6).
+
 Exit codes: 0 all proved, 1 some counterexample, 3 some query unknown (and no
 counterexample), 2 usage error.
 """
@@ -75,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
                    help="where a run directory of counterexample reports goes (default: the --out directory)")
     p.add_argument("--no-reports", action="store_true", help="write no counterexample reports")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--coq", action="store_true",
+                   help="instead: build the Coq proofs (proofs/coq) and print the theorems of the chosen "
+                        "claims with their assumptions (proved for every size; docs/proof.md part 6)")
     return p
 
 
@@ -118,7 +124,14 @@ def concretize(rec: dict, st: Settings, out_dir: str) -> dict:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["coq-greedy"]:  # the Coq-proven greedy, extracted (proofs/coq_greedy.py)
+        from .coq_greedy import main as coq_greedy_main
+        return coq_greedy_main(argv[1:])
     args = parser().parse_args(argv)
+    if args.coq:
+        from .coq_greedy import coq_report
+        return coq_report(args.claims)
     if args.max_nodes < 1 or args.pair_max < 0 or args.jobs < 1 or args.timeout <= 0:
         print("python -m proofs: --max-nodes >= 1, --pair-max >= 0, --jobs >= 1, --timeout > 0", file=sys.stderr)
         return EXIT_USAGE

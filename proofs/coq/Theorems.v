@@ -1,0 +1,78 @@
+(** * The theorems stated in Statement.v
+
+    Each theorem's type is the [Prop] of the same name in Statement.v (in
+    upper case there); Assumptions.v prints what each one depends on. *)
+
+From Coq Require Import ZArith QArith Lqa Lia.
+From mathcomp Require Import ssreflect ssrbool ssrfun eqtype ssrnat seq path bigop.
+From AdaServe Require Import Statement Lib Tree Greedy Certificate.
+
+Set Implicit Arguments.
+Unset Strict Implicit.
+Unset Printing Implicit Defensive.
+Local Close Scope Q_scope.
+
+Lemma nonroot_count_tree_greedy r k : wf_request r ->
+  nonroot_count r (tree_greedy r k) = minn k (nodes r).-1.
+Proof.
+move=> wf; rewrite (tree_greedyE wf) /nonroot_count /= eqxx /=.
+have [_ rO] := ord_uniq wf.
+rewrite (eq_in_count (a2 := predT)) ?count_predT ?size_take ?(size_ord wf).
+  by [].
+move=> v /mem_take vO /=; apply/eqP => E; by rewrite -E vO in rO.
+Qed.
+
+Theorem app_b_rooted : APP_B_rooted.
+Proof. by move=> inst sets wf G; apply: shaped_ok wf (greedy_shaped wf G). Qed.
+
+Theorem certificate_sound : Certificate_sound.
+Proof. by move=> inst a obj c wf nn; apply: check_sound. Qed.
+
+Theorem greedy_certified : Greedy_certified.
+Proof. by move=> inst pr; apply: greedy_certified_inst. Qed.
+
+Lemma premise_nonneg inst : premise inst -> all nonneg (requests inst).
+Proof. by apply: sub_all => r /and4P []. Qed.
+
+Theorem thm_p1_invalid_sound : THM_P1_invalid_sound.
+Proof.
+move=> inst pr G sel.
+have := greedy_certified pr; rewrite G => C.
+exact: (certificate_sound (premise_wf pr) (premise_nonneg pr) C).
+Qed.
+
+Theorem thm_p2_optimal : THM_P2_optimal.
+Proof.
+move=> inst pr [sel F]; case G: (greedy inst) => [sets|].
+  exists sets; split=> //; have := greedy_certified pr; rewrite G => C.
+  exact: (certificate_sound (premise_wf pr) (premise_nonneg pr) C).
+by have := thm_p1_invalid_sound pr G sel; rewrite F.
+Qed.
+
+Theorem lem_c1_minimal : LEM_C1_minimal.
+Proof.
+move=> r pr; have wf : wf_request r by case/and4P: pr.
+have := quota_spec wf pr; case: (quota r) => [q [lt slo Hq Hj] | [_ Hall]]; last first.
+  by move=> W ok; apply/negP => /qleP reach; have := Hall W ok; apply: Qle_not_lt.
+rewrite slo; split=> //; first by rewrite nonroot_count_tree_greedy // (minn_idPl _) // -ltnS prednK ?(wf_nodes wf).
+move=> W ok /qleP reach; rewrite leqNgt; apply/negP => Wq.
+have le : nonroot_count r W <= q.-1 by rewrite -ltnS prednK // (leq_ltn_trans _ Wq).
+have H1 := value_le_top wf (pr_nonneg pr) ok le.
+have lt1 : q.-1 < q by rewrite prednK // (leq_ltn_trans _ Wq).
+have := Hj q.-1 lt1 => /qltP H2.
+rewrite (value_top wf _ (pr_mono pr)) in H2.
+by have := Qle_lt_trans _ _ _ (Qle_trans _ _ _ reach H1) H2; apply: Qlt_irrefl.
+Qed.
+
+Theorem lem_c2_topk : LEM_C2_topk.
+Proof.
+move=> r b pr; have wf : wf_request r by case/and4P: pr.
+have nn := pr_nonneg pr.
+split.
+- move=> W /andP [uW /allP Wn] /allP Wr szW.
+  have sub : {subset W <= nonroot r} by move=> v vW; rewrite mem_filter mem_iota add0n Wr //= Wn.
+  by rewrite qsum_map; exact: (top_value_bound wf nn uW sub (eq_leq szW)).
+- by move=> S ok _ cnt; apply: value_le_top => //; rewrite cnt.
+- have /andP [ok rt] := tree_greedy_ok wf b.
+  by split=> //; [apply: nonroot_count_tree_greedy | apply: value_top (pr_mono pr)].
+Qed.
