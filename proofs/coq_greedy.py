@@ -2,7 +2,7 @@
 
 ``proofs/coq`` holds a Coq development (docs/proof.md, part 6) whose
 Statement.v defines the reference greedy, its certificate and the checker of
-verify/certificate.py, and whose Theorems.v proves the paper's claims about
+verify/checks/certificate.py, and whose Theorems.v proves the paper's claims about
 them for every size.  Extract.v extracts the greedy and the checker to OCaml;
 driver.ml (a thin, unverified token reader/writer) makes them an executable,
 ``proofs/coq/coq_greedy``.  This module is the other half of the bridge:
@@ -258,7 +258,7 @@ def solve(instance) -> dict:
 
 class _Reject(Exception):
     """What the Coq model cannot express (unknown ids, negative indices, malformed
-    certificate fields): rejected here, as verify/certificate.py rejects it."""
+    certificate fields): rejected here, as verify/checks/certificate.py rejects it."""
 
 
 def _count(x: Any) -> int:
@@ -268,7 +268,7 @@ def _count(x: Any) -> int:
 
 
 def _witness(claimed: Any, count: int | None) -> str:
-    # verify/certificate.py reads a witness only for a count > 0
+    # verify/checks/certificate.py reads a witness only for a count > 0
     if claimed is None or not count:
         return "-"
     try:

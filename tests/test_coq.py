@@ -8,7 +8,7 @@
   2,000 instances from the project's generators (ties, zeros, both root
   conventions, INVALID, targets beyond the tree's mass) and 400 larger seeded
   ones; the expected answers come from the reference, never from Coq;
-* the extracted checker agrees with verify/certificate.py on the real
+* the extracted checker agrees with verify/checks/certificate.py on the real
   certificates and on tampered ones;
 * the command line keeps the ``test-solver --cmd`` contract.
 
@@ -35,9 +35,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from solver.parse import parse_instance
 from solver.reference import solve_reference
-from verify.certificate import certificate_problems
-from verify.feasibility import violations
-from verify import generators
+from verify.checks.certificate import certificate_problems
+from solver.feasibility import violations
+from verify.search import generators
 
 ROOT = Path(__file__).resolve().parent.parent
 COQ = ROOT / "proofs" / "coq"
