@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("solver", nargs="?", metavar="MODULE:FUNCTION",
                    help="a Python callable on the instance JSON dict (or a registered solver name)")
     p.add_argument("--cmd", metavar="COMMAND", help="a program: instance JSON on stdin, selection JSON on stdout")
+    p.add_argument("--jsonl", action="store_true",
+                   help="with --cmd: start the program once; one instance JSON line in, one selection line out")
+    p.add_argument("--startup-timeout", type=seconds, metavar="SECONDS",
+                   help="with --jsonl: extra time for the first call after each (re)start (default: --timeout)")
     p.add_argument("--native", action="store_true", help="MODULE:FUNCTION takes Instance objects, not JSON")
     p.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS", help="per call (default 10)")
     p.add_argument("--profile", default="quick", help="instance sizes and cases, as the suite's (default quick)")
