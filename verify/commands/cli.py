@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("replay", help="rerun the case of a report.json; exit 1 if it still fails")
     p.add_argument("report", metavar="REPORT_JSON")
     p.add_argument("--timeout", type=seconds, metavar="SECONDS", help="override the recorded per-call timeout")
+    p.add_argument("--trust", action="store_true",
+                   help="run the report's solver even if it is a command or a module outside this project "
+                        "and the current directory (a report is data: see docs/reports.md)")
     p = sub.add_parser("results", help="render docs/results.md from the raw runs in docs/results/ "
                        "(--run: redo the thorough suite and the proofs runs first)")
     p.add_argument("--run", action="store_true", help="redo the runs (thorough suite, proofs strict and with ties)")
@@ -224,8 +227,8 @@ def cmd_test_solver(args) -> int:
 def cmd_replay(args) -> int:
     from verify.report.replay import replay
 
-    code, text = replay(args.report, timeout=args.timeout)
-    print(text)
+    code, text = replay(args.report, timeout=args.timeout, trust=args.trust)
+    print(clip_line(text))
     return code
 
 
