@@ -344,3 +344,21 @@ def test_program_object_reads_an_answer_and_sweeps(mark):
     p = Program([PY, "-c", f"import sys; sys.stdout.write(sys.stdin.read()[::-1])  # {mark}"])
     assert p.run_once(b"abc", timeout=30) == (b"cba", b"", 0)
     assert p.swept and marked(mark) == []
+
+
+def test_sigterm_ends_a_parallel_suite_and_its_workers(mark):
+    proc = subprocess.Popen([PY, "-m", "verify", "suite", "--profile", "quick", "--jobs", "2"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(marked(mark)) < 3:  # the suite and its two workers
+            time.sleep(0.1)
+        assert len(marked(mark)) >= 3
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 3 and err.rstrip().endswith("interrupted")
+    deadline = time.monotonic() + 10
+    while marked(mark) and time.monotonic() < deadline:  # workers may take a moment to be reaped
+        time.sleep(0.1)

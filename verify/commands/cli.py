@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
 from typing import Sequence
@@ -267,8 +268,19 @@ def _check_outputs(json_file=None, report_dir=None, json_option="--json", dir_op
         raise UsageError(str(exc)) from None
 
 
+_MAIN_PID = [0]  # the process that installed the handler (worker processes fork it: not theirs)
+
+
 def _terminated(signum, frame):
-    """SIGTERM (and SIGHUP) end a command like Ctrl-C: solvers under test are killed, exit 3."""
+    """SIGTERM (and SIGHUP) end a command like Ctrl-C: solvers under test are killed, exit 3.
+
+    In a forked worker (the suite's --jobs) the signal keeps its default meaning, so that
+    a pool can still terminate its workers.
+    """
+    if os.getpid() != _MAIN_PID[0]:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise KeyboardInterrupt
 
 
@@ -283,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "suite")  # the suite is the default command
     args = parser.parse_args(argv)
     handlers = {}
+    _MAIN_PID[0] = os.getpid()
     try:
         for sig in (signal.SIGTERM, signal.SIGHUP):
             handlers[sig] = signal.signal(sig, _terminated)
