@@ -135,6 +135,15 @@ def main(argv=None) -> int:
     if args.max_nodes < 1 or args.pair_max < 0 or args.jobs < 1 or args.timeout <= 0:
         print("python -m proofs: --max-nodes >= 1, --pair-max >= 0, --jobs >= 1, --timeout > 0", file=sys.stderr)
         return EXIT_USAGE
+    from verify.report.write import UnwritablePath, check_writable_dir
+
+    try:  # before the proofs run, not after them (issue 16, item 13)
+        check_writable_dir(args.out, "--out")
+        if args.report_dir and not args.no_reports:
+            check_writable_dir(args.report_dir, "--report-dir")
+    except UnwritablePath as exc:
+        print(f"python -m proofs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     st = Settings(ties=args.allow_ties, greedies=args.greedy,
                   tree_claims=tuple(c for c in args.claims if c in TREE_CLAIMS),
                   pair_claims=tuple(c for c in args.claims if c in PAIR_CLAIMS),

@@ -8,6 +8,8 @@ print a one-line message and exit with code 2 instead of a traceback.
 
 from __future__ import annotations
 
+from .messages import clip_line, show
+
 
 class AdaserveError(Exception):
     """Base class of every error raised on purpose by this project."""
@@ -34,13 +36,13 @@ class InputError(AdaserveError, ValueError):
             parts.append(str(self.source))
         where = []
         if self.request is not None:
-            where.append(f"request {self.request!r}")
+            where.append(f"request {show(str(self.request))}")
         if self.node is not None:
             where.append(f"node {self.node}")
         if where:
             parts.append(" ".join(where))
         parts.append(self.message)
-        return ": ".join(parts).replace("\n", " ")
+        return clip_line(": ".join(parts))
 
     def with_source(self, source: str) -> "InputError":
         """The same error, attributed to ``source`` (a file name)."""

@@ -24,8 +24,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Mapping
 
+from solver.messages import abbreviate, number, show
 from solver.model import Instance
-from solver.numbers import fraction_str
+from solver.numbers import fraction_str, int_str
+
+
+def _node(v: Any) -> str:
+    return abbreviate(int_str(v) if isinstance(v, int) else str(v))
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def violations(instance: Instance, selected: Mapping[str, Any],
     def add(rule, msg, request=None, node=None):
         where = ""
         if request is not None:
-            where = f"request {request!r}" + (f" node {node}" if node is not None else "") + " "
+            where = f"request {show(str(request))}" + (f" node {_node(node)}" if node is not None else "") + " "
         out.append(Violation(rule, request, node, f"{rule}: {where}{msg}"))
 
     for rid in selected:
@@ -93,11 +98,12 @@ def violations(instance: Instance, selected: Mapping[str, Any],
             continue
         got = req.tree.value(clean[req.id])
         if got < req.target:
-            add("target", f"reaches {fraction_str(got)} < target {fraction_str(req.target)}", req.id)
+            add("target", f"reaches {number(fraction_str(got))} < target "
+                          f"{number(fraction_str(req.target))}", req.id)
 
     if objective is not None and not any(v.rule == "format" for v in out):
         actual = sum((instance.request(rid).tree.value(s) for rid, s in clean.items()), Fraction(0))
         if actual != objective:
-            add("objective", f"stated {fraction_str(objective)} but the selected nodes sum to "
-                             f"{fraction_str(actual)}")
+            add("objective", f"stated {number(fraction_str(objective))} but the selected nodes sum to "
+                             f"{number(fraction_str(actual))}")
     return out

@@ -1,4 +1,4 @@
-"""Exact numbers from JSON.
+"""Exact numbers from JSON, and their exact text however long.
 
 Every number in an instance means exactly the rational number its text denotes:
 ``0.1`` is 1/10, never the nearest double.  JSON numbers are therefore parsed
@@ -11,6 +11,34 @@ Fraction(7, 10)
 Fraction(1, 10)
 >>> fraction_str(Fraction(79, 50))
 '79/50'
+
+Limits (docs/cli.md, "Limits")
+------------------------------
+:data:`MAX_DIGITS`
+    One number of an instance: at most 4000 digits, the exponent's size
+    counted (``1e-5000`` is too long).  Longer ones are rejected, never expanded.
+:data:`MAX_EXACT_DIGITS`
+    Values *derived* from an instance (path probabilities as products of
+    conditionals, sums, objectives, certificate witnesses) are exact, so they
+    grow: every one has a denominator dividing the *common denominator* of
+    the instance (the least common multiple of the denominators of every
+    path probability and target), which :func:`solver.parse.parse_instance`
+    bounds by 20,000 digits.  Its numerator is at most the number of nodes
+    times it, so :data:`MAX_ANSWER_DIGITS` bounds every number an answer or a
+    certificate may carry.
+:data:`MAX_TOTAL_DIGITS`
+    All path probabilities of one instance together: at most 50 million
+    digits (a long path of decimal conditionals grows quadratically).
+
+Python refuses to convert integers of more than 4300 digits to or from text
+(``sys.get_int_max_str_digits``).  This module converts them itself
+(:func:`int_str`, :func:`int_from_digits`) instead of lifting that limit for the
+whole process: a library must not change global state, and every exact number
+this project prints goes through :func:`fraction_str`.
+
+>>> x = Fraction(1, 10 ** 5000)
+>>> len(fraction_str(x)), to_fraction(fraction_str(x), max_digits=MAX_ANSWER_DIGITS) == x
+(5003, True)
 """
 
 from __future__ import annotations
@@ -21,19 +49,121 @@ import re
 from fractions import Fraction
 from typing import Any
 
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+from .messages import show
+
+_DECIMAL = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?")
+_DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _FRACTION = re.compile(r"[+-]?[0-9]+/[0-9]+")
-# Bigger numbers would take long to build (1e-999999999 is a billion-digit
-# integer) and could not be printed (Python's int/str limit is 4300 digits).
-MAX_DIGITS = 4000
+MAX_DIGITS = 4000                 # one number of an instance
+MAX_EXACT_DIGITS = 20_000         # the common denominator of an instance's values
+MAX_TOTAL_DIGITS = 50_000_000     # all path probabilities of an instance together
+MAX_ANSWER_DIGITS = 2 * MAX_EXACT_DIGITS + 100  # one number of an answer or certificate
+_CHUNK = 4000                     # below Python's own int/str limit (4300)
 
 
 class NotANumber(ValueError):
     """The value does not denote a finite rational number."""
 
 
-def to_fraction(value: Any) -> Fraction:
-    """The exact rational a JSON value denotes; :class:`NotANumber` otherwise."""
+class TooLong:
+    """A JSON number whose text exceeds the digit limit, kept (unexpanded) so validation names its field.
+
+    >>> t = TooLong("1" + "0" * 5000, 4000)
+    >>> t.reason
+    "'10000000000000000000000000000000'... (5001 characters) has too many digits (limit 4000)"
+    """
+
+    def __init__(self, text: str, limit: int):
+        self.text, self.limit = text, limit
+
+    @property
+    def reason(self) -> str:
+        return f"{_clip(self.text)} has too many digits (limit {self.limit})"
+
+    def __repr__(self) -> str:
+        return _clip(self.text)
+
+
+# ------------------------------------------------------------------ integers as text
+
+_POW10: dict[int, int] = {}
+
+
+def _pow10(k: int) -> int:
+    p = _POW10.get(k)
+    if p is None:
+        p = _POW10[k] = 10 ** k
+        if len(_POW10) > 64:
+            _POW10.clear()
+    return p
+
+
+def int_str(n: int) -> str:
+    """Decimal text of any integer (no 4300-digit limit); divide and conquer beyond it.
+
+    >>> s = int_str(-(10 ** 9000) - 7)
+    >>> len(s), s[:3], s[-3:]
+    (9002, '-10', '007')
+    """
+    if n < 0:
+        return "-" + int_str(-n)
+    if n.bit_length() <= _CHUNK * 3:  # < 10**3612: str() is allowed
+        return str(n)
+    half = int(n.bit_length() * 0.30103) // 2
+    hi, lo = divmod(n, _pow10(half))
+    return int_str(hi) + int_str(lo).rjust(half, "0")
+
+
+def int_from_digits(text: str) -> int:
+    """The integer a string of decimal digits (optional sign) denotes, however long.
+
+    >>> int_from_digits("-" + "9" * 5000) == -(10 ** 5000 - 1)
+    True
+    """
+    text = text.strip()
+    sign = 1
+    if text[:1] in "+-" and text:
+        sign, text = (-1 if text[0] == "-" else 1), text[1:]
+    if len(text) <= _CHUNK:
+        return sign * int(text)
+    if not text.isdigit():
+        raise ValueError(f"not an integer: {_clip(text)}")
+    half = len(text) // 2
+    return sign * (int_from_digits(text[:-half]) * _pow10(half) + int_from_digits(text[-half:]))
+
+
+def digits_exceed(n: int, limit: int) -> bool:
+    """Whether ``abs(n)`` has more than ``limit`` decimal digits (exact, cheap far from the limit).
+
+    >>> digits_exceed(10 ** 4000, 4000), digits_exceed(10 ** 4000 - 1, 4000)
+    (True, False)
+    """
+    bits = abs(n).bit_length()
+    low = int((bits - 1) * 0.30102999566) + 1 if bits else 1  # digits of 2**(bits-1), rounded down
+    high = int(bits * 0.30103) + 1
+    if high <= limit:
+        return False
+    if low > limit + 1:
+        return True
+    return len(int_str(abs(n))) > limit
+
+
+def fraction_str(x: Fraction | int) -> str:
+    """Canonical text of an exact number: ``"3/2"``, ``"1"``, ``"-1/4"`` (any size)."""
+    x = Fraction(x)
+    if x.denominator == 1:
+        return int_str(x.numerator)
+    return f"{int_str(x.numerator)}/{int_str(x.denominator)}"
+
+
+# ------------------------------------------------------------------ reading
+
+def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
+    """The exact rational a JSON value denotes; :class:`NotANumber` otherwise.
+
+    ``max_digits`` bounds the text of a string (instances: :data:`MAX_DIGITS`;
+    answers and certificates: :data:`MAX_ANSWER_DIGITS`).
+    """
     if isinstance(value, bool):
         raise NotANumber(f"expected a number, got {json.dumps(value)}")
     if isinstance(value, Fraction):
@@ -46,16 +176,19 @@ def to_fraction(value: Any) -> Fraction:
         return Fraction(repr(value))
     if isinstance(value, str):
         text = value.strip()
-        if _DECIMAL.fullmatch(text):
-            return _decimal(text)
+        if _DECIMAL_TEXT.fullmatch(text):
+            return _decimal(text, max_digits)
         if _FRACTION.fullmatch(text):
-            if len(text) > MAX_DIGITS:
-                raise NotANumber(f"{_clip(value)} has too many digits (limit {MAX_DIGITS})")
+            if len(text) > max_digits:
+                raise NotANumber(f"{_clip(value)} has too many digits (limit {max_digits})")
             num, den = text.split("/")
-            if int(den) == 0:
-                raise NotANumber(f"{value!r} has a zero denominator")
-            return Fraction(int(num), int(den))
-        raise NotANumber(f"{value!r} is not a finite decimal or fraction")
+            d = int_from_digits(den)
+            if d == 0:
+                raise NotANumber(f"{_clip(value)} has a zero denominator")
+            return Fraction(int_from_digits(num), d)
+        raise NotANumber(f"{_clip(value)} is not a finite decimal or fraction")
+    if isinstance(value, TooLong):
+        raise NotANumber(value.reason)
     if isinstance(value, _JsonConstant):
         raise NotANumber(f"{value.text} is not a finite number")
     name = {type(None): "null", dict: "object"}.get(type(value), type(value).__name__)
@@ -63,27 +196,22 @@ def to_fraction(value: Any) -> Fraction:
 
 
 def _clip(text: str) -> str:
-    return repr(text) if len(text) <= 40 else repr(text[:30]) + "..."
+    return show(text)
 
 
-def _decimal(text: str) -> Fraction:
+def _decimal(text: str, max_digits: int = MAX_DIGITS) -> Fraction:
     """Exact value of decimal text, refusing sizes that would stall or not print."""
-    mantissa, _, exponent = text.lower().partition("e")
-    digits = sum(ch.isdigit() for ch in mantissa)
-    if len(exponent) > 12 or digits + abs(int(exponent or 0)) > MAX_DIGITS:
-        raise NotANumber(f"{_clip(text)} has too many digits (limit {MAX_DIGITS})")
-    return Fraction(text)
-
-
-def _integer(text: str) -> int:
-    if len(text) > MAX_DIGITS:
-        raise NotANumber(f"{_clip(text)} has too many digits (limit {MAX_DIGITS})")
-    return int(text)
-
-
-def fraction_str(x: Fraction | int) -> str:
-    """Canonical text of an exact number: ``"3/2"``, ``"1"``, ``"-1/4"``."""
-    return str(Fraction(x))
+    sign, whole, frac, exponent = _DECIMAL.fullmatch(text).groups()
+    frac = frac or ""
+    if exponent is not None and len(exponent.lstrip("+-")) > 12:
+        raise NotANumber(f"{_clip(text)} has too many digits (limit {max_digits})")
+    exp = int(exponent or 0)
+    if len(whole) + len(frac) + abs(exp) > max_digits:
+        raise NotANumber(f"{_clip(text)} has too many digits (limit {max_digits})")
+    mantissa = int_from_digits((whole + frac) or "0")
+    shift = exp - len(frac)
+    value = Fraction(mantissa * _pow10(shift)) if shift >= 0 else Fraction(mantissa, _pow10(-shift))
+    return -value if sign == "-" else value
 
 
 class _JsonConstant:
@@ -104,16 +232,32 @@ def _no_duplicates(pairs):
     obj = {}
     for key, value in pairs:
         if key in obj:
-            raise DuplicateKey(f"duplicate key {key!r}")
+            raise DuplicateKey(f"duplicate key {show(key)}")
         obj[key] = value
     return obj
 
 
-def loads_exact(text: str) -> Any:
+def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
     """``json.loads`` with exact numbers, NaN/Infinity kept for rejection, no duplicate keys.
 
-    Raises :class:`ValueError` (``json.JSONDecodeError``, :class:`DuplicateKey`,
-    :class:`NotANumber` for absurdly long numbers) on bad text.
+    A number longer than ``max_digits`` becomes a :class:`TooLong` placeholder,
+    which validation rejects naming its field.  Raises :class:`ValueError`
+    (``json.JSONDecodeError``, :class:`DuplicateKey`) on bad text and
+    :class:`RecursionError` on absurdly deep nesting.
+
+    >>> loads_exact('{"a": 0.1, "b": ' + "1" * 5000 + '}')["b"]
+    '11111111111111111111111111111111'... (5000 characters)
     """
-    return json.loads(text, parse_float=_decimal, parse_int=_integer,
+    def number(text):
+        try:
+            return _decimal(text, max_digits)
+        except NotANumber:
+            return TooLong(text, max_digits)
+
+    def integer(text):
+        if len(text.lstrip("-")) > max_digits:
+            return TooLong(text, max_digits)
+        return int_from_digits(text)
+
+    return json.loads(text, parse_float=number, parse_int=integer,
                       parse_constant=_JsonConstant, object_pairs_hook=_no_duplicates)

@@ -24,7 +24,9 @@ GetTop (over all unselected nodes)
     target test included: SPEC section 3, item 4.
 ``paper-alg2`` (:func:`solve_paper_alg2`)
     Algorithm 2 of Sec. 4.3 as printed (SPEC section 2 and section 3, item 7),
-    exact Fractions except the authors' ``n_max = int(1.2 * B / n)``.
+    exact Fractions; the authors' ``n_max = int(1.2 * B / n)`` is computed exactly,
+    as floor(6 B / (5 n)) (the same value wherever the float does not overflow or
+    round across an integer, and no OverflowError on a huge budget).
 
 >>> from solver.parse import parse_instance
 >>> from solver.feasibility import violations
@@ -37,6 +39,8 @@ GetTop (over all unselected nodes)
 
 from __future__ import annotations
 
+import heapq
+import math
 from fractions import Fraction
 
 from .model import Instance, Tree
@@ -70,17 +74,37 @@ class _Unselected:
         return v
 
 
-def _take_top(pools: list[_Unselected]) -> bool:
-    """GetTop over all requests: add the best unselected node anywhere; False if none is left."""
-    best = None
-    for i, pool in enumerate(pools):  # input order: strict < keeps the earlier request on ties
-        v = pool.peek()
-        if v is not None and (best is None or (-pool.tree.f[v], v) < best[0]):
-            best = ((-pool.tree.f[v], v), i)
-    if best is None:
-        return False
-    pools[best[1]].take()
-    return True
+class _AllRequests:
+    """GetTop over all requests: the best unselected node anywhere (largest f, then smaller
+    node index, then earlier request in the input order), in O(log n) per node.
+
+    Same choices as scanning every request's best node in input order with a
+    strict ``<`` on (-f, node index) (the printed loop; kept in
+    tests/paper_slow.py as the oracle), through one heap of each request's
+    current best.  A request's pool only changes when its node is taken (the
+    SLO phase is over before this runs), so its heap entry stays valid.
+    """
+
+    def __init__(self, pools: list[_Unselected]):
+        self.pools = pools
+        self.heap = []
+        for i, pool in enumerate(pools):
+            self._push(i)
+        heapq.heapify(self.heap)
+
+    def _push(self, i: int) -> None:
+        v = self.pools[i].peek()
+        if v is not None:
+            heapq.heappush(self.heap, (-self.pools[i].tree.f[v], v, i))
+
+    def take(self) -> bool:
+        """Add the best unselected node anywhere; False if none is left."""
+        if not self.heap:
+            return False
+        i = heapq.heappop(self.heap)[2]
+        self.pools[i].take()
+        self._push(i)
+        return True
 
 
 def _sets(instance: Instance, pools: list[_Unselected]) -> dict:
@@ -128,16 +152,35 @@ def solve_paper_alg1(instance: Instance) -> Selection:
                                     f"reached after taking every node (GetTop on an empty set)")
             acc += req.tree.f[v]
             B -= 1
-    while B >= 0 and _take_top(pools):  # printed `while B >= 0`: one node too many
+    everywhere = _AllRequests(pools)
+    while B >= 0 and everywhere.take():  # printed `while B >= 0`: one node too many
         B -= 1
     return make_ok(instance, _sets(instance, pools))
+
+
+def to_double(x: Fraction) -> float:
+    """The IEEE double a float program would hold for ``x``: correctly rounded, +-inf beyond the range.
+
+    ``float(Fraction)`` raises OverflowError where a C or numpy program reading
+    "1e400" gets inf; the literal float variant sees inf (and then compares and
+    adds with it as IEEE arithmetic does).
+
+    >>> to_double(Fraction(10) ** 400), to_double(-Fraction(10) ** 400), to_double(Fraction(1, 10))
+    (inf, -inf, 0.1)
+    """
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 def solve_float_greedy(instance: Instance) -> Selection:
     """The reference greedy in IEEE double, target test included (SPEC section 3, item 4).
 
     Same loop as :func:`solver.reference.solve_reference` (``greedy_run`` with
-    ``number=float``) and the same INVALID rule, decided from the float run.
+    ``number=float``, via :func:`to_double`: beyond the double range a value is
+    inf, as in any float program) and the same INVALID rule, decided from the
+    float run.  A target of 1e400 is inf: no float sum reaches it, so INVALID.
 
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 2, "requests": [
@@ -147,12 +190,12 @@ def solve_float_greedy(instance: Instance) -> Selection:
     >>> solve_float_greedy(inst).status
     'INVALID'
     """
-    sets, quotas, order = greedy_run(instance, float)
+    sets, quotas, order = greedy_run(instance, to_double)
     if order is None:
         for req, q in zip(instance.requests, quotas):
             if q is None:
                 return make_invalid(f"request {req.id!r}: float sum of the whole tree stays "
-                                    f"below target {float(req.target)!r}")
+                                    f"below target {to_double(req.target)!r}")
         return make_invalid(f"float run: the targets need {sum(quotas)} non-root nodes but the "
                             f"node budget is {instance.node_budget}")
     return make_ok(instance, {r.id: s for r, s in zip(instance.requests, sets)})
@@ -166,8 +209,8 @@ def solve_paper_alg2(instance: Instance, n_max: int | None = None, descending: b
 
     * roots always charged: B = budget - n, whatever ``instance.root_charged``
       says (on a roots-free instance it therefore under-spends by n - 1);
-    * n_max = ``int(1.2 * budget / n)`` (authors' code; a float, like theirs),
-      compared with |S_i| *including* the root;
+    * n_max = ``int(1.2 * budget / n)`` (authors' code), computed exactly as
+      ``(6 * budget) // (5 * n)``, compared with |S_i| *including* the root;
     * requests sorted by A, descending (stable); ``descending=False`` ascends;
     * SLO phase: while acc_i < min(A_i, d + 1) (d = tree height) and
       |S_i| < n_max and B >= 0: add GetTop over all unselected nodes of T_i
@@ -191,7 +234,7 @@ def solve_paper_alg2(instance: Instance, n_max: int | None = None, descending: b
         return make_ok(instance, {})
     B = instance.budget - n  # line "B <- B - 1" per request
     if n_max is None:
-        n_max = int(1.2 * instance.budget / n)
+        n_max = (6 * instance.budget) // (5 * n)  # int(1.2 * B / n), exactly: no float overflow
     pools = [_Unselected(r.tree) for r in instance.requests]
     order = sorted(range(n), key=lambda i: instance.requests[i].target, reverse=descending)
     for i in order:  # sorted() is stable, also with reverse=True
@@ -205,6 +248,7 @@ def solve_paper_alg2(instance: Instance, n_max: int | None = None, descending: b
                 break
             acc += values[v]  # printed line 15: the one-step conditional
             B -= 1
-    while B >= 0 and _take_top(pools):
+    everywhere = _AllRequests(pools)
+    while B >= 0 and everywhere.take():
         B -= 1
     return make_ok(instance, _sets(instance, pools))

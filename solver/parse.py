@@ -17,13 +17,16 @@ solver.errors.InstanceError: budget: must be an integer >= 0, got -1
 from __future__ import annotations
 
 import json
+import math
 import os
 from fractions import Fraction
 from typing import Any
 
 from .errors import InstanceError
 from .model import Instance, Request, Tree
-from .numbers import NotANumber, loads_exact, to_fraction
+from .messages import abbreviate, number, show
+from .numbers import (MAX_EXACT_DIGITS, MAX_TOTAL_DIGITS, NotANumber, TooLong, digits_exceed, fraction_str,
+                      loads_exact, to_fraction)
 
 _TOP_KEYS = {"budget", "root_charged", "requests"}
 _REQUEST_KEYS = {"id", "target", "parent", "prob", "cond"}
@@ -67,10 +70,12 @@ def parse_instance(obj: Any, *, source: str | None = None,
         raise err("an instance must be a JSON object")
     extra = set(obj) - _TOP_KEYS
     if extra:
-        raise err(f"unknown field {sorted(extra)[0]!r} (allowed: budget, root_charged, requests)")
+        raise err(f"unknown field {show(sorted(extra)[0])} (allowed: budget, root_charged, requests)")
     if "budget" not in obj:
         raise err("missing field 'budget'")
     budget = obj["budget"]
+    if isinstance(budget, TooLong):
+        raise err(f"budget: {budget.reason}")
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
         raise err(f"budget: must be an integer >= 0, got {_show(budget)}")
     root_charged = obj.get("root_charged", False)
@@ -84,34 +89,67 @@ def parse_instance(obj: Any, *, source: str | None = None,
 
     requests = []
     seen: dict[str, int] = {}
+    bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]  # digits of the cond products, all requests
     for pos, raw in enumerate(raw_requests):
         label = f"#{pos}"
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             label = raw["id"]
-        req = _parse_request(raw, label, err, allow_nonmonotone)
+        req = _parse_request(raw, label, err, allow_nonmonotone, bits_left)
         if req.id in seen:
             raise err(f"duplicate request id (also request #{seen[req.id]})", request=req.id)
         seen[req.id] = pos
         requests.append(req)
+    _check_exact_sizes(requests, err)
     return Instance(budget=budget, requests=tuple(requests), root_charged=root_charged)
 
 
+def _check_exact_sizes(requests: list[Request], err) -> None:
+    """Bound every exact value derived from the instance (solver/numbers.py, "Limits").
+
+    Every sum of path probabilities has a denominator dividing D, the least
+    common multiple of the denominators of all f and all targets; D is at
+    most :data:`~solver.numbers.MAX_EXACT_DIGITS` digits.  The denominators
+    are deduplicated first, so the work is one gcd per distinct denominator.
+    """
+    common, seen = 1, set()
+    for req in requests:
+        values = [(req.target, None)] + [(x, v) for v, x in enumerate(req.tree.f)]
+        for x, node in values:
+            d = x.denominator
+            if d in seen:
+                continue
+            seen.add(d)
+            if common % d:
+                common = common // math.gcd(common, d) * d
+                if digits_exceed(common, MAX_EXACT_DIGITS):
+                    raise err(f"the common denominator of the instance's exact values exceeds "
+                              f"{MAX_EXACT_DIGITS} digits here (limit: docs/cli.md, Limits)",
+                              request=req.id, node=node)
+
+
 def _show(value: Any) -> str:
+    if isinstance(value, TooLong):
+        return value.reason
     if isinstance(value, Fraction):
         # a JSON number with a point or exponent: 8.0 must not read as "got 8"
-        return f"{value.numerator}.0" if value.denominator == 1 else str(value)
+        return abbreviate(f"{fraction_str(value.numerator)}.0" if value.denominator == 1 else fraction_str(value))
     try:
-        return json.dumps(value)
+        return abbreviate(json.dumps(value))
     except (TypeError, ValueError):
-        return repr(value)
+        return abbreviate(repr(value))
 
 
-def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool) -> Request:
+def _num(x: Fraction) -> str:
+    """An exact value in a message, abbreviated when long."""
+    return number(fraction_str(x))
+
+
+def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left: list[float]) -> Request:
     if not isinstance(raw, dict):
         raise err("a request must be a JSON object", request=label)
     extra = set(raw) - _REQUEST_KEYS
     if extra:
-        raise err(f"unknown field {sorted(extra)[0]!r}", request=label)
+        raise err(f"unknown field {show(sorted(extra)[0])}", request=label)
     for key in ("id", "target", "parent"):
         if key not in raw:
             raise err(f"missing field {key!r}", request=label)
@@ -128,6 +166,8 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool) -> Reques
         raise err("parent: must be a non-empty list of integers", request=rid)
     n = len(parent)
     for v, p in enumerate(parent):
+        if isinstance(p, TooLong):
+            raise err(f"parent: {p.reason}", request=rid, node=v)
         if isinstance(p, bool) or not isinstance(p, int):
             raise err(f"parent: {_show(p)} is not an integer", request=rid, node=v)
         if p == v:
@@ -159,11 +199,11 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool) -> Reques
         except NotANumber as exc:
             raise err(f"{key}: {exc}", request=rid, node=v) from None
         if q < 0 or q > 1:
-            raise err(f"{key}: {q} is outside [0, 1]", request=rid, node=v)
+            raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
         exact.append(q)
     root = roots[0]
     if exact[root] != 1:
-        raise err(f"{key}: the root's value must be 1, got {exact[root]}", request=rid, node=root)
+        raise err(f"{key}: the root's value must be 1, got {_num(exact[root])}", request=rid, node=root)
 
     if key == "prob":
         tree = Tree.from_parents(parent, exact)
@@ -171,16 +211,47 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool) -> Reques
             for v in tree.order:
                 p = parent[v]
                 if p != -1 and tree.f[v] > tree.f[p]:
-                    raise err(f"prob: non-monotone: f = {tree.f[v]} exceeds its parent {p}'s "
-                              f"f = {tree.f[p]} (pass --allow-nonmonotone to explore such inputs)",
+                    raise err(f"prob: non-monotone: f = {_num(tree.f[v])} exceeds its parent {p}'s "
+                              f"f = {_num(tree.f[p])} (pass --allow-nonmonotone to explore such inputs)",
                               request=rid, node=v)
     else:
-        f = [Fraction(0)] * n
-        probe = Tree.from_parents(parent, [Fraction(1)] * n)
-        for v in probe.order:
-            f[v] = Fraction(1) if v == root else f[parent[v]] * exact[v]
+        f = path_products(parent, exact, root, lambda msg, node: err(msg, request=rid, node=node), bits_left)
         tree = Tree.from_parents(parent, f, cond=exact)
     return Request(id=rid, target=target, tree=tree, given=key)
+
+
+def path_products(parent: list[int], cond: list[Fraction], root: int, err,
+                  bits_left: list[float] | None = None) -> list[Fraction]:
+    """f from conditionals (f(root) = 1, f(v) = f(parent) * cond(v)), within the size limits.
+
+    ``parent`` must already be a valid tree.  ``err(message, node)`` builds the
+    error raised when a product exceeds :data:`~solver.numbers.MAX_EXACT_DIGITS`
+    or all of them together :data:`~solver.numbers.MAX_TOTAL_DIGITS` (checked as
+    they are built, so a deep path is refused before it eats the memory).
+    """
+    n = len(parent)
+    kids: list[list[int]] = [[] for _ in range(n)]
+    for v, p in enumerate(parent):
+        if p != -1:
+            kids[p].append(v)
+    f = [Fraction(0)] * n
+    f[root] = Fraction(1)
+    if bits_left is None:  # shared by the requests of one instance
+        bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]
+    order = [root]
+    for v in order:
+        for c in kids[v]:
+            x = f[v] * cond[c]
+            if digits_exceed(x.denominator, MAX_EXACT_DIGITS):
+                raise err(f"cond: the path probability (product of the conditionals) needs more than "
+                          f"{MAX_EXACT_DIGITS} digits (docs/cli.md, Limits)", c)
+            bits_left[0] -= x.numerator.bit_length() + x.denominator.bit_length()
+            if bits_left[0] < 0:
+                raise err(f"cond: the path probabilities of the instance need more than {MAX_TOTAL_DIGITS} "
+                          f"digits in all (docs/cli.md, Limits)", c)
+            f[c] = x
+            order.append(c)
+    return f
 
 
 def _check_acyclic(parent: list[int], root: int, rid: str, err) -> None:

@@ -25,7 +25,8 @@ from typing import Any, Mapping
 
 from .errors import SelectionFormatError
 from .model import Instance
-from .numbers import NotANumber, fraction_str, loads_exact, to_fraction
+from .messages import abbreviate
+from .numbers import MAX_ANSWER_DIGITS, NotANumber, TooLong, fraction_str, loads_exact, to_fraction
 
 OK = "OK"
 INVALID = "INVALID"
@@ -93,16 +94,18 @@ def load_selection(path: str | os.PathLike) -> Selection:
 
 def loads_selection(text: str, *, source: str | None = None) -> Selection:
     try:
-        obj = loads_exact(text)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, DuplicateKey, NotANumber
+        obj = loads_exact(text, max_digits=MAX_ANSWER_DIGITS)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, DuplicateKey, too deep
         raise SelectionFormatError(f"invalid JSON: {exc}", source=source) from None
     return parse_selection(obj, source=source)
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, TooLong):
+        return value.reason
     if isinstance(value, Fraction):  # a JSON number with a point: 1.0 must not read as "is 1"
-        return f"{value.numerator}.0" if value.denominator == 1 else str(value)
-    return json.dumps(value, default=str)
+        return abbreviate(f"{fraction_str(value.numerator)}.0" if value.denominator == 1 else fraction_str(value))
+    return abbreviate(json.dumps(value, default=str))
 
 
 def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
@@ -114,7 +117,7 @@ def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
         raise err("a selection must be a JSON object")
     status = obj.get("status")
     if status not in STATUSES:
-        raise err(f"status: must be one of {', '.join(STATUSES)}, got {json.dumps(status, default=str)}")
+        raise err(f"status: must be one of {', '.join(STATUSES)}, got {_show(status)}")
     reason = obj.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise err("reason: must be a string")
@@ -138,7 +141,7 @@ def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
     objective = None
     if obj.get("objective") is not None:
         try:
-            objective = to_fraction(obj["objective"])
+            objective = to_fraction(obj["objective"], max_digits=MAX_ANSWER_DIGITS)
         except NotANumber as exc:
             raise err(f"objective: {exc}") from None
     return Selection(OK, selected, objective, reason, certificate)

@@ -2,11 +2,13 @@
 
 Golden files pin formats, verdicts, smallest counterexamples and exit codes.  How many cases
 came before the first failure, how many inputs a solver declined and the class shares change
-with the installed Hypothesis version (CI installs the newest), so those numbers are masked:
-``13`` cases before a counterexample becomes ``##``, a share ``14%`` becomes ``<P>%``.
+with the installed Hypothesis version (CI installs the newest), and with the source code itself
+(Hypothesis draws literals it finds in the project's modules, so adding a constant anywhere moves
+them), so those numbers are masked: ``13`` cases before a counterexample becomes ``#`` (whatever its
+width: the spacing after it is masked too), a share ``14%`` becomes ``<P>%``.
 
 >>> generation_counts("RULE-BUDGET  Sec. 3  paper-alg1  sampled  13     counterexample (finding)")
-'RULE-BUDGET  Sec. 3  paper-alg1  sampled  ##     counterexample (finding)'
+'RULE-BUDGET  Sec. 3  paper-alg1  sampled  #  counterexample (finding)'
 >>> generation_counts("  budget: above-all 14%, exact 34%")
 '  budget: above-all <P>%, exact <P>%'
 >>> generation_counts("must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)")
@@ -16,9 +18,8 @@ with the installed Hypothesis version (CI installs the newest), so those numbers
 import re
 
 _SUBS = [
-    (re.compile(r"(?<=\s)(\d+)(?=\s{2,}(counterexample|inconclusive))"), lambda m: "#" * len(m.group(1))),
-    (re.compile(r"(counterexample|inconclusive)(\s+)(\d+)(\s+)(\d+)"),
-     lambda m: m.group(1) + m.group(2) + "#" * len(m.group(3)) + m.group(4) + "#" * len(m.group(5))),
+    (re.compile(r"(?<=\s)\d+\s{2,}(?=(counterexample|inconclusive))"), lambda m: "#  "),
+    (re.compile(r"(counterexample|inconclusive)\s+\d+\s+\d+"), lambda m: m.group(1) + "  #  #"),
     (re.compile(r"(?<!>= )\b\d+%"), lambda m: "<P>%"),
     (re.compile(r"\(\d+/\d+\)"), lambda m: "(<K>/<N>)"),
     (re.compile(r"(counterexample|inconclusive) \(\d+ cases"), lambda m: m.group(1) + " (<N> cases"),

@@ -116,3 +116,100 @@ def test_missing_or_malformed_certificate():
     sel = solve_reference(TWO)
     assert certificate_problems(TWO, Selection(sel.status, sel.selected, sel.objective)) == ["no certificate"]
     assert certificate_problems(TWO, with_cert(sel, counts="x"))[0].startswith("malformed")
+
+
+# ---------------------------------------------------------------- issue 16, items 11 and 12: every field checked
+
+import pytest  # noqa: E402
+
+from verify.checks.certificate import FIELDS  # noqa: E402
+
+
+@pytest.mark.parametrize("field", ["quota_witness", "counts", "quotas"])
+@pytest.mark.parametrize("bad", ["x", [1], 3, None, True])
+def test_ill_typed_optimal_fields_are_one_line_rejections(field, bad):
+    problems = certificate_problems(TWO, with_cert(solve_reference(TWO), **{field: bad}))
+    assert len(problems) == 1 and problems[0].startswith(f"malformed certificate: {field}: must be an object")
+
+
+@pytest.mark.parametrize("bad", ["x", [1], 3, None, {"a": "1"}, {"a": {"mass": "1"}}, {"a": {}},
+                                 {"a": {"best_with_one_less": "1", "x": 1}}, {"ghost": {"best_with_one_less": "1"}}])
+def test_ill_typed_invalid_witness_is_one_line_rejection(bad):
+    problems = certificate_problems(INV, with_cert(solve_reference(INV), witness=bad))
+    assert len(problems) == 1 and problems[0].startswith("malformed certificate: witness"), problems
+
+
+def test_certify_command_rejects_ill_typed_witness_in_one_line(tmp_path, capsys):
+    import json
+
+    from verify.commands.cli import main
+
+    inst = tmp_path / "i.json"
+    inst.write_text(json.dumps(TWO.to_json()))
+    for bad in ("x", [1], 3, None):
+        obj = solve_reference(TWO).to_json()
+        obj["certificate"]["quota_witness"] = bad
+        sel = tmp_path / "s.json"
+        sel.write_text(json.dumps(obj))
+        assert main(["certify", str(inst), str(sel)]) == 1
+        out, err = capsys.readouterr()
+        assert out.count("\n") == 1 and out.startswith("certificate rejected: malformed certificate: quota_witness")
+        assert err == ""
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"node_budget": 99}, "node_budget says 99, but the instance's node budget is 2"),
+    ({"budget_spent": False}, "budget_spent says false, but the selection uses 2 non-root nodes of the node budget 2"),
+    ({"all_nodes_selected": True}, "all_nodes_selected says true, but 2 non-root nodes are unselected"),
+    ({"bogus": 1}, "malformed certificate: unknown field 'bogus'"),
+    ({"node_budget": "2"}, "malformed certificate: node_budget: must be an integer"),
+    ({"budget_spent": 1}, "malformed certificate: budget_spent: must be true or false"),
+    ({"quota_witness": {"b": "1"}}, "malformed certificate: quota_witness: request 'b' has quota 0"),
+    ({"counts": {"a": 1, "b": 1, "c": 0}}, "malformed certificate: counts: 'c' is not a request of the instance"),
+    ({"counts": {"a": 1}}, "malformed certificate: counts: request 'b' is missing"),
+    ({"quotas": {"a": -1, "b": 0}}, "malformed certificate: quotas: request 'a': -1 is not a count"),
+    ({"lambda": "nan"}, "malformed certificate: lambda: 'nan' is not a finite decimal or fraction"),
+])
+def test_optimal_certificate_fields_that_lie_are_rejected(change, words):
+    sel = solve_reference(TWO)
+    assert certificate_problems(TWO, sel) == []
+    problems = certificate_problems(TWO, with_cert(sel, **change))
+    assert any(words in p for p in problems), problems
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"node_budget": 5}, "node_budget says 5, but the instance's node budget is 2"),
+    ({"sum_min_counts": 7}, "sum_min_counts says 7, but the numeric min_counts sum to 3"),
+    ({"witness": {"a": {"best_with_one_less": "1"}, "b": {"best_with_one_less": "1"}}},
+     "request 'a': witness says 1, recomputed 17/10"),
+    ({"witness": {"a": {"best_with_one_less": "17/10"}, "b": {"best_with_one_less": "1"}, "c": {}}},
+     "malformed certificate: witness: 'c' is not a request"),
+    ({"extra": None}, "malformed certificate: unknown field 'extra'"),
+    ({"min_counts": {"a": "many", "b": 1}}, "malformed certificate: min_counts: request 'a': 'many' is not a count"),
+])
+def test_invalid_certificate_fields_that_lie_are_rejected(change, words):
+    sel = solve_reference(INV)
+    assert sel.certificate["min_counts"] == {"a": 2, "b": 1}  # a: 1 + 0.7 < 1.9; b: 1 < 1.5 (by hand)
+    problems = certificate_problems(INV, with_cert(sel, **change))
+    assert any(words in p for p in problems), problems
+
+
+def test_unreachable_witness_is_checked():
+    inst = parse_instance({"budget": 5, "requests": [
+        {"id": "a", "target": "3", "parent": [-1, 0], "prob": ["1", "1/2"]}]})
+    sel = solve_reference(inst)
+    assert sel.certificate["witness"] == {"a": {"mass": "3/2"}} and certificate_problems(inst, sel) == []
+    assert any("witness says mass 2, recomputed 3/2" in p
+               for p in certificate_problems(inst, with_cert(sel, witness={"a": {"mass": "2"}})))
+    assert certificate_problems(inst, with_cert(sel, witness={"a": {"best_with_one_less": "1"}}))[0].startswith(
+        "malformed certificate: witness: request 'a': must be {'mass': number}")
+
+
+@CI
+@given(instances(max_requests=3, max_nodes=7))
+def test_the_greedy_writes_only_fields_the_checker_knows(inst):
+    sel = solve_reference(inst)
+    if sel.certificate is None:
+        return
+    required, optional = FIELDS[sel.certificate["kind"]]
+    assert set(required) <= set(sel.certificate) <= set(required) | set(optional)

@@ -197,12 +197,9 @@ RAW_ERRORS = [
     ("duplicate-request-key",
      '{"budget": 1, "requests": [{"id": "a", "target": 1, "parent": [-1], "prob": [1], "prob": [1]}]}',
      ["invalid JSON", "duplicate key 'prob'"]),
-    ("huge-exponent", '{"budget": 1, "requests": [{"id": "a", "target": 1e-999999999, '
-                      '"parent": [-1], "prob": [1]}]}', ["too many digits"]),
-    ("huge-integer", '{"budget": 1' + "0" * 5000 + ', "requests": []}', ["too many digits"]),
-    ("huge-decimal", '{"budget": 1, "requests": [{"id": "a", "target": 0.' + "1" * 5000
-                     + ', "parent": [-1], "prob": [1]}]}', ["too many digits"]),
+    ("huge-integer", '{"budget": 1' + "0" * 5000 + ', "requests": []}', ["budget: ", "too many digits"]),
 ]
+# too-long JSON numbers inside a request name the request and field: tests/test_hostile_inputs.py
 
 
 @pytest.mark.parametrize("text, expect", [pytest.param(*row[1:], id=row[0]) for row in RAW_ERRORS])

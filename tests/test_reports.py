@@ -95,7 +95,9 @@ def test_replay_of_a_cmd_solver_and_of_bad_files(tmp_path, capsys):
     spec = SolverSpec("cmd", "python -m tests.quality.planted budget_ge0", timeout=20)
     res = run(spec, Options(examples=30, claims=("RULE-BUDGET",), report_dir=str(tmp_path)))
     (d,) = res.reports.values()
-    assert replay(str(Path(d) / "report.json"))[0] == 1
+    assert cli.main(["replay", str(Path(d) / "report.json")]) == 2  # a command runs only with --trust
+    assert "pass --trust" in capsys.readouterr().err
+    assert replay(str(Path(d) / "report.json"), trust=True)[0] == 1
     (tmp_path / "bad.json").write_text("{")
     assert cli.main(["replay", str(tmp_path / "bad.json")]) == 2
     assert cli.main(["replay", str(tmp_path / "missing.json")]) == 2

@@ -14,8 +14,12 @@ checker can confirm by sorting each tree once: O(total nodes * log) time.
              unchosen value is <= lambda, and the budget is spent unless no
              node is left.  Needs the monotone premise (f(child) <= f(parent)).
 
-:func:`certificate_problems` returns what is wrong (an empty list means the
-certificate proves the answer).
+A certificate is evidence, so every field it carries is checked, and a field
+it must not carry is rejected (docs/certificates.md lists the fields of each
+kind and what each must equal).  :func:`certificate_problems` returns what is
+wrong (an empty list means the certificate proves the answer); a certificate
+whose shape is wrong (a field missing, of the wrong type, unknown) gets one
+``malformed certificate: ...`` problem and nothing else is judged.
 
 >>> from solver.parse import parse_instance
 >>> from solver.reference import solve_reference
@@ -27,18 +31,34 @@ certificate proves the answer).
 >>> forged = dict(sel.certificate, **{"lambda": "1/10"})
 >>> certificate_problems(inst, type(sel)(sel.status, sel.selected, sel.objective, None, forged))
 ["lambda 1/10: request 'r0' leaves node 2 unchosen with f = 3/10 > lambda"]
+>>> certificate_problems(inst, type(sel)(sel.status, sel.selected, sel.objective, None,
+...                                      dict(sel.certificate, quota_witness="1")))
+['malformed certificate: quota_witness: must be an object mapping request ids to numbers, got a string']
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
-from solver.model import Instance
-from solver.numbers import NotANumber, fraction_str, to_fraction
+from solver.messages import abbreviate, number, show
+from solver.model import Instance, Request
+from solver.numbers import MAX_ANSWER_DIGITS, NotANumber, TooLong, fraction_str, to_fraction
 from solver.selection import INVALID, OK, Selection
 
 from solver.feasibility import violations
+
+UNREACHABLE = "unreachable"
+# kind -> (required fields, optional fields)
+FIELDS = {
+    "invalid": (("kind", "min_counts"), ("node_budget", "witness", "sum_min_counts")),
+    "optimal": (("kind", "counts", "quotas", "lambda"),
+                ("node_budget", "quota_witness", "budget_spent", "all_nodes_selected")),
+}
+
+
+class _Malformed(Exception):
+    """The certificate's shape is wrong: one line saying where."""
 
 
 def certificate_problems(instance: Instance, selection: Selection) -> list[str]:
@@ -51,55 +71,170 @@ def certificate_problems(instance: Instance, selection: Selection) -> list[str]:
             return _check_invalid(instance, cert)
         if selection.status == OK:
             return _check_optimal(instance, selection, cert)
-    except (KeyError, TypeError, ValueError, NotANumber) as exc:
-        return [f"malformed certificate: {type(exc).__name__}: {exc}"]
+    except _Malformed as exc:
+        return [f"malformed certificate: {exc}"]
     return [f"no certificate for status {selection.status}"]
 
 
-def _count(x: Any) -> int:
+# ------------------------------------------------------------------ shape
+
+def _fields(cert: dict, kind: str) -> None:
+    required, optional = FIELDS[kind]
+    for key in cert:
+        if key not in required and key not in optional:
+            raise _Malformed(f"unknown field {show(str(key))} (a certificate of kind {kind!r} has "
+                             f"{', '.join(required + optional)})")
+    for key in required:
+        if key not in cert:
+            raise _Malformed(f"missing field {key!r}")
+
+
+def _type_name(x: Any) -> str:
+    if isinstance(x, TooLong):
+        return "a number with too many digits"
+    return {str: "a string", list: "a list", dict: "an object", bool: "a boolean", type(None): "null",
+            int: "an integer"}.get(type(x), "a number")
+
+
+def _per_request(instance: Instance, cert: dict, name: str, what: str, complete: bool) -> dict:
+    """``cert[name]``: an object keyed by request ids (every id once when ``complete``)."""
+    obj = cert[name]
+    if not isinstance(obj, dict):
+        raise _Malformed(f"{name}: must be an object mapping request ids to {what}, got {_type_name(obj)}")
+    for rid in obj:
+        if rid not in instance.index:
+            raise _Malformed(f"{name}: {show(rid)} is not a request of the instance")
+    if complete:
+        for req in instance.requests:
+            if req.id not in obj:
+                raise _Malformed(f"{name}: request {show(req.id)} is missing (every request must be named once)")
+    return obj
+
+
+def _count(name: str, rid: str, x: Any) -> int:
     if isinstance(x, bool) or not isinstance(x, int) or x < 0:
-        raise ValueError(f"{x!r} is not a count")
+        raise _Malformed(f"{name}: request {show(rid)}: {_value(x)} is not a count (an integer >= 0)")
     return x
 
 
-def _shortfall_problems(req, n_i: int, claimed: Any) -> list[str]:
+def _number(name: str, x: Any) -> Fraction:
+    try:
+        return to_fraction(x, max_digits=MAX_ANSWER_DIGITS)
+    except NotANumber as exc:
+        raise _Malformed(f"{name}: {exc}") from None
+
+
+def _value(x: Any) -> str:
+    if isinstance(x, TooLong):
+        return x.reason
+    if isinstance(x, str):
+        return show(x)
+    if isinstance(x, Fraction):
+        return number(fraction_str(x))
+    if isinstance(x, int) and not isinstance(x, bool):
+        return number(fraction_str(x))
+    return abbreviate(repr(x)) if not isinstance(x, (dict, list)) else _type_name(x)
+
+
+def _optional_equal(cert: dict, name: str, kind: Callable[[Any], bool], kind_text: str, actual: Any,
+                    why: str) -> list[str]:
+    """A field that restates a fact: when present it must have the right type and equal ``actual``."""
+    if name not in cert:
+        return []
+    x = cert[name]
+    if not kind(x):
+        raise _Malformed(f"{name}: must be {kind_text}, got {_value(x)}")
+    if x != actual:
+        return [f"{name} says {_show_json(x)}, but {why}"]
+    return []
+
+
+def _show_json(x: Any) -> str:
+    return "true" if x is True else "false" if x is False else _value(x)
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_bool(x: Any) -> bool:
+    return isinstance(x, bool)
+
+
+# ------------------------------------------------------------------ the checks
+
+def _best_with(req: Request, k: int) -> Fraction:
+    """P_i(k): root + the k largest non-root values."""
+    tree = req.tree
+    return tree.f[tree.root] + sum(tree.sorted_values()[:k], Fraction(0))
+
+
+def _shortfall_problems(req: Request, n_i: int, claimed: Fraction | None) -> list[str]:
     """N_i is a valid lower bound iff root + the N_i - 1 largest values < target."""
     if n_i == 0:
         return []
     tree = req.tree
-    best = tree.f[tree.root] + sum(tree.sorted_values()[:n_i - 1], Fraction(0))
+    best = _best_with(req, n_i - 1)
     out = []
     if n_i - 1 > len(tree) - 1:
-        out.append(f"request {req.id!r}: quota {n_i} exceeds the tree's {len(tree) - 1} non-root nodes")
+        out.append(f"request {show(req.id)}: quota {n_i} exceeds the tree's {len(tree) - 1} non-root nodes")
     if best >= req.target:
-        out.append(f"request {req.id!r}: {n_i - 1} nodes already reach {fraction_str(best)} >= target "
-                   f"{fraction_str(req.target)}, so {n_i} is not a lower bound")
-    if claimed is not None and to_fraction(claimed) != best:
-        out.append(f"request {req.id!r}: witness says {claimed}, recomputed {fraction_str(best)}")
+        out.append(f"request {show(req.id)}: {n_i - 1} nodes already reach {number(fraction_str(best))} >= target "
+                   f"{number(fraction_str(req.target))}, so {n_i} is not a lower bound")
+    if claimed is not None and claimed != best:
+        out.append(f"request {show(req.id)}: witness says {number(fraction_str(claimed))}, recomputed "
+                   f"{number(fraction_str(best))}")
     return out
 
 
+def _witness_entry(rid: str, entry: Any, key: str) -> Fraction:
+    """One entry of ``witness``: an object with exactly the one field ``key``, a number."""
+    if not isinstance(entry, dict):
+        got = _type_name(entry)
+    elif set(entry) != {key}:
+        got = "fields " + ", ".join(show(str(k)) for k in entry) if entry else "an empty object"
+    else:
+        return _number(f"witness: request {show(rid)}: {key}", entry[key])
+    raise _Malformed(f"witness: request {show(rid)}: must be {{{key!r}: number}}, got {got}")
+
+
 def _check_invalid(instance: Instance, cert: dict) -> list[str]:
-    out = []
     if cert.get("kind") != "invalid":
         return ["an INVALID answer needs a certificate of kind 'invalid'"]
-    counts, witness = cert["min_counts"], cert.get("witness", {})
-    if set(counts) != set(instance.index):
-        return ["min_counts must name every request exactly once"]
-    total, proven_unreachable = 0, False
+    _fields(cert, "invalid")
+    counts = _per_request(instance, cert, "min_counts", f"counts or {UNREACHABLE!r}", complete=True)
+    witness = _per_request(instance, cert, "witness", "witness objects", complete=False) if "witness" in cert else {}
+    ks: dict[str, int | str] = {}
     for req in instance.requests:
         k = counts[req.id]
-        if k == "unreachable":
-            if req.tree.mass >= req.target:
-                out.append(f"request {req.id!r}: called unreachable but the tree's mass "
-                           f"{fraction_str(req.tree.mass)} >= target {fraction_str(req.target)}")
+        ks[req.id] = k if k == UNREACHABLE else _count("min_counts", req.id, k)
+    claimed: dict[str, Fraction] = {}
+    for rid, entry in witness.items():
+        k = ks[rid]
+        if k == 0:
+            raise _Malformed(f"witness: request {show(rid)} has minimal count 0, which needs no witness")
+        claimed[rid] = _witness_entry(rid, entry, "mass" if k == UNREACHABLE else "best_with_one_less")
+    out = []
+    total, proven_unreachable = 0, False
+    for req in instance.requests:
+        k = ks[req.id]
+        if k == UNREACHABLE:
+            mass = req.tree.mass
+            if mass >= req.target:
+                out.append(f"request {show(req.id)}: called unreachable but the tree's mass "
+                           f"{number(fraction_str(mass))} >= target {number(fraction_str(req.target))}")
             else:
                 proven_unreachable = True  # one unreachable target alone proves INVALID
+            if req.id in claimed and claimed[req.id] != mass:
+                out.append(f"request {show(req.id)}: witness says mass {number(fraction_str(claimed[req.id]))}, "
+                           f"recomputed {number(fraction_str(mass))}")
             continue
-        k = _count(k)
-        w = witness.get(req.id, {})
-        out += _shortfall_problems(req, k, w.get("best_with_one_less") if isinstance(w, dict) else None)
+        out += _shortfall_problems(req, k, claimed.get(req.id))
         total += k
+    out += _optional_equal(cert, "node_budget", _is_int, "an integer", instance.node_budget,
+                           f"the instance's node budget is {instance.node_budget}")
+    out += _optional_equal(cert, "sum_min_counts", _is_int, "an integer", total,
+                           f"the numeric min_counts sum to {total}")
     if not proven_unreachable and total <= instance.node_budget:
         out.append(f"the minimal counts sum to {total}, which fits the node budget {instance.node_budget}")
     return out
@@ -108,46 +243,68 @@ def _check_invalid(instance: Instance, cert: dict) -> list[str]:
 def _check_optimal(instance: Instance, selection: Selection, cert: dict) -> list[str]:
     if cert.get("kind") != "optimal":
         return ["an OK answer needs a certificate of kind 'optimal'"]
+    _fields(cert, "optimal")
+    counts_raw = _per_request(instance, cert, "counts", "counts", complete=True)
+    quotas_raw = _per_request(instance, cert, "quotas", "counts", complete=True)
+    counts = {r.id: _count("counts", r.id, counts_raw[r.id]) for r in instance.requests}
+    quotas = {r.id: _count("quotas", r.id, quotas_raw[r.id]) for r in instance.requests}
+    lam = _number("lambda", cert["lambda"])
+    qwit: dict[str, Fraction] = {}
+    if "quota_witness" in cert:
+        for rid, x in _per_request(instance, cert, "quota_witness", "numbers", complete=False).items():
+            if quotas[rid] == 0:
+                raise _Malformed(f"quota_witness: request {show(rid)} has quota 0, which needs no witness")
+            qwit[rid] = _number(f"quota_witness: request {show(rid)}", x)
+    for name in ("budget_spent", "all_nodes_selected"):
+        if name in cert and not isinstance(cert[name], bool):
+            raise _Malformed(f"{name}: must be true or false, got {_value(cert[name])}")
+    if "node_budget" in cert and not _is_int(cert["node_budget"]):
+        raise _Malformed(f"node_budget: must be an integer, got {_value(cert['node_budget'])}")
+
     bad = violations(instance, selection.selected or {}, selection.objective)
     if bad:
         return ["selection is not feasible: " + v.text for v in bad]
     if not instance.is_monotone():
         return ["an optimality certificate needs monotone path probabilities (f(child) <= f(parent))"]
-    lam = to_fraction(cert["lambda"])
-    counts, quotas = cert["counts"], cert["quotas"]
-    qwit = cert.get("quota_witness", {})
     out = []
     if lam < 0:
-        out.append(f"lambda {fraction_str(lam)} is negative")
+        out.append(f"lambda {number(fraction_str(lam))} is negative")
+    lam_text = number(fraction_str(lam))
     used, left = 0, 0
     for req in instance.requests:
         tree, chosen = req.tree, set(selection.selected[req.id])
-        m_i, n_i = _count(counts[req.id]), _count(quotas[req.id])
+        m_i, n_i = counts[req.id], quotas[req.id]
         if m_i != len(chosen) - 1:
-            out.append(f"request {req.id!r}: count {m_i} but {len(chosen) - 1} non-root nodes are selected")
+            out.append(f"request {show(req.id)}: count {m_i} but {len(chosen) - 1} non-root nodes are selected")
         if n_i > m_i:
-            out.append(f"request {req.id!r}: quota {n_i} exceeds count {m_i}")
+            out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
         out += _shortfall_problems(req, n_i, qwit.get(req.id))
         picked = sorted((tree.f[v] for v in chosen if v != tree.root), reverse=True)
         rest = [(tree.f[v], v) for v in tree.non_root if v not in chosen]
         if picked and rest:
             top_rest = max(rest)
             if top_rest[0] > picked[-1]:
-                out.append(f"request {req.id!r}: not a top-{m_i} set: unchosen node {top_rest[1]} has "
-                           f"f = {fraction_str(top_rest[0])} > chosen {fraction_str(picked[-1])}")
+                out.append(f"request {show(req.id)}: not a top-{m_i} set: unchosen node {top_rest[1]} has "
+                           f"f = {number(fraction_str(top_rest[0]))} > chosen {number(fraction_str(picked[-1]))}")
         for rank, x in enumerate(picked[n_i:], start=n_i + 1):
             if x < lam:
-                out.append(f"lambda {fraction_str(lam)}: request {req.id!r} has a node beyond its quota "
-                           f"(rank {rank}) with f = {fraction_str(x)} < lambda")
+                out.append(f"lambda {lam_text}: request {show(req.id)} has a node beyond its quota "
+                           f"(rank {rank}) with f = {number(fraction_str(x))} < lambda")
                 break
         for x, v in sorted(rest, key=lambda t: t[1]):
             if x > lam:
-                out.append(f"lambda {fraction_str(lam)}: request {req.id!r} leaves node {v} unchosen "
-                           f"with f = {fraction_str(x)} > lambda")
+                out.append(f"lambda {lam_text}: request {show(req.id)} leaves node {v} unchosen "
+                           f"with f = {number(fraction_str(x))} > lambda")
                 break
         used += len(chosen) - 1
         left += len(rest)
     if used != instance.node_budget and left:
         out.append(f"budget not spent: {used} of node budget {instance.node_budget} used while "
                    f"{left} nodes remain")
+    out += _optional_equal(cert, "node_budget", _is_int, "an integer", instance.node_budget,
+                           f"the instance's node budget is {instance.node_budget}")
+    out += _optional_equal(cert, "budget_spent", _is_bool, "true or false", used == instance.node_budget,
+                           f"the selection uses {used} non-root nodes of the node budget {instance.node_budget}")
+    out += _optional_equal(cert, "all_nodes_selected", _is_bool, "true or false", left == 0,
+                           f"{left} non-root nodes are unselected")
     return out

@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Callable, Optional
 
 from solver.errors import AdaserveError, Inconclusive
+from solver.messages import clip_line, join_some, number
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import INVALID, OK, Selection
@@ -72,7 +73,8 @@ class Oracle:
     selection: Optional[Selection]
 
 
-def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float | None = None) -> Oracle:
+def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float | None = None,
+                  z3_memory: int | None = None) -> Oracle:
     """Optimum by the DP, re-checked exactly, and confirmed by Z3 when ``use_z3``.
 
     Raises :class:`OracleFault` when the oracles disagree or an answer fails
@@ -89,7 +91,7 @@ def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float 
     else:
         oracle = Oracle(False, None, None)
     if use_z3:
-        _confirm_with_z3(instance, oracle, z3_timeout)
+        _confirm_with_z3(instance, oracle, z3_timeout, z3_memory)
     return oracle
 
 
@@ -97,18 +99,26 @@ class OracleFault(AdaserveError):
     """The exact oracles disagree (or one failed the exact checker)."""
 
 
-def _confirm_with_z3(instance: Instance, oracle: Oracle, timeout: float | None) -> None:
+def _confirm_with_z3(instance: Instance, oracle: Oracle, timeout: float | None, memory: int | None = None) -> None:
     from verify.oracles.z3 import encoding as z3e
 
     confirm: Callable = z3e.confirm  # raises Inconclusive / returns None or a disagreement text
-    disagreement = confirm(instance, oracle.optimum if oracle.feasible else None, timeout=timeout)
+    try:
+        disagreement = confirm(instance, oracle.optimum if oracle.feasible else None, timeout=timeout,
+                               memory=memory)
+    except MemoryError:  # Python's own allocations while Z3 runs: inconclusive, never a traceback
+        raise Inconclusive("out of memory while Z3 confirmed the optimum") from None
     if disagreement is not None:
-        dp = fraction_str(oracle.optimum) if oracle.feasible else "infeasible"
+        dp = _n(oracle.optimum) if oracle.feasible else "infeasible"
         raise OracleFault(f"DP says {dp}, Z3 says {disagreement}")
 
 
+def _n(x: Fraction) -> str:
+    return number(fraction_str(x))
+
+
 def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
-          z3_timeout: float | None = None) -> Verdict:
+          z3_timeout: float | None = None, z3_memory: int | None = None) -> Verdict:
     """Judge ``selection`` against the exact optimum of ``instance``."""
     if selection.status not in (OK, INVALID):
         return Verdict(DECLINED, f"declined: {selection.reason or 'the solver declined this input'}")
@@ -116,9 +126,10 @@ def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
     if selection.status == OK:
         bad = violations(instance, selection.selected, None)
         if bad:
-            return Verdict(INFEASIBLE, "infeasible: " + "; ".join(v.text for v in bad), violations=tuple(bad))
+            return Verdict(INFEASIBLE, clip_line("infeasible: " + join_some(v.text for v in bad)),
+                           violations=tuple(bad))
     try:
-        oracle = exact_optimum(instance, use_z3=use_z3, z3_timeout=z3_timeout)
+        oracle = exact_optimum(instance, use_z3=use_z3, z3_timeout=z3_timeout, z3_memory=z3_memory)
     except Inconclusive as exc:
         return Verdict(INCONCLUSIVE, f"inconclusive: {exc}")
     except OracleFault as exc:
@@ -127,20 +138,21 @@ def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
     if selection.status == INVALID:
         if not oracle.feasible:
             return Verdict(INVALID_CONFIRMED, INVALID_CONFIRMED)
-        return Verdict(WRONG_INVALID, f"wrong INVALID: a feasible selection exists: {oracle.selection.dumps()}",
+        return Verdict(WRONG_INVALID, clip_line(f"wrong INVALID: a feasible selection exists: "
+                                                f"{oracle.selection.dumps()}"),
                        oracle.optimum, oracle.selection)
     got = sum((instance.request(r).tree.value(s) for r, s in selection.selected.items()), Fraction(0))
     if not oracle.feasible:
         return Verdict(ORACLE_FAULT, "oracle fault: the selection is feasible but the oracles found no "
                                      "feasible selection")
     if selection.objective is not None and selection.objective != got:
-        return Verdict(WRONG_OBJECTIVE, f"wrong objective: stated {fraction_str(selection.objective)}, "
-                                        f"the selected nodes sum to {fraction_str(got)}",
+        return Verdict(WRONG_OBJECTIVE, f"wrong objective: stated {_n(selection.objective)}, "
+                                        f"the selected nodes sum to {_n(got)}",
                        oracle.optimum, oracle.selection)
     if got > oracle.optimum:
-        return Verdict(ORACLE_FAULT, f"oracle fault: the selection is worth {fraction_str(got)} but the "
-                                     f"oracles' optimum is {fraction_str(oracle.optimum)}")
+        return Verdict(ORACLE_FAULT, f"oracle fault: the selection is worth {_n(got)} but the "
+                                     f"oracles' optimum is {_n(oracle.optimum)}")
     if got < oracle.optimum:
-        return Verdict(SUBOPTIMAL, f"suboptimal: objective {fraction_str(got)}, optimum "
-                                   f"{fraction_str(oracle.optimum)}", oracle.optimum, oracle.selection)
+        return Verdict(SUBOPTIMAL, f"suboptimal: objective {_n(got)}, optimum "
+                                   f"{_n(oracle.optimum)}", oracle.optimum, oracle.selection)
     return Verdict(OPTIMAL, OPTIMAL, oracle.optimum, oracle.selection)

@@ -17,10 +17,14 @@ Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import signal
 import sys
 from typing import Sequence
 
 from solver.errors import AdaserveError, Inconclusive, InputError
+from solver.messages import clip_line, join_some
 from solver.parse import load_instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import load_selection
@@ -33,14 +37,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds (``nan``, ``inf``, 0 are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def megabytes(text: str) -> int:
+    """An argparse type: a positive whole number of megabytes."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number of megabytes, got {text!r}")
+    return value
+
+
 def _add_instance_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-nonmonotone", action="store_true",
                    help="accept f(child) > f(parent); only exact methods (dp, z3) may then claim optimality")
 
 
 def _add_z3_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--z3-timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="time limit per Z3 call; running out is INCONCLUSIVE (default 60)")
+    p.add_argument("--z3-timeout", type=seconds, default=60.0, metavar="SECONDS",
+                   help="time limit of the whole Z3 stage, building the encoding included; running out is "
+                        "INCONCLUSIVE (default 60)")
+    p.add_argument("--z3-memory", type=megabytes, default=None, metavar="MB",
+                   help="memory Z3 may use; running out is INCONCLUSIVE (default 4096)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,8 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("solver", nargs="?", metavar="MODULE:FUNCTION",
                    help="a Python callable on the instance JSON dict (or a registered solver name)")
     p.add_argument("--cmd", metavar="COMMAND", help="a program: instance JSON on stdin, selection JSON on stdout")
+    p.add_argument("--jsonl", action="store_true",
+                   help="with --cmd: start the program once; one instance JSON line in, one selection line out")
+    p.add_argument("--startup-timeout", type=seconds, metavar="SECONDS",
+                   help="with --jsonl: extra time for the first call after each (re)start (default: --timeout)")
     p.add_argument("--native", action="store_true", help="MODULE:FUNCTION takes Instance objects, not JSON")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per call (default 10)")
+    p.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS", help="per call (default 10)")
     p.add_argument("--profile", default="quick", help="instance sizes and cases, as the suite's (default quick)")
     p.add_argument("--examples", type=int, metavar="N", help="generated inputs per property (default: profile's)")
     p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
@@ -97,7 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("replay", help="rerun the case of a report.json; exit 1 if it still fails")
     p.add_argument("report", metavar="REPORT_JSON")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="override the recorded per-call timeout")
+    p.add_argument("--timeout", type=seconds, metavar="SECONDS", help="override the recorded per-call timeout")
+    p.add_argument("--trust", action="store_true",
+                   help="run the report's solver even if it is a command or a module outside this project "
+                        "and the current directory (a report is data: see docs/reports.md)")
     p = sub.add_parser("results", help="render docs/results.md from the raw runs in docs/results/ "
                        "(--run: redo the thorough suite and the proofs runs first)")
     p.add_argument("--run", action="store_true", help="redo the runs (thorough suite, proofs strict and with ties)")
@@ -118,7 +154,7 @@ def cmd_solve(args) -> int:
     solve = get_solver(args.solver)
     if args.solver == "z3":
         from functools import partial
-        solve = partial(solve, timeout=args.z3_timeout)
+        solve = partial(solve, timeout=args.z3_timeout, memory=args.z3_memory)
     exact = SOLVERS[args.solver][2]
     for path, inst in zip(args.files, instances):
         if not exact and not inst.is_monotone():
@@ -138,7 +174,7 @@ def cmd_check(args) -> int:
 
     inst = load_instance(args.instance, allow_nonmonotone=args.allow_nonmonotone)
     sel = load_selection(args.selection)
-    verdict = judge(inst, sel, use_z3=not args.no_z3, z3_timeout=args.z3_timeout)
+    verdict = judge(inst, sel, use_z3=not args.no_z3, z3_timeout=args.z3_timeout, z3_memory=args.z3_memory)
     print(verdict.text)
     return verdict.exit_code
 
@@ -150,7 +186,7 @@ def cmd_certify(args) -> int:
     sel = load_selection(args.selection)
     problems = certificate_problems(inst, sel)
     if problems:
-        print("certificate rejected: " + "; ".join(problems))
+        print(clip_line("certificate rejected: " + join_some(problems)))
         return EXIT_FOUND
     print("certificate valid: proves " + ("optimality" if sel.ok else "INVALID"))
     return EXIT_OK
@@ -173,6 +209,7 @@ def cmd_suite(args) -> int:
             raise UsageError(exc.args[0]) from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    _check_outputs(json_file=args.json, report_dir=args.report_dir)
     return main_suite(args.profile, args.seed, args.solver, args.jobs, args.json, claims,
                       report_dir=args.report_dir)
 
@@ -184,14 +221,15 @@ def cmd_test_solver(args) -> int:
         spec, options = usage_to_run(args)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    _check_outputs(report_dir=options.report_dir)
     return main_test_solver(spec, options)
 
 
 def cmd_replay(args) -> int:
     from verify.report.replay import replay
 
-    code, text = replay(args.report, timeout=args.timeout)
-    print(text)
+    code, text = replay(args.report, timeout=args.timeout, trust=args.trust)
+    print(clip_line(text))
     return code
 
 
@@ -206,12 +244,44 @@ def cmd_results(args) -> int:
             raise UsageError(f"unknown run {unknown[0] if unknown else args.only!r} (choose from {', '.join(RUNS)})")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if not args.check:
+        _check_outputs(json_file=args.md, json_option="--md",
+                       report_dir=args.dir if args.run else None, dir_option="--dir")
     return main_results(run=args.run, only=only, profile=args.profile, seed=args.seed, jobs=args.jobs,
                         directory=args.dir, md=args.md, check=args.check)
 
 
 class UsageError(Exception):
     """A command-line mistake the parser cannot see (exit 2)."""
+
+
+def _check_outputs(json_file=None, report_dir=None, json_option="--json", dir_option="--report-dir") -> None:
+    """Unwritable output paths fail now (exit 2), not with a traceback after the whole run."""
+    from verify.report.write import UnwritablePath, check_writable_dir, check_writable_file
+
+    try:
+        if json_file:
+            check_writable_file(json_file, json_option)
+        if report_dir:
+            check_writable_dir(report_dir, dir_option)
+    except UnwritablePath as exc:
+        raise UsageError(str(exc)) from None
+
+
+_MAIN_PID = [0]  # the process that installed the handler (worker processes fork it: not theirs)
+
+
+def _terminated(signum, frame):
+    """SIGTERM (and SIGHUP) end a command like Ctrl-C: solvers under test are killed, exit 3.
+
+    In a forked worker (the suite's --jobs) the signal keeps its default meaning, so that
+    a pool can still terminate its workers.
+    """
+    if os.getpid() != _MAIN_PID[0]:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    raise KeyboardInterrupt
 
 
 COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify,
@@ -224,21 +294,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "suite")  # the suite is the default command
     args = parser.parse_args(argv)
+    handlers = {}
+    _MAIN_PID[0] = os.getpid()
+    try:
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            handlers[sig] = signal.signal(sig, _terminated)
+    except ValueError:  # not the main thread: leave the signals alone
+        pass
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
-        print(f"python -m verify: error: {exc}", file=sys.stderr)
+        print(clip_line(f"python -m verify: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except Inconclusive as exc:
-        print(f"inconclusive: {exc}", file=sys.stderr)
+        print(clip_line(f"inconclusive: {exc}"), file=sys.stderr)
         return EXIT_INCONCLUSIVE
     except AdaserveError as exc:  # Z3Fault, OracleFault: our bug, reported as a finding, never a pass
-        print(f"internal fault: {exc} (a bug of adaserve-verify; please report it with the input)",
+        print(clip_line(f"internal fault: {exc} (a bug of adaserve-verify; please report it with the input)"),
               file=sys.stderr)
         return EXIT_FOUND
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INCONCLUSIVE
+    finally:
+        for sig, old in handlers.items():
+            signal.signal(sig, old)

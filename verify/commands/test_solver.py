@@ -40,6 +40,7 @@ from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES, Claim
 from verify.search.restrictions import Restrictions
 from verify.report.finding import finding, slug, versions
 from verify.report.write import new_run_dir, write_finding, write_index
+from verify.subject.adapters import close_solver
 from verify.subject.spec import SolverSpec, build
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
@@ -113,7 +114,12 @@ def rerun_command(spec: SolverSpec, options: Options, claim: str) -> str:
 def run(spec: SolverSpec, options: Options,
         progress: Callable[[str], None] | None = None, solver=None) -> Run:
     """Every applicable property against the solver; writes reports if ``options.report_dir``."""
-    solver = solver if solver is not None else build(spec)
+    if solver is None:  # built here, so ended here: a --jsonl program never outlives the run
+        solver = build(spec)
+        try:
+            return run(spec, options, progress, solver)
+        finally:
+            close_solver(solver)
     profile = PROFILES[options.profile]
     claims, skipped = plan(options)
     limits = options.restrictions.generator_kwargs()
@@ -243,10 +249,16 @@ def usage_to_run(args) -> tuple[SolverSpec, Options]:
         value = getattr(args, name)
         if value is not None and value < (1 if name != "max_depth" else 0):
             raise ValueError(f"--{name.replace('_', '-')} is too small: {value}")
+    jsonl = getattr(args, "jsonl", False)
+    startup = getattr(args, "startup_timeout", None)
+    if (jsonl or startup is not None) and not args.cmd:
+        raise ValueError("--jsonl and --startup-timeout apply to --cmd only")
+    if startup is not None and not jsonl:
+        raise ValueError("--startup-timeout applies to --cmd ... --jsonl only")
     if args.cmd:
         if args.native:
             raise ValueError("--native applies to MODULE:FUNCTION, not to --cmd")
-        spec = SolverSpec("cmd", args.cmd, args.timeout)
+        spec = SolverSpec("cmd", args.cmd, args.timeout, jsonl, startup)
     elif ":" in args.solver:
         spec = SolverSpec("native" if args.native else "callable", args.solver, args.timeout)
     elif args.solver in SOLVERS:

@@ -5,6 +5,12 @@ Rebuilds the solver from the report's ``solver`` spec (registry name,
 property's input from ``arguments`` and runs the same property on it, judged by
 the exact oracles as in the original run.
 
+A report is data someone may have sent you, so it is validated like an
+instance (every field it uses, with a one-line reason naming the field; a tree
+with a cycle is refused, never walked), and nothing it names is run unless it
+is ours or you say so: a ``--cmd`` program, or a module that lies outside this
+project and the current directory, needs ``--trust`` (docs/reports.md).
+
 Outcomes and exit codes:
 
 ====================================================  ====
@@ -12,91 +18,210 @@ Outcomes and exit codes:
 ``passes now: <property> holds on this input``         0
 ``declined now: <reason>`` (the solver said UNSUPPORTED) 3
 ``inconclusive: <why>``                                3
-bad report file / solver cannot be loaded              2
+bad report file / solver cannot be loaded or started   2
+untrusted solver without ``--trust``                   2
 ====================================================  ====
 """
 
 from __future__ import annotations
 
-import json
-from fractions import Fraction
-from typing import Optional
+import dataclasses
+import importlib.machinery
+import os
+import sys
+from typing import Any, Optional
 
-from solver.errors import Inconclusive, InputError
-from solver.model import Tree
-from solver.numbers import to_fraction
+from solver.errors import Declined, Inconclusive, InputError
+from solver.messages import show
+from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
 
 from verify.search.claims import CLAIMS_BY_ID
-from solver.errors import Declined
-from verify.subject.spec import SolverSpec, SpecError, build
+from verify.subject.adapters import close_solver
+from verify.subject.spec import SolverSpec, SpecError, build, check_command
 
 EXIT_PASS, EXIT_FAILS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class ReportError(InputError):
-    """The report file cannot be replayed (not JSON, fields missing, unknown property)."""
+    """The report file cannot be replayed (not JSON, a field missing or malformed, unknown property)."""
+
+
+class Untrusted(ReportError):
+    """The report's solver would run code from outside the project: needs ``--trust``."""
 
 
 def load_report(path: str) -> dict:
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8")
     except OSError as exc:
         raise ReportError(f"cannot read file: {exc.strerror or exc}", source=path) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"not UTF-8 text (byte {exc.start})", source=path) from None
+    try:
+        report = loads_exact(text, max_digits=MAX_ANSWER_DIGITS)
+    except RecursionError:
+        raise ReportError("not a JSON report: nested too deeply", source=path) from None
+    except ValueError as exc:
         raise ReportError(f"not a JSON report: {exc}", source=path) from None
+    if not isinstance(report, dict):
+        raise ReportError("not a report object", source=path)
+    return report
+
+
+def _type(x: Any) -> str:
+    return {str: "a string", list: "a list", dict: "an object", bool: "a boolean", type(None): "null",
+            int: "an integer"}.get(type(x), "a number")
 
 
 def rebuild_case(report: dict):
-    """The property's input: an Instance, or (tree, subtree) for THM-3.1."""
-    args = report.get("arguments") or {}
+    """The property's input: an Instance, or (tree, rooted subtree) for THM-3.1 (validated)."""
+    args = report.get("arguments")
+    if not isinstance(args, dict):
+        raise ReportError(f"'arguments' must be an object holding 'instance' or 'tree', got {_type(args)}")
     if "instance" in args:
-        return parse_instance(args["instance"], allow_nonmonotone=True)  # exact fraction strings
+        try:
+            return parse_instance(args["instance"], allow_nonmonotone=True, source="arguments.instance")
+        except InputError as exc:
+            raise ReportError(exc.one_line()) from None
     if "tree" in args:
-        t = args["tree"]
-        cond = [to_fraction(x) for x in t["cond"]]
-        parent = list(t["parent"])
-        probe = Tree.from_parents(parent, [Fraction(1)] * len(parent))
-        f = [Fraction(0)] * len(parent)
-        for v in probe.order:
-            f[v] = Fraction(1) if parent[v] == -1 else f[parent[v]] * cond[v]
-        return Tree.from_parents(parent, f, cond), frozenset(t["subtree"])
+        return _tree_case(args["tree"])
     raise ReportError("no 'arguments.instance' or 'arguments.tree' to replay")
 
 
-def replay(path: str, *, timeout: Optional[float] = None) -> tuple[int, str]:
+def _tree_case(t: Any):
+    """THM-3.1's (tree, subtree): the tree read as an instance's request would be (cycles refused)."""
+    if not isinstance(t, dict):
+        raise ReportError(f"arguments.tree: must be an object with parent, cond and subtree, got {_type(t)}")
+    for key in ("parent", "cond", "subtree"):
+        if key not in t:
+            raise ReportError(f"arguments.tree: missing field {key!r}")
+    extra = set(t) - {"parent", "cond", "subtree"}
+    if extra:
+        raise ReportError(f"arguments.tree: unknown field {show(str(sorted(extra)[0]))}")
+    try:
+        inst = parse_instance({"budget": 0, "requests": [
+            {"id": "tree", "target": 0, "parent": t["parent"], "cond": t["cond"]}]},
+            source="arguments.tree", allow_nonmonotone=True)
+    except InputError as exc:
+        raise ReportError(exc.one_line().replace("request 'tree' ", "")) from None
+    tree = inst.requests[0].tree
+    nodes = t["subtree"]
+    if not isinstance(nodes, list) or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < len(tree)
+                                          for v in nodes):
+        raise ReportError(f"arguments.tree: subtree must be a list of node indices 0..{len(tree) - 1}")
+    if not tree.is_rooted(nodes):
+        raise ReportError("arguments.tree: subtree is not a rooted subtree of the tree")
+    return tree, frozenset(nodes)
+
+
+# ------------------------------------------------------------------ trust
+
+def module_file(name: str) -> Optional[str]:
+    """Where ``import name`` would load the module from, found without running any of it (None: nowhere)."""
+    parts = name.split(".")
+    path = None
+    spec = None
+    for i in range(len(parts)):
+        prefix = ".".join(parts[:i + 1])
+        mod = sys.modules.get(prefix)
+        if mod is not None:
+            if i == len(parts) - 1:
+                return getattr(mod, "__file__", None) or "<built-in>"
+            path = getattr(mod, "__path__", None)
+            if path is None:
+                return None
+            continue
+        try:
+            spec = importlib.machinery.PathFinder.find_spec(parts[i], path)
+        except (ImportError, ValueError):
+            return None
+        if spec is None:
+            return "<built-in>" if i == 0 and parts[0] in sys.builtin_module_names else None
+        if i < len(parts) - 1:
+            path = spec.submodule_search_locations
+            if not path:
+                return None
+    return spec.origin if spec is not None and spec.origin else None
+
+
+def _inside(path: str, root: str) -> bool:
+    path, root = os.path.realpath(path), os.path.realpath(root)
+    if not (path == root or path.startswith(root.rstrip(os.sep) + os.sep)):
+        return False
+    rest = path[len(root):].split(os.sep)
+    return not any(part in ("site-packages", "dist-packages") for part in rest)  # installed code is not ours
+
+
+def untrusted_reason(spec: SolverSpec) -> Optional[str]:
+    """Why replaying ``spec`` would run code the user has not vouched for (None: it is ours)."""
+    if spec.kind == "registry":
+        return None
+    if spec.kind == "cmd":
+        return f"the report's solver is a command ({spec.label}): replaying it runs that program"
+    module = spec.target.partition(":")[0]
+    where = module_file(module) if module else None
+    if where is None:
+        return None  # nothing to import: building it fails with "cannot import", running nothing
+    if where != "<built-in>" and (_inside(where, PROJECT) or _inside(where, os.getcwd())):
+        return None
+    return (f"the report's solver imports module {show(module)} from {show(where, 80)}, outside this project "
+            f"and the current directory: replaying it runs that code")
+
+
+# ------------------------------------------------------------------ replay
+
+def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -> tuple[int, str]:
     """(exit code, one-line verdict) for the report at ``path``."""
     report = load_report(path)
-    if not isinstance(report, dict):
-        raise ReportError("not a report object", source=path)
-    claim = CLAIMS_BY_ID.get(report.get("property", ""))
+
+    def bad(msg: str) -> ReportError:
+        return ReportError(msg, source=path)
+
+    prop = report.get("property")
+    if not isinstance(prop, str):
+        raise bad(f"'property' must be a claim id (a string), got {_type(prop)}")
+    claim = CLAIMS_BY_ID.get(prop)
     if claim is None:
-        raise ReportError(f"unknown property {report.get('property')!r}", source=path)
+        raise bad(f"unknown property {show(prop)} (one of {', '.join(CLAIMS_BY_ID)})")
+    before = report.get("status_reason")
+    if before is not None and not isinstance(before, str):
+        raise bad(f"'status_reason' must be a string, got {_type(before)}")
     try:
         case = rebuild_case(report)
     except InputError as exc:
-        raise ReportError(f"cannot rebuild the input: {exc.one_line()}", source=path) from None
+        raise bad(f"cannot rebuild the input: {exc.message}") from None
     solver = None
     if claim.per_solver:
-        if not report.get("solver"):
-            raise ReportError("no 'solver' to replay against", source=path)
-        spec = SolverSpec.from_json(report["solver"])
-        if timeout is not None:
-            spec = SolverSpec(spec.kind, spec.target, timeout)
+        if "solver" not in report:
+            raise bad("no 'solver' to replay against")
         try:
+            spec = SolverSpec.from_json(report["solver"])
+        except SpecError as exc:
+            raise bad(f"cannot load the solver: {exc}") from None
+        if timeout is not None:
+            spec = dataclasses.replace(spec, timeout=timeout)
+        why = untrusted_reason(spec)
+        if why and not trust:
+            raise Untrusted(f"{why}; pass --trust if you trust this report (docs/reports.md)", source=path)
+        try:
+            if spec.kind == "cmd":
+                check_command(spec.target)  # a missing program is a usage error, not "still fails"
             solver = build(spec)
         except SpecError as exc:
-            raise ReportError(f"cannot load the solver: {exc}", source=path) from None
+            raise bad(f"cannot load the solver: {exc}") from None
     try:
         failure = claim.check(solver, case)
     except Declined as exc:
         return EXIT_INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
     except Inconclusive as exc:
         return EXIT_INCONCLUSIVE, f"inconclusive: {exc}"
+    finally:
+        close_solver(solver)
     if failure is None:
         return EXIT_PASS, f"passes now: {claim.id} holds on this input"
-    before = report.get("status_reason")
     text = f"still fails: {failure.condition}"
     if before and before != failure.condition:
         text += f" (the report said: {before})"

@@ -28,6 +28,40 @@ from verify.report.finding import read_selection, slug, used_budget
 from verify.search.campaign import ClaimResult, declined_by_class, describe
 
 
+class UnwritablePath(ValueError):
+    """An output path that cannot be written (checked before a run starts, so it fails in seconds)."""
+
+
+def check_writable_dir(path: str, option: str = "--report-dir") -> None:
+    """Create ``path`` if needed and prove a file can be written in it; :class:`UnwritablePath` if not.
+
+    Tried for real (a file is created and removed), because permission bits say
+    nothing for root and nothing about read-only or full file systems.
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, f".adaserve-write-test-{os.getpid()}")
+        with open(probe, "w", encoding="utf-8"):
+            pass
+        os.remove(probe)
+    except OSError as exc:
+        raise UnwritablePath(f"{option} {path}: cannot write there: {exc.strerror or exc}") from None
+
+
+def check_writable_file(path: str, option: str = "--json") -> None:
+    """Prove ``path`` can be written (opened for appending; a file created only for the test is removed)."""
+    existed = os.path.lexists(path)
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "Is a directory")
+        with open(path, "a", encoding="utf-8"):
+            pass
+        if not existed:
+            os.remove(path)
+    except OSError as exc:
+        raise UnwritablePath(f"{option} {path}: cannot write there: {exc.strerror or exc}") from None
+
+
 def new_run_dir(report_dir: str, label: str) -> str:
     """Create ``report_dir/<timestamp>-<label>`` (suffix -2, -3 ... if taken) and return it."""
     os.makedirs(report_dir, exist_ok=True)

@@ -13,7 +13,15 @@ A solver under test is reached through a *solver spec*:
               Python form).
 ``cmd``       a program (``--cmd "prog args"``, split like a shell does, no shell):
               it reads one instance JSON on stdin and writes one selection JSON on
-              stdout; exit code 3 declines the input.
+              stdout; exit code 3 declines the input.  With ``--jsonl``
+              (:class:`LineSolver`) the program is started once and answers one
+              instance per line, in order (docs/test-solver.md, "--jsonl").
+
+Programs run contained (:mod:`verify.subject.process`): a session of their own,
+every read with a deadline (a child holding stdout open cannot stall a call),
+stdout capped at :data:`~verify.subject.process.MAX_OUTPUT` bytes ("output too
+large" is a finding), and every process they start killed after each call (one
+process per call) or at each restart and at the end (``--jsonl``).
 
 What the solver receives: the instance dict of :meth:`Instance.to_json`, numbers as
 exact fraction strings (``"target": "8/5"``, ``"prob": ["1", "7/10", ...]``);
@@ -27,9 +35,9 @@ What comes back:
   the input is *declined*; :func:`verify.search.properties.run_solver` raises
   :class:`~solver.errors.Declined` and the campaign counts it, unjudged.
 * anything the solver does wrong as a program (raises, crashes, exits non-zero,
-  hangs past the per-call timeout, prints malformed JSON or a malformed selection)
-  raises :class:`~solver.errors.SolverFault`: the property turns it into a
-  finding with the input that caused it.
+  hangs past the per-call timeout, prints too much, malformed JSON or a malformed
+  selection) raises :class:`~solver.errors.SolverFault`: the property turns it
+  into a finding with the input that caused it.
 * naming unknown requests or nodes out of range is a well-formed answer that the
   feasibility checker rejects (rule ``format``): also a finding.
 
@@ -51,15 +59,17 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable
 
 from solver.errors import SelectionFormatError, SolverFault
+from solver.messages import abbreviate
 from solver.model import Instance
-from solver.numbers import loads_exact
+from solver.numbers import MAX_ANSWER_DIGITS, fraction_str, loads_exact
 from solver.selection import UNSUPPORTED, Selection, parse_selection
+
+from verify.subject.process import MAX_OUTPUT, Exited, OutputTooLarge, Program, Timeout
 
 DECLINE_EXIT = 3       # a --cmd program exits with this code to decline an input
 DEFAULT_TIMEOUT = 10.0  # seconds per call
@@ -82,7 +92,7 @@ def _jsonable(obj: Any) -> Any:
     from fractions import Fraction
 
     if isinstance(obj, Fraction):
-        return str(obj)
+        return fraction_str(obj)
     raise TypeError(f"{type(obj).__name__} is not JSON")
 
 
@@ -91,9 +101,9 @@ def read_answer(text: str) -> Selection:
     if not text.strip():
         raise SolverFault("solver printed no selection (empty output)")
     try:
-        obj = loads_exact(text)
+        obj = loads_exact(text, max_digits=MAX_ANSWER_DIGITS)
     except (ValueError, RecursionError) as exc:
-        raise SolverFault(f"solver printed malformed JSON: {exc}: {_clip(text)}") from None
+        raise SolverFault(f"solver printed malformed JSON: {abbreviate(str(exc), 200)}: {_clip(text)}") from None
     return _parse(obj)
 
 
@@ -105,7 +115,7 @@ def _parse(obj: Any) -> Selection:
 
 
 def _clip(text: str, n: int = 120) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text[:4 * n].split())  # (a flood of output is never split whole)
     return repr(text if len(text) <= n else text[:n] + "...")
 
 
@@ -143,7 +153,7 @@ def _call(fn: Callable, arg: Any, timeout: float | None) -> Any:
     except _Timeout:
         raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)") from None
     except Exception as exc:
-        raise SolverFault(f"solver raised {type(exc).__name__}: {exc}") from exc
+        raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}") from exc
 
 
 def adapt_native(fn: Callable[[Instance], Selection], timeout: float | None = None):
@@ -164,48 +174,138 @@ def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None):
             raise SolverFault(f"solver returned {type(out).__name__}, not a selection dict")
         try:  # the same reading as --cmd: through JSON text, so numpy ints and floats behave alike
             text = json.dumps(out, default=_jsonable)
-        except (TypeError, ValueError) as exc:
-            raise SolverFault(f"solver returned a dict that is not JSON: {exc}") from None
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise SolverFault(f"solver returned a dict that is not JSON: {_text(exc)}") from None
+        if len(text) > MAX_OUTPUT:
+            raise SolverFault(_too_large(MAX_OUTPUT))
         return read_answer(text)
     solve.__name__ = getattr(fn, "__name__", "solve")
     return solve
 
 
-def adapt_command(argv: list[str], timeout: float | None = DEFAULT_TIMEOUT):
-    """A program: instance JSON on stdin, selection JSON on stdout, exit 3 to decline."""
+def adapt_command(argv: list[str], timeout: float | None = DEFAULT_TIMEOUT, max_output: int = MAX_OUTPUT):
+    """A program, one process per call: instance JSON on stdin, selection JSON on stdout, exit 3 to decline."""
     def solve(instance: Instance) -> Selection:
-        text = json.dumps(instance.to_json())
+        data = json.dumps(instance.to_json()).encode()
+        program = _start(argv, max_output)
         try:
-            proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, start_new_session=True)
-        except OSError as exc:
-            raise SolverFault(f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}") from None
-        try:
-            out, err = proc.communicate(text, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
+            out, err, rc = program.run_once(data, timeout if timeout is not None else 1e9)
+        except Timeout:
             raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)") from None
-        except BaseException:
-            _kill(proc)
-            raise
-        rc = proc.returncode
+        except OutputTooLarge:
+            raise SolverFault(_too_large(max_output)) from None
+        err_text = err.decode("utf-8", errors="replace")
         if rc == DECLINE_EXIT:
-            reason = _decline_reason(out, err)
-            return Selection(UNSUPPORTED, reason=reason)
+            return Selection(UNSUPPORTED, reason=_decline_reason(out.decode("utf-8", errors="replace"), err_text))
         if rc != 0:
-            raise SolverFault(_exit_text(rc) + (f"; stderr: {_clip(err, 200)}" if err.strip() else ""))
-        return read_answer(out)
+            raise SolverFault(_exit_text(rc) + (f"; stderr: {_clip(err_text, 200)}" if err_text.strip() else ""))
+        return read_answer(_utf8(out))
     solve.__name__ = os.path.basename(argv[0])
     return solve
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    """Kill the program and whatever it started (its own session)."""
+class LineSolver:
+    """``--cmd ... --jsonl``: one program for the whole run, one instance line in, one answer line out.
+
+    The per-call timeout applies to every line; the first call after each
+    (re)start may take ``startup`` seconds more (the program's start-up).  A
+    crash, a hang, an answer line that is not a selection, more than one line
+    for one instance, or too much output is a finding; the program is then
+    swept and started again for the next call.  Output nobody asked for, found
+    before a call, only restarts the program (it is not that call's fault).
+    :meth:`close` ends it (stdin closed, a second's grace, then a sweep), and
+    :func:`verify.subject.process.close_all` runs at exit in any case.
+    """
+
+    def __init__(self, argv: list[str], timeout: float = DEFAULT_TIMEOUT, startup: float | None = None,
+                 max_output: int = MAX_OUTPUT):
+        self.argv, self.timeout, self.max_output = argv, timeout, max_output
+        self.startup = timeout if startup is None else startup
+        self.program: Program | None = None
+        self.starts = 0
+        self.__name__ = os.path.basename(argv[0])
+
+    def _restart(self) -> None:
+        if self.program is not None:
+            self.program.sweep()
+        self.program = None
+
+    def __call__(self, instance: Instance) -> Selection:
+        line = json.dumps(instance.to_json(), separators=(",", ":")).encode() + b"\n"
+        if self.program is not None and (not self.program.alive or self.program.pending_output()):
+            self._restart()
+        extra = 0.0
+        if self.program is None:
+            self.program = _start(self.argv, self.max_output)
+            self.starts += 1
+            extra = self.startup
+        program = self.program
+        try:
+            raw = program.ask_line(line, self.timeout + extra)
+        except Timeout:
+            self._restart()
+            raise SolverFault(f"solver gave no answer line within the timeout of {self.timeout:g} s"
+                              + (f" (+ {extra:g} s start-up)" if extra else "") + " (hangs?)") from None
+        except OutputTooLarge:
+            self._restart()
+            raise SolverFault(_too_large(self.max_output)) from None
+        except Exited as exc:
+            err = program.err.decode("utf-8", errors="replace")
+            self._restart()
+            what = _exit_text(exc.returncode) if exc.returncode is not None else "solver closed its stdout"
+            raise SolverFault(f"{what} before answering this line"
+                              + (f"; stderr: {_clip(err, 200)}" if err.strip() else "")) from None
+        except BaseException:
+            self._restart()
+            raise
+        if program.out:  # a second line already there: the stream no longer pairs lines with instances
+            extra_text = bytes(program.out).decode("utf-8", errors="replace")
+            self._restart()
+            raise SolverFault(f"solver printed more than one line for one instance: {_clip(extra_text)}")
+        try:
+            return read_answer(_utf8(raw))
+        except SolverFault:
+            self._restart()
+            raise
+
+    def close(self) -> None:
+        if self.program is not None:
+            self.program.close()
+        self.program = None
+
+
+def close_solver(solver: Any) -> None:
+    """End whatever a built solver keeps running (a :class:`LineSolver`'s program); others: nothing."""
+    close = getattr(solver, "close", None)
+    if callable(close):
+        close()
+
+
+def _start(argv: list[str], max_output: int) -> Program:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError):
-        proc.kill()
-    proc.communicate()
+        return Program(argv, max_output)
+    except OSError as exc:
+        raise SolverFault(f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}") from None
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SolverFault(f"solver printed bytes that are not UTF-8 text (byte {exc.start})") from None
+
+
+def _too_large(limit: int) -> str:
+    return f"solver printed more than {limit} bytes (output too large; the limit is {limit // 2 ** 20} MiB)"
+
+
+def _text(exc: BaseException) -> str:
+    """An exception's message for a one-line finding (a solver's message may be huge)."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - a solver's exception may fail even at str()
+        text = f"<{type(exc).__name__} whose message cannot be printed>"
+    return abbreviate(text, 200)
 
 
 def _exit_text(rc: int) -> str:
@@ -219,7 +319,7 @@ def _exit_text(rc: int) -> str:
 
 def _decline_reason(out: str, err: str) -> str:
     try:
-        obj = json.loads(out)
+        obj = json.loads(out[:MAX_OUTPUT])
         if isinstance(obj, dict) and isinstance(obj.get("reason"), str):
             return obj["reason"]
     except ValueError:

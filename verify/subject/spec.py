@@ -11,13 +11,14 @@ import importlib
 import os
 import shlex
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Callable
 
 from solver.model import Instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import Selection
 
-from verify.subject.adapters import DEFAULT_TIMEOUT, adapt_callable, adapt_command, adapt_native
+from verify.subject.adapters import DEFAULT_TIMEOUT, LineSolver, adapt_callable, adapt_command, adapt_native
 
 KINDS = ("registry", "native", "callable", "cmd")
 
@@ -33,32 +34,51 @@ class SolverSpec:
     >>> SolverSpec("cmd", "python3 my_selector.py --fast", 5.0).label
     "--cmd 'python3 my_selector.py --fast'"
     >>> SolverSpec.from_json(SolverSpec("callable", "pkg.mod:fn").to_json())
-    SolverSpec(kind='callable', target='pkg.mod:fn', timeout=10.0)
+    SolverSpec(kind='callable', target='pkg.mod:fn', timeout=10.0, jsonl=False, startup_timeout=None)
+    >>> SolverSpec("cmd", "python3 sel.py", 2.0, jsonl=True).cli_args()
+    ['--cmd', 'python3 sel.py', '--timeout', '2', '--jsonl']
+
+    ``jsonl`` (``cmd`` only): the program is started once and answers one
+    instance per line (:class:`~verify.subject.adapters.LineSolver`);
+    ``startup_timeout``: extra seconds for the first call after each start
+    (default: the timeout).
     """
 
     kind: str
     target: str
     timeout: float = DEFAULT_TIMEOUT
+    jsonl: bool = False
+    startup_timeout: float | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise SpecError(f"unknown solver kind {self.kind!r} (one of {', '.join(KINDS)})")
+        if self.jsonl and self.kind != "cmd":
+            raise SpecError("jsonl applies to a --cmd program only")
 
     @property
     def label(self) -> str:
         """The solver as the command line names it."""
-        return f"--cmd {shlex.quote(self.target)}" if self.kind == "cmd" else self.target
+        if self.kind == "cmd":
+            return f"--cmd {shlex.quote(self.target)}" + (" --jsonl" if self.jsonl else "")
+        return self.target
 
     @property
     def describe(self) -> str:
         return {"registry": "our registered solver", "native": "Python callable on Instance objects",
                 "callable": "Python callable on the instance JSON",
-                "cmd": "program: instance JSON on stdin, selection JSON on stdout"}[self.kind]
+                "cmd": "program: one instance JSON line in, one selection JSON line out, one process for the run"
+                if self.jsonl else "program: instance JSON on stdin, selection JSON on stdout"}[self.kind]
 
     def cli_args(self) -> list[str]:
         """Arguments of ``python -m verify test-solver`` that name this solver."""
         if self.kind == "cmd":
-            return ["--cmd", self.target, "--timeout", f"{self.timeout:g}"]
+            out = ["--cmd", self.target, "--timeout", f"{self.timeout:g}"]
+            if self.jsonl:
+                out.append("--jsonl")
+                if self.startup_timeout is not None:
+                    out += ["--startup-timeout", f"{self.startup_timeout:g}"]
+            return out
         out = [self.target]
         if self.kind == "native":
             out.append("--native")
@@ -67,11 +87,35 @@ class SolverSpec:
         return out
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "target": self.target, "timeout": self.timeout}
+        out = {"kind": self.kind, "target": self.target, "timeout": self.timeout}
+        if self.jsonl:
+            out["jsonl"] = True
+            if self.startup_timeout is not None:
+                out["startup_timeout"] = self.startup_timeout
+        return out
 
     @classmethod
     def from_json(cls, obj: dict) -> "SolverSpec":
-        return cls(obj["kind"], obj["target"], float(obj.get("timeout", DEFAULT_TIMEOUT)))
+        """The spec of a report's ``solver`` (validated: :class:`SpecError` names what is wrong)."""
+        import math
+
+        if not isinstance(obj, dict):
+            raise SpecError("'solver' must be an object with kind, target and timeout")
+        for key in ("kind", "target"):
+            if not isinstance(obj.get(key), str) or not obj[key]:
+                raise SpecError(f"'solver.{key}' must be a non-empty string")
+        values = {}
+        for key, default in (("timeout", DEFAULT_TIMEOUT), ("startup_timeout", None)):
+            x = obj.get(key, default)
+            if x is not None:
+                if isinstance(x, bool) or not isinstance(x, (int, float, Fraction)) or not math.isfinite(x) or x <= 0:
+                    raise SpecError(f"'solver.{key}' must be a positive number of seconds")
+                x = float(x)
+            values[key] = x
+        jsonl = obj.get("jsonl", False)
+        if not isinstance(jsonl, bool):
+            raise SpecError("'solver.jsonl' must be true or false")
+        return cls(obj["kind"], obj["target"], values["timeout"], jsonl, values["startup_timeout"])
 
     @classmethod
     def for_suite(cls, name: str) -> "SolverSpec":
@@ -88,6 +132,8 @@ def build(spec: SolverSpec) -> Callable[[Instance], Selection]:
             raise SpecError(exc.args[0]) from None
     if spec.kind == "cmd":
         argv = _split(spec.target)
+        if spec.jsonl:
+            return LineSolver(argv, spec.timeout, spec.startup_timeout)
         return adapt_command(argv, spec.timeout)
     fn = load_callable(spec.target)
     if spec.kind == "native":
@@ -132,5 +178,7 @@ def check_command(command: str) -> None:
     if os.sep in prog or (os.altsep and os.altsep in prog):
         if not os.path.exists(prog):
             raise SpecError(f"--cmd: no such program {prog!r}")
+        if os.path.isdir(prog) or not os.access(prog, os.X_OK):
+            raise SpecError(f"--cmd: {prog!r} is not an executable program")
     elif shutil.which(prog) is None:
         raise SpecError(f"--cmd: program {prog!r} not found on PATH")

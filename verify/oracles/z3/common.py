@@ -15,9 +15,17 @@ session
     deadline and the query count.
 deadline
     The wall-clock limit of the whole API call (``timeout`` seconds, ``None``:
-    no limit).  Each query gets what is left; running out, ``unknown`` or an
-    interrupt (Ctrl-C makes Z3 answer ``unknown``) raises
-    :class:`solver.errors.Inconclusive`: never a pass.
+    no limit), building the encoding included: the encodings call
+    :meth:`Session.tick` as they build, and each query gets what is left.
+    Running out, ``unknown`` or an interrupt (Ctrl-C makes Z3 answer
+    ``unknown``) raises :class:`solver.errors.Inconclusive`: never a pass.
+memory
+    What Z3 may allocate during the call (``memory_mb``, default
+    :data:`DEFAULT_MEMORY_MB`), on top of what it held when the call began
+    (Z3's ``memory_max_size`` is one limit for the whole process).  Running
+    out is reported by Z3 as an exception or as ``unknown``; both become
+    :class:`solver.errors.Inconclusive` ("Z3 ran out of memory"), never a pass
+    and never a traceback.
 belief
     A Z3 model is a *claim*.  It is turned into node sets and re-checked by the
     project's exact checker (:func:`solver.feasibility.violations`, objective
@@ -60,6 +68,7 @@ from solver.selection import Selection, make_ok
 from solver.feasibility import violations
 
 SEED = 0  # the fixed random seed of every solver (determinism)
+DEFAULT_MEMORY_MB = 4096  # what one Z3 call may allocate (``--z3-memory``)
 
 # verdicts of :class:`Z3Result`
 FEASIBLE = "FEASIBLE"          # feasibility: a feasible selection (re-checked) exists
@@ -104,7 +113,7 @@ class Z3Result:
 def rational(q: Fraction | int, ctx: z3.Context) -> z3.RatNumRef:
     """The exact Z3 rational of ``q``."""
     q = Fraction(q)
-    return z3.RealVal(f"{q.numerator}/{q.denominator}", ctx)
+    return z3.RealVal(fraction_str(q), ctx)  # no int/str digit limit
 
 
 def model_fraction(value: z3.ExprRef) -> Fraction:
@@ -117,11 +126,16 @@ def model_fraction(value: z3.ExprRef) -> Fraction:
 class Session:
     """Context, seed, deadline and query count of one API call (see module doc)."""
 
-    def __init__(self, timeout: float | None = None, rlimit: int | None = None):
+    def __init__(self, timeout: float | None = None, rlimit: int | None = None,
+                 memory_mb: int | None = None):
         if timeout is not None and math.isinf(timeout) and timeout > 0:
             timeout = None
         elif timeout is not None and not timeout > 0:  # zero, negative or NaN: no time at all
             timeout = 0.0
+        self.memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
+        held = z3.z3core.Z3_get_estimated_alloc_size() // 2 ** 20  # earlier calls' leftovers do not count
+        z3.set_param("memory_max_size", held + self.memory_mb)
+        self._ticks = 0
         self.ctx = z3.Context()
         self.timeout = timeout
         self.rlimit = rlimit  # deterministic per-query resource limit (tests)
@@ -138,6 +152,17 @@ class Session:
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
+
+    def tick(self) -> None:
+        """Raise :class:`Inconclusive` once the deadline has passed (called while building encodings)."""
+        self._ticks += 1
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise Inconclusive(f"Z3 time limit of {self.timeout:g} s reached while building the encoding "
+                               f"(after {self.queries} queries)")
+
+    def out_of_memory(self) -> Inconclusive:
+        return Inconclusive(f"Z3 ran out of memory (limit {self.memory_mb} MB; --z3-memory) after "
+                            f"{self.queries} queries")
 
     def remaining_ms(self) -> int | None:
         if self.deadline is None:
@@ -159,6 +184,8 @@ class Session:
         if answer == z3.unsat:
             return False
         why = s.reason_unknown() or "unknown"
+        if "memory" in why:
+            raise self.out_of_memory()
         if self.deadline is not None and time.monotonic() >= self.deadline:
             why = f"time limit of {self.timeout:g} s reached"
         raise Inconclusive(f"Z3 answered unknown ({why}) after {self.queries} queries")

@@ -80,8 +80,10 @@ class Decomposition:
 
     def __init__(self, session: Session, instance: Instance):
         self.session, self.instance = session, instance
-        self.provers = [TreeProver(session, r.tree, max_count(instance, r.tree), f"r{i}")
-                        for i, r in enumerate(instance.requests)]
+        self.provers = []
+        for i, r in enumerate(instance.requests):
+            session.tick()  # the deadline covers building the encoding too
+            self.provers.append(TreeProver(session, r.tree, max_count(instance, r.tree), f"r{i}"))
         self.targets = [r.target for r in instance.requests]
         self.proof = ""           # the stage that gave the last "nothing better"
         self._mins = None         # stage 1

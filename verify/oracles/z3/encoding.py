@@ -26,8 +26,9 @@ Modes (each returns a :class:`~verify.oracles.z3.common.Z3Result`)
                   nothing is worth more) | INFEASIBLE | INCONCLUSIVE
 
 and for the CLI: :func:`solve_z3` (``--solver z3``) and :func:`confirm`
-(``check``, beside the DP).  ``timeout`` is in seconds for the whole call
-(``--z3-timeout``); ``unknown``, running out of time or Ctrl-C is
+(``check``, beside the DP).  ``timeout`` is in seconds for the whole call,
+building the encoding included (``--z3-timeout``), ``memory`` in MB
+(``--z3-memory``); ``unknown``, running out of time or memory, or Ctrl-C is
 INCONCLUSIVE, never a pass; the fixed seed and a fresh context per call make
 the verdict repeatable.  Every selection is re-checked by
 :func:`solver.feasibility.violations` before it is believed (per-tree models
@@ -86,6 +87,7 @@ class Direct:
         values, counts = [], []
         for i, req in enumerate(instance.requests):
             tree = req.tree
+            session.tick()
             x = {v: z3.Int(f"r{i}.x{v}", ctx) for v in tree.non_root}
             for v, xv in x.items():
                 s.add(xv >= 0, xv <= 1)
@@ -128,10 +130,18 @@ def _sum(terms, zero):
 
 # ------------------------------------------------------------------ the modes
 
-def _run(method: str, timeout, rlimit, body) -> Z3Result:
-    session = Session(timeout, rlimit)
+def _run(method: str, timeout, rlimit, body, memory=None) -> Z3Result:
+    session = Session(timeout, rlimit, memory)
     try:
-        return body(session)
+        try:
+            return body(session)
+        except z3.Z3Exception as exc:  # raised by any API call, building included
+            text = exc.value.decode(errors="replace") if isinstance(exc.value, bytes) else str(exc.value)
+            if "memory" in text:
+                raise session.out_of_memory() from None
+            raise Z3Fault(f"Z3 error: {text}") from None
+        except MemoryError:
+            raise Inconclusive(f"out of memory in the Z3 stage (after {session.queries} queries)") from None
     except Inconclusive as exc:
         return session.result(INCONCLUSIVE, method, reason=str(exc))
 
@@ -142,7 +152,7 @@ def _check_method(method: str, allowed=(DECOMPOSED, MONOLITHIC)) -> None:
 
 
 def feasible(instance: Instance, *, timeout: float | None = None, method: str = DECOMPOSED,
-             rlimit: int | None = None) -> Z3Result:
+             rlimit: int | None = None, memory: int | None = None) -> Z3Result:
     """FEASIBLE with a re-checked selection, INFEASIBLE (Z3 proof), or INCONCLUSIVE."""
     _check_method(method)
 
@@ -158,11 +168,11 @@ def feasible(instance: Instance, *, timeout: float | None = None, method: str = 
             return session.result(INFEASIBLE, method, reason=dec.infeasible_reason())
         return session.result(FEASIBLE, method, selection=sel)
 
-    return _run(method, timeout, rlimit, body)
+    return _run(method, timeout, rlimit, body, memory)
 
 
 def refute(instance: Instance, value: Fraction, *, timeout: float | None = None,
-           method: str = DECOMPOSED, rlimit: int | None = None) -> Z3Result:
+           method: str = DECOMPOSED, rlimit: int | None = None, memory: int | None = None) -> Z3Result:
     """Is some feasible selection worth more than ``value``?  OPTIMAL (no), BETTER (witness), INCONCLUSIVE."""
     _check_method(method)
     value = Fraction(value)
@@ -181,11 +191,11 @@ def refute(instance: Instance, value: Fraction, *, timeout: float | None = None,
         return session.result(BETTER, method, value=value, selection=sel,
                               reason=f"a feasible selection is worth {fraction_str(sel.objective)}")
 
-    return _run(method, timeout, rlimit, body)
+    return _run(method, timeout, rlimit, body, memory)
 
 
 def optimize(instance: Instance, *, timeout: float | None = None, method: str = DECOMPOSED,
-             rlimit: int | None = None, hint: Fraction | None = None) -> Z3Result:
+             rlimit: int | None = None, hint: Fraction | None = None, memory: int | None = None) -> Z3Result:
     """The optimum: OPTIMAL with a re-checked selection and an ``unsat`` proof above it,
     INFEASIBLE, or INCONCLUSIVE.
 
@@ -226,7 +236,7 @@ def optimize(instance: Instance, *, timeout: float | None = None, method: str = 
         return session.result(OPTIMAL, method, selection=best, value=best.objective, stats=stats,
                               reason=f"Z3: optimum {fraction_str(best.objective)}, nothing is worth more")
 
-    return _run(method, timeout, rlimit, body)
+    return _run(method, timeout, rlimit, body, memory)
 
 
 def _better_seed(instance: Instance, best: Selection) -> Selection:
@@ -251,9 +261,10 @@ def _optimize_builtin(session: Session, instance: Instance) -> Selection | None:
 
 # ------------------------------------------------------------------ for the CLI
 
-def solve_z3(instance: Instance, *, timeout: float | None = None, method: str = DECOMPOSED) -> Selection:
+def solve_z3(instance: Instance, *, timeout: float | None = None, method: str = DECOMPOSED,
+             memory: int | None = None) -> Selection:
     """``--solver z3``: an optimal selection or INVALID; raises Inconclusive when Z3 cannot decide."""
-    result = optimize(instance, timeout=timeout, method=method)
+    result = optimize(instance, timeout=timeout, method=method, memory=memory)
     if result.verdict == INCONCLUSIVE:
         raise Inconclusive(result.reason)
     if result.verdict == INFEASIBLE:
@@ -261,7 +272,8 @@ def solve_z3(instance: Instance, *, timeout: float | None = None, method: str = 
     return result.selection
 
 
-def confirm(instance: Instance, optimum: Fraction | None, *, timeout: float | None = None) -> str | None:
+def confirm(instance: Instance, optimum: Fraction | None, *, timeout: float | None = None,
+            memory: int | None = None) -> str | None:
     """Z3's own optimum against another oracle's (None: infeasible).
 
     Z3 computes its own optimum (the decomposed :func:`optimize`; the other
@@ -281,7 +293,7 @@ def confirm(instance: Instance, optimum: Fraction | None, *, timeout: float | No
     'feasible: optimum 3/2 (witness {"status": "OK", "selected": {"a": [0, 1]}, "objective": "3/2"})'
     """
     try:
-        result = optimize(instance, timeout=timeout, hint=optimum)
+        result = optimize(instance, timeout=timeout, hint=optimum, memory=memory)
     except Z3Fault as exc:
         return f"an answer that fails the exact checker ({exc})"
     if result.verdict == INCONCLUSIVE:

@@ -80,11 +80,12 @@ def _grow(tree: Tree, nodes: tuple[int, ...]) -> tuple[int, ...] | None:
 class Known:
     """The best rooted subtree found so far for every count 0..upto (see module doc)."""
 
-    def __init__(self, tree: Tree, upto: int):
+    def __init__(self, tree: Tree, upto: int, tick=lambda: None):
         self.tree, self.upto = tree, upto
         self.witnesses: list[tuple[int, ...]] = [(tree.root,)]
         self.values: list[Fraction] = [tree.value(self.witnesses[0])]
         for _ in range(upto):
+            tick()
             grown = _grow(tree, self.witnesses[-1])
             self.witnesses.append(grown)
             self.values.append(tree.value(grown))
@@ -114,7 +115,9 @@ class TreeProver:
         root = tree.root
         self.x = {v: z3.Int(f"{name}.x{v}", ctx) for v in tree.non_root}
         s = session.solver()
-        for v, xv in self.x.items():
+        for j, (v, xv) in enumerate(self.x.items()):
+            if j % 256 == 255:
+                session.tick()
             s.add(xv >= 0, xv <= 1)
             if tree.parent[v] != root:
                 s.add(xv <= self.x[tree.parent[v]])  # rooted: a node needs its parent
@@ -124,7 +127,7 @@ class TreeProver:
         self.gain = z3.Sum(terms) if terms else zero_r  # f(S) - f(root)
         self.base = tree.f[root]
         self.solver = s
-        self.known = Known(tree, upto)
+        self.known = Known(tree, upto, session.tick)
         self.exact: set[int] = set()
 
     def _q(self, value: Fraction) -> z3.ExprRef:

@@ -1,0 +1,117 @@
+"""A bounded fuzz of the command line (issue 16): malformed JSON and mutated valid instances,
+selections and certificates fed to ``solve``, ``check --no-z3`` and ``certify``.
+
+Whatever the input: the exit code is one of 0, 1, 2, 3; nothing escapes ``main`` (no
+traceback); exit 2 prints exactly one line on stderr and nothing on stdout.  In-process
+and derandomized, a few seconds in the default run.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from solver.reference import solve_reference
+from solver.parse import parse_instance
+from verify.commands.cli import main
+
+BASE = {"budget": 3, "root_charged": False, "requests": [
+    {"id": "r0", "target": "1.6", "parent": [-1, 0, 0, 1], "prob": ["1", "0.7", "0.2", "0.42"]},
+    {"id": "r1", "target": 1, "parent": [2, -1, 1], "cond": ["1/2", 1, 0.5]}]}
+INVALID_BASE = {"budget": 0, "requests": [{"id": "a", "target": "1.5", "parent": [-1, 0], "prob": ["1", "0.5"]}]}
+SELECTIONS = [json.loads(solve_reference(parse_instance(b)).dumps()) for b in (BASE, INVALID_BASE)]
+
+FUZZ = settings(max_examples=120, derandomize=True, database=None, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])  # capsys is read after every call
+DIR = Path(tempfile.mkdtemp(prefix="adaserve-fuzz-"))
+
+ODD_VALUES = st.sampled_from([
+    None, True, False, -1, 0, 1, 2, 10 ** 400, -(10 ** 30), 1.5, 1e308, "x", "", "nan", "inf", "1/0", "-1/4",
+    "1e400", "1e-5000", "0.9", "1/" + "7" * 4100, [], {}, [[]], {"a": 1}, "r0", "r1", "unreachable",
+    "x" * 3000, [-1], [0, 0, 0],
+])
+
+
+def _paths(obj):
+    """Every (container, key) position in a JSON value."""
+    out = []
+
+    def walk(x):
+        if isinstance(x, dict):
+            for k in list(x):
+                out.append((x, k))
+                walk(x[k])
+        elif isinstance(x, list):
+            for i in range(len(x)):
+                out.append((x, i))
+                walk(x[i])
+    walk(obj)
+    return out
+
+
+@st.composite
+def mutated(draw, base, inside=None):
+    """``base`` with one to three random edits (anywhere, or only inside ``base[inside]``)."""
+    obj = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, 3))):
+        spots = _paths(obj if inside is None else obj[inside])
+        if not spots:
+            break
+        container, key = draw(st.sampled_from(spots))
+        action = draw(st.sampled_from(["replace", "delete", "duplicate", "add"]))
+        if action == "replace":
+            container[key] = copy.deepcopy(draw(ODD_VALUES))  # never the shared sample itself
+        elif action == "delete":
+            del container[key]
+        elif action == "duplicate" and isinstance(container, list):
+            container.insert(key, copy.deepcopy(container[key]))
+        elif isinstance(container, dict):
+            name = draw(st.sampled_from(["extra", "kind", "witness", "id", "x" * 50]))
+            container[name] = copy.deepcopy(draw(ODD_VALUES))
+    return json.dumps(obj)
+
+
+def _text_mutations(text: str):
+    return st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, 3),
+                              st.sampled_from(list('{}[],:"0123456789-.eE/ ntrufalsNaI\\'))),
+                    min_size=1, max_size=4).map(lambda edits: _apply(text, edits))
+
+
+def _apply(text, edits):
+    for pos, cut, ch in edits:
+        text = text[:pos] + ch + text[pos + cut:]
+    return text
+
+
+INSTANCE_TEXT = st.one_of(mutated(BASE), mutated(INVALID_BASE), _text_mutations(json.dumps(BASE)),
+                          st.just(json.dumps(BASE)))
+SELECTION_TEXT = st.one_of(*[mutated(s) for s in SELECTIONS], *[mutated(s, "certificate") for s in SELECTIONS],
+                           _text_mutations(json.dumps(SELECTIONS[0])), *[st.just(json.dumps(s)) for s in SELECTIONS])
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2, 3), (argv, code)
+    assert "Traceback" not in err
+    if code == 2:
+        assert out == "" and err.count("\n") == 1 and err.startswith(("error: ", "python -m verify")), err
+    return code
+
+
+@FUZZ
+@given(instance=INSTANCE_TEXT, selection=SELECTION_TEXT, solver=st.sampled_from(["reference", "dp", "paper-alg1",
+                                                                                 "float-greedy", "paper-alg2"]))
+def test_cli_never_crashes(capsys, instance, selection, solver):
+    inst, sel = DIR / "instance.json", DIR / "selection.json"
+    inst.write_text(instance)
+    sel.write_text(selection)
+    _run(["solve", "--solver", solver, str(inst)], capsys)
+    _run(["check", "--no-z3", str(inst), str(sel)], capsys)
+    _run(["certify", str(inst), str(sel)], capsys)
