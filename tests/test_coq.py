@@ -199,7 +199,7 @@ def _tampered(inst, sel, rng):
     rid = rng.choice(ids) if ids else None
 
     def with_cert(label, c, **kw):
-        out.append((label, dataclasses.replace(sel, certificate=c, **kw)))
+        out.append((label, dataclasses.replace(sel, certificate=_mathematical(c), **kw)))
 
     if sel.status == "OK" and cert is not None:
         lam = Fraction(cert["lambda"])
@@ -261,6 +261,28 @@ def _tampered(inst, sel, rng):
         with_cert("claims OK (roots)", oc, status="OK", selected=roots,
                   objective=sum((r.tree.f[r.tree.root] for r in inst.requests), Fraction(0)))
     return out
+
+
+INFORMATIONAL = ("node_budget", "sum_min_counts", "budget_spent", "all_nodes_selected")
+
+
+def _mathematical(cert):
+    """A tampered certificate without what only verify/checks/certificate.py reads.
+
+    The Coq checker decides the mathematical conditions (counts, witnesses, lambda);
+    the Python checker also rejects informational fields that lie and witnesses a
+    count of 0 does not need (docs/certificates.md; tests/test_hostile_inputs.py).
+    Tampering a count leaves those stale, so they are dropped here and the two
+    checkers are compared on what both decide.
+    """
+    if not isinstance(cert, dict):
+        return cert
+    cert = {k: v for k, v in cert.items() if k not in INFORMATIONAL}
+    if cert.get("kind") == "invalid" and isinstance(cert.get("witness"), dict):
+        cert["witness"] = {r: w for r, w in cert["witness"].items() if cert["min_counts"].get(r) != 0}
+    if cert.get("kind") == "optimal" and isinstance(cert.get("quota_witness"), dict):
+        cert["quota_witness"] = {r: w for r, w in cert["quota_witness"].items() if cert["quotas"].get(r) != 0}
+    return cert
 
 
 def test_extracted_checker_agrees_with_verify_certificate(coq, instances):
