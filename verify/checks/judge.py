@@ -3,14 +3,16 @@
 Data flow: instance -> (someone's) selection -> :func:`judge` -> :class:`Verdict`.
 The exact optimum is established in one of two ways (:func:`exact_optimum`):
 
-* **certificate** (monotone inputs, f(child) <= f(parent)): the reference
-  greedy answers and its certificate is checked by :mod:`verify.checks.certificate`,
-  which proves the value optimal, or INVALID, by sorting each tree once
-  (docs/certificates.md).  O(N log N) for N nodes, linear memory; no trust in
-  the greedy is involved: a certificate that fails the check sends the input
-  to the DP instead.
-* **dp**: the exact DP (:mod:`verify.oracles.dp`) on every other input, its
-  answer re-checked by the feasibility checker.
+* **certificate** (monotone inputs, f(child) <= f(parent)): the DP answers
+  (on such inputs it only sorts values, :mod:`verify.oracles.dp`), and the
+  certificate the reference greedy would write for that answer (counts,
+  quotas, threshold lambda; docs/certificates.md) is checked by
+  :mod:`verify.checks.certificate`, which proves the value optimal, or
+  INVALID, by sorting each tree once.  O(N log N) for N nodes, linear memory,
+  and no trust in either algorithm: a certificate that fails the check sends
+  the input to the tree knapsack instead (``method="tree"``).
+* **dp**: the exact DP on every other input, its answer re-checked by the
+  feasibility checker.
 
 Z3 (:mod:`verify.oracles.z3.encoding`) independently confirms the optimum when
 asked; if the methods disagree the verdict is ``oracle fault`` naming both,
@@ -111,7 +113,7 @@ def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float 
     """
     oracle = certified_optimum(instance)
     if oracle is None:
-        oracle = dp_optimum(instance)
+        oracle = dp_optimum(instance, method="tree" if instance.is_monotone() else "auto")
     if use_z3:
         _confirm_with_z3(instance, oracle, z3_timeout)
         oracle = replace(oracle, method=oracle.method + "+z3")
@@ -119,25 +121,37 @@ def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float 
 
 
 def certified_optimum(instance: Instance) -> Optional[Oracle]:
-    """The reference greedy's answer if its certificate proves it (monotone inputs), else None."""
-    if not instance.is_monotone():
-        return None  # OK certificates need the premise; the DP decides these
-    from solver.reference import solve_reference
-    from verify.checks.certificate import certificate_problems
+    """The DP's answer on a monotone input, proven by a certificate that passed the checker; else None.
 
-    sel = solve_reference(instance)
-    if certificate_problems(instance, sel):  # not proven (a bug of the greedy): the DP decides
-        return None
+    The certificate is the one the reference greedy writes (docs/certificates.md),
+    built for the DP's answer: its counts, the quotas N_i and the threshold
+    lambda.  Checking it needs only sorted values, so the optimum is proven
+    without trusting the DP or the greedy.
+    """
+    if not instance.is_monotone():
+        return None  # optimality certificates need the premise; the DP alone decides these
+    from solver.reference import invalid_certificate, min_count_bound, optimal_certificate
+    from verify.checks.certificate import certificate_problems
+    from verify.oracles.dp import solve_dp
+
+    sel = solve_dp(instance)  # monotone: sorted values, merged by sorted increments
+    if sel.status == OK:
+        quotas = [min_count_bound(r.tree, r.target)[0] for r in instance.requests]
+        cert = optimal_certificate(instance, sel.selected, quotas)
+    else:
+        cert = invalid_certificate(instance)
+    if certificate_problems(instance, Selection(sel.status, sel.selected, sel.objective, sel.reason, cert)):
+        return None  # not proven (a bug of ours): the tree DP decides, see exact_optimum
     if sel.status == OK:
         return Oracle(True, sel.objective, Selection(OK, sel.selected, sel.objective), CERTIFICATE)
     return Oracle(False, None, None, CERTIFICATE)
 
 
-def dp_optimum(instance: Instance) -> Oracle:
+def dp_optimum(instance: Instance, method: str = "auto") -> Oracle:
     """The exact DP's optimum, its selection re-checked by the feasibility checker."""
     from verify.oracles.dp import solve_dp
 
-    sel = solve_dp(instance)
+    sel = solve_dp(instance, method=method)
     if sel.status == OK:
         bad = violations(instance, sel.selected, sel.objective)
         if bad:
