@@ -8,6 +8,7 @@ check INSTANCE SEL     judge a selection against the exact optimum
 certify INSTANCE SEL   check a selection's certificate, without solving
 test-solver SOLVER     check a solver that is not ours against every applicable claim
 replay REPORT          rerun the case of a counterexample report
+audit TRACE            judge every iteration of a recorded trace (JSON Lines)
 results                render docs/results.md from docs/results/*.json (--run: redo the runs)
 
 Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
@@ -17,6 +18,7 @@ Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -98,6 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("replay", help="rerun the case of a report.json; exit 1 if it still fails")
     p.add_argument("report", metavar="REPORT_JSON")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="override the recorded per-call timeout")
+    p = sub.add_parser("audit", help="judge every iteration of a recorded trace, one JSON object per line "
+                       "(docs/audit.md)")
+    p.add_argument("trace", metavar="TRACE", help='JSON Lines: {"instance": ..., "selection": ..., "id"?, "time"?}')
+    p.add_argument("--json", metavar="FILE", help="also write the summary and every iteration's verdict as JSON")
+    p.add_argument("--report-dir", metavar="DIR", help="write a report for the worst iterations of each kind")
+    p.add_argument("--reports", type=int, default=3, metavar="N", help="reports per kind of finding (default 3)")
+    p.add_argument("--worst", type=int, default=5, metavar="N",
+                   help="worst iterations listed per kind of finding (default 5)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="processes (default: the number of cores)")
+    p.add_argument("--z3", action="store_true", help="confirm every optimum with Z3 too (slower; off by default)")
+    p.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
+    _add_instance_flags(p)
+    _add_z3_flags(p)
+
     p = sub.add_parser("results", help="render docs/results.md from the raw runs in docs/results/ "
                        "(--run: redo the thorough suite and the proofs runs first)")
     p.add_argument("--run", action="store_true", help="redo the runs (thorough suite, proofs strict and with ties)")
@@ -210,12 +227,29 @@ def cmd_results(args) -> int:
                         directory=args.dir, md=args.md, check=args.check)
 
 
+def cmd_audit(args) -> int:
+    from verify.commands.audit import AuditOptions, main_audit
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    for flag, value in (("--reports", args.reports), ("--worst", args.worst)):
+        if value < 0:
+            raise UsageError(f"{flag} must be at least 0")
+    if not args.z3_timeout > 0 or args.z3_timeout == float("inf"):
+        raise UsageError("--z3-timeout must be a positive number of seconds")
+    options = AuditOptions(trace=args.trace, z3=args.z3, z3_timeout=args.z3_timeout,
+                           allow_nonmonotone=args.allow_nonmonotone)
+    return main_audit(args.trace, options, jobs=args.jobs, json_path=args.json, report_dir=args.report_dir,
+                      reports=args.reports, worst=args.worst, progress=not args.no_progress)
+
+
 class UsageError(Exception):
     """A command-line mistake the parser cannot see (exit 2)."""
 
 
 COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify,
-            "test-solver": cmd_test_solver, "replay": cmd_replay, "results": cmd_results}
+            "test-solver": cmd_test_solver, "replay": cmd_replay, "results": cmd_results,
+            "audit": cmd_audit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

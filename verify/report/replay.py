@@ -70,6 +70,10 @@ def replay(path: str, *, timeout: Optional[float] = None) -> tuple[int, str]:
     report = load_report(path)
     if not isinstance(report, dict):
         raise ReportError("not a report object", source=path)
+    from verify.report.iteration import is_iteration_report, replay_iteration
+
+    if is_iteration_report(report):  # python -m verify audit: a recorded answer, re-judged
+        return replay_iteration(report, path)
     claim = CLAIMS_BY_ID.get(report.get("property", ""))
     if claim is None:
         raise ReportError(f"unknown property {report.get('property')!r}", source=path)
