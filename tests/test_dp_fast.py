@@ -120,17 +120,18 @@ def test_invalid_message_counts_beyond_the_capped_table():
 # ----------------------------------------------------------------- the tree knapsack
 
 @settings(max_examples=150)
-@given(shapes(40), st.data())
-def test_knapsack_read_back_in_little_memory(shape, data):
-    """With no rows kept (SMALL = 2) every count is read back by the recursive walk."""
+@given(shapes(40), st.data(), st.booleans())
+def test_knapsack_read_back_in_little_memory(shape, data, vector):
+    """With no rows kept (SMALL = 2) every count is read back by the recursive walk; lists or int64 rows."""
     parent, _, _ = shape
     f = [F(1) if p == -1 else data.draw(st.sampled_from(PROB_GRID)) for p in parent]
     tree = Tree.from_parents(parent, f)
     ref = old.TreeDP(tree)
     w = [x.numerator * (ref.scale // x.denominator) for x in f]
     cap = data.draw(st.integers(0, len(tree) - 1))
-    real = treedp.SMALL
+    real, real_vector = treedp.SMALL, treedp.VECTOR
     treedp.SMALL = 2
+    treedp.VECTOR = 1 if vector else 10 ** 9
     try:
         k = treedp.TreeKnapsack(tree, w, cap=cap, keep_rows=False)
         assert k.table == ref.ints[:cap + 1]
@@ -138,8 +139,9 @@ def test_knapsack_read_back_in_little_memory(shape, data):
             nodes = k.subtree(c)
             assert len(nodes) == c + 1 and tree.is_rooted(nodes)
             assert sum(w[v] for v in nodes) == k.table[c]
+        assert (k._np is not None) == vector
     finally:
-        treedp.SMALL = real
+        treedp.SMALL, treedp.VECTOR = real, real_vector
 
 
 def test_knapsack_on_a_deep_random_tree_matches_the_quadratic_dp():
@@ -217,21 +219,32 @@ def test_is_concave_by_definition(d):
 
 
 @settings(max_examples=300)
-@given(st.lists(st.one_of(curve, concave_curve), min_size=1, max_size=5), st.data(), st.booleans())
-def test_allocate_finds_the_best_counts(cs, data, halve):
+@given(st.lists(st.one_of(curve, concave_curve), min_size=1, max_size=5), st.data(), st.booleans(),
+       st.sampled_from(["int64", "lists", "huge"]))
+def test_allocate_finds_the_best_counts(cs, data, halve, numbers):
+    if numbers == "huge":  # beyond int64: the curves must stay Python ints
+        cs = [[x * 2 ** 70 for x in g] for g in cs]
     total = sum(len(g) - 1 for g in cs)
     goal = data.draw(st.integers(0, total))
     best = max(sum(g[x] for g, x in zip(cs, xs))
                for xs in itertools.product(*(range(len(g)) for g in cs)) if sum(xs) == goal)
-    real = curves.DIRECT_CELLS
+    real, real_int64 = curves.DIRECT_CELLS, curves._int64
     if halve:
         curves.DIRECT_CELLS = 1  # read back by halving, not directly
+    if numbers == "lists":
+        curves._int64 = list
     try:
         xs = curves.allocate(cs, goal)
     finally:
-        curves.DIRECT_CELLS = real
+        curves.DIRECT_CELLS, curves._int64 = real, real_int64
     assert sum(xs) == goal and all(0 <= x < len(g) for x, g in zip(xs, cs))
     assert sum(g[x] for g, x in zip(cs, xs)) == best
+
+
+def test_int64_only_when_exact():
+    assert not isinstance(curves._int64([[0, 1], [0, 2 ** 61]])[0], list)  # every sum < 2**62: int64
+    assert isinstance(curves._int64([[0, 2 ** 61], [0, 2 ** 61]])[0], list)  # sums may reach 2**62: lists
+    assert isinstance(curves._int64([[0, F(1, 2)]])[0], list)
 
 
 def test_allocate_rejects_an_impossible_goal():

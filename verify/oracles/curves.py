@@ -35,6 +35,10 @@ Methods, each exact:
   partial curves fit is read back directly); time is the merge cost times at
   most log2 of the number of non-concave curves.
 
+Non-concave curves of Python ints whose largest entries sum to less than 2**62
+are convolved as numpy int64 arrays (every sum then fits exactly); anything
+else (Fractions, larger integers) as Python lists.
+
 >>> maxplus([0, 1, 5], [0, 3])
 [0, 3, 5, 8]
 >>> maxplus_concave([0, 1, 5], [0, 3, 4])
@@ -174,8 +178,11 @@ class Window:
 def _convolve_window(prev: Window, g: Curve, lo: int, hi: int, concave: bool) -> Window:
     """Entries ``lo .. hi`` of ``prev ⊕ g`` (``prev`` given on its window only)."""
     if concave:
-        full = maxplus_concave(prev.values, g, hi - prev.lo)  # index k - prev.lo
+        vals = prev.values if isinstance(prev.values, list) else prev.values.tolist()
+        full = maxplus_concave(vals, list(g), hi - prev.lo)  # index k - prev.lo
         return Window(lo, full[lo - prev.lo:hi - prev.lo + 1])
+    if not isinstance(g, list):  # int64 arrays (see _int64): the same loop, vectorised
+        return _convolve_window_int64(prev, g, lo, hi)
     new = [-1] * (hi - lo + 1)  # every entry gets a value (all values are >= 0)
     plo, phi, vals = prev.lo, prev.hi, prev.values
     for x in range(len(g)):
@@ -188,6 +195,41 @@ def _convolve_window(prev: Window, g: Curve, lo: int, hi: int, concave: bool) ->
     return Window(lo, new)
 
 
+def _convolve_window_int64(prev: Window, g, lo: int, hi: int) -> Window:
+    import numpy as np
+
+    new = np.full(hi - lo + 1, -1, dtype=np.int64)
+    plo, phi, vals = prev.lo, prev.hi, np.asarray(prev.values, dtype=np.int64)
+    for x in range(len(g)):
+        p0, p1 = max(plo, lo - x), min(phi, hi - x)
+        if p0 > p1:
+            continue
+        t0, t1 = p0 + x - lo, p1 + x - lo + 1
+        np.maximum(new[t0:t1], vals[p0 - plo:p1 - plo + 1] + g[x], out=new[t0:t1])
+    return Window(lo, new)
+
+
+def _int64(curves: Sequence[Curve]) -> list:
+    """The curves as numpy int64 arrays when every value is a Python int and no sum can overflow.
+
+    Sums of entries of different curves never exceed the sum of the curves' last
+    (largest) entries, so below 2**62 every int64 addition and comparison is exact.
+    Otherwise (Fractions, huge integers, numpy missing) the curves stay lists.
+    """
+    if not curves or not all(type(x) is int for g in curves for x in g) or \
+            sum(g[-1] for g in curves) >= 1 << 62:
+        return list(curves)
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy comes with matplotlib
+        return list(curves)
+    return [np.array(g, dtype=np.int64) for g in curves]
+
+
+def _slice(g: Curve, lo: int, hi: int):
+    return list(g[lo:hi + 1]) if isinstance(g, list) else g[lo:hi + 1].copy()
+
+
 def _merge_windows(items: Sequence[Curve], concave_last: bool, low: int, high: int) -> list[Window]:
     """The partial merges of ``items``, each only on the counts that can still end in ``[low, high]``."""
     rest = sum(len(g) - 1 for g in items)
@@ -198,7 +240,7 @@ def _merge_windows(items: Sequence[Curve], concave_last: bool, low: int, high: i
         rest -= len(g) - 1
         lo, hi = max(0, low - rest), min(high, cum)
         if t == 0:
-            out.append(Window(lo, list(g[lo:hi + 1])))
+            out.append(Window(lo, _slice(g, lo, hi)))
         else:
             out.append(_convolve_window(out[-1], g, lo, hi, concave_last and t == len(items) - 1))
     return out
@@ -213,7 +255,7 @@ def _merged(items: Sequence[Curve], concave_last: bool, low: int, high: int) -> 
         cum += len(g) - 1
         rest -= len(g) - 1
         lo, hi = max(0, low - rest), min(high, cum)
-        acc = Window(lo, list(g[lo:hi + 1])) if t == 0 else \
+        acc = Window(lo, _slice(g, lo, hi)) if t == 0 else \
             _convolve_window(acc, g, lo, hi, concave_last and t == len(items) - 1)
     return acc
 
@@ -301,8 +343,8 @@ def allocate(curves: Sequence[Curve], goal: int) -> list[int]:
         for i, x in zip(concave, merged.counts(goal)):
             counts[i] = x
         return counts
-    items = [curves[i] for i in other] + ([merged.curve] if merged is not None else [])
-    split = _split_counts(items, merged is not None, goal)
+    items = _int64([curves[i] for i in other]) + ([merged.curve] if merged is not None else [])
+    split = [int(x) for x in _split_counts(items, merged is not None, goal)]
     for i, x in zip(other, split):
         counts[i] = x
     if merged is not None:

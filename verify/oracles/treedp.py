@@ -41,6 +41,10 @@ Cost (n nodes, counts up to K)
   where it left.  O(n K log n) time, O(K log^2 n) numbers of memory.  Small
   trees (``n (K + 1) <= SMALL``) keep every row of one sweep instead.
 
+Rows of at least :data:`VECTOR` entries are numpy int64 arrays when the
+weights are integers summing to less than 2**62 (then every entry, a sum of
+distinct weights, is exact); otherwise Python lists of ints or Fractions.
+
 Compared with the bottom-up merge of child tables that stores every split
 (:mod:`verify.oracles.dp_quadratic`: O(n^2) memory, 1.3 GB for an 8,000-node
 path), time is of the same order and memory is near-linear.
@@ -63,6 +67,7 @@ from typing import Sequence
 from solver.model import Tree
 
 SMALL = 1 << 16  # rows of one sweep kept in memory when n * (K + 1) is at most this many numbers
+VECTOR = 256     # rows this long or longer are numpy int64 arrays when that is exact (see TreeKnapsack)
 
 
 def preorder(tree: Tree) -> tuple[list[int], list[int]]:
@@ -104,19 +109,37 @@ class TreeKnapsack:
         if any(x < 0 for x in self.w):
             raise ValueError("the tree knapsack needs weights >= 0")
         self.zero = self.w[0] - self.w[0]
+        # int64 rows: every entry is a sum of distinct weights, so below 2**62 in all it is exact
+        self._np = None
+        if self.cap + 1 >= VECTOR and all(type(x) is int for x in self.w) and sum(self.w) < 1 << 62:
+            try:
+                import numpy
+                self._np = numpy
+            except ImportError:  # pragma: no cover - numpy comes with matplotlib
+                pass
+        if self._np is not None:
+            self.zero = 0
         self._rows = None
         if keep_rows and n * (self.cap + 1) <= SMALL:
-            self._rows = self._sweep(1, n, {n: [self.zero]}, range(1, n + 1), self.cap)
+            self._rows = self._sweep(1, n, {n: self._start()}, range(1, n + 1), self.cap)
             first = self._rows[1]
         else:
-            first = self._sweep(1, n, {n: [self.zero]}, (1,), self.cap)[1]
+            first = self._sweep(1, n, {n: self._start()}, (1,), self.cap)[1]
         w0 = self.w[0]
-        self.table = [w0 + x for x in first]
+        self.table = [w0 + int(x) for x in first] if self._np is not None else [w0 + x for x in first]
 
     # ------------------------------------------------------------ rows
 
-    @staticmethod
-    def _combine(wp, nxt: list, sk: list, cap: int) -> list:
+    def _start(self):
+        """``B[n]``: nothing left to choose, worth 0."""
+        return self._np.zeros(1, dtype=self._np.int64) if self._np is not None else [self.zero]
+
+    def _combine(self, wp, nxt, sk, cap: int):
+        np = self._np
+        if np is not None:
+            take = nxt[:cap] + wp
+            head = np.maximum(take[:len(sk) - 1], sk[1:len(take) + 1])
+            return np.concatenate(((0,), head, take[len(sk) - 1:])).astype(np.int64, copy=False)
         take = [wp + x for x in (nxt if len(nxt) <= cap else islice(nxt, cap))]  # counts 1..
         head = [a if a > b else b for a, b in zip(take, islice(sk, 1, None))]
         return [sk[0]] + head + take[len(sk) - 1:]  # a row of a larger cap may be longer: cut at take's
@@ -127,7 +150,7 @@ class TreeKnapsack:
         ``given`` holds ``B[hi]`` and ``B[end[p]]`` for every ``p`` in ``[lo, hi)``
         with ``end[p] > hi``; rows are capped at ``cap + 1`` entries.
         """
-        end, w = self.end, self.w
+        end, w, combine = self.end, self.w, self._combine
         uses: dict[int, int] = {}
         for p in range(lo, hi):
             uses[p + 1] = uses.get(p + 1, 0) + 1
@@ -138,7 +161,7 @@ class TreeKnapsack:
         out = {q: given[q] for q in keep if q >= hi}
         for p in range(hi - 1, lo - 1, -1):
             e = end[p]
-            row = self._combine(w[p], live[p + 1], live[e], cap)
+            row = combine(w[p], live[p + 1], live[e], cap)
             for q in (p + 1, e):
                 left = uses[q] - 1
                 if left:
@@ -190,7 +213,7 @@ class TreeKnapsack:
         if self._rows is not None:
             p, c = self._walk_rows(1, self.n, k, self._rows, chosen)
         else:
-            p, c = self._walk(1, self.n, k, {self.n: [self.zero]}, chosen)
+            p, c = self._walk(1, self.n, k, {self.n: self._start()}, chosen)
         if p != self.n or c != 0:  # pragma: no cover - the rows guarantee a complete walk
             raise AssertionError(f"tree knapsack read-back ended at position {p} with {c} nodes left")
         seq = self.seq
