@@ -223,3 +223,13 @@ def test_worst_lists_keep_the_most_value_lost():
     for line in (5, 6, 7):
         t.add({"line": line, "offset": 0, "verdict": "infeasible", "text": "x"})
     assert [r["line"] for r in t.worst_of("infeasible")] == [5, 6]  # the earliest
+
+
+def test_the_worked_example_of_docs_audit_md_is_what_the_command_prints():
+    doc = (ROOT / "docs" / "audit.md").read_text()
+    block = doc[doc.index("$ python -m verify audit examples/trace.jsonl\n"):]
+    block = block[block.index("\n") + 1:block.index("```")]
+    code, out, err = run_cli(["audit", TRACE])
+    assert code == 1
+    assert _norm(out) == _norm(block)
+    assert err.strip() in doc
