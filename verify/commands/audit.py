@@ -159,10 +159,13 @@ def judge_line(line: int, offset: int, text: bytes | str, options: AuditOptions)
     except InputError as exc:
         rec.update(verdict=MALFORMED, text=exc.one_line()[:TEXT_LIMIT])
         return rec
+    except Exception as exc:  # a bug of ours on this line: a finding, and the run goes on
+        rec.update(verdict=ORACLE_FAULT, text=_fault(exc))
+        return rec
     try:
         v = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
-    except AdaserveError as exc:  # e.g. Z3Fault: a bug of ours, a finding, never a pass
-        rec.update(verdict=ORACLE_FAULT, text=f"oracle fault: {exc}"[:TEXT_LIMIT])
+    except Exception as exc:  # Z3Fault or any bug of ours: a finding, never a pass, and the run goes on
+        rec.update(verdict=ORACLE_FAULT, text=_fault(exc))
         return rec
     rec.update(verdict=v.kind, text=v.text[:TEXT_LIMIT], method=v.method)
     if v.objective is not None:
@@ -178,6 +181,11 @@ def judge_line(line: int, offset: int, text: bytes | str, options: AuditOptions)
     rec["requests"] = len(instance.requests)
     rec["seconds"] = round(time.perf_counter() - started, 6)
     return rec
+
+
+def _fault(exc: Exception) -> str:
+    what = str(exc) if isinstance(exc, AdaserveError) else f"{type(exc).__name__}: {exc}"
+    return f"oracle fault: internal fault: {what} (a bug of adaserve-verify; please report it with the line)"[:TEXT_LIMIT]
 
 
 def judge_chunk(task: tuple[AuditOptions, list]) -> list[dict]:
@@ -323,6 +331,11 @@ def approx(x: Fraction) -> str:
     return s if len(s) <= 12 else f"≈{float(x):.4g}"
 
 
+def _rate(n: int, seconds: float) -> str:
+    r = n / seconds if seconds > 0 else 0.0
+    return f"{r:.0f}" if r >= 10 else f"{r:.2g}"
+
+
 def _pct(x: Fraction) -> str:
     return f"{float(100 * x):.3g}%"
 
@@ -369,7 +382,7 @@ def render(tally: Tally, trace: str, options: AuditOptions, seconds: float, jobs
         lines.append(f"  line {r['line']}{ident}: {text}{extra}")
     found = sum(tally.verdicts[k] for k in FINDINGS)
     lines += ["", f"{found} finding{'s' if found != 1 else ''} in {n} iteration{'s' if n != 1 else ''}; "
-                  f"judged in {seconds:.2f} s ({n / seconds if seconds > 0 else 0:.0f} iterations/s, "
+                  f"judged in {seconds:.2f} s ({_rate(n, seconds)} iterations/s, "
                   f"{jobs} job{'s' if jobs != 1 else ''})"]
     return "\n".join(lines) + "\n"
 
@@ -408,7 +421,7 @@ def run_audit(path: str, options: AuditOptions, *, mapper: Mapper = map, worst: 
         if progress and now - last >= PROGRESS_SECONDS:
             last = now
             print(f"audit: {tally.iterations} iterations judged ({100 * done_bytes // total}% of {path}), "
-                  f"{tally.iterations / (now - started):.0f}/s", file=err, flush=True)
+                  f"{_rate(tally.iterations, now - started)}/s", file=err, flush=True)
     seconds = time.perf_counter() - started
     return AuditResult(tally, seconds, tally.exit_code())
 

@@ -27,7 +27,9 @@ Methods, each exact:
 * a curve with a concave one: :func:`maxplus_concave`, O((len a + len b) log)
   by divide and conquer on the argmax, which is non-decreasing in k when ``b``
   is concave (the matrix ``a[j] + b[k - j]`` is Monge);
-* any two curves: :func:`maxplus`, O(len a * len b);
+* any two curves: the plain convolution (:func:`maxplus`; inside the
+  allocation only on the window of counts that can still reach the goal),
+  O(len a * len b);
 * the allocation among non-concave curves is read back Hirschberg-style
   (:func:`allocate`): split the curves in two halves, merge each half, find the
   best split of ``goal``, recurse.  Memory stays linear in the total curve
@@ -113,19 +115,6 @@ def maxplus_concave(a: Curve, b: Curve, limit: int | None = None) -> list:
         stack.append((klo, mid - 1, jlo, arg))
         stack.append((mid + 1, khi, arg, jhi))
     return out
-
-
-def best_split(a: Curve, b: Curve, total: int) -> int:
-    """The smallest j with ``a[j] + b[total - j]`` maximal (both indices in range)."""
-    lo, hi = max(0, total - (len(b) - 1)), min(total, len(a) - 1)
-    if lo > hi:
-        raise ValueError(f"{total} extra nodes do not fit curves of lengths {len(a)} and {len(b)}")
-    best, arg = a[lo] + b[total - lo], lo
-    for j in range(lo + 1, hi + 1):
-        v = a[j] + b[total - j]
-        if v > best:
-            best, arg = v, j
-    return arg
 
 
 class ConcaveMerge:
