@@ -232,7 +232,7 @@ def test_allocate_finds_the_best_counts(cs, data, halve, numbers):
     if halve:
         curves.DIRECT_CELLS = 1  # read back by halving, not directly
     if numbers == "lists":
-        curves._int64 = list
+        curves._int64 = lambda cs, everything: list(cs)
     try:
         xs = curves.allocate(cs, goal)
     finally:
@@ -242,9 +242,20 @@ def test_allocate_finds_the_best_counts(cs, data, halve, numbers):
 
 
 def test_int64_only_when_exact():
-    assert not isinstance(curves._int64([[0, 1], [0, 2 ** 61]])[0], list)  # every sum < 2**62: int64
-    assert isinstance(curves._int64([[0, 2 ** 61], [0, 2 ** 61]])[0], list)  # sums may reach 2**62: lists
-    assert isinstance(curves._int64([[0, F(1, 2)]])[0], list)
+    small, big = [[0, 1], [0, 5, 6]], [[0, 2 ** 61], [0, 2 ** 61]]
+    assert not isinstance(curves._int64(small, small)[0], list)  # every sum < 2**62: int64
+    assert isinstance(curves._int64(big, big)[0], list)  # sums may reach 2**62: lists
+    assert isinstance(curves._int64(small, small + [[0, 2 ** 62]])[0], list)  # a concave curve counts too
+    assert isinstance(curves._int64([[0, F(1, 2)]], [[0, F(1, 2)]])[0], list)
+
+
+@pytest.mark.filterwarnings("error")  # an int64 overflow warns; it must never happen
+def test_a_huge_concave_curve_beside_small_non_concave_ones():
+    """The concave merge stays in Python ints; mixed with int64 curves no sum may overflow."""
+    cs = [[0, 2 ** 63 - 4], [0, 1, 5], [0, 0, 7]]  # one concave curve near the int64 limit, two non-concave
+    best = max(sum(g[x] for g, x in zip(cs, xs)) for xs in itertools.product(*(range(len(g)) for g in cs)) if sum(xs) == 3)
+    xs = curves.allocate(cs, 3)
+    assert sum(xs) == 3 and sum(g[x] for g, x in zip(cs, xs)) == best
 
 
 def test_allocate_rejects_an_impossible_goal():

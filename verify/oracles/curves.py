@@ -198,15 +198,18 @@ def _convolve_window_int64(prev: Window, g, lo: int, hi: int) -> Window:
     return Window(lo, new)
 
 
-def _int64(curves: Sequence[Curve]) -> list:
-    """The curves as numpy int64 arrays when every value is a Python int and no sum can overflow.
+def _int64(curves: Sequence[Curve], everything: Sequence[Curve]) -> list:
+    """``curves`` as numpy int64 arrays when that is exact, else unchanged.
 
-    Sums of entries of different curves never exceed the sum of the curves' last
-    (largest) entries, so below 2**62 every int64 addition and comparison is exact.
-    Otherwise (Fractions, huge integers, numpy missing) the curves stay lists.
+    Exact when every value of ``everything`` (all the curves being combined,
+    the concave ones too, which stay Python lists) is a Python int and their
+    last (largest) entries sum to less than 2**62: every sum the allocation
+    forms, of entries of distinct curves, then fits in an int64, also where an
+    int64 meets a Python int.  Otherwise (Fractions, huge integers, numpy
+    missing) the curves stay lists.
     """
-    if not curves or not all(type(x) is int for g in curves for x in g) or \
-            sum(g[-1] for g in curves) >= 1 << 62:
+    if not curves or not all(type(x) is int for g in everything for x in g) or \
+            sum(g[-1] for g in everything) >= 1 << 62:
         return list(curves)
     try:
         import numpy as np
@@ -332,7 +335,7 @@ def allocate(curves: Sequence[Curve], goal: int) -> list[int]:
         for i, x in zip(concave, merged.counts(goal)):
             counts[i] = x
         return counts
-    items = _int64([curves[i] for i in other]) + ([merged.curve] if merged is not None else [])
+    items = _int64([curves[i] for i in other], curves) + ([merged.curve] if merged is not None else [])
     split = [int(x) for x in _split_counts(items, merged is not None, goal)]
     for i, x in zip(other, split):
         counts[i] = x
