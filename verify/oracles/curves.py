@@ -37,9 +37,10 @@ Methods, each exact:
   partial curves fit is read back directly); time is the merge cost times at
   most log2 of the number of non-concave curves.
 
-Non-concave curves of Python ints whose largest entries sum to less than 2**62
-are convolved as numpy int64 arrays (every sum then fits exactly); anything
-else (Fractions, larger integers) as Python lists.
+Non-concave curves are convolved as numpy int64 arrays when every curve, the
+concave ones included, holds Python ints and their largest entries sum to less
+than 2**62 (every sum then fits exactly); otherwise (Fractions, larger
+integers) as Python lists.
 
 >>> maxplus([0, 1, 5], [0, 3])
 [0, 3, 5, 8]
