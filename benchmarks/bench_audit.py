@@ -40,7 +40,7 @@ def trace_lines(requests: int, iterations: int, seed: int):
         sel.pop("certificate", None)
         if it % 10 == 9:
             sel = {"status": "INVALID", "reason": "recorded"}
-        elif it % 4 == 3:
+        elif it % 4 == 3 and sel["status"] == "OK":
             rid = rng.choice(list(sel["selected"]))
             nodes = sel["selected"][rid]
             if len(nodes) > 1:
