@@ -1,29 +1,55 @@
 """Judging one answer against the exact optimum: the verdicts of ``python -m verify check``.
 
 Data flow: instance -> (someone's) selection -> :func:`judge` -> :class:`Verdict`.
-The exact optimum comes from the tree DP (:mod:`verify.oracles.dp`); Z3
-(:mod:`verify.oracles.z3.encoding`) independently confirms it when asked.  Both answers
-are re-checked in exact arithmetic; if the two oracles disagree the verdict is
-``oracle fault`` naming both, never a silent preference.
+The exact optimum is established in one of two ways (:func:`exact_optimum`):
 
-Verdicts and exit codes (docs/cli.md):
+* **certificate** (monotone inputs, f(child) <= f(parent)): the DP answers
+  (on such inputs it only sorts values, :mod:`verify.oracles.dp`), and the
+  certificate the reference greedy would write for that answer (counts,
+  quotas, threshold lambda; docs/certificates.md) is checked by
+  :mod:`verify.checks.certificate`, which proves the value optimal, or
+  INVALID, by sorting each tree once.  O(N log N) for N nodes, linear memory,
+  and no trust in either algorithm: a certificate that fails the check sends
+  the input to the tree knapsack instead (``method="tree"``).
+* **dp**: the exact DP on every other input, its answer re-checked by the
+  feasibility checker.
 
-======================================  ====
-``optimal``                             0
-``INVALID confirmed``                   0
-``suboptimal: objective X, optimum Y``  1
-``infeasible: <rule, request, node>``   1
-``wrong INVALID: a feasible ...``       1
-``wrong objective: ...``                1
-``declined: ...`` (UNSUPPORTED)         1
-``oracle fault: ...``                   1
-``inconclusive: ...``                   3
-======================================  ====
+Z3 (:mod:`verify.oracles.z3.encoding`) independently confirms the optimum when
+asked; if the methods disagree the verdict is ``oracle fault`` naming both,
+never a silent preference.
+
+Verdicts: ``kind`` is stable and machine-readable (the names below, also used by
+``python -m verify audit`` and its JSON); ``text`` is the line ``check`` prints
+(docs/cli.md).
+
+=====================  ======================================  ====
+kind                   text                                    exit
+=====================  ======================================  ====
+``optimal``            ``optimal``                             0
+``invalid-confirmed``  ``INVALID confirmed``                   0
+``suboptimal``         ``suboptimal: objective X, optimum Y``  1
+``infeasible``         ``infeasible: <rule, request, node>``   1
+``wrong-invalid``      ``wrong INVALID: a feasible ...``       1
+``wrong-objective``    ``wrong objective: ...``                1
+``declined``           ``declined: ...`` (UNSUPPORTED)         1
+``oracle-fault``       ``oracle fault: ...``                   1
+``inconclusive``       ``inconclusive: ...``                   3
+=====================  ======================================  ====
+
+>>> from solver.parse import parse_instance
+>>> from solver.selection import parse_selection
+>>> inst = parse_instance({"budget": 1, "requests": [
+...     {"id": "r0", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.25"]}]})
+>>> v = judge(inst, parse_selection({"status": "OK", "selected": {"r0": [0, 2]}}), use_z3=False)
+>>> v.kind, v.text, v.method
+('suboptimal', 'suboptimal: objective 5/4, optimum 3/2', 'certificate')
+>>> judge(inst, parse_selection({"status": "OK", "selected": {"r0": [0, 1]}}), use_z3=False).kind
+'optimal'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Callable, Optional
 
@@ -36,25 +62,31 @@ from solver.selection import INVALID, OK, Selection
 from solver.feasibility import Violation, violations
 
 OPTIMAL = "optimal"
-INVALID_CONFIRMED = "INVALID confirmed"
+INVALID_CONFIRMED = "invalid-confirmed"
 SUBOPTIMAL = "suboptimal"
 INFEASIBLE = "infeasible"
-WRONG_INVALID = "wrong INVALID"
-WRONG_OBJECTIVE = "wrong objective"
+WRONG_INVALID = "wrong-invalid"
+WRONG_OBJECTIVE = "wrong-objective"
 DECLINED = "declined"
-ORACLE_FAULT = "oracle fault"
+ORACLE_FAULT = "oracle-fault"
 INCONCLUSIVE = "inconclusive"
+KINDS = (OPTIMAL, INVALID_CONFIRMED, SUBOPTIMAL, INFEASIBLE, WRONG_INVALID, WRONG_OBJECTIVE, DECLINED,
+         ORACLE_FAULT, INCONCLUSIVE)
 
 EXIT = {OPTIMAL: 0, INVALID_CONFIRMED: 0, INCONCLUSIVE: 3}
+
+CERTIFICATE, DP = "certificate", "dp"  # how an optimum was established (Oracle.method)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str
-    text: str
+    kind: str                                   # one of KINDS
+    text: str                                   # the line ``check`` prints
     optimum: Optional[Fraction] = None          # exact optimum (None: infeasible or unknown)
     optimal_selection: Optional[Selection] = None
     violations: tuple[Violation, ...] = field(default=())
+    objective: Optional[Fraction] = None        # the judged selection's exact value (when its format is sound)
+    method: Optional[str] = None                # "certificate" or "dp" (+ "+z3" when Z3 confirmed)
 
     @property
     def exit_code(self) -> int:
@@ -71,28 +103,63 @@ class Oracle:
     feasible: bool
     optimum: Optional[Fraction]
     selection: Optional[Selection]
+    method: str = DP  # CERTIFICATE or DP; "+z3" appended when Z3 confirmed it
 
 
 def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float | None = None,
                   z3_memory: int | None = None) -> Oracle:
-    """Optimum by the DP, re-checked exactly, and confirmed by Z3 when ``use_z3``.
+    """Optimum by a checked certificate (monotone inputs) or the DP, confirmed by Z3 when ``use_z3``.
 
     Raises :class:`OracleFault` when the oracles disagree or an answer fails
     the exact checker, :class:`solver.errors.Inconclusive` when Z3 cannot decide.
     """
+    oracle = certified_optimum(instance)
+    if oracle is None:
+        oracle = dp_optimum(instance, method="tree" if instance.is_monotone() else "auto")
+    if use_z3:
+        _confirm_with_z3(instance, oracle, z3_timeout, z3_memory)
+        oracle = replace(oracle, method=oracle.method + "+z3")
+    return oracle
+
+
+def certified_optimum(instance: Instance) -> Optional[Oracle]:
+    """The DP's answer on a monotone input, proven by a certificate that passed the checker; else None.
+
+    The certificate is the one the reference greedy writes (docs/certificates.md),
+    built for the DP's answer: its counts, the quotas N_i and the threshold
+    lambda.  Checking it needs only sorted values, so the optimum is proven
+    without trusting the DP or the greedy.
+    """
+    if not instance.is_monotone():
+        return None  # optimality certificates need the premise; the DP alone decides these
+    from solver.reference import invalid_certificate, min_count_bound, optimal_certificate
+    from verify.checks.certificate import certificate_problems
     from verify.oracles.dp import solve_dp
 
-    sel = solve_dp(instance)
+    sel = solve_dp(instance)  # monotone: sorted values, merged by sorted increments
+    if sel.status == OK:
+        quotas = [min_count_bound(r.tree, r.target)[0] for r in instance.requests]
+        cert = optimal_certificate(instance, sel.selected, quotas)
+    else:
+        cert = invalid_certificate(instance)
+    if certificate_problems(instance, Selection(sel.status, sel.selected, sel.objective, sel.reason, cert)):
+        return None  # not proven (a bug of ours): the tree DP decides, see exact_optimum
+    if sel.status == OK:
+        return Oracle(True, sel.objective, Selection(OK, sel.selected, sel.objective), CERTIFICATE)
+    return Oracle(False, None, None, CERTIFICATE)
+
+
+def dp_optimum(instance: Instance, method: str = "auto") -> Oracle:
+    """The exact DP's optimum, its selection re-checked by the feasibility checker."""
+    from verify.oracles.dp import solve_dp
+
+    sel = solve_dp(instance, method=method)
     if sel.status == OK:
         bad = violations(instance, sel.selected, sel.objective)
         if bad:
             raise OracleFault(f"the DP's selection fails the exact checker: {bad[0].text}")
-        oracle = Oracle(True, sel.objective, sel)
-    else:
-        oracle = Oracle(False, None, None)
-    if use_z3:
-        _confirm_with_z3(instance, oracle, z3_timeout, z3_memory)
-    return oracle
+        return Oracle(True, sel.objective, sel, DP)
+    return Oracle(False, None, None, DP)
 
 
 class OracleFault(AdaserveError):
@@ -135,24 +202,25 @@ def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
     except OracleFault as exc:
         return Verdict(ORACLE_FAULT, f"oracle fault: {exc}")
 
+    how = oracle.method
     if selection.status == INVALID:
         if not oracle.feasible:
-            return Verdict(INVALID_CONFIRMED, INVALID_CONFIRMED)
+            return Verdict(INVALID_CONFIRMED, "INVALID confirmed", method=how)
         return Verdict(WRONG_INVALID, clip_line(f"wrong INVALID: a feasible selection exists: "
                                                 f"{oracle.selection.dumps()}"),
-                       oracle.optimum, oracle.selection)
+                       oracle.optimum, oracle.selection, method=how)
     got = sum((instance.request(r).tree.value(s) for r, s in selection.selected.items()), Fraction(0))
     if not oracle.feasible:
         return Verdict(ORACLE_FAULT, "oracle fault: the selection is feasible but the oracles found no "
-                                     "feasible selection")
+                                     "feasible selection", objective=got, method=how)
     if selection.objective is not None and selection.objective != got:
         return Verdict(WRONG_OBJECTIVE, f"wrong objective: stated {_n(selection.objective)}, "
                                         f"the selected nodes sum to {_n(got)}",
-                       oracle.optimum, oracle.selection)
+                       oracle.optimum, oracle.selection, objective=got, method=how)
     if got > oracle.optimum:
         return Verdict(ORACLE_FAULT, f"oracle fault: the selection is worth {_n(got)} but the "
-                                     f"oracles' optimum is {_n(oracle.optimum)}")
+                                     f"oracles' optimum is {_n(oracle.optimum)}", objective=got, method=how)
     if got < oracle.optimum:
-        return Verdict(SUBOPTIMAL, f"suboptimal: objective {_n(got)}, optimum "
-                                   f"{_n(oracle.optimum)}", oracle.optimum, oracle.selection)
-    return Verdict(OPTIMAL, OPTIMAL, oracle.optimum, oracle.selection)
+        return Verdict(SUBOPTIMAL, f"suboptimal: objective {_n(got)}, optimum {_n(oracle.optimum)}",
+                       oracle.optimum, oracle.selection, objective=got, method=how)
+    return Verdict(OPTIMAL, OPTIMAL, oracle.optimum, oracle.selection, objective=got, method=how)

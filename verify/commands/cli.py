@@ -8,6 +8,7 @@ check INSTANCE SEL     judge a selection against the exact optimum
 certify INSTANCE SEL   check a selection's certificate, without solving
 test-solver SOLVER     check a solver that is not ours against every applicable claim
 replay REPORT          rerun the case of a counterexample report
+audit TRACE            judge every iteration of a recorded trace (JSON Lines)
 results                render docs/results.md from docs/results/*.json (--run: redo the runs)
 
 Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
@@ -134,6 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trust", action="store_true",
                    help="run the report's solver even if it is a command or a module outside this project "
                         "and the current directory (a report is data: see docs/reports.md)")
+    p = sub.add_parser("audit", help="judge every iteration of a recorded trace, one JSON object per line "
+                       "(docs/audit.md)")
+    p.add_argument("trace", metavar="TRACE", help='JSON Lines: {"instance": ..., "selection": ..., "id"?, "time"?}')
+    p.add_argument("--json", metavar="FILE", help="also write the summary and every iteration's verdict as JSON")
+    p.add_argument("--report-dir", metavar="DIR", help="write a report for the worst iterations of each kind")
+    p.add_argument("--reports", type=int, default=3, metavar="N", help="reports per kind of finding (default 3)")
+    p.add_argument("--worst", type=int, default=5, metavar="N",
+                   help="worst iterations listed per kind of finding (default 5)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="processes (default: the number of cores)")
+    p.add_argument("--z3", action="store_true", help="confirm every optimum with Z3 too (slower; off by default)")
+    p.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
+    _add_instance_flags(p)
+    _add_z3_flags(p)
+
     p = sub.add_parser("results", help="render docs/results.md from the raw runs in docs/results/ "
                        "(--run: redo the thorough suite and the proofs runs first)")
     p.add_argument("--run", action="store_true", help="redo the runs (thorough suite, proofs strict and with ties)")
@@ -251,6 +267,20 @@ def cmd_results(args) -> int:
                         directory=args.dir, md=args.md, check=args.check)
 
 
+def cmd_audit(args) -> int:
+    from verify.commands.audit import AuditOptions, main_audit
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    for flag, value in (("--reports", args.reports), ("--worst", args.worst)):
+        if value < 0:
+            raise UsageError(f"{flag} must be at least 0")
+    options = AuditOptions(trace=args.trace, z3=args.z3, z3_timeout=args.z3_timeout,
+                           allow_nonmonotone=args.allow_nonmonotone)
+    return main_audit(args.trace, options, jobs=args.jobs, json_path=args.json, report_dir=args.report_dir,
+                      reports=args.reports, worst=args.worst, progress=not args.no_progress)
+
+
 class UsageError(Exception):
     """A command-line mistake the parser cannot see (exit 2)."""
 
@@ -285,7 +315,8 @@ def _terminated(signum, frame):
 
 
 COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify,
-            "test-solver": cmd_test_solver, "replay": cmd_replay, "results": cmd_results}
+            "test-solver": cmd_test_solver, "replay": cmd_replay, "results": cmd_results,
+            "audit": cmd_audit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

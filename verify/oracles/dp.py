@@ -1,4 +1,4 @@
-"""Exact oracle: tree dynamic program (``--solver dp``).
+"""Exact oracle: the dynamic program over value curves (``--solver dp``).
 
 Solves the token-selection problem of SPEC section 1 exactly, with no
 premise on the scores: path probabilities may be non-monotone (a child's f
@@ -9,16 +9,13 @@ Terminology
 -----------
 count k
     The number of *non-root* nodes of a rooted subtree (the root is always in).
-tree table
-    ``table[k]`` for ``k = 0..len(tree)-1``: the largest total f (root's 1
-    included) of a rooted subtree with exactly ``k`` non-root nodes.  Every k
-    is achievable, and ``table`` is non-decreasing in k because f >= 0 and a
-    rooted subtree that is not the whole tree can always grow by a node whose
-    parent it contains.  Nothing assumes the table is concave.
+tree table, value curve
+    ``table[k]``: the largest total f (root's 1 included) of a rooted subtree
+    with exactly ``k`` non-root nodes.  Every k is achievable, and the table is
+    non-decreasing in k because f >= 0.  Nothing assumes it is concave.
 feasible count
-    A count k with ``table[k] >= target``.  By monotonicity of the table the
-    feasible counts of a request are ``m..len(tree)-1`` where ``m`` is the
-    *minimal feasible count*; no feasible count means the target exceeds the
+    A count k with ``table[k] >= target``; they are ``m..len(tree)-1`` where
+    ``m`` is the *minimal feasible count*.  None means the target exceeds the
     tree's total mass.
 node budget
     :attr:`solver.model.Instance.node_budget`: what all non-root nodes may use
@@ -26,18 +23,33 @@ node budget
 
 Method
 ------
-1. Per tree, a tree knapsack bottom-up over children (O(n^2) per tree); the
-   split of each count between a node's children is stored, so one optimal
-   subtree of any count can be read back.
-2. Across requests, a knapsack over counts: request i takes ``k_i >= m_i``,
-   ``sum k_i <= node budget``, maximise ``sum table_i[k_i]``.  Because every
-   table is non-decreasing, some optimum uses exactly
-   ``J = min(node budget - sum m_i, sum (n_i - 1 - m_i))`` extra nodes, so the
-   DP keeps only the window of partial sums that can still end at ``J``.
+1. **Per tree, the table.**  On a *monotone* tree (f(child) <= f(parent),
+   checked exactly) the table is the prefix sums of the values sorted
+   largest first, root first: no k values sum to more than the k largest, and
+   the k largest, ties broken by depth, always form a rooted subtree (each
+   node comes after its parent), which the read-back checks.  Otherwise the
+   tree knapsack of :mod:`verify.oracles.treedp` computes it, O(n K) time and
+   near-linear memory for counts up to K = min(n - 1, node budget).
+   ``method="tree"`` uses the tree knapsack on every tree.
+2. **Across requests, the curves are combined** (:mod:`verify.oracles.curves`):
+   request i takes ``k_i >= m_i``, ``sum k_i <= node budget``, maximise
+   ``sum table_i[k_i]``.  Since every table is non-decreasing, some optimum uses
+   exactly ``J = min(node budget - sum m_i, sum (n_i - 1 - m_i))`` extra nodes.
+   The curves ``g_i[x] = table_i[m_i + x]`` that are concave (checked exactly)
+   are merged by sorting their increments; the others by the exact (max, +)
+   convolution, read back Hirschberg-style.  Memory is linear in the input.
+3. Each request's subtree for its count is read back; the selection's
+   objective is recomputed in Fractions and must equal the DP's value.
 
-All values are scaled to integers by the LCM of every denominator of the
-instance (Python big ints), so the arithmetic is exact and fast; results are
-turned back into Fractions.
+Numbers: all values are scaled to integers by the LCM of every denominator
+(Python big ints: exact and fast) unless that LCM is so large that the scaled
+integers would take more than a few times the input's own size; then the DP
+runs on Fractions, which is slower but keeps memory linear.
+
+Cost on monotone inputs: O(N log N) for N nodes in all, whatever the budget.
+On non-monotone trees the tree knapsack dominates: O(n min(n, B)) per tree,
+and combining c non-concave curves costs the (max, +) convolutions, at worst
+quadratic in their total length, times log2(c).
 
 >>> from fractions import Fraction as F
 >>> from solver.model import Tree
@@ -53,6 +65,8 @@ turned back into Fractions.
 >>> sel = solve_dp(inst)
 >>> sel.status, sel.objective
 ('OK', Fraction(16, 5))
+>>> solve_dp(inst, method="tree").objective
+Fraction(16, 5)
 >>> solve_dp(parse_instance({"budget": 0, "requests": [
 ...     {"id": "a", "target": 2, "parent": [-1, 0], "prob": [1, "0.5"]}]})).reason
 "request 'a': target 2 exceeds the tree's total mass 3/2"
@@ -61,14 +75,18 @@ turned back into Fractions.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from fractions import Fraction
-from itertools import repeat
-from operator import add
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 
 from solver.model import Instance, Tree
 from solver.numbers import fraction_str
 from solver.selection import Selection, make_invalid, make_ok
+
+from verify.oracles.curves import allocate
+from verify.oracles.treedp import TreeKnapsack
+
+METHODS = ("auto", "tree")
 
 
 def _scale_of(values: Iterable[Fraction]) -> int:
@@ -78,6 +96,66 @@ def _scale_of(values: Iterable[Fraction]) -> int:
 
 def _scaled(x: Fraction, scale: int) -> int:
     return x.numerator * (scale // x.denominator)
+
+
+def number_system(values: Sequence[Fraction], factor: int = 4) -> int | None:
+    """The LCM of the denominators, or None when scaled integers would not stay small.
+
+    Scaled, every value takes about as many bits as the LCM; that is allowed up to
+    ``factor`` times the bits the values take as fractions (plus 4096 bits each),
+    so memory stays linear in the input.  The LCM is built step by step and the
+    search stops as soon as it is too large.
+
+    >>> number_system([Fraction(1, 4), Fraction(3, 10)])
+    20
+    >>> primes = [p for p in range(3, 20000) if all(p % q for q in range(2, int(p ** 0.5) + 1))]
+    >>> number_system([Fraction(1, p) for p in primes]) is None  # 2,261 distinct primes
+    True
+    """
+    if not values:
+        return 1
+    bits = sum(x.numerator.bit_length() + x.denominator.bit_length() for x in values)
+    limit = factor * bits // len(values) + 4096
+    scale = 1
+    for d in {x.denominator for x in values}:
+        scale = scale // math.gcd(scale, d) * d
+        if scale.bit_length() > limit:
+            return None
+    return scale
+
+
+class TopK:
+    """The value curve of a monotone tree: root, then the values largest first.
+
+    ``order`` lists the non-root nodes by value, ties in breadth-first order,
+    so every node comes after its parent (whose value is at least as large and
+    which is shallower): the first k always form a rooted subtree.
+    """
+
+    def __init__(self, tree: Tree, weights: Sequence):
+        neg = [-x for x in weights]
+        self.tree = tree
+        self.order = sorted(tree.order[1:], key=neg.__getitem__)  # stable over breadth-first order
+        acc = weights[tree.root]
+        table = [acc]
+        for v in self.order:
+            acc = acc + weights[v]
+            table.append(acc)
+        self.table = table
+
+    def subtree(self, k: int) -> tuple[int, ...]:
+        tree = self.tree
+        nodes = [tree.root] + self.order[:k]
+        inside = set(nodes)
+        for v in nodes[1:]:
+            if tree.parent[v] not in inside:  # pragma: no cover - impossible on a monotone tree
+                raise AssertionError(f"top-{k} set is not rooted at node {v}")
+        return tuple(sorted(nodes))
+
+
+def _monotone(tree: Tree, weights: Sequence) -> bool:
+    parent = tree.parent
+    return all(weights[v] <= weights[p] for v, p in enumerate(parent) if p != -1)
 
 
 class TreeDP:
@@ -95,34 +173,8 @@ class TreeDP:
         fint = [_scaled(x, scale) for x in tree.f]
         if min(fint) < 0:
             raise ValueError("the tree DP needs f >= 0")
-        children = tree.children
-        best: list = [None] * len(tree)
-        # split[v][t][k]: nodes given to child t's subtree (0 = child not taken)
-        # when v's subtree holds k non-root nodes among children 0..t
-        split: list = [None] * len(tree)
-        for v in reversed(tree.order):  # children before parents
-            cur = [fint[v]]
-            steps = []
-            for c in children[v]:
-                sub = best[c]
-                lsub = len(sub)
-                new = cur + [-1] * lsub  # values are >= 0, so -1 is "not yet reached"
-                pick = [0] * len(new)
-                for k1, a in enumerate(cur):
-                    k = k1 + 1
-                    for b in sub:
-                        s = a + b
-                        if s > new[k]:
-                            new[k] = s
-                            pick[k] = k - k1
-                        k += 1
-                cur = new
-                steps.append(pick)
-                best[c] = None  # merged: free it
-            best[v] = cur
-            split[v] = steps
-        self.ints: list[int] = best[tree.root]
-        self._split = split
+        self._knapsack = TreeKnapsack(tree, fint)
+        self.ints: list[int] = self._knapsack.table
 
     @property
     def table(self) -> list[Fraction]:
@@ -131,26 +183,16 @@ class TreeDP:
 
     def subtree(self, k: int) -> tuple[int, ...]:
         """One rooted subtree with ``k`` non-root nodes worth ``table[k]`` (sorted nodes)."""
-        tree, split = self.tree, self._split
-        if not 0 <= k < len(tree):
-            raise ValueError(f"count {k} out of range 0..{len(tree) - 1}")
-        out = []
-        stack = [(tree.root, k)]
-        while stack:
-            v, k = stack.pop()
-            out.append(v)
-            kids = tree.children[v]
-            steps = split[v]
-            for t in range(len(kids) - 1, -1, -1):
-                a = steps[t][k]
-                if a:
-                    stack.append((kids[t], a - 1))
-                    k -= a
-        return tuple(sorted(out))
+        if not 0 <= k < len(self.tree):
+            raise ValueError(f"count {k} out of range 0..{len(self.tree) - 1}")
+        return self._knapsack.subtree(k)
 
 
 def tree_table(tree: Tree) -> list[Fraction]:
     """``table[k]``: best total f (root included) of a rooted subtree with k non-root nodes.
+
+    Always the tree knapsack, never the sorted values, whatever the tree: the
+    LEM-C2 property compares this table with the best k-subsets.
 
     >>> from fractions import Fraction as F
     >>> [str(x) for x in tree_table(Tree.from_parents([-1, 0, 1], [F(1), F(1, 2), F(1, 4)]))]
@@ -164,78 +206,58 @@ def best_subtree(tree: Tree, k: int) -> tuple[int, ...]:
     return TreeDP(tree).subtree(k)
 
 
-def solve_dp(instance: Instance) -> Selection:
-    """An optimal selection, or INVALID with the reason; exact, any f in [0, 1]."""
+def solve_dp(instance: Instance, *, method: str = "auto") -> Selection:
+    """An optimal selection, or INVALID with the reason; exact, any f in [0, 1].
+
+    ``method="tree"``: the tree knapsack for every tree, also monotone ones.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r} (one of {', '.join(METHODS)})")
     reqs = instance.requests
     node_budget = instance.node_budget
     conv = "roots charged" if instance.root_charged else "roots free"
     if node_budget < 0:
         return make_invalid(f"the {len(reqs)} roots alone exceed the budget {instance.budget} "
                             f"({conv})")
-    values = [x for r in reqs for x in r.tree.f] + [r.target for r in reqs]
-    scale = _scale_of(values)
-
-    dps, mins, gains = [], [], []
-    for r in reqs:
-        dp = TreeDP(r.tree, scale)
-        ints = dp.ints
-        target = _scaled(r.target, scale)
-        if ints[-1] < target:
+    scale = number_system([x for r in reqs for x in r.tree.f] + [r.target for r in reqs])
+    num: Callable = (lambda x: x) if scale is None else (lambda x: x.numerator * (scale // x.denominator))
+    weights, targets = [], []
+    for r in reqs:  # an unreachable target sinks the instance: report the first, before any table
+        w = [num(x) for x in r.tree.f]
+        if min(w) < 0:
+            raise ValueError("the DP needs f >= 0")
+        target = num(r.target)
+        if sum(w) < target:
             return make_invalid(f"request {r.id!r}: target {fraction_str(r.target)} exceeds the "
                                 f"tree's total mass {fraction_str(r.tree.mass)}")
-        m = 0
-        while ints[m] < target:  # the table is non-decreasing: feasible counts are m..n-1
-            m += 1
-        dps.append(dp)
-        mins.append(m)
-        gains.append(ints[m:])  # gains[i][x]: value with x nodes beyond the minimum
+        weights.append(w)
+        targets.append(target)
+
+    curves, mins = [], []
+    for r, w, target in zip(reqs, weights, targets):
+        if method == "auto" and _monotone(r.tree, w):
+            curve = TopK(r.tree, w)
+        else:
+            curve = TreeKnapsack(r.tree, w, cap=node_budget, keep_rows=False)
+        curves.append(curve)
+        mins.append(bisect_left(curve.table, target))  # the table is non-decreasing
     need = sum(mins)
     if need > node_budget:
-        return make_invalid(f"the targets need at least {need} non-root nodes in total but the "
+        for i, (r, w, target) in enumerate(zip(reqs, weights, targets)):
+            if mins[i] == len(curves[i].table):  # beyond the capped table: the exact count, for the message
+                mins[i] = bisect_left(TreeKnapsack(r.tree, w, keep_rows=False).table, target)
+        return make_invalid(f"the targets need at least {sum(mins)} non-root nodes in total but the "
                             f"node budget is {node_budget} (budget {instance.budget}, {conv})")
 
-    extras = [len(g) - 1 for g in gains]
-    goal = min(node_budget - need, sum(extras))  # some optimum uses exactly this many extras
-    left = sum(extras)  # extras the requests not yet merged can still add
-    lo, layer = 0, [0]  # layer[j - lo]: best total of the merged requests with j extras
-    layers = [(lo, layer)]
-    cum = 0
-    for g, e in zip(gains, extras):
-        cum += e
-        left -= e
-        nlo, nhi = max(0, goal - left), min(goal, cum)
-        hi = lo + len(layer) - 1
-        new = [-1] * (nhi - nlo + 1)  # every entry is reached (values >= 0 replace -1)
-        for x in range(e + 1):
-            p0, p1 = max(lo, nlo - x), min(hi, nhi - x)  # previous sums that land in range
-            if p0 > p1:
-                continue
-            t0, t1 = p0 + x - nlo, p1 + x - nlo + 1
-            shifted = map(add, layer[p0 - lo:p1 - lo + 1], repeat(g[x]))
-            new[t0:t1] = [a if a > b else b for a, b in zip(new[t0:t1], shifted)]
-        lo, layer = nlo, new
-        layers.append((lo, layer))
-    assert lo == goal and len(layer) == 1
-
-    # read back one optimal count per request, last request first
-    counts = [0] * len(reqs)
-    j = goal
-    for i in range(len(reqs) - 1, -1, -1):
-        lo, layer = layers[i + 1]
-        plo, prev = layers[i]
-        want = layer[j - lo]
-        g = gains[i]
-        for x in range(len(g)):
-            p = j - x - plo
-            if 0 <= p < len(prev) and prev[p] + g[x] == want:
-                break
-        else:  # pragma: no cover - the DP guarantees a predecessor
-            raise AssertionError("dp read-back found no predecessor")
-        counts[i] = mins[i] + x
-        j -= x
-    sets = {r.id: dp.subtree(k) for r, dp, k in zip(reqs, dps, counts)}
+    spare = node_budget - need
+    gains = [c.table[m:m + spare + 1] for c, m in zip(curves, mins)]
+    goal = min(spare, sum(len(g) - 1 for g in gains))  # some optimum uses exactly this many extras
+    extra = allocate(gains, goal)
+    best = sum((g[x] for g, x in zip(gains, extra)), num(Fraction(0)))
+    del gains
+    sets = {r.id: c.subtree(m + x) for r, c, m, x in zip(reqs, curves, mins, extra)}
     sel = make_ok(instance, sets)
-    if sel.objective * scale != layers[-1][1][0]:  # pragma: no cover - self-check
+    if num(sel.objective) != best:  # pragma: no cover - self-check
         raise AssertionError("dp read-back does not add up to the optimum")
     return sel
 

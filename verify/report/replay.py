@@ -180,6 +180,10 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
     def bad(msg: str) -> ReportError:
         return ReportError(msg, source=path)
 
+    from verify.report.iteration import is_iteration_report, replay_iteration
+
+    if is_iteration_report(report):  # python -m verify audit: a recorded answer, re-judged
+        return replay_iteration(report, path)
     prop = report.get("property")
     if not isinstance(prop, str):
         raise bad(f"'property' must be a claim id (a string), got {_type(prop)}")
