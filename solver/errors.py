@@ -71,3 +71,25 @@ class SolverFault(Exception):
 
 class Declined(Exception):
     """The solver declined the input (status UNSUPPORTED): counted by the campaign, never judged."""
+
+
+class Unsupported(Declined):
+    """Raise it in a selector to decline an input it does not handle.
+
+    ``raise Unsupported("needs at least one draft token")`` is the same as returning
+    ``{"status": "UNSUPPORTED", "reason": "needs at least one draft token"}``: test-solver
+    counts the input as *declined* (by class and reason), never judges it, and draws
+    another in its place.  Any other exception a selector raises is a finding.  A
+    property whose inputs were mostly declined is inconclusive, never a pass; the
+    restrictions (``--min-budget``, ``--single-request``, ...) keep such inputs out.
+
+    >>> def select(instance):
+    ...     if instance["budget"] == 0:
+    ...         raise Unsupported("needs at least one draft token")
+    ...     ...
+    >>> try:
+    ...     select({"budget": 0})
+    ... except Declined as exc:   # what the campaign catches
+    ...     print(exc)
+    needs at least one draft token
+    """

@@ -7,7 +7,7 @@ with the installed Hypothesis version (CI installs the newest), so those numbers
 
 >>> generation_counts("RULE-BUDGET  Sec. 3  paper-alg1  sampled  13     counterexample (finding)")
 'RULE-BUDGET  Sec. 3  paper-alg1  sampled  ##     counterexample (finding)'
->>> generation_counts("  budget: above-all 14%, exact 34%")
+>>> generation_counts("  budget: above-all 14%, exact 3%(!)")
 '  budget: above-all <P>%, exact <P>%'
 >>> generation_counts("must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)")
 'must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)'
@@ -19,7 +19,7 @@ _SUBS = [
     (re.compile(r"(?<=\s)(\d+)(?=\s{2,}(counterexample|inconclusive))"), lambda m: "#" * len(m.group(1))),
     (re.compile(r"(counterexample|inconclusive)(\s+)(\d+)(\s+)(\d+)"),
      lambda m: m.group(1) + m.group(2) + "#" * len(m.group(3)) + m.group(4) + "#" * len(m.group(5))),
-    (re.compile(r"(?<!>= )\b\d+%"), lambda m: "<P>%"),
+    (re.compile(r"(?<!>= )\b\d+%(\(!\))?"), lambda m: "<P>%"),  # a small share's (!) moves with the cases too
     (re.compile(r"\(\d+/\d+\)"), lambda m: "(<K>/<N>)"),
     (re.compile(r"(counterexample|inconclusive) \(\d+ cases"), lambda m: m.group(1) + " (<N> cases"),
     (re.compile(r"\b\d+ declined\b"), lambda m: "<N> declined"),

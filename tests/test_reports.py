@@ -33,7 +33,8 @@ def _reports(tmp_path, name, claims, **kw):
     spec = SolverSpec("callable", f"tests.quality.planted:{name}")
     res = run(spec, Options(examples=40, claims=tuple(claims), report_dir=str(tmp_path), **kw))
     assert res.run_dir and res.reports, "expected a counterexample with a report"
-    return res, {res.results[i].claim: Path(d) for i, d in res.reports.items()}
+    # the first finding of each property (every finding has its own directory)
+    return res, {res.results[i].claim: Path(d[0]) for i, d in res.reports.items()}
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_replay_of_a_derived_instance_reruns_the_property_on_its_case(budget_rep
 def test_replay_of_a_cmd_solver_and_of_bad_files(tmp_path, capsys):
     spec = SolverSpec("cmd", "python -m tests.quality.planted budget_ge0", timeout=20)
     res = run(spec, Options(examples=30, claims=("RULE-BUDGET",), report_dir=str(tmp_path)))
-    (d,) = res.reports.values()
+    ((d,),) = res.reports.values()
     assert replay(str(Path(d) / "report.json"))[0] == 1
     (tmp_path / "bad.json").write_text("{")
     assert cli.main(["replay", str(tmp_path / "bad.json")]) == 2

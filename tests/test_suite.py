@@ -65,8 +65,10 @@ def test_exit_codes():
 
 def test_class_table_flags_shares_under_5_percent_and_missing_classes():
     res = _result(classes={"prob:grid": 100, "prob:strict": 4, "prob:decimal": 5, "prob:float32": 5,
-                           "prob:float16": 5, "prob:bfloat16": 5, "roots:free": 100},
+                           "prob:float16": 5, "prob:bfloat16": 5, "prob:near-one": 6, "prob:close-siblings": 7,
+                           "roots:free": 100},
                   axis_cases={"prob": 100, "roots": 100})
     text = render_table([res], "smoke", 0, 1.0)
-    assert "  prob: bfloat16 5%, decimal 5%, float16 5%, float32 5%, grid 100%, strict 4%(!)" in text
+    assert ("  prob: bfloat16 5%, close-siblings 7%, decimal 5%, float16 5%, float32 5%, grid 100%, near-one 6%, "
+            "strict 4%(!), underflow 0%(!)") in text
     assert "  roots: charged 0%(!), free 100%" in text

@@ -40,8 +40,10 @@ PLANTED = [
     ("strict_target", "THM-P1", {}, "answered INVALID but a feasible selection worth 1 exists", 1, 1),
     ("roots_always_free", "RULE-BUDGET", {"root_charged": True}, "(roots charged) of budget 0", 1, 1),
     ("never_invalid", "RULE-TARGET", {}, "reaches 1 < target", 1, 1),
-    ("invalid_when_tight", "THM-P1", {"examples": 100}, "answered INVALID but a feasible selection", 2, 1),
-    ("by_conditional", "LEM-C2", {}, "the top-", 7, 1),
+    # a wrong INVALID needs a target that takes exactly the budget: B=2, A=9/5, f=[1,2/5,2/5] (3 nodes)
+    # at seed 0; reduction keeps only wrong-INVALID candidates, and no single step from there is one
+    ("invalid_when_tight", "THM-P1", {"examples": 100}, "answered INVALID but a feasible selection", 3, 1),
+    ("by_conditional", "LEM-C2", {"examples": 300}, "the top-", 7, 1),
     ("one_based_nodes", "RULE-FORMAT", {}, "does not exist", 1, 1),
     ("index_error_on_wide", "RULE-FORMAT", {}, "solver raised IndexError", 4, 1),
 ]

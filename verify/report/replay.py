@@ -28,6 +28,7 @@ from solver.numbers import to_fraction
 from solver.parse import parse_instance
 
 from verify.search.claims import CLAIMS_BY_ID
+from verify.search.properties import Outside
 from solver.errors import Declined
 from verify.subject.spec import SolverSpec, SpecError, build
 
@@ -88,12 +89,21 @@ def replay(path: str, *, timeout: Optional[float] = None) -> tuple[int, str]:
             solver = build(spec)
         except SpecError as exc:
             raise ReportError(f"cannot load the solver: {exc}", source=path) from None
+    from verify.search.restrictions import Restrictions
+
+    options = report.get("options") if isinstance(report.get("options"), dict) else {}
+    try:  # the restrictions of the run (LEM-C1/C2 probe only the budgets they admit)
+        limits = Restrictions.from_json(options.get("restrictions") or {})
+    except (TypeError, ValueError):
+        raise ReportError("options.restrictions is not a restrictions object", source=path) from None
     try:
-        failure = claim.check(solver, case)
+        failure = claim.check(solver, case, limits)
     except Declined as exc:
         return EXIT_INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
     except Inconclusive as exc:
         return EXIT_INCONCLUSIVE, f"inconclusive: {exc}"
+    except Outside as exc:
+        return EXIT_INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
     if failure is None:
         return EXIT_PASS, f"passes now: {claim.id} holds on this input"
     before = report.get("status_reason")

@@ -23,7 +23,8 @@ and never trusted, the checker recomputes every value from the selected nodes.
 
 What comes back:
 
-* ``{"status": "UNSUPPORTED", "reason": ...}`` (or exit code 3 under ``cmd``):
+* ``{"status": "UNSUPPORTED", "reason": ...}`` (or exit code 3 under ``cmd``, or
+  :class:`~solver.errors.Unsupported` raised by a Python solver):
   the input is *declined*; :func:`verify.search.properties.run_solver` raises
   :class:`~solver.errors.Declined` and the campaign counts it, unjudged.
 * anything the solver does wrong as a program (raises, crashes, exits non-zero,
@@ -56,7 +57,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable
 
-from solver.errors import SelectionFormatError, SolverFault
+from solver.errors import SelectionFormatError, SolverFault, Unsupported
 from solver.model import Instance
 from solver.numbers import loads_exact
 from solver.selection import UNSUPPORTED, Selection, parse_selection
@@ -142,6 +143,8 @@ def _call(fn: Callable, arg: Any, timeout: float | None) -> Any:
             return fn(arg)
     except _Timeout:
         raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)") from None
+    except Unsupported:  # the selector declines this input: not a finding
+        raise
     except Exception as exc:
         raise SolverFault(f"solver raised {type(exc).__name__}: {exc}") from exc
 
