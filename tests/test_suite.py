@@ -72,3 +72,16 @@ def test_class_table_flags_shares_under_5_percent_and_missing_classes():
     assert ("  prob: bfloat16 5%, close-siblings 7%, decimal 5%, float16 5%, float32 5%, grid 100%, near-one 6%, "
             "strict 4%(!), underflow 0%(!)") in text
     assert "  roots: charged 0%(!), free 100%" in text
+
+
+def test_values_restricts_the_classes_and_skips_claims_it_leaves_without_any():
+    import io
+
+    from verify.commands.suite import main_suite
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main_suite("smoke", 0, "reference", 1, None, ["APP-B", "APP-B/ties"], out=out, err=err, values=("grid",))
+    text = out.getvalue()
+    assert code == 0, err.getvalue()
+    assert "value classes: grid" in text and "not run: APP-B: --values grid" in text
+    assert "prob: bfloat16 0%" in text and "grid 100%" in text

@@ -421,7 +421,8 @@ def render(run_: Run) -> str:
     return "\n".join(lines)
 
 
-def main_test_solver(spec: SolverSpec, options: Options, out=sys.stdout, err=sys.stderr) -> int:
+def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr  # looked up per call: tests replace sys.stdout
     claims, _ = plan(options)
     err.write(f"testing {spec.label} on {len(claims)} properties (profile {options.profile}, "
               f"seed {options.seed})\n")

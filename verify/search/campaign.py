@@ -136,9 +136,14 @@ def case_classes(case: Any, labels: list[str]) -> set[str]:
     return out
 
 
-def case_features(case: Any, labels: Iterable[str]) -> Optional[tuple]:
+#: the budget feature of a case judged by probing budgets (LEM-C1/C2): no --min-budget excludes it
+PROBED = 10**9
+
+
+def case_features(case: Any, labels: Iterable[str], budget: Optional[int] = None) -> Optional[tuple]:
     """What a restriction can exclude, for one case: ``(requests, budget, fewest nodes,
     most nodes, widest node, depth, a target above 1?, value classes)``; None for tree cases.
+    ``budget`` replaces the case's own (:data:`PROBED` for a case whose budgets were probed).
 
     >>> from solver.parse import parse_instance
     >>> case_features(parse_instance({"budget": 0, "requests": [
@@ -149,7 +154,7 @@ def case_features(case: Any, labels: Iterable[str]) -> Optional[tuple]:
         return None
     reqs = case.requests
     sizes = [len(r.tree) for r in reqs] or [0]
-    return (len(reqs), case.budget, min(sizes), max(sizes),
+    return (len(reqs), case.budget if budget is None else budget, min(sizes), max(sizes),
             max((len(k) for r in reqs for k in r.tree.children), default=0),
             max((r.tree.height for r in reqs), default=0), any(r.target > 1 for r in reqs),
             tuple(sorted({x.partition(":")[2] for x in labels if x.startswith("prob:")})))
@@ -333,8 +338,9 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
                     failure = claim.check(solver, case, limits)
                 except Inconclusive as exc:
                     memo[key] = ("inconclusive", str(exc))
-                except Declined as exc:
-                    memo[key] = ("declined", str(exc) or "the solver declined this input")
+                except Declined as exc:  # a probing property says which derived instance was declined
+                    memo[key] = ("declined", (str(exc) or "the solver declined this input",
+                                              getattr(exc, "instance", None)))
                 except Outside as exc:
                     memo[key] = ("outside", str(exc))
                 else:
@@ -343,17 +349,21 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
 
     def tally(kind: str, detail, case, labels) -> None:
         if kind == "declined":
+            reason, what = detail
+            what = what if what is not None else case
             state["declined"] += 1
-            declined_classes.update(case_classes(case, labels))
-            declined_reasons[detail] += 1
-            declined_shapes[case_features(case, labels)] += 1
+            declined_classes.update(case_classes(what, labels))
+            declined_reasons[reason] += 1
+            declined_shapes[case_features(what, labels)] += 1
         elif kind == "outside":
             state["outside"] += 1
         else:
             state["cases"] += 1
             count_case(classes, axis_cases, labels)
-            judged_classes.update(case_classes(case, labels))
-            judged_shapes[case_features(case, labels)] += 1
+            # a probing property judged this case at budgets of its own: its budget class says nothing
+            judged_classes.update(c for c in case_classes(case, labels)
+                                  if not (claim.one_request and c.startswith("budget=")))
+            judged_shapes[case_features(case, labels, PROBED if claim.one_request else None)] += 1
             if kind == "inconclusive":
                 state["inconclusive"] += 1
                 state["last_inconclusive"] = detail
@@ -365,10 +375,12 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
         own[{"ok": "judged", "fail": "judged"}.get(kind, kind)] += 1
         if kind == "fail":
             own["failing"] += 1
-            sig = signature(claim.id, detail)
-            if sig not in known and len(found) < max_findings:
-                known.add(sig)
-                found.append({"sig": sig, "case": case, "failure": detail, "first_at": None, "origin": origin})
+            for failure in detail.all():
+                sig = signature(claim.id, failure)
+                if sig not in known and len(found) < max_findings:
+                    known.add(sig)
+                    found.append({"sig": sig, "case": case, "failure": failure, "first_at": None,
+                                  "origin": origin})
 
     start = time.perf_counter()
     verdict, note = VERIFIED, None
@@ -391,12 +403,13 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
                 reject()  # not judged: let Hypothesis draw another input
             if kind != "fail":
                 return
-            sig = signature(claim.id, detail)
-            if rnd["target"] is None and sig not in known:
-                rnd.update(target=sig, at=rnd["pos"], first_at=state["cases"])
-            if sig == rnd["target"]:
-                rnd["last"] = (case, detail)  # the last one recorded is Hypothesis's shrunk case
-                raise _Found(detail.condition)
+            failures = {signature(claim.id, f): f for f in detail.all()}
+            new = [sig for sig in failures if sig not in known]
+            if rnd["target"] is None and new:
+                rnd.update(target=new[0], at=rnd["pos"], first_at=state["cases"])
+            if rnd["target"] in failures:
+                rnd["last"] = (case, failures[rnd["target"]])  # the last one recorded is Hypothesis's shrunk case
+                raise _Found(failures[rnd["target"]].condition)
 
         search = hypothesis_seed(case_seed(claim.id, seed))(search)
         stop = False
@@ -490,9 +503,10 @@ def _reduce(sig, judge, inside, case: Instance, failure: Failure) -> tuple[Insta
 
     def same_failure(instance: Instance) -> bool:
         kind, detail = judge(instance)
-        if kind == "fail" and signature(sig[0], detail) == sig:
-            latest["failure"] = detail  # reduce_instance keeps exactly the candidates that fail
-            return True
+        for failure in (detail.all() if kind == "fail" else ()):
+            if signature(sig[0], failure) == sig:
+                latest["failure"] = failure  # reduce_instance keeps exactly the candidates that fail
+                return True
         return False
 
     smaller, _ = reduce_instance(case, same_failure, inside=inside)

@@ -35,8 +35,9 @@ from verify.search.precision import FORMATS, merge_format, round_to, show
 
 
 def _val(x: Fraction) -> str:
+    """The exact value; when its fraction is very long, the nearest double (17 digits) instead."""
     s = fraction_str(x)
-    return s if len(s) <= 24 else f"{s[:10]}...({float(x):.6g})"
+    return s if len(s) <= 40 else f"~{float(x):.17g}"
 
 
 def _pair_cause(a_label: str, a: Fraction, b_label: str, b: Fraction, precision: Optional[str],

@@ -276,10 +276,10 @@ def _round_float(x: float, kind: str) -> Fraction:
 
 # the merge classes, per format: the smallest k of a near-one conditional 1 - 10^-k that rounds
 # to 1; the smallest m of a sibling gap 2^-m below half an ulp; the smallest k of an underflow
-# conditional c * 10^-k (three or four of them along a path leave the format's range)
+# conditional c * 10^-k (two or three of them along a path leave the format's range)
 NEAR_ONE_K = {"float32": 8, "bfloat16": 3, "float16": 4}
 SIBLING_GAP_M = {"float32": 26, "bfloat16": 10, "float16": 13}
-UNDERFLOW_K = {"float32": 14, "bfloat16": 13, "float16": 3}
+UNDERFLOW_K = {"float32": 23, "bfloat16": 21, "float16": 3}
 
 
 def _strict(draw) -> Fraction:

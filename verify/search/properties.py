@@ -107,6 +107,11 @@ class Failure:
     instance: Optional[Instance] = None         # the instance the condition is about, when derived
     rule: str = "claim"                         # the rule broken (see the module docstring)
     kind: str = "claim"                         # one of KINDS
+    others: tuple = ()                          # failures of other signatures on the same case (LEM-C2)
+
+    def all(self) -> tuple["Failure", ...]:
+        """This failure and the others found on the same case, each of its own signature."""
+        return (replace(self, others=()),) + tuple(self.others)
 
 
 class Outside(Exception):
@@ -276,7 +281,11 @@ def check_min_count(solver: Solver, instance: Instance, restrictions=None) -> Op
     expected = None if truth is None else max(truth, start)
     for b in range(start, probe_limit + 1):
         case = single(req, b, charged=instance.root_charged)
-        sel, fail = _answer(solver, case)
+        try:
+            sel, fail = _answer(solver, case)
+        except Declined as exc:
+            exc.instance = case  # what was declined: the probe, not the generated case
+            raise
         if fail:
             return replace(fail, instance=case)
         if sel.ok and not [v for v in violations(case, sel.selected) if v.rule in ("target", "format")]:
@@ -310,7 +319,10 @@ def best_b_subset(tree: Tree, b: int) -> Fraction:
 def check_top_b(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
     """LEM-C2: for every budget b, no target: answer value == best b-subset == best rooted b-subtree.
 
-    Under a ``min_budget`` restriction only the budgets it admits are probed.
+    Under a ``min_budget`` restriction only the budgets it admits are probed.  Every budget
+    is judged on its own: the first failure is returned, with the failures of other
+    signatures at later budgets in ``others`` (an over-budget answer at b = 0 must not hide
+    a ranking defect at b = 2).
     """
     req = instance.requests[0]
     table = dp.tree_table(req.tree)
@@ -318,32 +330,44 @@ def check_top_b(solver: Solver, instance: Instance, restrictions=None) -> Option
     start = _first_node_budget(restrictions, instance.root_charged)
     if start > len(req.tree) - 1:
         raise Outside(f"no node budget from {start} to {len(req.tree) - 1} to probe")
+    found: list[Failure] = []
     for b in range(start, len(req.tree)):
         case = single(req, b, target=Fraction(0), charged=instance.root_charged)
         subset_best = best_b_subset(req.tree, b)
         if table[b] != subset_best:
-            return Failure(f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the best "
-                           f"{b}-subset {fraction_str(subset_best)}", None, subset_best, instance=case,
-                           rule="top-b", kind="claim")
+            found.append(Failure(f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the best "
+                                 f"{b}-subset {fraction_str(subset_best)}", None, subset_best, instance=case,
+                                 rule="top-b", kind="claim"))
+            continue
         try:
             sel, fail = _answer(solver, case)
         except Declined as exc:  # each budget is its own check: skip the declined ones
-            declined = declined or exc
+            if declined is None:
+                exc.instance = case
+                declined = exc
             continue
         judged += 1
         if fail:
-            return replace(fail, instance=case)
-        if not sel.ok:
-            return Failure(f"answered {sel.status} with budget {b} and no target", sel, table[b], instance=case,
-                           rule="INVALID soundness", kind="wrong INVALID")
-        bad = violations(case, sel.selected)
-        if bad:
-            return _rule_failure("; ".join(v.text for v in bad), bad, output=sel, optimum=table[b], instance=case)
-        got = req.tree.value(sel.selected[req.id])
-        if got != subset_best:
-            return Failure(f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is worth "
-                           f"{fraction_str(subset_best)}", sel, subset_best, instance=case, rule="optimality",
-                           kind="suboptimal" if got < subset_best else "above optimum")
+            found.append(replace(fail, instance=case))
+        elif not sel.ok:
+            found.append(Failure(f"answered {sel.status} with budget {b} and no target", sel, table[b],
+                                 instance=case, rule="INVALID soundness", kind="wrong INVALID"))
+        elif violations(case, sel.selected):
+            bad = violations(case, sel.selected)
+            found.append(_rule_failure("; ".join(v.text for v in bad), bad, output=sel, optimum=table[b],
+                                       instance=case))
+        elif req.tree.value(sel.selected[req.id]) != subset_best:
+            got = req.tree.value(sel.selected[req.id])
+            found.append(Failure(f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is worth "
+                                 f"{fraction_str(subset_best)}", sel, subset_best, instance=case, rule="optimality",
+                                 kind="suboptimal" if got < subset_best else "above optimum"))
+    if found:
+        first, seen, others = found[0], {(found[0].rule, found[0].kind)}, []
+        for f in found[1:]:
+            if (f.rule, f.kind) not in seen:
+                seen.add((f.rule, f.kind))
+                others.append(f)
+        return replace(first, others=tuple(others))
     if declined is not None and not judged:
         raise declined
     return None
