@@ -192,7 +192,8 @@ def markdown(report: dict) -> str:
     if report.get("picture"):
         lines += ["## Picture", "", f"![the tree(s)]({report['picture']})", "",
                   "Left: the solver's selection (orange); right: an optimal one (green). Red border: breaks a "
-                  "rule; dashed blue ring: selected in only one of the two answers.", ""]
+                  "rule; dashed blue ring: selected in only one of the two answers; purple dashed border: beyond the "
+                  "budget.", ""]
     if report["arguments"].get("instance") != report["instance"]:
         lines += ["## The property's input", "",
                   f"{report['property']} derives the instance above from this case: "
