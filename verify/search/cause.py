@@ -12,7 +12,8 @@ A *cause* is one observation about the failing answer, with the numbers that sho
 ``float sum``      a target test that IEEE double (or the declared format) decides
                    otherwise than exact arithmetic (1 + 0.4 + 0.2 < 1.6 in double)
 ``beyond budget``  the selection uses more budget than there is; the nodes marked are
-                   the smallest-f leaves of the selection, as many as are too many
+                   the smallest-f leaves of the selection, as many as are too many (roots
+                   only when roots are charged and nothing else is selected)
 ``swap``           a suboptimal answer took a node worth less than one it left, with no
                    rounding that explains it
 
@@ -58,7 +59,15 @@ def _pair_cause(a_label: str, a: Fraction, b_label: str, b: Fraction, precision:
 
 def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
     """Per request, the nodes marked as beyond the budget: repeatedly the smallest-f leaf of the
-    selection (no selected child; never a root), as many as the selection overspends."""
+    selection (no selected child; a root only when roots are charged and it is all that is left
+    of its selection), as many as the selection overspends.
+
+    >>> from solver.parse import parse_instance
+    >>> inst = parse_instance({"budget": 0, "root_charged": True, "requests": [
+    ...     {"id": "a", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]}]})
+    >>> beyond_budget(inst, {"a": [0, 1]})
+    {'a': [1, 0]}
+    """
     sets = {r.id: {v for v in selected.get(r.id, ()) if isinstance(v, int) and 0 <= v < len(r.tree)}
             for r in instance.requests}
     used = sum(len(s) if instance.root_charged else len(s - {instance.request(rid).tree.root})
@@ -70,11 +79,13 @@ def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
         for r in instance.requests:
             s = sets[r.id]
             for v in s:
-                if v != r.tree.root and not any(c in s for c in r.tree.children[v]):
-                    leaves.append((r.tree.f[v], -r.tree.depth[v], r.id, v))
+                # a root only when roots are charged and nothing else is left (the roots alone overspend)
+                if not any(c in s for c in r.tree.children[v]) and (v != r.tree.root or len(s) == 1):
+                    leaves.append((v == r.tree.root, r.tree.f[v], -r.tree.depth[v], r.id, v))
+        leaves = [x for x in leaves if not x[0] or instance.root_charged]
         if not leaves:
             break
-        _, _, rid, v = min(leaves)
+        _, _, _, rid, v = min(leaves)
         sets[rid].discard(v)
         marked.setdefault(rid, []).append(v)
         extra -= 1
