@@ -427,6 +427,33 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _serve_lines(allow_nonmonotone: bool) -> int:
+    """``--jsonl``: one executable for the whole stream, each answer written as soon as its line is read.
+
+    This is the protocol of ``test-solver --cmd ... --jsonl``: one instance JSON per line
+    in, one selection JSON per line out, in order.  A bad line ends the stream (one line
+    on stderr, exit 2), as a bad instance ends a one-instance call.
+    """
+    build()
+    proc = subprocess.Popen([str(BINARY)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    try:
+        for number, text in enumerate(sys.stdin, 1):
+            if not text.strip():
+                continue
+            instance = loads_instance(text, source=f"<stdin line {number}>", allow_nonmonotone=allow_nonmonotone)
+            proc.stdin.write("G " + enc_instance(instance) + "\n")
+            proc.stdin.flush()
+            answer = proc.stdout.readline()
+            if not answer or answer.startswith("ERROR"):
+                raise RuntimeError(f"{BINARY.name} answered {answer.strip()[:200]!r} on line {number}")
+            print(json.dumps(_selection_json(instance, answer.rstrip("\n")), separators=(", ", ": ")), flush=True)
+        return 0
+    finally:
+        proc.stdin.close()
+        proc.kill()
+        proc.wait()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -434,15 +461,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             seconds = build(force=True)
             print(f"built {BINARY} in {seconds:.1f} s", file=sys.stderr)
             return 0
-        text = sys.stdin.read()
         if args.jsonl:
-            lines = [ln for ln in text.splitlines() if ln.strip()]
-            instances = [loads_instance(ln, source=f"<stdin line {i}>", allow_nonmonotone=args.allow_nonmonotone)
-                         for i, ln in enumerate(lines, 1)]
-        else:
-            instances = [loads_instance(text, source="<stdin>", allow_nonmonotone=args.allow_nonmonotone)]
-        for sel in solve_many(instances):
-            print(json.dumps(sel, separators=(", ", ": ")))
+            return _serve_lines(args.allow_nonmonotone)
+        text = sys.stdin.read()
+        instance = loads_instance(text, source="<stdin>", allow_nonmonotone=args.allow_nonmonotone)
+        print(json.dumps(solve(instance), separators=(", ", ": ")))
         return 0
     except InputError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)

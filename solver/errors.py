@@ -68,8 +68,44 @@ class Inconclusive(AdaserveError):
 # AdaserveError, so that no ``except AdaserveError`` of ours swallows a finding.
 
 class SolverFault(Exception):
-    """The solver under test raised, crashed, hung or answered garbage: a finding."""
+    """The solver under test raised, crashed, hung or answered garbage: a finding.
+
+    ``kind`` says which (``raised``, ``timeout``, ``crashed``, ``malformed``) and
+    ``rule`` refines it (the exception type, ``exit``, ``output size``...); both
+    are part of a finding's failure signature (:mod:`verify.search.properties`).
+    Left out, they are read from the message.
+
+    >>> SolverFault("solver printed 20 MB", kind="malformed", rule="output size").kind
+    'malformed'
+    """
+
+    def __init__(self, message: str, *, kind: str | None = None, rule: str | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.rule = rule
 
 
 class Declined(Exception):
     """The solver declined the input (status UNSUPPORTED): counted by the campaign, never judged."""
+
+
+class Unsupported(Declined):
+    """Raise it in a selector to decline an input it does not handle.
+
+    ``raise Unsupported("needs at least one draft token")`` is the same as returning
+    ``{"status": "UNSUPPORTED", "reason": "needs at least one draft token"}``: test-solver
+    counts the input as *declined* (by class and reason), never judges it, and draws
+    another in its place.  Any other exception a selector raises is a finding.  A
+    property whose inputs were mostly declined is inconclusive, never a pass; the
+    restrictions (``--min-budget``, ``--single-request``, ...) keep such inputs out.
+
+    >>> def select(instance):
+    ...     if instance["budget"] == 0:
+    ...         raise Unsupported("needs at least one draft token")
+    ...     ...
+    >>> try:
+    ...     select({"budget": 0})
+    ... except Declined as exc:   # what the campaign catches
+    ...     print(exc)
+    needs at least one draft token
+    """

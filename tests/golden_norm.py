@@ -9,7 +9,7 @@ width: the spacing after it is masked too), a share ``14%`` becomes ``<P>%``.
 
 >>> generation_counts("RULE-BUDGET  Sec. 3  paper-alg1  sampled  13     counterexample (finding)")
 'RULE-BUDGET  Sec. 3  paper-alg1  sampled  #  counterexample (finding)'
->>> generation_counts("  budget: above-all 14%, exact 34%")
+>>> generation_counts("  budget: above-all 14%, exact 3%(!)")
 '  budget: above-all <P>%, exact <P>%'
 >>> generation_counts("must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)")
 'must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)'
@@ -20,7 +20,7 @@ import re
 _SUBS = [
     (re.compile(r"(?<=\s)\d+\s{2,}(?=(counterexample|inconclusive))"), lambda m: "#  "),
     (re.compile(r"(counterexample|inconclusive)\s+\d+\s+\d+"), lambda m: m.group(1) + "  #  #"),
-    (re.compile(r"(?<!>= )\b\d+%"), lambda m: "<P>%"),
+    (re.compile(r"(?<!>= )\b\d+%(\(!\))?"), lambda m: "<P>%"),  # a small share's (!) moves with the cases too
     (re.compile(r"\(\d+/\d+\)"), lambda m: "(<K>/<N>)"),
     (re.compile(r"(counterexample|inconclusive) \(\d+ cases"), lambda m: m.group(1) + " (<N> cases"),
     (re.compile(r"\b\d+ declined\b"), lambda m: "<N> declined"),

@@ -9,6 +9,7 @@ generators, not from what was drawn, so a class that lost its weight is missed,
 not silently dropped (``test_balance_check_fails_without_a_class``).
 """
 
+from collections import Counter
 from fractions import Fraction
 
 import pytest
@@ -151,3 +152,73 @@ def test_tiny_oracle_instances_fit_the_brute_force_limit(inst):
     if "oracles:tiny" in labels:
         from verify.oracles.brute import LIMIT
         assert inst.total_nodes <= LIMIT
+
+
+# ------------------------------------------------------------------ rounded scores (SPEC 3.9), budgets that cut
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(gen.MERGE_CLASSES), st.sampled_from(("float32", "bfloat16", "float16")), st.data())
+def test_merge_classes_are_strictly_decreasing_exactly(kind, fmt, data):
+    parent = data.draw(gen.shapes(7))
+    f = data.draw(gen.path_probabilities(parent, kind, fmt))
+    tree = Tree.from_parents(parent, f)
+    assert tree.is_monotone(strict=True) and all(x > 0 for x in f)
+    assert gen.in_class(tree, kind) and gen.in_class(tree, "strict")
+
+
+def test_merge_classes_merge_in_the_format_they_aim_at():
+    """Measured on 200 requests of 7 nodes per class and format: how often two exactly distinct f
+    round equal in that format (the merge the class is made for)."""
+    from verify.search.precision import merging_formats
+
+    rates = {}
+    for kind in gen.MERGE_CLASSES:
+        for fmt in ("float32", "bfloat16", "float16"):
+            hits = []
+
+            @settings(max_examples=200, deadline=None, database=None, derandomize=True,
+                      suppress_health_check=list(HealthCheck))
+            @given(st.data())
+            def t(data):
+                parent = data.draw(gen.shapes(7, min_nodes=4))
+                hits.append(fmt in merging_formats(data.draw(gen.path_probabilities(parent, kind, fmt)), [fmt]))
+            t()
+            rates[kind, fmt] = sum(hits) / len(hits)
+    assert min(rates.values()) >= 0.25, sorted(rates.items())
+
+
+def test_the_budget_cuts_the_trees_in_at_least_40_percent_of_cases_in_every_mode():
+    from hypothesis import seed as hseed
+
+    from verify.search import campaign
+    from verify.search.claims import CLAIMS_BY_ID, PROFILES
+    from verify.search.restrictions import Restrictions
+
+    for r in (Restrictions(), Restrictions(single_request=True), Restrictions(no_targets=True),
+              Restrictions(single_request=True, no_targets=True)):
+        for charged in (False, True):
+            cuts = Counter()
+
+            @campaign._search_settings(200)
+            @given(gen.labelled(CLAIMS_BY_ID["THM-P2"].strategy(PROFILES["quick"], charged, r.generator_kwargs())))
+            def t(case):
+                cuts.update(x for x in gen.take_labels() if x.startswith("cuts:"))
+            hseed(1)(t)()
+            assert cuts["cuts:some"] >= 0.4 * sum(cuts.values()), (r, charged, cuts)
+
+
+def test_precision_aims_the_merge_classes_and_values_restricts_the_classes():
+    from verify.search.claims import CLAIMS_BY_ID, PROFILES
+    from verify.search.restrictions import Restrictions
+
+    r = Restrictions(values=("near-one",), precision="bfloat16")
+    seen = []
+
+    @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(gen.labelled(CLAIMS_BY_ID["THM-P2"].strategy(PROFILES["quick"], False, r.generator_kwargs())))
+    def t(inst):
+        labels = gen.take_labels()
+        assert {x for x in labels if x.startswith("prob:")} <= {"prob:near-one"}
+        seen.append("merge:bfloat16" in labels)
+    t()
+    assert sum(seen) >= 0.5 * len(seen)  # near-one aimed at bfloat16 merges there in most instances

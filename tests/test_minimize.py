@@ -52,3 +52,37 @@ def test_reduction_never_grows_and_never_raises_a_target(inst):
     for cand in seen:
         assert cand.root_charged == inst.root_charged
         assert all(r.target <= max(targets[r.id], Fraction(1)) for r in cand.requests)
+
+
+def test_candidates_outside_the_restrictions_are_never_tried():
+    """--single-request, --min-budget, --min-nodes: dropping the only request, lowering the budget below
+    the minimum or cutting a tree below the minimum is not even tried (issue 11: a report never shows an
+    input the solver was not declared to handle)."""
+    from verify.search.restrictions import Restrictions
+
+    inst = parse_instance({"budget": 3, "requests": [
+        {"id": "a", "target": "1", "parent": [-1, 0, 1, 1], "prob": ["1", "1/2", "1/4", "1/8"]}]})
+    r = Restrictions(single_request=True, min_budget=2, min_nodes=3)
+    tried = []
+
+    def fails(i):  # everything "fails": only the restrictions stop the reduction
+        tried.append(i)
+        return True
+    small, _ = reduce_instance(inst, fails, inside=r.contains)
+    assert tried and all(r.contains(i) for i in tried)
+    assert len(small.requests) == 1 and small.budget == 2 and small.total_nodes == 3
+    small, _ = reduce_instance(inst, fails)  # without them it would go down to nothing
+    assert small.requests == ()
+
+
+def test_same_signature_only_through_the_campaign():
+    """The campaign's reducer keeps a candidate only if it fails with the same signature: a solver that is
+    over budget on budget 0 and raises on empty instances is reported over budget, on one request."""
+    from verify.commands.test_solver import Options, Restrictions, run
+    from verify.subject.spec import SolverSpec
+
+    res = run(SolverSpec("callable", "tests.quality.planted:raises_outside_domain"),
+              Options(examples=20, claims=("RULE-BUDGET",), restrictions=Restrictions(single_request=True)))
+    (r,) = res.results
+    assert r.counterexample["signature"] == {"property": "RULE-BUDGET", "rule": "budget", "kind": "over budget"}
+    assert len(parse_instance(r.counterexample["instance"]).requests) == 1

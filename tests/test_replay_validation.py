@@ -26,7 +26,7 @@ def report(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("reports")
     res = run(SolverSpec("callable", "tests.quality.planted:budget_ge0"),
               Options(examples=20, claims=("RULE-BUDGET",), report_dir=str(out)))
-    (d,) = res.reports.values()
+    ((d,),) = res.reports.values()
     with open(f"{d}/report.json") as fh:
         return json.load(fh)
 

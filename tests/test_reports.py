@@ -33,7 +33,8 @@ def _reports(tmp_path, name, claims, **kw):
     spec = SolverSpec("callable", f"tests.quality.planted:{name}")
     res = run(spec, Options(examples=40, claims=tuple(claims), report_dir=str(tmp_path), **kw))
     assert res.run_dir and res.reports, "expected a counterexample with a report"
-    return res, {res.results[i].claim: Path(d) for i, d in res.reports.items()}
+    # the first finding of each property (every finding has its own directory)
+    return res, {res.results[i].claim: Path(d[0]) for i, d in res.reports.items()}
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_replay_of_a_derived_instance_reruns_the_property_on_its_case(budget_rep
 def test_replay_of_a_cmd_solver_and_of_bad_files(tmp_path, capsys):
     spec = SolverSpec("cmd", "python -m tests.quality.planted budget_ge0", timeout=20)
     res = run(spec, Options(examples=30, claims=("RULE-BUDGET",), report_dir=str(tmp_path)))
-    (d,) = res.reports.values()
+    ((d,),) = res.reports.values()
     assert cli.main(["replay", str(Path(d) / "report.json")]) == 2  # a command runs only with --trust
     assert "pass --trust" in capsys.readouterr().err
     assert replay(str(Path(d) / "report.json"), trust=True)[0] == 1
@@ -150,4 +151,26 @@ def test_picture_marks_orphans_and_handles_missing_answers(tmp_path):
     path = draw(str(tmp_path / "t.png"), inst, {"a": [0, 1], "b": [0, 9]}, None, title="t",
                 optimal_note="no feasible selection", offending={"a": {1}, "b": {9}},
                 request_notes={"b": "format: node 9 does not exist"})
+    assert Path(path).read_bytes()[:8] == PNG
+
+
+def test_reports_name_the_cause_and_mark_the_nodes_beyond_the_budget(budget_report, tmp_path):
+    _, dirs = budget_report
+    rep = json.loads((dirs["RULE-BUDGET"] / "report.json").read_text())
+    (cause,) = rep["broken"]["cause"]
+    assert cause["kind"] == "beyond budget" and cause["marked"] == {"r0": [1]}
+    md = (dirs["RULE-BUDGET"] / "report.md").read_text()
+    assert "**Cause:**" in md and "| S +" in md  # the node beyond the budget, flagged in the table
+    assert rep["signature"] == {"property": "RULE-BUDGET", "rule": "budget", "kind": "over budget"}
+    # a float32 merge: both values, exact and rounded, in the report
+    _, d = _reports(tmp_path, "frontier_float32", ["LEM-C2"])
+    md = (d["LEM-C2"] / "report.md").read_text()
+    assert "differ exactly but are equal after rounding to float32 (both 0.5)" in md
+    assert "67108863/134217728" in md and "1/2" in md
+
+
+def test_picture_marks_nodes_beyond_the_budget(tmp_path):
+    inst = parse_instance({"budget": 1, "requests": [
+        {"id": "a", "target": "1", "parent": [-1, 0, 1], "prob": ["1", "1/2", "1/4"]}]})
+    path = draw(str(tmp_path / "t.png"), inst, {"a": [0, 1, 2]}, {"a": [0, 1]}, title="t", beyond={"a": {2}})
     assert Path(path).read_bytes()[:8] == PNG

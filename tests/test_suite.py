@@ -65,8 +65,23 @@ def test_exit_codes():
 
 def test_class_table_flags_shares_under_5_percent_and_missing_classes():
     res = _result(classes={"prob:grid": 100, "prob:strict": 4, "prob:decimal": 5, "prob:float32": 5,
-                           "prob:float16": 5, "prob:bfloat16": 5, "roots:free": 100},
+                           "prob:float16": 5, "prob:bfloat16": 5, "prob:near-one": 6, "prob:close-siblings": 7,
+                           "roots:free": 100},
                   axis_cases={"prob": 100, "roots": 100})
     text = render_table([res], "smoke", 0, 1.0)
-    assert "  prob: bfloat16 5%, decimal 5%, float16 5%, float32 5%, grid 100%, strict 4%(!)" in text
+    assert ("  prob: bfloat16 5%, close-siblings 7%, decimal 5%, float16 5%, float32 5%, grid 100%, near-one 6%, "
+            "strict 4%(!), underflow 0%(!)") in text
     assert "  roots: charged 0%(!), free 100%" in text
+
+
+def test_values_restricts_the_classes_and_skips_claims_it_leaves_without_any():
+    import io
+
+    from verify.commands.suite import main_suite
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main_suite("smoke", 0, "reference", 1, None, ["APP-B", "APP-B/ties"], out=out, err=err, values=("grid",))
+    text = out.getvalue()
+    assert code == 0, err.getvalue()
+    assert "value classes: grid" in text and "not run: APP-B: --values grid" in text
+    assert "prob: bfloat16 0%" in text and "grid 100%" in text

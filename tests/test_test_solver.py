@@ -174,6 +174,12 @@ CASES = {
                           "--examples", "30", "--claims", "APP-B/ties", "--report-dir", "{tmp}"],
     "cmd-garbage": ["--cmd", f"{PY} -m tests.quality.planted garbage", "--examples", "5",
                     "--claims", "RULE-FORMAT"],
+    "two-findings": ["tests.quality.planted:budget0_float32", "--examples", "40", "--claims", "LEM-C2",
+                     "--report-dir", "{tmp}"],
+    "needs-budget-declines": ["tests.quality.planted:needs_draft_token", "--examples", "30",
+                              "--claims", "LEM-C1,LEM-C2"],
+    "needs-budget-min-budget": ["tests.quality.planted:needs_draft_token", "--examples", "30",
+                                "--claims", "LEM-C1,LEM-C2", "--min-budget", "1"],
     "usage-no-solver": [],
     "usage-both": ["reference", "--cmd", "cat"],
     "usage-unknown-module": ["nowhere.at.all:f"],
@@ -208,3 +214,110 @@ def test_golden(case, tmp_path):
         (run_dir,) = tmp_path.iterdir()
         assert sorted(p.name for p in (run_dir / "01-APP-B-ties").iterdir()) == \
             ["report.json", "report.md", "tree.png"]
+
+
+# ------------------------------------------------------------------ declining by exception, own instances, options
+
+def test_raising_unsupported_declines_and_any_other_exception_is_a_finding():
+    from solver.errors import Unsupported
+
+    def picky(obj):
+        raise Unsupported("one request per call")
+
+    with pytest.raises(prop.Declined, match="one request per call"):
+        prop.run_solver(adapt_callable(picky), INST)
+
+    def bare(obj):
+        raise Unsupported()
+
+    with pytest.raises(prop.Declined, match="no reason given"):
+        prop.run_solver(adapt_callable(bare), INST)
+    assert "solver raised ValueError" in _fault(adapt_callable(lambda o: (_ for _ in ()).throw(ValueError("x"))))
+
+
+def _cli(args, capsys):
+    from verify.commands import cli
+
+    code = cli.main(["test-solver", *args])
+    return code, capsys.readouterr()
+
+
+def test_own_instances_run_first_and_their_failures_are_findings(tmp_path, capsys):
+    lines = ['{"budget": 0, "requests": [{"id": "mine", "target": "1", "parent": [-1, 0, 0], '
+             '"prob": ["1", "1/2", "1/3"]}]}',
+             "# a comment, then a blank line", "",
+             '{"budget": 1, "requests": [{"id": "a", "target": "1", "parent": [-1], "prob": ["1"]}, '
+             '{"id": "b", "target": "1", "parent": [-1], "prob": ["1"]}]}']
+    (tmp_path / "mine.jsonl").write_text("\n".join(lines) + "\n")
+    code, out = _cli(["tests.quality.planted:budget_ge0", "--claims", "RULE-BUDGET", "--examples", "5",
+                      "--single-request", "--instances", str(tmp_path / "mine.jsonl")], capsys)
+    assert code == 1
+    assert f"your instances: 1 from {tmp_path / 'mine.jsonl'} (1 outside the restrictions, not used: " \
+           f"{tmp_path / 'mine.jsonl'}:4: --single-request (2 requests))" in out.out
+    assert f"from:     {tmp_path / 'mine.jsonl'}:1 (--instances), reduced" in out.out
+    assert "smallest: B=0 roots free | mine: A=1 parent=[-1,0] f=[1,1/2]" in out.out  # reduced: a leaf dropped
+
+
+def test_own_instances_from_a_folder_and_bad_ones_are_usage_errors(tmp_path, capsys):
+    (tmp_path / "a.json").write_text('{"budget": 1, "requests": [{"id": "r", "target": "1", "parent": [-1, 0], '
+                                     '"prob": ["1", "1/2"]}]}')
+    code, out = _cli(["tests.quality.planted:correct_other_ties", "--claims", "THM-P2", "--examples", "5",
+                      "--instances", str(tmp_path)], capsys)
+    assert code == 0 and "note:     1 of your instances judged, 0 failing" in out.out
+    (tmp_path / "bad.jsonl").write_text('{"budget": 1, "requests": [{"id": "r", "target": "1", '
+                                        '"parent": [-1, 0], "prob": ["1", "3/2"]}]}\n')
+    code, out = _cli(["reference", "--instances", str(tmp_path / "bad.jsonl")], capsys)
+    assert code == 2 and f"{tmp_path / 'bad.jsonl'}:1: request 'r' node 1" in out.err
+    assert "Traceback" not in out.err
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--values", "strict,nope"], "unknown value class 'nope'"),
+    (["--precision", "float8"], "unknown --precision 'float8'"),
+    (["--max-findings", "0"], "--max-findings must be at least 1"),
+    (["--min-budget", "-1"], "--min-budget is too small"),
+    (["--chains", "--max-depth", "2", "--min-nodes", "4"], "--min-nodes 4: no tree has that many nodes"),
+    (["--values", "grid", "--claims", "APP-B"], "no applicable property left"),
+])
+def test_bad_new_options_are_usage_errors(args, words, capsys):
+    code, out = _cli(["reference", *args], capsys)
+    assert code == 2 and words in out.err, out.err
+
+
+def test_restrictions_hold_for_every_generated_case():
+    """--chains, --min-nodes, --min-budget, --values, --max-width: every judged case lies inside."""
+    from hypothesis import given
+
+    from verify.search import campaign
+    from verify.search.claims import CLAIMS_BY_ID, PROFILES
+    from verify.search.restrictions import Restrictions
+
+    for r in (Restrictions(chains=True, min_nodes=3, min_budget=2), Restrictions(values=("near-one", "grid"),
+                                                                                 max_width=2, min_nodes=2),
+              Restrictions(single_request=True, no_targets=True, min_budget=1, precision="float16")):
+        for cid in ("RULE-BUDGET", "LEM-C1", "LEM-C2"):
+            if r.applies(CLAIMS_BY_ID[cid]):
+                continue
+            seen = []
+
+            @campaign._search_settings(60)
+            @given(CLAIMS_BY_ID[cid].strategy(PROFILES["quick"], False, r.generator_kwargs()))
+            def t(case):
+                seen.append(case)
+                assert r.with_convention(False).outside(case) is None, (r, cid, case.to_json())
+            t()
+            assert len(seen) >= 60
+
+
+def test_two_findings_have_two_report_directories(tmp_path):
+    from verify.commands.test_solver import Options, render, run
+
+    res = run(SolverSpec("callable", "tests.quality.planted:budget0_float32"),
+              Options(examples=40, claims=("LEM-C2",), report_dir=str(tmp_path)))
+    (dirs,) = res.reports.values()
+    assert [os.path.basename(d)[:3] for d in dirs] == ["01-", "02-"]
+    assert {os.path.basename(d)[3:] for d in dirs} == {"LEM-C2-over-budget", "LEM-C2-suboptimal"}
+    text = render(res)
+    assert "finding 1 of 2: over budget (rule: budget)" in text and "finding 2 of 2: suboptimal" in text
+    index = (Path(res.run_dir) / "index.md").read_text()
+    assert all(os.path.basename(d) in index for d in dirs)

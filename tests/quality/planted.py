@@ -23,11 +23,25 @@ invalid_when_tight     INVALID already when the targets need exactly B     THM-P
 by_conditional         ranks by conditional, not path, probability         THM-P2, LEM-C2
 one_based_nodes        reports node ids + 1 (a 1-based array leaks out)    RULE-FORMAT
 index_error_on_wide    crashes (IndexError) on a node with 3+ children     any: "solver raised"
+frontier_float32       frontier greedy ranking by float32 f (index ties)   THM-P2, LEM-C2: suboptimal
+frontier_bfloat16      the same in bfloat16                                THM-P2, LEM-C2: suboptimal
+topb_all_float32       top-B over all nodes by float32 f, index ties       APP-B: not rooted (strict f!)
+budget0_float32        takes a node at budget 0 *and* ranks by float32     THM-P2: over budget and
+                                                                           suboptimal, two findings
+raises_outside_domain  one request, no targets; raises outside; at         RULE-BUDGET, THM-P2: over
+                       budget 0 still takes a node                         budget (never "raised")
 =====================  ==================================================  ==========================
 
+The float planted bugs are what SPEC section 3 item 9 describes: a selector that
+holds f in float32 or bfloat16 (as ``float(Fraction(s))`` then cast) ranks values
+that differ exactly but merge after rounding as equal, and its index tie-break then
+takes the smaller value, or a child before its equal-looking parent.
+
 Not bugs: :func:`correct_other_ties` (other tie order, other output order, no
-objective), :func:`single_request_only` and :func:`decline_budget_zero` (correct,
-but decline part of the inputs with ``UNSUPPORTED``).
+objective), :func:`correct_skip_zeros` (leaves f = 0 nodes out), :func:`single_request_only` and :func:`decline_budget_zero` (correct,
+but decline part of the inputs with ``UNSUPPORTED``), :func:`needs_draft_token`
+(correct, but raises :class:`solver.errors.Unsupported` on a budget with no draft
+token: passes with ``--min-budget 1``).
 
 >>> inst = {"budget": 1, "requests": [
 ...     {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "1/2", "3/10"]}]}
@@ -45,16 +59,25 @@ import sys
 import time
 from fractions import Fraction
 
+from solver.errors import Unsupported
 from solver.parse import parse_instance
+from verify.search.precision import round_to
 
 
 def _greedy(obj: dict, *, loop_ge0=False, all_nodes=False, number=Fraction, slo=True, throughput=True,
-            strict=False,
-            charge_roots=True, invalid=True, tight_invalid=False, rank="f", other_ties=False) -> dict:
-    """The reference greedy (SPEC section 4), with one flag per planted defect."""
+            strict=False, charge_roots=True, invalid=True, tight_invalid=False, rank="f", other_ties=False,
+            fmt=None, at_least_one=False, skip_zeros=False) -> dict:
+    """The reference greedy (SPEC section 4), with one flag per planted defect.
+
+    ``fmt``: candidates are ranked by f rounded to that format (the sums stay exact);
+    ``at_least_one``: a node budget of 0 is treated as 1; ``skip_zeros``: never takes a node
+    with f = 0 (correct: it adds nothing).
+    """
     inst = parse_instance(obj)
     reqs = inst.requests
     B = inst.budget - (len(reqs) if inst.root_charged and charge_roots else 0)
+    if at_least_one and B == 0:
+        B = 1
     if B < 0:
         return {"status": "INVALID", "reason": "the roots do not fit"}
     chosen = [{r.tree.root} for r in reqs]
@@ -63,14 +86,16 @@ def _greedy(obj: dict, *, loop_ge0=False, all_nodes=False, number=Fraction, slo=
         """(value, node) of request i's best candidate, or None."""
         t = reqs[i].tree
         score = t.f if rank == "f" else t.cond
-        cands = [v for v in range(len(t)) if v not in chosen[i] and (all_nodes or t.parent[v] in chosen[i])]
+        cands = [v for v in range(len(t)) if v not in chosen[i] and (all_nodes or t.parent[v] in chosen[i])
+                 and not (skip_zeros and t.f[v] == 0)]
         if not cands:
             return None
+        value = (lambda x: round_to(x, fmt)) if fmt else number
         if other_ties:  # deeper first, then larger index: still frontier-only, so still correct
-            v = max(cands, key=lambda v: (number(score[v]), t.depth[v], v))
+            v = max(cands, key=lambda v: (value(score[v]), t.depth[v], v))
         else:
-            v = min(cands, key=lambda v: (-number(score[v]), v))
-        return number(score[v]), v
+            v = min(cands, key=lambda v: (-value(score[v]), v))
+        return value(score[v]), v
 
     if slo:
         for i, r in enumerate(reqs):
@@ -179,11 +204,57 @@ def index_error_on_wide(obj):
     return _greedy(obj)
 
 
+def frontier_float32(obj):
+    """Frontier greedy that ranks candidates by f held in float32 (index ties): values that merge there
+    (siblings closer than the ulp, 1 - 10^-12 next to 1) are taken smaller first."""
+    return _greedy(obj, fmt="float32")
+
+
+def frontier_bfloat16(obj):
+    """The same in bfloat16 (8 bits of mantissa: 0.999 and 1 are equal there)."""
+    return _greedy(obj, fmt="bfloat16")
+
+
+def topb_all_float32(obj):
+    """An EAGLE-style reranker: the top-B non-root nodes of all trees by float32 f, ties by (request,
+    index); targets ignored (declared: ``--no-targets``).  A child whose f merges with its parent's in
+    float32 and has the smaller index is taken first: an orphan although f strictly decreases."""
+    inst = parse_instance(obj)
+    B = max(inst.budget - (len(inst.requests) if inst.root_charged else 0), 0)
+    cands = [(-round_to(r.tree.f[v], "float32"), i, v) for i, r in enumerate(inst.requests) for v in r.tree.non_root]
+    chosen = [{r.tree.root} for r in inst.requests]
+    for _, i, v in sorted(cands)[:B]:
+        chosen[i].add(v)
+    return {"status": "OK", "selected": {r.id: sorted(chosen[i]) for i, r in enumerate(inst.requests)}}
+
+
+def budget0_float32(obj):
+    """Two defects: a node budget of 0 is taken as 1 (a selector that always drafts one token), and
+    candidates are ranked in float32.  The first hides the second unless the search goes on."""
+    return _greedy(obj, fmt="float32", at_least_one=True)
+
+
+def raises_outside_domain(obj):
+    """Declared domain: one request, no targets (``--single-request --no-targets``); outside it, it raises
+    (ValueError) as real code does.  Inside it, a real defect: at budget 0 it still takes one node."""
+    reqs = obj["requests"]
+    if len(reqs) != 1:
+        raise ValueError(f"expected exactly one draft tree, got {len(reqs)}")
+    if Fraction(reqs[0]["target"]) > 1:
+        raise ValueError("targets are not supported")
+    return _greedy(obj, at_least_one=True)
+
+
 # ------------------------------------------------------------------ not bugs
 
 def correct_other_ties(obj):
     """Correct: ties broken deeper-first and by larger index, output in reverse order, no objective."""
     return _greedy(obj, other_ties=True)
+
+
+def correct_skip_zeros(obj):
+    """Correct: never selects a node with f = 0 (worth nothing), so it may leave budget unspent."""
+    return _greedy(obj, skip_zeros=True)
 
 
 def single_request_only(obj):
@@ -197,6 +268,14 @@ def decline_budget_zero(obj):
     """Correct, but declines a budget of 0."""
     if obj["budget"] == 0:
         return {"status": "UNSUPPORTED", "reason": "budget 0"}
+    return _greedy(obj)
+
+
+def needs_draft_token(obj):
+    """Correct, but needs at least one draft token (EAGLE's top-k cannot run with 0): raises
+    :class:`solver.errors.Unsupported` when the budget leaves none; passes with ``--min-budget 1``."""
+    if obj["budget"] - (len(obj["requests"]) if obj.get("root_charged") else 0) < 1:
+        raise Unsupported("needs at least one draft token")
     return _greedy(obj)
 
 

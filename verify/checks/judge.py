@@ -96,6 +96,11 @@ class Verdict:
     def passed(self) -> bool:
         return self.exit_code == 0
 
+    @property
+    def optimal(self) -> Optional[dict]:
+        """An optimal selection as a dict of docs/format.md (None: none was needed or none exists)."""
+        return self.optimal_selection.to_json() if self.optimal_selection is not None else None
+
 
 @dataclass(frozen=True)
 class Oracle:

@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
+    p.add_argument("--values", metavar="CLASS,...", help="draw only these value classes (docs/suite.md)")
 
     p = sub.add_parser("solve", help="solve instance files, print one selection JSON per line")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -126,6 +127,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-nodes", type=int, metavar="N", help="at most N nodes per tree")
     p.add_argument("--max-depth", type=int, metavar="D", help="trees at most D deep")
     p.add_argument("--max-width", type=int, metavar="W", help="at most W children per node")
+    p.add_argument("--chains", action="store_true", help="every tree is one chain (each node at most one child)")
+    p.add_argument("--min-budget", type=int, metavar="N", help="every instance's budget is at least N")
+    p.add_argument("--min-nodes", type=int, metavar="N", help="at least N nodes per tree")
+    p.add_argument("--values", metavar="CLASS,...", help="draw only these value classes (docs/suite.md)")
+    p.add_argument("--precision", metavar="FORMAT", help="the solver computes in float32, bfloat16 or float16: "
+                   "aim generation at values that merge there")
+    p.add_argument("--max-findings", type=int, default=5, metavar="N",
+                   help="distinct failures reported per property (default 5)")
+    p.add_argument("--instances", metavar="PATH", help="also judge these instances first (JSON Lines file, or a "
+                   "folder of instance files)")
     p.add_argument("--claims", metavar="IDS", help="comma-separated property ids (default: all applicable)")
     p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
 
@@ -225,9 +236,17 @@ def cmd_suite(args) -> int:
             raise UsageError(exc.args[0]) from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    values = None
+    if args.values is not None:
+        from verify.commands.test_solver import parse_values
+
+        try:
+            values = parse_values(args.values)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     _check_outputs(json_file=args.json, report_dir=args.report_dir)
     return main_suite(args.profile, args.seed, args.solver, args.jobs, args.json, claims,
-                      report_dir=args.report_dir)
+                      report_dir=args.report_dir, values=values)
 
 
 def cmd_test_solver(args) -> int:

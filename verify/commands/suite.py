@@ -28,6 +28,7 @@ from solver.registry import SOLVERS, get_solver
 from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim, sample_classes
 from verify.search.generators import AXES
 from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
+from verify.search.restrictions import Restrictions
 from verify.report.finding import finding, slug
 from verify.report.write import new_run_dir, write_finding, write_index
 from verify.subject.spec import SolverSpec
@@ -47,6 +48,7 @@ class Job:
     root_charged: Optional[bool]
     profile: str
     seed: int
+    values: Optional[tuple[str, ...]] = None   # --values: the value classes drawn
 
 
 def resolve_solver(spec: str) -> Callable:
@@ -63,27 +65,38 @@ def resolve_solver(spec: str) -> Callable:
 
 
 def plan(profile: str = "quick", seed: int = 0, solver: Optional[str] = None,
-         claims: Optional[Iterable[str]] = None) -> list[Job]:
-    """The jobs of one suite run, in the order the table shows them."""
+         claims: Optional[Iterable[str]] = None, values: Optional[tuple[str, ...]] = None) -> list[Job]:
+    """The jobs of one suite run, in the order the table shows them (``values``: only the
+    claims that can draw one of these value classes; see :func:`not_run`)."""
     wanted = set(claims) if claims else None
+    limits = Restrictions(values=values)
     jobs = []
     subjects = [(solver, True)] if solver else [(REFERENCE, True)] + [(s, False) for s in PAPER_VARIANTS]
     for name, must in subjects:
         for c in CLAIMS:
-            if c.per_solver and (wanted is None or c.id in wanted):
-                jobs.append(Job(c.id, name, must, CONVENTION.get(name), profile, seed))
+            if c.per_solver and (wanted is None or c.id in wanted) and not limits.applies(c):
+                jobs.append(Job(c.id, name, must, CONVENTION.get(name), profile, seed, values))
     if solver is None:
         for c in CLAIMS:
-            if not c.per_solver and (wanted is None or c.id in wanted):
-                jobs.append(Job(c.id, None, c.id not in EXPLORATORY, None, profile, seed))
+            if not c.per_solver and (wanted is None or c.id in wanted) and not limits.applies(c):
+                jobs.append(Job(c.id, None, c.id not in EXPLORATORY, None, profile, seed, values))
     return jobs
+
+
+def not_run(claims: Optional[Iterable[str]], values: Optional[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(claim, why) for the claims ``--values`` leaves without any class to draw."""
+    wanted = set(claims) if claims else None
+    limits = Restrictions(values=values)
+    return [(c.id, limits.applies(c)) for c in CLAIMS
+            if (wanted is None or c.id in wanted) and limits.applies(c)]
 
 
 def run_job(job: Job) -> ClaimResult:
     claim = CLAIMS_BY_ID[job.claim]
     fn = resolve_solver(job.solver) if job.solver else None
     return run_claim(claim, PROFILES[job.profile], solver_name=job.solver, solver=fn,
-                     must_hold=job.must_hold, seed=job.seed, root_charged=job.root_charged)
+                     must_hold=job.must_hold, seed=job.seed, root_charged=job.root_charged,
+                     restrictions=Restrictions(values=job.values) if job.values else None)
 
 
 def run(jobs: list[Job], workers: int = 1, progress: Callable[[str], None] | None = None) -> list[ClaimResult]:
@@ -227,13 +240,21 @@ def to_json(results: list[ClaimResult], profile: str, seed: int, seconds: float)
 
 def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_path: Optional[str],
                claims: Optional[list[str]] = None, out=sys.stdout, err=sys.stderr,
-               report_dir: Optional[str] = None) -> int:
+               report_dir: Optional[str] = None, values: Optional[tuple[str, ...]] = None) -> int:
     start = time.perf_counter()
-    job_list = plan(profile, seed, solver, claims)
+    job_list = plan(profile, seed, solver, claims, values)
+    if not job_list:
+        err.write("python -m verify: error: no claim can draw the value classes of --values\n")
+        return 2
     err.write(f"running {len(job_list)} checks (profile {profile}, seed {seed}, {jobs} processes)\n")
     results = run(job_list, jobs, progress=lambda line: (err.write(line + "\n"), err.flush()))
     seconds = time.perf_counter() - start
-    out.write(render_table(results, profile, seed, seconds) + "\n")
+    table = render_table(results, profile, seed, seconds)
+    if values:
+        head, _, rest = table.partition("\n")
+        skipped = "".join(f"\nnot run: {c}: {why}" for c, why in not_run(claims, values))
+        table = f"{head}\nvalue classes: {', '.join(values)}{skipped}\n{rest}"
+    out.write(table + "\n")
     if report_dir:  # one report per counterexample (docs/reports.md)
 
         run_dir, dirs = write_suite_run(report_dir, results, profile, seed)

@@ -84,10 +84,20 @@ def used_budget(instance: Instance, sets: dict) -> int:
 # ------------------------------------------------------------------ one finding
 
 def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
-            options: Optional[dict] = None) -> dict:
-    """The report of one counterexample (without the paths, which :func:`write_finding` adds)."""
-    rec = result.counterexample or {}
+            options: Optional[dict] = None, record: Optional[dict] = None) -> dict:
+    """The report of one finding of ``result`` (``record``, default its first) without the
+    paths, which :func:`write_finding` adds."""
+    rec = record if record is not None else (result.counterexample or {})
     claim = CLAIMS_BY_ID[result.claim]
+    first = rec.get("first_at", result.first_at)
+    if rec.get("origin") not in (None, "generated"):
+        how = (f"your instance {rec['origin']} (--instances), then reduced by the reduction pass "
+               f"(same failure signature, inside the restrictions)")
+    else:
+        cases = first if first is not None else result.cases
+        how = (f"Hypothesis search, seed {result.seed}: the first failing case of this kind after {cases} "
+               f"judged, then shrunk to this one (Hypothesis, then the reduction pass; every candidate "
+               f"inside the restrictions and failing the same way)")
     report: dict[str, Any] = {
         "schema": SCHEMA,
         "type": "counterexample",
@@ -96,14 +106,14 @@ def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
         "status_reason": rec.get("condition", ""),
         "representation": rec.get("summary", ""),
         "arguments": {},
-        "how_generated": (f"Hypothesis search, seed {result.seed}: the first failing case of "
-                          f"{result.cases} generated, then shrunk to this one"),
+        "how_generated": how,
         "features": {},
         "timing": {"search_seconds": round(result.seconds, 3)},
         "metadata": {"seed": result.seed, "versions": versions(), "sys.argv": list(sys.argv)},
         "claim": {"id": claim.id, "paper": claim.paper, "statement": claim.statement, "method": claim.method,
                   "per_solver": claim.per_solver, "must_hold": result.must_hold},
         "solver": None if spec is None else {**spec.to_json(), "label": spec.label},
+        "signature": rec.get("signature"),
         "options": options or {},
         "rerun": rerun,
     }
@@ -126,6 +136,17 @@ def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
     report["optimal"] = optimal.to_json()
     report["optimum"] = fraction_str(optimal.objective) if optimal.ok else None
     report["broken"] = broken(instance, claim.id, rec.get("condition", ""), output, optimal)
+    if "cause" in rec:
+        report["broken"]["cause"] = rec["cause"]
+    else:  # a record made elsewhere (python -m proofs): name the cause here
+        from verify.search.cause import explain
+
+        sig = rec.get("signature") or {}
+        b = report["broken"]
+        kind = sig.get("kind") or ("suboptimal" if "optimality" in b["rules"] else b.get("kind", ""))
+        precision = ((options or {}).get("restrictions") or {}).get("precision")
+        b["cause"] = explain(instance, output, optimal, sig.get("rule") or (b["rules"] or ["claim"])[0], kind,
+                             precision)
     return report
 
 

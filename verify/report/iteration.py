@@ -67,8 +67,12 @@ def _optimal(instance: Instance, verdict: Verdict) -> Selection:
 
 def iteration_report(*, trace: str, line: int, instance_json: dict, selection_json: dict, verdict: Verdict,
                      record_id: Any = None, record_time: Any = None, seconds: float = 0.0,
-                     options: Optional[dict] = None, rerun: str = "") -> dict:
-    """The report dict of one audited iteration (paths are added by :func:`write_iteration_report`)."""
+                     options: Optional[dict] = None, rerun: str = "",
+                     judged_by: str = "python -m verify audit") -> dict:
+    """The report dict of one audited iteration (paths are added by :func:`write_iteration_report`).
+
+    ``judged_by`` names what judged it (``verify.assert_optimal`` writes the same report).
+    """
     instance = parse_instance(instance_json, allow_nonmonotone=True)
     output = parse_selection(selection_json)
     optimal = _optimal(instance, verdict)
@@ -85,7 +89,7 @@ def iteration_report(*, trace: str, line: int, instance_json: dict, selection_js
         "arguments": {"instance": instance_json, "selection": selection_json},
         "how_generated": f"recorded by the selector: {label}" +
                          (f", time {record_time}" if record_time is not None else "") +
-                         "; judged by python -m verify audit",
+                         f"; judged by {judged_by}",
         "features": {"requests": len(instance.requests), "nodes": instance.total_nodes,
                      "budget": instance.budget, "root_charged": instance.root_charged},
         "timing": {"search_seconds": round(seconds, 3)},

@@ -11,7 +11,9 @@ Marks (the legend in the picture repeats them):
   missing, ...), and a red dashed edge leads to the missing parent;
 * dashed blue ring: selected in one panel but not in the other (where the two
   answers differ; optimal sets are not unique, so this is where to look, not
-  by itself a fault).
+  by itself a fault);
+* thick purple dashed border (left): beyond the budget, the nodes a selection
+  that overspends has too many (the smallest-f leaves of its selection).
 
 Panel titles give the numbers: reached total vs target, nodes used.  Drawn with
 networkx on matplotlib's Agg backend (no display needed), as PNG.
@@ -32,7 +34,7 @@ from solver.model import Instance, Tree
 from solver.numbers import fraction_str
 
 SOLVER_FILL, OPTIMAL_FILL, EMPTY_FILL = "#f6a945", "#8fd16a", "#ffffff"
-BAD, DIFF = "#d0021b", "#2a6fdb"
+BAD, DIFF, BEYOND = "#d0021b", "#2a6fdb", "#7b2cbf"
 
 
 def layout(tree: Tree) -> dict[int, tuple[float, int]]:
@@ -68,14 +70,16 @@ def _sets(selected: Optional[Mapping], rid: str, size: int) -> Optional[set[int]
 
 def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_sets: Optional[Mapping],
          *, title: str, solver_note: str = "", optimal_note: str = "",
-         offending: Optional[Mapping[str, set]] = None, request_notes: Optional[Mapping[str, str]] = None) -> str:
+         offending: Optional[Mapping[str, set]] = None, request_notes: Optional[Mapping[str, str]] = None,
+         beyond: Optional[Mapping[str, set]] = None) -> str:
     """Write the picture to ``path`` (PNG); return ``path``.
 
     ``solver_sets`` / ``optimal_sets``: request id -> selected nodes, or None
     when that side gave no selection (``solver_note`` / ``optimal_note`` say
     why, e.g. "answered INVALID").  ``offending``: request id -> nodes that
     break a rule.  ``request_notes``: request id -> extra text for the solver's
-    panel (e.g. "reaches 1 < target 3/2").
+    panel (e.g. "reaches 1 < target 3/2").  ``beyond``: request id -> nodes beyond
+    the budget.
     """
     import matplotlib
 
@@ -87,6 +91,7 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
 
     offending = offending or {}
     request_notes = request_notes or {}
+    beyond = beyond or {}
     reqs = list(instance.requests) or []
     rows = max(len(reqs), 1)
     widths = [max(1, sum(1 for k in r.tree.children if not k)) for r in reqs] or [1]
@@ -105,6 +110,7 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
         mine = _sets(solver_sets, req.id, len(tree))
         best = _sets(optimal_sets, req.id, len(tree))
         bad = {v for v in offending.get(req.id, set()) if isinstance(v, int) and 0 <= v < len(tree)}
+        over = {v for v in beyond.get(req.id, set()) if isinstance(v, int) and 0 <= v < len(tree)} - bad
         for col, (chosen, other, fill, who, note) in enumerate((
                 (mine, best, SOLVER_FILL, "solver", solver_note),
                 (best, mine, OPTIMAL_FILL, "optimal", optimal_note))):
@@ -127,6 +133,9 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
                                        width=2.4, style="dashed")
             nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colors, edgecolors=edge_colors,
                                    linewidths=line_widths, node_size=1250)
+            if col == 0 and over:
+                nx.draw_networkx_nodes(g, pos, nodelist=sorted(over), ax=ax, node_color="none", edgecolors=BEYOND,
+                                       linewidths=3.5, node_size=1250).set_linestyle("--")
             if chosen is not None and other is not None:
                 diff = sorted(chosen_set ^ other)
                 if diff:
@@ -145,7 +154,9 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
                 body = f"reaches {fraction_str(tree.value(chosen_set))}, {used} non-root node{'s' * (used != 1)}"
                 if col == 0 and request_notes.get(req.id):
                     body += "\n" + request_notes[req.id]
-            color = BAD if col == 0 and (bad or (req.id in request_notes) or chosen is None) else "black"
+            if col == 0 and over:
+                body += f"\n{len(over)} node{'s' * (len(over) != 1)} beyond the budget (purple)"
+            color = BAD if col == 0 and (bad or over or (req.id in request_notes) or chosen is None) else "black"
             body = "\n".join(x for part in body.split("\n") for x in textwrap.wrap(part, int(col_w * 11)))
             ax.set_title(head + "\n" + body, fontsize=9, color=color)
     if not reqs:
@@ -159,6 +170,8 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
               Patch(facecolor=EMPTY_FILL, edgecolor="#444444", label="not selected"),
               Patch(facecolor=EMPTY_FILL, edgecolor=BAD, linewidth=2.5, label="breaks a rule"),
               Line2D([], [], color=BAD, linestyle="--", label="edge to a missing parent"),
+              Line2D([], [], color=BEYOND, linestyle="--", marker="o", markerfacecolor="none", markersize=11,
+                     markeredgewidth=2.5, linewidth=0, label="beyond the budget"),
               Line2D([], [], color=DIFF, linestyle="--", marker="o", markerfacecolor="none", markersize=11,
                      linewidth=0, label="selected in only one answer")]
     fig.legend(handles=legend, loc="lower center", ncol=3, fontsize=8, frameon=False)

@@ -37,6 +37,7 @@ from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
 
 from verify.search.claims import CLAIMS_BY_ID
+from verify.search.properties import Outside
 from verify.subject.adapters import close_solver
 from verify.subject.spec import SolverSpec, SpecError, build, check_command
 
@@ -197,6 +198,13 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
         case = rebuild_case(report)
     except InputError as exc:
         raise bad(f"cannot rebuild the input: {exc.message}") from None
+    from verify.search.restrictions import Restrictions
+
+    options = report.get("options") if isinstance(report.get("options"), dict) else {}
+    try:  # the restrictions of the run (LEM-C1/C2 probe only the budgets they admit)
+        limits = Restrictions.from_json(options.get("restrictions") or {})
+    except (TypeError, ValueError, AttributeError):
+        raise bad("options.restrictions is not a restrictions object") from None
     solver = None
     if claim.per_solver:
         if "solver" not in report:
@@ -217,11 +225,13 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
         except SpecError as exc:
             raise bad(f"cannot load the solver: {exc}") from None
     try:
-        failure = claim.check(solver, case)
+        failure = claim.check(solver, case, limits)
     except Declined as exc:
         return EXIT_INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
     except Inconclusive as exc:
         return EXIT_INCONCLUSIVE, f"inconclusive: {exc}"
+    except Outside as exc:
+        return EXIT_INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
     finally:
         close_solver(solver)
     if failure is None:

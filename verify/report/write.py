@@ -113,18 +113,24 @@ def _picture(directory: str, report: dict) -> Optional[str]:
         solver_note = f"answered {output.status}" + (f": {output.reason}" if output.reason else "")
     optimal_note = "" if optimal is None or optimal.ok else f"no feasible selection: {optimal.reason}"
     b = report["broken"]
+    beyond: dict[str, set] = {}
+    for c in b.get("cause", []):
+        for rid, nodes in (c.get("marked") or {}).items():
+            beyond.setdefault(rid, set()).update(nodes)
     conv = "roots charged" if instance.root_charged else "roots free"
     values = ""
     if b.get("objective") is not None:
         values = f"; solver's objective {b['objective']}, optimum {report.get('optimum') or 'none (infeasible)'}"
     title = (f"{report['property']} ({report['claim']['paper']}): {b['condition']}\n"
              f"budget {instance.budget} ({conv}){values}")
+    if b.get("cause"):
+        title += "\ncause: " + b["cause"][0]["text"]
     try:
         draw(os.path.join(directory, "tree.png"), instance,
              output.selected if output is not None and output.ok else None,
              optimal.selected if optimal is not None and optimal.ok else None,
              title=title, solver_note=solver_note, optimal_note=optimal_note, offending=bad,
-             request_notes=notes)
+             request_notes=notes, beyond=beyond)
     except ImportError as exc:  # matplotlib missing: the report stays useful without the picture
         report["picture_error"] = f"no picture: {exc}"
         return None
@@ -158,6 +164,12 @@ def markdown(report: dict) -> str:
         lines.append(f"* {v['text']}")
     if b.get("violations"):
         lines.append("")
+    if b.get("cause"):
+        lines += ["**Cause:**", ""] + [f"* {c['kind']}: {c['text']}" for c in b["cause"]] + [""]
+    if report.get("signature"):
+        sig = report["signature"]
+        lines += [f"**Failure signature:** property {sig['property']}, rule `{sig['rule']}`, kind "
+                  f"*{sig['kind']}* (shrinking and reduction kept only cases failing this way)", ""]
     if "tree" in report.get("arguments", {}):
         t = report["arguments"]["tree"]
         lines += ["## The case", "", f"parent = {t['parent']}, cond = {t['cond']}, subtree = {t['subtree']}", ""]
@@ -171,8 +183,10 @@ def markdown(report: dict) -> str:
     lines += ["## The instance", "",
               f"Budget **{inst.budget}** ({conv}); {len(inst.requests)} request"
               f"{'s' if len(inst.requests) != 1 else ''}. `S` = selected by the solver, `O` = in the optimal "
-              f"answer shown, `!` = breaks a rule.", ""]
+              f"answer shown, `!` = breaks a rule, `+` = beyond the budget (the smallest-f leaves of the "
+              f"selection, as many as it overspends).", ""]
     bad = {(v["request"], v["node"]) for v in b.get("violations", []) if v["node"] is not None}
+    over = {(rid, v) for c in b.get("cause", []) for rid, vs in (c.get("marked") or {}).items() for v in vs}
     lines += ["| request | target | node | parent | f | depth | solver | optimal |",
               "|---|---|---|---|---|---|---|---|"]
     for r in inst.requests:
@@ -180,7 +194,8 @@ def markdown(report: dict) -> str:
         best = set(opt["selected"].get(r.id, [])) if opt and opt.get("status") == OK else set()
         for i, v in enumerate(r.tree.order):
             p = r.tree.parent[v]
-            flag = "S" + (" !" if (r.id, v) in bad else "") if v in mine else ""
+            flag = "S" + (" !" if (r.id, v) in bad else "") + (" +" if (r.id, v) in over else "") \
+                if v in mine else ""
             lines.append(f"| {r.id if i == 0 else ''} | {fraction_str(r.target) if i == 0 else ''} | {v} | "
                          f"{'root' if p == -1 else p} | {fraction_str(r.tree.f[v])} | {r.tree.depth[v]} | "
                          f"{flag} | {'O' if v in best else ''} |")
@@ -211,7 +226,8 @@ def markdown(report: dict) -> str:
     if report.get("picture"):
         lines += ["## Picture", "", f"![the tree(s)]({report['picture']})", "",
                   "Left: the solver's selection (orange); right: an optimal one (green). Red border: breaks a "
-                  "rule; dashed blue ring: selected in only one of the two answers.", ""]
+                  "rule; dashed blue ring: selected in only one of the two answers; purple dashed border: beyond the "
+                  "budget.", ""]
     if report["arguments"].get("instance") != report["instance"]:
         lines += ["## The property's input", "",
                   f"{report['property']} derives the instance above from this case: "
@@ -233,7 +249,9 @@ def write_index(run_dir: str, title: str, header: list[str], results: list[Claim
                  dirs: dict[int, str], extra: dict) -> None:
     rows = ["| property | solver | verdict | judged | declined | report |", "|---|---|---|---|---|---|"]
     for i, r in enumerate(results):
-        link = f"[{os.path.basename(dirs[i])}]({os.path.basename(dirs[i])}/report.md)" if i in dirs else ""
+        found = dirs.get(i, [])
+        found = [found] if isinstance(found, str) else found  # one directory per finding
+        link = ", ".join(f"[{os.path.basename(d)}]({os.path.basename(d)}/report.md)" for d in found)
         rows.append(f"| {r.claim} | {_cell(r.solver or '-')} | {r.verdict} | {r.cases} | {r.declined} | {link} |")
         if r.note:
             rows.append(f"| | | note: {_cell(r.note)} | | | |")
@@ -254,5 +272,6 @@ def write_index(run_dir: str, title: str, header: list[str], results: list[Claim
         fh.write("\n".join(lines) + "\n")
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
         json.dump({**extra, "results": [r.to_json() for r in results],
-                   "reports": {str(i): os.path.basename(d) for i, d in dirs.items()}}, fh, indent=2)
+                   "reports": {str(i): os.path.basename(d) if isinstance(d, str) else [os.path.basename(x) for x in d]
+                               for i, d in dirs.items()}}, fh, indent=2)
         fh.write("\n")

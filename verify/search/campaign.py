@@ -1,41 +1,65 @@
 """Running one claim against one solver: Hypothesis search, shrinking, verdict.
 
 :func:`run_claim` drives a property of :mod:`verify.search.properties` with the
-claim's strategy, stops at the first counterexample, lets Hypothesis shrink it
-to a smallest one, and returns a :class:`ClaimResult`:
+claim's strategy, lets Hypothesis shrink each counterexample to a smallest one,
+reduces it further (:mod:`verify.search.minimize`), and returns a
+:class:`ClaimResult`:
 
 ``verified``        no counterexample in ``cases`` generated cases
-``counterexample``  the smallest failing case found (instance, condition, answers)
+``counterexample``  one or more *findings*: the smallest failing case of each distinct
+                    failure signature found (instance, condition, answers)
 ``inconclusive``    an exact method could not decide on some case (never a pass),
                     or our own code failed (reported with the error), or the solver
                     declined most generated inputs
 
-A *declined* case (the solver answered UNSUPPORTED: :class:`solver.errors.Declined`)
-is counted with its generated classes and reason, never judged, and rejected so
-that Hypothesis draws another input in its place.
+Terminology
+-----------
+signature
+    ``(property, rule, kind)`` of a failure (:func:`verify.search.properties.signature`):
+    failures with the same signature are one defect.
+finding
+    One signature with its smallest case.  With ``max_findings`` N the search goes on
+    after a counterexample, within the same example budget, and keeps up to N findings
+    of distinct signatures; each is shrunk on its own, and shrinking and reduction keep
+    a smaller case only when it fails with that same signature and lies inside the
+    restrictions (:class:`~verify.search.restrictions.Restrictions`).
+declined case
+    The solver answered UNSUPPORTED or raised :class:`solver.errors.Unsupported`
+    (:class:`solver.errors.Declined`): counted with its generated classes and reason,
+    never judged, and rejected so that Hypothesis draws another input in its place.
+
+How several findings are found deterministically: the search runs in *rounds* with the
+same seed.  Round k treats the k - 1 signatures already found as passing and raises on
+the first case of a new signature; Hypothesis then shrinks that case with "fails with
+this signature" as its only notion of failure.  Every round therefore walks the same
+sequence of cases up to its own counterexample (each case's outcome is remembered, so
+the solver is called once per distinct case), and a round that finds nothing new has
+searched the whole example budget.
 """
 
 from __future__ import annotations
 
+import json
 import time
 import traceback
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed as hypothesis_seed, settings
 from hypothesis.errors import Unsatisfiable
 
-from solver.errors import Inconclusive
+from solver.errors import Declined, Inconclusive
 from solver.model import Instance
 from solver.numbers import fraction_str
 
 from verify.search import generators
-from verify.search.claims import Claim, Profile
+from verify.search.cause import explain
+from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim, Profile
 from verify.search.minimize import reduce_instance
-from solver.errors import Declined
-from verify.search.properties import Failure
+from verify.search.properties import Failure, Outside, signature
+from verify.search.restrictions import Restrictions
 
 VERIFIED, COUNTEREXAMPLE, INCONCLUSIVE = "verified", "counterexample", "inconclusive"
 
@@ -52,13 +76,22 @@ class ClaimResult:
     seconds: float
     seed: int
     classes: Counter = field(default_factory=Counter)
-    counterexample: Optional[dict] = None   # see counterexample_record
+    counterexample: Optional[dict] = None   # the first finding (see counterexample_record)
     note: Optional[str] = None              # why inconclusive, or other remarks
     declined: int = 0                       # generated inputs the solver declined (not judged)
     declined_classes: Counter = field(default_factory=Counter)  # case_classes of declined cases
     declined_reasons: Counter = field(default_factory=Counter)
     judged_classes: Counter = field(default_factory=Counter)    # case_classes of judged cases
     axis_cases: Counter = field(default_factory=Counter)        # judged cases that draw each axis
+    findings: list = field(default_factory=list)  # every finding, the first is `counterexample`
+    first_at: Optional[int] = None          # generated cases judged up to the first failing one
+    own: Counter = field(default_factory=Counter)  # the user's instances (--instances): judged, ...
+    declined_shapes: Counter = field(default_factory=Counter)  # case_features of declined cases
+    judged_shapes: Counter = field(default_factory=Counter)    # case_features of judged cases
+
+    def __post_init__(self):
+        if self.counterexample is not None and not self.findings:
+            self.findings = [self.counterexample]
 
     def to_json(self) -> dict:
         out = {k: getattr(self, k) for k in ("claim", "paper", "method", "solver", "must_hold", "verdict",
@@ -69,6 +102,10 @@ class ClaimResult:
         if self.declined:
             out["declined"] = {"cases": self.declined, "classes": dict(sorted(self.declined_classes.items())),
                                "reasons": dict(self.declined_reasons.most_common())}
+        if len(self.findings) > 1:
+            out["findings"] = self.findings
+        if self.own:
+            out["instances"] = dict(self.own)
         return out
 
 
@@ -99,6 +136,30 @@ def case_classes(case: Any, labels: list[str]) -> set[str]:
     return out
 
 
+#: the budget feature of a case judged by probing budgets (LEM-C1/C2): no --min-budget excludes it
+PROBED = 10**9
+
+
+def case_features(case: Any, labels: Iterable[str], budget: Optional[int] = None) -> Optional[tuple]:
+    """What a restriction can exclude, for one case: ``(requests, budget, fewest nodes,
+    most nodes, widest node, depth, a target above 1?, value classes)``; None for tree cases.
+    ``budget`` replaces the case's own (:data:`PROBED` for a case whose budgets were probed).
+
+    >>> from solver.parse import parse_instance
+    >>> case_features(parse_instance({"budget": 0, "requests": [
+    ...     {"id": "r", "target": 2, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.5"]}]}), ["prob:grid"])
+    (1, 0, 3, 3, 2, 1, True, ('grid',))
+    """
+    if not isinstance(case, Instance):
+        return None
+    reqs = case.requests
+    sizes = [len(r.tree) for r in reqs] or [0]
+    return (len(reqs), case.budget if budget is None else budget, min(sizes), max(sizes),
+            max((len(k) for r in reqs for k in r.tree.children), default=0),
+            max((r.tree.height for r in reqs), default=0), any(r.target > 1 for r in reqs),
+            tuple(sorted({x.partition(":")[2] for x in labels if x.startswith("prob:")})))
+
+
 def describe(instance: Instance) -> str:
     """An instance in one line: ``B=2 roots free | r0: A=8/5 parent=[-1,0,0] f=[1,1/2,1/2]``."""
     conv = "charged" if instance.root_charged else "free"
@@ -110,9 +171,14 @@ def describe(instance: Instance) -> str:
     return " | ".join(parts)
 
 
-def counterexample_record(case: Any, failure: Failure) -> dict:
+def counterexample_record(case: Any, failure: Failure, claim_id: Optional[str] = None) -> dict:
+    """A finding as JSON: ``condition``, ``signature`` (with ``claim_id``), ``summary``, the
+    instance (and the property's ``case`` when the instance is derived), ``output``,
+    ``optimum``, ``optimal``."""
     inst = failure.instance if failure.instance is not None else case
     rec: dict[str, Any] = {"condition": failure.condition}
+    if claim_id is not None:
+        rec["signature"] = dict(zip(("property", "rule", "kind"), signature(claim_id, failure)))
     if isinstance(inst, Instance):
         rec["instance"] = inst.to_json()
         rec["summary"] = describe(inst)
@@ -147,7 +213,7 @@ def case_seed(claim_id: str, seed: int) -> int:
 
 
 def _search_settings(examples: int):
-    return settings(max_examples=examples, database=None, deadline=None,
+    return settings(max_examples=examples, database=None, deadline=None, report_multiple_bugs=False,
                     derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
                     suppress_health_check=list(HealthCheck),
                     phases=[p for p in Phase if p != Phase.explain])  # explain reruns the failure: unused here
@@ -179,7 +245,7 @@ def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charge
     >>> from verify.search.claims import CLAIMS_BY_ID, PROFILES
     >>> classes, axes = sample_classes(CLAIMS_BY_ID["APP-B"], PROFILES["smoke"])
     >>> sorted(k for k in classes if k.startswith("prob:")), axes["roots"] == PROFILES["smoke"].examples
-    (['prob:strict'], True)
+    (['prob:close-siblings', 'prob:near-one', 'prob:strict', 'prob:underflow'], True)
     """
     classes: Counter = Counter()
     axis_cases: Counter = Counter()
@@ -194,83 +260,197 @@ def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charge
     return classes, axis_cases
 
 
-def _reduce(claim: Claim, solver, case: Instance, failure: Failure) -> tuple[Instance, Failure]:
-    """Hypothesis's shrunk case, reduced further by :mod:`verify.search.minimize`; re-checked, so still a counterexample."""
-    latest = {"failure": failure}
-
-    def still_fails(instance: Instance) -> bool:
-        found = claim.check(solver, instance)
-        if found is not None:
-            latest["failure"] = found  # reduce_instance keeps exactly the candidates that fail
-        return found is not None
-
-    smaller, _ = reduce_instance(case, still_fails)
-    return (smaller, latest["failure"]) if smaller is not case else (case, failure)
+def _key(case: Any) -> str:
+    """What identifies a case for the outcome memo: the instance JSON (or the THM-3.1 tree case)."""
+    if isinstance(case, Instance):
+        return json.dumps(case.to_json(), sort_keys=True)
+    tree, nodes = case
+    return repr((tree.parent, tree.cond, sorted(nodes)))
 
 
-def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = None,
+def own_cases(claim: Claim, instances: Iterable[tuple[str, Instance]]) -> list[tuple[str, Instance]]:
+    """The user's instances (``--instances``) a property runs on, each named by its origin.
+
+    A one-request property (LEM-C1, LEM-C2) runs on each request alone (the instance's
+    budget and convention kept); a property with a strict premise (APP-B) only on the
+    instances that meet it.
+    """
+    out = []
+    for origin, inst in instances:
+        if claim.classes and set(claim.classes) <= set(generators.STRICT_CLASSES) and \
+                not inst.is_monotone(strict=True):
+            continue
+        if claim.one_request and len(inst.requests) != 1:
+            for r in inst.requests:
+                out.append((f"{origin} request {r.id!r}",
+                            Instance(inst.budget, (r,), inst.root_charged)))
+        elif inst.requests or not claim.one_request:
+            out.append((origin, inst))
+    return out
+
+
+def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Optional[str] = None,
               solver: Optional[Callable] = None, must_hold: bool = True, seed: int = 0,
               root_charged: Optional[bool] = None, examples: Optional[int] = None,
-              strategy=None) -> ClaimResult:
-    """Search for a counterexample to ``claim`` (on ``solver`` when the claim is per solver).
+              strategy=None, restrictions: Optional[Restrictions] = None, max_findings: int = 1,
+              instances: Iterable[tuple[str, Instance]] = ()) -> ClaimResult:
+    """Search for counterexamples to ``claim`` (on ``solver`` when the claim is per solver).
 
-    ``strategy`` replaces the claim's own case strategy (test-solver passes one
-    restricted to what the solver under test claims to handle).
+    ``restrictions``: what the solver handles (every case judged, shrunk or reduced lies
+    inside them; the strategy is built from them unless ``strategy`` is given).
+    ``max_findings``: how many distinct failure signatures to report (1: stop at the
+    first counterexample, as the suite does).  ``instances``: ``(origin, Instance)``
+    pairs checked before the generated cases (``--instances``); failures on them are
+    findings too, reduced but not shrunk by Hypothesis (it did not generate them).
+    Everything in and out is picklable, so a run can go to another process.
     """
-    state: dict[str, Any] = {"cases": 0, "found": None, "inconclusive": 0, "last_inconclusive": None,
-                             "declined": 0}
+    if isinstance(claim, str):  # a claim id and a profile name travel better between processes
+        claim = CLAIMS_BY_ID[claim]
+    if isinstance(profile, str):
+        profile = PROFILES[profile]
+    limits = (restrictions or Restrictions()).with_convention(root_charged)
+    state: dict[str, Any] = {"cases": 0, "inconclusive": 0, "last_inconclusive": None, "declined": 0,
+                             "outside": 0}
     classes: Counter = Counter()
     axis_cases: Counter = Counter()
     declined_classes: Counter = Counter()
     declined_reasons: Counter = Counter()
     judged_classes: Counter = Counter()
+    own: Counter = Counter()
+    declined_shapes: Counter = Counter()
+    judged_shapes: Counter = Counter()
+    memo: dict[str, tuple[str, Any]] = {}
     generators.take_labels()
     examples = examples or claim.examples(profile)
     max_declined = 3 * examples + 20
+    if strategy is None:
+        strategy = claim.strategy(profile, root_charged, restrictions.generator_kwargs() if restrictions else None)
+    strategy = generators.labelled(strategy)
 
-    @_search_settings(examples)
-    @given(generators.labelled(strategy if strategy is not None else claim.strategy(profile, root_charged)))
-    def search(case):
-        labels = generators.take_labels()
-        if state["declined"] > max_declined:
-            raise _GaveUp()  # also while Hypothesis "shrinks" this: no more solver calls
-        try:
-            failure = claim.check(solver, case)
-        except Inconclusive as exc:
-            state["inconclusive"] += 1
-            state["last_inconclusive"] = str(exc)
-            return
-        except Declined as exc:  # not judged: count it, let Hypothesis draw another input
-            if state["found"] is None:
-                state["declined"] += 1
-                declined_classes.update(case_classes(case, labels))
-                declined_reasons[str(exc)] += 1
-            reject()
-        if state["found"] is None:
+    def judge(case) -> tuple[str, Any]:
+        """("ok" | "fail" | "declined" | "inconclusive" | "outside", detail), once per distinct case."""
+        key = _key(case)
+        if key not in memo:
+            if isinstance(case, Instance) and not limits.contains(case):
+                memo[key] = ("outside", limits.outside(case))
+            else:
+                try:
+                    failure = claim.check(solver, case, limits)
+                except Inconclusive as exc:
+                    memo[key] = ("inconclusive", str(exc))
+                except Declined as exc:  # a probing property says which derived instance was declined
+                    memo[key] = ("declined", (str(exc) or "the solver declined this input",
+                                              getattr(exc, "instance", None)))
+                except Outside as exc:
+                    memo[key] = ("outside", str(exc))
+                else:
+                    memo[key] = ("fail", failure) if failure is not None else ("ok", None)
+        return memo[key]
+
+    def tally(kind: str, detail, case, labels) -> None:
+        if kind == "declined":
+            reason, what = detail
+            what = what if what is not None else case
+            state["declined"] += 1
+            declined_classes.update(case_classes(what, labels))
+            declined_reasons[reason] += 1
+            declined_shapes[case_features(what, labels)] += 1
+        elif kind == "outside":
+            state["outside"] += 1
+        else:
             state["cases"] += 1
             count_case(classes, axis_cases, labels)
-            judged_classes.update(case_classes(case, labels))
-        if failure is not None:
-            state["found"] = (case, failure)  # the last one recorded is Hypothesis's shrunk case
-            raise _Found(failure.condition)
+            # a probing property judged this case at budgets of its own: its budget class says nothing
+            judged_classes.update(c for c in case_classes(case, labels)
+                                  if not (claim.one_request and c.startswith("budget=")))
+            judged_shapes[case_features(case, labels, PROBED if claim.one_request else None)] += 1
+            if kind == "inconclusive":
+                state["inconclusive"] += 1
+                state["last_inconclusive"] = detail
 
-    search = hypothesis_seed(case_seed(claim.id, seed))(search)
+    found: list[dict] = []   # {"sig", "case", "failure", "first_at", "origin"}
+    known: set = set()
+    for origin, case in own_cases(claim, instances):
+        kind, detail = judge(case)
+        own[{"ok": "judged", "fail": "judged"}.get(kind, kind)] += 1
+        if kind == "fail":
+            own["failing"] += 1
+            for failure in detail.all():
+                sig = signature(claim.id, failure)
+                if sig not in known and len(found) < max_findings:
+                    known.add(sig)
+                    found.append({"sig": sig, "case": case, "failure": failure, "first_at": None,
+                                  "origin": origin})
+
     start = time.perf_counter()
     verdict, note = VERIFIED, None
-    try:
-        search()
-    except _Found:
+    counted_upto, first_at = 0, None
+    while len(found) < max_findings:
+        rnd: dict[str, Any] = {"pos": 0, "target": None, "at": None, "last": None, "first_at": None}
+
+        @_search_settings(examples)
+        @given(strategy)
+        def search(case):
+            labels = generators.take_labels()
+            rnd["pos"] += 1
+            fresh = rnd["target"] is None and rnd["pos"] > counted_upto  # a case no earlier round counted
+            if fresh and state["declined"] > max_declined:
+                raise _GaveUp()  # also while Hypothesis "shrinks" this: no more solver calls
+            kind, detail = judge(case)
+            if fresh:
+                tally(kind, detail, case, labels)
+            if kind in ("declined", "outside"):
+                reject()  # not judged: let Hypothesis draw another input
+            if kind != "fail":
+                return
+            failures = {signature(claim.id, f): f for f in detail.all()}
+            new = [sig for sig in failures if sig not in known]
+            if rnd["target"] is None and new:
+                rnd.update(target=new[0], at=rnd["pos"], first_at=state["cases"])
+            if rnd["target"] in failures:
+                rnd["last"] = (case, failures[rnd["target"]])  # the last one recorded is Hypothesis's shrunk case
+                raise _Found(failures[rnd["target"]].condition)
+
+        search = hypothesis_seed(case_seed(claim.id, seed))(search)
+        stop = False
+        try:
+            search()
+        except _Found:
+            pass
+        except Unsatisfiable:  # every generated input was declined
+            if not found:
+                verdict, note = INCONCLUSIVE, f"the solver declined all {state['declined']} generated inputs"
+            stop = True
+        except _GaveUp:
+            if not found:
+                verdict = INCONCLUSIVE
+                note = (f"gave up: the solver declined {state['declined']} generated inputs "
+                        f"({state['cases']} judged)")
+            else:
+                note = f"search stopped early: the solver declined {state['declined']} generated inputs"
+            stop = True
+        except Exception as exc:  # our own fault (or a flaky solver while shrinking): never a pass
+            if rnd["last"] is None:
+                if not found:
+                    verdict = INCONCLUSIVE
+                note = (f"internal error: {type(exc).__name__}: {exc} "
+                        + traceback.format_exc(limit=3).replace("\n", " | "))
+                stop = True
+            else:
+                note = f"shrinking ended early ({type(exc).__name__}): the solver may not be deterministic"
+        if rnd["target"] is None or rnd["last"] is None:
+            break  # this round found no new signature: the whole example budget was searched
+        case, failure = rnd["last"]
+        found.append({"sig": rnd["target"], "case": case, "failure": failure, "first_at": rnd["first_at"],
+                      "origin": None})
+        known.add(rnd["target"])
+        first_at = rnd["first_at"] if first_at is None else first_at
+        counted_upto = rnd["at"]
+        if stop:
+            break
+
+    if found:
         verdict = COUNTEREXAMPLE
-    except Unsatisfiable:  # every generated input was declined
-        verdict = INCONCLUSIVE
-        note = f"the solver declined all {state['declined']} generated inputs"
-    except _GaveUp:
-        verdict = INCONCLUSIVE
-        note = (f"gave up: the solver declined {state['declined']} generated inputs "
-                f"({state['cases']} judged)")
-    except Exception as exc:  # our own fault: never a pass
-        verdict = INCONCLUSIVE
-        note = f"internal error: {type(exc).__name__}: {exc} " + traceback.format_exc(limit=3).replace("\n", " | ")
     if verdict == VERIFIED and state["inconclusive"]:
         verdict = INCONCLUSIVE
         note = f"{state['inconclusive']} cases undecided, e.g. {state['last_inconclusive']}"
@@ -280,16 +460,57 @@ def run_claim(claim: Claim, profile: Profile, *, solver_name: Optional[str] = No
                 f"{state['declined'] + state['cases']}); not a pass")
     elif verdict == VERIFIED and state["declined"]:
         note = f"{state['declined']} of {state['declined'] + state['cases']} generated inputs declined (not judged)"
-    record = None
-    if verdict == COUNTEREXAMPLE:
-        case, failure = state["found"]
+    if state["outside"]:  # a generator that leaves the restrictions is our bug: say so, never judge it
+        note = "; ".join(filter(None, [note, f"{state['outside']} generated cases outside the restrictions "
+                                              f"were not judged"]))
+    records = []
+    for item in found:
+        case, failure = item["case"], item["failure"]
         if isinstance(case, Instance):
-            case, failure = _reduce(claim, solver, case, failure)
-        record = counterexample_record(case, failure)
+            case, failure = _reduce(item["sig"], judge, limits.contains, case, failure)
+        rec = counterexample_record(case, failure, claim.id)
+        rec["cause"] = causes(case, failure, limits.precision)
+        rec["origin"] = item["origin"] or "generated"
+        rec["first_at"] = item["first_at"]
+        rec["shrunk"] = ("the reduction pass" if item["origin"] else "Hypothesis, then the reduction pass") \
+            if isinstance(item["case"], Instance) else "Hypothesis"
+        records.append(rec)
     seconds = time.perf_counter() - start
     return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else claim.subject,
-                       must_hold, verdict, state["cases"], seconds, seed, classes, record, note,
-                       state["declined"], declined_classes, declined_reasons, judged_classes, axis_cases)
+                       must_hold, verdict, state["cases"], seconds, seed, classes, records[0] if records else None,
+                       note, state["declined"], declined_classes, declined_reasons, judged_classes, axis_cases,
+                       records, first_at, own, declined_shapes, judged_shapes)
+
+
+def causes(case: Any, failure: Failure, precision: Optional[str] = None) -> list[dict]:
+    """The causes :mod:`verify.search.cause` names for a failure (none for tree cases)."""
+    inst = failure.instance if failure.instance is not None else case
+    if not isinstance(inst, Instance):
+        return []
+    optimal = failure.optimal_selection
+    if optimal is None and failure.kind == "suboptimal":
+        from verify.oracles.dp import solve_dp
+
+        optimal = solve_dp(inst)
+    return explain(inst, failure.output, optimal, failure.rule, failure.kind, precision)
+
+
+def _reduce(sig, judge, inside, case: Instance, failure: Failure) -> tuple[Instance, Failure]:
+    """The case reduced by :mod:`verify.search.minimize`, trying only candidates ``inside`` the
+    restrictions and keeping only those that fail with the same signature ``sig``; re-checked,
+    so still a counterexample of that defect."""
+    latest = {"failure": failure}
+
+    def same_failure(instance: Instance) -> bool:
+        kind, detail = judge(instance)
+        for failure in (detail.all() if kind == "fail" else ()):
+            if signature(sig[0], failure) == sig:
+                latest["failure"] = failure  # reduce_instance keeps exactly the candidates that fail
+                return True
+        return False
+
+    smaller, _ = reduce_instance(case, same_failure, inside=inside)
+    return (smaller, latest["failure"]) if smaller is not case else (case, failure)
 
 
 def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:

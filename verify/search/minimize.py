@@ -4,17 +4,24 @@ Hypothesis shrinks the *choices* that generated a case; a tree drawn as a parent
 array with a boundary target often keeps nodes that have nothing to do with the
 failure, because removing one changes every later draw.  This pass works on the
 instance itself, in the manner of delta debugging: it tries one simplification
-at a time and keeps it when the claim's check **still fails** on the result, so
-whatever it returns is a real counterexample, checked like any other.
+at a time and keeps it when the claim's check **still fails the same way** on
+the result (the caller's ``still_fails`` compares the failure signature of
+:func:`verify.search.properties.signature`), so whatever it returns is a real
+counterexample of the same defect, checked like any other.
 
-Simplifications, repeated until none applies (each one stays inside every input
-domain the suite and test-solver use: it only removes, lowers or drops to "no
-target"; the root convention is never changed):
+Simplifications, repeated until none applies (it only removes, lowers or drops to
+"no target"; the root convention is never changed):
 
 1. drop a request;
-2. drop a leaf (the remaining nodes are renumbered in order, the root stays);
+2. drop a leaf (the remaining nodes are renumbered in order, the root stays), also
+   with the target lowered to what the smaller tree can reach, if it was above that;
 3. lower the budget: to 0, else by one;
 4. drop a target: a target above 1 becomes 1 (the root alone meets it).
+
+A candidate outside the run's restrictions (``inside``, e.g.
+:meth:`verify.search.restrictions.Restrictions.contains`: no request dropped under
+``--single-request``, no budget below ``--min-budget``, no tree below ``--min-nodes``)
+is never tried: a report never shows an input the solver was not declared to handle.
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 3, "requests": [
@@ -61,7 +68,14 @@ def _candidates(obj: dict) -> Iterator[dict]:
         parents = set(req["parent"])
         for v in reversed(range(len(req["parent"]))):
             if req["parent"][v] != -1 and v not in parents:
-                yield _drop_leaf(obj, k, v)
+                smaller = _drop_leaf(obj, k, v)
+                yield smaller
+                if "prob" in req:  # the target the remaining tree can still reach, if it was above that
+                    new = smaller["requests"][k]
+                    mass = sum((to_fraction(x) for x in new["prob"]), to_fraction(0))
+                    if to_fraction(req["target"]) > mass:
+                        yield {**smaller, "requests": smaller["requests"][:k] + [{**new, "target": str(mass)}]
+                               + smaller["requests"][k + 1:]}
     if obj["budget"] > 0:
         yield {**obj, "budget": 0}
         if obj["budget"] > 1:
@@ -72,11 +86,21 @@ def _candidates(obj: dict) -> Iterator[dict]:
 
 
 def reduce_instance(instance: Instance, still_fails: Callable[[Instance], bool], *,
+                    inside: Callable[[Instance], bool] | None = None,
                     max_calls: int = MAX_CALLS, max_seconds: float = MAX_SECONDS) -> tuple[Instance, int]:
     """The smallest instance this pass reaches on which ``still_fails`` is true, and the calls made.
 
-    ``still_fails(instance)`` is the claim's check; an exception inside it counts
-    as "does not fail" (the candidate is skipped, never believed).
+    ``still_fails(instance)`` is the claim's check (true only for a failure of the same
+    signature); an exception inside it counts as "does not fail" (the candidate is
+    skipped, never believed).  ``inside(candidate)`` false: the candidate is not tried.
+
+    >>> from solver.parse import parse_instance
+    >>> one = parse_instance({"budget": 1, "requests": [
+    ...     {"id": "a", "target": "1", "parent": [-1, 0], "prob": ["1", "1/2"]}]})
+    >>> reduce_instance(one, lambda i: True)[0].requests       # "anything fails": down to nothing
+    ()
+    >>> len(reduce_instance(one, lambda i: True, inside=lambda i: len(i.requests) == 1)[0].requests)
+    1
     """
     best = instance
     calls = 0
@@ -90,6 +114,8 @@ def reduce_instance(instance: Instance, still_fails: Callable[[Instance], bool],
             try:
                 candidate = parse_instance(obj, allow_nonmonotone=not instance.is_monotone())
             except AdaserveError:
+                continue
+            if inside is not None and not inside(candidate):
                 continue
             calls += 1
             try:

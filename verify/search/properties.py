@@ -31,6 +31,40 @@ ORACLES        the judges themselves: tree DP, Z3 and (up to
 
 Values, feasibility and structure are compared, never raw node sets: optimal
 sets are not unique (SPEC section 3, item 5).
+
+Failure signatures
+------------------
+Every :class:`Failure` says which *rule* broke and what *kind* of failure it is;
+with the property, ``(property, rule, kind)`` is its *signature*
+(:func:`signature`).  Two failures with the same signature are the same defect
+as far as the search can tell: the campaign reports each distinct signature as
+its own finding, and shrinking and reduction keep a smaller case only when it
+fails with the same signature.  Kinds (:data:`KINDS`):
+
+================  ==================================  ==================================
+kind              rule                                what failed
+================  ==================================  ==================================
+not rooted        ``rooted``                          a node without its parent, or no root
+over budget       ``budget``                          more nodes than the budget
+target missed     ``target``                          a request below its target
+malformed         ``format`` / ``answer``             unknown request or node, a node twice,
+                                                      or (rule ``answer``) an answer that is
+                                                      not a selection at all
+suboptimal        ``optimality``                      feasible but worth less than the optimum
+above optimum     ``optimality``                      worth more than the optimum (an oracle bug)
+wrong INVALID     ``INVALID soundness``               INVALID although a feasible selection exists
+not minimal       ``minimal count``                   LEM-C1: first met the target with more nodes
+                                                      than needed, or at no budget at all
+below minimum     ``minimal count``                   LEM-C1: met it with fewer than any subset needs
+raised            the exception's type                the solver raised (``IndexError``, ...)
+timeout           ``timeout``                         no answer within the per-call timeout
+crashed           ``exit``                            the program exited non-zero or was killed
+claim             the claim                           a claim about trees or oracles (no solver)
+================  ==================================  ==================================
+
+The rule of an infeasible answer is the first rule it breaks in the order
+``format``, ``rooted``, ``budget``, ``target`` (an orphan that also overspends is
+"not rooted").
 """
 
 from __future__ import annotations
@@ -56,6 +90,12 @@ SUBSET_BRUTE_LIMIT = 10  # trees with more non-root nodes use the DP instead of 
 Z3_TIMEOUT = 30.0  # seconds per ORACLES case; running out of time is inconclusive, never a pass
 
 
+KINDS = ("not rooted", "over budget", "target missed", "malformed", "suboptimal", "above optimum",
+         "wrong INVALID", "not minimal", "below minimum", "raised", "timeout", "crashed", "claim")
+RULE_ORDER = ("format", "rooted", "budget", "target")
+RULE_KIND = {"format": "malformed", "rooted": "not rooted", "budget": "over budget", "target": "target missed"}
+
+
 @dataclass(frozen=True)
 class Failure:
     """One broken claim on one case: what failed, with its numbers."""
@@ -65,13 +105,64 @@ class Failure:
     optimum: Optional[Fraction] = None          # exact optimum (None: infeasible / not computed)
     optimal_selection: Optional[Selection] = None
     instance: Optional[Instance] = None         # the instance the condition is about, when derived
+    rule: str = "claim"                         # the rule broken (see the module docstring)
+    kind: str = "claim"                         # one of KINDS
+    others: tuple = ()                          # failures of other signatures on the same case (LEM-C2)
+
+    def all(self) -> tuple["Failure", ...]:
+        """This failure and the others found on the same case, each of its own signature."""
+        return (replace(self, others=()),) + tuple(self.others)
+
+
+class Outside(Exception):
+    """The case, or every instance a property would derive from it, lies outside the run's
+    restrictions: it is not judged and not counted as declined (the campaign draws another)."""
+
+
+def signature(claim_id: str, failure: Failure) -> tuple[str, str, str]:
+    """``(property, rule, kind)``: what makes two failures the same defect.
+
+    >>> signature("THM-P2", Failure("objective 1 < optimum 3/2", rule="optimality", kind="suboptimal"))
+    ('THM-P2', 'optimality', 'suboptimal')
+    """
+    return (claim_id, failure.rule, failure.kind)
+
+
+def fault_failure(exc: SolverFault) -> Failure:
+    """The failure of a solver that raised, crashed, hung or answered garbage, with its rule and kind.
+
+    >>> fault_failure(SolverFault("solver raised IndexError: list index out of range")).rule
+    'IndexError'
+    >>> fault_failure(SolverFault("solver printed malformed JSON: ...")).kind
+    'malformed'
+    """
+    text = str(exc)
+    if getattr(exc, "kind", None):  # set where the adapter raised it
+        return Failure(text, rule=exc.rule or exc.kind, kind=exc.kind)
+    if text.startswith("solver raised "):
+        return Failure(text, rule=text[len("solver raised "):].split(":", 1)[0].strip() or "exception",
+                       kind="raised")
+    if "within the timeout" in text:
+        return Failure(text, rule="timeout", kind="timeout")
+    if text.startswith(("solver exited", "solver was killed", "solver program")):
+        return Failure(text, rule="exit", kind="crashed")
+    return Failure(text, rule="answer", kind="malformed")
+
+
+def _rule_failure(text: str, bad, **kw) -> Failure:
+    rule = min((v.rule for v in bad), key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER))
+    return Failure(text, rule=rule, kind=RULE_KIND.get(rule, "malformed"), **kw)
 
 
 def run_solver(solver: Solver, instance: Instance) -> Selection:
     """Call the solver; anything it raises becomes :class:`SolverFault`; UNSUPPORTED raises :class:`Declined`."""
     try:
         out = solver(instance)
-    except (SolverFault, Declined):
+    except SolverFault:
+        raise
+    except Declined as exc:  # also Unsupported raised by a Python solver (not through an adapter)
+        if not str(exc):
+            raise Declined("the solver declined this input (no reason given)") from exc
         raise
     except Exception as exc:  # the solver's own bug: a finding
         raise SolverFault(f"solver raised {type(exc).__name__}: {exc}") from exc
@@ -87,17 +178,17 @@ def _answer(solver: Solver, instance: Instance):
     try:
         return run_solver(solver, instance), None
     except SolverFault as exc:
-        return None, Failure(str(exc))
+        return None, fault_failure(exc)
 
 
 def _rule_check(rules: tuple[str, ...]):
-    def check(solver: Solver, instance: Instance) -> Optional[Failure]:
+    def check(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
         sel, fail = _answer(solver, instance)
         if fail or sel.status != OK:
             return fail
         bad = [v for v in violations(instance, sel.selected) if v.rule in rules]
         if bad:
-            return Failure("; ".join(v.text for v in bad), sel)
+            return _rule_failure("; ".join(v.text for v in bad), bad, output=sel)
         return None
     return check
 
@@ -108,7 +199,7 @@ check_budget = _rule_check(("budget",))
 check_target = _rule_check(("target",))
 
 
-def check_invalid_sound(solver: Solver, instance: Instance) -> Optional[Failure]:
+def check_invalid_sound(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
     """THM-P1: INVALID implies the exact oracle finds no feasible selection."""
     sel, fail = _answer(solver, instance)
     if fail or sel.status != INVALID:
@@ -116,11 +207,11 @@ def check_invalid_sound(solver: Solver, instance: Instance) -> Optional[Failure]
     best = dp.solve_dp(instance)
     if best.ok:
         return Failure(f"answered INVALID but a feasible selection worth {fraction_str(best.objective)} "
-                       f"exists", sel, best.objective, best)
+                       f"exists", sel, best.objective, best, rule="INVALID soundness", kind="wrong INVALID")
     return None
 
 
-def check_optimal(solver: Solver, instance: Instance) -> Optional[Failure]:
+def check_optimal(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
     """THM-P2: feasible instance => feasible answer of exactly optimal value (and not INVALID)."""
     sel, fail = _answer(solver, instance)  # first, so that a declined input counts as declined
     best = dp.solve_dp(instance)
@@ -130,14 +221,17 @@ def check_optimal(solver: Solver, instance: Instance) -> Optional[Failure]:
         return replace(fail, optimum=best.objective, optimal_selection=best)
     if sel.status != OK:
         return Failure(f"answered {sel.status} on a feasible instance (optimum "
-                       f"{fraction_str(best.objective)})", sel, best.objective, best)
+                       f"{fraction_str(best.objective)})", sel, best.objective, best,
+                       rule="INVALID soundness", kind="wrong INVALID")
     bad = violations(instance, sel.selected)
     if bad:
-        return Failure("answer infeasible: " + "; ".join(v.text for v in bad), sel, best.objective, best)
+        return _rule_failure("answer infeasible: " + "; ".join(v.text for v in bad), bad, output=sel,
+                             optimum=best.objective, optimal_selection=best)
     got = sum((instance.request(r).tree.value(s) for r, s in sel.selected.items()), Fraction(0))
     if got != best.objective:
         return Failure(f"objective {fraction_str(got)} {'<' if got < best.objective else '>'} optimum "
-                       f"{fraction_str(best.objective)}", sel, best.objective, best)
+                       f"{fraction_str(best.objective)}", sel, best.objective, best, rule="optimality",
+                       kind="suboptimal" if got < best.objective else "above optimum")
     return None
 
 
@@ -167,33 +261,52 @@ def fewest_nodes_any_subset(tree: Tree, target: Fraction) -> Optional[int]:
     return None
 
 
-def check_min_count(solver: Solver, instance: Instance) -> Optional[Failure]:
+def _first_node_budget(restrictions, charged: bool) -> int:
+    """The smallest node budget a derived one-request instance may have under ``restrictions``."""
+    low = getattr(restrictions, "min_budget", None) or 0
+    return max(0, low - (1 if charged else 0))
+
+
+def check_min_count(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
     """LEM-C1: probe node budgets 0, 1, ...; the first one the solver meets must be the true minimum.
 
-    Applies to the first request of ``instance`` on its own, in its root convention.
+    Applies to the first request of ``instance`` on its own, in its root convention.  Under a
+    ``min_budget`` restriction the probes start there: meeting the target at the first probe
+    is then correct whenever the true minimum is not above it.
     """
     req = instance.requests[0]
     truth = fewest_nodes_any_subset(req.tree, req.target)
     probe_limit = len(req.tree) - 1
-    for b in range(probe_limit + 1):
+    start = _first_node_budget(restrictions, instance.root_charged)
+    if start > probe_limit:
+        raise Outside(f"no node budget from {start} to {probe_limit} to probe")
+    expected = None if truth is None else max(truth, start)
+    for b in range(start, probe_limit + 1):
         case = single(req, b, charged=instance.root_charged)
-        sel, fail = _answer(solver, case)
+        try:
+            sel, fail = _answer(solver, case)
+        except Declined as exc:
+            exc.instance = case  # what was declined: the probe, not the generated case
+            raise
         if fail:
             return replace(fail, instance=case)
         if sel.ok and not [v for v in violations(case, sel.selected) if v.rule in ("target", "format")]:
             if truth is None or b < truth:
                 return Failure(f"request {req.id!r} reached target {fraction_str(req.target)} with node budget "
                                f"{b} but any subset needs {'more than the whole tree' if truth is None else truth}"
-                               f" nodes (answer uses {len(sel.selected[req.id]) - 1})", sel, instance=case)
-            if b > truth:
+                               f" nodes (answer uses {len(sel.selected[req.id]) - 1})", sel, instance=case,
+                               rule="minimal count", kind="below minimum")
+            if b > expected:
                 return Failure(f"request {req.id!r}: fewest nodes reaching target {fraction_str(req.target)} "
-                               f"is {truth} but the solver first met it at budget {b}", sel, instance=case)
+                               f"is {truth} but the solver first met it at budget {b}", sel, instance=case,
+                               rule="minimal count", kind="not minimal")
             return None
     if truth is not None:
-        case = single(req, truth, charged=instance.root_charged)
+        case = single(req, expected, charged=instance.root_charged)
         sel, _ = _answer(solver, case)
         return Failure(f"request {req.id!r}: {truth} nodes reach target {fraction_str(req.target)} but the "
-                       f"solver met it at no budget up to {probe_limit}", sel, instance=case)
+                       f"solver met it at no budget up to {probe_limit}", sel, instance=case,
+                       rule="minimal count", kind="not minimal")
     return None
 
 
@@ -205,34 +318,58 @@ def best_b_subset(tree: Tree, b: int) -> Fraction:
                for c in itertools.combinations(tree.non_root, b))
 
 
-def check_top_b(solver: Solver, instance: Instance) -> Optional[Failure]:
-    """LEM-C2: for every budget b, no target: answer value == best b-subset == best rooted b-subtree."""
+def check_top_b(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
+    """LEM-C2: for every budget b, no target: answer value == best b-subset == best rooted b-subtree.
+
+    Under a ``min_budget`` restriction only the budgets it admits are probed.  Every budget
+    is judged on its own: the first failure is returned, with the failures of other
+    signatures at later budgets in ``others`` (an over-budget answer at b = 0 must not hide
+    a ranking defect at b = 2).
+    """
     req = instance.requests[0]
     table = dp.tree_table(req.tree)
     declined, judged = None, 0
-    for b in range(len(req.tree)):
+    start = _first_node_budget(restrictions, instance.root_charged)
+    if start > len(req.tree) - 1:
+        raise Outside(f"no node budget from {start} to {len(req.tree) - 1} to probe")
+    found: list[Failure] = []
+    for b in range(start, len(req.tree)):
         case = single(req, b, target=Fraction(0), charged=instance.root_charged)
         subset_best = best_b_subset(req.tree, b)
         if table[b] != subset_best:
-            return Failure(f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the best "
-                           f"{b}-subset {fraction_str(subset_best)}", None, subset_best, instance=case)
+            found.append(Failure(f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the best "
+                                 f"{b}-subset {fraction_str(subset_best)}", None, subset_best, instance=case,
+                                 rule="top-b", kind="claim"))
+            continue
         try:
             sel, fail = _answer(solver, case)
         except Declined as exc:  # each budget is its own check: skip the declined ones
-            declined = declined or exc
+            if declined is None:
+                exc.instance = case
+                declined = exc
             continue
         judged += 1
         if fail:
-            return replace(fail, instance=case)
-        if not sel.ok:
-            return Failure(f"answered {sel.status} with budget {b} and no target", sel, table[b], instance=case)
-        bad = violations(case, sel.selected)
-        if bad:
-            return Failure("; ".join(v.text for v in bad), sel, table[b], instance=case)
-        got = req.tree.value(sel.selected[req.id])
-        if got != subset_best:
-            return Failure(f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is worth "
-                           f"{fraction_str(subset_best)}", sel, subset_best, instance=case)
+            found.append(replace(fail, instance=case))
+        elif not sel.ok:
+            found.append(Failure(f"answered {sel.status} with budget {b} and no target", sel, table[b],
+                                 instance=case, rule="INVALID soundness", kind="wrong INVALID"))
+        elif violations(case, sel.selected):
+            bad = violations(case, sel.selected)
+            found.append(_rule_failure("; ".join(v.text for v in bad), bad, output=sel, optimum=table[b],
+                                       instance=case))
+        elif req.tree.value(sel.selected[req.id]) != subset_best:
+            got = req.tree.value(sel.selected[req.id])
+            found.append(Failure(f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is worth "
+                                 f"{fraction_str(subset_best)}", sel, subset_best, instance=case, rule="optimality",
+                                 kind="suboptimal" if got < subset_best else "above optimum"))
+    if found:
+        first, seen, others = found[0], {(found[0].rule, found[0].kind)}, []
+        for f in found[1:]:
+            if (f.rule, f.kind) not in seen:
+                seen.add((f.rule, f.kind))
+                others.append(f)
+        return replace(first, others=tuple(others))
     if declined is not None and not judged:
         raise declined
     return None
@@ -262,7 +399,7 @@ def expected_acceptance(tree: Tree, nodes) -> Fraction:
     return total
 
 
-def check_expected_acceptance(_solver, case) -> Optional[Failure]:
+def check_expected_acceptance(_solver, case, restrictions=None) -> Optional[Failure]:
     """THM-3.1 on one (tree, rooted subtree) case."""
     tree, nodes = case
     walk = expected_acceptance(tree, nodes)
@@ -300,7 +437,7 @@ def restrict(instance: Instance, keep: dict[str, set[int]]) -> tuple[Instance, d
     return replace(instance, requests=tuple(reqs)), back
 
 
-def check_beam_contains_optimum(_solver, instance: Instance) -> Optional[Failure]:
+def check_beam_contains_optimum(_solver, instance: Instance, restrictions=None) -> Optional[Failure]:
     """THM-4.1: a beam of width B (the node budget) contains an optimal selection.
 
     The paper fixes the depth at D_opt, the depth of the optimal tree, which is
@@ -342,7 +479,7 @@ def oracle_answers(instance: Instance) -> dict[str, Selection]:
     return out
 
 
-def check_oracles(_solver, instance: Instance) -> Optional[Failure]:
+def check_oracles(_solver, instance: Instance, restrictions=None) -> Optional[Failure]:
     """ORACLES: the exact oracles agree on status and optimum; every selection passes the checker.
 
     >>> from solver.parse import parse_instance

@@ -31,7 +31,8 @@ and never trusted, the checker recomputes every value from the selected nodes.
 
 What comes back:
 
-* ``{"status": "UNSUPPORTED", "reason": ...}`` (or exit code 3 under ``cmd``):
+* ``{"status": "UNSUPPORTED", "reason": ...}`` (or exit code 3 under ``cmd``, or
+  :class:`~solver.errors.Unsupported` raised by a Python solver):
   the input is *declined*; :func:`verify.search.properties.run_solver` raises
   :class:`~solver.errors.Declined` and the campaign counts it, unjudged.
 * anything the solver does wrong as a program (raises, crashes, exits non-zero,
@@ -63,7 +64,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable
 
-from solver.errors import SelectionFormatError, SolverFault
+from solver.errors import SelectionFormatError, SolverFault, Unsupported
 from solver.messages import abbreviate
 from solver.model import Instance
 from solver.numbers import MAX_ANSWER_DIGITS, fraction_str, loads_exact
@@ -151,7 +152,10 @@ def _call(fn: Callable, arg: Any, timeout: float | None) -> Any:
         with _alarm(timeout):
             return fn(arg)
     except _Timeout:
-        raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)") from None
+        raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)", kind="timeout",
+                          rule="timeout") from None
+    except Unsupported:  # the selector declines this input: not a finding
+        raise
     except Exception as exc:
         raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}") from exc
 
@@ -177,7 +181,7 @@ def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None):
         except (TypeError, ValueError, RecursionError) as exc:
             raise SolverFault(f"solver returned a dict that is not JSON: {_text(exc)}") from None
         if len(text) > MAX_OUTPUT:
-            raise SolverFault(_too_large(MAX_OUTPUT))
+            raise SolverFault(_too_large(MAX_OUTPUT), kind="malformed", rule="output size")
         return read_answer(text)
     solve.__name__ = getattr(fn, "__name__", "solve")
     return solve
@@ -191,14 +195,16 @@ def adapt_command(argv: list[str], timeout: float | None = DEFAULT_TIMEOUT, max_
         try:
             out, err, rc = program.run_once(data, timeout if timeout is not None else 1e9)
         except Timeout:
-            raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)") from None
+            raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)", kind="timeout",
+                          rule="timeout") from None
         except OutputTooLarge:
-            raise SolverFault(_too_large(max_output)) from None
+            raise SolverFault(_too_large(max_output), kind="malformed", rule="output size") from None
         err_text = err.decode("utf-8", errors="replace")
         if rc == DECLINE_EXIT:
             return Selection(UNSUPPORTED, reason=_decline_reason(out.decode("utf-8", errors="replace"), err_text))
         if rc != 0:
-            raise SolverFault(_exit_text(rc) + (f"; stderr: {_clip(err_text, 200)}" if err_text.strip() else ""))
+            raise SolverFault(_exit_text(rc) + (f"; stderr: {_clip(err_text, 200)}" if err_text.strip() else ""),
+                              kind="crashed", rule="exit")
         return read_answer(_utf8(out))
     solve.__name__ = os.path.basename(argv[0])
     return solve
@@ -245,16 +251,18 @@ class LineSolver:
         except Timeout:
             self._restart()
             raise SolverFault(f"solver gave no answer line within the timeout of {self.timeout:g} s"
-                              + (f" (+ {extra:g} s start-up)" if extra else "") + " (hangs?)") from None
+                              + (f" (+ {extra:g} s start-up)" if extra else "") + " (hangs?)",
+                              kind="timeout", rule="timeout") from None
         except OutputTooLarge:
             self._restart()
-            raise SolverFault(_too_large(self.max_output)) from None
+            raise SolverFault(_too_large(self.max_output), kind="malformed", rule="output size") from None
         except Exited as exc:
             err = program.err.decode("utf-8", errors="replace")
             self._restart()
             what = _exit_text(exc.returncode) if exc.returncode is not None else "solver closed its stdout"
             raise SolverFault(f"{what} before answering this line"
-                              + (f"; stderr: {_clip(err, 200)}" if err.strip() else "")) from None
+                              + (f"; stderr: {_clip(err, 200)}" if err.strip() else ""),
+                              kind="crashed", rule="exit") from None
         except BaseException:
             self._restart()
             raise
@@ -285,7 +293,8 @@ def _start(argv: list[str], max_output: int) -> Program:
     try:
         return Program(argv, max_output)
     except OSError as exc:
-        raise SolverFault(f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}") from None
+        raise SolverFault(f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}", kind="crashed",
+                          rule="exit") from None
 
 
 def _utf8(data: bytes) -> str:
