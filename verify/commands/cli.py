@@ -43,6 +43,14 @@ def _add_z3_flags(p: argparse.ArgumentParser) -> None:
                    help="time limit per Z3 call; running out is INCONCLUSIVE (default 60)")
 
 
+def _add_run_flags(p: argparse.ArgumentParser, jobs_default, jobs_help: str) -> None:
+    """Where the work runs (docs/distributed.md): --jobs, --dask, --store."""
+    p.add_argument("--jobs", type=int, default=jobs_default, help=jobs_help)
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler (tcp://host:8786) or on a "
+                   "LocalCluster of N workers (local:N); needs pip install -e \".[dask]\"")
+    p.add_argument("--store", metavar="DIR", help="keep every finished task in DIR; a rerun reuses them")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -54,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solver", metavar="NAME", help="aim the suite at one solver: a registered name "
                    f"({', '.join(SOLVERS)}) or package.module:function")
     p.add_argument("--claims", metavar="IDS", help="comma-separated claim ids (default: all)")
-    p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    _add_run_flags(p, 2, "processes (default 2)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
 
@@ -94,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-width", type=int, metavar="W", help="at most W children per node")
     p.add_argument("--claims", metavar="IDS", help="comma-separated property ids (default: all applicable)")
     p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
+    _add_run_flags(p, None, "processes running properties in parallel (default: the number of cores)")
 
     p = sub.add_parser("replay", help="rerun the case of a report.json; exit 1 if it still fails")
     p.add_argument("report", metavar="REPORT_JSON")
@@ -174,17 +183,21 @@ def cmd_suite(args) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     return main_suite(args.profile, args.seed, args.solver, args.jobs, args.json, claims,
-                      report_dir=args.report_dir)
+                      report_dir=args.report_dir, dask=args.dask, store_dir=args.store)
 
 
 def cmd_test_solver(args) -> int:
     from verify.commands.test_solver import main_test_solver, usage_to_run
 
+    from verify.run.pool import cpu_count
+
     try:
         spec, options = usage_to_run(args)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return main_test_solver(spec, options)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return main_test_solver(spec, options, jobs=args.jobs or cpu_count(), dask=args.dask, store_dir=args.store)
 
 
 def cmd_replay(args) -> int:
