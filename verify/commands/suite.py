@@ -252,8 +252,10 @@ def to_json(results: list[ClaimResult], profile: str, seed: int, seconds: float)
 
 
 def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_path: Optional[str],
-               claims: Optional[list[str]] = None, out=sys.stdout, err=sys.stderr,
+               claims: Optional[list[str]] = None, out=None, err=None,
                report_dir: Optional[str] = None, dask: Optional[str] = None, store_dir: Optional[str] = None) -> int:
+    out = sys.stdout if out is None else out  # looked up now, not at import: tests redirect them
+    err = sys.stderr if err is None else err
     start = time.perf_counter()
     job_list = plan(profile, seed, solver, claims)
     say = lambda line: (err.write(line + "\n"), err.flush())

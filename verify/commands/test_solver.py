@@ -277,9 +277,11 @@ def render(run_: Run) -> str:
     return "\n".join(lines)
 
 
-def main_test_solver(spec: SolverSpec, options: Options, out=sys.stdout, err=sys.stderr, jobs: int = 1,
+def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None, jobs: int = 1,
                      dask: Optional[str] = None, store_dir: Optional[str] = None) -> int:
     """``jobs`` local processes (or ``dask``) run the properties in parallel (docs/distributed.md)."""
+    out = sys.stdout if out is None else out  # looked up now, not at import: tests redirect them
+    err = sys.stderr if err is None else err
     claims, _ = plan(options)
     err.write(f"testing {spec.label} on {len(claims)} properties (profile {options.profile}, "
               f"seed {options.seed})\n")

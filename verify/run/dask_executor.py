@@ -37,6 +37,7 @@ from verify.run.seam import TaskFailed
 CONNECT_TIMEOUT = 10.0   # seconds to reach a scheduler
 WORKER_WAIT = 60.0       # seconds to wait for the first worker of a scheduler that has none
 INSTALL = 'pip install -e ".[dask]"'
+QUIET_LOGGERS = ("distributed.client", "distributed.comm", "distributed.core", "distributed.batched")
 
 _lock = threading.Lock()
 _child: Optional[ProcessPool] = None
@@ -89,11 +90,13 @@ class DaskExecutor(Executor):
             raise ExecutorUnavailable(f"--dask needs the optional dependency 'distributed': {INSTALL}") from None
         self.preload = tuple(preload)
         self.address = address
+        for name in QUIET_LOGGERS:  # reconnect attempts log tracebacks; the run says what happened in one line
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         self.cluster = None
         self.outstanding: list = []
         if n is not None:
             self.cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                    dashboard_address=None, silence_logs=logging.ERROR)
+                                                    dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
             self.client = distributed.Client(self.cluster, set_as_default=False)
             self.label = f"Dask LocalCluster of {n} workers"
         else:
@@ -194,7 +197,10 @@ class DaskExecutor(Executor):
 
     def _lost(self, exc) -> ExecutorLost:
         logging.getLogger("distributed").setLevel(logging.CRITICAL)  # no reconnect tracebacks after the line
-        return ExecutorLost(f"lost the Dask scheduler {self.address}: {_one_line(exc)}")
+        text = _one_line(exc)
+        if "scheduler-connection-lost" in text:
+            text = "the connection to it broke (scheduler-connection-lost)"
+        return ExecutorLost(f"lost the Dask scheduler {self.address}: {text}")
 
     def close(self) -> None:
         logging.getLogger("distributed").setLevel(logging.CRITICAL)  # shutting down is not news
