@@ -61,3 +61,11 @@ def hang_always(obj):
     """A selector that never answers."""
     while True:
         time.sleep(0.01)
+
+
+if __name__ == "__main__":  # python -m tests.faulty_tasks DIR: a --cmd solver that notes its pid in DIR, then hangs
+    import sys
+
+    with open(os.path.join(sys.argv[1], f"pid-{os.getpid()}"), "w") as fh:
+        fh.write(str(os.getpid()))
+    time.sleep(3600)

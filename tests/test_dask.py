@@ -233,3 +233,12 @@ def test_a_lost_scheduler_ends_the_run_and_the_store_resumes_it(procs, tmp_path)
     assert again.returncode == fresh.returncode == 0, again.stderr[-2000:]
     assert _rows(again.stdout) == _rows(fresh.stdout)
     assert f"store {store}: reused {kept} of " in again.stderr
+
+
+def test_a_worker_with_other_code_is_refused(cluster):
+    from verify.run import dask_executor
+
+    with DaskExecutor(cluster.scheduler_address) as ex:
+        ex.fingerprint = "0" * 64  # as if this checkout differed from the workers'
+        with pytest.raises(dask_executor.OtherCode, match="runs other code"):
+            run_tasks([Task(ft.square, 2, "sq")], ex)

@@ -108,6 +108,24 @@ def test_a_deadline_stops_running_tasks_and_leaves_no_process():
     assert not any(_alive(p) for p in pids)
 
 
+def test_a_deadline_kills_the_solver_programs_of_the_stopped_workers(tmp_path):
+    """A stopped worker's --cmd solver (in a session of its own) must not outlive the run."""
+    from verify.commands import test_solver as ts
+    from verify.subject.spec import SolverSpec
+
+    spec = SolverSpec("cmd", f"{sys.executable} -m tests.faulty_tasks {tmp_path}", 60)
+    opts = ts.Options(examples=30, claims=("RULE-BUDGET", "THM-P2"))
+    with LocalProcesses(2) as ex:
+        out = run_tasks(ts.claim_tasks(spec, opts, ts.plan(opts)[0]), ex, deadline=time.monotonic() + 2.0)
+    assert out.results == [None, None]
+    pids = [int(p.read_text()) for p in tmp_path.glob("pid-*")]
+    assert pids  # the solvers did start (and hang)
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in pids if _alive(p)]
+
+
 def test_not_run_tasks_are_none_and_the_outcome_is_incomplete():
     with LocalProcesses(2) as ex:
         out = run_tasks([Task(ft.slow_square, (i, 0.0 if i == 0 else 60.0), f"t{i}") for i in range(3)], ex,
@@ -277,3 +295,41 @@ def test_proofs_store_rerun_reuses_every_task_and_prints_the_same_table(tmp_path
     table = lambda text: [line.rsplit(None, 1)[0] for line in text.splitlines()[1:] if line[:1].isupper()]
     assert table(first.out) == table(second.out)
     assert "finished tasks of this code" in second.err and "reused" in second.err
+
+
+def _children_of(pid: int) -> list[int]:
+    out = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/children") as fh:
+            out += [int(x) for x in fh.read().split()]
+    return out
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux /proc to see the workers")
+def test_ctrl_c_stops_the_workers_and_the_store_resumes(tmp_path):
+    import signal
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root)
+    store = tmp_path / "store"
+    cmd = [sys.executable, "-m", "verify", "--profile", "smoke", "--solver", "reference",
+           "--claims", "APP-B,APP-B/ties,RULE-FORMAT,RULE-BUDGET,RULE-TARGET,THM-P1,THM-P2,LEM-C2",
+           "--jobs", "2", "--store", str(store)]
+    run = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    count = lambda: sum(len(f) for _, _, f in os.walk(store)) - 1 if store.exists() else 0
+    deadline = time.monotonic() + 60
+    while count() < 3 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = _children_of(run.pid)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 3, err
+    assert "interrupted: the store" in err and "rerun the same command to resume" in err
+    assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
+    assert workers and not any(_alive(p) for p in workers)
+    again = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    fresh = subprocess.run(cmd[:-2], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    table = lambda text: [line for line in text.splitlines() if not line.startswith("total ")]
+    assert again.returncode == fresh.returncode and table(again.stdout) == table(fresh.stdout)
+    assert "reused" in again.stderr

@@ -13,6 +13,9 @@ the main thread (a Python solver's per-call timeout is a SIGALRM, which only the
 main thread receives) runs in a child process of the worker started for that
 (:class:`verify.run.pool.ProcessPool`, ``start="subprocess"``), kept for later tasks.
 
+Every task carries the caller's run fingerprint (:mod:`verify.run.fingerprint`); a
+worker with other code refuses it, and the run ends with one line (exit 2).
+
 Faults: a worker that dies mid-task is replaced and the task runs again on
 another worker (Dask's scheduler does this); a task during which
 ``distributed.scheduler.allowed-failures`` + 1 workers died (default 4) comes
@@ -30,6 +33,7 @@ import uuid
 from typing import Any, Callable, Iterable, Optional
 
 from verify.run.seam import Executor, ExecutorLost, ExecutorUnavailable
+from verify.run.fingerprint import run_fingerprint
 from verify.run.imports import settle
 from verify.run.pool import ProcessPool
 from verify.run.seam import TaskFailed
@@ -41,12 +45,32 @@ QUIET_LOGGERS = ("distributed.client", "distributed.comm", "distributed.core", "
 
 _lock = threading.Lock()
 _child: Optional[ProcessPool] = None
+_mine: Optional[str] = None
 
 
-def run_on_worker(fn: Callable, arg: Any, preload: tuple[str, ...], main_thread: bool) -> Any:
-    """What a Dask worker runs for one task (see the module docstring)."""
-    global _child
+class OtherCode(ExecutorUnavailable):
+    """A worker runs other code than the caller (another checkout, other Hypothesis or Z3): its cases would differ."""
+
+
+def run_on_worker(fn: Callable, arg: Any, preload: tuple[str, ...], main_thread: bool,
+                  fingerprint: Optional[str] = None) -> Any:
+    """What a Dask worker runs for one task (see the module docstring).
+
+    ``fingerprint``: the caller's run fingerprint; a worker whose code differs refuses
+    the task (:class:`OtherCode`), so a cluster with a stale checkout cannot mix its
+    results into a run.
+    """
+    global _child, _mine
     with _lock:
+        if fingerprint is not None:
+            if _mine is None:
+                _mine = run_fingerprint()
+            if _mine != fingerprint:
+                import socket
+
+                raise OtherCode(f"the Dask worker on {socket.gethostname()} runs other code (run fingerprint "
+                                f"{_mine[:12]}, this run {fingerprint[:12]}): install the same checkout and "
+                                f"library versions on every worker")
         settle(preload)
         if not main_thread or threading.current_thread() is threading.main_thread():
             return fn(arg)
@@ -90,6 +114,7 @@ class DaskExecutor(Executor):
             raise ExecutorUnavailable(f"--dask needs the optional dependency 'distributed': {INSTALL}") from None
         self.preload = tuple(preload)
         self.address = address
+        self.fingerprint = run_fingerprint()
         for name in QUIET_LOGGERS:  # reconnect attempts log tracebacks; the run says what happened in one line
             logging.getLogger(name).setLevel(logging.CRITICAL)
         self.cluster = None
@@ -157,7 +182,7 @@ class DaskExecutor(Executor):
                 key = f"{_key(task.what)}-{i}-{uuid.uuid4().hex[:12]}"
                 try:
                     fut = self.client.submit(run_on_worker, task.fn, task.arg, self.preload, task.main_thread,
-                                             key=key, pure=False)
+                                             self.fingerprint, key=key, pure=False)
                 except Exception as exc:  # noqa: BLE001 - the client is closed or cannot reach the scheduler
                     raise self._lost(exc) from None
                 index[fut.key], names[i] = i, task.what

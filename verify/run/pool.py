@@ -9,7 +9,8 @@ rule as Dask's ``distributed.scheduler.allowed-failures`` (default 3).
 
 Workers ignore Ctrl-C (the caller handles it and stops them), leave when their
 pipe closes (so an abruptly killed caller leaves none behind), and are stopped
-(SIGTERM, then SIGKILL) when the pool closes or a deadline passes.
+(SIGTERM, then SIGKILL) when the pool closes or a deadline passes; on SIGTERM a
+worker kills the programs it started (a ``--cmd`` solver and what it forked) first.
 
 An exception raised by a task is raised again in the caller, with the worker's
 traceback as its ``__cause__``.
@@ -42,9 +43,34 @@ class RemoteTraceback(Exception):
         return "\n" + self.args[0]
 
 
+def _children() -> list[int]:
+    """This process's child processes (Linux: /proc; elsewhere none known)."""
+    out = []
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{tid}/children") as fh:
+                out += [int(x) for x in fh.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def _stopped(signum, frame) -> None:
+    """SIGTERM from the pool: kill the programs this worker started (a solver under test runs in a
+    session of its own: its process group is its pid), then leave at once.  Raising SystemExit is
+    not enough: Hypothesis, catching it mid-search, would go on and start new programs."""
+    for pid in _children():
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                kill()
+            except OSError:
+                pass
+    os._exit(1)
+
+
 def _worker_main(conn, preload: tuple[str, ...]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)       # the caller handles Ctrl-C and stops us
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # SystemExit: subprocess.run kills its child
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, _stopped)
     settle(preload)
     while True:
         try:
