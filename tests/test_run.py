@@ -333,3 +333,20 @@ def test_ctrl_c_stops_the_workers_and_the_store_resumes(tmp_path):
     table = lambda text: [line for line in text.splitlines() if not line.startswith("total ")]
     assert again.returncode == fresh.returncode and table(again.stdout) == table(fresh.stdout)
     assert "reused" in again.stderr
+
+
+def test_matplotlib_is_imported_only_when_drawing():
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    run = lambda *extra: subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "verify", "test-solver", "tests.quality.planted:budget_ge0",
+         "--examples", "40", "--claims", "RULE-BUDGET", "--jobs", "1", *extra],
+        cwd=root, env=dict(os.environ, PYTHONPATH=root), capture_output=True, text=True, timeout=120)
+    plain = run()
+    assert plain.returncode == 1 and "matplotlib" not in plain.stderr
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:  # the check can fail: drawing does import it
+        drawn = run("--report-dir", tmp)
+    assert drawn.returncode == 1 and "matplotlib" in drawn.stderr
