@@ -242,3 +242,12 @@ def test_a_worker_with_other_code_is_refused(cluster):
         ex.fingerprint = "0" * 64  # as if this checkout differed from the workers'
         with pytest.raises(dask_executor.OtherCode, match="runs other code"):
             run_tasks([Task(ft.square, 2, "sq")], ex)
+
+
+def test_a_deadline_on_dask_returns_what_finished_and_the_executor_stays_usable(cluster):
+    with DaskExecutor(cluster.scheduler_address) as ex:
+        run_tasks([Task(ft.square, i, f"warm {i}") for i in range(4)], ex)  # the workers have settled
+        out = run_tasks([Task(ft.slow_square, (i, 0.0 if i < 2 else 3.0), f"t{i}") for i in range(6)], ex,
+                        deadline=time.monotonic() + 1.5)
+        assert out.results[:2] == [0, 1] and out.results[2:] == [None] * 4 and not out.complete
+        assert run_tasks([Task(ft.square, 5, "after")], ex).results == [25]  # nothing of the first run mixes in

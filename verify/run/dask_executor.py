@@ -118,7 +118,7 @@ class DaskExecutor(Executor):
         for name in QUIET_LOGGERS:  # reconnect attempts log tracebacks; the run says what happened in one line
             logging.getLogger(name).setLevel(logging.CRITICAL)
         self.cluster = None
-        self.outstanding: list = []
+        self.outstanding: set = set()  # futures submitted and not yet handed back
         if n is not None:
             self.cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                     dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
@@ -167,7 +167,10 @@ class DaskExecutor(Executor):
         source = iter(enumerate(tasks))
         index: dict[str, int] = {}
         names: dict[int, str] = {}
-        running: set = set()
+        if self.outstanding:  # left by an earlier run stopped half way
+            self.client.cancel(list(self.outstanding))
+            self.outstanding.clear()
+        running = self.outstanding
         exhausted = False
         last_window, window = 0.0, self._window()
         while True:
@@ -187,7 +190,6 @@ class DaskExecutor(Executor):
                     raise self._lost(exc) from None
                 index[fut.key], names[i] = i, task.what
                 running.add(fut)
-                self.outstanding.append(fut)
             if not running:
                 return
             timeout = 2.0 if deadline is None else max(0.0, min(2.0, deadline - time.monotonic()))
@@ -200,6 +202,7 @@ class DaskExecutor(Executor):
                 raise self._lost(exc) from None
             if not done and deadline is not None and time.monotonic() >= deadline:
                 self.client.cancel(list(running))
+                running.clear()
                 return
             for fut in sorted(done, key=lambda f: index[f.key]):
                 running.discard(fut)
@@ -234,7 +237,7 @@ class DaskExecutor(Executor):
                 self.client.cancel([f for f in self.outstanding if not f.done()])
         except Exception:  # noqa: BLE001 - the scheduler may be gone already
             pass
-        self.outstanding = []
+        self.outstanding = set()
         try:
             self.client.close(timeout=5)
         except Exception:  # noqa: BLE001
