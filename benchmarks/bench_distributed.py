@@ -8,10 +8,13 @@ strict premise) on every shape up to N nodes::
 
 for N = 9 and 10 and prints: the wall time of each, the overhead ratio (Dask / local;
 goal at most 1.15x; the Dask run includes starting its LocalCluster), tasks per second,
-and that both runs give the same rows.  From the measured solver seconds per shape
-(by n) it then projects the wall time of N = 11, 12, 13 on 16, 64 and 256 workers:
+and that both runs give the same rows.  It then measures the CPU seconds of shape tasks
+in this process (``--sample K`` shapes of each n = 8, 9, 10, spread over the enumeration;
+CPU time, so the machine's load does not inflate it) and projects the wall time of
+N = 11, 12, 13 on 16, 64 and 256 workers:
 
-* per-shape time at n > 10: the time at 10 times the growth factor t(10) / t(9), per node;
+* per-shape time at n > 10: the geometric growth per node fitted to the sampled means
+  (least squares on their logarithms), from the mean at n = 10;
 * shapes per n: 1842, 4766 and 12486 at n = 11, 12, 13 (OEIS A000081);
 * the one skeleton task per n (RUN-PERM, all shapes at once) grows by its own measured factor;
 * wall on W workers >= max(total task seconds / W, the longest single task), plus the
@@ -20,7 +23,7 @@ and that both runs give the same rows.  From the measured solver seconds per sha
 
 Usage::
 
-    python benchmarks/bench_distributed.py [--sizes 9,10] [--workers 2] [--only local|dask]
+    python benchmarks/bench_distributed.py [--sizes 9,10] [--workers 2] [--sample K]
 
 Numbers vary with the machine and its load (printed); the rows do not.
 """
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -69,6 +73,22 @@ def per_shape(rows: list[dict]) -> tuple[dict[int, float], dict[int, float]]:
     return {n: s / SHAPES[n] for n, s in shape_s.items()}, skel
 
 
+def sample_cpu(n: int, k: int) -> float:
+    """Mean CPU seconds of a shape task (both greedies, APP-B, LEM-C1, LEM-C2, strict) over k shapes of n nodes."""
+    sys.path.insert(0, ROOT)
+    from proofs.shapes import rooted_shapes
+    from proofs.smt import configure
+    from proofs.tasks import Settings, shape_task
+
+    configure(0)
+    shapes = list(rooted_shapes(n))
+    picked = [shapes[i * len(shapes) // k] for i in range(min(k, len(shapes)))]
+    t0 = time.process_time()
+    for shape in picked:
+        shape_task((shape.levels, Settings()))
+    return (time.process_time() - t0) / len(picked)
+
+
 def strip(out: dict) -> list[dict]:
     return [{k: v for k, v in r.items() if k != "seconds"} for r in out["rows"]]
 
@@ -77,6 +97,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="9,10")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--sample", type=int, default=12, help="shapes per n whose CPU time is measured (default 12)")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     w = args.workers
@@ -97,15 +118,26 @@ def main() -> int:
                           f"{t / local_s:.1f}", f"{t / dask_s:.1f}", "yes" if same else "NO"]), flush=True)
         measured = local
         extra_per_task = max(0.0, (dask_s - local_s) * w / t)
-    shape_t, skel = per_shape(measured["rows"])
-    top = max(shape_t)
-    g = shape_t[top] / shape_t[top - 1]
+    wall_t, skel = per_shape(measured["rows"])
+    top = max(wall_t)
+    cpu = {n: sample_cpu(n, args.sample) for n in (top - 2, top - 1, top)}
+    logs = [(n, math.log(cpu[n])) for n in sorted(cpu)]
+    mean_n = sum(n for n, _ in logs) / len(logs)
+    mean_l = sum(v for _, v in logs) / len(logs)
+    g = math.exp(sum((n - mean_n) * (v - mean_l) for n, v in logs) / sum((n - mean_n) ** 2 for n, _ in logs))
     gs = skel[top] / skel[top - 1] if skel.get(top - 1) else g
+    scale = cpu[top] / wall_t[top]  # the skeleton tasks' wall seconds, scaled to CPU as the shapes' are
+    shape_t = {n: wall_t[n] * scale for n in wall_t}
+    shape_t.update(cpu)
+    skel = {n: t * scale for n, t in skel.items()}
     print()
-    print("solver seconds per shape task, measured: " +
-          ", ".join(f"n={n}: {shape_t[n]:.3f} s" for n in sorted(shape_t) if n >= top - 3) +
-          f"; growth per node {g:.2f}x; skeleton task n={top}: {skel[top]:.1f} s (growth {gs:.2f}x)")
-    print(f"Dask cost per task over local processes (measured at N={sizes[-1]}): {extra_per_task * 1000:.1f} ms")
+    print("per shape task, mean over the whole run (wall, inflated by the load): " +
+          ", ".join(f"n={n}: {wall_t[n]:.3f} s" for n in sorted(wall_t) if n >= top - 2))
+    print(f"per shape task, CPU seconds sampled ({args.sample} shapes per n): " +
+          ", ".join(f"n={n}: {cpu[n]:.3f} s" for n in sorted(cpu)) + f"; fitted growth per node {g:.2f}x; "
+          f"skeleton task n={top}: {skel[top]:.1f} s (growth {gs:.2f}x)")
+    print(f"Dask cost per task over local processes (measured at N={sizes[-1]}; 0 when noise hides it): "
+          f"{extra_per_task * 1000:.1f} ms")
     print()
     print("projected wall time of python -m proofs --max-nodes N --pair-max 0 on a Dask cluster")
     print("N | shapes (all n <= N) | task seconds (total) | longest task | 16 workers | 64 workers | 256 workers")
