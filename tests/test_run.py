@@ -350,3 +350,29 @@ def test_matplotlib_is_imported_only_when_drawing():
     with tempfile.TemporaryDirectory() as tmp:  # the check can fail: drawing does import it
         drawn = run("--report-dir", tmp)
     assert drawn.returncode == 1 and "matplotlib" in drawn.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_workers_die_with_a_killed_caller(tmp_path):
+    """SIGKILL to the command leaves no worker behind (forked workers hold each other's pipes)."""
+    import signal
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    run = subprocess.Popen([sys.executable, "-m", "verify", "test-solver", "tests.quality.planted:correct_other_ties",
+                            "--jobs", "2"], cwd=root, env=dict(os.environ, PYTHONPATH=root),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = _children_of(run.pid)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in workers if _alive(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert len(workers) == 2 and not left

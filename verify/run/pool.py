@@ -7,8 +7,8 @@ task that has killed ``allowed_failures + 1`` workers is given up and reported
 as :class:`~verify.run.seam.TaskFailed` (never silently dropped), the same
 rule as Dask's ``distributed.scheduler.allowed-failures`` (default 3).
 
-Workers ignore Ctrl-C (the caller handles it and stops them), leave when their
-pipe closes (so an abruptly killed caller leaves none behind), and are stopped
+Workers ignore Ctrl-C (the caller handles it and stops them), leave when the
+caller dies (Linux: the parent-death signal; elsewhere when their pipe closes), and are stopped
 (SIGTERM, then SIGKILL) when the pool closes or a deadline passes; on SIGTERM a
 worker kills the programs it started (a ``--cmd`` solver and what it forked) first.
 
@@ -68,9 +68,26 @@ def _stopped(signum, frame) -> None:
     os._exit(1)
 
 
-def _worker_main(conn, preload: tuple[str, ...]) -> None:
+def _die_with(parent: int) -> None:
+    """SIGTERM when the caller dies (Linux; strictly: when the thread that started us ends, the
+    pool's caller).  The pipe's EOF is not enough with fork: a worker forked later holds a copy of
+    this worker's pipe end, so two orphans would keep each other alive."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the caller died before prctl took effect
+        _stopped(signal.SIGTERM, None)
+
+
+def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, _stopped)
+    if parent is not None and sys.platform.startswith("linux"):
+        _die_with(parent)
     settle(preload)
     while True:
         try:
@@ -102,7 +119,10 @@ class _Child:
         mine, theirs = socket.socketpair()
         path = os.pathsep.join(p for p in sys.path if p)  # the caller's path, also entries pytest or Dask added
         env = dict(os.environ, PYTHONPATH=path)
-        self.popen = subprocess.Popen([sys.executable, "-m", "verify.run.pool", str(theirs.fileno()), *preload],
+        # no parent-death signal here (it follows the starting thread, a Dask worker thread); a
+        # subprocess inherits no other pipe, so EOF on its own shows that the caller is gone
+        self.popen = subprocess.Popen([sys.executable, "-m", "verify.run.pool", str(theirs.fileno()), "-",
+                                       *preload],
                                       pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(mine.detach())
@@ -134,7 +154,7 @@ class _Worker:
             self.conn = self.proc.conn
         else:
             self.conn, child = ctx.Pipe()
-            self.proc = ctx.Process(target=_worker_main, args=(child, preload), daemon=True)
+            self.proc = ctx.Process(target=_worker_main, args=(child, preload, os.getpid()), daemon=True)
             self.proc.start()
             child.close()
         self.task: Optional[int] = None  # the index it runs
@@ -292,5 +312,5 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-if __name__ == "__main__":  # a worker started with start="subprocess": python -m verify.run.pool FD [MODULE...]
-    _worker_main(Connection(int(sys.argv[1])), tuple(sys.argv[2:]))
+if __name__ == "__main__":  # a worker started with start="subprocess": python -m verify.run.pool FD - [MODULE...]
+    _worker_main(Connection(int(sys.argv[1])), tuple(sys.argv[3:]), None if sys.argv[2] == "-" else int(sys.argv[2]))
