@@ -121,7 +121,7 @@ class DaskExecutor(Executor):
         self.outstanding: set = set()  # futures submitted and not yet handed back
         if n is not None:
             self.cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                    dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+                                                    dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
             self.client = distributed.Client(self.cluster, set_as_default=False)
             self.label = f"Dask LocalCluster of {n} workers"
         else:
