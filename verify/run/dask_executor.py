@@ -210,18 +210,26 @@ class DaskExecutor(Executor):
                 if fut.status == "finished":
                     try:
                         value = fut.result()
-                    except Cancelled as exc:
+                    except Exception as exc:  # noqa: BLE001 - finished, yet not fetched: the connection broke
                         raise self._lost(exc) from None
                     yield i, value
                 elif fut.status == "cancelled":
                     raise self._lost(_cancel_reason(fut))
                 else:  # "error"
-                    exc = fut.exception()
+                    try:
+                        exc = fut.exception()
+                    except Exception as lost:  # noqa: BLE001 - the error could not be fetched
+                        raise self._lost(lost) from None
+                    if isinstance(exc, Cancelled):
+                        raise self._lost(exc)
                     if isinstance(exc, distributed.KilledWorker):
                         yield i, TaskFailed(names[i], f"the Dask workers running it died: {_one_line(exc)}")
                     else:
                         raise exc
-                fut.release()
+                try:
+                    fut.release()
+                except Exception:  # noqa: BLE001 - nothing to release once the scheduler is gone
+                    pass
 
     def _lost(self, exc) -> ExecutorLost:
         logging.getLogger("distributed").setLevel(logging.CRITICAL)  # no reconnect tracebacks after the line
