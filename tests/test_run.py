@@ -216,7 +216,7 @@ def _strip(results):
 def test_suite_in_processes_equals_in_process_and_a_store_rerun_reuses_everything(tmp_path):
     from verify.commands import suite
 
-    jobs = suite.plan("smoke", claims=["RULE-BUDGET", "THM-P2"])
+    jobs = suite.plan("smoke", claims=["RULE-BUDGET", "RULE-TARGET"])
     one = suite.run(jobs, 1)
     with make_executor(2) as ex:
         two = suite.run(jobs, 2, executor=ex, store=Store(str(tmp_path)))
