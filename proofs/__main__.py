@@ -3,7 +3,8 @@
 Usage::
 
     python -m proofs [--max-nodes N] [--pair-max M] [--claims APP-B,LEM-C1,...]
-                     [--greedy frontier,paper] [--allow-ties] [--jobs J]
+                     [--greedy frontier,paper] [--allow-ties] [--jobs J | --dask ADDRESS]
+                     [--store DIR]
                      [--timeout S] [--seed K] [--json] [--out DIR]
                      [--report-dir DIR | --no-reports] [--quiet]
 
@@ -30,6 +31,9 @@ import argparse
 import os
 import sys
 import time
+
+from solver.errors import Inconclusive, InputError
+from verify.run.store import Store
 
 from .claims_pair import PAIR_CLAIMS
 from .claims_tree import TREE_CLAIMS
@@ -69,6 +73,10 @@ def parser() -> argparse.ArgumentParser:
                         "unselected nodes, index ties); default both")
     p.add_argument("--allow-ties", action="store_true", help="premise f(child) <= f(parent) instead of <")
     p.add_argument("--jobs", type=int, default=1, metavar="J", help="worker processes (default 1)")
+    p.add_argument("--dask", metavar="ADDRESS", help="run the tasks on a Dask scheduler (tcp://host:8786) "
+                   "or on a LocalCluster of N workers (local:N); docs/distributed.md")
+    p.add_argument("--store", metavar="DIR", help="keep every finished task in DIR; a rerun reuses them "
+                   "(docs/distributed.md)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds per SMT query (default 120)")
     p.add_argument("--seed", type=int, default=0, help="Z3 random seed (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
@@ -150,7 +158,20 @@ def main(argv=None) -> int:
                   timeout=args.timeout, seed=args.seed)
     t0 = time.perf_counter()
     tasks = make_tasks(args.max_nodes, args.pair_max, st)
-    records = execute(tasks, args.jobs, args.seed, None if args.quiet else Progress())
+    note = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    try:
+        store = Store(args.store) if args.store else None
+        records = execute(tasks, args.jobs, args.seed, None if args.quiet else Progress(), dask=args.dask,
+                          store=store, note=note)
+    except InputError as exc:  # --dask without distributed, an unreachable scheduler, a bad --store
+        print(f"python -m proofs: error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USAGE
+    except Inconclusive as exc:  # the scheduler was lost mid-run
+        print(f"python -m proofs: inconclusive: {exc}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except KeyboardInterrupt:
+        print("python -m proofs: interrupted", file=sys.stderr)
+        return EXIT_UNKNOWN
     rows = aggregate(records)
     cexs = [concretize(r, st, args.out) for r in _smallest(records)]
     code = (EXIT_COUNTEREXAMPLE if any(r["result"] == "counterexample" for r in rows) else
@@ -164,6 +185,8 @@ def main(argv=None) -> int:
         "shapes_per_n": {n: sum(1 for _ in rooted_shapes(n)) for n in range(1, args.max_nodes + 1)},
         "jobs": args.jobs, "timeout": args.timeout, "seed": args.seed,
     }
+    if args.dask:  # only then: the JSON of a local run stays as it was
+        settings["dask"] = args.dask
     run_dir = None
     if not args.no_reports:
         run_dir = write_run(args.report_dir or args.out, cexs, settings, rows, ties=args.allow_ties,

@@ -1,4 +1,4 @@
-"""Spread the tasks over processes, aggregate the records into rows, show progress.
+"""Spread the tasks over workers (verify/run: processes or Dask), aggregate the records into rows, show progress.
 
 A *row* is one (claim, greedy, n): how many shapes (or pairs of shapes), how
 many SMT queries, the result and the seconds spent (summed over workers).
@@ -16,12 +16,14 @@ query was undecided, else ``proved``.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import time
 from typing import Callable, Iterable
 
-from .shapes import shapes_up_to
+from verify.run.executor import make_executor, run_tasks
+from verify.run.seam import Task, TaskFailed
+
+from .shapes import Shape, shapes_up_to
 from .smt import COUNTEREXAMPLE, UNKNOWN, configure
 from .tasks import Settings, pair_task, shape_task, skeleton_task
 
@@ -44,32 +46,76 @@ def make_tasks(max_nodes: int, pair_max: int, st: Settings) -> list[tuple[Callab
 
 
 def _call(item):
-    fn, args = item
+    """One proofs task in a worker: the Z3 seeds, then the task (a module-level function: picklable)."""
+    fn, args, seed = item
+    configure(seed)
     return fn(args)
 
 
-def _init(seed: int) -> None:
-    configure(seed)
+def _describe(fn: Callable, args: tuple) -> tuple[str, dict]:
+    """A task's name and its inputs (JSON) for messages and the task store."""
+    st = args[-1]
+    settings = {"ties": st.ties, "greedies": list(st.greedies), "tree_claims": list(st.tree_claims),
+                "pair_claims": list(st.pair_claims), "timeout": st.timeout, "seed": st.seed}
+    if fn is skeleton_task:
+        return f"proofs skeleton n={args[0]}", {"task": "skeleton", "n": args[0], "settings": settings}
+    if fn is pair_task:
+        a, b = (Shape.from_levels(lv) for lv in args[:2])
+        return (f"proofs pair {a.name()}+{b.name()}",
+                {"task": "pair", "levels": [list(args[0]), list(args[1])], "settings": settings})
+    shape = Shape.from_levels(args[0])
+    return f"proofs shape {shape.name()} (n={shape.n})", {"task": "shape", "levels": list(args[0]),
+                                                          "settings": settings}
 
 
-def execute(tasks, jobs: int, seed: int, progress: Callable[[int, int, list], None] | None = None) -> list[dict]:
-    """Run the tasks (in ``jobs`` processes when > 1); return all records."""
+def lost_records(fn: Callable, args: tuple, reason: str) -> list[dict]:
+    """The records of a task that could not run (it kept killing its workers): every claim
+    it would have decided, ``unknown`` with the reason, never dropped and never proved."""
+    st = args[-1]
+    if fn is skeleton_task:
+        return [_lost("RUN-PERM", "any", args[0], "skeleton", reason)]
+    if fn is pair_task:
+        a, b = (Shape.from_levels(lv) for lv in args[:2])
+        n, name, claims = max(a.n, b.n), f"{a.name()}+{b.name()}", ("RUN-PAIR",) + tuple(st.pair_claims)
+    else:
+        shape = Shape.from_levels(args[0])
+        n, name, claims = shape.n, shape.name(), ("RUN",) + tuple(st.tree_claims)
+    return [_lost(c, g, n, name, reason) for g in st.greedies for c in claims]
+
+
+def _lost(claim, greedy, n, shape, reason):
+    return {"claim": claim, "greedy": greedy, "n": n, "shape": shape, "queries": 0, "status": UNKNOWN,
+            "seconds": 0.0, "witness": None, "reason": f"task not run: {reason}"}
+
+
+def execute(tasks, jobs: int, seed: int, progress: Callable[[int, int, list], None] | None = None,
+            dask: str | None = None, store=None, note: Callable[[str], None] | None = None) -> list[dict]:
+    """Run the tasks (in-process, in ``jobs`` processes, or on Dask); return all records in task order.
+
+    ``store``: a :class:`verify.run.store.Store` to reuse and fill (``--store``).
+    """
+    work = []
+    for fn, args in tasks:
+        what, inputs = _describe(fn, args)
+        work.append(Task(_call, (fn, args, seed), what, inputs))
+    total, done = len(work), [0]
+
+    def on_result(i, recs, reused):
+        if isinstance(recs, TaskFailed):
+            recs = lost_records(*tasks[i], recs.reason)
+        done[0] += 1
+        if progress:
+            progress(done[0], total, recs)
+
+    configure(seed)  # the in-process executor runs tasks here
+    with make_executor(jobs, dask, start="spawn") as ex:  # spawn: no Z3 state shared through fork
+        if note:
+            for line in getattr(ex, "warnings", lambda: [])():
+                note(line)
+        out = run_tasks(work, ex, store=store, on_result=on_result, note=note)
     records: list[dict] = []
-    total = len(tasks)
-    if jobs <= 1:
-        configure(seed)
-        for i, item in enumerate(tasks, start=1):
-            recs = _call(item)
-            records += recs
-            if progress:
-                progress(i, total, recs)
-        return records
-    ctx = multiprocessing.get_context("spawn")  # no Z3 state shared through fork
-    with ctx.Pool(jobs, initializer=_init, initargs=(seed,)) as pool:
-        for i, recs in enumerate(pool.imap_unordered(_call, tasks, chunksize=1), start=1):
-            records += recs
-            if progress:
-                progress(i, total, recs)
+    for (fn, args), recs in zip(tasks, out.results):
+        records += lost_records(fn, args, recs.reason) if isinstance(recs, TaskFailed) else recs
     return records
 
 

@@ -11,6 +11,8 @@ width: the spacing after it is masked too), a share ``14%`` becomes ``<P>%``.
 'RULE-BUDGET  Sec. 3  paper-alg1  sampled  #  counterexample (finding)'
 >>> generation_counts("  budget: above-all 14%, exact 3%(!)")
 '  budget: above-all <P>%, exact <P>%'
+>>> generation_counts("LEM-C2    Lemma C.2  verified      30      4")
+'LEM-C2    Lemma C.2  verified      30      #'
 >>> generation_counts("must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)")
 'must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)'
 """
@@ -29,6 +31,10 @@ _SUBS = [
     (re.compile(r"(classes declined most often: ).*"), lambda m: m.group(1) + "<classes>"),
     (re.compile(r"(reasons: .*)"), lambda m: re.sub(r" x\d+", " x<N>", m.group(1))),
     (re.compile(r"\btotal \d+ cases\b"), lambda m: "total <N> cases"),
+    # declines that come with the draws (a verified row's count, the notes that give it)
+    (re.compile(r"(verified)(\s+)(\d+)(\s+)(\d+)\b"), lambda m: m.group(1) + m.group(2) + m.group(3) + m.group(4) + "#"),
+    (re.compile(r"\b\d+ of \d+ generated inputs declined"), lambda m: "<K> of <N> generated inputs declined"),
+    (re.compile(r"declined \d+ generated inputs \(\d+ judged\)"), lambda m: "declined <N> generated inputs (<K> judged)"),
 ]
 
 

@@ -7,6 +7,7 @@ solve FILE...          one selection JSON per line, one per file, in order
 check INSTANCE SEL     judge a selection against the exact optimum
 certify INSTANCE SEL   check a selection's certificate, without solving
 test-solver SOLVER     check a solver that is not ours against every applicable claim
+campaign               many seeds of the suite (or of a test-solver run) over the workers
 replay REPORT          rerun the case of a counterexample report
 audit TRACE            judge every iteration of a recorded trace (JSON Lines)
 results                render docs/results.md from docs/results/*.json (--run: redo the runs)
@@ -73,6 +74,14 @@ def _add_z3_flags(p: argparse.ArgumentParser) -> None:
                    help="memory Z3 may use; running out is INCONCLUSIVE (default 4096)")
 
 
+def _add_run_flags(p: argparse.ArgumentParser, jobs_default, jobs_help: str) -> None:
+    """Where the work runs (docs/distributed.md): --jobs, --dask, --store."""
+    p.add_argument("--jobs", type=int, default=jobs_default, help=jobs_help)
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler (tcp://host:8786) or on a "
+                   "LocalCluster of N workers (local:N); needs pip install -e \".[dask]\"")
+    p.add_argument("--store", metavar="DIR", help="keep every finished task in DIR; a rerun reuses them")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -84,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solver", metavar="NAME", help="aim the suite at one solver: a registered name "
                    f"({', '.join(SOLVERS)}) or package.module:function")
     p.add_argument("--claims", metavar="IDS", help="comma-separated claim ids (default: all)")
-    p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    _add_run_flags(p, 2, "processes (default 2)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
     p.add_argument("--values", metavar="CLASS,...", help="draw only these value classes (docs/suite.md)")
@@ -139,6 +148,22 @@ def build_parser() -> argparse.ArgumentParser:
                    "folder of instance files)")
     p.add_argument("--claims", metavar="IDS", help="comma-separated property ids (default: all applicable)")
     p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
+    _add_run_flags(p, None, "processes running properties in parallel (default: the number of cores)")
+
+    # campaign: docs/distributed.md
+    p = sub.add_parser("campaign", help="many seeds of the suite (or of a test-solver run) over the workers")
+    p.add_argument("--seeds", metavar="SEEDS", help="N (0..N-1), A-B, A- (as many as --time-budget allows) "
+                   "or a list 1,5,9 (default: 0- with --time-budget, else 8)")
+    p.add_argument("--time-budget", type=float, metavar="SECONDS", help="start nothing more after this; "
+                   "stop what runs")
+    p.add_argument("--profile", default="quick", choices=["smoke", "quick", "thorough"], help="suite mode: profile")
+    p.add_argument("--claims", metavar="IDS", help="suite mode: comma-separated claim ids (default: all)")
+    p.add_argument("--solver", metavar="NAME", help="suite mode: aim at one solver (as suite --solver)")
+    _add_run_flags(p, None, "processes (default: the number of cores)")
+    p.add_argument("--json", metavar="FILE", help="also write the aggregate as JSON")
+    p.add_argument("--report-dir", metavar="DIR", help="a report per distinct finding (its smallest counterexample)")
+    p.add_argument("rest", nargs=argparse.REMAINDER, metavar="test-solver SOLVER ...",
+                   help="instead of the suite: a test-solver run (its options; seeds from --seeds)")
 
     p = sub.add_parser("replay", help="rerun the case of a report.json; exit 1 if it still fails")
     p.add_argument("report", metavar="REPORT_JSON")
@@ -246,18 +271,58 @@ def cmd_suite(args) -> int:
             raise UsageError(str(exc)) from None
     _check_outputs(json_file=args.json, report_dir=args.report_dir)
     return main_suite(args.profile, args.seed, args.solver, args.jobs, args.json, claims,
-                      report_dir=args.report_dir, values=values)
+                      report_dir=args.report_dir, values=values, dask=args.dask, store_dir=args.store)
 
 
 def cmd_test_solver(args) -> int:
     from verify.commands.test_solver import main_test_solver, usage_to_run
+
+    from verify.run.pool import cpu_count
 
     try:
         spec, options = usage_to_run(args)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     _check_outputs(report_dir=options.report_dir)
-    return main_test_solver(spec, options)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return main_test_solver(spec, options, jobs=args.jobs or cpu_count(), dask=args.dask, store_dir=args.store)
+
+
+def cmd_campaign(args) -> int:
+    from verify.commands.campaign import main_campaign, parse_seeds, subject_from_args
+    from verify.run.pool import cpu_count
+    from verify.search.claims import CLAIMS_BY_ID
+
+    args.claims_given = bool(args.claims)
+    if args.claims:
+        args.claims = [c.strip() for c in args.claims.split(",") if c.strip()]
+        unknown = [c for c in args.claims if c not in CLAIMS_BY_ID]
+        if unknown:
+            raise UsageError(f"unknown claim {unknown[0]!r} (choose from {', '.join(CLAIMS_BY_ID)})")
+    if args.solver:
+        from verify.commands.suite import resolve_solver
+
+        try:
+            resolve_solver(args.solver)
+        except KeyError as exc:
+            raise UsageError(exc.args[0]) from None
+    if args.time_budget is not None and args.time_budget <= 0:
+        raise UsageError("--time-budget must be positive")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    seeds = args.seeds or ("0-" if args.time_budget else "8")
+    try:
+        finite, _ = parse_seeds(seeds)
+        if finite is None and not args.time_budget:
+            raise ValueError(f"--seeds {seeds}: an open-ended list needs --time-budget")
+        sub = build_parser()._subparsers._group_actions[0].choices["test-solver"]
+        subject = subject_from_args(args, lambda argv: sub.parse_args(argv))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    _check_outputs(json_file=args.json, report_dir=args.report_dir)
+    return main_campaign(subject, seeds, args.time_budget, args.jobs or cpu_count(), args.dask, args.store,
+                         args.json, args.report_dir)
 
 
 def cmd_replay(args) -> int:
@@ -334,7 +399,7 @@ def _terminated(signum, frame):
 
 
 COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify,
-            "test-solver": cmd_test_solver, "replay": cmd_replay, "results": cmd_results,
+            "test-solver": cmd_test_solver, "campaign": cmd_campaign, "replay": cmd_replay, "results": cmd_results,
             "audit": cmd_audit}
 
 

@@ -25,7 +25,6 @@ The page is a pure function of the raw JSON: the same files give the same bytes.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import platform
@@ -36,12 +35,13 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from verify.run.fingerprint import FINGERPRINT_DIRS, fingerprint  # noqa: F401 (re-exported: results.fingerprint)
+
 ROOT = Path(__file__).resolve().parents[2]  # verify/commands/results.py -> the project root
 RESULTS_DIR = ROOT / "docs" / "results"
 RESULTS_MD = ROOT / "docs" / "results.md"
 SCHEMA = "adaserve-verify/results-run/1"
 STALE = "docs/results.md is stale: run python -m verify results --run"
-FINGERPRINT_DIRS = ("solver", "verify", "proofs")
 
 # The proofs runs the README cites: every shape up to 10 nodes, every ordered pair up to 4.
 PROOF_BOUNDS = ("--max-nodes", "10", "--pair-max", "4")
@@ -56,22 +56,6 @@ GREEDY_LABEL = {"frontier": "frontier greedy (reference GetTop)", "paper": "pape
 
 
 # ------------------------------------------------------------------ recording
-
-def fingerprint(root: Path = ROOT) -> str:
-    """sha256 over the code a run measures (paths and bytes, in path order).
-
-    >>> len(fingerprint()), fingerprint() == fingerprint()
-    (64, True)
-    """
-    files = sorted(p for d in FINGERPRINT_DIRS for p in (root / d).rglob("*.py") if p.is_file())
-    files.append(root / "pyproject.toml")
-    h = hashlib.sha256()
-    for p in files:
-        data = p.read_bytes()
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + str(len(data)).encode() + b"\0")
-        h.update(data)
-    return h.hexdigest()
-
 
 def suite_file(profile: str) -> str:
     """The raw JSON file name of a suite run: ``suite-thorough.json`` for the committed one."""

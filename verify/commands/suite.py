@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import multiprocessing
 import os
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Optional
 
 from solver.registry import SOLVERS, get_solver
@@ -31,6 +30,10 @@ from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 from verify.search.restrictions import Restrictions
 from verify.report.finding import finding, slug
 from verify.report.write import new_run_dir, write_finding, write_index
+from verify.run.executor import make_executor, run_tasks
+from verify.run.fingerprint import subject_fingerprint
+from verify.run.store import Store
+from verify.run.seam import Task, TaskFailed
 from verify.subject.spec import SolverSpec
 
 REFERENCE = "reference"
@@ -99,40 +102,63 @@ def run_job(job: Job) -> ClaimResult:
                      restrictions=Restrictions(values=job.values) if job.values else None)
 
 
-def run(jobs: list[Job], workers: int = 1, progress: Callable[[str], None] | None = None) -> list[ClaimResult]:
-    """Run the jobs (in ``workers`` processes), reporting each as it finishes."""
-    results: list[Optional[ClaimResult]] = [None] * len(jobs)
+def job_task(job: Job) -> Task:
+    """One suite check as a task of :mod:`verify.run` (its inputs key it in a task store)."""
+    inputs = {"job": asdict(job)}
+    if job.solver and job.solver not in SOLVERS:  # module:function: its file is part of what ran
+        inputs["subject"] = subject_fingerprint("native", job.solver)
+    who = f" on {job.solver}" if job.solver else ""
+    return Task(run_job, job, f"suite {job.claim}{who} seed {job.seed}", inputs)
+
+
+def failed_result(job: Job, reason: str) -> ClaimResult:
+    """The result of a check whose task could not run (it kept killing its workers): inconclusive, never a pass."""
+    claim = CLAIMS_BY_ID[job.claim]
+    return ClaimResult(claim.id, claim.paper, claim.method, job.solver if claim.per_solver else claim.subject,
+                       job.must_hold, INCONCLUSIVE, 0, 0.0, job.seed, note=f"not run: {reason}")
+
+
+def solver_modules(jobs: Iterable[Job]) -> tuple[str, ...]:
+    """The modules of ``module:function`` solvers: every worker imports them (verify/run/imports.py)."""
+    return tuple(sorted({j.solver.partition(":")[0] for j in jobs if j.solver and j.solver not in SOLVERS}))
+
+
+def run(jobs: list[Job], workers: int = 1, progress: Callable[[str], None] | None = None,
+        executor=None, store=None, note: Callable[[str], None] | None = None) -> list[ClaimResult]:
+    """Run the jobs (in ``workers`` local processes, or on ``executor``), reporting each as it finishes.
+
+    Results come back in plan order whatever the executor (docs/distributed.md).
+    """
     done = 0
     # Import every solver before the first job: Hypothesis also draws constants found in the
     # project's imported modules, so a module imported halfway (in one worker) would change
-    # what later jobs generate, and the run would depend on how jobs fall on workers.
+    # what later jobs generate, and the run would depend on how jobs fall on workers
+    # (every worker imports the same modules: verify/run/imports.py).
     for job in jobs:
         if job.solver:
             resolve_solver(job.solver)
 
-    def report(i: int, res: ClaimResult) -> None:
+    def report(i: int, res, reused: bool) -> None:
         nonlocal done
         done += 1
-        results[i] = res
+        if isinstance(res, TaskFailed):
+            res = failed_result(jobs[i], res.reason)
         if progress:
             who = f" on {res.solver}" if res.solver else ""
+            again = ", from the store" if reused else ""
             progress(f"[{done:>2}/{len(jobs)}] {res.claim}{who}: {res.verdict} "
-                     f"({res.cases} cases, {res.seconds:.1f} s)")
+                     f"({res.cases} cases, {res.seconds:.1f} s{again})")
 
-    if workers <= 1:
-        for i, job in enumerate(jobs):
-            report(i, run_job(job))
-    else:
-        ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with ctx.Pool(workers) as pool:
-            for i, res in pool.imap_unordered(_indexed, list(enumerate(jobs))):
-                report(i, res)
-    return results  # type: ignore[return-value]
-
-
-def _indexed(item):
-    i, job = item
-    return i, run_job(job)
+    preload = solver_modules(jobs)
+    own = executor is None
+    executor = executor or make_executor(workers, preload=preload)
+    try:
+        out = run_tasks([job_task(j) for j in jobs], executor, store=store, preload=preload, on_result=report,
+                        note=note)
+    finally:
+        if own:
+            executor.close()
+    return [failed_result(j, r.reason) if isinstance(r, TaskFailed) else r for j, r in zip(jobs, out.results)]
 
 
 def exit_code(results: list[ClaimResult]) -> int:
@@ -239,15 +265,24 @@ def to_json(results: list[ClaimResult], profile: str, seed: int, seconds: float)
 
 
 def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_path: Optional[str],
-               claims: Optional[list[str]] = None, out=sys.stdout, err=sys.stderr,
-               report_dir: Optional[str] = None, values: Optional[tuple[str, ...]] = None) -> int:
+               claims: Optional[list[str]] = None, out=None, err=None,
+               report_dir: Optional[str] = None, values: Optional[tuple[str, ...]] = None,
+               dask: Optional[str] = None, store_dir: Optional[str] = None) -> int:
+    out = sys.stdout if out is None else out  # looked up now, not at import: tests redirect them
+    err = sys.stderr if err is None else err
     start = time.perf_counter()
     job_list = plan(profile, seed, solver, claims, values)
     if not job_list:
         err.write("python -m verify: error: no claim can draw the value classes of --values\n")
         return 2
-    err.write(f"running {len(job_list)} checks (profile {profile}, seed {seed}, {jobs} processes)\n")
-    results = run(job_list, jobs, progress=lambda line: (err.write(line + "\n"), err.flush()))
+    say = lambda line: (err.write(line + "\n"), err.flush())
+    store = Store(store_dir) if store_dir else None
+    with make_executor(jobs, dask, preload=solver_modules(job_list)) as executor:
+        where = f"{jobs} processes" if not dask else executor.label
+        err.write(f"running {len(job_list)} checks (profile {profile}, seed {seed}, {where})\n")
+        for line in getattr(executor, "warnings", lambda: [])():
+            say(line)
+        results = run(job_list, jobs, progress=say, executor=executor, store=store, note=say)
     seconds = time.perf_counter() - start
     table = render_table(results, profile, seed, seconds)
     if values:

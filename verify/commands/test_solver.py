@@ -34,12 +34,13 @@ error; 3 inconclusive (and nothing found).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from solver.model import Instance
@@ -50,6 +51,10 @@ from verify.search.restrictions import Restrictions
 from verify.report.finding import finding, slug, versions
 from verify.report.write import new_run_dir, write_finding, write_index
 from verify.subject.adapters import close_solver
+from verify.run.executor import InOrder, make_executor, run_tasks
+from verify.run.fingerprint import subject_fingerprint
+from verify.run.store import Store
+from verify.run.seam import Task, TaskFailed
 from verify.subject.spec import SolverSpec, build
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
@@ -131,16 +136,57 @@ def rerun_command(spec: SolverSpec, options: Options, claim: str) -> str:
     return " ".join(shlex.quote(a) for a in args)
 
 
-def run(spec: SolverSpec, options: Options,
-        progress: Callable[[str], None] | None = None, solver=None) -> Run:
-    """Every applicable property against the solver; writes reports if ``options.report_dir``."""
-    if solver is None:  # built here, so ended here: a --jsonl program never outlives the run
-        solver = build(spec)
-        try:
-            return run(spec, options, progress, solver)
-        finally:
-            close_solver(solver)
+def claim_task(arg) -> ClaimResult:
+    """One property against the solver under test, for one seed: what a worker runs.
+
+    The solver is rebuilt from its spec in the worker (a callable is imported by
+    name, a ``--cmd`` is a command line), so the task pickles as plain data; a
+    ``--jsonl`` program started for the task ends with it.
+    """
+    spec, options, claim_id, own = arg
+    solver = build(spec)
+    try:
+        return _run_one(CLAIMS_BY_ID[claim_id], spec, options, solver, own)
+    finally:
+        close_solver(solver)
+
+
+def _run_one(claim: Claim, spec: SolverSpec, options: Options, solver, own=()) -> ClaimResult:
     profile = PROFILES[options.profile]
+    return run_claim(claim, profile, solver_name=spec.label, solver=solver, must_hold=True,
+                     seed=options.seed, root_charged=options.root_charged, examples=options.examples,
+                     restrictions=options.restrictions, max_findings=options.max_findings, instances=list(own))
+
+
+def claim_tasks(spec: SolverSpec, options: Options, claims: list[Claim], own=()) -> list[Task]:
+    """The tasks of a run (one per property), keyed for a task store by the solver's files too
+    (and by the user's own instances, ``--instances``, by content)."""
+    own = list(own)
+    digest = hashlib.sha256(json.dumps([[o, i.to_json()] for o, i in own], sort_keys=True).encode()).hexdigest()
+    inputs = {"solver": spec.to_json(), "subject": subject_fingerprint(spec.kind, spec.target),
+              "options": {"profile": options.profile, "examples": options.examples, "seed": options.seed,
+                          "root_charged": options.root_charged, "restrictions": options.restrictions.to_json(),
+                          "max_findings": options.max_findings, "instances": digest if own else None}}
+    return [Task(claim_task, (spec, replace(options, report_dir=None), c.id, own),
+                 f"test-solver {c.id} seed {options.seed}", {**inputs, "claim": c.id},
+                 main_thread=spec.kind in ("callable", "native")) for c in claims]
+
+
+def solver_modules(spec: SolverSpec) -> tuple[str, ...]:
+    """The module every worker imports before a task (verify/run/imports.py): the callable's."""
+    return (spec.target.partition(":")[0],) if spec.kind in ("callable", "native") else ()
+
+
+def run(spec: SolverSpec, options: Options,
+        progress: Callable[[str], None] | None = None, solver=None, executor=None, store=None,
+        note: Callable[[str], None] | None = None) -> Run:
+    """Every applicable property against the solver; writes reports if ``options.report_dir``.
+
+    ``executor`` (:mod:`verify.run.executor`; default in-process) runs the properties,
+    in parallel when it has several workers; results and progress lines come in
+    table order whatever finishes first.  A ``solver`` object given here cannot be
+    sent to workers: the properties then run in this process, one after the other.
+    """
     claims, skipped = plan(options)
     own, outside = [], []
     if options.instances:
@@ -149,21 +195,43 @@ def run(spec: SolverSpec, options: Options,
             why = limits.outside(inst)
             (outside.append((origin, why)) if why else own.append((origin, inst)))
     start = time.perf_counter()
-    results = []
-    for i, claim in enumerate(claims, 1):
-        res = run_claim(claim, profile, solver_name=spec.label, solver=solver, must_hold=True,
-                        seed=options.seed, root_charged=options.root_charged, examples=options.examples,
-                        restrictions=options.restrictions, max_findings=options.max_findings, instances=own)
-        results.append(res)
+
+    def report(i: int, res, reused: bool) -> None:
+        if isinstance(res, TaskFailed):
+            res = failed_result(claims[i], spec, options, res.reason)
         if progress:
             extra = f", {res.declined} declined" if res.declined else ""
             many = f", {len(res.findings)} findings" if len(res.findings) > 1 else ""
-            progress(f"[{i:>2}/{len(claims)}] {res.claim}: {res.verdict} ({res.cases} cases{extra}{many}, "
-                     f"{res.seconds:.1f} s)")
-    out = Run(spec, options, results, skipped, time.perf_counter() - start, own=len(own), own_outside=outside)
+            again = ", from the store" if reused else ""
+            progress(f"[{i + 1:>2}/{len(claims)}] {res.claim}: {res.verdict} ({res.cases} cases{extra}{many}, "
+                     f"{res.seconds:.1f} s{again})")
+
+    if solver is not None:
+        results = [_run_one(c, spec, options, solver, own) for c in claims]
+        for i, res in enumerate(results):
+            report(i, res, False)
+    else:
+        mine = executor is None
+        executor = executor or make_executor(1)
+        try:
+            out = run_tasks(claim_tasks(spec, options, claims, own), executor, store=store,
+                            preload=solver_modules(spec), on_result=InOrder(report), note=note)
+        finally:
+            if mine:
+                executor.close()
+        results = [failed_result(c, spec, options, r.reason) if isinstance(r, TaskFailed) else r
+                   for c, r in zip(claims, out.results)]
+    out_run = Run(spec, options, results, skipped, time.perf_counter() - start, own=len(own),
+                  own_outside=outside)
     if options.report_dir:
-        out.run_dir, out.reports = write_run(options.report_dir, out)
-    return out
+        out_run.run_dir, out_run.reports = write_run(options.report_dir, out_run)
+    return out_run
+
+
+def failed_result(claim: Claim, spec: SolverSpec, options: Options, reason: str) -> ClaimResult:
+    """A property whose task could not run (it kept killing its workers): inconclusive, never a pass."""
+    return ClaimResult(claim.id, claim.paper, claim.method, spec.label, True, INCONCLUSIVE, 0, 0.0, options.seed,
+                       note=f"not run: {reason}")
 
 
 def load_instances(path: str) -> list[tuple[str, Instance]]:
@@ -427,12 +495,20 @@ def render(run_: Run) -> str:
     return "\n".join(lines)
 
 
-def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None) -> int:
-    out, err = out or sys.stdout, err or sys.stderr  # looked up per call: tests replace sys.stdout
+def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None, jobs: int = 1,
+                     dask: Optional[str] = None, store_dir: Optional[str] = None) -> int:
+    """``jobs`` local processes (or ``dask``) run the properties in parallel (docs/distributed.md)."""
+    out = sys.stdout if out is None else out  # looked up now, not at import: tests redirect them
+    err = sys.stderr if err is None else err
     claims, _ = plan(options)
     err.write(f"testing {spec.label} on {len(claims)} properties (profile {options.profile}, "
               f"seed {options.seed})\n")
-    result = run(spec, options, progress=lambda line: (err.write(line + "\n"), err.flush()))
+    say = lambda line: (err.write(line + "\n"), err.flush())
+    store = Store(store_dir) if store_dir else None
+    with make_executor(min(jobs, len(claims)), dask, preload=solver_modules(spec)) as executor:
+        for line in getattr(executor, "warnings", lambda: [])():
+            say(line)
+        result = run(spec, options, progress=say, executor=executor, store=store, note=say)
     out.write(render(result) + "\n")
     return result.exit_code
 

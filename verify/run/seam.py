@@ -1,0 +1,79 @@
+"""The seam: a :class:`Task`, the :class:`Executor` interface, and what can go wrong.
+
+:class:`TaskFailed` stands in for the result of a task that could not run;
+:class:`ExecutorUnavailable` (exit 2) and :class:`ExecutorLost` (exit 3) end a run.
+
+>>> t = Task(abs, -2, "abs of -2", {"x": -2})
+>>> t.fn(t.arg), t.what
+(2, 'abs of -2')
+>>> str(TaskFailed("abs of -2", "killed 4 worker processes"))
+'abs of -2: killed 4 worker processes'
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from solver.errors import Inconclusive, InputError
+
+
+@dataclass(frozen=True)
+class Task:
+    """``fn(arg)``: ``fn`` a module-level function (workers import it by name), ``arg`` picklable.
+
+    ``what`` names the task in messages and in the store; ``inputs`` (JSON) is
+    what the store keys the result by, with ``what`` and the fingerprint
+    (default: ``what`` alone).  ``main_thread``: the task needs the main thread of
+    its process (a Python solver's per-call timeout is a SIGALRM); on Dask, where
+    tasks run in worker threads, such a task runs in a child process of the worker.
+    """
+
+    fn: Callable[[Any], Any]
+    arg: Any
+    what: str
+    inputs: Any = None
+    main_thread: bool = False
+    store: bool = field(default=True, compare=False)  # False: never stored (cheap, or writes files)
+
+
+@dataclass(frozen=True)
+class TaskFailed:
+    """In place of a result: the task kept killing its workers, or its worker was lost for good."""
+
+    what: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.reason}"
+
+
+class ExecutorUnavailable(InputError):
+    """The executor cannot start: ``--dask`` without distributed installed, a bad or unreachable address (exit 2)."""
+
+
+class ExecutorLost(Inconclusive):
+    """The executor went away mid-run (a lost Dask scheduler): nothing decided (exit 3); the store keeps what finished."""
+
+
+class Executor:
+    """Runs tasks; :meth:`imap` yields ``(index, result)`` in the order they finish."""
+
+    label = "in-process"
+    workers = 1
+
+    def imap(self, tasks: Iterable[Task], deadline: Optional[float] = None) -> Iterator[tuple[int, Any]]:
+        for i, task in enumerate(tasks):
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            yield i, task.fn(task.arg)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
