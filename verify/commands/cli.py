@@ -244,21 +244,35 @@ def cmd_certify(args) -> int:
     return EXIT_OK
 
 
-def cmd_suite(args) -> int:
+def _claim_ids(text):
+    """``--claims A,B``: the claim ids, each known (a usage error otherwise); None when not given."""
+    if not text:
+        return None
     from verify.search.claims import CLAIMS_BY_ID
-    from verify.commands.suite import main_suite, resolve_solver
 
-    claims = None
-    if args.claims:
-        claims = [c.strip() for c in args.claims.split(",") if c.strip()]
-        unknown = [c for c in claims if c not in CLAIMS_BY_ID]
-        if unknown:
-            raise UsageError(f"unknown claim {unknown[0]!r} (choose from {', '.join(CLAIMS_BY_ID)})")
-    if args.solver:
+    claims = [c.strip() for c in text.split(",") if c.strip()]
+    unknown = [c for c in claims if c not in CLAIMS_BY_ID]
+    if unknown:
+        raise UsageError(f"unknown claim {unknown[0]!r} (choose from {', '.join(CLAIMS_BY_ID)})")
+    return claims
+
+
+def _check_suite_solver(name) -> None:
+    """``--solver NAME`` of the suite and campaign: a registered name or an importable module:function."""
+    if name:
+        from verify.commands.suite import resolve_solver
+
         try:
-            resolve_solver(args.solver)
+            resolve_solver(name)
         except KeyError as exc:
             raise UsageError(exc.args[0]) from None
+
+
+def cmd_suite(args) -> int:
+    from verify.commands.suite import main_suite
+
+    claims = _claim_ids(args.claims)
+    _check_suite_solver(args.solver)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     values = None
@@ -292,21 +306,11 @@ def cmd_test_solver(args) -> int:
 def cmd_campaign(args) -> int:
     from verify.commands.campaign import main_campaign, parse_seeds, subject_from_args
     from verify.run.pool import cpu_count
-    from verify.search.claims import CLAIMS_BY_ID
 
     args.claims_given = bool(args.claims)
     if args.claims:
-        args.claims = [c.strip() for c in args.claims.split(",") if c.strip()]
-        unknown = [c for c in args.claims if c not in CLAIMS_BY_ID]
-        if unknown:
-            raise UsageError(f"unknown claim {unknown[0]!r} (choose from {', '.join(CLAIMS_BY_ID)})")
-    if args.solver:
-        from verify.commands.suite import resolve_solver
-
-        try:
-            resolve_solver(args.solver)
-        except KeyError as exc:
-            raise UsageError(exc.args[0]) from None
+        args.claims = _claim_ids(args.claims)
+    _check_suite_solver(args.solver)
     if args.time_budget is not None and args.time_budget <= 0:
         raise UsageError("--time-budget must be positive")
     if args.jobs is not None and args.jobs < 1:
