@@ -340,9 +340,20 @@ def test_cli_rejects_bad_input_with_one_line_and_exit_2(coq, text, message):
 
 
 def test_test_solver_accepts_the_extracted_greedy(coq):
+    # one process per call (the plain --cmd contract), a few cases
     proc = subprocess.run([sys.executable, "-m", "verify", "test-solver", "--cmd",
                            f"{sys.executable} -m proofs coq-greedy", "--examples", "8"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "0 broken" in proc.stdout
+
+
+def test_test_solver_accepts_the_extracted_greedy_on_the_default_profile_over_jsonl(coq):
+    # the whole default profile (300 cases per property), one program per property
+    proc = subprocess.run([sys.executable, "-m", "verify", "test-solver", "--cmd",
+                           f"{sys.executable} -m proofs coq-greedy --jsonl", "--jsonl"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "0 broken, 9 hold, 0 inconclusive (of 9 properties)" in proc.stdout
