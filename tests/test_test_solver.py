@@ -322,3 +322,22 @@ def test_two_findings_have_two_report_directories(tmp_path):
     assert "finding 1 of 2: over budget (rule: budget)" in text and "finding 2 of 2: suboptimal" in text
     index = (Path(res.run_dir) / "index.md").read_text()
     assert all(os.path.basename(d) in index for d in dirs)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="ExceptionGroup is Python 3.11+")
+def test_a_flaky_failure_of_our_own_stop_signals_is_the_signal_not_an_error():
+    # Hypothesis >= 6.1xx replays a case: "rejected as declined" then "gave up" becomes a
+    # FlakyFailure group holding _GaveUp; it must stop the search as a give-up does
+    from verify.search import campaign
+
+    def group_of(*excs):
+        def search():
+            raise ExceptionGroup("Inconsistent results from replaying a test case!", list(excs))
+        return search
+
+    with pytest.raises(campaign._GaveUp):
+        campaign._unwrapped(group_of(campaign._GaveUp(), campaign._GaveUp()))
+    with pytest.raises(campaign._GaveUp):
+        campaign._unwrapped(group_of(campaign._Found("x"), campaign._GaveUp()))
+    with pytest.raises(ExceptionGroup):  # anything else in it stays an error of ours
+        campaign._unwrapped(group_of(campaign._GaveUp(), ValueError("bug")))
