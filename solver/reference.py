@@ -108,13 +108,14 @@ def solve_reference(instance: Instance) -> Selection:
     """The exact reference greedy with its certificate (optimal on monotone inputs)."""
     sets, quotas, order = greedy_run(instance, Fraction)
     if order is None:
-        return make_invalid(_invalid_reason(instance, quotas), invalid_certificate(instance))
+        return make_invalid(invalid_reason(instance, quotas), invalid_certificate(instance))
     selection_sets = {r.id: s for r, s in zip(instance.requests, sets)}
     cert = optimal_certificate(instance, selection_sets, quotas) if instance.is_monotone() else None
     return make_ok(instance, selection_sets, cert)
 
 
-def _invalid_reason(instance: Instance, quotas) -> str:
+def invalid_reason(instance: Instance, quotas) -> str:
+    """Why the greedy answers INVALID, from its quotas (None: the target is beyond the tree's mass)."""
     for req, q in zip(instance.requests, quotas):
         if q is None:
             return (f"request {req.id!r}: target {fraction_str(req.target)} exceeds the tree's "

@@ -1,6 +1,7 @@
 """Task functions for the executor tests (tests/test_run.py, tests/test_dask.py): module-level, so
 workers import them by name.  Arguments are plain tuples; files mark what already happened, since
-a worker that dies takes its memory with it."""
+a worker that dies takes its memory with it.  Also :func:`without_seconds`, how those tests
+compare two runs' results."""
 
 from __future__ import annotations
 
@@ -69,3 +70,13 @@ if __name__ == "__main__":  # python -m tests.faulty_tasks DIR: a --cmd solver t
     with open(os.path.join(sys.argv[1], f"pid-{os.getpid()}"), "w") as fh:
         fh.write(str(os.getpid()))
     time.sleep(3600)
+
+
+def without_seconds(results):
+    """Claim results as JSON without their wall time: what two runs of the same seed must share."""
+    out = []
+    for r in results:
+        d = r.to_json()
+        d.pop("seconds")
+        out.append(d)
+    return out

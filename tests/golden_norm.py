@@ -17,7 +17,9 @@ width: the spacing after it is masked too), a share ``14%`` becomes ``<P>%``.
 'must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)'
 """
 
+import os
 import re
+from pathlib import Path
 
 _SUBS = [
     (re.compile(r"(?<=\s)\d+\s{2,}(?=(counterexample|inconclusive))"), lambda m: "#  "),
@@ -42,3 +44,17 @@ def generation_counts(text: str) -> str:
     for pattern, repl in _SUBS:
         text = pattern.sub(repl, text)
     return text
+
+
+def assert_golden(path: Path, got: str) -> None:
+    """``got`` is what the golden file ``path`` says, and no traceback.
+
+    With ``UPDATE_GOLDEN=1`` the file is rewritten first: review the diff, a golden
+    file is a claim a person has read.
+    """
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(got)
+    assert path.exists(), f"no golden file for {path.name}; run with UPDATE_GOLDEN=1 and review it"
+    assert got == path.read_text()
+    assert "Traceback" not in got

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.golden_norm import assert_golden
 from verify.commands import audit as A
 from verify.checks.judge import INCONCLUSIVE, Verdict
 
@@ -55,12 +56,7 @@ def run_cli(args, cwd=ROOT):
 def test_golden(case):
     code, out, err = run_cli(CASES[case])
     got = f"exit: {code}\n--- stdout\n{_norm(out)}--- stderr\n{_norm(err)}"
-    path = GOLDEN / f"{case}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(got)
-    assert path.exists(), f"no golden file for {case}; run with UPDATE_GOLDEN=1 and review it"
-    assert got == path.read_text()
-    assert "Traceback" not in got
+    assert_golden(GOLDEN / f"{case}.txt", got)
 
 
 def test_two_jobs_give_the_same_output():

@@ -8,7 +8,6 @@ Numbers that depend on the installed Hypothesis version are masked (tests/golden
 a golden file is a claim a person has read, not a recording.
 """
 
-import os
 import re
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden_norm import generation_counts
+from tests.golden_norm import assert_golden, generation_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -71,9 +70,4 @@ def run_cli(args):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_golden(case):
     got = run_cli(CASES[case])
-    path = GOLDEN / f"{case}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(got)
-    assert path.exists(), f"no golden file for {case}; run with UPDATE_GOLDEN=1 and review it"
-    assert got == path.read_text()
-    assert "Traceback" not in got
+    assert_golden(GOLDEN / f"{case}.txt", got)

@@ -46,15 +46,6 @@ def cluster():
         c.close()
 
 
-def _strip(results):
-    out = []
-    for r in results:
-        d = r.to_json()
-        d.pop("seconds")
-        out.append(d)
-    return out
-
-
 def test_results_in_task_order_on_a_local_cluster(cluster):
     with DaskExecutor(cluster.scheduler_address) as ex:
         assert ex.workers == 2 and not ex.warnings()
@@ -69,7 +60,7 @@ def test_suite_on_dask_equals_local_processes(cluster):
     local = suite.run(jobs, 2)
     with DaskExecutor(cluster.scheduler_address) as ex:
         on_dask = suite.run(jobs, executor=ex)
-    assert _strip(on_dask) == _strip(local)
+    assert ft.without_seconds(on_dask) == ft.without_seconds(local)
     assert any(r.counterexample for r in local)  # a minimal counterexample is compared too
 
 
@@ -87,7 +78,7 @@ def test_test_solver_on_dask_equals_local_and_a_hang_still_times_out(cluster):
         # Python solver must still hold (the task runs in a child process of the worker)
         hang = run(SolverSpec("callable", "tests.faulty_tasks:hang_always", 0.2),
                    Options(examples=5, claims=("RULE-FORMAT",)), executor=ex)
-    assert _strip(on_dask.results) == _strip(local.results)
+    assert ft.without_seconds(on_dask.results) == ft.without_seconds(local.results)
     assert "within the timeout of 0.2 s" in hang.results[0].counterexample["condition"]
 
 

@@ -204,15 +204,6 @@ def test_settle_imports_every_project_module():
     assert "verify.commands.results" in project_modules() and "proofs.tasks" in project_modules()
 
 
-def _strip(results):
-    out = []
-    for r in results:
-        d = r.to_json()
-        d.pop("seconds")
-        out.append(d)
-    return out
-
-
 def test_suite_in_processes_equals_in_process_and_a_store_rerun_reuses_everything(tmp_path):
     from verify.commands import suite
 
@@ -220,11 +211,11 @@ def test_suite_in_processes_equals_in_process_and_a_store_rerun_reuses_everythin
     one = suite.run(jobs, 1)
     with make_executor(2) as ex:
         two = suite.run(jobs, 2, executor=ex, store=Store(str(tmp_path)))
-    assert _strip(one) == _strip(two)
+    assert ft.without_seconds(one) == ft.without_seconds(two)
     assert any(r.verdict == "counterexample" for r in one)  # the paper variants' findings
     lines = []
     again = suite.run(jobs, 2, store=Store(str(tmp_path)), progress=lines.append, note=lines.append)
-    assert _strip(again) == _strip(one)
+    assert ft.without_seconds(again) == ft.without_seconds(one)
     assert lines[-1] == f"store {tmp_path}: reused {len(jobs)} of {len(jobs)} tasks finished earlier by the same code"
     assert all(line.endswith("from the store)") for line in lines[1:-1])
 
@@ -239,7 +230,7 @@ def test_test_solver_properties_in_parallel_give_the_sequential_result():
     one = run(spec, options)
     with make_executor(2, preload=("tests.quality.planted",)) as ex:
         two = run(spec, options, executor=ex, progress=lines.append)
-    assert _strip(one.results) == _strip(two.results) and two.exit_code == 1
+    assert ft.without_seconds(one.results) == ft.without_seconds(two.results) and two.exit_code == 1
     assert [line.split("]")[0] for line in lines] == [f"[{i:>2}/9" for i in range(1, 10)]  # table order
 
 

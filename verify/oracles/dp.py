@@ -153,11 +153,6 @@ class TopK:
         return tuple(sorted(nodes))
 
 
-def _monotone(tree: Tree, weights: Sequence) -> bool:
-    parent = tree.parent
-    return all(weights[v] <= weights[p] for v, p in enumerate(parent) if p != -1)
-
-
 class TreeDP:
     """Tree knapsack of one tree: the table and one optimal subtree per count.
 
@@ -220,7 +215,7 @@ def solve_dp(instance: Instance, *, method: str = "auto") -> Selection:
         return make_invalid(f"the {len(reqs)} roots alone exceed the budget {instance.budget} "
                             f"({conv})")
     scale = number_system([x for r in reqs for x in r.tree.f] + [r.target for r in reqs])
-    num: Callable = (lambda x: x) if scale is None else (lambda x: x.numerator * (scale // x.denominator))
+    num: Callable = (lambda x: x) if scale is None else (lambda x: _scaled(x, scale))
     weights, targets = [], []
     for r in reqs:  # an unreachable target sinks the instance: report the first, before any table
         w = [num(x) for x in r.tree.f]
@@ -235,7 +230,7 @@ def solve_dp(instance: Instance, *, method: str = "auto") -> Selection:
 
     curves, mins = [], []
     for r, w, target in zip(reqs, weights, targets):
-        if method == "auto" and _monotone(r.tree, w):
+        if method == "auto" and r.tree.is_monotone():  # scaling by a positive integer keeps the order
             curve = TopK(r.tree, w)
         else:
             curve = TreeKnapsack(r.tree, w, cap=node_budget, keep_rows=False)

@@ -42,7 +42,7 @@ from solver.feasibility import violations
 from verify.checks.judge import (INCONCLUSIVE, INVALID_CONFIRMED, OPTIMAL, WRONG_OBJECTIVE, Verdict,
                                  exact_optimum, judge)
 from verify.report.finding import SCHEMA, broken, versions
-from verify.report.write import markdown
+from verify.report.write import markdown, violation_marks
 from verify.search.campaign import describe
 
 TYPE = "audit-iteration"
@@ -146,13 +146,7 @@ def _picture(directory: str, report: dict) -> Optional[str]:
     optimal = parse_selection(report["optimal"])
     mine = dict(output.selected) if output.ok else {}
     best = dict(optimal.selected) if optimal.ok else {}
-    bad: dict[str, set] = {}
-    notes: dict[str, str] = {}
-    for v in report["broken"].get("violations", []):
-        if v["request"] is not None and v["node"] is not None:
-            bad.setdefault(v["request"], set()).add(v["node"])
-        if v["request"] is not None and v["rule"] in ("target", "format"):
-            notes[v["request"]] = "; ".join(filter(None, [notes.get(v["request"]), v["text"]]))
+    bad, notes = violation_marks(report["broken"])
     flagged = {v["request"] for v in report["broken"].get("violations", []) if v["request"] is not None}
     differ = [r for r in instance.requests if r.id in flagged or
               set(mine.get(r.id, ())) != set(best.get(r.id, ()))]

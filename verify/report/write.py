@@ -93,19 +93,26 @@ def write_finding(directory: str, report: dict) -> str:
     return directory
 
 
+def violation_marks(broken: dict) -> tuple[dict[str, set], dict[str, str]]:
+    """From a report's ``broken``: the offending nodes per request (drawn in red) and, per
+    request, the texts of its target and format violations (written under its tree)."""
+    bad: dict[str, set] = {}
+    notes: dict[str, str] = {}
+    for v in broken.get("violations", []):
+        if v["request"] is not None and v["node"] is not None:
+            bad.setdefault(v["request"], set()).add(v["node"])
+        if v["request"] is not None and v["rule"] in ("target", "format"):
+            notes[v["request"]] = "; ".join(filter(None, [notes.get(v["request"]), v["text"]]))
+    return bad, notes
+
+
 def _picture(directory: str, report: dict) -> Optional[str]:
     from verify.report.picture import draw
 
     instance = parse_instance(report["instance"], allow_nonmonotone=True)
     output = read_selection(report.get("output"))
     optimal = read_selection(report.get("optimal"))
-    bad: dict[str, set] = {}
-    notes: dict[str, str] = {}
-    for v in report["broken"].get("violations", []):
-        if v["request"] is not None and v["node"] is not None:
-            bad.setdefault(v["request"], set()).add(v["node"])
-        if v["request"] is not None and v["rule"] in ("target", "format"):
-            notes[v["request"]] = "; ".join(filter(None, [notes.get(v["request"]), v["text"]]))
+    bad, notes = violation_marks(report["broken"])
     solver_note = ""
     if output is None:
         solver_note = "no answer: " + report["broken"]["condition"]
