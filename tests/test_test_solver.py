@@ -318,6 +318,45 @@ def test_two_findings_have_two_report_directories(tmp_path):
     assert all(os.path.basename(d) in index for d in dirs)
 
 
+@pytest.mark.parametrize("name,cid,examples", [("budget_ge0", "RULE-BUDGET", 100),
+                                                 ("budget0_float32", "LEM-C2", 40)])
+def test_each_signature_is_shrunk_from_the_smallest_case_that_failed_with_it(monkeypatch, name, cid, examples):
+    # the cases are walked here by a plain Hypothesis loop with the same seed and settings,
+    # and judged here: the smallest failing case of each signature is not taken from run_claim
+    import hypothesis
+    from hypothesis import given
+
+    from verify.search import campaign, generators
+    from verify.search.claims import CLAIMS_BY_ID, PROFILES
+    from verify.search.restrictions import Restrictions
+
+    claim, solver = CLAIMS_BY_ID[cid], build(SolverSpec("callable", f"tests.quality.planted:{name}"))
+    cases = []
+
+    @campaign._search_settings(examples, shrink=False)
+    @given(generators.labelled(claim.strategy(PROFILES["quick"], None, None)))
+    def walk(case):
+        generators.take_labels()
+        cases.append(case)
+
+    hypothesis.seed(campaign.case_seed(cid, 0))(walk)()
+    first, smallest = {}, {}
+    for i, case in enumerate(cases):
+        failure = claim.check(solver, case, Restrictions().with_convention(None))
+        for f in (failure.all() if failure else ()):
+            size = (case.total_nodes, len(case.requests), case.budget)
+            first.setdefault(prop.signature(cid, f), i + 1)
+            if prop.signature(cid, f) not in smallest or size < smallest[prop.signature(cid, f)][1]:
+                smallest[prop.signature(cid, f)] = (i + 1, size)
+    started = {}
+    shrink = campaign._shrink
+    monkeypatch.setattr(campaign, "_shrink", lambda *a: (started.setdefault(a[-1]["sig"], a[-1]), shrink(*a))[1])
+    res = campaign.run_claim(cid, "quick", solver=solver, solver_name=name, examples=examples, max_findings=5)
+    assert res.cases == len(cases) and [r["signature"]["kind"] for r in res.findings] == [s[2] for s in first]
+    assert {sig: (item["pos"], item["size"]) for sig, item in started.items()} == smallest
+    assert any(smallest[sig][0] != first[sig] for sig in first) or cid == "LEM-C2"  # not just the first
+
+
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="ExceptionGroup is Python 3.11+")
 def test_a_flaky_failure_of_our_own_stop_signals_is_the_signal_not_an_error():
     # Hypothesis >= 6.1xx replays a case: "rejected as declined" then "gave up" becomes a

@@ -67,6 +67,7 @@ before their parents, as the format allows.  Numbers are exact Fractions.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 from hypothesis import event as _hypothesis_event
@@ -169,7 +170,7 @@ def choose(axis: str, classes=None):
     (``axis/variant``: another weighting of the same axis).
 
     >>> choose("prob", ("strict", "grid"))
-    sampled_from(['strict', 'grid', 'grid'])
+    sampled_from(('strict', 'grid', 'grid'))
     """
     weights = WEIGHTS[axis]
     pool = [c for c in (classes if classes is not None else weights) for _ in range(weights.get(c, 0))]
@@ -177,7 +178,20 @@ def choose(axis: str, classes=None):
         raise ValueError(f"no class of axis {axis!r} among {classes} has a weight")
     # the order of first appearance in ``weights`` decides what Hypothesis shrinks towards
     order = {c: i for i, c in enumerate(weights)}
-    return st.sampled_from(sorted(pool, key=order.__getitem__))
+    return _sampled(tuple(sorted(pool, key=order.__getitem__)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(strategy, *args, **kwargs):
+    # the same: one object per composite strategy and arguments (arguments as tuples)
+    return strategy(*args, **kwargs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sampled(options: tuple):
+    # one strategy object per option list: Hypothesis computes a strategy's properties
+    # once per object, and a fresh object per draw doubles the cost of drawing a case
+    return st.sampled_from(options)
 
 
 # ------------------------------------------------------------------ shapes
@@ -227,7 +241,7 @@ def shapes(draw, max_nodes: int = 7, min_nodes: int = 1, max_depth: int | None =
             options = [p for p in range(v) if room(p, max_width)]
         if not options:
             break
-        p = draw(st.sampled_from(options))
+        p = draw(_sampled(tuple(options)))
         parent.append(p)
         depth.append(depth[p] + 1)
         kids[p] += 1
@@ -301,7 +315,7 @@ def conditionals(draw, n: int, kind: str, parent: list[int] | None = None, fmt: 
         if kind == "strict":
             out.append(_strict(draw))
         elif kind == "grid":
-            out.append(draw(st.sampled_from(GRID)))
+            out.append(draw(_sampled(tuple(GRID))))
         elif kind == "near-one":
             # mostly 1 - 10^-k that rounds to 1 in fmt (k shrinks toward the smallest such k),
             # sometimes an ordinary conditional between them
@@ -342,13 +356,13 @@ def path_probabilities(draw, parent: list[int], kind: str, fmt: str | None = Non
         # values drawn independently, the largest on the first node (parents come before
         # children): monotone on any shape, and more prefix sums mislead than if each node
         # were capped by its parent (which drives deep values down to 0.1)
-        values = sorted((draw(st.sampled_from(DECIMALS)) for _ in range(n - 1)), reverse=True)
+        values = sorted((draw(_sampled(tuple(DECIMALS))) for _ in range(n - 1)), reverse=True)
         return [Fraction(1)] + values
     if kind == "nonmonotone":
         return [Fraction(1)] + [Fraction(draw(st.integers(0, 8)), 8) for _ in range(n - 1)]
     if kind in MERGE_CLASSES and fmt is None:
-        fmt = draw(st.sampled_from(FORMATS))
-    cond = draw(conditionals(n, kind, parent, fmt or "float32"))
+        fmt = draw(_sampled(tuple(FORMATS)))
+    cond = draw(_cached(conditionals, n, kind, tuple(parent), fmt or "float32"))
     f = [Fraction(1)]
     for v in range(1, n):
         f.append(f[parent[v]] * cond[v])
@@ -454,19 +468,19 @@ def target_for(draw, f: list[Fraction], weights: str = "target"):
     kind = draw(choose(weights))
     event(f"target:{kind}")
     if kind == "le1":
-        target = draw(st.sampled_from((Fraction(1), Fraction(1, 2), Fraction(0))))
+        target = draw(_sampled((Fraction(1), Fraction(1, 2), Fraction(0))))
     elif kind == "negative":
         target = -Fraction(draw(st.integers(1, 5)), 2)
     elif kind == "beyond-mass":
-        target = mass + draw(st.sampled_from((STEP, Fraction(1, 2), Fraction(3))))
+        target = mass + draw(_sampled((STEP, Fraction(1, 2), Fraction(3))))
     else:
-        step = draw(st.sampled_from((STEP, TINY))) if kind != "boundary" else Fraction(0)
+        step = draw(_sampled((STEP, TINY))) if kind != "boundary" else Fraction(0)
         k = draw(st.integers(0, len(values)))
         traps = float_traps(values, kind, step)
         # when some prefix is a float trap, move there 2 times in 3 (Hypothesis's simplest choice
         # moves, so shrinking keeps a trap; k is drawn first so that it shrinks with the tree)
         if traps and k not in traps and draw(st.integers(0, 2)) < 2:
-            k = draw(st.sampled_from(traps))
+            k = draw(_sampled(tuple(traps)))
         target = boundary_target(values, kind, k, step)
     exact, flt = float_counts(values, target)
     event(f"float:{'safe' if exact == flt else 'trap'}")
@@ -533,11 +547,11 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
     for i in range(n):
         shuffle = not monotone and draw(choose(scores_axis)) == "nonmonotone"
         # the shape first: shrinking a tree's size then does not depend on its class
-        parent = draw(shapes(max_nodes, min_nodes=min_nodes, max_depth=max_depth, max_width=max_width,
-                             deep=shuffle, chains=chains))
+        parent = draw(_cached(shapes, max_nodes, min_nodes=min_nodes, max_depth=max_depth, max_width=max_width,
+                              deep=shuffle, chains=chains))
         kind = draw(choose(prob_axis, prob_classes))
         event(f"prob:{kind}")
-        f = draw(path_probabilities(parent, kind, precision))
+        f = draw(_cached(path_probabilities, tuple(parent), kind, precision))
         if shuffle:
             f = draw(shuffled_scores(parent, f))
         if not monotone:  # the label says what came out: ties can leave a shuffle monotone
@@ -545,10 +559,10 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
         for fmt in merging_formats(f) or ["none"]:
             event(f"merge:{fmt}")
         if targets:
-            target = draw(target_for(f, "target/decimal" if kind == "decimal" else "target"))
+            target = draw(_cached(target_for, tuple(f), "target/decimal" if kind == "decimal" else "target"))
         else:
             target = Fraction(1)
-        labels, perm = draw(relabel(parent))
+        labels, perm = draw(_cached(relabel, tuple(parent)))
         probs = [Fraction(0)] * len(parent)
         for v, x in enumerate(f):
             probs[perm[v]] = x
