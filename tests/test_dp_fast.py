@@ -40,27 +40,27 @@ def _same(instance, new, ref):
 @settings(max_examples=300)
 @given(instances(monotone=False, max_requests=3, max_nodes=6))
 def test_non_monotone_agrees_with_quadratic_dp_and_brute_force(instance):
-    ref = old.solve_dp(instance)
-    best, _ = brute_force(instance)
-    assert best == ref.objective
-    _same(instance, dp.solve_dp(instance), ref)
-    _same(instance, dp.solve_dp(instance, method="tree"), ref)
+    _agrees_with_quadratic_dp(instance, brute=True)
 
 
 @settings(max_examples=200)
 @given(instances(monotone=True, max_requests=4, max_nodes=6))
 def test_monotone_agrees_with_quadratic_dp_and_brute_force(instance):
-    ref = old.solve_dp(instance)
-    best, _ = brute_force(instance)
-    assert best == ref.objective
-    _same(instance, dp.solve_dp(instance), ref)
-    _same(instance, dp.solve_dp(instance, method="tree"), ref)
+    _agrees_with_quadratic_dp(instance, brute=True)
 
 
 @settings(max_examples=100)
 @given(instances(monotone=False, max_requests=8, max_nodes=16))
 def test_larger_instances_agree_with_quadratic_dp(instance):
+    _agrees_with_quadratic_dp(instance)
+
+
+def _agrees_with_quadratic_dp(instance, brute: bool = False) -> None:
+    """Both methods of the new DP give the old DP's optimum (and, with ``brute``, brute force's)."""
     ref = old.solve_dp(instance)
+    if brute:
+        best, _ = brute_force(instance)
+        assert best == ref.objective
     _same(instance, dp.solve_dp(instance), ref)
     _same(instance, dp.solve_dp(instance, method="tree"), ref)
 

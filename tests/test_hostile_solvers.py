@@ -50,6 +50,23 @@ def mark(monkeypatch):
     assert not left, f"processes left behind: {left}"
 
 
+def sigterm_when_running(args: list[str], mark: str, processes: int, wait: float) -> tuple[int, str]:
+    """Run ``python -m verify ARGS``, send it SIGTERM once ``processes`` live processes carry
+    ``mark``, and return its exit code and stderr (it must end within ``wait`` seconds)."""
+    proc = subprocess.Popen([PY, "-m", "verify", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(marked(mark)) < processes:
+            time.sleep(0.1)
+        assert len(marked(mark)) >= processes
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=wait)
+    finally:
+        proc.kill()
+    return proc.returncode, err
+
+
 def marked(token: str) -> list[int]:
     """Live processes whose environment or command line carries ``token`` (zombies do not count)."""
     out = []
@@ -197,19 +214,9 @@ def test_sigterm_kills_the_solver_and_exits_3(tmp_path, mark):
         time.sleep(1000)  # {mark}
     """)
     cmd = " ".join(argv)
-    proc = subprocess.Popen([PY, "-m", "verify", "test-solver", "--cmd", cmd, "--profile", "smoke",
-                             "--examples", "1", "--timeout", "60", "--claims", "APP-B"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(marked(mark)) < 2:  # test-solver and its solver
-            time.sleep(0.1)
-        assert len(marked(mark)) >= 2
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
-    assert proc.returncode == 3 and err.rstrip().endswith("interrupted") and "Traceback" not in err
+    code, err = sigterm_when_running(["test-solver", "--cmd", cmd, "--profile", "smoke", "--examples", "1",
+                                      "--timeout", "60", "--claims", "APP-B"], mark, 2, 30)  # and its solver
+    assert code == 3 and err.rstrip().endswith("interrupted") and "Traceback" not in err
 
 
 # ------------------------------------------------------------------ --jsonl
@@ -347,18 +354,8 @@ def test_program_object_reads_an_answer_and_sweeps(mark):
 
 
 def test_sigterm_ends_a_parallel_suite_and_its_workers(mark):
-    proc = subprocess.Popen([PY, "-m", "verify", "suite", "--profile", "quick", "--jobs", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(marked(mark)) < 3:  # the suite and its two workers
-            time.sleep(0.1)
-        assert len(marked(mark)) >= 3
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 3 and err.rstrip().endswith("interrupted")
+    code, err = sigterm_when_running(["suite", "--profile", "quick", "--jobs", "2"], mark, 3, 60)  # and 2 workers
+    assert code == 3 and err.rstrip().endswith("interrupted")
     deadline = time.monotonic() + 10
     while marked(mark) and time.monotonic() < deadline:  # workers may take a moment to be reaped
         time.sleep(0.1)

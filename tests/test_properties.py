@@ -9,7 +9,6 @@ claim to catch it; a Z3 timeout must make the claim (and the suite) inconclusive
 import io
 from fractions import Fraction
 
-import pytest
 
 from solver.errors import Inconclusive
 from solver.parse import parse_instance
