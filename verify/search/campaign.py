@@ -417,7 +417,7 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
     seen: dict = {}   # signature -> its first and its smallest generated case, in order of discovery
     if wanted > 0:
         verdict, note = _discover(claim, strategy, examples, seed, judge, tally, state, max_declined, known,
-                                  wanted, seen, bool(found))
+                                  wanted, seen)
     for item in seen.values():
         case, failure, why = _shrink(claim, strategy, examples, seed, judge, item)
         found.append({"sig": item["sig"], "case": case, "failure": failure, "first_at": item["first_at"],
@@ -459,7 +459,6 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
                        records, first_at, own, declined_shapes, judged_shapes)
 
 
-
 def _size(case: Any) -> tuple:
     """What makes one failing case a better start for shrinking than another: fewer nodes first."""
     if isinstance(case, Instance):
@@ -468,8 +467,8 @@ def _size(case: Any) -> tuple:
     return (len(tree.parent), len(nodes), 0)
 
 
-def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined, known, wanted, seen,
-              have_own) -> tuple[str, Optional[str]]:
+def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined, known, wanted,
+              seen) -> tuple[str, Optional[str]]:
     """One pass over the claim's cases (seed ``seed``), nothing shrunk: fills ``seen`` with up to
     ``wanted`` new signatures, each with the case where it first failed and the smallest case
     that failed with it; returns the verdict and note its ending implies (verified unless the
@@ -477,7 +476,9 @@ def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined
 
     Every case is judged and counted once.  The pass stops at the case that brings the
     ``wanted``-th new signature (what a rounds-based search would have counted), else after
-    the whole example budget.
+    the whole example budget.  ``known`` holds the signatures the user's own instances
+    already found (``--instances``): those are findings too, so the search never ends
+    inconclusive when there are any.
     """
     run: dict[str, Any] = {"pos": 0, "stop": None}
 
@@ -497,16 +498,17 @@ def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined
             reject()  # not judged: let Hypothesis draw another input
         if kind != "fail":
             return
+        size = _size(case)
         for failure in detail.all():
             sig = signature(claim.id, failure)
             if sig in known:
                 continue
             item = seen.get(sig)
             if item is None and len(seen) < wanted:
-                seen[sig] = {"sig": sig, "first_at": state["cases"], "pos": run["pos"], "size": _size(case),
+                seen[sig] = {"sig": sig, "first_at": state["cases"], "pos": run["pos"], "size": size,
                              "case": case, "failure": failure}
-            elif item is not None and _size(case) < item["size"]:
-                item.update(pos=run["pos"], size=_size(case), case=case, failure=failure)
+            elif item is not None and size < item["size"]:
+                item.update(pos=run["pos"], size=size, case=case, failure=failure)
         if len(seen) >= wanted:
             run["stop"] = _Found
             raise _Found("enough findings")
@@ -516,16 +518,16 @@ def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined
     except _Found:
         pass
     except Unsatisfiable:  # every generated input was declined
-        if not (have_own or seen):
+        if not (known or seen):
             return INCONCLUSIVE, f"the solver declined all {state['declined']} generated inputs"
     except _GaveUp:
-        if not (have_own or seen):
+        if not (known or seen):
             return INCONCLUSIVE, (f"gave up: the solver declined {state['declined']} generated inputs "
                                   f"({state['cases']} judged)")
         return VERIFIED, f"search stopped early: the solver declined {state['declined']} generated inputs"
     except Exception as exc:  # our own fault: never a pass
         note = f"internal error: {type(exc).__name__}: {exc} " + traceback.format_exc(limit=3).replace("\n", " | ")
-        return (VERIFIED if (have_own or seen) else INCONCLUSIVE), note
+        return (VERIFIED if (known or seen) else INCONCLUSIVE), note
     return VERIFIED, None
 
 
