@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from solver.model import Tree
 from solver.reference import greedy_run
 from verify.search import generators as gen
-from verify.commands.suite import planned_classes, shares
+from verify.commands.suite import planned_classes
+from verify.search.campaign import shares
 
 GOAL = 0.05
 AXES = gen.AXES

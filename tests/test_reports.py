@@ -24,7 +24,7 @@ from verify.report.write import write_finding
 from verify.report.replay import replay
 from verify.subject.spec import SolverSpec
 from verify.commands.suite import main_suite
-from verify.commands.test_solver import Options, run
+from verify.solver_check import Options, run
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

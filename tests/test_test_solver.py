@@ -2,8 +2,8 @@
 
 Adapters (verify/subject/adapters.py): every way a solver that is not ours can
 misbehave (raise, hang, crash, print garbage, decline) becomes a finding or a
-declined input, never a crash of ours.  Command (verify/commands/test_solver.py): golden
-files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
+declined input, never a crash of ours.  The check (verify/solver_check/, its command
+line verify/commands/solver_cli.py): golden files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
 with timings and report paths normalised.  After an intended change of output,
 regenerate with ``UPDATE_GOLDEN=1 python -m pytest tests/test_test_solver.py``
 and read the diff: a golden file is a claim a person has read.
@@ -305,7 +305,7 @@ def test_restrictions_hold_for_every_generated_case():
 
 
 def test_two_findings_have_two_report_directories(tmp_path):
-    from verify.commands.test_solver import Options, render, run
+    from verify.solver_check import Options, render, run
 
     res = run(SolverSpec("callable", "tests.quality.planted:budget0_float32"),
               Options(examples=40, claims=("LEM-C2",), report_dir=str(tmp_path)))

@@ -304,7 +304,7 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     >>> result.exit_status, result.findings[0].kind
     (1, 'over budget')
     """
-    from verify.commands.test_solver import MAX_FINDINGS, Options, plan, render, run
+    from verify.solver_check import MAX_FINDINGS, Options, plan, render, run
     from verify.subject.adapters import adapt_callable
     from verify.subject.spec import SolverSpec, load_callable
 
