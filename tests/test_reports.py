@@ -17,7 +17,7 @@ import pytest
 
 from solver.parse import parse_instance
 from verify.commands import cli
-from verify.search.campaign import COUNTEREXAMPLE, ClaimResult
+from verify.search.claim_search import COUNTEREXAMPLE, ClaimResult
 from verify.report.picture import draw
 from verify.report.finding import finding
 from verify.report.write import write_finding

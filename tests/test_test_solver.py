@@ -283,7 +283,7 @@ def test_restrictions_hold_for_every_generated_case():
     """--chains, --min-nodes, --min-budget, --values, --max-width: every judged case lies inside."""
     from hypothesis import given
 
-    from verify.search import campaign
+    from verify.search import claim_search as campaign
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
     from verify.search.restrictions import Restrictions
 
@@ -326,7 +326,7 @@ def test_each_signature_is_shrunk_from_the_smallest_case_that_failed_with_it(mon
     import hypothesis
     from hypothesis import given
 
-    from verify.search import campaign, generators
+    from verify.search import claim_search as campaign, generators
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
     from verify.search.restrictions import Restrictions
 
@@ -361,7 +361,7 @@ def test_each_signature_is_shrunk_from_the_smallest_case_that_failed_with_it(mon
 def test_a_flaky_failure_of_our_own_stop_signals_is_the_signal_not_an_error():
     # Hypothesis >= 6.1xx replays a case: "rejected as declined" then "gave up" becomes a
     # FlakyFailure group holding _GaveUp; it must stop the search as a give-up does
-    from verify.search import campaign
+    from verify.search import claim_search as campaign
 
     def group_of(*excs):
         def search():

@@ -150,7 +150,7 @@ def assert_optimal(instance: InstanceLike, selection: SelectionLike, *, report_d
     verdict = judge(inst, sel, z3=z3, allow_nonmonotone=allow_nonmonotone)
     if verdict.passed:
         return verdict
-    from verify.search.campaign import describe
+    from verify.search.claim_search import describe
 
     lines = [verdict.text, f"  instance: {describe(inst)}"]
     where = report_dir if report_dir is not None else default_report_dir

@@ -44,7 +44,7 @@ from verify.report.write import new_run_dir, write_finding
 from verify.run.executor import make_executor, run_tasks
 from verify.run.seam import Task, TaskFailed
 from verify.run.store import Store
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult
 from verify.search.claims import CLAIMS_BY_ID
 from verify.subject.spec import SolverSpec
 

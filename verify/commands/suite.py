@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Optional
 
 from solver.registry import SOLVERS, get_solver
 
-from verify.search.campaign import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares, run_claim,
+from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares, run_claim,
                                     sample_classes)
 from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 from verify.search.restrictions import Restrictions
@@ -174,7 +174,7 @@ def exit_code(results: list[ClaimResult]) -> int:
 def planned_classes(profile: str = "quick", seed: int = 0, solver: Optional[str] = None,
                     claims: Optional[Iterable[str]] = None) -> tuple[Counter, Counter]:
     """``(classes, axis_cases)`` of a run of :func:`plan` in which every check holds, without
-    running any check (:func:`verify.search.campaign.sample_classes`).
+    running any check (:func:`verify.search.claim_search.sample_classes`).
 
     Jobs of one claim with the same root convention draw the same cases (same
     strategy and seed), so each is sampled once and counted as often as it runs.

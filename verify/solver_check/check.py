@@ -23,7 +23,7 @@ from typing import Callable, Optional
 
 from verify.run.executor import InOrder, make_executor, run_tasks
 from verify.run.seam import TaskFailed
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, ClaimResult
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, ClaimResult
 from verify.solver_check.instances import load_instances
 from verify.solver_check.options import Options
 from verify.solver_check.planning import plan

@@ -7,7 +7,7 @@ import os
 
 from verify.report.finding import finding, slug, versions
 from verify.report.write import new_run_dir, write_finding, write_index
-from verify.search.campaign import COUNTEREXAMPLE
+from verify.search.claim_search import COUNTEREXAMPLE
 from verify.solver_check.planning import rerun_command
 
 

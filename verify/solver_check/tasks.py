@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from verify.run.fingerprint import subject_fingerprint
 from verify.run.seam import Task
-from verify.search.campaign import INCONCLUSIVE, ClaimResult, run_claim
+from verify.search.claim_search import INCONCLUSIVE, ClaimResult, run_claim
 from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim
 from verify.solver_check.options import Options
 from verify.subject.adapters import close_solver

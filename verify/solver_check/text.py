@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Optional
 
-from verify.search.campaign import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares,
+from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares,
                                     declined_by_class)
 from verify.search.claims import PROFILES
 from verify.search.restrictions import Restrictions
@@ -36,13 +36,13 @@ def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restr
     Each candidate flag (``--single-request``, ``--no-targets``, ``--min-budget N``,
     ``--min-nodes N``, ``--max-nodes N``, ``--max-width W`` or ``--chains``,
     ``--max-depth D``, ``--values ...``) is scored on the generated cases it would have
-    excluded (:func:`verify.search.campaign.case_features`): it is suggested when at
+    excluded (:func:`verify.search.claim_search.case_features`): it is suggested when at
     least 80 % of those were declined and they are at least 10 % of all declined
     inputs; the one excluding the most declined inputs first, then the next on what is
     left, up to three.  The percentage is the decline rate of what the flag excludes.
 
     >>> from collections import Counter
-    >>> from verify.search.campaign import ClaimResult
+    >>> from verify.search.claim_search import ClaimResult
     >>> r = ClaimResult("X", "", "", None, True, "verified", 3, 0.0, 0,
     ...     declined_shapes=Counter({(1, 0, 3, 3, 2, 1, False, ("grid",)): 5}),
     ...     judged_shapes=Counter({(1, 2, 3, 3, 2, 1, False, ("grid",)): 9}), declined=5)

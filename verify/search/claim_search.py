@@ -1,4 +1,6 @@
-"""Running one claim against one solver: Hypothesis search, shrinking, verdict.
+"""One claim's search: running one claim against one solver (Hypothesis search,
+shrinking, verdict).  Not to be confused with the ``campaign`` command
+(:mod:`verify.commands.campaign`), which runs many seeds of whole plans.
 
 :func:`run_claim` drives a property of :mod:`verify.search.properties` with the
 claim's strategy, lets Hypothesis shrink each counterexample to a smallest one,
