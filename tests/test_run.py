@@ -201,7 +201,7 @@ def test_settle_imports_every_project_module():
     settle()
     missing = [m for m in project_modules() if m not in sys.modules]
     assert not missing
-    assert "verify.commands.results" in project_modules() and "proofs.tasks" in project_modules()
+    assert "verify.commands.results" in project_modules() and "proofs.bounded.tasks" in project_modules()
 
 
 def test_suite_in_processes_equals_in_process_and_a_store_rerun_reuses_everything(tmp_path):
