@@ -14,7 +14,7 @@ judge      verify.checks.judge.judge without Z3 on the greedy's answer (what
            ``check --no-z3`` does after parsing: DP on sorted values + certificate check)
 new DP     verify.oracles.dp.solve_dp (monotone trees: sorted values)
 tree DP    verify.oracles.dp.solve_dp(method="tree"): the tree knapsack on every tree
-old DP     verify.oracles.dp_quadratic.solve_dp (before issue 15)
+old DP     tests.common.dp_quadratic.solve_dp (before issue 15)
 Z3         verify.oracles.z3.encoding.solve_z3 (only up to --z3-max requests)
 
 and the ratios old/new, Z3/new, new/greedy.  A second table does the same with
@@ -44,7 +44,7 @@ from solver.parse import parse_instance  # noqa: E402
 from solver.reference import solve_reference  # noqa: E402
 from solver.selection import Selection  # noqa: E402
 from verify.checks.judge import judge  # noqa: E402
-from verify.oracles import dp_quadratic  # noqa: E402
+from tests.common import dp_quadratic  # noqa: E402
 from verify.oracles.dp import TreeDP, solve_dp  # noqa: E402
 
 DEPTH, WIDTH = 8, 3

@@ -10,7 +10,7 @@ the judge must establish the optimum.
 Cases: an 8,000-node path (issue 16: 1.34 GB before), 100,000-node path and
 star, 10,000 requests x 10 nodes (issue 16: 8.3 GB before), and non-monotone
 100,000-node path and random tree (``--allow-nonmonotone``: the tree
-knapsack).  With ``--old`` the quadratic DP (verify/oracles/dp_quadratic.py)
+knapsack).  With ``--old`` the quadratic DP (tests/common/dp_quadratic.py)
 runs on the cases small enough for it, for comparison.
 
 Goal: a 100,000-node tree judged within 60 s and 1 GB.
@@ -106,7 +106,7 @@ def child(argv: list[str]) -> int:
     """Run one command in this process; report the peak RSS on the last line of stderr."""
     if argv[0] == "--old-dp":
         from solver.parse import load_instance
-        from verify.oracles.dp_quadratic import solve_dp
+        from tests.common.dp_quadratic import solve_dp
 
         sel = solve_dp(load_instance(argv[1], allow_nonmonotone=True))
         print(sel.status, sel.objective)

@@ -1,6 +1,6 @@
 """The fast DP (verify/oracles/dp.py, curves.py, treedp.py) against the quadratic DP and brute force.
 
-The quadratic DP (verify/oracles/dp_quadratic.py) is the oracle the project used
+The quadratic DP (tests/common/dp_quadratic.py) is the oracle the project used
 before issue 15; brute force (tests/brute.py) tries every combination.  The new
 DP must agree with both on status, exact optimum and reason, its selections
 must pass the exact checker, and every piece (the (max, +) algebra, the tree
@@ -23,7 +23,7 @@ from solver.parse import load_instance
 from tests.brute import brute_force
 from tests.test_dp import PROB_GRID, instances, shapes
 from verify.oracles import curves, dp, treedp
-from verify.oracles import dp_quadratic as old
+from tests.common import dp_quadratic as old
 from verify.search import generators as gen
 
 ROOT = Path(__file__).resolve().parent.parent

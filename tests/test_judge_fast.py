@@ -1,7 +1,7 @@
 """The fast judge (verify/checks/judge.py): certificate path on monotone inputs, DP otherwise.
 
 Every verdict must be the one the judge gave before issue 15 (DP of
-verify/oracles/dp_quadratic.py, no certificate), on generated instances with
+tests/common/dp_quadratic.py, no certificate), on generated instances with
 generated answers: feasible, unrooted, over budget, INVALID.
 """
 
@@ -16,7 +16,7 @@ from solver.selection import INVALID, OK, Selection
 from tests.brute import rooted_subtrees
 from tests.test_dp import instances
 from verify.checks import judge as J
-from verify.oracles import dp_quadratic
+from tests.common import dp_quadratic
 
 
 @st.composite

@@ -46,7 +46,7 @@ weights are integers summing to less than 2**62 (then every entry, a sum of
 distinct weights, is exact); otherwise Python lists of ints or Fractions.
 
 Compared with the bottom-up merge of child tables that stores every split
-(:mod:`verify.oracles.dp_quadratic`: O(n^2) memory, 1.3 GB for an 8,000-node
+(``tests/common/dp_quadratic.py``: O(n^2) memory, 1.3 GB for an 8,000-node
 path), time is of the same order and memory is near-linear.
 
 >>> from fractions import Fraction as F
