@@ -64,6 +64,11 @@ def hang_always(obj):
         time.sleep(0.01)
 
 
+def kill_worker(obj):
+    """A selector that kills the process it runs in (SIGKILL), on every call."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 if __name__ == "__main__":  # python -m tests.faulty_tasks DIR: a --cmd solver that notes its pid in DIR, then hangs
     import sys
 

@@ -47,7 +47,7 @@ from verify.run.executor import make_executor, run_tasks
 from verify.run.seam import Task, TaskFailed
 from verify.run.store import Store
 from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult
-from verify.search.claims import CLAIMS_BY_ID
+from verify.solver_check.tasks import failed_task_result
 from verify.subject.spec import SolverSpec
 
 
@@ -112,8 +112,7 @@ class Subject:
 
     def failed(self, task: Task, reason: str) -> ClaimResult:
         if self.spec is not None:
-            spec, opts, claim_id = task.arg
-            return solver_check.failed_result(CLAIMS_BY_ID[claim_id], spec, opts, reason)
+            return failed_task_result(task, reason)
         return suite.failed_result(task.arg, reason)
 
     def rerun(self, result: ClaimResult) -> str:

@@ -61,3 +61,12 @@ def failed_result(claim: Claim, spec: SolverSpec, options: Options, reason: str)
     """A property whose task could not run (it kept killing its workers): inconclusive, never a pass."""
     return ClaimResult(claim.id, claim.paper, claim.method, spec.label, True, INCONCLUSIVE, 0, 0.0, options.seed,
                        note=f"not run: {reason}")
+
+
+def failed_task_result(task: Task, reason: str) -> ClaimResult:
+    """The inconclusive result of a task of :func:`claim_tasks` that could not run.
+
+    Only this module knows the layout of the task's argument (:func:`claim_task`).
+    """
+    spec, options, claim_id, _own = task.arg
+    return failed_result(CLAIMS_BY_ID[claim_id], spec, options, reason)
