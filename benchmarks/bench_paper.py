@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from solver.paper import solve_paper_alg1, solve_paper_alg2  # noqa: E402
 from solver.parse import parse_instance  # noqa: E402
 from solver.reference import solve_reference  # noqa: E402
-from tests import paper_slow  # noqa: E402
+from tests.common import paper_slow  # noqa: E402
 
 
 def instance(requests: int, seed: int = 0):

@@ -80,7 +80,7 @@ class _AllRequests:
 
     Same choices as scanning every request's best node in input order with a
     strict ``<`` on (-f, node index) (the printed loop; kept in
-    tests/paper_slow.py as the oracle), through one heap of each request's
+    tests/common/paper_slow.py as the oracle), through one heap of each request's
     current best.  A request's pool only changes when its node is taken (the
     SLO phase is over before this runs), so its heap entry stays valid.
     """

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden_norm import assert_golden
+from tests.common.golden_norm import assert_golden
 from verify.commands import audit as A
 from verify.checks.judge import INCONCLUSIVE, Verdict
 

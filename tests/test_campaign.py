@@ -64,14 +64,14 @@ def test_test_solver_mode_a_task_that_kills_its_workers_is_inconclusive(capsys, 
     # the selector kills every worker that runs it: the pool gives its task up (TaskFailed), and
     # the campaign must report it as not run (exit 3), not crash on the task's argument tuple
     code = cli.main(["campaign", "--seeds", "1", "--jobs", "2", "--json", str(tmp_path / "c.json"),
-                     "test-solver", "tests.faulty_tasks:kill_worker", "--examples", "5", "--claims",
+                     "test-solver", "tests.common.faulty_tasks:kill_worker", "--examples", "5", "--claims",
                      "RULE-BUDGET"])
     out = capsys.readouterr().out
     assert code == 3
     (result,) = json.loads((tmp_path / "c.json").read_text())["per_seed"][0]["results"]
     assert result["claim"] == "RULE-BUDGET" and result["verdict"] == "inconclusive"
     assert result["note"].startswith("not run: killed") and "SIGKILL" in result["note"]
-    assert "campaign: test-solver tests.faulty_tasks:kill_worker" in out
+    assert "campaign: test-solver tests.common.faulty_tasks:kill_worker" in out
 
 
 def test_a_time_budget_that_ends_a_finite_list_is_not_a_pass(capsys):

@@ -4,7 +4,7 @@ Each case runs ``python -m verify ...`` in a subprocess and compares exit code,
 stdout and stderr with ``tests/golden/<case>.txt``.  Timings are normalised
 (``12.3 s`` -> ``<T> s``).  After an intended change of output, regenerate with
 ``UPDATE_GOLDEN=1 python -m pytest tests/test_cli_golden.py`` and review the diff.
-Numbers that depend on the installed Hypothesis version are masked (tests/golden_norm.py):
+Numbers that depend on the installed Hypothesis version are masked (tests/common/golden_norm.py):
 a golden file is a claim a person has read, not a recording.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden_norm import assert_golden, generation_counts
+from tests.common.golden_norm import assert_golden, generation_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

@@ -25,7 +25,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed", reason="distributed is not installed: pip install -e \".[test]\"")
 
-from tests import faulty_tasks as ft  # noqa: E402
+from tests.common import faulty_tasks as ft  # noqa: E402
 from verify.run.dask_executor import DaskExecutor  # noqa: E402
 from verify.run.executor import make_executor, run_tasks  # noqa: E402
 from verify.run.seam import ExecutorUnavailable, Task, TaskFailed  # noqa: E402
@@ -76,7 +76,7 @@ def test_test_solver_on_dask_equals_local_and_a_hang_still_times_out(cluster):
         on_dask = run(spec, options, executor=ex)
         # Dask runs tasks in worker threads, where no SIGALRM arrives: the per-call timeout of a
         # Python solver must still hold (the task runs in a child process of the worker)
-        hang = run(SolverSpec("callable", "tests.faulty_tasks:hang_always", 0.2),
+        hang = run(SolverSpec("callable", "tests.common.faulty_tasks:hang_always", 0.2),
                    Options(examples=5, claims=("RULE-FORMAT",)), executor=ex)
     assert ft.without_seconds(on_dask.results) == ft.without_seconds(local.results)
     assert "within the timeout of 0.2 s" in hang.results[0].counterexample["condition"]

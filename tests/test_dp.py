@@ -1,6 +1,6 @@
 """The DP oracle against the brute force and the reference greedy.
 
-Three independent methods: brute force (tests/brute.py, every combination),
+Three independent methods: brute force (tests/common/brute.py, every combination),
 the tree DP (verify/oracles/dp.py) and the frontier greedy (solver/reference.py).
 On monotone instances all three must agree on status and exact optimum; on
 non-monotone ones only DP and brute force must (the greedy's premise is gone).
@@ -15,15 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solver.model import Tree
-from solver.numbers import fraction_str
-from solver.parse import parse_instance
 from solver.reference import solve_reference
-from tests.brute import brute_force, rooted_subtrees, total_f
+from tests.common.brute import brute_force, rooted_subtrees, total_f
+from tests.common.strategies import PROB_GRID, instances, shapes
+from tests.common.strategies import make_instance as _inst
 from verify.oracles.dp import TreeDP, best_subtree, optimum, solve_dp, tree_table
 from solver.feasibility import violations
-
-COND_GRID = [F(1), F(1, 2), F(1, 4), F(3, 4), F(0)]  # 1 and 0 make ties common
-PROB_GRID = [F(0), F(1, 4), F(1, 2), F(3, 4), F(1)]  # non-monotone scores
 
 
 # ----------------------------------------------------------------- hand-made tables
@@ -74,11 +71,6 @@ def test_tree_subtree_range():
         best_subtree(_tree([-1, 0], [1, "1/2"]), 2)
 
 
-def _inst(budget, requests, root_charged=False, allow_nonmonotone=False):
-    return parse_instance({"budget": budget, "root_charged": root_charged, "requests": requests},
-                          allow_nonmonotone=allow_nonmonotone)
-
-
 def test_invalid_reasons():
     unreachable = _inst(5, [{"id": "a", "target": "3/2", "parent": [-1, 0], "prob": [1, "1/4"]}])
     sel = solve_dp(unreachable)
@@ -111,66 +103,7 @@ def test_dp_beats_greedy_on_non_monotone():
 
 
 # ----------------------------------------------------------------- random instances
-
-@st.composite
-def shapes(draw, max_nodes):
-    """A random tree: (parent array with shuffled labels, canonical parents, labels)."""
-    n = draw(st.integers(1, max_nodes))
-    canon = [-1] + [draw(st.integers(0, i - 1)) for i in range(1, n)]  # parent before child
-    label = draw(st.permutations(range(n)))  # canonical node i is called label[i]
-    parent = [0] * n
-    for i, p in enumerate(canon):
-        parent[label[i]] = -1 if p == -1 else label[p]
-    return parent, canon, label
-
-
-@st.composite
-def targets(draw, f):
-    """Targets near the interesting thresholds of a tree with path probabilities f."""
-    ranked = sorted((x for x in f), reverse=True)  # root's 1 is among the largest
-    prefix = [sum(ranked[:k + 1], F(0)) for k in range(len(ranked))]
-    mass = prefix[-1]
-    # weighted so that most instances stay feasible: an unreachable target sinks the whole instance
-    kind = draw(st.sampled_from(["const"] * 3 + ["prefix"] * 3 + ["near"] * 3 + ["mass", "beyond"]))
-    if kind == "const":
-        return draw(st.sampled_from([F(-1), F(0), F(1, 2), F(1)]))
-    if kind == "prefix":
-        return draw(st.sampled_from(prefix))
-    if kind == "near":
-        return draw(st.sampled_from(prefix)) + draw(st.sampled_from([F(-1, 8), F(1, 8)]))
-    if kind == "mass":
-        return mass
-    return mass + draw(st.sampled_from([F(1, 8), F(1)]))
-
-
-@st.composite
-def instances(draw, monotone=True, max_requests=3, max_nodes=6):
-    k = draw(st.integers(0, max_requests))
-    requests, total = [], 0
-    for i in range(k):
-        parent, canon, label = draw(shapes(max_nodes))
-        n = len(parent)
-        total += n
-        f = [F(0)] * n
-        cond = [F(1)] * n
-        for c in range(n):  # canonical order: parents first
-            v = label[c]
-            if canon[c] == -1:
-                f[v] = F(1)
-            elif monotone:
-                cond[v] = draw(st.sampled_from(COND_GRID))
-                f[v] = f[label[canon[c]]] * cond[v]
-            else:
-                f[v] = draw(st.sampled_from(PROB_GRID))
-        req = {"id": f"r{i}", "target": fraction_str(draw(targets(f))), "parent": parent}
-        if monotone and draw(st.booleans()):
-            req["cond"] = [fraction_str(x) for x in cond]
-        else:
-            req["prob"] = [fraction_str(x) for x in f]
-        requests.append(req)
-    budget = draw(st.integers(0, total + 2))
-    root_charged = draw(st.booleans())
-    return _inst(budget, requests, root_charged, allow_nonmonotone=not monotone)
+# (the strategies are in tests/common/strategies.py, shared with test_dp_fast and test_judge_fast)
 
 
 def _check_ok(instance, sel, best):

@@ -1,7 +1,7 @@
 """The fast DP (verify/oracles/dp.py, curves.py, treedp.py) against the quadratic DP and brute force.
 
 The quadratic DP (tests/common/dp_quadratic.py) is the oracle the project used
-before issue 15; brute force (tests/brute.py) tries every combination.  The new
+before issue 15; brute force (tests/common/brute.py) tries every combination.  The new
 DP must agree with both on status, exact optimum and reason, its selections
 must pass the exact checker, and every piece (the (max, +) algebra, the tree
 knapsack's read-back in little memory, the Fraction fallback) is checked
@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from solver.feasibility import violations
 from solver.model import Tree
 from solver.parse import load_instance
-from tests.brute import brute_force
-from tests.test_dp import PROB_GRID, instances, shapes
+from tests.common.brute import brute_force
+from tests.common.strategies import PROB_GRID, instances, shapes
 from verify.oracles import curves, dp, treedp
 from tests.common import dp_quadratic as old
 from verify.search import generators as gen

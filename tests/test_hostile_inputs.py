@@ -24,7 +24,7 @@ from solver.numbers import (MAX_ANSWER_DIGITS, MAX_EXACT_DIGITS, fraction_str, i
                             loads_exact, to_fraction)
 from solver.paper import solve_paper_alg1, solve_paper_alg2
 from solver.parse import loads_instance, parse_instance
-from tests import paper_slow
+from tests.common import paper_slow
 from verify.commands.cli import main
 from verify.search.generators import instances
 

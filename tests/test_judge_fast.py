@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from solver.parse import parse_instance
 from solver.selection import INVALID, OK, Selection
-from tests.brute import rooted_subtrees
-from tests.test_dp import instances
+from tests.common.brute import rooted_subtrees
+from tests.common.strategies import instances
 from verify.checks import judge as J
 from tests.common import dp_quadratic
 

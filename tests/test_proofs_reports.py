@@ -6,7 +6,7 @@ What is checked, and against what:
   counterexamples of the paper-literal GetTop; the APP-B instance is the
   3-node path root -> a -> b with f(a) = f(b), checked here from the instance
   itself; the optimum in the report equals a brute-force optimum over all
-  rooted selections (tests/brute.py, not the code under test); the solver's
+  rooted selections (tests/common/brute.py, not the code under test); the solver's
   answer selects b without a;
 * ``python -m verify replay`` on each report exits 1 ("still fails"), and 0
   once the report names a correct solver (so the check can fail);
@@ -28,7 +28,7 @@ from proofs import __main__ as cli
 from proofs.bounded import findings
 from proofs.bounded.concrete import instance_json, validate
 from solver.parse import parse_instance
-from tests.brute import brute_force
+from tests.common.brute import brute_force
 from solver.feasibility import violations
 from verify.report.replay import replay
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden_norm import generation_counts
+from tests.common.golden_norm import generation_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

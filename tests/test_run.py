@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests import faulty_tasks as ft
+from tests.common import faulty_tasks as ft
 from verify.run.executor import InOrder, InProcess, LocalProcesses, make_executor, run_tasks
 from verify.run.imports import project_modules, settle
 from verify.run.pool import ProcessPool, RemoteTraceback
@@ -113,7 +113,7 @@ def test_a_deadline_kills_the_solver_programs_of_the_stopped_workers(tmp_path):
     from verify import solver_check as ts
     from verify.subject.spec import SolverSpec
 
-    spec = SolverSpec("cmd", f"{sys.executable} -m tests.faulty_tasks {tmp_path}", 60)
+    spec = SolverSpec("cmd", f"{sys.executable} -m tests.common.faulty_tasks {tmp_path}", 60)
     opts = ts.Options(examples=30, claims=("RULE-BUDGET", "THM-P2"))
     with LocalProcesses(2) as ex:
         out = run_tasks(ts.claim_tasks(spec, opts, ts.plan(opts)[0]), ex, deadline=time.monotonic() + 2.0)

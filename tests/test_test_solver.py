@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden_norm import assert_golden, generation_counts
+from tests.common.golden_norm import assert_golden, generation_counts
 
 from solver.parse import parse_instance
 from solver.selection import Selection

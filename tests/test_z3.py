@@ -23,7 +23,7 @@ from verify.oracles.z3.counts import concave_envelope
 from verify.oracles.z3.decomposed import Decomposition
 from verify.oracles.z3.tree import TreeProver
 
-from tests.brute import brute_force, rooted_subtrees
+from tests.common.brute import brute_force, rooted_subtrees
 
 CI = settings(derandomize=True, database=None, deadline=None)
 METHODS = (Z.DECOMPOSED, Z.MONOLITHIC)
