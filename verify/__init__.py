@@ -8,7 +8,9 @@ The public API (docs/api.md), for a selector's own tests::
 ``judge(instance, selection)`` the exact verdict; ``assert_optimal`` the same as an
 assertion; ``check_solver(select, **restrictions)`` what ``python -m verify
 test-solver`` does; ``Unsupported`` the exception a selector raises to decline an
-input.  Everything else under ``verify`` is internal.
+input.  Everything else under ``verify`` is internal.  ``__version__`` is the
+project's version (:mod:`solver.version`: the installed distribution's, else
+pyproject.toml's).
 
 The names are loaded on first use, so that importing a submodule (or the
 command line) does not pay for Hypothesis and Z3 until they are needed.
@@ -23,6 +25,11 @@ __all__ = ["instances", "judge", "assert_optimal", "check_solver", "solve", "opt
 
 
 def __getattr__(name):
+    if name == "__version__":
+        from solver.version import version
+
+        globals()[name] = value = version()
+        return value
     if name in __all__:
         from verify import api
 
@@ -33,4 +40,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | {"__version__"})

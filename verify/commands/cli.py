@@ -82,8 +82,23 @@ def _add_run_flags(p: argparse.ArgumentParser, jobs_default, jobs_help: str) -> 
     p.add_argument("--store", metavar="DIR", help="keep every finished task in DIR; a rerun reuses them")
 
 
+class _Version(argparse.Action):
+    """``--version``: the version is looked up only when asked for (solver/version.py)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from solver.version import version
+
+        print(f"adaserve-verify {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("suite", help="run the verification suite (the default command)")
@@ -406,7 +421,7 @@ COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "suite")  # the suite is the default command
     args = parser.parse_args(argv)
     handlers = {}
