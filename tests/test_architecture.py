@@ -87,6 +87,25 @@ def test_every_layer_is_documented():
         assert f"`{name.replace('.', '/')}/`" in text, f"docs/architecture.md does not describe {name}"
 
 
+def unmapped(text: str, modules: dict[str, Path]) -> list[str]:
+    """The modules docs/architecture.md does not name: neither their path (``solver/model.py``)
+    nor their dotted name in backquotes (`` `solver.model` ``).
+
+    >>> unmapped("`solver/model.py`, `solver.parse`, solver.paper, `solver.paper.x`",
+    ...          {m: ROOT / f"solver/{m[7:]}.py" for m in ("solver.model", "solver.parse", "solver.paper")})
+    ['solver/paper.py']
+    """
+    return [path.relative_to(ROOT).as_posix() for name, path in sorted(modules.items())
+            if path.relative_to(ROOT).as_posix() not in text and f"`{name}`" not in text]
+
+
+def test_every_module_is_mapped():
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = unmapped(text, MODULES)
+    assert not missing, f"docs/architecture.md does not map {', '.join(missing)}: add each " \
+                        "to its layer's list under 'Every module'"
+
+
 def test_no_import_cycle():
     state: dict[str, int] = {}
 
