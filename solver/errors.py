@@ -46,10 +46,6 @@ class InputError(AdaserveError, ValueError):
         parts.append(self.message)
         return clip_line(": ".join(parts))
 
-    def with_source(self, source: str) -> "InputError":
-        """The same error, attributed to ``source`` (a file name)."""
-        return type(self)(self.message, source=source, request=self.request, node=self.node)
-
 
 class InstanceError(InputError):
     """An instance violates docs/format.md."""

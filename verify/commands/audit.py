@@ -57,14 +57,13 @@ from solver.numbers import fraction_str, loads_exact
 from solver.parse import parse_instance
 from solver.selection import parse_selection
 
-from verify.checks.judge import (DECLINED, INCONCLUSIVE, INFEASIBLE, INVALID_CONFIRMED, KINDS, OPTIMAL,
+from verify.checks.judge import (DECLINED, INCONCLUSIVE, INFEASIBLE, KINDS, OPTIMAL,
                                  ORACLE_FAULT, SUBOPTIMAL, WRONG_INVALID, WRONG_OBJECTIVE, judge)
 
 SCHEMA = "adaserve-verify/audit/1"
 MALFORMED = "malformed"
 VERDICTS = KINDS + (MALFORMED,)
 FINDINGS = (SUBOPTIMAL, INFEASIBLE, WRONG_INVALID, WRONG_OBJECTIVE, DECLINED, ORACLE_FAULT, MALFORMED)
-PASSING = (OPTIMAL, INVALID_CONFIRMED)
 LOST_KINDS = (OPTIMAL, SUBOPTIMAL, WRONG_OBJECTIVE)  # a feasible answer to a feasible instance
 TRACE_FIELDS = ("instance", "selection", "id", "time")
 BUCKETS = ("0", "(0, 0.1%]", "(0.1%, 1%]", "(1%, 10%]", "> 10%")
@@ -250,12 +249,10 @@ class Tally:
         self.buckets: Counter = Counter({b: 0 for b in BUCKETS})
         self.worst: dict[str, list] = {k: [] for k in FINDINGS + (INCONCLUSIVE,)}
         self.malformed: list[dict] = []
-        self.seconds_judging = 0.0
 
     def add(self, rec: dict) -> None:
         kind = rec["verdict"]
         self.verdicts[kind] += 1
-        self.seconds_judging += rec.get("seconds", 0.0)
         if kind == MALFORMED:
             self.malformed.append({"line": rec["line"], "error": rec["text"]})
         for rule in sorted({v[0] for v in rec.get("violations", [])}):

@@ -34,10 +34,6 @@ from typing import Iterable, Optional
 
 FORMATS = ("float32", "bfloat16", "float16")
 
-#: relative half-ulp just below 1: a conditional 1 - d with d below it rounds to 1
-HALF_ULP = {"float32": Fraction(1, 2**25), "bfloat16": Fraction(1, 2**9), "float16": Fraction(1, 2**12)}
-#: the smallest positive (subnormal) value; anything below half of it rounds to 0
-SMALLEST = {"float32": Fraction(1, 2**149), "bfloat16": Fraction(1, 2**133), "float16": Fraction(1, 2**24)}
 
 
 def round_float(x: float, fmt: str) -> Fraction:

@@ -112,13 +112,6 @@ def rational(q: Fraction | int, ctx: z3.Context) -> z3.RatNumRef:
     return z3.RealVal(fraction_str(q), ctx)  # no int/str digit limit
 
 
-def model_fraction(value: z3.ExprRef) -> Fraction:
-    """An evaluated Z3 numeral as an exact Fraction."""
-    if z3.is_int_value(value):
-        return Fraction(value.as_long())
-    return Fraction(value.as_fraction())
-
-
 class Session:
     """Context, seed, deadline and query count of one API call (see module doc)."""
 
@@ -131,7 +124,6 @@ class Session:
         self.memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
         held = z3.z3core.Z3_get_estimated_alloc_size() // 2 ** 20  # earlier calls' leftovers do not count
         z3.set_param("memory_max_size", held + self.memory_mb)
-        self._ticks = 0
         self.ctx = z3.Context()
         self.timeout = timeout
         self.rlimit = rlimit  # deterministic per-query resource limit (tests)
@@ -151,7 +143,6 @@ class Session:
 
     def tick(self) -> None:
         """Raise :class:`Inconclusive` once the deadline has passed (called while building encodings)."""
-        self._ticks += 1
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise Inconclusive(f"Z3 time limit of {self.timeout:g} s reached while building the encoding "
                                f"(after {self.queries} queries)")

@@ -135,9 +135,6 @@ class CountClaim:
         s.pop()
         return counts
 
-    def value_of(self, counts: Sequence[int]) -> Fraction:
-        return sum((self.values[i][c] for i, c in enumerate(counts)), Fraction(0))
-
     def selection(self, counts: Sequence[int], above: Fraction | None = None) -> Selection:
         """The witnesses W_i(c_i) as one selection, re-checked (worth more than ``above``)."""
         sets = {}
