@@ -8,7 +8,8 @@ tree that was never installed has none, and then the ``version`` line of the
 >>> import re
 >>> bool(re.fullmatch(r"\\d+(\\.\\d+)*.*", version()))
 True
->>> pyproject_version('[project]\\nname = "x"\\nversion = "1.2.3"\\n[tool.y]\\nversion = "9"\\n')
+>>> text = '[project]\\nname = "x"\\nversion = "1.2.3"\\n[tool.y]\\nversion = "9"\\n'
+>>> pyproject_version(text)
 '1.2.3'
 >>> pyproject_version('[tool.y]\\nversion = "9"\\n') is None
 True
@@ -25,7 +26,7 @@ UNKNOWN = "0+unknown"
 
 
 def pyproject_version(text: str) -> str | None:
-    """The ``version`` of the ``[project]`` table of a pyproject.toml's text, or None."""
+    """The ``version`` of the ``[project]`` table of pyproject.toml's text, or None."""
     table = re.search(r"^\[project\][ \t]*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
     if table is None:
         return None
@@ -34,7 +35,7 @@ def pyproject_version(text: str) -> str | None:
 
 
 def version() -> str:
-    """The version of adaserve-verify (see the module's docstring for where it comes from)."""
+    """The version of adaserve-verify (the module's docstring says from where)."""
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as installed
 

@@ -88,22 +88,27 @@ def test_every_layer_is_documented():
 
 
 def unmapped(text: str, modules: dict[str, Path]) -> list[str]:
-    """The modules docs/architecture.md does not name: neither their path (``solver/model.py``)
-    nor their dotted name in backquotes (`` `solver.model` ``).
+    """The modules docs/architecture.md does not name: neither their path
+    (``solver/model.py``) nor their dotted name in backquotes (`` `solver.model` ``).
 
-    >>> unmapped("`solver/model.py`, `solver.parse`, solver.paper, `solver.paper.x`",
-    ...          {m: ROOT / f"solver/{m[7:]}.py" for m in ("solver.model", "solver.parse", "solver.paper")})
+    >>> names = ("solver.model", "solver.parse", "solver.paper")
+    >>> text = "`solver/model.py`, `solver.parse`, solver.paper, `solver.paper.x`"
+    >>> unmapped(text, {m: ROOT / f"solver/{m[7:]}.py" for m in names})
     ['solver/paper.py']
     """
-    return [path.relative_to(ROOT).as_posix() for name, path in sorted(modules.items())
-            if path.relative_to(ROOT).as_posix() not in text and f"`{name}`" not in text]
+    missing = []
+    for name, path in sorted(modules.items()):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel not in text and f"`{name}`" not in text:
+            missing.append(rel)
+    return missing
 
 
 def test_every_module_is_mapped():
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     missing = unmapped(text, MODULES)
-    assert not missing, f"docs/architecture.md does not map {', '.join(missing)}: add each " \
-                        "to its layer's list under 'Every module'"
+    assert not missing, (f"docs/architecture.md does not map {', '.join(missing)}: "
+                         "add each to its layer's list under 'Every module'")
 
 
 def test_no_import_cycle():

@@ -60,12 +60,15 @@ def test_test_solver_mode_and_the_cli(capsys, tmp_path):
     assert "campaign: test-solver tests.quality.planted:budget_ge0" in out
 
 
-def test_test_solver_mode_a_task_that_kills_its_workers_is_inconclusive(capsys, tmp_path):
-    # the selector kills every worker that runs it: the pool gives its task up (TaskFailed), and
-    # the campaign must report it as not run (exit 3), not crash on the task's argument tuple
-    code = cli.main(["campaign", "--seeds", "1", "--jobs", "2", "--json", str(tmp_path / "c.json"),
-                     "test-solver", "tests.common.faulty_tasks:kill_worker", "--examples", "5", "--claims",
-                     "RULE-BUDGET"])
+def test_test_solver_mode_a_task_that_kills_its_workers_is_inconclusive(capsys,
+                                                                         tmp_path):
+    # the selector kills every worker that runs it: the pool gives its task up
+    # (TaskFailed), and the campaign must report it as not run (exit 3), not crash
+    # on the task's argument tuple
+    code = cli.main(["campaign", "--seeds", "1", "--jobs", "2",
+                     "--json", str(tmp_path / "c.json"),
+                     "test-solver", "tests.common.faulty_tasks:kill_worker",
+                     "--examples", "5", "--claims", "RULE-BUDGET"])
     out = capsys.readouterr().out
     assert code == 3
     (result,) = json.loads((tmp_path / "c.json").read_text())["per_seed"][0]["results"]

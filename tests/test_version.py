@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def declared() -> str:
     tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["project"]["version"]
 
 
 def test_version_is_the_installed_distributions():
@@ -50,6 +51,7 @@ def test_neither_metadata_nor_pyproject_is_unknown_not_an_error(monkeypatch, tmp
 
 
 def test_cli_prints_the_version_on_stdout_and_exits_0():
-    out = subprocess.run([sys.executable, "-m", "verify", "--version"], capture_output=True, text=True,
-                         cwd=ROOT, timeout=60)
-    assert (out.returncode, out.stdout, out.stderr) == (0, f"adaserve-verify {declared()}\n", "")
+    out = subprocess.run([sys.executable, "-m", "verify", "--version"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    expected = (0, f"adaserve-verify {declared()}\n", "")
+    assert (out.returncode, out.stdout, out.stderr) == expected

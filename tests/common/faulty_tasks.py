@@ -1,5 +1,5 @@
-"""Task functions for the executor tests (tests/test_run.py, tests/test_dask.py), and faulty
-selectors (also tests/test_campaign.py): module-level, so workers import them by name.
+"""Task functions for the executor tests (tests/test_run.py, tests/test_dask.py), and
+faulty selectors (also tests/test_campaign.py): module-level, so workers import them by name.
 Arguments are plain tuples; files mark what already happened, since a worker that dies
 takes its memory with it.  Also :func:`without_seconds`, how those tests compare two
 runs' results."""
@@ -70,7 +70,8 @@ def kill_worker(obj):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-if __name__ == "__main__":  # python -m tests.common.faulty_tasks DIR: a --cmd solver that notes its pid in DIR, then hangs
+# python -m tests.common.faulty_tasks DIR: a --cmd solver that notes its pid in DIR, then hangs
+if __name__ == "__main__":
     import sys
 
     with open(os.path.join(sys.argv[1], f"pid-{os.getpid()}"), "w") as fh:

@@ -1,5 +1,6 @@
 """The paper variants as they were before issue 16 (O(requests) per GetTop, float n_max): the oracle
-for tests/test_hostile_inputs.py, which requires the fast solver/paper.py to select exactly the same.
+for tests/test_hostile_inputs.py, which requires the fast solver/paper.py to select exactly
+the same.
 
 Copied verbatim from solver/paper.py at commit 90e6397 (docstrings' doctests removed); do not edit.
 """

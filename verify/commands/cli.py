@@ -83,10 +83,10 @@ def _add_run_flags(p: argparse.ArgumentParser, jobs_default, jobs_help: str) -> 
 
 
 class _Version(argparse.Action):
-    """``--version``: the version is looked up only when asked for (solver/version.py)."""
+    """``--version``: the version is looked up only when asked (solver/version.py)."""
 
-    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
-                 help=None):
+    def __init__(self, option_strings, dest=argparse.SUPPRESS,
+                 default=argparse.SUPPRESS, help=None):
         super().__init__(option_strings, dest, nargs=0, default=default, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):
@@ -421,7 +421,8 @@ COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+    if not argv or (argv[0].startswith("-")
+                    and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "suite")  # the suite is the default command
     args = parser.parse_args(argv)
     handlers = {}
