@@ -163,3 +163,36 @@ def test_a_missing_program_is_a_usage_error_not_still_fails(report, tmp_path, ca
                                                          "timeout": 5}))
     code, out, err = replay_cli(tmp_path, capsys, r, extra=["--trust"])
     assert code == 2 and out == "" and "no such program '/nonexistent/prog'" in err
+
+
+# ------------------------------------------------------------------ issue 22 item 1: trust by attribute path
+
+@pytest.mark.parametrize("target", [
+    "verify.report.finding:subprocess.getoutput",  # an attribute path out of a module of ours
+    "verify.report.replay:sys.exit",
+    "verify.report.finding:subprocess",             # a module imported by ours
+    "verify.report.replay:show",                    # a function of ours, imported from elsewhere
+    "verify.report.replay:PROJECT",                 # not a function
+    "verify.report.replay:Untrusted",               # a class, not a function
+    "verify.report.replay:replay.__globals__",
+])
+def test_only_functions_defined_in_a_module_of_ours_are_trusted(target):
+    why = untrusted_reason(SolverSpec("callable", target))
+    assert why is not None and "pass --trust" not in why
+
+
+def test_an_attribute_path_to_a_shell_runs_nothing_without_trust(report, tmp_path, capsys):
+    canary = tmp_path / "ran"
+    r = edit(report, lambda r: (r.__setitem__("solver", {"kind": "callable", "timeout": 10,
+                                                         "target": "verify.report.finding:subprocess.getoutput"}),
+                                r["arguments"]["instance"].__setitem__("budget", 0)))
+    r["arguments"]["instance"]["requests"][0]["id"] = f"touch {canary}"
+    code, out, err = replay_cli(tmp_path, capsys, r)
+    assert code == 2 and "pass --trust" in err and out == "" and not canary.exists()
+    r["solver"]["target"] = "verify.report.replay:sys.exit"
+    code, out, err = replay_cli(tmp_path, capsys, r)
+    assert code == 2 and "pass --trust" in err and "'sys.exit'" in err
+
+
+def test_a_plain_function_of_a_module_of_ours_is_trusted():
+    assert untrusted_reason(SolverSpec("callable", "solver.reference:solve_reference")) is None

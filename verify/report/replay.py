@@ -162,14 +162,56 @@ def untrusted_reason(spec: SolverSpec) -> Optional[str]:
         return None
     if spec.kind == "cmd":
         return f"the report's solver is a command ({spec.label}): replaying it runs that program"
-    module = spec.target.partition(":")[0]
+    module, _, attr = spec.target.partition(":")
     where = module_file(module) if module else None
     if where is None:
         return None  # nothing to import: building it fails with "cannot import", running nothing
-    if where != "<built-in>" and (_inside(where, PROJECT) or _inside(where, os.getcwd())):
-        return None
-    return (f"the report's solver imports module {show(module)} from {show(where, 80)}, outside this project "
-            f"and the current directory: replaying it runs that code")
+    if where == "<built-in>" or not (_inside(where, PROJECT) or _inside(where, os.getcwd())):
+        return (f"the report's solver imports module {show(module)} from {show(where, 80)}, outside this "
+                f"project and the current directory: replaying it runs that code")
+    if not defines_function(where, attr):
+        # an attribute path (module:subprocess.getoutput) or an imported name reaches code not ours
+        return (f"the report's solver {show(attr, 80)} is not a function defined in module {show(module)} "
+                f"itself: replaying it may run other code")
+    return None
+
+
+def defines_function(path: str, name: str) -> bool:
+    """Whether the module file at ``path`` binds ``name`` once, at top level, by a ``def`` (read, not run).
+
+    Only such a name is the module's own code: ``a.b`` walks attributes into whatever the module
+    imported, and an imported or assigned name may be anything.
+    """
+    import ast
+
+    if not name.isidentifier():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    defs = binds = 0
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    todo: list = list(tree.body)
+    while todo:  # the module's own scope: not the bodies of functions and classes
+        node = todo.pop()
+        if isinstance(node, scopes):
+            if getattr(node, "name", None) == name:
+                binds += 1
+                defs += not isinstance(node, ast.ClassDef) and node in tree.body
+            todo += [*getattr(node, "decorator_list", ()), *getattr(getattr(node, "args", None),
+                                                                    "defaults", ())]
+            continue
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+            binds += 1
+        elif isinstance(node, ast.alias) and (node.name == "*"
+                                              or (node.asname or node.name.partition(".")[0]) == name):
+            binds += 1  # an import of that name, or a star import that may bind anything
+        todo += ast.iter_child_nodes(node)
+    # `global name` in any function may rebind it at run time
+    binds += sum(name in n.names for n in ast.walk(tree) if isinstance(n, ast.Global))
+    return defs == 1 and binds == 1
 
 
 # ------------------------------------------------------------------ replay
