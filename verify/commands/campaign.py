@@ -40,6 +40,7 @@ from verify.commands import suite
 from verify.commands import test_solver as ts
 from verify.report.finding import finding, slug
 from verify.report.write import new_run_dir, write_finding
+from verify.run.fingerprint import subject_notes
 from verify.run.executor import make_executor, run_tasks
 from verify.run.seam import Task, TaskFailed
 from verify.run.store import Store
@@ -385,6 +386,8 @@ def main_campaign(subject: Subject, seeds_text: str, budget: Optional[float], jo
     seeds, first = parse_seeds(seeds_text)
     say = lambda line: (err.write(line + "\n"), err.flush())
     store = Store(store_dir) if store_dir else None
+    for line in subject_notes(subject.spec.kind, subject.spec.target) if store and subject.spec else ():
+        say(line)
     with make_executor(jobs, dask, preload=subject.preload()) as executor:
         say(f"campaign: {subject.label}; seeds {seeds_text}; {executor.label}"
             + (f"; time budget {budget:g} s" if budget else ""))

@@ -52,7 +52,7 @@ from verify.report.finding import finding, slug, versions
 from verify.report.write import new_run_dir, write_finding, write_index
 from verify.subject.adapters import close_solver
 from verify.run.executor import InOrder, make_executor, run_tasks
-from verify.run.fingerprint import subject_fingerprint
+from verify.run.fingerprint import subject_fingerprint, subject_notes
 from verify.run.store import Store
 from verify.run.seam import Task, TaskFailed
 from verify.subject.spec import SolverSpec, build
@@ -505,6 +505,8 @@ def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None, job
               f"seed {options.seed})\n")
     say = lambda line: (err.write(line + "\n"), err.flush())
     store = Store(store_dir) if store_dir else None
+    for line in subject_notes(spec.kind, spec.target) if store else ():
+        say(line)
     with make_executor(min(jobs, len(claims)), dask, preload=solver_modules(spec)) as executor:
         for line in getattr(executor, "warnings", lambda: [])():
             say(line)
