@@ -20,8 +20,9 @@ many as the time budget allows), or a list ``1,5,9``.
 
 Exit codes: 1 a must-hold claim has a counterexample (in test-solver mode: any
 property); 3 nothing found but something inconclusive, or the time budget ended a
-finite list of seeds before every seed was done; 0 otherwise (an open-ended list
-ends with the budget by design); 2 usage.
+finite list of seeds before every seed was done, or no seed was complete (an
+open-ended list whose budget ended before its first seed: nothing judged is no pass);
+0 otherwise (an open-ended list ends with the budget by design); 2 usage.
 """
 
 from __future__ import annotations
@@ -230,6 +231,8 @@ class Campaign:
             return EXIT_FOUND
         if any(r.verdict == INCONCLUSIVE for r in rs) or (self.finite and not self.all_done):
             return EXIT_INCONCLUSIVE
+        if not any(self.complete(s) for s in self.seeds):  # nothing judged in full is not a pass
+            return EXIT_INCONCLUSIVE
         return EXIT_OK
 
     def cases(self) -> int:
@@ -336,7 +339,8 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
     if camp.finite and not camp.all_done:
         lines.append(f"stopped by the time budget: {done} of {len(camp.wanted)} seeds complete")
     elif not camp.finite:
-        lines.append(f"{done} seeds complete within the time budget")
+        lines.append(f"{done} seeds complete within the time budget"
+                     + ("; nothing judged in full: inconclusive" if not done else ""))
     must = [r for r in camp.results() if r.must_hold]
     lines.append(f"result: {sum(r.verdict == COUNTEREXAMPLE for r in must)} must-hold counterexamples, "
                  f"{sum(r.verdict == INCONCLUSIVE for r in camp.results())} inconclusive, "
