@@ -53,6 +53,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from solver.errors import AdaserveError, InputError
+from solver.exit_codes import ExitCode
 from solver.messages import abbreviate, clip_line, show
 from solver.numbers import fraction_str, int_str, loads_exact, to_fraction
 from solver.parse import parse_instance
@@ -79,7 +80,6 @@ ID_KEY_CHARS = 1000        # a longer request id is tallied under its clipped te
 EXACT_TOTAL_BITS = 8192    # the exact total of value lost, numerator and denominator together
 APPROX_BITS = 256          # beyond it, the total is kept between two numbers of this many bits
 PROGRESS_SECONDS = 2.0
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -450,8 +450,8 @@ class Tally:
 
     def exit_code(self) -> int:
         if any(self.verdicts[k] for k in FINDINGS):
-            return EXIT_FOUND
-        return EXIT_INCONCLUSIVE if self.verdicts[INCONCLUSIVE] else EXIT_OK
+            return ExitCode.FOUND
+        return ExitCode.INCONCLUSIVE if self.verdicts[INCONCLUSIVE] else ExitCode.OK
 
     def value_lost(self) -> dict:
         n, total = self.lost_count, self.lost

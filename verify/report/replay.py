@@ -31,7 +31,8 @@ import os
 import sys
 from typing import Any, Optional
 
-from solver.errors import Declined, Inconclusive, InputError
+from solver.errors import Declined, Inconclusive, InputError, ReportError, Untrusted
+from solver.exit_codes import ExitCode
 from solver.messages import show
 from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
@@ -41,16 +42,7 @@ from verify.search.properties import Outside
 from verify.subject.adapters import close_solver
 from verify.subject.spec import SolverSpec, SpecError, build, check_command
 
-EXIT_PASS, EXIT_FAILS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-class ReportError(InputError):
-    """The report file cannot be replayed (not JSON, a field missing or malformed, unknown property)."""
-
-
-class Untrusted(ReportError):
-    """The report's solver would run code from outside the project: needs ``--trust``."""
 
 
 def load_report(path: str) -> dict:
@@ -166,32 +158,44 @@ def untrusted_reason(spec: SolverSpec) -> Optional[str]:
     where = module_file(module) if module else None
     if where is None:
         return None  # nothing to import: building it fails with "cannot import", running nothing
-    if where == "<built-in>" or not (_inside(where, PROJECT) or _inside(where, os.getcwd())):
+    if not _ours(where):
         return (f"the report's solver imports module {show(module)} from {show(where, 80)}, outside this "
                 f"project and the current directory: replaying it runs that code")
-    if not defines_function(where, attr):
+    if not own_function(module, attr):
         # an attribute path (module:subprocess.getoutput) or an imported name reaches code not ours
         return (f"the report's solver {show(attr, 80)} is not a function defined in module {show(module)} "
                 f"itself: replaying it may run other code")
     return None
 
 
-def defines_function(path: str, name: str) -> bool:
-    """Whether the module file at ``path`` binds ``name`` once, at top level, by a ``def`` (read, not run).
+def _ours(where: Optional[str]) -> bool:
+    return where is not None and where != "<built-in>" and (_inside(where, PROJECT) or _inside(where, os.getcwd()))
 
-    Only such a name is the module's own code: ``a.b`` walks attributes into whatever the module
-    imported, and an imported or assigned name may be anything.
+
+REEXPORTS = 5  # how many ``from M import name`` steps :func:`own_function` follows
+
+
+def own_function(module: str, name: str, depth: int = 0) -> bool:
+    """Whether ``module:name`` is a function of ours, decided by reading files, never running them.
+
+    True when the module's file (ours: this project or the current directory) binds ``name``
+    once in its top-level scope, by a ``def``, or by ``from M import name`` of a module M
+    that is ours and defines it so (a re-export such as ``proofs.replay``; followed at most
+    :data:`REEXPORTS` steps).  ``a.b`` walks attributes into whatever the module imported,
+    and any other binding (assignment, import of something not ours, a class) may be
+    anything: not trusted.
     """
     import ast
 
-    if not name.isidentifier():
+    where = module_file(module)
+    if depth > REEXPORTS or not name.isidentifier() or not _ours(where):
         return False
     try:
-        with open(path, "rb") as fh:
+        with open(where, "rb") as fh:
             tree = ast.parse(fh.read())
     except (OSError, SyntaxError, ValueError):
         return False
-    defs = binds = 0
+    binds, own, source = 0, False, None
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
     todo: list = list(tree.body)
     while todo:  # the module's own scope: not the bodies of functions and classes
@@ -199,19 +203,28 @@ def defines_function(path: str, name: str) -> bool:
         if isinstance(node, scopes):
             if getattr(node, "name", None) == name:
                 binds += 1
-                defs += not isinstance(node, ast.ClassDef) and node in tree.body
+                own = not isinstance(node, ast.ClassDef) and node in tree.body
             todo += [*getattr(node, "decorator_list", ()), *getattr(getattr(node, "args", None),
                                                                     "defaults", ())]
             continue
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
             binds += 1
-        elif isinstance(node, ast.alias) and (node.name == "*"
-                                              or (node.asname or node.name.partition(".")[0]) == name):
-            binds += 1  # an import of that name, or a star import that may bind anything
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*" or (alias.asname or alias.name.partition(".")[0]) == name:
+                    binds += 1  # an import of that name, or a star import that may bind anything
+                    if (isinstance(node, ast.ImportFrom) and node.level == 0 and node in tree.body
+                            and alias.name != "*"):
+                        source = (node.module, alias.name)
+            continue
         todo += ast.iter_child_nodes(node)
     # `global name` in any function may rebind it at run time
     binds += sum(name in n.names for n in ast.walk(tree) if isinstance(n, ast.Global))
-    return defs == 1 and binds == 1
+    if binds != 1:
+        return False
+    if own:
+        return True
+    return source is not None and own_function(source[0], source[1], depth + 1)
 
 
 # ------------------------------------------------------------------ replay
@@ -269,16 +282,16 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
     try:
         failure = claim.check(solver, case, limits)
     except Declined as exc:
-        return EXIT_INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
+        return ExitCode.INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
     except Inconclusive as exc:
-        return EXIT_INCONCLUSIVE, f"inconclusive: {exc}"
+        return ExitCode.INCONCLUSIVE, f"inconclusive: {exc}"
     except Outside as exc:
-        return EXIT_INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
+        return ExitCode.INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
     finally:
         close_solver(solver)
     if failure is None:
-        return EXIT_PASS, f"passes now: {claim.id} holds on this input"
+        return ExitCode.OK, f"passes now: {claim.id} holds on this input"
     text = f"still fails: {failure.condition}"
     if before and before != failure.condition:
         text += f" (the report said: {before})"
-    return EXIT_FAILS, text
+    return ExitCode.FOUND, text
