@@ -178,7 +178,9 @@ class ProcessPool:
 
     ``start``: ``fork`` (fast; the workers inherit the caller's imports), ``spawn``
     (fresh interpreters: no state shared through fork, as the proofs want), or
-    ``subprocess`` (fresh interpreters started without multiprocessing).
+    ``subprocess`` (fresh interpreters started without multiprocessing).  ``preload``: the
+    modules every worker settles before its first task (verify/run/imports.py); ``None``:
+    none, for tasks whose results do not depend on the imported modules (``audit``'s chunks).
 
     >>> with ProcessPool(2) as pool:
     ...     sorted(pool.imap(abs, [-3, 1, -2]))
