@@ -95,3 +95,12 @@ def test_a_time_budget_that_ends_a_finite_list_is_not_a_pass(capsys):
 def test_usage_errors(capsys, args, words):
     assert cli.main(["campaign", *args]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_an_open_ended_campaign_that_completes_no_seed_is_inconclusive(capsys):
+    # issue 22 item 6: a budget that ends before any seed is done judged nothing: never exit 0
+    code = cli.main(["campaign", "--seeds", "0-", "--time-budget", "0.001", "--jobs", "2", "--profile", "smoke",
+                     "--claims", "APP-B", "--solver", "reference"])
+    out = capsys.readouterr().out
+    assert code == 3 and "0 seeds complete within the time budget" in out
+    assert "nothing judged in full: inconclusive" in out and out.rstrip().endswith("exit 3")

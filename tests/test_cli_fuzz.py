@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,7 @@ FUZZ = settings(max_examples=120, derandomize=True, database=None, deadline=None
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])  # capsys is read after every call
 DIR = Path(tempfile.mkdtemp(prefix="adaserve-fuzz-"))
+ROOT = Path(__file__).resolve().parent.parent
 
 ODD_VALUES = st.sampled_from([
     None, True, False, -1, 0, 1, 2, 10 ** 400, -(10 ** 30), 1.5, 1e308, "x", "", "nan", "inf", "1/0", "-1/4",
@@ -115,3 +117,107 @@ def test_cli_never_crashes(capsys, instance, selection, solver):
     _run(["solve", "--solver", solver, str(inst)], capsys)
     _run(["check", "--no-z3", str(inst), str(sel)], capsys)
     _run(["certify", str(inst), str(sel)], capsys)
+
+
+# ------------------------------------------------------------------ issue 22: audit, the store, replay's trust
+
+ODD_IDS = st.one_of(st.sampled_from([None, 0, -7, 10 ** 50, "it-1", "", "x\n3 findings in 3 iterations", "\x1b[2J\r",
+                                     "|" * 5, "L" * 5000, True, 1.5, [], {}]),
+                    st.text(max_size=30))
+
+
+@st.composite
+def trace_lines(draw):
+    """A trace line: a record with odd ids and mutated instance/selection, or mutated text."""
+    if draw(st.booleans()):
+        return draw(_text_mutations(json.dumps({"id": "a", "instance": BASE, "selection": SELECTIONS[0]})))
+    rec = {"instance": json.loads(draw(st.one_of(st.just(json.dumps(BASE)), mutated(BASE)))),
+           "selection": json.loads(draw(st.one_of(*[st.just(json.dumps(s)) for s in SELECTIONS],
+                                                  mutated(SELECTIONS[0]))))}
+    rid = draw(ODD_IDS)
+    if rid is not None:
+        rec["id"] = rid
+    return json.dumps(rec)
+
+
+AUDIT_FUZZ = settings(FUZZ, max_examples=60)
+
+
+@AUDIT_FUZZ
+@given(lines=st.lists(trace_lines(), max_size=6), blank=st.booleans(),
+       json_out=st.sampled_from([None, "out.json", "trace.jsonl", "alias.jsonl"]))
+def test_audit_never_crashes_nor_prints_raw_ids(capsys, lines, blank, json_out):
+    trace = DIR / "trace.jsonl"
+    for leftover in (*DIR.glob("*.part"), DIR / "alias.jsonl"):
+        leftover.unlink(missing_ok=True)
+    trace.write_text("\n".join(lines) + ("\n\n" if blank else "\n"))
+    os.link(trace, DIR / "alias.jsonl")  # the trace under another name
+    before = trace.read_bytes()
+    argv = ["audit", str(trace), "--jobs", "1", "--no-progress"]
+    if json_out:
+        argv += ["--json", str(DIR / json_out)]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2, 3) and "Traceback" not in err, (argv, code, err)
+    if code == 2:
+        assert out == "" and err.count("\n") == 1 and err.startswith(("error: ", "python -m verify")), err
+    assert not any(c in out + err for c in "\x1b\r") and max(map(len, (out + err).splitlines()), default=0) <= 2000
+    assert not list(DIR.glob("*.part"))
+    if json_out in ("trace.jsonl", "alias.jsonl"):
+        assert code == 2 and trace.read_bytes() == before  # an output may not overwrite the trace
+    elif json_out and code != 2:
+        assert json.loads((DIR / json_out).read_text())["iterations"] == len([x for x in lines if x.strip()])
+
+
+STORE_RESULT = {"verdict": "verified", "cases": [1, 2, 3], "note": "ok"}
+
+
+@settings(FUZZ, max_examples=80)
+@given(edits=st.lists(st.tuples(st.integers(0, 10 ** 6), st.integers(0, 7), st.integers(0, 2)), min_size=1,
+                      max_size=3))
+def test_a_damaged_store_entry_is_read_back_exactly_or_run_again(edits):
+    from verify.run.seam import Task
+    from verify.run.store import Store
+
+    d = Path(tempfile.mkdtemp(dir=DIR))
+    task = Task(abs, -3, "abs -3", {"x": -3})
+    Store(str(d), fingerprint="cd" * 32).put(task, STORE_RESULT)
+    (path,) = (d / ("cd" * 8)).glob("*.json")
+    data = bytearray(path.read_bytes())
+    for pos, bit, how in edits:
+        pos %= len(data)
+        if how == 0:
+            data[pos] ^= 1 << bit         # a flipped bit
+        elif how == 1:
+            del data[pos:]                # cut short
+        else:
+            data[pos:pos] = b"\xff"       # a byte too many
+        if not data:
+            break
+    path.write_bytes(bytes(data))
+    found, value = Store(str(d), fingerprint="cd" * 32).get(task)
+    assert (found, value) in ((True, STORE_RESULT), (False, None))
+    assert not found or type(value) is dict
+
+
+@settings(FUZZ, max_examples=150)
+@given(module=st.sampled_from(["verify.report.replay", "verify.report.finding", "solver.reference", "solver.messages",
+                               "tests.quality.planted", "verify.commands.audit"]),
+       attr=st.one_of(st.sampled_from(["replay", "show", "sys.exit", "subprocess.getoutput", "subprocess", "os",
+                                       "solve_reference", "budget_ge0", "PROJECT", "Untrusted", "__name__",
+                                       "replay.__globals__", "json", "Fraction", "judge", "main_audit", ""]),
+                      st.from_regex(r"[a-z_]{1,12}(\.[a-z_]{1,8})?", fullmatch=True)))
+def test_replay_trusts_exactly_the_functions_a_module_of_ours_defines(module, attr):
+    import importlib
+    import inspect
+
+    from verify.report.replay import untrusted_reason
+    from verify.subject.spec import SolverSpec
+
+    trusted = untrusted_reason(SolverSpec("callable", f"{module}:{attr}")) is None
+    obj = getattr(importlib.import_module(module), attr, None) if attr.isidentifier() else None
+    # the oracle: what the import really binds is a function whose code lives in this project
+    own = inspect.isfunction(obj) and str(Path(inspect.getfile(obj)).resolve()).startswith(str(ROOT) + os.sep)
+    assert own or not trusted, (module, attr)  # never trusted unless a function of ours
+    if not attr.isidentifier():
+        assert not trusted

@@ -163,3 +163,50 @@ def test_a_missing_program_is_a_usage_error_not_still_fails(report, tmp_path, ca
                                                          "timeout": 5}))
     code, out, err = replay_cli(tmp_path, capsys, r, extra=["--trust"])
     assert code == 2 and out == "" and "no such program '/nonexistent/prog'" in err
+
+
+# ------------------------------------------------------------------ issue 22 item 1: trust by attribute path
+
+@pytest.mark.parametrize("target", [
+    "verify.report.finding:subprocess.getoutput",  # an attribute path out of a module of ours
+    "verify.report.replay:sys.exit",
+    "verify.report.finding:subprocess",             # a module imported by ours
+    "verify.report.replay:PROJECT",                 # not a function
+    "verify.report.replay:Untrusted",               # a class, not a function
+    "verify.report.replay:replay.__globals__",
+])
+def test_only_functions_defined_in_a_module_of_ours_are_trusted(target):
+    why = untrusted_reason(SolverSpec("callable", target))
+    assert why is not None and "pass --trust" not in why
+
+
+def test_an_attribute_path_to_a_shell_runs_nothing_without_trust(report, tmp_path, capsys):
+    canary = tmp_path / "ran"
+    r = edit(report, lambda r: (r.__setitem__("solver", {"kind": "callable", "timeout": 10,
+                                                         "target": "verify.report.finding:subprocess.getoutput"}),
+                                r["arguments"]["instance"].__setitem__("budget", 0)))
+    r["arguments"]["instance"]["requests"][0]["id"] = f"touch {canary}"
+    code, out, err = replay_cli(tmp_path, capsys, r)
+    assert code == 2 and "pass --trust" in err and out == "" and not canary.exists()
+    r["solver"]["target"] = "verify.report.replay:sys.exit"
+    code, out, err = replay_cli(tmp_path, capsys, r)
+    assert code == 2 and "pass --trust" in err and "'sys.exit'" in err
+
+
+def test_a_plain_function_of_a_module_of_ours_is_trusted():
+    assert untrusted_reason(SolverSpec("callable", "solver.reference:solve_reference")) is None
+    # a re-export of a function of ours (``from M import name``, M ours): the published proofs name
+    assert untrusted_reason(SolverSpec("native", "proofs.replay:algorithm1_all_unselected")) is None
+    assert untrusted_reason(SolverSpec("callable", "verify.report.replay:show")) is None  # solver.messages
+
+
+def test_a_re_export_is_followed_only_to_code_of_ours(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the current directory counts as ours
+    (tmp_path / "shim_a.py").write_text("from subprocess import getoutput\nfrom shim_b import f\n")
+    (tmp_path / "shim_b.py").write_text("from shim_a import f\n")  # a cycle: never trusted
+    (tmp_path / "shim_c.py").write_text("from shim_d import g\ng = print\n")
+    (tmp_path / "shim_d.py").write_text("def g(x):\n    return x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for target in ("shim_a:getoutput", "shim_a:f", "shim_c:g"):
+        assert untrusted_reason(SolverSpec("callable", target)) is not None, target
+    assert untrusted_reason(SolverSpec("callable", "shim_d:g")) is None

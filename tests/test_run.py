@@ -367,3 +367,47 @@ def test_workers_die_with_a_killed_caller(tmp_path):
     for p in left:
         os.kill(p, signal.SIGKILL)
     assert len(workers) == 2 and not left
+
+
+# ------------------------------------------------------------------ issue 22 item 4: python -m NAME
+
+_MODULE_SELECTOR = """import json, sys
+from solver.parse import parse_instance
+from solver.reference import solve_reference
+inst = parse_instance(json.load(sys.stdin))
+sel = solve_reference(inst).to_json()
+sel.pop("certificate", None)
+if {buggy}:  # every node of every request: over the budget whenever it binds
+    sel = {{"status": "OK", "selected": {{r.id: list(range(len(r.tree))) for r in inst.requests}}}}
+json.dump(sel, sys.stdout)
+"""
+
+
+def test_store_does_not_reuse_results_of_an_edited_python_m_module(tmp_path, monkeypatch, capsys):
+    from verify.commands import cli
+    from verify.run.fingerprint import subject_fingerprint
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mysel.py").write_text(_MODULE_SELECTOR.format(buggy=False))
+    cmd = f"{sys.executable} -m mysel"
+    before = subject_fingerprint("cmd", cmd)
+    assert str(tmp_path / "mysel.py") in before
+    args = ["test-solver", "--cmd", cmd, "--claims", "RULE-BUDGET", "--examples", "10", "--store", "s"]
+    assert cli.main(args) == 0
+    (tmp_path / "mysel.py").write_text(_MODULE_SELECTOR.format(buggy=True))
+    assert subject_fingerprint("cmd", cmd) != before
+    assert cli.main(args) == 1  # the edited solver is run, not the stored results of the old one
+    assert "reused" not in capsys.readouterr().err
+
+
+def test_an_unresolvable_python_m_module_is_never_reused_and_the_run_says_why(tmp_path, monkeypatch):
+    from verify.run.fingerprint import subject_fingerprint, subject_notes
+
+    monkeypatch.chdir(tmp_path)
+    cmd = f"{sys.executable} -m no_such_module_here"
+    fp = subject_fingerprint("cmd", cmd)
+    assert "not reused" in fp["python -m no_such_module_here"]
+    assert subject_notes("cmd", cmd) == [
+        "store: --cmd runs python -m no_such_module_here, whose file was not found: "
+        "its results are never reused"]
+    assert subject_notes("cmd", f"{sys.executable} -m json") == []

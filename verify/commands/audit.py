@@ -44,6 +44,7 @@ from __future__ import annotations
 import heapq
 import json
 import os
+import stat
 import sys
 import time
 from collections import Counter, deque
@@ -53,7 +54,8 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from solver.errors import AdaserveError, InputError
 from solver.exit_codes import ExitCode
-from solver.numbers import fraction_str, loads_exact
+from solver.messages import abbreviate, clip_line, show
+from solver.numbers import fraction_str, int_str, loads_exact, to_fraction
 from solver.parse import parse_instance
 from solver.selection import parse_selection
 
@@ -70,6 +72,12 @@ BUCKETS = ("0", "(0, 0.1%]", "(0.1%, 1%]", "(1%, 10%]", "> 10%")
 TEXT_LIMIT = 1000        # characters of a verdict text kept per iteration in --json (reports keep it whole)
 SHOWN_MALFORMED = 20     # malformed lines printed on stderr (all are in --json)
 LINES_PER_CHUNK, BYTES_PER_CHUNK = 16, 1 << 22
+MAX_LINE_BYTES = 16 << 20  # one trace line; a longer one is malformed, skipped without being held
+MALFORMED_LISTED = 1000    # malformed lines listed in the summary's malformed_lines (details has all)
+REQUEST_IDS_TALLIED = 10_000  # distinct request ids counted per rule; later ones only counted as a number
+ID_KEY_CHARS = 1000        # a longer request id is tallied under its clipped text and a hash
+EXACT_TOTAL_BITS = 8192    # the exact total of value lost, numerator and denominator together
+APPROX_BITS = 256          # beyond it, the total is kept between two numbers of this many bits
 PROGRESS_SECONDS = 2.0
 
 
@@ -145,10 +153,21 @@ def parse_line(text: bytes | str, line: int, options: AuditOptions):
     return instance, selection, _plain(obj.get("id")), _plain(obj.get("time"))
 
 
-def judge_line(line: int, offset: int, text: bytes | str, options: AuditOptions) -> dict:
+@dataclass(frozen=True)
+class LineTooLong:
+    """In place of a line longer than the limit: its size, never its bytes."""
+    size: int
+    limit: int
+
+
+def judge_line(line: int, offset: int, text: bytes | str | LineTooLong, options: AuditOptions) -> dict:
     """The record of one line: its verdict with the numbers, or why it is malformed."""
     rec: dict[str, Any] = {"line": line, "offset": offset}
     started = time.perf_counter()
+    if isinstance(text, LineTooLong):
+        rec.update(verdict=MALFORMED, text=f"{options.trace} line {line}: longer than the limit of "
+                                            f"{text.limit} bytes per line ({text.size} bytes): not read")
+        return rec
     try:
         obj = read_record(text, line, options)
         for key in ("id", "time"):  # kept even if the instance or the selection is malformed
@@ -195,82 +214,224 @@ def judge_chunk(task: tuple[AuditOptions, list]) -> list[dict]:
 
 # ------------------------------------------------------------------ reading and mapping
 
-def read_chunks(path: str, options: AuditOptions) -> Iterator[tuple[AuditOptions, list]]:
-    """Tasks for :func:`judge_chunk`: non-blank lines with their numbers and byte offsets."""
-    with open(path, "rb") as fh:
-        chunk, size, offset = [], 0, 0
-        for n, raw in enumerate(fh, start=1):
-            start, offset = offset, offset + len(raw)
-            if not raw.strip():
-                continue
-            chunk.append((n, start, raw))
-            size += len(raw)
-            if len(chunk) >= LINES_PER_CHUNK or size >= BYTES_PER_CHUNK:
-                yield options, chunk
-                chunk, size = [], 0
-        if chunk:
+def read_chunks(fh, options: AuditOptions) -> Iterator[tuple[AuditOptions, list]]:
+    """Tasks for :func:`judge_chunk`: non-blank lines of the open binary file ``fh`` (read once,
+    front to back: a pipe or FIFO works) with their numbers and byte offsets.  A line longer than
+    :data:`MAX_LINE_BYTES` is passed on as a :class:`LineTooLong`, skipped block by block."""
+    if isinstance(fh, (str, os.PathLike)):
+        with open(fh, "rb") as opened:
+            yield from read_chunks(opened, options)
+        return
+    limit = MAX_LINE_BYTES
+    chunk, size, offset, n = [], 0, 0, 0
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            break
+        n += 1
+        start = offset
+        offset += len(raw)
+        if len(raw) > limit and not (len(raw) == limit + 1 and raw.endswith(b"\n")):
+            total, ended = len(raw), raw.endswith(b"\n")
+            while not ended:
+                more = fh.readline(1 << 20)
+                if not more:
+                    break
+                total += len(more)
+                ended = more.endswith(b"\n")
+            offset = start + total
+            item: Any = LineTooLong(total - ended, limit)
+            raw_size = 0
+        elif not raw.strip():
+            continue
+        else:
+            item, raw_size = raw, len(raw)
+        chunk.append((n, start, item))
+        size += raw_size
+        if len(chunk) >= LINES_PER_CHUNK or size >= BYTES_PER_CHUNK:
             yield options, chunk
+            chunk, size = [], 0
+    if chunk:
+        yield options, chunk
 
 
 Mapper = Callable[[Callable, Iterable], Iterable]
 
 
 def local_mapper(jobs: int) -> Mapper:
-    """``map`` for one job; else a process pool keeping at most ``2 * jobs`` chunks in flight, in order."""
+    """``map`` for one job; else :class:`verify.run.pool.ProcessPool` workers, results in order.
+
+    Chunks go out in windows of ``4 * jobs`` (memory stays bounded however the trace ends).  A
+    worker that dies (killed, out of memory) has its chunk judged again on a fresh worker, as
+    every pool task is; a chunk that kills ``ALLOWED_FAILURES + 1`` workers is judged again line
+    by line, and a line that still kills its workers is an ``oracle-fault`` finding, never
+    dropped.  Workers ignore Ctrl-C: the caller stops them (one line, no tracebacks).
+    """
     if jobs <= 1:
         return map
 
     def run(fn: Callable, tasks: Iterable) -> Iterator:
-        from concurrent.futures import ProcessPoolExecutor
+        from verify.run.pool import ProcessPool
 
-        with ProcessPoolExecutor(jobs) as pool:
-            window: deque = deque()
+        with ProcessPool(jobs, preload=None) as pool:  # judging needs no settled imports (verify/run/imports.py)
+            window: list = []
             for task in tasks:
-                window.append(pool.submit(fn, task))
-                if len(window) >= 2 * jobs:
-                    yield window.popleft().result()
-            while window:
-                yield window.popleft().result()
+                window.append(task)
+                if len(window) >= 4 * jobs:
+                    yield from _in_order(pool, fn, window)
+                    window = []
+            yield from _in_order(pool, fn, window)
     return run
+
+
+def _in_order(pool, fn: Callable, window: list) -> Iterator:
+    from verify.run.seam import TaskFailed
+
+    done: dict[int, Any] = dict(pool.imap(fn, window))
+    for i, task in enumerate(window):
+        out = done.get(i)
+        if isinstance(out, TaskFailed):
+            options, lines = task
+            if len(lines) > 1:  # find the line that kills: each on its own
+                singles = dict(pool.imap(fn, [(options, [x]) for x in lines]))
+                out = []
+                for j, x in enumerate(lines):
+                    one = singles.get(j)
+                    out += _killed(x, options, one) if isinstance(one, TaskFailed) or one is None else one
+            else:
+                out = _killed(lines[0], options, out)
+        if out is None:
+            raise RuntimeError("a chunk of the trace got no result")  # the pool returns every task
+        yield out
+
+
+def _killed(item, options: AuditOptions, failed) -> list[dict]:
+    n, offset, _ = item
+    why = failed.reason if failed is not None else "its worker was lost"
+    return [{"line": n, "offset": offset, "verdict": ORACLE_FAULT,
+             "text": f"oracle fault: judging this line {why} (out of memory? a bug of adaserve-verify; "
+                     f"please report it with the line)"[:TEXT_LIMIT]}]
 
 
 # ------------------------------------------------------------------ the tally
 
+def exact(text: str) -> Fraction:
+    """A record's exact number (``"p/q"`` of any length: Python's 4,300-digit limit does not apply)."""
+    return to_fraction(text, max_digits=len(text))
+
+
+def _round(x: Fraction, up: bool) -> Fraction:
+    """``x`` rounded down (or up) to :data:`APPROX_BITS` significant bits: a number of bounded size."""
+    if x == 0:
+        return x
+    k = APPROX_BITS - (x.numerator.bit_length() - x.denominator.bit_length())
+    num, den = (x.numerator << k, x.denominator) if k >= 0 else (x.numerator, x.denominator << -k)
+    q = -((-num) // den) if up else num // den
+    return Fraction(q, 1 << k) if k >= 0 else Fraction(q << -k)
+
+
+def decimal_text(x: Fraction, digits: int) -> str:
+    """``x`` in decimal to ``digits`` significant digits (any magnitude; a float would underflow).
+
+    >>> decimal_text(Fraction(1, 3 * 10 ** 400), 4), decimal_text(Fraction(2, 3), 20)
+    ('3.333e-401', '0.66666666666666666667')
+    """
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.prec, ctx.Emin, ctx.Emax = digits + 15, decimal.MIN_EMIN, decimal.MAX_EMAX
+        k = x.denominator.bit_length()  # x = (num * 2**k / den) / 2**k, the quotient exact enough
+        q = (x.numerator << (k + 4 * digits + 8)) // x.denominator
+        value = decimal.Decimal(q) / (decimal.Decimal(2) ** (k + 4 * digits + 8))
+        return f"{value:.{digits}g}"
+
+
+class LostTotal:
+    """The sum of the exact losses: exact while it fits :data:`EXACT_TOTAL_BITS`, else kept
+    between two numbers of :data:`APPROX_BITS` bits (``lo <= sum <= hi``): each addition then
+    costs the size of one loss, not of the lcm of every denominator so far."""
+
+    def __init__(self):
+        self.value = Fraction(0)            # the sum, while exact
+        self.bounds: Optional[tuple[Fraction, Fraction]] = None
+
+    def add(self, x: Fraction) -> None:
+        if self.bounds is None:
+            total = self.value + x
+            if total.numerator.bit_length() + total.denominator.bit_length() <= EXACT_TOTAL_BITS:
+                self.value = total
+                return
+            self.bounds = (_round(total, False), _round(total, True))
+            return
+        lo, hi = self.bounds
+        self.bounds = (_round(lo + x, False), _round(hi + x, True))
+
+    @property
+    def exact(self) -> bool:
+        return self.bounds is None
+
+    def approx(self, divide: int = 1) -> Fraction:
+        """The sum (over ``divide``), exact when :attr:`exact`, else the middle of the bounds."""
+        mid = self.value if self.bounds is None else (self.bounds[0] + self.bounds[1]) / 2
+        return mid / divide
+
+
+def _id_key(rid: Any) -> Any:
+    """A request id as the rule tally keys it: itself, or when longer than :data:`ID_KEY_CHARS`
+    its first characters, its length and a hash (two long ids stay apart)."""
+    if not isinstance(rid, str) or len(rid) <= ID_KEY_CHARS:
+        return rid
+    import hashlib
+
+    digest = hashlib.sha256(rid.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{rid[:64]}... ({len(rid)} characters, sha256 {digest})"
+
+
 class Tally:
-    """Everything the summary and --json need, gathered line by line in memory independent of the trace."""
+    """Everything the summary and --json need, gathered line by line in memory independent of the
+    trace: counts, at most :data:`MALFORMED_LISTED` malformed lines, at most
+    :data:`REQUEST_IDS_TALLIED` request ids per rule, ``worst`` records per kind, a bounded total."""
 
     def __init__(self, worst: int):
         self.keep = worst
         self.verdicts: Counter = Counter({k: 0 for k in VERDICTS})
         self.rules: dict[str, dict] = {}
-        self.lost_total = Fraction(0)
+        self.lost = LostTotal()
         self.lost_count = 0
         self.lost_worst: Optional[dict] = None
+        self.lost_worst_value = Fraction(0)
         self.buckets: Counter = Counter({b: 0 for b in BUCKETS})
         self.worst: dict[str, list] = {k: [] for k in FINDINGS + (INCONCLUSIVE,)}
         self.malformed: list[dict] = []
+        self.malformed_not_listed = 0
 
     def add(self, rec: dict) -> None:
         kind = rec["verdict"]
         self.verdicts[kind] += 1
         if kind == MALFORMED:
-            self.malformed.append({"line": rec["line"], "error": rec["text"]})
+            if len(self.malformed) < MALFORMED_LISTED:
+                self.malformed.append({"line": rec["line"], "error": rec["text"]})
+            else:
+                self.malformed_not_listed += 1
         for rule in sorted({v[0] for v in rec.get("violations", [])}):
-            entry = self.rules.setdefault(rule, {"iterations": 0, "requests": Counter()})
+            entry = self.rules.setdefault(rule, {"iterations": 0, "requests": Counter(), "not_tallied": 0})
             entry["iterations"] += 1
-            for rid in {v[1] for v in rec["violations"] if v[0] == rule and v[1] is not None}:
-                entry["requests"][rid] += 1
+            for rid in {_id_key(v[1]) for v in rec["violations"] if v[0] == rule and v[1] is not None}:
+                if rid in entry["requests"] or len(entry["requests"]) < REQUEST_IDS_TALLIED:
+                    entry["requests"][rid] += 1
+                else:
+                    entry["not_tallied"] += 1
+        lost = exact(rec["lost"]) if "lost" in rec else Fraction(0)
         if "lost" in rec:
-            lost = Fraction(rec["lost"])
-            self.lost_total += lost
+            self.lost.add(lost)
             self.lost_count += 1
             self.buckets[rec["relative"]] += 1
-            if self.lost_worst is None or lost > Fraction(self.lost_worst["lost"]):
-                self.lost_worst = rec
+            if self.lost_worst is None or lost > self.lost_worst_value:
+                self.lost_worst, self.lost_worst_value = rec, lost
         if kind in self.worst:
             heap = self.worst[kind]
             # worst first: the most value lost (suboptimal, wrong objective), else the earliest lines
-            key = (Fraction(rec["lost"]) if "lost" in rec else Fraction(0), -rec["line"])
+            key = (lost, -rec["line"])
             item = (key, rec["line"], rec)
             if len(heap) < self.keep:
                 heapq.heappush(heap, item)
@@ -290,30 +451,38 @@ class Tally:
         return ExitCode.INCONCLUSIVE if self.verdicts[INCONCLUSIVE] else ExitCode.OK
 
     def value_lost(self) -> dict:
-        out: dict[str, Any] = {"iterations": self.lost_count, "total": fraction_str(self.lost_total),
-                               "mean": fraction_str(self.lost_total / self.lost_count) if self.lost_count else None,
+        n, total = self.lost_count, self.lost
+        out: dict[str, Any] = {"iterations": n, "exact": total.exact,
+                               "total": fraction_str(total.value) if total.exact else None,
+                               "mean": fraction_str(total.value / n) if total.exact and n else None,
                                "worst": None, "distribution": dict(self.buckets)}
+        if not total.exact:  # the exact sum would need unbounded numbers: 20 significant digits
+            out["approx"] = {"total": decimal_text(total.approx(), 20), "mean": decimal_text(total.approx(n), 20)}
         if self.lost_worst is not None:
             w = self.lost_worst
             out["worst"] = {"lost": w["lost"], "line": w["line"], "id": w.get("id"), "optimum": w["optimum"]}
         return out
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "iterations": self.iterations,
             "verdicts": dict(self.verdicts),
             "findings": sum(self.verdicts[k] for k in FINDINGS),
-            "rules": {r: {"iterations": e["iterations"], "requests": dict(e["requests"].most_common())}
+            "rules": {r: {"iterations": e["iterations"], "requests": dict(e["requests"].most_common()),
+                          **({"requests_not_tallied": e["not_tallied"]} if e["not_tallied"] else {})}
                       for r, e in sorted(self.rules.items())},
             "value_lost": self.value_lost(),
             "worst": {k: [_public(r) for r in self.worst_of(k)] for k in self.worst if self.worst[k]},
             "malformed_lines": self.malformed,
         }
+        if self.malformed_not_listed:
+            out["malformed_lines_not_listed"] = self.malformed_not_listed
+        return out
 
 
 def _public(rec: dict) -> dict:
     """A record as --json shows it (no byte offset, no timing)."""
-    return {k: v for k, v in rec.items() if k not in ("offset", "seconds")}
+    return {k: v for k, v in rec.items() if k not in ("offset", "seconds", "raw")}
 
 
 # ------------------------------------------------------------------ rendering
@@ -337,6 +506,23 @@ def _pct(x: Fraction) -> str:
     return f"{float(100 * x):.3g}%"
 
 
+def shown_id(rid: Any) -> str:
+    """A record id in a printed line: as is when short and printable, else quoted, escaped and clipped
+    (an id may not forge a line of the summary nor fill the terminal).
+
+    >>> shown_id("it-11"), shown_id("x\\n2 findings"), shown_id(7)
+    ('it-11', "'x\\\\n2 findings'", '7')
+    """
+    if isinstance(rid, int) and not isinstance(rid, bool):
+        return abbreviate(int_str(rid))
+    text = str(rid)
+    return text if text.isprintable() and len(text) <= 40 else show(text)
+
+
+def _shown_request(rid: Any) -> str:
+    return show(rid) if isinstance(rid, str) else shown_id(rid)
+
+
 def render(tally: Tally, trace: str, options: AuditOptions, seconds: float, jobs: int) -> str:
     n = tally.iterations
     lines = [f"audit of {trace}: {n} iteration{'s' if n != 1 else ''} "
@@ -348,16 +534,23 @@ def render(tally: Tally, trace: str, options: AuditOptions, seconds: float, jobs
         lines.append("  none")
     for rule, e in sorted(tally.rules.items()):
         top = e["requests"].most_common(5)
-        who = ", ".join(f"{rid!r} x{c}" for rid, c in top)
+        who = ", ".join(f"{_shown_request(rid)} x{c}" for rid, c in top)
         more = f", {len(e['requests']) - len(top)} more" if len(e["requests"]) > len(top) else ""
+        if e["not_tallied"]:
+            more += f" (and {e['not_tallied']} beyond the first {REQUEST_IDS_TALLIED} distinct ids)"
         lines.append(f"  {rule:10s} {e['iterations']:>7d}" + (f"   requests: {who}{more}" if who else ""))
     lost = tally.value_lost()
     lines += ["", f"value lost (optimum - answer, exact, over the {lost['iterations']} feasible answers to "
                   f"feasible instances):"]
     if lost["iterations"]:
-        lines.append(f"  total {approx(tally.lost_total)}, mean {approx(Fraction(lost['mean']))}"
-                     + (f", worst {approx(Fraction(lost['worst']['lost']))} at line {lost['worst']['line']}"
-                        if tally.lost_total else ", worst 0"))
+        total = tally.lost
+        if total.exact:
+            sums = f"total {approx(total.value)}, mean {approx(total.value / lost['iterations'])}"
+        else:  # bounded numbers: the exact sum is in no output (each loss is, in --json details)
+            sums = (f"total ≈{decimal_text(total.approx(), 4)}, "
+                    f"mean ≈{decimal_text(total.approx(lost['iterations']), 4)}")
+        lines.append(f"  {sums}" + (f", worst {approx(tally.lost_worst_value)} at line {lost['worst']['line']}"
+                                    if tally.lost_worst_value else ", worst 0"))
         dist = ", ".join(f"{b}: {c}" for b, c in tally.buckets.items())
         lines.append(f"  relative to the optimum: {dist}")
     else:
@@ -367,11 +560,12 @@ def render(tally: Tally, trace: str, options: AuditOptions, seconds: float, jobs
     if not shown:
         lines.append("  none")
     for kind, r in shown:
-        ident = f" id {r['id']}" if "id" in r else ""
+        ident = f" id {shown_id(r['id'])}" if "id" in r else ""
         extra = ""
         if "lost" in r and r["verdict"] != OPTIMAL:
-            rel = Fraction(r["lost"]) / Fraction(r["optimum"]) if Fraction(r["optimum"]) else Fraction(0)
-            extra = f"  (lost {approx(Fraction(r['lost']))}, {_pct(rel)})"
+            lost_r, optimum = exact(r["lost"]), exact(r["optimum"])
+            rel = lost_r / optimum if optimum else Fraction(0)
+            extra = f"  (lost {approx(lost_r)}, {_pct(rel)})"
         text = r["text"]
         if kind == MALFORMED:
             text = "malformed: " + text.removeprefix(f"{options.trace} line {r['line']}: ")
@@ -395,15 +589,33 @@ class AuditResult:
 
 def run_audit(path: str, options: AuditOptions, *, mapper: Mapper = map, worst: int = 5,
               details: Optional[Callable[[dict], None]] = None, progress: bool = True,
-              err=None) -> AuditResult:
-    """Judge every line of ``path``; ``details(record)`` is called for each line, in order."""
+              err=None, source=None, keep_lines: bool = False) -> AuditResult:
+    """Judge every line of ``path`` (read from ``source``, an open binary file, when given: the
+    trace is read once, front to back); ``details(record)`` is called for each line, in order.
+    ``keep_lines``: the worst records of each finding keep their line's bytes (``raw``), for the
+    reports (a pipe cannot be read twice)."""
+    if source is None:
+        with open(path, "rb") as fh:
+            return run_audit(path, options, mapper=mapper, worst=worst, details=details, progress=progress,
+                             err=err, source=fh, keep_lines=keep_lines)
     err = err or sys.stderr
     tally = Tally(worst)
-    total = max(os.path.getsize(path), 1)
+    st = os.fstat(source.fileno()) if hasattr(source, "fileno") else None
+    total = st.st_size if st is not None and stat.S_ISREG(st.st_mode) else None  # a pipe has no size
     started = last = time.perf_counter()
     done_bytes = 0
-    for records in mapper(judge_chunk, read_chunks(path, options)):
+    sent: deque = deque()  # the lines of the chunks in flight, when their bytes are kept
+
+    def tasks():
+        for task in read_chunks(source, options):
+            if keep_lines:
+                sent.append({n: raw for n, _, raw in task[1]})
+            yield task
+    for records in mapper(judge_chunk, tasks()):
+        raws = sent.popleft() if keep_lines else {}
         for rec in records:
+            if keep_lines and rec["verdict"] in FINDINGS and isinstance(raws.get(rec["line"]), bytes):
+                rec["raw"] = raws[rec["line"]]  # dropped with the record unless it is among the worst
             tally.add(rec)
             if rec["verdict"] == MALFORMED:
                 count = tally.verdicts[MALFORMED]
@@ -417,7 +629,8 @@ def run_audit(path: str, options: AuditOptions, *, mapper: Mapper = map, worst: 
         now = time.perf_counter()
         if progress and now - last >= PROGRESS_SECONDS:
             last = now
-            print(f"audit: {tally.iterations} iterations judged ({100 * done_bytes // total}% of {path}), "
+            share = f"{100 * done_bytes // max(total, 1)}% of {path}" if total is not None else f"of {path}"
+            print(f"audit: {tally.iterations} iterations judged ({share}), "
                   f"{_rate(tally.iterations, now - started)}/s", file=err, flush=True)
     seconds = time.perf_counter() - started
     return AuditResult(tally, seconds, tally.exit_code())
@@ -431,15 +644,31 @@ def _check_writable(path: str, what: str) -> None:
         raise InputError(f"{what}: cannot write here (no such directory or no permission)", source=path)
 
 
-def _reread(path: str, offset: int) -> bytes:
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        return fh.readline()
+def _same_file(a: str, b: str) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _refuse_overwriting_the_trace(path: str, json_path: Optional[str]) -> None:
+    """An output that is the trace would destroy it: exit 2 before anything is opened for writing."""
+    if not json_path:
+        return
+    for written in (json_path, json_path + ".part"):
+        if _same_file(written, path):
+            which = "" if written == json_path else f" (its partial file {written})"
+            raise InputError(f"--json {json_path}{which} is the trace itself: an output may not overwrite "
+                             f"its input", source=path)
 
 
 def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tally, per_kind: int,
                   rerun: str) -> tuple[str, list[dict]]:
-    """Reports for the worst iterations of each finding kind; returns the run directory and the index."""
+    """Reports for the worst iterations of each finding kind; returns the run directory and the index.
+
+    The lines come from the records (``raw``, kept by :func:`run_audit` with ``keep_lines``)."""
     from verify.report.iteration import iteration_report, write_iteration_report
     from verify.report.write import new_run_dir
 
@@ -450,7 +679,9 @@ def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tall
         if kind == MALFORMED:
             continue  # nothing to judge: the lines are listed in the summary and --json
         for rec in tally.worst_of(kind)[:per_kind]:
-            instance, selection, rid, rtime = parse_line(_reread(path, rec["offset"]), rec["line"], options)
+            if "raw" not in rec:
+                continue  # a line that killed its workers: no answer to show
+            instance, selection, rid, rtime = parse_line(rec["raw"], rec["line"], options)
             started = time.perf_counter()
             verdict = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
             seconds = time.perf_counter() - started
@@ -465,8 +696,8 @@ def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tall
                             "verdict": verdict.text})
     rows = ["| # | verdict | line | id | report |", "|---|---|---|---|---|"]
     for i, w in enumerate(written, start=1):
-        rows.append(f"| {i} | {w['kind']} | {w['line']} | {'' if w['id'] is None else w['id']} | "
-                    f"[{w['dir']}]({w['dir']}/report.md) |")
+        rid = "" if w["id"] is None else shown_id(w["id"]).replace("|", "\\|")
+        rows.append(f"| {i} | {w['kind']} | {w['line']} | {rid} | [{w['dir']}]({w['dir']}/report.md) |")
     counts = ", ".join(f"{k} {tally.verdicts[k]}" for k in VERDICTS if tally.verdicts[k])
     with open(os.path.join(run_dir, "index.md"), "w", encoding="utf-8") as fh:
         fh.write(f"# Audit of `{path}`\n\n{tally.iterations} iterations: {counts}.\n\n"
@@ -481,12 +712,10 @@ def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tall
 def main_audit(path: str, options: AuditOptions, *, jobs: int = 1, json_path: Optional[str] = None,
                report_dir: Optional[str] = None, reports: int = 3, worst: int = 5,
                progress: bool = True, mapper: Optional[Mapper] = None) -> int:
-    """The command: summary on stdout, progress and malformed lines on stderr; returns the exit code."""
-    try:
-        with open(path, "rb"):
-            pass
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", source=path) from None
+    """The command: summary on stdout, progress and malformed lines on stderr; returns the exit code.
+
+    The trace is opened once and read once, front to back (a FIFO or ``/dev/stdin`` works)."""
+    _refuse_overwriting_the_trace(path, json_path)
     if os.path.isdir(path):
         raise InputError("cannot read file: is a directory", source=path)
     if json_path:
@@ -498,32 +727,39 @@ def main_audit(path: str, options: AuditOptions, *, jobs: int = 1, json_path: Op
             raise InputError(f"--report-dir: cannot create: {exc.strerror or exc}", source=report_dir) from None
         if not os.access(report_dir, os.W_OK):
             raise InputError("--report-dir: not writable", source=report_dir)
-
-    part = None
-    details = None
-    if json_path:
-        part = open(json_path + ".part", "w", encoding="utf-8")
-        first = [True]
-
-        def details(rec):
-            part.write(("" if first[0] else ",\n") + json.dumps(_public(rec)))
-            first[0] = False
     try:
-        result = run_audit(path, options, mapper=mapper or local_mapper(jobs), worst=worst, details=details,
-                           progress=progress)
-    except BaseException:  # interrupted or failed: leave no half-written file behind
+        source = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", source=path) from None
+    part_path = json_path + ".part" if json_path else None
+    part = None
+    try:
+        with source:
+            details = None
+            if part_path:
+                part = open(part_path, "w", encoding="utf-8")
+                first = [True]
+
+                def details(rec):
+                    part.write(("" if first[0] else ",\n") + json.dumps(_public(rec)))
+                    first[0] = False
+            result = run_audit(path, options, mapper=mapper or local_mapper(jobs), worst=worst, details=details,
+                               progress=progress, source=source, keep_lines=bool(report_dir))
         if part is not None:
             part.close()
-            os.remove(json_path + ".part")
-        raise
-    if part is not None:
-        part.close()
+        return _finish(result, path, options, jobs, json_path, part_path, report_dir, reports)
+    finally:  # interrupted, failed or done: leave no half-written file behind
+        if part is not None:
+            part.close()
+        if part_path and os.path.exists(part_path):
+            os.remove(part_path)
+
+
+def _finish(result: AuditResult, path: str, options: AuditOptions, jobs: int, json_path: Optional[str],
+            part_path: Optional[str], report_dir: Optional[str], reports: int) -> int:
     tally = result.tally
     if tally.iterations == 0:
-        if part is not None:
-            os.remove(json_path + ".part")
         raise InputError("no iterations: the trace has no non-blank line", source=path)
-
     rerun = "python -m verify audit " + " ".join(a for a in _rerun_args(path, options))
     written: list[dict] = []
     run_dir = None
@@ -536,16 +772,19 @@ def main_audit(path: str, options: AuditOptions, *, jobs: int = 1, json_path: Op
         head = {"schema": SCHEMA, "trace": path, "options": asdict(options), **tally.to_json(),
                 "exit": result.exit_code, "seconds": round(result.seconds, 3), "jobs": jobs,
                 "reports": {"dir": run_dir, "written": written} if run_dir else None}
-        with open(json_path, "w", encoding="utf-8") as out, open(json_path + ".part", encoding="utf-8") as src:
-            text = json.dumps(head, indent=1)
-            out.write(text[:-2] + ',\n "details": [\n')  # the object without its closing brace
-            while True:
-                block = src.read(1 << 20)
-                if not block:
-                    break
-                out.write(block)
-            out.write("\n ]\n}\n")
-        os.remove(json_path + ".part")
+        try:
+            with open(json_path, "w", encoding="utf-8") as out, open(part_path, encoding="utf-8") as src:
+                text = json.dumps(head, indent=1)
+                out.write(text[:-2] + ',\n "details": [\n')  # the object without its closing brace
+                while True:
+                    block = src.read(1 << 20)
+                    if not block:
+                        break
+                    out.write(block)
+                out.write("\n ]\n}\n")
+        except BaseException:
+            os.remove(json_path)  # half a file is no output
+            raise
     return result.exit_code
 
 

@@ -20,8 +20,9 @@ many as the time budget allows), or a list ``1,5,9``.
 
 Exit codes: 1 a must-hold claim has a counterexample (in test-solver mode: any
 property); 3 nothing found but something inconclusive, or the time budget ended a
-finite list of seeds before every seed was done; 0 otherwise (an open-ended list
-ends with the budget by design); 2 usage.
+finite list of seeds before every seed was done, or no seed was complete (an
+open-ended list whose budget ended before its first seed: nothing judged is no pass);
+0 otherwise (an open-ended list ends with the budget by design); 2 usage.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from verify.commands import suite
 from verify.commands.solver_cli import usage_to_run
 from verify.report.finding import finding, slug
 from verify.report.write import new_run_dir, write_finding
+from verify.run.fingerprint import subject_notes
 from verify.run.executor import make_executor, run_tasks
 from verify.run.seam import Task, TaskFailed
 from verify.run.store import Store
@@ -231,6 +233,8 @@ class Campaign:
             return ExitCode.FOUND
         if any(r.verdict == INCONCLUSIVE for r in rs) or (self.finite and not self.all_done):
             return ExitCode.INCONCLUSIVE
+        if not any(self.complete(s) for s in self.seeds):  # nothing judged in full is not a pass
+            return ExitCode.INCONCLUSIVE
         return ExitCode.OK
 
     def cases(self) -> int:
@@ -337,7 +341,8 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
     if camp.finite and not camp.all_done:
         lines.append(f"stopped by the time budget: {done} of {len(camp.wanted)} seeds complete")
     elif not camp.finite:
-        lines.append(f"{done} seeds complete within the time budget")
+        lines.append(f"{done} seeds complete within the time budget"
+                     + ("; nothing judged in full: inconclusive" if not done else ""))
     must = [r for r in camp.results() if r.must_hold]
     lines.append(f"result: {sum(r.verdict == COUNTEREXAMPLE for r in must)} must-hold counterexamples, "
                  f"{sum(r.verdict == INCONCLUSIVE for r in camp.results())} inconclusive, "
@@ -387,6 +392,8 @@ def main_campaign(subject: Subject, seeds_text: str, budget: Optional[float], jo
     seeds, first = parse_seeds(seeds_text)
     say = lambda line: (err.write(line + "\n"), err.flush())
     store = Store(store_dir) if store_dir else None
+    for line in subject_notes(subject.spec.kind, subject.spec.target) if store and subject.spec else ():
+        say(line)
     with make_executor(jobs, dask, preload=subject.preload()) as executor:
         say(f"campaign: {subject.label}; seeds {seeds_text}; {executor.label}"
             + (f"; time budget {budget:g} s" if budget else ""))

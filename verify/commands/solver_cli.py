@@ -15,6 +15,7 @@ import sys
 from typing import Optional
 
 from verify.run.executor import make_executor
+from verify.run.fingerprint import subject_notes
 from verify.run.store import Store
 from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 from verify.search.restrictions import Restrictions
@@ -37,6 +38,8 @@ def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None, job
               f"seed {options.seed})\n")
     say = lambda line: (err.write(line + "\n"), err.flush())
     store = Store(store_dir) if store_dir else None
+    for line in subject_notes(spec.kind, spec.target) if store else ():
+        say(line)
     with make_executor(min(jobs, len(claims)), dask, preload=solver_modules(spec)) as executor:
         for line in getattr(executor, "warnings", lambda: [])():
             say(line)

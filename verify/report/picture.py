@@ -30,6 +30,7 @@ import textwrap
 from fractions import Fraction
 from typing import Mapping, Optional
 
+from solver.messages import show
 from solver.model import Instance, Tree
 from solver.numbers import fraction_str
 
@@ -60,6 +61,12 @@ def short(x: Fraction) -> str:
     """A number short enough for a node label: the fraction, or ~0.123 when that is long."""
     s = fraction_str(x)
     return s if len(s) <= 6 else f"~{float(x):.3g}"
+
+
+def _printable(text: str) -> str:
+    """``text`` with every control character but the line break escaped (a request id may hold
+    terminal escapes: matplotlib would echo them in its missing-glyph warning)."""
+    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _sets(selected: Optional[Mapping], rid: str, size: int) -> Optional[set[int]]:
@@ -146,7 +153,8 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
             xs = [p[0] for p in pos.values()]
             ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
             ax.set_ylim(-tree.height - 0.6, 0.6)
-            head = f"{req.id}: target {fraction_str(req.target)} · {who}"
+            name = req.id if req.id.isprintable() and len(req.id) <= 40 else show(req.id)
+            head = f"{name}: target {fraction_str(req.target)} · {who}"
             if chosen is None:
                 body = note or "no selection"
             else:
@@ -158,7 +166,7 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
                 body += f"\n{len(over)} node{'s' * (len(over) != 1)} beyond the budget (purple)"
             color = BAD if col == 0 and (bad or over or (req.id in request_notes) or chosen is None) else "black"
             body = "\n".join(x for part in body.split("\n") for x in textwrap.wrap(part, int(col_w * 11)))
-            ax.set_title(head + "\n" + body, fontsize=9, color=color)
+            ax.set_title(_printable(head + "\n" + body), fontsize=9, color=color)
     if not reqs:
         for ax in axes[0]:
             ax.set_axis_off()
@@ -176,7 +184,8 @@ def draw(path: str, instance: Instance, solver_sets: Optional[Mapping], optimal_
                      linewidth=0, label="selected in only one answer")]
     fig.legend(handles=legend, loc="lower center", ncol=3, fontsize=8, frameon=False)
     wrap = int(2 * col_w * 10)  # about ten characters per inch at this font size
-    fig.suptitle("\n".join(x for part in title.split("\n") for x in textwrap.wrap(part, wrap)), fontsize=10)
+    fig.suptitle(_printable("\n".join(x for part in title.split("\n") for x in textwrap.wrap(part, wrap))),
+                 fontsize=10)
     total_h = sum(row_hs) + 2.0
     fig.tight_layout(rect=(0, 1.0 / total_h, 1, 1 - 0.9 / total_h))
     fig.savefig(path, dpi=110)

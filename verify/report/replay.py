@@ -154,14 +154,77 @@ def untrusted_reason(spec: SolverSpec) -> Optional[str]:
         return None
     if spec.kind == "cmd":
         return f"the report's solver is a command ({spec.label}): replaying it runs that program"
-    module = spec.target.partition(":")[0]
+    module, _, attr = spec.target.partition(":")
     where = module_file(module) if module else None
     if where is None:
         return None  # nothing to import: building it fails with "cannot import", running nothing
-    if where != "<built-in>" and (_inside(where, PROJECT) or _inside(where, os.getcwd())):
-        return None
-    return (f"the report's solver imports module {show(module)} from {show(where, 80)}, outside this project "
-            f"and the current directory: replaying it runs that code")
+    if not _ours(where):
+        return (f"the report's solver imports module {show(module)} from {show(where, 80)}, outside this "
+                f"project and the current directory: replaying it runs that code")
+    if not own_function(module, attr):
+        # an attribute path (module:subprocess.getoutput) or an imported name reaches code not ours
+        return (f"the report's solver {show(attr, 80)} is not a function defined in module {show(module)} "
+                f"itself: replaying it may run other code")
+    return None
+
+
+def _ours(where: Optional[str]) -> bool:
+    return where is not None and where != "<built-in>" and (_inside(where, PROJECT) or _inside(where, os.getcwd()))
+
+
+REEXPORTS = 5  # how many ``from M import name`` steps :func:`own_function` follows
+
+
+def own_function(module: str, name: str, depth: int = 0) -> bool:
+    """Whether ``module:name`` is a function of ours, decided by reading files, never running them.
+
+    True when the module's file (ours: this project or the current directory) binds ``name``
+    once in its top-level scope, by a ``def``, or by ``from M import name`` of a module M
+    that is ours and defines it so (a re-export such as ``proofs.replay``; followed at most
+    :data:`REEXPORTS` steps).  ``a.b`` walks attributes into whatever the module imported,
+    and any other binding (assignment, import of something not ours, a class) may be
+    anything: not trusted.
+    """
+    import ast
+
+    where = module_file(module)
+    if depth > REEXPORTS or not name.isidentifier() or not _ours(where):
+        return False
+    try:
+        with open(where, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    binds, own, source = 0, False, None
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    todo: list = list(tree.body)
+    while todo:  # the module's own scope: not the bodies of functions and classes
+        node = todo.pop()
+        if isinstance(node, scopes):
+            if getattr(node, "name", None) == name:
+                binds += 1
+                own = not isinstance(node, ast.ClassDef) and node in tree.body
+            todo += [*getattr(node, "decorator_list", ()), *getattr(getattr(node, "args", None),
+                                                                    "defaults", ())]
+            continue
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+            binds += 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*" or (alias.asname or alias.name.partition(".")[0]) == name:
+                    binds += 1  # an import of that name, or a star import that may bind anything
+                    if (isinstance(node, ast.ImportFrom) and node.level == 0 and node in tree.body
+                            and alias.name != "*"):
+                        source = (node.module, alias.name)
+            continue
+        todo += ast.iter_child_nodes(node)
+    # `global name` in any function may rebind it at run time
+    binds += sum(name in n.names for n in ast.walk(tree) if isinstance(n, ast.Global))
+    if binds != 1:
+        return False
+    if own:
+        return True
+    return source is not None and own_function(source[0], source[1], depth + 1)
 
 
 # ------------------------------------------------------------------ replay

@@ -9,8 +9,13 @@
                        models): what the task store compares.
 *subject fingerprint*  the files of a solver under test that the project does not
                        own: the module file of ``module:function``, every existing
-                       file named on a ``--cmd`` line.  What those files import, or
-                       a program found on PATH, is not covered (docs/distributed.md).
+                       file named on a ``--cmd`` line, and the module a ``--cmd``
+                       line runs as ``python -m NAME`` (its file; a package's
+                       ``__init__.py`` and ``__main__.py``).  What those files import, or a program found
+                       on PATH, is not covered (docs/distributed.md).  A ``-m``
+                       module whose file is not found makes the fingerprint unique
+                       to this process: its results are never reused
+                       (:func:`subject_notes` says so).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -90,9 +96,86 @@ def subject_fingerprint(kind: str, target: str) -> dict[str, str]:
         if spec is not None and spec.origin and os.path.isfile(spec.origin):
             files.append(spec.origin)
     elif kind == "cmd":
-        try:
-            words = shlex.split(target)
-        except ValueError:
-            words = []
+        words = _words(target)
         files = [w for w in words if os.path.isfile(w)]
+        out = {os.path.abspath(f): _file_digest(f) for f in files}
+        for name in run_modules(words):
+            found = module_files(name)
+            if found:
+                out.update((f, _file_digest(f)) for f in found)
+            else:  # unknown code: never equal to another run's fingerprint
+                out[f"python -m {name}"] = f"file not found: not reused (run {_RUN_NONCE})"
+        return out
     return {os.path.abspath(f): _file_digest(f) for f in files}
+
+
+_RUN_NONCE = os.urandom(8).hex()
+_PYTHON = re.compile(r"python[0-9.]*(\.exe)?")
+
+
+def _words(command: str) -> list[str]:
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return []
+
+
+def run_modules(words: list[str]) -> list[str]:
+    """The modules a command line runs as ``python [options] -m NAME`` (``-m`` alone or last of a group).
+
+    >>> run_modules(["python3", "-u", "-m", "pkg.sel", "--fast"]), run_modules(["python", "-Im", "x"])
+    (['pkg.sel'], ['x'])
+    >>> run_modules(["python", "sel.py", "-m", "y"]), run_modules(["env", "python3.11", "-m", "z"])
+    ([], ['z'])
+    """
+    out = []
+    for i, word in enumerate(words):
+        if not _PYTHON.fullmatch(os.path.basename(word)):
+            continue
+        for j in range(i + 1, len(words)):
+            opt = words[j]
+            if not opt.startswith("-") or opt == "-" or opt.startswith("--"):
+                break  # a script, stdin or a long option: no -m after it applies
+            if opt[1:].isalpha() and opt.endswith("m"):
+                if j + 1 < len(words):
+                    out.append(words[j + 1])
+                break
+            if opt in ("-W", "-X", "-c", "-Q"):
+                break  # -c runs a string; -W/-X take an argument: keep it simple, stop here
+    return out
+
+
+def module_files(name: str) -> list[str]:
+    """The files ``python -m name`` run in the current directory would execute, found without
+    importing anything: the module's file, or a package's ``__init__.py`` and ``__main__.py``
+    (empty: not found)."""
+    import importlib.machinery
+    import sys
+
+    path: list[str] | None = [os.getcwd()] + [p for p in sys.path if p]
+    spec = None
+    for part in name.split("."):
+        if not part.isidentifier() or path is None:
+            return []
+        try:
+            spec = importlib.machinery.PathFinder.find_spec(part, path)
+        except (ImportError, ValueError):
+            return []
+        if spec is None:
+            return []
+        path = list(spec.submodule_search_locations or []) or None
+    if spec.submodule_search_locations:  # a package runs its __init__.py, then its __main__.py
+        files = [os.path.join(d, f) for d in spec.submodule_search_locations
+                 for f in ("__init__.py", "__main__.py")]
+        return [os.path.abspath(f) for f in files if os.path.isfile(f)]
+    if spec.origin and os.path.isfile(spec.origin):
+        return [os.path.abspath(spec.origin)]
+    return []
+
+
+def subject_notes(kind: str, target: str) -> list[str]:
+    """What a task store cannot fingerprint of a ``--cmd`` solver, for stderr (empty: nothing)."""
+    if kind != "cmd":
+        return []
+    return [f"store: --cmd runs python -m {name}, whose file was not found: its results are never reused"
+            for name in run_modules(_words(target)) if not module_files(name)]

@@ -88,7 +88,8 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
     signal.signal(signal.SIGTERM, _stopped)
     if parent is not None and sys.platform.startswith("linux"):
         _die_with(parent)
-    settle(preload)
+    if preload is not None:  # None: a pool whose tasks need no settled imports (audit)
+        settle(preload)
     while True:
         try:
             msg = conn.recv()
@@ -122,7 +123,7 @@ class _Child:
         # no parent-death signal here (it follows the starting thread, a Dask worker thread); a
         # subprocess inherits no other pipe, so EOF on its own shows that the caller is gone
         self.popen = subprocess.Popen([sys.executable, "-m", "verify.run.pool", str(theirs.fileno()), "-",
-                                       *preload],
+                                       *(preload or ())],
                                       pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(mine.detach())
@@ -177,20 +178,22 @@ class ProcessPool:
 
     ``start``: ``fork`` (fast; the workers inherit the caller's imports), ``spawn``
     (fresh interpreters: no state shared through fork, as the proofs want), or
-    ``subprocess`` (fresh interpreters started without multiprocessing).
+    ``subprocess`` (fresh interpreters started without multiprocessing).  ``preload``: the
+    modules every worker settles before its first task (verify/run/imports.py); ``None``:
+    none, for tasks whose results do not depend on the imported modules (``audit``'s chunks).
 
     >>> with ProcessPool(2) as pool:
     ...     sorted(pool.imap(abs, [-3, 1, -2]))
     [(0, 3), (1, 1), (2, 2)]
     """
 
-    def __init__(self, workers: int, start: str = "fork", preload: Iterable[str] = (),
+    def __init__(self, workers: int, start: str = "fork", preload: Optional[Iterable[str]] = (),
                  allowed_failures: int = ALLOWED_FAILURES):
         if start == "fork" and sys.platform == "win32":
             start = "spawn"
         self.ctx = None if start == "subprocess" else multiprocessing.get_context(start)
         self.size = max(1, workers)
-        self.preload = tuple(preload)
+        self.preload = None if preload is None else tuple(preload)
         self.allowed_failures = allowed_failures
         self.workers: list[_Worker] = []
 
