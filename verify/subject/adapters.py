@@ -64,6 +64,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable
 
+from solver.durations import MAX_SECONDS
 from solver.errors import SelectionFormatError, SolverFault, Unsupported
 from solver.messages import abbreviate
 from solver.model import Instance
@@ -139,7 +140,7 @@ def _alarm(seconds: float | None):
         raise _Timeout()
 
     old = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS))  # more would overflow
     try:
         yield
     finally:
