@@ -105,3 +105,75 @@ def test_a_report_with_a_huge_timeout_is_refused(tmp_path, capsys):
         assert f"'solver.{key}' must be a positive number of seconds, at most 1000000" in err
     assert main(["replay", f"{d}/report.json", "--timeout", "1000000"]) == 1  # still fails, no overflow
     capsys.readouterr()
+
+
+# ------------------------------------------------------------------ item 3: check_solver checks like the CLI
+
+API_BAD = [
+    (dict(timeout=math.nan), "timeout=nan: must be a positive number of seconds"),
+    (dict(timeout=math.inf), "timeout=inf: must be a positive number of seconds"),
+    (dict(timeout=-1), "timeout=-1: must be a positive number"),
+    (dict(timeout="5"), "timeout='5': must be a positive number of seconds, at most 1000000 (11.6 days), not str"),
+    (dict(timeout=0), "timeout=0: must be a positive number"),
+    (dict(timeout=1e12), "at most 1000000"),
+    (dict(max_findings=0), "max_findings=0: must be at least 1"),
+    (dict(max_findings=-1), "max_findings=-1: must be at least 1"),
+    (dict(max_nodes=0), "max_nodes=0: must be at least 1"),
+    (dict(max_nodes=-3), "max_nodes=-3: must be at least 1"),
+    (dict(min_nodes=9, max_nodes=2), "min_nodes=9: more than max_nodes 2"),
+    (dict(profile="bogus"), "profile='bogus': unknown profile (choose from smoke, quick, thorough)"),
+    (dict(seed="x"), "seed='x': must be a whole number, not str"),
+    (dict(max_nodes=1.5), "max_nodes=1.5: must be a whole number, not float"),
+    (dict(precision="float64"), "precision='float64': unknown number format (choose from float32"),
+    (dict(single_request="no"), "single_request='no': must be True or False"),
+    (dict(examples=0), "examples=0: must be at least 1"),
+    (dict(claims=("THM-9",)), "claims='THM-9': unknown property"),
+    (dict(values=("strict", "nope")), "values='nope': unknown value class"),
+    (dict(min_budget=-1), "min_budget=-1: must be at least 0"),
+    (dict(chains=True, max_depth=2, min_nodes=4), "min_nodes=4: no tree has that many nodes"),
+    (dict(report_dir=5), "report_dir=5: must be a path"),
+]
+
+
+@pytest.mark.parametrize("kwargs,message", API_BAD, ids=[m.split(":")[0] for _, m in API_BAD])
+def test_check_solver_refuses_what_the_command_line_refuses(kwargs, message):
+    from verify import check_solver
+
+    called = []
+
+    def select(inst):
+        called.append(1)
+        return root_only(inst)
+
+    kwargs = {"profile": "smoke", "claims": ("RULE-BUDGET",), **kwargs}
+    with pytest.raises(OptionError) as info:
+        check_solver(select, **kwargs)
+    assert message in str(info.value)
+    assert isinstance(info.value, InputError) and isinstance(info.value, ValueError)
+    assert not called  # refused before any case ran
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--max-findings", "0"], "--max-findings 0: must be at least 1"),
+    (["--max-nodes", "0"], "--max-nodes 0: must be at least 1"),
+    (["--min-nodes", "9", "--max-nodes", "2"], "--min-nodes 9: more than --max-nodes 2"),
+    (["--examples", "0"], "--examples 0: must be at least 1"),
+    (["--precision", "float64"], "--precision float64: unknown number format"),
+    (["--profile", "bogus"], "--profile bogus: unknown profile"),
+])
+def test_the_command_line_says_the_same_naming_its_flags(argv, message, capsys):
+    err = _usage_error(["test-solver", "reference", *argv], capsys)
+    assert message in err
+
+
+def test_check_solver_still_takes_good_values_of_other_types():
+    """numpy-free stand-ins of what users pass: a list of claims, a Fraction timeout, a str claims."""
+    from fractions import Fraction
+
+    from verify import check_solver
+
+    res = check_solver(root_only, profile="smoke", claims=["RULE-BUDGET"], timeout=Fraction(5), examples=3,
+                       no_targets=True)
+    assert res.exit_status == 0 and list(res.verdicts) == ["RULE-BUDGET"]
+    assert check_solver(root_only, profile="smoke", claims="RULE-BUDGET,RULE-FORMAT", examples=3,
+                        no_targets=True).verdicts.keys() == {"RULE-BUDGET", "RULE-FORMAT"}

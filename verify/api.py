@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Optional, Union
 
-from solver.errors import AdaserveError, InputError, Unsupported
+from solver.errors import AdaserveError, InputError, OptionError, Unsupported
 from solver.model import Instance
 from solver.selection import Selection
 
@@ -304,7 +304,7 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     >>> result.exit_status, result.findings[0].kind
     (1, 'over budget')
     """
-    from verify.solver_check import MAX_FINDINGS, Options, plan, render, run
+    from verify.solver_check import Options, plan, render, run
     from verify.subject.adapters import adapt_callable
     from verify.subject.spec import SolverSpec, load_callable
 
@@ -316,14 +316,16 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
         target = f"{module}:{name}" if module and name and "<" not in name else "<python callable>"
     else:
         raise TypeError(f"select must be a callable or 'package.module:function', not {type(select).__name__}")
+    # the same checks as test-solver's flags (Options, Restrictions, SolverSpec): OptionError
     r = _restrictions(restrictions)
     options = Options(profile=profile, examples=examples, seed=seed, root_charged=bool(r.root_charged),
-                      restrictions=r, claims=tuple(claims) if claims else None, report_dir=report_dir,
-                      max_findings=max_findings if max_findings is not None else MAX_FINDINGS, instances=instances)
+                      restrictions=r, claims=claims, report_dir=report_dir,
+                      max_findings=max_findings, instances=instances)
     if not plan(options)[0]:
-        raise ValueError("no applicable property left to run (see claims and the restrictions)")
+        raise OptionError("no applicable property left to run under the restrictions", option="claims",
+                          value=options.claims)
     spec = SolverSpec("callable", target, timeout)
-    out = run(spec, options, solver=adapt_callable(fn, timeout))
+    out = run(spec, options, solver=adapt_callable(fn, spec.timeout))
     findings = []
     for i, res in enumerate(out.results):
         dirs = list(out.reports.get(i, ()))
