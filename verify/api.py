@@ -155,7 +155,10 @@ def assert_optimal(instance: InstanceLike, selection: SelectionLike, *, report_d
     lines = [verdict.text, f"  instance: {describe(inst)}"]
     where = report_dir if report_dir is not None else default_report_dir
     if where is not None and _final_example():
-        lines.append(f"  report:   {_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}/report.md")
+        try:
+            lines.append(f"  report:   {_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}/report.md")
+        except OSError as exc:  # the verdict matters more than its report: never lose it
+            lines.append(f"  report:   not written: cannot write to {where}: {exc.strerror or exc}")
     raise AssertionError("\n".join(lines))
 
 
@@ -324,6 +327,15 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     if not plan(options)[0]:
         raise OptionError("no applicable property left to run under the restrictions", option="claims",
                           value=options.claims)
+    if options.report_dir is not None:  # as test-solver --report-dir: before the run, not after it
+        from verify.report.write import UnwritablePath, check_writable_dir
+
+        try:
+            check_writable_dir(options.report_dir, "report_dir")
+        except UnwritablePath as exc:
+            why = str(exc)[len(f"report_dir {options.report_dir}: "):]
+            raise OptionError(why.replace("{", "{{").replace("}", "}}"), option="report_dir",
+                              value=options.report_dir) from None
     spec = SolverSpec("callable", target, timeout)
     out = run(spec, options, solver=adapt_callable(fn, spec.timeout))
     findings = []

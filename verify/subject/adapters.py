@@ -157,7 +157,7 @@ def _call(fn: Callable, arg: Any, timeout: float | None) -> Any:
                           rule="timeout") from None
     except Unsupported:  # the selector declines this input: not a finding
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() in a selector must not end the caller
         raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}") from exc
 
 
