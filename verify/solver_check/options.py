@@ -71,11 +71,10 @@ class Options:
             except (TypeError, AttributeError):
                 raise OptionError("must be property ids", option="claims", value=self.claims) from None
             bad = [c for c in claims if c not in CLAIMS_BY_ID or not CLAIMS_BY_ID[c].per_solver]
-            if bad or not claims:
+            if bad:
                 names = ", ".join(c.id for c in CLAIMS if c.per_solver)
-                raise OptionError(f"unknown property (choose from {names})", option="claims",
-                                  value=bad[0] if bad else self.claims)
-            _set(self, "claims", claims)
+                raise OptionError(f"unknown property (choose from {names})", option="claims", value=bad[0])
+            _set(self, "claims", claims or None)  # none named (--claims "", claims=()): all of them
         check_satisfiable(self.restrictions, PROFILES[self.profile])
 
     def cli_args(self) -> list[str]:
