@@ -214,3 +214,39 @@ def test_answers_with_many_entries_give_one_short_line(capsys, node, copies, tai
     assert code == 1 and out.count("\n") == 1 and len(out) < 2100
     if copies > 4:
         assert f"entries for a tree of 4 nodes)" in out and f"({copies + len(tail)} entries" in out
+
+
+def _scalars():
+    """Values of the types a Python caller may put in an instance dict (numpy when installed)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    out = [0.5, 1, 1.0, Fraction(1, 3), Decimal("0.5"), "0.5", True, None, float("nan"), 1.5, -0.0, [0.5]]
+    try:
+        import numpy as np
+    except ImportError:
+        return out
+    return out + [np.float64(0.5), np.float64(1), np.int64(1), np.int64(0), np.float32(0.5), np.float64("nan"),
+                  np.float64(2), np.bool_(True), np.array(0.5)]
+
+
+@settings(FUZZ, max_examples=80)
+@given(where=st.sampled_from(["target", 1, 2]), value=st.sampled_from(_scalars()),
+       selected=st.sampled_from([[0], [0, 1], [0, 1, 2], [0, 0]]))
+def test_api_values_of_any_type_give_a_verdict_or_an_error_naming_the_place(where, value, selected):
+    """Item 20: an odd value type in an instance dict (numpy's float64 among them) is read as
+    the number it equals or refused by an InputError naming the request and where, never
+    another exception."""
+    import verify
+
+    req = {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "0.5", "0.25"]}
+    if where == "target":
+        req["target"] = value
+    else:
+        req["prob"][where] = value
+    try:
+        verdict = verify.judge({"budget": 2, "requests": [req]}, {"status": "OK", "selected": {"r": selected}})
+    except verify.InputError as exc:
+        assert "request 'r'" in str(exc) and (f"node {where}" in str(exc) or "target" in str(exc)), str(exc)
+        return
+    assert verdict.kind in ("optimal", "suboptimal", "infeasible"), verdict
