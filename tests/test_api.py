@@ -270,3 +270,8 @@ def test_a_selector_calling_sys_exit_is_a_finding_not_the_end_of_the_caller(code
     (f,) = result.findings
     assert result.exit_status == 1 and f.signature == ("RULE-BUDGET", "SystemExit", "raised")
     assert f"solver raised SystemExit: {'' if code is None else code}" in f.condition
+
+
+def test_a_solver_that_cannot_be_loaded_is_an_adaserve_error():
+    with pytest.raises(verify.AdaserveError, match="no_such_module"):
+        verify.check_solver("no_such_module:f")

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from solver.durations import RANGE as SECONDS_RANGE
 from solver.durations import check_seconds
-from solver.errors import OptionError
+from solver.errors import OptionError, SpecError
 from solver.model import Instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import Selection
@@ -23,10 +23,6 @@ from solver.selection import Selection
 from verify.subject.adapters import DEFAULT_TIMEOUT, LineSolver, adapt_callable, adapt_command, adapt_native
 
 KINDS = ("registry", "native", "callable", "cmd")
-
-
-class SpecError(ValueError):
-    """A solver spec that cannot be loaded (unknown name, missing module or program)."""
 
 
 @dataclass(frozen=True)
