@@ -10,7 +10,9 @@ of a traceback.  Not ours, hence outside it: what the solver under test does
 
 from __future__ import annotations
 
-from .messages import clip_line, show
+from typing import Any
+
+from .messages import abbreviate, clip_line, show
 
 
 class AdaserveError(Exception):
@@ -45,6 +47,48 @@ class InputError(AdaserveError, ValueError):
             parts.append(" ".join(where))
         parts.append(self.message)
         return clip_line(": ".join(parts))
+
+
+class OptionError(InputError):
+    """An option out of its range: a command-line flag or a keyword of the Python API.
+
+    One message for both; :meth:`as_flag` names the option as the command line
+    spells it.  The message may name other options as ``{option}``.
+
+    >>> e = OptionError("must be at least {min_nodes}", option="max_nodes", value=2)
+    >>> str(e)
+    'max_nodes=2: must be at least min_nodes'
+    >>> e.as_flag()
+    '--max-nodes 2: must be at least --min-nodes'
+    """
+
+    def __init__(self, message: str, *, option: str, value: Any = None, source: str | None = None,
+                 request: str | None = None, node: int | None = None):
+        self.option, self.value, self.template = option, value, message
+        super().__init__(message.format_map(_Names(flag=False)), source=source, request=request, node=node)
+
+    def one_line(self) -> str:
+        return clip_line(f"{self.option}={abbreviate(repr(self.value))}: {self.message}")
+
+    def as_flag(self) -> str:
+        """The message with options named as flags (``--max-nodes 2``)."""
+        flag = "--" + self.option.replace("_", "-")
+        value = "" if self.value is True else f" {abbreviate(str(self.value))}"
+        return clip_line(f"{flag}{value}: {self.template.format_map(_Names(flag=True))}")
+
+    def with_source(self, source: str) -> "OptionError":
+        return OptionError(self.template, option=self.option, value=self.value, source=source)
+
+
+class _Names(dict):
+    """``{name}`` in an option message: the keyword, or the flag (``--max-nodes``)."""
+
+    def __init__(self, flag: bool):
+        super().__init__()
+        self.flag = flag
+
+    def __missing__(self, key: str) -> str:
+        return "--" + key.replace("_", "-") if self.flag else key
 
 
 class InstanceError(InputError):

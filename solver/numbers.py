@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 from fractions import Fraction
 from typing import Any
@@ -168,6 +169,8 @@ def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
         raise NotANumber(f"expected a number, got {json.dumps(value)}")
     if isinstance(value, Fraction):
         return value
+    if type(value) not in (int, float) and isinstance(value, (float, numbers.Integral)):
+        value = float(value) if isinstance(value, float) else int(value)  # numpy's float64, int64
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):

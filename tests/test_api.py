@@ -224,6 +224,54 @@ def test_check_solver_reports_a_raising_selector_as_a_finding():
     assert f.signature == ("RULE-BUDGET", "IndexError", "raised")
 
 
+# ------------------------------------------------------------------ issue 22 item 20: API types
+
+def test_numpy_scalars_are_read_as_their_values_and_bad_ones_name_their_node():
+    np = pytest.importorskip("numpy")
+    inst = {"budget": 1, "requests": [{"id": "r", "target": np.int64(1), "parent": [-1, 0, 0],
+                                       "prob": [np.float64(1), np.float64(0.5), 0.3]}]}
+    assert verify.optimum(inst) == Fraction(3, 2)  # 1 + 1/2, read as the floats 1.0 and 0.5 are
+    assert verify.judge(inst, {"status": "OK", "selected": {"r": [0, 1]}}).kind == "optimal"
+    for bad in (np.float64("nan"), np.float32(0.5), np.float64(1.5)):
+        inst["requests"][0]["prob"][2] = bad
+        with pytest.raises(verify.InputError, match="request 'r' node 2: prob: "):
+            verify.solve(inst)
+
+
+def test_an_unwritable_report_dir_keeps_the_verdict_of_assert_optimal(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for where in ("/proc/nope", str(blocker / "dir")):
+        with pytest.raises(AssertionError) as info:
+            verify.assert_optimal(INST, {"status": "OK", "selected": {"r": [0, 2]}}, report_dir=where)
+        msg = str(info.value)
+        assert msg.startswith("suboptimal: objective 13/10, optimum 3/2\n  instance: B=1 roots free")
+        assert f"report:   not written: cannot write to {where}: " in msg
+
+
+def test_check_solver_refuses_an_unwritable_report_dir_before_running(tmp_path):
+    calls = []
+
+    def select(inst):
+        calls.append(1)
+        return {"status": "OK", "selected": {}}
+
+    with pytest.raises(verify.InputError, match=r"report_dir='/proc/nope': cannot write there: "):
+        verify.check_solver(select, profile="smoke", claims=("RULE-BUDGET",), report_dir="/proc/nope")
+    assert not calls
+
+
+@pytest.mark.parametrize("code", [None, 0, 3, "bye"])
+def test_a_selector_calling_sys_exit_is_a_finding_not_the_end_of_the_caller(code):
+    def exits(inst):
+        sys.exit(code)
+
+    result = verify.check_solver(exits, profile="smoke", claims=("RULE-BUDGET",))
+    (f,) = result.findings
+    assert result.exit_status == 1 and f.signature == ("RULE-BUDGET", "SystemExit", "raised")
+    assert f"solver raised SystemExit: {'' if code is None else code}" in f.condition
+
+
 def test_a_solver_that_cannot_be_loaded_is_an_adaserve_error():
     with pytest.raises(verify.AdaserveError, match="no_such_module"):
         verify.check_solver("no_such_module:f")

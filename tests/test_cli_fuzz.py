@@ -221,3 +221,136 @@ def test_replay_trusts_exactly_the_functions_a_module_of_ours_defines(module, at
     assert own or not trusted, (module, attr)  # never trusted unless a function of ours
     if not attr.isidentifier():
         assert not trusted
+
+# ------------------------------------------------------------------ issue 22: options, timeouts, long answers
+
+DURATIONS = ["0", "-1", "1", "0.5", "nan", "inf", "-inf", "1e12", "9999999999", "3000000", "1000000", "1e300",
+             "x", "", "5s"]
+COUNTS = ["0", "-3", "1", "2", "3", "1.5", "x", "", "99999999999999999999"]
+FLAG_VALUES = {"--timeout": DURATIONS, "--startup-timeout": DURATIONS, "--max-nodes": COUNTS,
+               "--min-nodes": COUNTS, "--max-depth": COUNTS, "--max-width": COUNTS, "--min-budget": COUNTS,
+               "--examples": ["0", "-1", "1", "2", "x", "1.5"], "--max-findings": COUNTS, "--seed": COUNTS,
+               "--precision": ["float32", "float64", "bogus", ""], "--profile": ["smoke", "bogus", ""],
+               "--values": ["strict", "nope", "strict,nope", ",", ""], "--claims": ["RULE-FORMAT", "THM-9", ""]}
+FLAG_PAIRS = st.sampled_from(sorted(FLAG_VALUES)).flatmap(
+    lambda flag: st.sampled_from(FLAG_VALUES[flag]).map(lambda value: [flag, value]))
+QUICK = ["--profile", "smoke", "--examples", "2", "--claims", "RULE-FORMAT", "--jobs", "1"]
+RUNS = settings(FUZZ, suppress_health_check=list(FUZZ.suppress_health_check) + [HealthCheck.nested_given])
+
+
+def _main_exit(argv, capsys):
+    """main() or argparse's exit: the code, stdout and stderr, with the common invariants."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2, 3), (argv, code)
+    assert "Traceback" not in err and "Traceback" not in out, (argv, err[-2000:])
+    if code == 2:
+        assert out == "" and err.count("\n") == 1, (argv, err)
+    return code, out, err
+
+
+@settings(RUNS, max_examples=40)
+@given(pairs=st.lists(FLAG_PAIRS, min_size=1, max_size=3))
+def test_test_solver_and_replay_options_never_crash(capsys, pairs):
+    """Odd option values (huge or non-finite durations, counts out of range, unknown names):
+    a run that starts judges something (its cases are counted), anything else is exit 2."""
+    flags = [x for pair in pairs for x in pair]
+    code, out, err = _main_exit(["test-solver", "reference", *QUICK, *flags], capsys)
+    if code != 2:
+        assert "RULE-FORMAT" in out and " 0       0" not in out  # never a pass on nothing
+    timeouts = [v for f, v in pairs if f == "--timeout"]
+    if timeouts:
+        code, _, err = _main_exit(["replay", str(DIR / "no-report.json"), "--timeout", timeouts[0]], capsys)
+        assert code == 2  # a bad timeout or the missing report: one line either way
+
+
+API_VALUES = st.sampled_from([float("nan"), float("inf"), -1, 0, 1, 2, 1.5, "5", "x", None, True, 1e12, 10 ** 30,
+                              (), "float64", "smoke", ("RULE-FORMAT",)])
+API_KEYS = st.sampled_from(["timeout", "max_findings", "max_nodes", "min_nodes", "max_depth", "max_width",
+                            "min_budget", "examples", "seed", "profile", "precision", "single_request",
+                            "no_targets", "chains", "claims", "values", "report_dir", "instances"])
+
+
+def _roots(inst):
+    return {"status": "OK", "selected": {r["id"]: [r["parent"].index(-1)] for r in inst["requests"]}}
+
+
+@settings(RUNS, max_examples=60)
+@given(kwargs=st.dictionaries(API_KEYS, API_VALUES, min_size=1, max_size=2))
+def test_check_solver_options_are_checked_like_the_command_line(kwargs):
+    """check_solver never fails a correct selector because of its options: it refuses them
+    (an InputError naming one of the keywords) or runs and judges something."""
+    from solver.errors import InputError
+    from verify import check_solver
+
+    from solver.errors import OptionError
+
+    args = {"profile": "smoke", "examples": 2, "claims": ("RULE-FORMAT",), "no_targets": True, **kwargs}
+    here = os.getcwd()
+    os.chdir(DIR)  # report_dir="x" and instances="5" are relative paths: keep them in the fuzz folder
+    try:
+        result = check_solver(_roots, **args)
+    except InputError as exc:  # OptionError names its keyword; a bad instances path is named too
+        assert "\n" not in str(exc), str(exc)
+        if isinstance(exc, OptionError):
+            assert str(exc).split("=")[0] in args, str(exc)
+        else:
+            assert str(exc).startswith(str(args.get("instances"))), str(exc)
+        return
+    finally:
+        os.chdir(here)
+    assert result.findings == () and result.exit_status == 0, result.text
+    assert all(v == "verified" for v in result.verdicts.values())
+
+
+@settings(FUZZ, max_examples=25)
+@given(node=st.integers(-2, 5), copies=st.integers(2, 200_000), tail=st.lists(st.integers(0, 3), max_size=3))
+def test_answers_with_many_entries_give_one_short_line(capsys, node, copies, tail):
+    """A node listed many times (item 15): one line of at most 2,000 characters plus its cut
+    note, naming the count, in time linear in the list."""
+    inst, sel = DIR / "instance.json", DIR / "many.json"
+    inst.write_text(json.dumps(BASE))
+    sel.write_text(json.dumps({"status": "OK", "selected": {"r0": [node] * copies + tail, "r1": [1]}}))
+    code, out, _ = _main_exit(["check", "--no-z3", str(inst), str(sel)], capsys)
+    assert code == 1 and out.count("\n") == 1 and len(out) < 2100
+    if copies > 4:
+        assert f"entries for a tree of 4 nodes)" in out and f"({copies + len(tail)} entries" in out
+
+
+def _scalars():
+    """Values of the types a Python caller may put in an instance dict (numpy when installed)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    out = [0.5, 1, 1.0, Fraction(1, 3), Decimal("0.5"), "0.5", True, None, float("nan"), 1.5, -0.0, [0.5]]
+    try:
+        import numpy as np
+    except ImportError:
+        return out
+    return out + [np.float64(0.5), np.float64(1), np.int64(1), np.int64(0), np.float32(0.5), np.float64("nan"),
+                  np.float64(2), np.bool_(True), np.array(0.5)]
+
+
+@settings(FUZZ, max_examples=80)
+@given(where=st.sampled_from(["target", 1, 2]), value=st.sampled_from(_scalars()),
+       selected=st.sampled_from([[0], [0, 1], [0, 1, 2], [0, 0]]))
+def test_api_values_of_any_type_give_a_verdict_or_an_error_naming_the_place(where, value, selected):
+    """Item 20: an odd value type in an instance dict (numpy's float64 among them) is read as
+    the number it equals or refused by an InputError naming the request and where, never
+    another exception."""
+    import verify
+
+    req = {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "0.5", "0.25"]}
+    if where == "target":
+        req["target"] = value
+    else:
+        req["prob"][where] = value
+    try:
+        verdict = verify.judge({"budget": 2, "requests": [req]}, {"status": "OK", "selected": {"r": selected}})
+    except verify.InputError as exc:
+        assert "request 'r'" in str(exc) and (f"node {where}" in str(exc) or "target" in str(exc)), str(exc)
+        return
+    assert verdict.kind in ("optimal", "suboptimal", "infeasible"), verdict

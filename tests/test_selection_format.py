@@ -307,3 +307,43 @@ def test_several_rules_at_once():
     got = found(inst, {"r0": [0, 3], "r1": [1, 2]}, F(1))
     assert got == {("rooted", "r0", 3), ("target", "r0", None), ("budget", None, None),
                    ("objective", None, None)}
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 22 item 15: an answer with millions of entries is judged by its first few faults
+# ---------------------------------------------------------------------------------------------
+
+def test_millions_of_copies_of_a_node_give_a_few_violations_and_a_count():
+    """7 million copies of node 0 (an answer under the 16 MiB cap) once made 7 million
+    Violation objects (1.8 GB, 612 s); now the first ENTRY_FAULTS are named, the rest counted."""
+    from solver.feasibility import ENTRY_FAULTS
+
+    n = 2_000_000
+    vs = violations(instance(), {"r0": [0] * n, "r1": [1]})
+    assert ENTRY_FAULTS == 3
+    assert [(v.rule, v.request, v.node) for v in vs[:3]] == [("format", "r0", 0)] * 3
+    assert all(v.text == "format: request 'r0' node 0 listed twice" for v in vs[:3])
+    # r0 = {0}: 1 < 3/2, target missed; nothing else
+    assert [(v.rule, v.request) for v in vs[3:]] == [("format", "r0"), ("target", "r0")]
+    assert vs[3].text == (f"format: request 'r0' and {n - 1 - 3} more entries repeated or not nodes of the "
+                          f"tree ({n} entries for a tree of 4 nodes)")
+
+
+def test_the_nodes_after_the_first_faults_still_count():
+    """Past the named faults the list is still read whole: nodes 1 and 3 at its end make r0
+    rooted and reach its target (1 + 7/10 + 21/50 >= 3/2), so only format faults remain."""
+    selected = {"r0": [0] + [0] * 30 + [7] * 5 + [1, 3], "r1": [1]}
+    vs = violations(instance(), selected)
+    assert {v.rule for v in vs} == {"format"}
+    assert len(vs) == 4 and "and 32 more entries" in vs[3].text and "(38 entries for a tree of 4 nodes)" in vs[3].text
+    assert violations(instance(), {"r0": [0, 1, 3] + [9] * 3, "r1": [1]})[-1].text == \
+        "format: request 'r0' node 9 does not exist (tree has nodes 0..3)"  # exactly 3: no count line
+
+
+def test_judging_an_answer_of_millions_of_entries_names_the_count():
+    from verify.checks.judge import judge
+
+    v = judge(instance(), loads_selection(json.dumps({"status": "OK", "selected": {"r0": [0] * 10 ** 6,
+                                                                                    "r1": [1]}})), use_z3=False)
+    assert v.kind == "infeasible" and len(v.violations) == 5 and len(v.text) < 2000
+    assert "999996 more entries repeated or not nodes of the tree (1000000 entries for a tree of 4 nodes)" in v.text

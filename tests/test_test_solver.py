@@ -9,6 +9,7 @@ regenerate with ``UPDATE_GOLDEN=1 python -m pytest tests/test_test_solver.py``
 and read the diff: a golden file is a claim a person has read.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -159,7 +160,7 @@ def test_unknown_profile_is_a_usage_error(capsys):
     from verify.commands import cli
 
     assert cli.main(["test-solver", "reference", "--profile", "huge"]) == 2
-    assert "unknown profile 'huge'" in capsys.readouterr().err
+    assert "--profile huge: unknown profile" in capsys.readouterr().err
 
 
 CASES = {
@@ -267,10 +268,10 @@ def test_own_instances_from_a_folder_and_bad_ones_are_usage_errors(tmp_path, cap
 
 
 @pytest.mark.parametrize("args,words", [
-    (["--values", "strict,nope"], "unknown value class 'nope'"),
-    (["--precision", "float8"], "unknown --precision 'float8'"),
-    (["--max-findings", "0"], "--max-findings must be at least 1"),
-    (["--min-budget", "-1"], "--min-budget is too small"),
+    (["--values", "strict,nope"], "--values nope: unknown value class"),
+    (["--precision", "float8"], "--precision float8: unknown number format"),
+    (["--max-findings", "0"], "--max-findings 0: must be at least 1"),
+    (["--min-budget", "-1"], "--min-budget -1: must be at least 0"),
     (["--chains", "--max-depth", "2", "--min-nodes", "4"], "--min-nodes 4: no tree has that many nodes"),
     (["--values", "grid", "--claims", "APP-B"], "no applicable property left"),
 ])
@@ -374,3 +375,73 @@ def test_a_flaky_failure_of_our_own_stop_signals_is_the_signal_not_an_error():
         campaign._unwrapped(group_of(campaign._Found("x"), campaign._GaveUp()))
     with pytest.raises(ExceptionGroup):  # anything else in it stays an error of ours
         campaign._unwrapped(group_of(campaign._GaveUp(), ValueError("bug")))
+
+
+# ------------------------------------------------------------------ issue 22 item 23: long values
+
+def _long_instances(tmp_path):
+    """An instance with 2,000- to 2,200-digit values."""
+    long = {"budget": 0, "requests": [{"id": "r", "target": "1", "parent": [-1, 0, 0, 1],
+                                       "prob": ["1", "1/" + "7" * 2000, "1/" + "3" * 2100, "1/" + "7" * 2200]}]}
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps(long) + "\n")
+    return path
+
+
+def test_long_values_are_clipped_in_the_printed_report(tmp_path, capsys):
+    code, out = _cli(["tests.quality.planted:budget_ge0", "--claims", "RULE-BUDGET", "--examples", "5", "--jobs",
+                      "1", "--instances", str(_long_instances(tmp_path))], capsys)
+    assert code == 1
+    longest = max(out.out.splitlines(), key=len)
+    assert len(longest) < 600, longest[:300]
+    assert "f=[1,1/" + "7" * 30 + "... (2002 characters)]" in out.out
+
+
+def reads_every_number(inst):
+    """A selector that reads every value with fractions.Fraction(text), as the docs advise,
+    and answers the roots alone (declining what that cannot answer)."""
+    from fractions import Fraction
+
+    for r in inst["requests"]:
+        [Fraction(x) for x in [r["target"]] + r.get("prob", r.get("cond", []))]
+        if Fraction(r["target"]) > 1:
+            return {"status": "UNSUPPORTED", "reason": "targets above 1"}
+    return {"status": "OK", "selected": {r["id"]: [r["parent"].index(-1)] for r in inst["requests"]}}
+
+
+def test_every_number_sent_is_readable_by_fraction_text(tmp_path, capsys):
+    """An instance number has at most 4,000 digits (docs/format.md), below the 4,300 that
+    Fraction(text) reads by default: a selector reading --instances values of the longest
+    kind, and generated ones, never meets 'Exceeds the limit (4300 digits)'."""
+    from solver.numbers import MAX_DIGITS
+    from verify.subject.readable import READABLE_DIGITS
+
+    assert MAX_DIGITS < READABLE_DIGITS == 4300
+    longest = {"budget": 1, "requests": [{"id": "r", "target": "1", "parent": [-1, 0, 1, 0],
+                                          "prob": ["1", "1/" + "7" * 3997, "1e-3998", "0." + "3" * 3998]}]}
+    path = tmp_path / "longest.jsonl"
+    path.write_text(json.dumps(longest) + "\n")
+    code, out = _cli(["tests.test_test_solver:reads_every_number", "--claims", "RULE-BUDGET,RULE-FORMAT",
+                      "--examples", "20", "--jobs", "1", "--instances", str(path), "--no-targets"], capsys)
+    assert code == 0 and "Exceeds the limit" not in out.out, out.out
+
+
+def test_generated_values_stay_readable_by_fraction_text():
+    """Generation discards an instance Fraction(text) could not read with Python's default
+    limit (measured: at most 231 digits at thorough, so nothing is discarded in practice)."""
+    from hypothesis import given, settings
+
+    from verify.search.claims import CLAIMS_BY_ID, PROFILES
+    from verify.search.restrictions import Restrictions
+    from verify.subject.readable import READABLE_DIGITS, longest_integer, readable
+
+    assert longest_integer({"budget": 0, "requests": [{"id": "r", "target": "-12/345", "parent": [-1],
+                                                       "prob": ["1"]}]}) == 3
+    assert not readable({"requests": [{"target": "1", "prob": ["1", "1/" + "3" * 4301]}]})
+    for values in (("underflow",), ("float32", "near-one")):
+        @settings(max_examples=40, database=None, deadline=None, derandomize=True)
+        @given(CLAIMS_BY_ID["LEM-C2"].strategy(PROFILES["thorough"], False,
+                                               Restrictions(values=values).generator_kwargs()))
+        def t(inst):
+            assert longest_integer(inst.to_json()) <= READABLE_DIGITS
+        t()

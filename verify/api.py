@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Optional, Union
 
-from solver.errors import AdaserveError, InputError, Unsupported
+from solver.errors import AdaserveError, InputError, OptionError, Unsupported
 from solver.model import Instance
 from solver.selection import Selection
 
@@ -155,7 +155,10 @@ def assert_optimal(instance: InstanceLike, selection: SelectionLike, *, report_d
     lines = [verdict.text, f"  instance: {describe(inst)}"]
     where = report_dir if report_dir is not None else default_report_dir
     if where is not None and _final_example():
-        lines.append(f"  report:   {_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}/report.md")
+        try:
+            lines.append(f"  report:   {_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}/report.md")
+        except OSError as exc:  # the verdict matters more than its report: never lose it
+            lines.append(f"  report:   not written: cannot write to {where}: {exc.strerror or exc}")
     raise AssertionError("\n".join(lines))
 
 
@@ -304,7 +307,7 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     >>> result.exit_status, result.findings[0].kind
     (1, 'over budget')
     """
-    from verify.solver_check import MAX_FINDINGS, Options, plan, render, run
+    from verify.solver_check import Options, plan, render, run
     from verify.subject.adapters import adapt_callable
     from verify.subject.spec import SolverSpec, load_callable
 
@@ -316,14 +319,25 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
         target = f"{module}:{name}" if module and name and "<" not in name else "<python callable>"
     else:
         raise TypeError(f"select must be a callable or 'package.module:function', not {type(select).__name__}")
+    # the same checks as test-solver's flags (Options, Restrictions, SolverSpec): OptionError
     r = _restrictions(restrictions)
     options = Options(profile=profile, examples=examples, seed=seed, root_charged=bool(r.root_charged),
-                      restrictions=r, claims=tuple(claims) if claims else None, report_dir=report_dir,
-                      max_findings=max_findings if max_findings is not None else MAX_FINDINGS, instances=instances)
+                      restrictions=r, claims=claims, report_dir=report_dir,
+                      max_findings=max_findings, instances=instances)
     if not plan(options)[0]:
-        raise ValueError("no applicable property left to run (see claims and the restrictions)")
+        raise OptionError("no applicable property left to run under the restrictions", option="claims",
+                          value=options.claims)
+    if options.report_dir is not None:  # as test-solver --report-dir: before the run, not after it
+        from verify.report.write import UnwritablePath, check_writable_dir
+
+        try:
+            check_writable_dir(options.report_dir, "report_dir")
+        except UnwritablePath as exc:
+            why = str(exc)[len(f"report_dir {options.report_dir}: "):]
+            raise OptionError(why.replace("{", "{{").replace("}", "}}"), option="report_dir",
+                              value=options.report_dir) from None
     spec = SolverSpec("callable", target, timeout)
-    out = run(spec, options, solver=adapt_callable(fn, timeout))
+    out = run(spec, options, solver=adapt_callable(fn, spec.timeout))
     findings = []
     for i, res in enumerate(out.results):
         dirs = list(out.reports.get(i, ()))

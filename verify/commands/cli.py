@@ -25,7 +25,9 @@ import signal
 import sys
 from typing import Sequence
 
-from solver.errors import AdaserveError, Inconclusive, InputError, UsageError
+from solver.durations import RANGE as SECONDS_RANGE
+from solver.durations import check_seconds
+from solver.errors import AdaserveError, Inconclusive, InputError, OptionError, UsageError
 from solver.exit_codes import ExitCode
 from solver.messages import clip_line, join_some
 from solver.parse import load_instance
@@ -40,14 +42,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def seconds(text: str) -> float:
-    """An argparse type: a positive, finite number of seconds (``nan``, ``inf``, 0 are usage errors)."""
+    """An argparse type: a positive, finite number of seconds up to ``MAX_SECONDS``
+    (``nan``, ``inf``, 0, ``1e12`` are usage errors; solver/durations.py)."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return value
+    try:
+        return check_seconds(value, "seconds")
+    except OptionError:
+        raise argparse.ArgumentTypeError(f"must be {SECONDS_RANGE}, got {clip_line(text, 40)!r}") from None
 
 
 def megabytes(text: str) -> int:
@@ -169,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("campaign", help="many seeds of the suite (or of a test-solver run) over the workers")
     p.add_argument("--seeds", metavar="SEEDS", help="N (0..N-1), A-B, A- (as many as --time-budget allows) "
                    "or a list 1,5,9 (default: 0- with --time-budget, else 8)")
-    p.add_argument("--time-budget", type=float, metavar="SECONDS", help="start nothing more after this; "
+    p.add_argument("--time-budget", type=seconds, metavar="SECONDS", help="start nothing more after this; "
                    "stop what runs")
     p.add_argument("--profile", default="quick", choices=["smoke", "quick", "thorough"], help="suite mode: profile")
     p.add_argument("--claims", metavar="IDS", help="suite mode: comma-separated claim ids (default: all)")

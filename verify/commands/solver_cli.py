@@ -14,14 +14,15 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
+from solver.errors import OptionError
+
 from verify.run.executor import make_executor
 from verify.run.fingerprint import subject_notes
 from verify.run.store import Store
-from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 from verify.search.restrictions import Restrictions
 from verify.solver_check.check import run
 from verify.solver_check.instances import load_instances
-from verify.solver_check.options import MAX_FINDINGS, Options, check_satisfiable, parse_values
+from verify.solver_check.options import MAX_FINDINGS, Options, parse_values
 from verify.solver_check.planning import plan
 from verify.solver_check.tasks import solver_modules
 from verify.solver_check.text import render
@@ -49,35 +50,37 @@ def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None, job
 
 
 def usage_to_run(args) -> tuple[SolverSpec, Options]:
-    """The solver spec and options of parsed ``test-solver`` arguments; ValueError on a usage error."""
+    """The solver spec and options of parsed ``test-solver`` arguments; ValueError on a usage error.
+
+    The options' ranges are checked once, by :class:`Options` and :class:`Restrictions`
+    (the same checks as :func:`verify.check_solver`); their message names the flag."""
+    try:
+        return _usage_to_run(args)
+    except OptionError as exc:
+        raise ValueError(exc.as_flag()) from None
+
+
+def _usage_to_run(args) -> tuple[SolverSpec, Options]:
     from solver.registry import SOLVERS
 
     from verify.subject.spec import SpecError, check_command
 
     if bool(args.solver) == bool(args.cmd):
         raise ValueError("test-solver: give either MODULE:FUNCTION or --cmd COMMAND (exactly one)")
-    if args.profile not in PROFILES:
-        raise ValueError(f"unknown profile {args.profile!r} (choose from {', '.join(PROFILES)})")
-    if args.examples is not None and args.examples < 1:
-        raise ValueError("--examples must be at least 1")
-    for name in ("max_nodes", "max_depth", "max_width", "min_budget", "min_nodes"):
-        value = getattr(args, name, None)
-        if value is not None and value < (0 if name in ("max_depth", "min_budget") else 1):
-            raise ValueError(f"--{name.replace('_', '-')} is too small: {value}")
     jsonl = getattr(args, "jsonl", False)
     startup = getattr(args, "startup_timeout", None)
     if (jsonl or startup is not None) and not args.cmd:
         raise ValueError("--jsonl and --startup-timeout apply to --cmd only")
     if startup is not None and not jsonl:
         raise ValueError("--startup-timeout applies to --cmd ... --jsonl only")
-    if getattr(args, "max_findings", MAX_FINDINGS) < 1:
-        raise ValueError("--max-findings must be at least 1")
-    values = parse_values(getattr(args, "values", None))
-    precision = getattr(args, "precision", None)
-    from verify.search.precision import FORMATS
-
-    if precision is not None and precision not in FORMATS:
-        raise ValueError(f"unknown --precision {precision!r} (choose from {', '.join(FORMATS)})")
+    restrictions = Restrictions(single_request=args.single_request, no_targets=args.no_targets,
+                                max_nodes=args.max_nodes, max_depth=args.max_depth, max_width=args.max_width,
+                                chains=getattr(args, "chains", False), min_budget=getattr(args, "min_budget", None),
+                                min_nodes=getattr(args, "min_nodes", None),
+                                values=parse_values(getattr(args, "values", None)),
+                                precision=getattr(args, "precision", None))
+    options = Options(args.profile, args.examples, args.seed, args.root_charged, restrictions, args.claims,
+                      args.report_dir, getattr(args, "max_findings", MAX_FINDINGS), getattr(args, "instances", None))
     if args.cmd:
         if args.native:
             raise ValueError("--native applies to MODULE:FUNCTION, not to --cmd")
@@ -96,20 +99,6 @@ def usage_to_run(args) -> tuple[SolverSpec, Options]:
             build(spec)
     except SpecError as exc:
         raise ValueError(str(exc)) from None
-    claims = None
-    if args.claims:
-        claims = tuple(c.strip() for c in args.claims.split(",") if c.strip())
-        bad = [c for c in claims if c not in CLAIMS_BY_ID or not CLAIMS_BY_ID[c].per_solver]
-        if bad:
-            names = ", ".join(c.id for c in CLAIMS if c.per_solver)
-            raise ValueError(f"unknown property {bad[0]!r} (choose from {names})")
-    restrictions = Restrictions(single_request=args.single_request, no_targets=args.no_targets,
-                                max_nodes=args.max_nodes, max_depth=args.max_depth, max_width=args.max_width,
-                                chains=getattr(args, "chains", False), min_budget=getattr(args, "min_budget", None),
-                                min_nodes=getattr(args, "min_nodes", None), values=values, precision=precision)
-    check_satisfiable(restrictions, PROFILES[args.profile])
-    options = Options(args.profile, args.examples, args.seed, args.root_charged, restrictions, claims,
-                      args.report_dir, getattr(args, "max_findings", MAX_FINDINGS), getattr(args, "instances", None))
     if not plan(options)[0]:
         raise ValueError("no applicable property left to run (see --claims and the restrictions)")
     if options.instances:

@@ -57,6 +57,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed as hyp
 from hypothesis.errors import Unsatisfiable
 
 from solver.errors import Declined, Inconclusive
+from solver.messages import number
 from solver.model import Instance
 from solver.numbers import fraction_str
 
@@ -167,13 +168,17 @@ def case_features(case: Any, labels: Iterable[str], budget: Optional[int] = None
 
 
 def describe(instance: Instance) -> str:
-    """An instance in one line: ``B=2 roots free | r0: A=8/5 parent=[-1,0,0] f=[1,1/2,1/2]``."""
+    """An instance in one line: ``B=2 roots free | r0: A=8/5 parent=[-1,0,0] f=[1,1/2,1/2]``.
+
+    A message, not data: values of more than 200 characters are abbreviated
+    (:func:`solver.messages.number`); the instance itself is in the report's JSON.
+    """
     conv = "charged" if instance.root_charged else "free"
     parts = [f"B={instance.budget} roots {conv}"]
     for r in instance.requests:
-        f = ",".join(fraction_str(x) for x in r.tree.f)
+        f = ",".join(number(fraction_str(x)) for x in r.tree.f)
         parent = ",".join(str(p) for p in r.tree.parent)
-        parts.append(f"{r.id}: A={fraction_str(r.target)} parent=[{parent}] f=[{f}]")
+        parts.append(f"{r.id}: A={number(fraction_str(r.target))} parent=[{parent}] f=[{f}]")
     return " | ".join(parts)
 
 

@@ -32,14 +32,56 @@ precision         the format the selector computes in (``float32``, ``bfloat16``
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Optional
+
+from solver.errors import OptionError
 
 if TYPE_CHECKING:
     from solver.model import Instance
 
 NAMES = ("single_request", "no_targets", "chains", "max_nodes", "max_width", "max_depth", "min_budget",
          "min_nodes", "root_charged", "values", "precision")
+
+
+#: the smallest value of each numeric restriction
+LEAST = {"max_nodes": 1, "max_depth": 0, "max_width": 1, "min_budget": 0, "min_nodes": 1}
+
+
+def whole_number(value: Any, option: str, least: int) -> Optional[int]:
+    """``value`` as an int (None stays None); :class:`OptionError` unless a whole number >= ``least``.
+
+    >>> whole_number(1.5, "max_nodes", 1)
+    Traceback (most recent call last):
+    ...
+    solver.errors.OptionError: max_nodes=1.5: must be a whole number, not float
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise OptionError(f"must be a whole number, not {type(value).__name__}", option=option, value=value)
+    if value < least:
+        raise OptionError(f"must be at least {least}", option=option, value=value)
+    return int(value)
+
+
+def value_classes(values: Any) -> tuple[str, ...]:
+    """Known value classes, in the order given (a string: comma-separated), without repeats."""
+    from verify.search.generators import PROB_CLASSES
+
+    given = values
+    if isinstance(values, str):
+        values = values.split(",")
+    try:
+        values = tuple(dict.fromkeys(c.strip() for c in values if c.strip()))
+    except (TypeError, AttributeError):
+        raise OptionError("must be value class names", option="values", value=given) from None
+    bad = [c for c in values if c not in PROB_CLASSES]
+    if bad or not values:
+        raise OptionError(f"unknown value class (choose from {', '.join(PROB_CLASSES)})", option="values",
+                          value=bad[0] if bad else given)
+    return values
 
 
 @dataclass(frozen=True)
@@ -71,8 +113,27 @@ class Restrictions:
     precision: Optional[str] = None
 
     def __post_init__(self):
-        if self.values is not None and not isinstance(self.values, tuple):
-            object.__setattr__(self, "values", tuple(self.values))
+        """Every restriction checked here, for the command line, the API and reports alike:
+        :class:`~solver.errors.OptionError` names the first one out of range."""
+        for name in ("single_request", "no_targets", "chains"):
+            if not isinstance(getattr(self, name), bool):
+                raise OptionError("must be True or False", option=name, value=getattr(self, name))
+        if self.root_charged is not None and not isinstance(self.root_charged, bool):
+            raise OptionError("must be True, False or None (either)", option="root_charged",
+                              value=self.root_charged)
+        for name, least in LEAST.items():
+            object.__setattr__(self, name, whole_number(getattr(self, name), name, least))
+        if self.min_nodes is not None and self.max_nodes is not None and self.min_nodes > self.max_nodes:
+            raise OptionError("more than {max_nodes} " + str(self.max_nodes), option="min_nodes",
+                              value=self.min_nodes)
+        if self.values is not None:
+            object.__setattr__(self, "values", value_classes(self.values))
+        if self.precision is not None:
+            from verify.search.precision import FORMATS
+
+            if self.precision not in FORMATS:
+                raise OptionError(f"unknown number format (choose from {', '.join(FORMATS)})",
+                                  option="precision", value=self.precision)
 
     @property
     def any(self) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Optional
 
+from solver.messages import clip_line
+
 from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares,
                                     declined_by_class)
 from verify.search.claims import PROFILES
@@ -113,10 +115,10 @@ def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restr
 
 
 def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
-    summary = rec["summary"]
-    out = [f"{pad}smallest: {summary}" + ("" if "|" in summary or summary.startswith("parent=") else
-                                          " | no requests"),
-           f"{pad}fails:    {rec['condition']}"]
+    summary = rec["summary"]  # values abbreviated (describe); each line clipped too
+    out = [clip_line(f"{pad}smallest: {summary}" + ("" if "|" in summary or summary.startswith("parent=") else
+                                                    " | no requests")),
+           clip_line(f"{pad}fails:    {rec['condition']}")]
     if rec.get("cause"):
         out.append(f"{pad}cause:    {rec['cause'][0]['text']}")
     if rec.get("origin") not in (None, "generated"):

@@ -64,6 +64,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable
 
+from solver.durations import MAX_SECONDS
 from solver.errors import SelectionFormatError, SolverFault, Unsupported
 from solver.messages import abbreviate
 from solver.model import Instance
@@ -139,7 +140,7 @@ def _alarm(seconds: float | None):
         raise _Timeout()
 
     old = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS))  # more would overflow
     try:
         yield
     finally:
@@ -156,7 +157,7 @@ def _call(fn: Callable, arg: Any, timeout: float | None) -> Any:
                           rule="timeout") from None
     except Unsupported:  # the selector declines this input: not a finding
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() in a selector must not end the caller
         raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}") from exc
 
 

@@ -57,6 +57,8 @@ import sys
 import time
 from typing import Iterable
 
+from solver.durations import wait_slice
+
 MAX_OUTPUT = 16 * 2 ** 20   # bytes of stdout one call may print (more: "output too large", a finding)
 STDERR_TAIL = 64 * 2 ** 10  # bytes of stderr kept (the end: where the error message is)
 MARKER = "ADASERVE_VERIFY_SOLVER"
@@ -153,7 +155,7 @@ class Program:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise Timeout()
-                for key, _ in sel.select(timeout=min(left, 0.05 if self.pidfd is None else left)):
+                for key, _ in sel.select(timeout=wait_slice(min(left, 0.05 if self.pidfd is None else left))):
                     what = key.data
                     if what == "in":
                         try:

@@ -11,10 +11,11 @@ import importlib
 import os
 import shlex
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Callable
 
-from solver.errors import SpecError
+from solver.durations import RANGE as SECONDS_RANGE
+from solver.durations import check_seconds
+from solver.errors import OptionError, SpecError
 from solver.model import Instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import Selection
@@ -50,6 +51,11 @@ class SolverSpec:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise SpecError(f"unknown solver kind {self.kind!r} (one of {', '.join(KINDS)})")
+        # every solver timeout passes here (command line, API, a report, replay --timeout):
+        # in range, so no deadline computed from it overflows (solver/durations.py)
+        object.__setattr__(self, "timeout", check_seconds(self.timeout, "timeout"))
+        if self.startup_timeout is not None:
+            object.__setattr__(self, "startup_timeout", check_seconds(self.startup_timeout, "startup_timeout"))
         if self.jsonl and self.kind != "cmd":
             raise SpecError("jsonl applies to a --cmd program only")
 
@@ -94,8 +100,6 @@ class SolverSpec:
     @classmethod
     def from_json(cls, obj: dict) -> "SolverSpec":
         """The spec of a report's ``solver`` (validated: :class:`SpecError` names what is wrong)."""
-        import math
-
         if not isinstance(obj, dict):
             raise SpecError("'solver' must be an object with kind, target and timeout")
         for key in ("kind", "target"):
@@ -105,9 +109,10 @@ class SolverSpec:
         for key, default in (("timeout", DEFAULT_TIMEOUT), ("startup_timeout", None)):
             x = obj.get(key, default)
             if x is not None:
-                if isinstance(x, bool) or not isinstance(x, (int, float, Fraction)) or not math.isfinite(x) or x <= 0:
-                    raise SpecError(f"'solver.{key}' must be a positive number of seconds")
-                x = float(x)
+                try:
+                    x = check_seconds(x, key)
+                except OptionError:
+                    raise SpecError(f"'solver.{key}' must be {SECONDS_RANGE}") from None
             values[key] = x
         jsonl = obj.get("jsonl", False)
         if not isinstance(jsonl, bool):
