@@ -4,7 +4,7 @@
     context" for every theorem) is what tests/test_coq.py checks:
     each [Check] line names a theorem and the Statement.v [Prop] it proves. *)
 
-From AdaServe Require Import Statement Theorems Defects.
+From AdaServe Require Import Statement Theorems Defects Paper.
 
 Check app_b_rooted.
 Print Assumptions app_b_rooted.
@@ -20,9 +20,19 @@ Check certificate_sound.
 Print Assumptions certificate_sound.
 Check greedy_certified.
 Print Assumptions greedy_certified.
+Check paper_app_b_rooted.
+Print Assumptions paper_app_b_rooted.
+Check paper_thm_p1_invalid_sound.
+Print Assumptions paper_thm_p1_invalid_sound.
+Check paper_thm_p2_optimal.
+Print Assumptions paper_thm_p2_optimal.
+Check paper_choices_exist.
+Print Assumptions paper_choices_exist.
 Check printed_loop_overspends.
 Print Assumptions printed_loop_overspends.
 Check printed_get_top_orphans.
 Print Assumptions printed_get_top_orphans.
 Check printed_alg1_both.
 Print Assumptions printed_alg1_both.
+Check paper_greedy_orphans_with_ties.
+Print Assumptions paper_greedy_orphans_with_ties.

@@ -332,6 +332,95 @@ Definition greedy_certificate (inst : instance) : certificate :=
 Definition answer_objective (inst : instance) (a : answer) : option Q :=
   if a is OK sets then Some (objective inst sets) else None.
 
+(** ** Algorithm 1 with the paper's own GetTop
+
+    The paper's GetTop returns the unselected node of largest f among ALL
+    unselected nodes: of the request in the SLO phase, of all requests in
+    the throughput phase.  It names no tie-break, so the algorithm is stated
+    for every one: [gt] (one request) and [gtop] (all requests) are any
+    functions that return some unselected node of largest f, and nothing
+    only when every node is selected ([tree_choice], [global_choice]).  A
+    choice may depend on the whole state (the sets list their nodes in the
+    order they were added), so rules by index, by depth, by history or by a
+    fixed random table are all covered.  The throughput loop runs while
+    [B > 0] (SPEC section 3, item 1); as in [greedy], the SLO phase's budget
+    test is made once, on the sum of the SLO counts (the SLO loops do not
+    depend on each other, so "budget spent inside an SLO loop" is "the
+    counts exceed the budget").  The loops' fuel (the node count) never
+    stops them (Paper.v). *)
+
+Definition unselected (r : request) (S : seq nat) : seq nat :=
+  [seq v <- iota 0 (nodes r) | v \notin S].
+
+(** [v] is an unselected node of largest f *)
+Definition largest_unselected (r : request) (S : seq nat) (v : nat) : bool :=
+  (v \in unselected r S) && all (fun u => qle (f r u) (f r v)) (unselected r S).
+
+Definition tree_choice (gt : request -> seq nat -> option nat) : Prop :=
+  forall r S,
+  if gt r S is Some v then largest_unselected r S v else unselected r S == [::].
+
+Definition global_choice (gtop : instance -> selection -> option (nat * nat))
+  : Prop :=
+  forall inst sets,
+  let S j := nth [::] sets j in
+  let js := iota 0 (size (requests inst)) in
+  if gtop inst sets is Some (i, v) then
+    [&& i < size (requests inst), v \in unselected (req inst i) (S i) &
+        all (fun j => all (fun u => qle (f (req inst j) u) (f (req inst i) v))
+                          (unselected (req inst j) (S j))) js]
+  else all (fun j => unselected (req inst j) (S j) == [::]) js.
+
+Section Paper.
+Variable gt : request -> seq nat -> option nat.
+Variable gtop : instance -> selection -> option (nat * nat).
+
+Fixpoint paper_slo_loop (r : request) (fuel : nat) (S : seq nat) (acc : Q)
+  : seq nat * Q :=
+  if fuel is k.+1 then
+    if qlt acc (target r) then
+      if gt r S is Some v then paper_slo_loop r k (rcons S v) (acc + f r v)%Q
+      else (S, acc)
+    else (S, acc)
+  else (S, acc).
+
+Definition paper_slo (r : request) : seq nat * Q :=
+  paper_slo_loop r (nodes r) [:: root r] (f r (root r)).
+
+Definition paper_quota (r : request) : option nat :=
+  let: (chosen, acc) := paper_slo r in
+  if qle (target r) acc then Some (size chosen).-1 else None.
+
+Fixpoint paper_throughput (inst : instance) (fuel : nat) (remaining : Z)
+    (sets : selection) : selection :=
+  if fuel is k.+1 then
+    if (0 <? remaining)%Z then
+      if gtop inst sets is Some (i, v) then
+        paper_throughput inst k (remaining - 1)%Z
+          (set_nth [::] sets i (rcons (nth [::] sets i) v))
+      else sets
+    else sets
+  else sets.
+
+Definition paper_greedy (inst : instance) : answer :=
+  let rs := requests inst in
+  let qs := map paper_quota rs in
+  let need := Z.of_nat (sumn (map (odflt 0) qs)) in
+  if all isSome qs && (need <=? node_budget inst)%Z then
+    OK (paper_throughput inst (sumn (map nodes rs)) (node_budget inst - need)%Z
+                         (map (fun r => (paper_slo r).1) rs))
+  else INVALID.
+
+End Paper.
+
+(** The paper's premise for Appendix B: f(child) < f(parent), strictly. *)
+Definition strict (r : request) : bool :=
+  all (fun v => if par r v is Some p then qlt (f r v) (f r p) else true)
+      (iota 0 (nodes r)).
+
+Definition strict_premise (inst : instance) : bool :=
+  all (fun r => premise_request r && strict r) (requests inst).
+
 (** ** The theorems (proved in Theorems.v under these names in lower case) *)
 
 (** APP-B, with ties: the frontier greedy needs no strict inequality (nor
@@ -387,3 +476,33 @@ Definition Certificate_sound : Prop :=
 Definition Greedy_certified : Prop :=
   forall inst, premise inst ->
   check inst (greedy inst) (answer_objective inst (greedy inst)) (greedy_certificate inst).
+
+
+(** ** Algorithm 1 with the paper's GetTop, for every tie-break
+
+    APP-B as the paper argues it: under f(child) < f(parent), the largest
+    unselected node always has its parent selected, so the selections are
+    rooted subtrees. *)
+Definition PAPER_APP_B_rooted : Prop :=
+  forall gt gtop inst sets,
+  tree_choice gt -> global_choice gtop -> strict_premise inst ->
+  paper_greedy gt gtop inst = OK sets ->
+  all2 (fun r S => node_set r S && rooted r S) (requests inst) sets.
+
+(** App. C part 1 for the paper's greedy *)
+Definition PAPER_THM_P1_invalid_sound : Prop :=
+  forall gt gtop inst,
+  tree_choice gt -> global_choice gtop -> strict_premise inst ->
+  paper_greedy gt gtop inst = INVALID -> forall sel, ~~ feasible inst sel.
+
+(** App. C part 2 for the paper's greedy *)
+Definition PAPER_THM_P2_optimal : Prop :=
+  forall gt gtop inst,
+  tree_choice gt -> global_choice gtop -> strict_premise inst ->
+  (exists sel, feasible inst sel) ->
+  exists sets, paper_greedy gt gtop inst = OK sets /\ optimal inst sets.
+
+(** The three are not vacuous: choice functions exist (the printed GetTop
+    with index ties is one, Paper.v). *)
+Definition PAPER_choices_exist : Prop :=
+  exists gt gtop, tree_choice gt /\ global_choice gtop.

@@ -5,7 +5,7 @@
 
 From Coq Require Import ZArith QArith Lqa Lia.
 From mathcomp Require Import ssreflect ssrbool ssrfun eqtype ssrnat seq path bigop.
-From AdaServe Require Import Statement Lib Tree Greedy Certificate.
+From AdaServe Require Import Statement Lib Tree Greedy Certificate Defects Paper.
 
 Set Implicit Arguments.
 Unset Strict Implicit.
@@ -75,4 +75,34 @@ split.
 - by move=> S ok _ cnt; apply: value_le_top => //; rewrite cnt.
 - have /andP [ok rt] := tree_greedy_ok wf b.
   by split=> //; [apply: nonroot_count_tree_greedy | apply: value_top (pr_mono pr)].
+Qed.
+
+(** ** Algorithm 1 with the paper's GetTop, for every tie-break (Paper.v) *)
+
+Theorem paper_app_b_rooted : PAPER_APP_B_rooted.
+Proof. by move=> gt gtop inst sets tc gc sp; apply: paper_ok_rooted. Qed.
+
+Theorem paper_thm_p1_invalid_sound : PAPER_THM_P1_invalid_sound.
+Proof.
+move=> gt gtop inst tc gc sp P sel.
+have := paper_greedy_is_ok gtop tc sp; rewrite P.
+case G: (greedy inst) => // _.
+exact: thm_p1_invalid_sound (sp_premise sp) G sel.
+Qed.
+
+Theorem paper_thm_p2_optimal : PAPER_THM_P2_optimal.
+Proof.
+move=> gt gtop inst tc gc sp [sel F].
+case P: (paper_greedy gt gtop inst) => [sets|]; last first.
+  by have := paper_thm_p1_invalid_sound tc gc sp P sel; rewrite F.
+exists sets; split=> //.
+have := paper_ok_accepted tc gc sp P => C.
+exact: (certificate_sound (premise_wf (sp_premise sp))
+                          (premise_nonneg (sp_premise sp)) C).
+Qed.
+
+Theorem paper_choices_exist : PAPER_choices_exist.
+Proof.
+exists get_top_all, global_top_all.
+by split; [apply: get_top_all_choice | apply: global_top_all_choice].
 Qed.
