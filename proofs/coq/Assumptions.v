@@ -4,7 +4,7 @@
     context" for every theorem) is what tests/test_coq.py checks:
     each [Check] line names a theorem and the Statement.v [Prop] it proves. *)
 
-From AdaServe Require Import Statement Theorems Defects Paper.
+From AdaServe Require Import Statement Theorems Defects Paper Acceptance.
 
 Check app_b_rooted.
 Print Assumptions app_b_rooted.
@@ -28,6 +28,10 @@ Check paper_thm_p2_optimal.
 Print Assumptions paper_thm_p2_optimal.
 Check paper_choices_exist.
 Print Assumptions paper_choices_exist.
+Check thm_3_1_expected_acceptance.
+Print Assumptions thm_3_1_expected_acceptance.
+Check thm_3_1_worked.
+Print Assumptions thm_3_1_worked.
 Check printed_loop_overspends.
 Print Assumptions printed_loop_overspends.
 Check printed_get_top_orphans.

@@ -421,6 +421,54 @@ Definition strict (r : request) : bool :=
 Definition strict_premise (inst : instance) : bool :=
   all (fun r => premise_request r && strict r) (requests inst).
 
+(** ** THM-3.1: the verification walk (SPEC section 2, acceptance model)
+
+    A candidate tree with conditional probabilities: each node carries
+    cond, the probability that the target model's next token is this node's
+    token given the path to its parent (the root's cond is not used).  Its
+    path probability f is the product of the conds from the root to it
+    ([fvals] lists f of every node, root first; f(root) = 1). *)
+
+Inductive ctree := CNode of Q & seq ctree.
+
+Definition ccond (t : ctree) : Q := let: CNode c _ := t in c.
+
+Fixpoint fvals (t : ctree) : seq Q :=
+  let: CNode _ ts := t in
+  1%Q :: flatten [seq [seq (ccond u * x)%Q | x <- fvals u] | u <- ts].
+
+(** conds >= 0 and, at every node, the children's conds sum to at most 1 *)
+Fixpoint cond_ok (t : ctree) : bool :=
+  let: CNode _ ts := t in
+  [&& all (fun u => qle 0 (ccond u)) ts, qle (qsum (map ccond ts)) 1 &
+      all cond_ok ts].
+
+(** The walk's exact distribution: one outcome per node it may stop at, as
+    (accepted nodes, probability).  At a node the walk moves to child u with
+    probability cond(u) and stops with the rest, 1 - sum of the children's
+    conds; the outcomes below a child are scaled by the step's
+    probability and count one more node. *)
+Fixpoint walk (t : ctree) : seq (nat * Q) :=
+  let: CNode _ ts := t in
+  (1, (1 - qsum (map ccond ts))%Q)
+  :: flatten [seq [seq (o.1.+1, ccond u * o.2)%Q | o <- walk u] | u <- ts].
+
+Definition total_prob (t : ctree) : Q := qsum (map snd (walk t)).
+Definition expected_acc (t : ctree) : Q :=
+  qsum [seq (inject_Z (Z.of_nat o.1) * o.2)%Q | o <- walk t].
+
+(** Rooted subtrees: [prune keep [::] t] keeps a child at position i of the
+    node at address p (the positions from the root) iff [keep (rcons p i)],
+    and prunes it the same way; the root is always kept.  Every rooted
+    subtree of [t] is [prune keep [::] t] for some [keep]. *)
+Fixpoint prune (keep : seq nat -> bool) (p : seq nat) (t : ctree) : ctree :=
+  let: CNode c ts := t in
+  CNode c ((fix kids (i : nat) (us : seq ctree) :=
+              if us is u :: us' then
+                if keep (rcons p i) then prune keep (rcons p i) u :: kids i.+1 us'
+                else kids i.+1 us'
+              else [::]) 0 ts).
+
 (** ** The theorems (proved in Theorems.v under these names in lower case) *)
 
 (** APP-B, with ties: the frontier greedy needs no strict inequality (nor
@@ -506,3 +554,13 @@ Definition PAPER_THM_P2_optimal : Prop :=
     with index ties is one, Paper.v). *)
 Definition PAPER_choices_exist : Prop :=
   exists gt gtop, tree_choice gt /\ global_choice gtop.
+
+(** THM-3.1: for every tree T whose conds are a (sub-)distribution at each
+    node and every rooted subtree S of T, the walk over S is a probability
+    distribution and its expected number of accepted nodes (root included)
+    is the sum of f over S. *)
+Definition THM_3_1_expected_acceptance : Prop :=
+  forall T keep, cond_ok T ->
+  let S := prune keep [::] T in
+  [/\ all (fun o => qle 0 o.2) (walk S), (total_prob S == 1)%Q &
+      (expected_acc S == qsum (fvals S))%Q].

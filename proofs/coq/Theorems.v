@@ -6,6 +6,7 @@
 From Coq Require Import ZArith QArith Lqa Lia.
 From mathcomp Require Import ssreflect ssrbool ssrfun eqtype ssrnat seq path bigop.
 From AdaServe Require Import Statement Lib Tree Greedy Certificate Defects Paper.
+From AdaServe Require Import Acceptance.
 
 Set Implicit Arguments.
 Unset Strict Implicit.
@@ -106,3 +107,8 @@ Proof.
 exists get_top_all, global_top_all.
 by split; [apply: get_top_all_choice | apply: global_top_all_choice].
 Qed.
+
+(** ** THM-3.1 (Acceptance.v) *)
+
+Theorem thm_3_1_expected_acceptance : THM_3_1_expected_acceptance.
+Proof. by move=> T keep ok; apply/walk_spec/prune_ok. Qed.
