@@ -50,9 +50,12 @@ THEOREMS = {  # Theorems.v / Defects.v name -> the Statement.v Prop it must prov
     "paper_thm_p1_invalid_sound": "PAPER_THM_P1_invalid_sound",
     "paper_thm_p2_optimal": "PAPER_THM_P2_optimal", "paper_choices_exist": "PAPER_choices_exist",
     "thm_3_1_expected_acceptance": "THM_3_1_expected_acceptance",
+    "thm_4_1_counterexample": "THM_4_1_counterexample",
+    "thm_4_1_as_printed_is_false": "THM_4_1_as_printed_is_false",
+    "thm_4_1_corrected": "THM_4_1_corrected",
 }
 EXAMPLES = ("printed_loop_overspends", "printed_get_top_orphans", "printed_alg1_both",
-            "paper_greedy_orphans_with_ties", "thm_3_1_worked")
+            "paper_greedy_orphans_with_ties", "thm_3_1_worked", "beam_of_siblings")
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +106,7 @@ def test_every_theorem_is_closed_under_the_global_context(coq):
 def test_every_named_theorem_and_example_is_checked():
     """Each Theorem / Example of the development is in THEOREMS or EXAMPLES, so the
     test above checks its assumptions; Assumptions.v prints every one of them."""
-    named = {m.group(1) for name in ("Theorems.v", "Defects.v", "Paper.v", "Acceptance.v")
+    named = {m.group(1) for name in ("Theorems.v", "Defects.v", "Paper.v", "Acceptance.v", "Beam.v")
              for m in re.finditer(r"^(?:Theorem|Example) (\w+)", (COQ / name).read_text(), re.M)}
     assert named == set(THEOREMS) | set(EXAMPLES), named ^ (set(THEOREMS) | set(EXAMPLES))
     printed = re.findall(r"^Print Assumptions (\w+)\.", (COQ / "Assumptions.v").read_text(), re.M)

@@ -4,7 +4,7 @@
     context" for every theorem) is what tests/test_coq.py checks:
     each [Check] line names a theorem and the Statement.v [Prop] it proves. *)
 
-From AdaServe Require Import Statement Theorems Defects Paper Acceptance.
+From AdaServe Require Import Statement Theorems Defects Paper Acceptance Beam.
 
 Check app_b_rooted.
 Print Assumptions app_b_rooted.
@@ -32,6 +32,14 @@ Check thm_3_1_expected_acceptance.
 Print Assumptions thm_3_1_expected_acceptance.
 Check thm_3_1_worked.
 Print Assumptions thm_3_1_worked.
+Check thm_4_1_counterexample.
+Print Assumptions thm_4_1_counterexample.
+Check thm_4_1_as_printed_is_false.
+Print Assumptions thm_4_1_as_printed_is_false.
+Check thm_4_1_corrected.
+Print Assumptions thm_4_1_corrected.
+Check beam_of_siblings.
+Print Assumptions beam_of_siblings.
 Check printed_loop_overspends.
 Print Assumptions printed_loop_overspends.
 Check printed_get_top_orphans.

@@ -469,6 +469,40 @@ Fixpoint prune (keep : seq nat -> bool) (p : seq nat) (t : ctree) : ctree :=
                 else kids i.+1 us'
               else [::]) 0 ts).
 
+(** ** THM-4.1: the beam search of SPEC section 2, item 2 (one tree)
+
+    Layer 0 is the root; layer d+1 keeps, among the children of the nodes
+    of layer d (the candidates), the [w] of largest f: a candidate is kept
+    iff fewer than [w] candidates rank before it, where u ranks before v
+    when f(u) > f(v), or f(u) = f(v) and u has the smaller index (ties
+    broken by index).  The beam of depth D is layers 0..D. *)
+
+Definition children_of (r : request) (L : seq nat) : seq nat :=
+  [seq v <- iota 0 (nodes r) | if par r v is Some p then p \in L else false].
+
+Definition beam_before (r : request) (u v : nat) : bool :=
+  qlt (f r v) (f r u) || qeq (f r u) (f r v) && (u < v).
+
+Definition beam_layer (r : request) (w : nat) (L : seq nat) : seq nat :=
+  let C := children_of r L in
+  [seq v <- C | count (fun u => beam_before r u v) C < w].
+
+Fixpoint beam_from (r : request) (w D : nat) (L : seq nat) : seq nat :=
+  if D is D'.+1 then L ++ beam_from r w D' (beam_layer r w L) else L.
+
+Definition beam (r : request) (w D : nat) : seq nat := beam_from r w D [:: root r].
+
+(** the depth of a selection: that of its deepest node *)
+Definition sel_depth (r : request) (S : seq nat) : nat :=
+  foldr maxn 0 (map (depth r) S).
+
+(** an optimal selection of budget [b] (no target): a rooted subtree with at
+    most [b] non-root nodes worth at least every other *)
+Definition optimal_budget (r : request) (b : nat) (S : seq nat) : Prop :=
+  [/\ node_set r S, rooted r S, nonroot_count r S <= b &
+      forall S', node_set r S' -> rooted r S' -> nonroot_count r S' <= b ->
+      (value r S' <= value r S)%Q].
+
 (** ** The theorems (proved in Theorems.v under these names in lower case) *)
 
 (** APP-B, with ties: the frontier greedy needs no strict inequality (nor
@@ -564,3 +598,27 @@ Definition THM_3_1_expected_acceptance : Prop :=
   let S := prune keep [::] T in
   [/\ all (fun o => qle 0 o.2) (walk S), (total_prob S == 1)%Q &
       (expected_acc S == qsum (fvals S))%Q].
+
+(** THM-4.1 as printed: "the optimal tree is contained in the candidate tree
+    of a beam search of depth D_opt and width B" (every optimal tree).  It
+    is false (Beam.v): [thm_4_1_counterexample]. *)
+Definition THM_4_1_beam_contains_optimal : Prop :=
+  forall r b S, premise_request r -> optimal_budget r b S ->
+  {subset S <= beam r b (sel_depth r S)}.
+
+(** a concrete instance, under the strict premise, with an optimal tree
+    outside the beam (a tie between siblings) *)
+Definition THM_4_1_counterexample : Prop :=
+  exists r b S, [/\ premise_request r && strict r, optimal_budget r b S &
+                    ~ {subset S <= beam r b (sel_depth r S)}].
+
+(** hence THM-4.1 as printed is false *)
+Definition THM_4_1_as_printed_is_false : Prop := ~ THM_4_1_beam_contains_optimal.
+
+(** THM-4.1 corrected: SOME optimal tree (the frontier greedy's, ties by
+    larger f, smaller depth, smaller index) lies in the beam of width b and
+    every depth D >= its own depth; ties (premise <=) allowed. *)
+Definition THM_4_1_corrected : Prop :=
+  forall r b, premise_request r ->
+  exists2 S, optimal_budget r b S &
+  forall D, sel_depth r S <= D -> {subset S <= beam r b D}.

@@ -6,22 +6,12 @@
 From Coq Require Import ZArith QArith Lqa Lia.
 From mathcomp Require Import ssreflect ssrbool ssrfun eqtype ssrnat seq path bigop.
 From AdaServe Require Import Statement Lib Tree Greedy Certificate Defects Paper.
-From AdaServe Require Import Acceptance.
+From AdaServe Require Import Acceptance Beam.
 
 Set Implicit Arguments.
 Unset Strict Implicit.
 Unset Printing Implicit Defensive.
 Local Close Scope Q_scope.
-
-Lemma nonroot_count_tree_greedy r k : wf_request r ->
-  nonroot_count r (tree_greedy r k) = minn k (nodes r).-1.
-Proof.
-move=> wf; rewrite (tree_greedyE wf) /nonroot_count /= eqxx /=.
-have [_ rO] := ord_uniq wf.
-rewrite (eq_in_count (a2 := predT)) ?count_predT ?size_take ?(size_ord wf).
-  by [].
-move=> v /mem_take vO /=; apply/eqP => E; by rewrite -E vO in rO.
-Qed.
 
 Theorem app_b_rooted : APP_B_rooted.
 Proof. by move=> inst sets wf G; apply: shaped_ok wf (greedy_shaped wf G). Qed.
@@ -112,3 +102,28 @@ Qed.
 
 Theorem thm_3_1_expected_acceptance : THM_3_1_expected_acceptance.
 Proof. by move=> T keep ok; apply/walk_spec/prune_ok. Qed.
+
+(** ** THM-4.1 (Beam.v) *)
+
+Theorem thm_4_1_counterexample : THM_4_1_counterexample.
+Proof.
+exists req_siblings, 1, [:: 0; 2]; split; first by vm_compute.
+  exact: siblings_optimal.
+move=> sub; have := sub 2; rewrite (_ : beam _ _ _ = [:: 0; 1]).
+  by move/(_ isT).
+by vm_compute.
+Qed.
+
+(** hence the claim as printed (every optimal tree is in the beam) is false *)
+Theorem thm_4_1_as_printed_is_false : THM_4_1_as_printed_is_false.
+Proof.
+move=> claim; have [r [b [S [/andP [pr _] opt out]]]] := thm_4_1_counterexample.
+exact/out/claim.
+Qed.
+
+Theorem thm_4_1_corrected : THM_4_1_corrected.
+Proof.
+move=> r b pr; have wf : wf_request r by case/and4P: pr.
+exists (tree_greedy r b); first exact: greedy_optimal_budget.
+by move=> D le; apply: greedy_in_beam.
+Qed.

@@ -654,3 +654,14 @@ Qed.
 
 End Premise.
 End WF.
+
+(** the frontier greedy's k-step selection has min(k, n - 1) non-root nodes *)
+Lemma nonroot_count_tree_greedy r k : wf_request r ->
+  nonroot_count r (tree_greedy r k) = minn k (nodes r).-1.
+Proof.
+move=> wf; rewrite (tree_greedyE wf) /nonroot_count /= eqxx /=.
+have [_ rO] := ord_uniq wf.
+rewrite (eq_in_count (a2 := predT)) ?count_predT ?size_take ?(size_ord wf).
+  by [].
+move=> v /mem_take vO /=; apply/eqP => E; by rewrite -E vO in rO.
+Qed.
