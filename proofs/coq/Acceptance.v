@@ -38,8 +38,8 @@ Qed.
 Lemma all_of_In (A : Type) (P : pred A) (s : seq A) :
   (forall y, List.In y s -> P y) -> all P s.
 Proof.
-elim: s => [|x s IH] //= H; rewrite H /=; first by apply: IH => y ys; apply: H; right.
-by left.
+elim: s => [|x s IH] //= all_in; rewrite all_in /=; last by left.
+by apply: IH => y ys; apply: all_in; right.
 Qed.
 
 (** ** Sums of rationals over lists *)
@@ -58,12 +58,13 @@ Proof. by elim: s => [|u s IH] //=; rewrite map_cat qsum_cat IH. Qed.
 Lemma qsum_eq_In F G s : (forall x, List.In x s -> F x == G x)%Q ->
   (qsum (map F s) == qsum (map G s))%Q.
 Proof.
-elim: s => [|x s IH] /= H; first exact: Qeq_refl.
-rewrite (H x (or_introl erefl)) IH; first exact: Qeq_refl.
-by move=> y ys; apply: H; right.
+elim: s => [|x s IH] /= eqF; first exact: Qeq_refl.
+rewrite (eqF x (or_introl erefl)) IH; first exact: Qeq_refl.
+by move=> y ys; apply: eqF; right.
 Qed.
 
-Lemma qsum_scale F c s : (qsum (map (fun x => c * F x) s) == c * qsum (map F s))%Q.
+Lemma qsum_scale F c s :
+  (qsum (map (fun x => c * F x) s) == c * qsum (map F s))%Q.
 Proof. by elim: s => [|x s IH] /=; [ring | rewrite IH; ring]. Qed.
 
 Lemma qsum_add F G s :
@@ -92,7 +93,8 @@ rewrite /total_prob /expected_acc /=; split.
   exact: Qmult_le_0_compat (cu0 u uin) o0.
 - rewrite qsum_flatten.
   have step u : List.In u ts ->
-      (qsum (map snd [seq (o.1.+1, ccond u * o.2)%Q | o <- walk u]) == ccond u)%Q.
+      (qsum (map snd [seq (o.1.+1, ccond u * o.2)%Q | o <- walk u])
+       == ccond u)%Q.
     move=> uin; rewrite -map_comp /comp /= qsum_scale.
     by have [_ P1 _] := IHu u uin; rewrite /total_prob in P1; rewrite P1; ring.
   by rewrite (qsum_eq_In step); ring.
@@ -105,7 +107,8 @@ rewrite /total_prob /expected_acc /=; split.
     have [_ P1 E1] := IHu u uin; rewrite /total_prob /expected_acc in P1 E1.
     have pt o : (qn o.1.+1 * (ccond u * o.2)
                  == ccond u * (qn o.1 * o.2) + ccond u * o.2)%Q.
-      have := mul_qnatS (ccond u * o.2) o.1; move: (qn o.1.+1) (qn o.1) => a b E.
+      have := mul_qnatS (ccond u * o.2) o.1.
+      move: (qn o.1.+1) (qn o.1) => a b E.
       by rewrite Qmult_comm E; ring.
     rewrite (qsum_eq_In (fun o _ => pt o)) qsum_add !qsum_scale E1 P1; ring.
   rewrite (qsum_eq_In step) qsum_add.
@@ -125,7 +128,8 @@ Definition prune_kids (keep : seq nat -> bool) (p : seq nat) :=
       else kids i.+1 us'
     else [::].
 
-Lemma pruneE keep p c ts : prune keep p (CNode c ts) = CNode c (prune_kids keep p 0 ts).
+Lemma pruneE keep p c ts :
+  prune keep p (CNode c ts) = CNode c (prune_kids keep p 0 ts).
 Proof. by []. Qed.
 
 Lemma ccond_prune keep p u : ccond (prune keep p u) = ccond u.

@@ -88,7 +88,9 @@ by rewrite [LHS]/= E (depth_up_stable Hp (leqnSn n)).
 Qed.
 
 Lemma depth_gt0 v : v < nodes r -> v != root r -> 0 < depth r v.
-Proof. by move=> vn vr; have [p E] := par_nonroot wf vn vr; rewrite (depth_par E). Qed.
+Proof.
+by move=> vn vr; have [p E] := par_nonroot wf vn vr; rewrite (depth_par E).
+Qed.
 
 (** ** The greedy's order is transitive, irreflexive and total *)
 
@@ -140,7 +142,8 @@ Lemma frontier_ancestor_depth S u : root r \in S -> u < nodes r -> u \notin S ->
   [/\ (f r u <= f r a)%Q, depth r a <= depth r u &
       a = u \/ depth r a < depth r u].
 Proof.
-move=> rS un uS; have [k] : exists k, reaches_root r k u by exists (nodes r); apply: reach.
+move=> rS un uS.
+have [k] : exists k, reaches_root r k u by exists (nodes r); apply: reach.
 elim: k u un uS => [|k IH] u un uS /=.
   by rewrite orbF => /eqP Eu; rewrite Eu rS in uS.
 case/orP => [/eqP Eu | ]; first by rewrite Eu rS in uS.
@@ -156,7 +159,8 @@ exists a => //; rewrite (depth_par E); split.
 - by right; rewrite ltnS.
 Qed.
 
-Lemma tree_greedy_prefix j k : j <= k -> {subset tree_greedy r j <= tree_greedy r k}.
+Lemma tree_greedy_prefix j k : j <= k ->
+  {subset tree_greedy r j <= tree_greedy r k}.
 Proof.
 move=> jk v; rewrite !(tree_greedyE wf) !inE => /orP [-> // | vj].
 by rewrite -(subnKC jk) takeD mem_cat vj orbT.
@@ -190,8 +194,10 @@ apply: (tree_greedy_prefix (ltnW jk)); apply/negPn/negP => uS.
 have ok := tree_greedy_ok wf j.
 have [a aF [fa da ad]] := frontier_ancestor_depth (state_root ok) un uS.
 have : ~~ node_before r a v.
-  apply: best_unbeaten E _ aF; [exact: node_before_trans | exact: node_before_irr |
-                                exact: node_before_total].
+  apply: best_unbeaten E _ aF.
+  - exact: node_before_trans.
+  - exact: node_before_irr.
+  - exact: node_before_total.
 apply/negP/negPn; move: uv; rewrite /node_before.
 case/orP => [/qltP lt | /andP [/qeqP eq t]].
   by apply/orP; left; apply/qltP; apply: Qlt_le_trans lt fa.
@@ -199,7 +205,8 @@ case: (qltP (f r v) (f r a)) => //= le.
 have ea : qeq (f r a) (f r v).
   by apply/qeqP; apply: Qle_antisym; [exact: Qnot_lt_le | rewrite -eq].
 rewrite ea /=; case: ad => [-> // | lt].
-by case/orP: t => [dt | /andP [/eqP duv _]]; [rewrite (ltn_trans lt dt) | rewrite -duv lt].
+case/orP: t => [dt | /andP [/eqP duv _]]; first by rewrite (ltn_trans lt dt).
+by rewrite -duv lt.
 Qed.
 
 End Greedy.
@@ -252,7 +259,8 @@ elim: d v => [|d IH] v vG dv /=.
 have vr : v != root r by apply/eqP => Ev; rewrite Ev depth_root in dv.
 have vn := inG v vG; have [p E] := par_nonroot wf vn vr.
 have pG : p \in G by move/allP: parG => /(_ v vG); rewrite E.
-have pL : p \in layer b d by apply: IH pG _; move: dv; rewrite (depth_par E) => [[]].
+have pL : p \in layer b d.
+  by apply: IH pG _; move: dv; rewrite (depth_par E) => [[]].
 set C := children_of r (layer b d).
 have vC : v \in C by rewrite mem_children vn E.
 rewrite mem_filter vC andbT -size_filter.
@@ -272,7 +280,8 @@ have uX : uniq (v :: X).
   rewrite /= filter_uniq ?filter_uniq ?iota_uniq // andbT mem_filter.
   rewrite /beam_before ltnn andbF orbF qltNge; apply/nandP; left.
   by apply/negPn/qleP; apply: Qle_refl.
-have := uniq_leq_size uX XG; rewrite -nonroot_countE nonroot_count_tree_greedy //.
+have := uniq_leq_size uX XG.
+rewrite -nonroot_countE nonroot_count_tree_greedy //.
 by move=> /= le; apply: leq_trans le (geq_minl _ _).
 Qed.
 
@@ -287,7 +296,8 @@ Lemma greedy_optimal_budget : optimal_budget r b G.
 Proof.
 have /andP [ok rt] := tree_greedy_ok wf b.
 split=> //; first by rewrite nonroot_count_tree_greedy // geq_minl.
-move=> S' ok' _ le'; apply: Qle_trans (value_le_top wf (pr_nonneg pr) ok' le') _.
+move=> S' ok' _ le'.
+apply: Qle_trans (value_le_top wf (pr_nonneg pr) ok' le') _.
 by rewrite (value_top wf b (pr_mono pr)); apply: Qle_refl.
 Qed.
 
@@ -296,7 +306,8 @@ End OneTree.
 
 (** ** The counterexample: root with two children of f = 1/2, B = 1 *)
 
-Definition req_siblings : request := Request 1 [:: -1; 0; 0]%Z [:: 1; 1#2; 1#2]%Q.
+Definition req_siblings : request :=
+  Request 1 [:: -1; 0; 0]%Z [:: 1; 1#2; 1#2]%Q.
 
 Lemma siblings_optimal : optimal_budget req_siblings 1 [:: 0; 2].
 Proof.
@@ -310,5 +321,6 @@ Qed.
 
 Example beam_of_siblings :
   [&& premise_request req_siblings, strict req_siblings,
-      sel_depth req_siblings [:: 0; 2] == 1 & beam req_siblings 1 1 == [:: 0; 1]].
+      sel_depth req_siblings [:: 0; 2] == 1 &
+      beam req_siblings 1 1 == [:: 0; 1]].
 Proof. by vm_compute. Qed.

@@ -210,7 +210,8 @@ case: ifP => [reach | /negbT nreach].
   rewrite /min_count_bound first_reach_none // => i le.
   rewrite -/(top_value r i); apply/qltP; apply: Qle_lt_trans Hm.
   rewrite -(value_top wf i (pr_mono pr)).
-  have := value_le_mass wf (pr_nonneg pr) (proj1 (andP (tree_greedy_ok wf i))); apply.
+  have /andP [okg _] := tree_greedy_ok wf i.
+  by have := value_le_mass wf (pr_nonneg pr) okg; apply.
 Qed.
 
 Lemma paper_slo_spec : topset (paper_slo gt r).1 /\
@@ -260,7 +261,8 @@ by rewrite IH // (paper_quotaE wfr pri sti tc).
 Qed.
 
 (** the two greedies answer INVALID on the same instances *)
-Lemma paper_greedy_is_ok : is_ok (paper_greedy gt gtop inst) = is_ok (greedy inst).
+Lemma paper_greedy_is_ok :
+  is_ok (paper_greedy gt gtop inst) = is_ok (greedy inst).
 Proof. by rewrite /paper_greedy /greedy map_paper_quota; case: ifP. Qed.
 
 Definition inv sets := [/\ size sets = N,
@@ -279,7 +281,8 @@ have vmax' j u : j < N -> u \in unselected (R j) (nth [::] sets j) ->
   by rewrite mem_iota add0n jN => /(_ isT) /allP; apply.
 have [wfi pri sti] := sp_req iN; have [topi reachi] := top i iN.
 have lv : largest_unselected (R i) (nth [::] sets i) v.
-  by rewrite /largest_unselected vU; apply/allP => u uU; apply/qleP; apply: vmax'.
+  rewrite /largest_unselected vU; apply/allP => u uU.
+  by apply/qleP; apply: vmax'.
 have [oki topv] := topi.
 have s0 : 0 < size (nth [::] sets i).
   by case: (nth [::] sets i) (state_root oki).
@@ -368,8 +371,9 @@ have nth0 i : i < N -> nth [::] sets0 i = (paper_slo gt (R i)).1.
 have spec i : i < N -> [/\ topset (R i) (nth [::] sets0 i),
     reaches_target (R i) (nth [::] sets0 i) & cnt sets0 i = qv inst i].
   move=> iN; have [wfi pri sti] := sp_req iN.
-  have [top H] := paper_slo_spec wfi pri sti tc.
-  have [reach cq] := H _ (quotaE i iN); rewrite /cnt nth0 //; split=> //.
+  have [top reach_count] := paper_slo_spec wfi pri sti tc.
+  have [reach cq] := reach_count _ (quotaE i iN).
+  rewrite /cnt nth0 //; split=> //.
   by have [/andP [okn okr] _] := top; rewrite (size_rooted okn okr) cq.
 have iv : inv sets0.
   split; first by rewrite size_map.
@@ -394,11 +398,12 @@ by move=> i iN; have [[]] := top i iN.
 Qed.
 
 Lemma paper_ok_accepted sets : paper_greedy gt gtop inst = OK sets ->
-  check inst (OK sets) (Some (objective inst sets)) (optimal_certificate inst sets).
+  check inst (OK sets) (Some (objective inst sets))
+        (optimal_certificate inst sets).
 Proof.
 move=> /paper_greedy_final [[[sz top dom aq] bud fin] quotaE].
 have := @certificate_accepted inst sp_premise sets sz dom aq quotaE.
-move=> H; apply: H => //.
+move=> accepted; apply: accepted => //.
 - by move=> i iN; have [[]] := top i iN.
 - by move=> i iN; have [] := top i iN.
 - move=> i u x iN; rewrite mem_rest => /and3P [uS _ un].
@@ -412,12 +417,12 @@ End Instance.
 
 Lemma index_before_ge r a b : index_before r a b -> (f r b <= f r a)%Q.
 Proof.
-case/orP => [/qltP H | /andP [/qeqP H _]]; first exact: Qlt_le_weak.
-by rewrite H; apply: Qle_refl.
+case/orP => [/qltP lt | /andP [/qeqP eq _]]; first exact: Qlt_le_weak.
+by rewrite eq; apply: Qle_refl.
 Qed.
 
 Lemma index_nbefore_le r a b : ~~ index_before r a b -> (f r a <= f r b)%Q.
-Proof. by rewrite negb_or => /andP [/qltP H _]; apply: Qnot_lt_le. Qed.
+Proof. by rewrite negb_or => /andP [/qltP nlt _]; apply: Qnot_lt_le. Qed.
 
 Lemma get_top_all_choice : tree_choice get_top_all.
 Proof.
@@ -441,8 +446,10 @@ move=> inst sets /=; rewrite /global_top_all.
 have ge := @cand_before_ge inst; have le := @cand_nbefore_le inst.
 have memF i v : ((i, v) \in flatten [seq [seq (i, v) | v <- unselected
       (req inst i) (nth [::] sets i)] | i <- iota 0 (size (requests inst))])
-    = (i < size (requests inst)) && (v \in unselected (req inst i) (nth [::] sets i)).
-  apply/flattenP/idP => [[s /mapP [j jI ->] /mapP [w wU [-> ->]]] | /andP [iN vU]].
+    = (i < size (requests inst))
+      && (v \in unselected (req inst i) (nth [::] sets i)).
+  apply/flattenP/idP => [[s /mapP [j jI ->] /mapP [w wU [-> ->]]] |
+                        /andP [iN vU]].
     by move: jI; rewrite mem_iota add0n wU andbT => /andP [_ ->].
   exists [seq (i, v) | v <- unselected (req inst i) (nth [::] sets i)].
     by apply/mapP; exists i; rewrite // mem_iota add0n.
@@ -450,8 +457,8 @@ have memF i v : ((i, v) \in flatten [seq [seq (i, v) | v <- unselected
 case E: (best _ _) => [[i v]|].
   have := best_mem ge le E; rewrite memF => /andP [-> ->] /=.
   apply/allP => j; rewrite mem_iota add0n => /andP [_ jN]; apply/allP => u uU.
-  have := best_max ge le E (y := (j, u)); rewrite memF jN uU => /(_ isT) H.
-  by apply/qleP; apply: H.
+  have := best_max ge le E (y := (j, u)); rewrite memF jN uU => /(_ isT).
+  by move/qleP.
 apply/allP => j; rewrite mem_iota add0n => /andP [_ jN]; apply/eqP.
 case U: (unselected _ _) => [|u s] //.
 by have := memF j u; rewrite (best_None E) in_nil jN U mem_head.

@@ -465,7 +465,8 @@ Fixpoint prune (keep : seq nat -> bool) (p : seq nat) (t : ctree) : ctree :=
   let: CNode c ts := t in
   CNode c ((fix kids (i : nat) (us : seq ctree) :=
               if us is u :: us' then
-                if keep (rcons p i) then prune keep (rcons p i) u :: kids i.+1 us'
+                if keep (rcons p i)
+                then prune keep (rcons p i) u :: kids i.+1 us'
                 else kids i.+1 us'
               else [::]) 0 ts).
 
@@ -490,7 +491,8 @@ Definition beam_layer (r : request) (w : nat) (L : seq nat) : seq nat :=
 Fixpoint beam_from (r : request) (w D : nat) (L : seq nat) : seq nat :=
   if D is D'.+1 then L ++ beam_from r w D' (beam_layer r w L) else L.
 
-Definition beam (r : request) (w D : nat) : seq nat := beam_from r w D [:: root r].
+Definition beam (r : request) (w D : nat) : seq nat :=
+  beam_from r w D [:: root r].
 
 (** the depth of a selection: that of its deepest node *)
 Definition sel_depth (r : request) (S : seq nat) : nat :=
@@ -613,7 +615,8 @@ Definition THM_4_1_counterexample : Prop :=
                     ~ {subset S <= beam r b (sel_depth r S)}].
 
 (** hence THM-4.1 as printed is false *)
-Definition THM_4_1_as_printed_is_false : Prop := ~ THM_4_1_beam_contains_optimal.
+Definition THM_4_1_as_printed_is_false : Prop :=
+  ~ THM_4_1_beam_contains_optimal.
 
 (** THM-4.1 corrected: SOME optimal tree (the frontier greedy's, ties by
     larger f, smaller depth, smaller index) lies in the beam of width b and

@@ -5,7 +5,8 @@
 
 From Coq Require Import ZArith QArith Lqa Lia.
 From mathcomp Require Import ssreflect ssrbool ssrfun eqtype ssrnat seq path bigop.
-From AdaServe Require Import Statement Lib Tree Greedy Certificate Defects Paper.
+From AdaServe Require Import Statement Lib Tree Greedy Certificate Defects.
+From AdaServe Require Import Paper.
 From AdaServe Require Import Acceptance Beam.
 
 Set Implicit Arguments.
