@@ -6,9 +6,13 @@
       path probabilities f as exact rationals and a target);
     - rooted subtrees, feasibility under both root conventions (the target
       counts the root's 1), the objective and optimality;
-    - the reference greedy of solver/reference.py as a Coq function;
+    - the reference greedy of solver/reference.py as a Coq function (the
+      frontier greedy), and the paper's Algorithm 1 with its own GetTop for
+      every tie-break ([paper_greedy]);
     - the certificates of docs/certificates.md and the checker of
-      verify/certificate.py;
+      verify/checks/certificate.py;
+    - the verification walk of SPEC section 2 (THM-3.1) and the beam search
+      of THM-4.1;
     and states, as [Prop]s, the theorems that Theorems.v proves (under the
     same names in lower case).
 
@@ -234,7 +238,7 @@ Definition greedy (inst : instance) : answer :=
 (** ** Certificates (docs/certificates.md) and their checker (verify/certificate.py)
 
     Per-request fields are lists in request order (the JSON maps request ids;
-    proofs/coq_greedy.py translates).  Absent optional witnesses are [None]. *)
+    proofs/coq_bridge/coq_greedy.py translates).  Absent optional witnesses are [None]. *)
 
 Inductive certificate :=
   | Optimal (counts quotas : seq nat) (quota_witness : seq (option Q)) (lambda : Q)
