@@ -46,8 +46,16 @@ THEOREMS = {  # Theorems.v / Defects.v name -> the Statement.v Prop it must prov
     "app_b_rooted": "APP_B_rooted", "lem_c1_minimal": "LEM_C1_minimal", "lem_c2_topk": "LEM_C2_topk",
     "thm_p1_invalid_sound": "THM_P1_invalid_sound", "thm_p2_optimal": "THM_P2_optimal",
     "certificate_sound": "Certificate_sound", "greedy_certified": "Greedy_certified",
+    "paper_app_b_rooted": "PAPER_APP_B_rooted",
+    "paper_thm_p1_invalid_sound": "PAPER_THM_P1_invalid_sound",
+    "paper_thm_p2_optimal": "PAPER_THM_P2_optimal", "paper_choices_exist": "PAPER_choices_exist",
+    "thm_3_1_expected_acceptance": "THM_3_1_expected_acceptance",
+    "thm_4_1_counterexample": "THM_4_1_counterexample",
+    "thm_4_1_as_printed_is_false": "THM_4_1_as_printed_is_false",
+    "thm_4_1_corrected": "THM_4_1_corrected",
 }
-EXAMPLES = ("printed_loop_overspends", "printed_get_top_orphans", "printed_alg1_both")
+EXAMPLES = ("printed_loop_overspends", "printed_get_top_orphans", "printed_alg1_both",
+            "paper_greedy_orphans_with_ties", "thm_3_1_worked", "beam_of_siblings")
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +101,47 @@ def test_every_theorem_is_closed_under_the_global_context(coq):
         assert found[name]["closed"], (name, found[name]["text"])
     for name in EXAMPLES:
         assert found[name]["closed"], (name, found[name]["text"])
+
+
+def test_every_named_theorem_and_example_is_checked():
+    """Each Theorem / Example of the development is in THEOREMS or EXAMPLES, so the
+    test above checks its assumptions; Assumptions.v prints every one of them."""
+    named = {m.group(1) for name in ("Theorems.v", "Defects.v", "Paper.v", "Acceptance.v", "Beam.v")
+             for m in re.finditer(r"^(?:Theorem|Example) (\w+)", (COQ / name).read_text(), re.M)}
+    assert named == set(THEOREMS) | set(EXAMPLES), named ^ (set(THEOREMS) | set(EXAMPLES))
+    printed = re.findall(r"^Print Assumptions (\w+)\.", (COQ / "Assumptions.v").read_text(), re.M)
+    assert sorted(printed) == sorted(named)
+
+
+def test_coqchk_rechecks_every_module_without_axioms(coq):
+    proc = subprocess.run(["make", "-s", "-C", str(COQ), "check"], capture_output=True, text=True,
+                          timeout=900)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    modules = re.findall(r"^(\w+)\.v$", (COQ / "_CoqProject").read_text(), re.M)
+    assert "Paper" in modules and "Statement" in modules
+    named = proc.stdout.splitlines()[0].split()
+    assert named[0] == "coqchk" and named[1:] == [f"AdaServe.{m}" for m in modules], named
+    assert proc.stdout.rstrip().endswith("coqchk: every module checked")
+    summary = proc.stdout[proc.stdout.index("CONTEXT SUMMARY"):]
+    for item in ("Axioms", "Constants/Inductives relying on type-in-type",
+                 "Constants/Inductives relying on unsafe (co)fixpoints",
+                 "Inductives whose positivity is assumed"):
+        assert re.search(rf"^\* {re.escape(item)}: <none>$", summary, re.M), (item, summary)
+
+
+def test_coqdoc_html_has_every_statement_and_theorem(coq):
+    proc = subprocess.run(["make", "-s", "-C", str(COQ), "html"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    html = COQ / "html"
+    toc = (html / "toc.html").read_text()
+    assert toc.index("AdaServe.Statement") < toc.index("AdaServe.Theorems")
+    statement = (html / "AdaServe.Statement.html").read_text()
+    theorems = (html / "AdaServe.Theorems.html").read_text()
+    for name, prop in THEOREMS.items():
+        assert f'id="{prop}"' in statement, prop
+    for name in THEOREMS:
+        assert f'id="{name}"' in theorems, name
 
 
 def test_the_build_is_up_to_date_and_not_rebuilt(coq):

@@ -104,7 +104,14 @@ def tiny_runs() -> dict:
                     "instance": {"budget": 1, "root_charged": True, "requests": [
                         {"id": "r0", "target": "1", "parent": [-1, 2, 0], "prob": ["1", "0.5", "1/2"]}]},
                     "replay": {"algorithm": "Algorithm 1", "verdict": "infeasible: rooted", "confirmed": True}}])
-    return {"suite": suite, "proofs-strict": strict, "proofs-ties": ties}
+    coq = {**common, "run": "coq", "command": "make -C proofs/coq clean all check; coqc Assumptions.v",
+           "versions": {"coq": "8.16.1", "mathcomp": "1.15.0", "ocaml": "4.13.1"},
+           "wall_seconds": 40.0, "exit_code": 0,
+           "output": {"build_seconds": 25.0, "coqchk_seconds": 15.0,
+                      "coqchk_summary": ["* Theory: Set is predicative", "* Axioms: <none>"],
+                      "theorems": [{"theorem": "thm_p2_optimal", "statement": "THM_P2_optimal",
+                                    "assumptions": "Closed under the global context"}]}}
+    return {"suite": suite, "proofs-strict": strict, "proofs-ties": ties, "coq": coq}
 
 
 def test_renderer_on_a_hand_written_run_gives_the_expected_rows():
@@ -127,6 +134,9 @@ def test_renderer_on_a_hand_written_run_gives_the_expected_rows():
         "python -m proofs --allow-ties --claims APP-B --greedy paper --max-nodes 3",
         "| APP-B | paper | 3 | 2 | 2 | cex 1/2 | 0.25 |",
         "| prob | grid 25%, strict 75% |",
+        "## Coq: every size",
+        "| thm_p2_optimal | THM_P2_optimal | Closed under the global context |",
+        "coqchk context summary: Theory: Set is predicative; Axioms: <none>.",
     ]
     for line in expected:
         assert line in page, line
@@ -141,7 +151,9 @@ def test_renderer_reacts_to_every_input_it_shows():
     for edit in (lambda r: r["suite"]["output"]["results"][0].update(verdict="counterexample"),
                  lambda r: r["suite"]["output"]["results"][1]["counterexample"]["instance"].update(budget=5),
                  lambda r: r["proofs-ties"]["output"]["rows"][1].update(result="proved", counterexamples=0),
-                 lambda r: r["proofs-strict"].update(fingerprint="1" * 64)):
+                 lambda r: r["proofs-strict"].update(fingerprint="1" * 64),
+                 lambda r: r["coq"]["output"]["theorems"][0].update(assumptions="Axioms: foo"),
+                 lambda r: r["coq"]["versions"].update(mathcomp="2.2.0")):
         runs = copy.deepcopy(tiny_runs())
         edit(runs)
         assert R.render(runs) != base
@@ -149,9 +161,10 @@ def test_renderer_reacts_to_every_input_it_shows():
 
 def test_stale_runs_are_detected():
     runs = tiny_runs()
-    assert R.stale_runs(runs, current=FP) == []
+    assert R.stale_runs(runs, current=FP, current_coq=FP) == []
     runs["proofs-ties"]["fingerprint"] = "f" * 64
-    assert R.stale_runs(runs, current=FP) == ["proofs-ties"]
+    assert R.stale_runs(runs, current=FP, current_coq=FP) == ["proofs-ties"]
+    assert R.stale_runs(runs, current=FP, current_coq="c" * 64) == ["proofs-ties", "coq"]
 
 
 def test_fingerprint_covers_code_and_pyproject(tmp_path):
@@ -181,8 +194,8 @@ def test_check_mode_and_rerender(tmp_path, capsys):
     # hand-written runs carry a fake fingerprint: --check calls the page stale
     assert cli_main(["results", "--check", "--dir", str(tmp_path), "--md", str(md)]) == 1
     assert R.STALE in capsys.readouterr().err
-    for raw in runs.values():
-        raw["fingerprint"] = R.fingerprint()
+    for key, raw in runs.items():
+        raw["fingerprint"] = R.coq_fingerprint() if key == "coq" else R.fingerprint()
     for key, raw in runs.items():
         name = R.suite_file("thorough") if key == "suite" else f"{key}.json"
         (tmp_path / name).write_text(json.dumps(raw))
@@ -190,6 +203,28 @@ def test_check_mode_and_rerender(tmp_path, capsys):
     assert cli_main(["results", "--check", "--dir", str(tmp_path), "--md", str(md)]) == 0
     md.write_text(R.render(runs) + "edited by hand\n", encoding="utf-8")
     assert cli_main(["results", "--check", "--dir", str(tmp_path), "--md", str(md)]) == 1
+    # the Coq run missing, or made with other Coq sources: stale
+    (tmp_path / "coq.json").unlink()
+    md.write_text(R.render({k: r for k, r in runs.items() if k != "coq"}), encoding="utf-8")
+    assert cli_main(["results", "--check", "--dir", str(tmp_path), "--md", str(md)]) == 1
+    assert "coq (missing)" in capsys.readouterr().err
+    runs["coq"]["fingerprint"] = "c" * 64
+    (tmp_path / "coq.json").write_text(json.dumps(runs["coq"]))
+    md.write_text(R.render(runs), encoding="utf-8")
+    assert cli_main(["results", "--check", "--dir", str(tmp_path), "--md", str(md)]) == 1
+    assert "coq" in capsys.readouterr().err
+
+
+def test_coq_fingerprint_covers_the_coq_sources(tmp_path):
+    for name in ("A.v", "_CoqProject", "Makefile", "driver.ml", "notes.txt"):
+        (tmp_path / name).write_text("x\n")
+    before = R.coq_fingerprint(tmp_path)
+    (tmp_path / "notes.txt").write_text("y\n")
+    assert R.coq_fingerprint(tmp_path) == before
+    for name in ("A.v", "_CoqProject", "Makefile", "driver.ml"):
+        (tmp_path / name).write_text("changed\n")
+        assert R.coq_fingerprint(tmp_path) != before, name
+        before = R.coq_fingerprint(tmp_path)
 
 
 def test_usage_errors(tmp_path, capsys):

@@ -338,30 +338,31 @@ have rS : root (R i) \in nth [::] sel i by case/andP: rt.
 by rewrite /req rS addn0 (size_rooted ok rt).
 Qed.
 
-Lemma greedy_ok_accepted sets : greedy inst = OK sets ->
+(** What any final state needs for its certificate to be accepted: rooted
+    top-m sets that reach their targets and hold at least their quotas,
+    lambda's separation ([dominates]), and the budget spent or every node
+    selected.  The reference greedy (below) and the paper's (Paper.v) both
+    end in such a state. *)
+Lemma certificate_accepted sets :
+  size sets = N -> dominates inst sets -> above_quota inst sets ->
+  (forall i, i < N -> quota (R i) = Some (qv inst i)) ->
+  (forall i, i < N -> state_ok (R i) (nth [::] sets i)) ->
+  (forall i, i < N -> reaches_target (R i) (nth [::] sets i)) ->
+  (forall i u x, i < N -> u \in rest (R i) (nth [::] sets i) ->
+     x \in nth [::] sets i -> x != root (R i) -> (f (R i) u <= f (R i) x)%Q) ->
+  (Z.of_nat (csum sets) <= node_budget inst)%Z ->
+  Z.of_nat (csum sets) = node_budget inst
+  \/ (forall i u, i < N -> u < nodes (R i) -> u \in nth [::] sets i) ->
   check inst (OK sets) (Some (objective inst sets)) (optimal_certificate inst sets).
 Proof.
-move=> G; have [some sh dom aq [bud fin]] := greedy_final pr G.
-have [sz shH] := sh.
+move=> sz dom aq quotaE okS reachS topm bud fin.
 pose S i := nth [::] sets i.
 have wfi : forall i, i < N -> wf_request (R i) := fun i iN => wf_req wf iN.
 have pri : forall i, i < N -> premise_request (R i) := fun i iN => premise_req pr iN.
 have nni : forall i, i < N -> nonneg (R i) := fun i iN => pr_nonneg (pri i iN).
-have okS : forall i, i < N -> state_ok (R i) (S i).
-  by move=> i iN; rewrite /S shH //; apply: tree_greedy_ok (wfi i iN) _.
-have quotaE : forall i, i < N -> quota (R i) = Some (qv inst i).
-  move=> i iN; move: some; rewrite all_map => /(all_nthP dummy_request) /(_ i iN).
-  by rewrite /qv /req /preim /=; case: (quota (nth dummy_request (requests inst) i)).
 have cntE : forall i, i < N -> cnt sets i = nonroot_count (R i) (S i).
   move=> i iN; have /andP [ok rt] := okS i iN.
-  by rewrite /cnt -/(S i) (size_rooted ok rt).
-(* the top-m property inside one tree *)
-have topm : forall i u x, i < N -> u \in rest (R i) (S i) -> x \in S i -> x != root (R i) ->
-    (f (R i) u <= f (R i) x)%Q.
-  move=> i u x iN; rewrite mem_rest => /and3P [uS _ un] xS xr.
-  have [_ Hd] := tree_greedy_sorted (wfi i iN) (pr_mono (pri i iN)) (cnt sets i).
-  apply: Hd => //; first by rewrite /cnt -shH.
-  by move: xS; rewrite /S {1}shH // (tree_greedyE (wfi i iN)) inE (negbTE xr).
+  by rewrite /cnt (size_rooted ok rt).
 (* lambda *)
 set lam := lambda_of sets.
 have unchosen_ge0 : all (qle 0) (unchosen sets).
@@ -424,12 +425,7 @@ apply/and5P; split.
 - (* feasible *)
   rewrite /feasible sz eqxx /=; apply/andP; split.
     apply/(all_zip_nthP dummy_request [::]); rewrite ?sz // => i iN /=.
-    have /andP [ok rt] := okS i iN; rewrite ok rt /=.
-    have := quota_spec (wfi i iN) (pri i iN); rewrite quotaE // => [[_ _ Hq _]].
-    apply/qleP; apply: Qle_trans (qleP _ _ Hq) _.
-    rewrite /S {1}shH // !(value_tree_greedy (wfi i iN)); apply: Qle_add2l.
-    apply: sum_take_mono; first by rewrite -/(cnt sets i); apply: aq.
-    by move=> x _; exact: (f_ge0 (wfi i iN) (nni i iN)).
+    by have /andP [ok rt] := okS i iN; rewrite ok rt reachS.
   apply/Z.leb_le; rewrite nodes_usedE // /node_budget in bud *.
   move: bud; rewrite /csum (sumn_map_nth [::]) sz.
   have -> : [seq (size (nth [::] sets i)).-1 | i <- iota 0 N]
@@ -455,13 +451,41 @@ apply/and5P; split.
       by apply/qleP; apply: L3.
     by rewrite drop_oversize // size_picked -cntE.
 - (* budget spent or nothing left *)
-  case: fin => [E | stuck]; first by apply/orP; left; apply/Z.eqb_eq.
+  case: fin => [E | full]; first by apply/orP; left; apply/Z.eqb_eq.
   apply/orP; right.
   rewrite (@sumn_zip_nth _ _ dummy_request [::] (fun r S => size (rest r S))) ?sz //.
   rewrite sumn_eq0 all_map; apply/allP => i; rewrite mem_iota add0n => iN /=.
-  have full := stuck_full (wfi i iN) (okS i iN) (stuck i iN).
   rewrite size_eq0 -[_ == _]negbK -has_filter; apply/hasPn => u.
   by rewrite mem_nonroot => /andP [_ un]; rewrite negbK full.
+Qed.
+
+Lemma greedy_ok_accepted sets : greedy inst = OK sets ->
+  check inst (OK sets) (Some (objective inst sets)) (optimal_certificate inst sets).
+Proof.
+move=> G; have [some sh dom aq [bud fin]] := greedy_final pr G.
+have [sz shH] := sh.
+pose S i := nth [::] sets i.
+have wfi : forall i, i < N -> wf_request (R i) := fun i iN => wf_req wf iN.
+have pri : forall i, i < N -> premise_request (R i) := fun i iN => premise_req pr iN.
+have nni : forall i, i < N -> nonneg (R i) := fun i iN => pr_nonneg (pri i iN).
+have okS : forall i, i < N -> state_ok (R i) (S i).
+  by move=> i iN; rewrite /S shH //; apply: tree_greedy_ok (wfi i iN) _.
+have quotaE : forall i, i < N -> quota (R i) = Some (qv inst i).
+  move=> i iN; move: some; rewrite all_map => /(all_nthP dummy_request) /(_ i iN).
+  by rewrite /qv /req /preim /=; case: (quota (nth dummy_request (requests inst) i)).
+apply: certificate_accepted => //.
+- move=> i iN; have := quota_spec (wfi i iN) (pri i iN); rewrite quotaE // => [[_ _ Hq _]].
+  apply/qleP; apply: Qle_trans (qleP _ _ Hq) _.
+  rewrite /S {1}shH // !(value_tree_greedy (wfi i iN)); apply: Qle_add2l.
+  apply: sum_take_mono; first by rewrite -/(cnt sets i); apply: aq.
+  by move=> x _; exact: (f_ge0 (wfi i iN) (nni i iN)).
+- (* the top-m property inside one tree *)
+  move=> i u x iN; rewrite mem_rest => /and3P [uS _ un] xS xr.
+  have [_ Hd] := tree_greedy_sorted (wfi i iN) (pr_mono (pri i iN)) (cnt sets i).
+  apply: Hd => //; first by rewrite /cnt -shH.
+  by move: xS; rewrite {1}shH // (tree_greedyE (wfi i iN)) inE (negbTE xr).
+- case: fin => [E | stuck]; [by left | right] => i u iN.
+  have := stuck_full (wfi i iN) _ (stuck i iN); apply; exact: okS.
 Qed.
 
 Lemma greedy_certified_inst :

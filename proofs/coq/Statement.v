@@ -6,9 +6,13 @@
       path probabilities f as exact rationals and a target);
     - rooted subtrees, feasibility under both root conventions (the target
       counts the root's 1), the objective and optimality;
-    - the reference greedy of solver/reference.py as a Coq function;
+    - the reference greedy of solver/reference.py as a Coq function (the
+      frontier greedy), and the paper's Algorithm 1 with its own GetTop for
+      every tie-break ([paper_greedy]);
     - the certificates of docs/certificates.md and the checker of
-      verify/certificate.py;
+      verify/checks/certificate.py;
+    - the verification walk of SPEC section 2 (THM-3.1) and the beam search
+      of THM-4.1;
     and states, as [Prop]s, the theorems that Theorems.v proves (under the
     same names in lower case).
 
@@ -234,7 +238,7 @@ Definition greedy (inst : instance) : answer :=
 (** ** Certificates (docs/certificates.md) and their checker (verify/certificate.py)
 
     Per-request fields are lists in request order (the JSON maps request ids;
-    proofs/coq_greedy.py translates).  Absent optional witnesses are [None]. *)
+    proofs/coq_bridge/coq_greedy.py translates).  Absent optional witnesses are [None]. *)
 
 Inductive certificate :=
   | Optimal (counts quotas : seq nat) (quota_witness : seq (option Q)) (lambda : Q)
@@ -332,6 +336,179 @@ Definition greedy_certificate (inst : instance) : certificate :=
 Definition answer_objective (inst : instance) (a : answer) : option Q :=
   if a is OK sets then Some (objective inst sets) else None.
 
+(** ** Algorithm 1 with the paper's own GetTop
+
+    The paper's GetTop returns the unselected node of largest f among ALL
+    unselected nodes: of the request in the SLO phase, of all requests in
+    the throughput phase.  It names no tie-break, so the algorithm is stated
+    for every one: [gt] (one request) and [gtop] (all requests) are any
+    functions that return some unselected node of largest f, and nothing
+    only when every node is selected ([tree_choice], [global_choice]).  A
+    choice may depend on the whole state (the sets list their nodes in the
+    order they were added), so rules by index, by depth, by history or by a
+    fixed random table are all covered.  The throughput loop runs while
+    [B > 0] (SPEC section 3, item 1); as in [greedy], the SLO phase's budget
+    test is made once, on the sum of the SLO counts (the SLO loops do not
+    depend on each other, so "budget spent inside an SLO loop" is "the
+    counts exceed the budget").  The loops' fuel (the node count) never
+    stops them (Paper.v). *)
+
+Definition unselected (r : request) (S : seq nat) : seq nat :=
+  [seq v <- iota 0 (nodes r) | v \notin S].
+
+(** [v] is an unselected node of largest f *)
+Definition largest_unselected (r : request) (S : seq nat) (v : nat) : bool :=
+  (v \in unselected r S) && all (fun u => qle (f r u) (f r v)) (unselected r S).
+
+Definition tree_choice (gt : request -> seq nat -> option nat) : Prop :=
+  forall r S,
+  if gt r S is Some v then largest_unselected r S v else unselected r S == [::].
+
+Definition global_choice (gtop : instance -> selection -> option (nat * nat))
+  : Prop :=
+  forall inst sets,
+  let S j := nth [::] sets j in
+  let js := iota 0 (size (requests inst)) in
+  if gtop inst sets is Some (i, v) then
+    [&& i < size (requests inst), v \in unselected (req inst i) (S i) &
+        all (fun j => all (fun u => qle (f (req inst j) u) (f (req inst i) v))
+                          (unselected (req inst j) (S j))) js]
+  else all (fun j => unselected (req inst j) (S j) == [::]) js.
+
+Section Paper.
+Variable gt : request -> seq nat -> option nat.
+Variable gtop : instance -> selection -> option (nat * nat).
+
+Fixpoint paper_slo_loop (r : request) (fuel : nat) (S : seq nat) (acc : Q)
+  : seq nat * Q :=
+  if fuel is k.+1 then
+    if qlt acc (target r) then
+      if gt r S is Some v then paper_slo_loop r k (rcons S v) (acc + f r v)%Q
+      else (S, acc)
+    else (S, acc)
+  else (S, acc).
+
+Definition paper_slo (r : request) : seq nat * Q :=
+  paper_slo_loop r (nodes r) [:: root r] (f r (root r)).
+
+Definition paper_quota (r : request) : option nat :=
+  let: (chosen, acc) := paper_slo r in
+  if qle (target r) acc then Some (size chosen).-1 else None.
+
+Fixpoint paper_throughput (inst : instance) (fuel : nat) (remaining : Z)
+    (sets : selection) : selection :=
+  if fuel is k.+1 then
+    if (0 <? remaining)%Z then
+      if gtop inst sets is Some (i, v) then
+        paper_throughput inst k (remaining - 1)%Z
+          (set_nth [::] sets i (rcons (nth [::] sets i) v))
+      else sets
+    else sets
+  else sets.
+
+Definition paper_greedy (inst : instance) : answer :=
+  let rs := requests inst in
+  let qs := map paper_quota rs in
+  let need := Z.of_nat (sumn (map (odflt 0) qs)) in
+  if all isSome qs && (need <=? node_budget inst)%Z then
+    OK (paper_throughput inst (sumn (map nodes rs)) (node_budget inst - need)%Z
+                         (map (fun r => (paper_slo r).1) rs))
+  else INVALID.
+
+End Paper.
+
+(** The paper's premise for Appendix B: f(child) < f(parent), strictly. *)
+Definition strict (r : request) : bool :=
+  all (fun v => if par r v is Some p then qlt (f r v) (f r p) else true)
+      (iota 0 (nodes r)).
+
+Definition strict_premise (inst : instance) : bool :=
+  all (fun r => premise_request r && strict r) (requests inst).
+
+(** ** THM-3.1: the verification walk (SPEC section 2, acceptance model)
+
+    A candidate tree with conditional probabilities: each node carries
+    cond, the probability that the target model's next token is this node's
+    token given the path to its parent (the root's cond is not used).  Its
+    path probability f is the product of the conds from the root to it
+    ([fvals] lists f of every node, root first; f(root) = 1). *)
+
+Inductive ctree := CNode of Q & seq ctree.
+
+Definition ccond (t : ctree) : Q := let: CNode c _ := t in c.
+
+Fixpoint fvals (t : ctree) : seq Q :=
+  let: CNode _ ts := t in
+  1%Q :: flatten [seq [seq (ccond u * x)%Q | x <- fvals u] | u <- ts].
+
+(** conds >= 0 and, at every node, the children's conds sum to at most 1 *)
+Fixpoint cond_ok (t : ctree) : bool :=
+  let: CNode _ ts := t in
+  [&& all (fun u => qle 0 (ccond u)) ts, qle (qsum (map ccond ts)) 1 &
+      all cond_ok ts].
+
+(** The walk's exact distribution: one outcome per node it may stop at, as
+    (accepted nodes, probability).  At a node the walk moves to child u with
+    probability cond(u) and stops with the rest, 1 - sum of the children's
+    conds; the outcomes below a child are scaled by the step's
+    probability and count one more node. *)
+Fixpoint walk (t : ctree) : seq (nat * Q) :=
+  let: CNode _ ts := t in
+  (1, (1 - qsum (map ccond ts))%Q)
+  :: flatten [seq [seq (o.1.+1, ccond u * o.2)%Q | o <- walk u] | u <- ts].
+
+Definition total_prob (t : ctree) : Q := qsum (map snd (walk t)).
+Definition expected_acc (t : ctree) : Q :=
+  qsum [seq (inject_Z (Z.of_nat o.1) * o.2)%Q | o <- walk t].
+
+(** Rooted subtrees: [prune keep [::] t] keeps a child at position i of the
+    node at address p (the positions from the root) iff [keep (rcons p i)],
+    and prunes it the same way; the root is always kept.  Every rooted
+    subtree of [t] is [prune keep [::] t] for some [keep]. *)
+Fixpoint prune (keep : seq nat -> bool) (p : seq nat) (t : ctree) : ctree :=
+  let: CNode c ts := t in
+  CNode c ((fix kids (i : nat) (us : seq ctree) :=
+              if us is u :: us' then
+                if keep (rcons p i)
+                then prune keep (rcons p i) u :: kids i.+1 us'
+                else kids i.+1 us'
+              else [::]) 0 ts).
+
+(** ** THM-4.1: the beam search of SPEC section 2, item 2 (one tree)
+
+    Layer 0 is the root; layer d+1 keeps, among the children of the nodes
+    of layer d (the candidates), the [w] of largest f: a candidate is kept
+    iff fewer than [w] candidates rank before it, where u ranks before v
+    when f(u) > f(v), or f(u) = f(v) and u has the smaller index (ties
+    broken by index).  The beam of depth D is layers 0..D. *)
+
+Definition children_of (r : request) (L : seq nat) : seq nat :=
+  [seq v <- iota 0 (nodes r) | if par r v is Some p then p \in L else false].
+
+Definition beam_before (r : request) (u v : nat) : bool :=
+  qlt (f r v) (f r u) || qeq (f r u) (f r v) && (u < v).
+
+Definition beam_layer (r : request) (w : nat) (L : seq nat) : seq nat :=
+  let C := children_of r L in
+  [seq v <- C | count (fun u => beam_before r u v) C < w].
+
+Fixpoint beam_from (r : request) (w D : nat) (L : seq nat) : seq nat :=
+  if D is D'.+1 then L ++ beam_from r w D' (beam_layer r w L) else L.
+
+Definition beam (r : request) (w D : nat) : seq nat :=
+  beam_from r w D [:: root r].
+
+(** the depth of a selection: that of its deepest node *)
+Definition sel_depth (r : request) (S : seq nat) : nat :=
+  foldr maxn 0 (map (depth r) S).
+
+(** an optimal selection of budget [b] (no target): a rooted subtree with at
+    most [b] non-root nodes worth at least every other *)
+Definition optimal_budget (r : request) (b : nat) (S : seq nat) : Prop :=
+  [/\ node_set r S, rooted r S, nonroot_count r S <= b &
+      forall S', node_set r S' -> rooted r S' -> nonroot_count r S' <= b ->
+      (value r S' <= value r S)%Q].
+
 (** ** The theorems (proved in Theorems.v under these names in lower case) *)
 
 (** APP-B, with ties: the frontier greedy needs no strict inequality (nor
@@ -387,3 +564,68 @@ Definition Certificate_sound : Prop :=
 Definition Greedy_certified : Prop :=
   forall inst, premise inst ->
   check inst (greedy inst) (answer_objective inst (greedy inst)) (greedy_certificate inst).
+
+
+(** ** Algorithm 1 with the paper's GetTop, for every tie-break
+
+    APP-B as the paper argues it: under f(child) < f(parent), the largest
+    unselected node always has its parent selected, so the selections are
+    rooted subtrees. *)
+Definition PAPER_APP_B_rooted : Prop :=
+  forall gt gtop inst sets,
+  tree_choice gt -> global_choice gtop -> strict_premise inst ->
+  paper_greedy gt gtop inst = OK sets ->
+  all2 (fun r S => node_set r S && rooted r S) (requests inst) sets.
+
+(** App. C part 1 for the paper's greedy *)
+Definition PAPER_THM_P1_invalid_sound : Prop :=
+  forall gt gtop inst,
+  tree_choice gt -> global_choice gtop -> strict_premise inst ->
+  paper_greedy gt gtop inst = INVALID -> forall sel, ~~ feasible inst sel.
+
+(** App. C part 2 for the paper's greedy *)
+Definition PAPER_THM_P2_optimal : Prop :=
+  forall gt gtop inst,
+  tree_choice gt -> global_choice gtop -> strict_premise inst ->
+  (exists sel, feasible inst sel) ->
+  exists sets, paper_greedy gt gtop inst = OK sets /\ optimal inst sets.
+
+(** The three are not vacuous: choice functions exist (the printed GetTop
+    with index ties is one, Paper.v). *)
+Definition PAPER_choices_exist : Prop :=
+  exists gt gtop, tree_choice gt /\ global_choice gtop.
+
+(** THM-3.1: for every tree T whose conds are a (sub-)distribution at each
+    node and every rooted subtree S of T, the walk over S is a probability
+    distribution and its expected number of accepted nodes (root included)
+    is the sum of f over S. *)
+Definition THM_3_1_expected_acceptance : Prop :=
+  forall T keep, cond_ok T ->
+  let S := prune keep [::] T in
+  [/\ all (fun o => qle 0 o.2) (walk S), (total_prob S == 1)%Q &
+      (expected_acc S == qsum (fvals S))%Q].
+
+(** THM-4.1 as printed: "the optimal tree is contained in the candidate tree
+    of a beam search of depth D_opt and width B" (every optimal tree).  It
+    is false (Beam.v): [thm_4_1_counterexample]. *)
+Definition THM_4_1_beam_contains_optimal : Prop :=
+  forall r b S, premise_request r -> optimal_budget r b S ->
+  {subset S <= beam r b (sel_depth r S)}.
+
+(** a concrete instance, under the strict premise, with an optimal tree
+    outside the beam (a tie between siblings) *)
+Definition THM_4_1_counterexample : Prop :=
+  exists r b S, [/\ premise_request r && strict r, optimal_budget r b S &
+                    ~ {subset S <= beam r b (sel_depth r S)}].
+
+(** hence THM-4.1 as printed is false *)
+Definition THM_4_1_as_printed_is_false : Prop :=
+  ~ THM_4_1_beam_contains_optimal.
+
+(** THM-4.1 corrected: SOME optimal tree (the frontier greedy's, ties by
+    larger f, smaller depth, smaller index) lies in the beam of width b and
+    every depth D >= its own depth; ties (premise <=) allowed. *)
+Definition THM_4_1_corrected : Prop :=
+  forall r b, premise_request r ->
+  exists2 S, optimal_budget r b S &
+  forall D, sel_depth r S <= D -> {subset S <= beam r b D}.

@@ -5,22 +5,14 @@
 
 From Coq Require Import ZArith QArith Lqa Lia.
 From mathcomp Require Import ssreflect ssrbool ssrfun eqtype ssrnat seq path bigop.
-From AdaServe Require Import Statement Lib Tree Greedy Certificate.
+From AdaServe Require Import Statement Lib Tree Greedy Certificate Defects.
+From AdaServe Require Import Paper.
+From AdaServe Require Import Acceptance Beam.
 
 Set Implicit Arguments.
 Unset Strict Implicit.
 Unset Printing Implicit Defensive.
 Local Close Scope Q_scope.
-
-Lemma nonroot_count_tree_greedy r k : wf_request r ->
-  nonroot_count r (tree_greedy r k) = minn k (nodes r).-1.
-Proof.
-move=> wf; rewrite (tree_greedyE wf) /nonroot_count /= eqxx /=.
-have [_ rO] := ord_uniq wf.
-rewrite (eq_in_count (a2 := predT)) ?count_predT ?size_take ?(size_ord wf).
-  by [].
-move=> v /mem_take vO /=; apply/eqP => E; by rewrite -E vO in rO.
-Qed.
 
 Theorem app_b_rooted : APP_B_rooted.
 Proof. by move=> inst sets wf G; apply: shaped_ok wf (greedy_shaped wf G). Qed.
@@ -75,4 +67,64 @@ split.
 - by move=> S ok _ cnt; apply: value_le_top => //; rewrite cnt.
 - have /andP [ok rt] := tree_greedy_ok wf b.
   by split=> //; [apply: nonroot_count_tree_greedy | apply: value_top (pr_mono pr)].
+Qed.
+
+(** ** Algorithm 1 with the paper's GetTop, for every tie-break (Paper.v) *)
+
+Theorem paper_app_b_rooted : PAPER_APP_B_rooted.
+Proof. by move=> gt gtop inst sets tc gc sp; apply: paper_ok_rooted. Qed.
+
+Theorem paper_thm_p1_invalid_sound : PAPER_THM_P1_invalid_sound.
+Proof.
+move=> gt gtop inst tc gc sp P sel.
+have := paper_greedy_is_ok gtop tc sp; rewrite P.
+case G: (greedy inst) => // _.
+exact: thm_p1_invalid_sound (sp_premise sp) G sel.
+Qed.
+
+Theorem paper_thm_p2_optimal : PAPER_THM_P2_optimal.
+Proof.
+move=> gt gtop inst tc gc sp [sel F].
+case P: (paper_greedy gt gtop inst) => [sets|]; last first.
+  by have := paper_thm_p1_invalid_sound tc gc sp P sel; rewrite F.
+exists sets; split=> //.
+have := paper_ok_accepted tc gc sp P => C.
+exact: (certificate_sound (premise_wf (sp_premise sp))
+                          (premise_nonneg (sp_premise sp)) C).
+Qed.
+
+Theorem paper_choices_exist : PAPER_choices_exist.
+Proof.
+exists get_top_all, global_top_all.
+by split; [apply: get_top_all_choice | apply: global_top_all_choice].
+Qed.
+
+(** ** THM-3.1 (Acceptance.v) *)
+
+Theorem thm_3_1_expected_acceptance : THM_3_1_expected_acceptance.
+Proof. by move=> T keep ok; apply/walk_spec/prune_ok. Qed.
+
+(** ** THM-4.1 (Beam.v) *)
+
+Theorem thm_4_1_counterexample : THM_4_1_counterexample.
+Proof.
+exists req_siblings, 1, [:: 0; 2]; split; first by vm_compute.
+  exact: siblings_optimal.
+move=> sub; have := sub 2; rewrite (_ : beam _ _ _ = [:: 0; 1]).
+  by move/(_ isT).
+by vm_compute.
+Qed.
+
+(** hence the claim as printed (every optimal tree is in the beam) is false *)
+Theorem thm_4_1_as_printed_is_false : THM_4_1_as_printed_is_false.
+Proof.
+move=> claim; have [r [b [S [/andP [pr _] opt out]]]] := thm_4_1_counterexample.
+exact/out/claim.
+Qed.
+
+Theorem thm_4_1_corrected : THM_4_1_corrected.
+Proof.
+move=> r b pr; have wf : wf_request r by case/and4P: pr.
+exists (tree_greedy r b); first exact: greedy_optimal_budget.
+by move=> D le; apply: greedy_in_beam.
 Qed.

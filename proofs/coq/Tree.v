@@ -208,15 +208,20 @@ Proof.
 rewrite /state_ok /node_set /rooted /= root_lt mem_head par_root //.
 Qed.
 
-Lemma state_ok_rcons (S : seq nat) v : state_ok S -> get_top r S = Some v -> state_ok (rcons S v).
+(** adding a frontier node keeps a set rooted (any GetTop that picks one) *)
+Lemma state_ok_frontier (S : seq nat) v :
+  state_ok S -> v \in frontier r S -> state_ok (rcons S v).
 Proof.
-case/andP=> /andP [uS allS] /andP [rS parS] /get_top_frontier /frontierP [vn vS [p E pS]].
+case/andP=> /andP [uS allS] /andP [rS parS] /frontierP [vn vS [p E pS]].
 rewrite /state_ok /node_set /rooted rcons_uniq vS uS mem_rcons inE rS orbT /=.
 apply/andP; split; first by rewrite all_rcons vn allS.
 rewrite all_rcons E mem_rcons inE pS orbT /=.
 apply/allP => w wS; move/allP: parS => /(_ w wS); case: (par r w) => // q qS.
 by rewrite mem_rcons inE qS orbT.
 Qed.
+
+Lemma state_ok_rcons (S : seq nat) v : state_ok S -> get_top r S = Some v -> state_ok (rcons S v).
+Proof. by move=> ok /get_top_frontier; apply: state_ok_frontier. Qed.
 
 Lemma state_root S : state_ok S -> root r \in S.
 Proof. by case/andP=> _ /andP []. Qed.
@@ -649,3 +654,14 @@ Qed.
 
 End Premise.
 End WF.
+
+(** the frontier greedy's k-step selection has min(k, n - 1) non-root nodes *)
+Lemma nonroot_count_tree_greedy r k : wf_request r ->
+  nonroot_count r (tree_greedy r k) = minn k (nodes r).-1.
+Proof.
+move=> wf; rewrite (tree_greedyE wf) /nonroot_count /= eqxx /=.
+have [_ rO] := ord_uniq wf.
+rewrite (eq_in_count (a2 := predT)) ?count_predT ?size_take ?(size_ord wf).
+  by [].
+move=> v /mem_take vO /=; apply/eqP => E; by rewrite -E vO in rO.
+Qed.

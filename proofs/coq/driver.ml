@@ -1,6 +1,6 @@
 (* driver.ml: the command-line front of the greedy and the checker extracted
    from Statement.v (extracted/adaserve.ml).  Not verified: it only converts
-   tokens to Coq values and back; proofs/coq_greedy.py writes its input from
+   tokens to Coq values and back; proofs/coq_bridge/coq_greedy.py writes its input from
    JSON and reads its output.
 
    One command per line on stdin, one answer line per command on stdout:

@@ -207,8 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("results", help="render docs/results.md from the raw runs in docs/results/ "
                        "(--run: redo the thorough suite and the proofs runs first)")
-    p.add_argument("--run", action="store_true", help="redo the runs (thorough suite, proofs strict and with ties)")
-    p.add_argument("--only", metavar="RUNS", help="with --run: comma-separated subset of suite,proofs-strict,proofs-ties")
+    p.add_argument("--run", action="store_true",
+                   help="redo the runs (thorough suite, proofs strict and ties, Coq)")
+    p.add_argument("--only", metavar="RUNS",
+                   help="with --run: a comma-separated subset of "
+                        "suite,proofs-strict,proofs-ties,coq")
     p.add_argument("--profile", default="thorough", choices=["smoke", "quick", "thorough"],
                    help="suite profile (default thorough; others only for development)")
     p.add_argument("--seed", type=int, default=0, help="Hypothesis and Z3 seed (default 0)")

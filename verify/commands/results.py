@@ -2,15 +2,17 @@
 
 Terminology
 -----------
-*run*          one of the three measured runs: the thorough suite, the strict
-               proofs run, the proofs run with ties (:data:`RUNS`).
+*run*          one of the four measured runs: the thorough suite, the strict
+               proofs run, the proofs run with ties, the Coq run (build from
+               clean, coqchk, each theorem's Print Assumptions) (:data:`RUNS`).
 *raw JSON*     what a run wrote to ``docs/results/<run>.json``: the tool's own JSON
                (``verify.commands.suite.to_json`` or ``python -m proofs --json``) under
                ``output``, wrapped with the command, seed, profile, library
                versions, wall time and the code *fingerprint*.
 *fingerprint*  sha256 over every ``.py`` file of ``solver/``, ``verify/``,
                ``proofs/`` and over ``pyproject.toml``, in path order (path and
-               bytes of each): the code a run measured.
+               bytes of each): the code a run measured.  The Coq run's is
+               :func:`coq_fingerprint`, over the Coq sources.
 *finding*      a counterexample (on a paper-literal variant, an exploratory claim,
                or a must-hold claim); each gets a replayable report
                ``docs/results/finding-NN-....json`` (docs/reports.md).
@@ -47,7 +49,11 @@ STALE = "docs/results.md is stale: run python -m verify results --run"
 
 # The proofs runs the README cites: every shape up to 10 nodes, every ordered pair up to 4.
 PROOF_BOUNDS = ("--max-nodes", "10", "--pair-max", "4")
-RUNS = ("suite", "proofs-strict", "proofs-ties")
+COQ_RUN = "coq"  # make -C proofs/coq from clean, coqchk, Print Assumptions (every size)
+RUNS = ("suite", "proofs-strict", "proofs-ties", COQ_RUN)
+PROOF_RUNS = ("proofs-strict", "proofs-ties")
+COQ_DIR = ROOT / "proofs" / "coq"
+COQ_SOURCES = ("*.v", "_CoqProject", "Makefile", "driver.ml")
 PROOF_PAPER = {"APP-B": "App. B", "LEM-C1": "Lemma C.1", "LEM-C2": "Lemma C.2",
                "THM-P1": "App. C part 1", "THM-P2": "App. C part 2",
                "RUN-PERM": "(encoding: one pick per step)", "RUN": "(encoding: a run exists, picks sorted)",
@@ -144,6 +150,98 @@ def run_proofs(name: str, seed: int, jobs: int, out_dir: Path) -> dict:
            "profile": "ties" if ties else "strict", "seed": seed, "jobs": jobs, **env,
            "wall_seconds": round(seconds, 1), "fingerprint": fp, "exit_code": proc.returncode, "output": output}
     _write_json(out_dir / f"{name}.json", raw)
+    return raw
+
+
+def coq_fingerprint(coq_dir: Path = COQ_DIR) -> str:
+    """sha256 over the Coq development: its ``.v`` files, _CoqProject, Makefile and
+    driver.ml (name and bytes of each, in name order)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted({p for pat in COQ_SOURCES for p in coq_dir.glob(pat)}):
+        data = p.read_bytes()
+        h.update(p.name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return h.hexdigest()
+
+
+def _coq_versions() -> dict:
+    """Coq and OCaml from ``coqc --version``; MathComp from dpkg or opam."""
+    words = subprocess.run(["coqc", "--version"], capture_output=True,
+                           text=True).stdout.split()
+    coq = words[words.index("version") + 1] if "version" in words else None
+    versions = {"coq": coq, "mathcomp": None,
+                "ocaml": words[-1] if "OCaml" in words else None}
+    for cmd in (["dpkg-query", "-W", "-f", "${Version}", "libcoq-mathcomp-ssreflect"],
+                ["opam", "show", "-f", "version", "coq-mathcomp-ssreflect"]):
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if proc.returncode == 0 and proc.stdout.strip():
+            versions["mathcomp"] = proc.stdout.strip().split("-")[0]
+            break
+    return versions
+
+
+def parse_assumptions(names: list[str], text: str) -> list[dict]:
+    r"""coqc's output for ``Check n. Print Assumptions n.``: each theorem's type and
+    what it depends on (a concrete example's type is shown as such).
+
+    >>> parse_assumptions(["t"], "t\n     : T_prop\nClosed under the global context\n")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'theorem': 't', 'statement': 'T_prop',
+      'assumptions': 'Closed under the global context'}]
+    """
+    lines = text.splitlines()
+    starts = [i for i, ln in enumerate(lines) if ln in names]
+    out = []
+    for k, i in enumerate(starts):
+        block = lines[i + 1:starts[k + 1] if k + 1 < len(starts) else len(lines)]
+        typ = [ln.strip() for ln in block if ln.startswith(" ")]
+        rest = [ln.strip() for ln in block if ln.strip() and not ln.startswith(" ")]
+        statement = typ[0].lstrip(":").strip() if typ else ""
+        if statement == "is_true":  # an Example: a boolean computed on an instance
+            statement = "(a concrete instance, by computation)"
+        out.append({"theorem": lines[i], "statement": statement,
+                    "assumptions": " ".join(rest)})
+    return out
+
+
+def run_coq(out_dir: Path) -> dict:
+    """Build proofs/coq from clean, re-check it with coqchk, print every theorem's
+    assumptions; write the raw JSON of the ``coq`` run."""
+    def make(*args: str) -> tuple[float, subprocess.CompletedProcess]:
+        start = time.perf_counter()
+        proc = subprocess.run(["make", "-s", "-C", str(COQ_DIR), *args],
+                              capture_output=True, text=True)
+        return time.perf_counter() - start, proc
+
+    env = {**_environment(), "versions": _coq_versions()}
+    make("clean")
+    build_seconds, build = make()
+    check_seconds, check = make("check") if build.returncode == 0 else (None, build)
+    src = (COQ_DIR / "Assumptions.v").read_text(encoding="utf-8")
+    names = [ln.split()[2].rstrip(".") for ln in src.splitlines()
+             if ln.startswith("Print Assumptions ")]
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "Assumptions.v").write_text(src, encoding="utf-8")
+        proc = subprocess.run(["coqc", "-q", "-Q", str(COQ_DIR), "AdaServe",
+                               str(Path(tmp) / "Assumptions.v")],
+                              capture_output=True, text=True)
+    start = check.stdout.find("CONTEXT SUMMARY")
+    summary = check.stdout[start:].splitlines() if start >= 0 else []
+    output = {"build_seconds": round(build_seconds, 1),
+              "coqchk_seconds": check_seconds and round(check_seconds, 1),
+              "coqchk_summary": [ln.strip() for ln in summary if ln.startswith("* ")],
+              "theorems": parse_assumptions(names, proc.stdout)}
+    raw = {"schema": SCHEMA, "run": COQ_RUN,
+           "command": "make -C proofs/coq clean all check; coqc Assumptions.v", **env,
+           "wall_seconds": round(build_seconds + (check_seconds or 0), 1),
+           "fingerprint": coq_fingerprint(),
+           "exit_code": build.returncode or check.returncode or proc.returncode,
+           "output": output}
+    _write_json(out_dir / f"{COQ_RUN}.json", raw)
     return raw
 
 
@@ -260,7 +358,7 @@ def render(runs: dict[str, dict]) -> str:
     """docs/results.md from the raw JSON of the runs (keys of :data:`RUNS`; missing runs are skipped)."""
     L: list[str] = []
     suite = runs.get("suite")
-    proofs = [(k, runs[k]) for k in RUNS[1:] if k in runs]
+    proofs = [(k, runs[k]) for k in PROOF_RUNS if k in runs]
     L += ["# Results", "",
           "<!-- Generated by `python -m verify results` from docs/results/*.json. Never edit by hand. -->", "",
           "This page is **generated**: `python -m verify results --run` redoes the runs below and writes their raw "
@@ -272,7 +370,7 @@ def render(runs: dict[str, dict]) -> str:
     L += table(["run", "command", "started", "wall", "exit"],
                [[k, f"`{r['command']}`", r.get("started"), secs(r.get("wall_seconds")), r.get("exit_code")]
                 for k, r in runs.items()], "lllrr")
-    fps = sorted({r["fingerprint"] for r in runs.values()})
+    fps = sorted({r["fingerprint"] for k, r in runs.items() if k != COQ_RUN})
     L += ["", "Code fingerprint (sha256 over every `.py` file of `solver/`, `verify/`, `proofs/` and "
               "`pyproject.toml`): " + ", ".join(f"`{f}`" for f in fps)
           + (" — **the runs measured different code**" if len(fps) > 1 else "") + ".", ""]
@@ -366,6 +464,23 @@ def render(runs: dict[str, dict]) -> str:
     if n == 0:
         L += ["None.", ""]
 
+    coq = runs.get(COQ_RUN)
+    if coq:
+        out, v = coq["output"], coq.get("versions", {})
+        L += ["## Coq: every size", "",
+              f"`{coq['command']}` (docs/proof.md section 6): "
+              f"Coq {cell(v.get('coq'))}, "
+              f"MathComp {cell(v.get('mathcomp'))}, OCaml {cell(v.get('ocaml'))}. "
+              f"Build from clean {secs(out['build_seconds'])}, coqchk "
+              f"{secs(out['coqchk_seconds'])}, exit {coq['exit_code']}. "
+              f"Coq sources fingerprint `{coq['fingerprint']}`.", "",
+              "coqchk context summary: "
+              + ("; ".join(x.lstrip("* ") for x in out["coqchk_summary"]) or "**missing**")
+              + ".", ""]
+        L += table(["theorem", "statement (Statement.v)", "Print Assumptions"],
+                   [[t["theorem"], t["statement"], t["assumptions"]]
+                    for t in out["theorems"]]) + [""]
+
     L += ["## Proofs, claim x n", ""]
     for name, raw in proofs:
         st = raw["output"]["settings"]
@@ -392,6 +507,7 @@ def render(runs: dict[str, dict]) -> str:
 def load_runs(directory: Path = RESULTS_DIR, profile: str = "thorough") -> dict[str, dict]:
     """The raw JSON of every run present in ``directory``."""
     files = {"suite": suite_file(profile), "proofs-strict": "proofs-strict.json", "proofs-ties": "proofs-ties.json"}
+    files[COQ_RUN] = f"{COQ_RUN}.json"
     out = {}
     for key, name in files.items():
         path = directory / name
@@ -400,10 +516,13 @@ def load_runs(directory: Path = RESULTS_DIR, profile: str = "thorough") -> dict[
     return out
 
 
-def stale_runs(runs: dict[str, dict], current: Optional[str] = None) -> list[str]:
-    """The runs whose fingerprint is not the current code's."""
-    current = current or fingerprint()
-    return [k for k, r in runs.items() if r.get("fingerprint") != current]
+def stale_runs(runs: dict[str, dict], current: Optional[str] = None,
+               current_coq: Optional[str] = None) -> list[str]:
+    """The runs whose fingerprint is not the current code's (the Coq run's: not the
+    current Coq sources')."""
+    current, current_coq = current or fingerprint(), current_coq or coq_fingerprint()
+    return [k for k, r in runs.items()
+            if r.get("fingerprint") != (current_coq if k == COQ_RUN else current)]
 
 
 def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile: str = "thorough",
@@ -420,11 +539,15 @@ def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile
         if "suite" in wanted:
             err.write(f"suite: profile {profile}, seed {seed}, {jobs} processes\n")
             run_suite(profile, seed, jobs, out_dir, progress=lambda line: (err.write(line + "\n"), err.flush()))
-        for name in RUNS[1:]:
+        for name in PROOF_RUNS:
             if name in wanted:
                 err.write(f"{name}: python -m proofs ({jobs} processes)\n")
                 err.flush()
                 run_proofs(name, seed, jobs, out_dir)
+        if COQ_RUN in wanted:
+            err.write("coq: make -C proofs/coq from clean, coqchk, Print Assumptions\n")
+            err.flush()
+            run_coq(out_dir)
         err.write(f"runs done in {secs(time.perf_counter() - t0)}\n")
         if fingerprint() != fp:
             err.write("warning: the code changed during the run; the results are stale, run again\n")
@@ -435,7 +558,7 @@ def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile
         return ExitCode.USAGE_ERROR
     text = render(runs)
     if check:
-        bad = stale_runs(runs)
+        bad = stale_runs(runs) + [f"{k} (missing)" for k in RUNS if k not in runs]
         if bad or not md_path.exists() or md_path.read_text(encoding="utf-8") != text:
             err.write(STALE + (f" (runs made with other code: {', '.join(bad)})" if bad else
                                f" ({md_path} differs from its rendering)") + "\n")
