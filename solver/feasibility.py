@@ -8,8 +8,10 @@ Rules, each reported under its own name so a failure says which rule broke:
 ``target``   each set's total f, root included, reaches the request's target
 ``objective`` a stated objective equals the exact recomputed total
 
-Everything is exact (Fractions).  Every answer of every solver, Z3 models
-included, passes through :func:`violations` before it is believed.
+Everything is exact: sums and comparisons run on the instance's scaled ints
+(:mod:`solver.scaled`), or on Fractions with ``numbers="fraction"``.  Every
+answer of every solver, Z3 models included, passes through :func:`violations`
+before it is believed.
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 1, "requests": [
@@ -27,6 +29,7 @@ from typing import Any, Mapping
 from solver.messages import abbreviate, number, show
 from solver.model import Instance
 from solver.numbers import fraction_str, int_str
+from solver.scaled import exact_values
 
 
 def _node(v: Any) -> str:
@@ -42,8 +45,8 @@ class Violation:
 
 
 def violations(instance: Instance, selected: Mapping[str, Any],
-               objective: Fraction | None = None) -> list[Violation]:
-    """Every rule the selection breaks (empty list: feasible)."""
+               objective: Fraction | None = None, numbers: str = "auto") -> list[Violation]:
+    """Every rule the selection breaks (empty list: feasible); ``numbers``: see :mod:`solver.scaled`."""
     out: list[Violation] = []
 
     def add(rule, msg, request=None, node=None):
@@ -93,16 +96,18 @@ def violations(instance: Instance, selected: Mapping[str, Any],
     if used > instance.budget:
         add("budget", f"uses {used} {what} of budget {instance.budget}")
 
-    for req in instance.requests:
+    ev = exact_values(instance, numbers)
+    for i, req in enumerate(instance.requests):
         if req.id not in clean:
             continue
-        got = req.tree.value(clean[req.id])
-        if got < req.target:
-            add("target", f"reaches {number(fraction_str(got))} < target "
+        got = ev.value(i, clean[req.id])
+        if got < ev.target[i]:
+            add("target", f"reaches {number(fraction_str(ev.exact(got)))} < target "
                           f"{number(fraction_str(req.target))}", req.id)
 
     if objective is not None and not any(v.rule == "format" for v in out):
-        actual = sum((instance.request(rid).tree.value(s) for rid, s in clean.items()), Fraction(0))
+        index = instance.index
+        actual = ev.exact(sum((ev.value(index[rid], s) for rid, s in clean.items()), ev.zero))
         if actual != objective:
             add("objective", f"stated {number(fraction_str(objective))} but the selected nodes sum to "
                              f"{number(fraction_str(actual))}")
