@@ -65,6 +65,11 @@ def violations(instance: Instance, selected: Mapping[str, Any],
             continue
         nodes = list(selected[req.id])
         size = len(req.tree)
+        if all(type(v) is int for v in nodes):  # the common case, checked in bulk
+            good = set(nodes)
+            if len(good) == len(nodes) and (not nodes or (min(nodes) >= 0 and max(nodes) < size)):
+                clean[req.id] = good
+                continue
         good = set()
         for v in nodes:
             if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < size:
@@ -79,6 +84,9 @@ def violations(instance: Instance, selected: Mapping[str, Any],
         if req.id not in clean:
             continue
         s, tree = clean[req.id], req.tree
+        parent, root = tree.parent, tree.root
+        if root in s and all(parent[v] in s for v in s if v != root):
+            continue
         if tree.root not in s:
             add("rooted", "root not selected", req.id, tree.root)
         for v in sorted(s):
@@ -91,7 +99,7 @@ def violations(instance: Instance, selected: Mapping[str, Any],
         used = sum(len(s | {instance.request(rid).tree.root}) for rid, s in clean.items())
         what = "nodes (roots charged)"
     else:
-        used = sum(len(s - {instance.request(rid).tree.root}) for rid, s in clean.items())
+        used = sum(len(s) - (instance.request(rid).tree.root in s) for rid, s in clean.items())
         what = "non-root nodes (roots free)"
     if used > instance.budget:
         add("budget", f"uses {used} {what} of budget {instance.budget}")

@@ -198,7 +198,7 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
             q = to_fraction(x)
         except NotANumber as exc:
             raise err(f"{key}: {exc}", request=rid, node=v) from None
-        if q < 0 or q > 1:
+        if q.numerator < 0 or q.numerator > q.denominator:  # q outside [0, 1] (ints: fast)
             raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
         exact.append(q)
     root = roots[0]
@@ -208,9 +208,10 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
     if key == "prob":
         tree = Tree.from_parents(parent, exact)
         if not allow_nonmonotone:
+            f = tree.f
             for v in tree.order:
-                p = parent[v]
-                if p != -1 and tree.f[v] > tree.f[p]:
+                p = parent[v]  # f[v] > f[p], cross-multiplied (positive denominators)
+                if p != -1 and f[v].numerator * f[p].denominator > f[p].numerator * f[v].denominator:
                     raise err(f"prob: non-monotone: f = {_num(tree.f[v])} exceeds its parent {p}'s "
                               f"f = {_num(tree.f[p])} (pass --allow-nonmonotone to explore such inputs)",
                               request=rid, node=v)

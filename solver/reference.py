@@ -201,7 +201,7 @@ def optimal_certificate(instance: Instance, sets, quotas, values: ExactValues | 
         if len(picked) > q:
             low = min(picked)
             beyond_min = low if beyond_min is None else min(beyond_min, low)
-        rest = [fv[v] for v in tree.non_root if v not in chosen]
+        rest = [fv[v] for v in range(len(fv)) if v not in chosen]  # the root is chosen
         if rest:
             leftover = True
             x = max(rest)

@@ -291,7 +291,7 @@ def _check_optimal(instance: Instance, selection: Selection, cert: dict, ev: Exa
             out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
         out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
         picked = sorted((fv[v] for v in chosen if v != tree.root), reverse=True)
-        rest = [(fv[v], v) for v in tree.non_root if v not in chosen]
+        rest = [(fv[v], v) for v in range(len(fv)) if v not in chosen]  # feasible: the root is chosen
         if picked and rest:
             top_rest = max(rest)
             if top_rest[0] > picked[-1]:
