@@ -77,15 +77,15 @@ def common_denominator(values: Sequence[Fraction], factor: int = SCALE_FACTOR) -
     if not values:
         return 1
     dens = {x.denominator for x in values}
-    if len(dens) == 1:
-        return dens.pop()
-    bits = sum(x.numerator.bit_length() + x.denominator.bit_length() for x in values)
-    limit = max(MIN_SCALE_BITS, factor * bits // len(values) + MIN_SCALE_BITS)
-    scale = 1
+    scale, limit = 1, None
     for d in dens:
         scale = scale // math.gcd(scale, d) * d
-        if scale.bit_length() > limit:
-            return None
+        if scale.bit_length() > MIN_SCALE_BITS:
+            if limit is None:  # only now is the values' size needed
+                bits = sum(x.numerator.bit_length() + x.denominator.bit_length() for x in values)
+                limit = factor * bits // len(values) + MIN_SCALE_BITS
+            if scale.bit_length() > limit:
+                return None
     return scale
 
 
@@ -129,13 +129,12 @@ class ExactValues:
         den, out, memo = self.den, [], {}
         if self.shift is not None:
             k = self.shift + 1
-            return [x.numerator << (k - x.denominator.bit_length()) for x in xs]
-        for x in xs:
-            d = x.denominator
+            return [n << (k - d.bit_length()) for n, d in map(Fraction.as_integer_ratio, xs)]
+        for n, d in map(Fraction.as_integer_ratio, xs):
             m = memo.get(d)
             if m is None:
                 m = memo[d] = den // d
-            out.append(x.numerator * m)
+            out.append(n * m)
         return out
 
     def exact(self, n) -> Fraction:
