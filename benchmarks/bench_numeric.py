@@ -12,20 +12,23 @@ values is included.
   64, 256 and 1,024 requests x 25 nodes (benchmarks/bench_dp.py's beam trees,
   B = 16 per request), with the growth exponent from 64 to 1,024 requests
   (``log(t1024 / t64) / log 16``; 1 is linear);
-* ``audit`` iterations/s at 64 x 25 (benchmarks/bench_audit.py's trace), with
-  1 job and with ``--jobs`` jobs, parsing and JSON included; on the Fraction
-  path the common denominator is made to exceed the scaling limit (the
-  documented fallback), so the rest of the code is the same;
-* the judge on a 100,000-node path and a non-monotone 100,000-node tree
-  (benchmarks/bench_memory.py's cases), time and peak traced memory
-  (``tracemalloc``, a separate run).
+* where one ``audit`` line's time goes (JSON, validation, judging, the
+  record's JSON), and ``audit`` iterations/s at 64 x 25
+  (benchmarks/bench_audit.py's trace) with 1 job and with ``--jobs`` jobs, in
+  a fresh process; on the Fraction path the common denominator is made to
+  exceed the scaling limit (the documented fallback), so the rest of the code
+  is the same; with ``--old-tree DIR`` also the code before issue 25;
+* ``check --no-z3`` on a 100,000-node path and a non-monotone 100,000-node tree
+  (benchmarks/bench_memory.py's cases), wall time and peak RSS, now and (with
+  ``--old-tree``) before: on the non-monotone tree the DP already ran on
+  scaled ints before issue 25, and the Fraction path would not vectorise.
 
 Every pair of results is compared (answers' JSON, verdicts' text); a difference
 prints MISMATCH.  Goals (issue 25): at 1,024 requests the greedy <= 60 ms and the
 judge <= 50 ms; audit >= 300 iterations/s at 64 x 25 with one job.
 
 Run:  python benchmarks/bench_numeric.py [--runs 5] [--sizes 64,256,1024] [--iterations 200] [--jobs 2]
-          [--skip-audit] [--skip-large]
+          [--skip-audit] [--skip-large] [--old-tree DIR]
 """
 
 from __future__ import annotations
@@ -39,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -100,78 +102,132 @@ def small_table(sizes, runs, seed):
             print(f"  {work:12s} Fraction {ex['fraction']:.2f}   scaled {ex['auto']:.2f}")
 
 
-def audit_rates(requests, iterations, jobs, seed):
+def _child(tree: str, argv: list[str], timeout: float = 3600) -> tuple[float, int, str, int]:
+    """``python -m verify ARGV`` with ``tree`` on PYTHONPATH: (seconds, exit, stdout, peak RSS KiB)."""
+    code = ("import resource, sys; from verify.commands.cli import main; c = main(sys.argv[1:]); "
+            "sys.stdout.flush(); print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "file=sys.stderr); sys.exit(c)")
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=timeout,
+                          cwd=tree, env={**os.environ, "PYTHONPATH": tree})
+    seconds = time.perf_counter() - t0
+    rss = max([int(x.split()[1]) for x in proc.stderr.splitlines() if x.startswith("RSS ")] or [0])
+    return seconds, proc.returncode, proc.stdout, rss
+
+
+def _summary(out: str) -> str:
+    """An audit summary without its timing line (the last one)."""
+    return out.rstrip("\n").rsplit("\n", 1)[0]
+
+
+def audit_rates(requests, iterations, jobs, seed, old_tree):
     from bench_audit import trace_lines
 
+    here = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "trace.jsonl")
         with open(path, "w") as fh:
             for line in trace_lines(requests, iterations, seed):
                 fh.write(line + "\n")
         print(f"\naudit: {iterations} iterations of {requests} x 25 nodes, trace "
-              f"{os.path.getsize(path) / 1e6:.1f} MB, in a fresh process each "
-              f"(python -m verify audit TRACE --jobs J --no-progress; start-up included)")
-        print(f"{'jobs':>6s} {'Fraction':>16s} {'scaled':>16s} {'speed-up':>9s}  check")
+              f"{os.path.getsize(path) / 1e6:.1f} MB; python -m verify audit TRACE --jobs J --no-progress "
+              f"in a fresh process (start-up included)")
+        cols = (["before"] if old_tree else []) + ["Fraction", "scaled"]
+        print(f"{'jobs':>6s} " + " ".join(f"{c:>14s}" for c in cols) + "  check")
         for j in sorted({1, jobs}):
+            argv = ["audit", path, "--jobs", str(j), "--no-progress"]
             got = {}
-            for p in PATHS:
-                t0 = time.perf_counter()
-                out = subprocess.run([sys.executable, os.path.abspath(__file__), "--audit-child", p, path, str(j)],
-                                     capture_output=True, text=True)
-                got[p] = (time.perf_counter() - t0, out.stdout.split("\nfindings", 1)[0], out.returncode)
-            same = got["fraction"][1:] == got["auto"][1:]
-            rates = {p: iterations / got[p][0] for p in PATHS}
-            print(f"{j:6d} {rates['fraction']:10.1f} it/s {rates['auto']:10.1f} it/s "
-                  f"{rates['auto'] / rates['fraction']:8.1f}x  {'same' if same else 'MISMATCH'}")
+            if old_tree:
+                got["before"] = _child(old_tree, argv)
+            got["scaled"] = _child(here, argv)
+            env_code = ("import sys; from solver import scaled; "
+                        "scaled.common_denominator = lambda values, factor=4: None; "  # the documented fallback
+                        "from verify.commands.cli import main; sys.exit(main(sys.argv[1:]))")
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-c", env_code, *argv], capture_output=True, text=True,
+                                  cwd=here, env={**os.environ, "PYTHONPATH": here})
+            got["Fraction"] = (time.perf_counter() - t0, proc.returncode, proc.stdout, 0)
+            same = len({(g[1], _summary(g[2])) for g in got.values()}) == 1
+            print(f"{j:6d} " + " ".join(f"{iterations / got[c][0]:9.1f} it/s" for c in cols)
+                  + f"  {'same' if same else 'MISMATCH'}")
 
 
-def audit_child(path_kind: str, trace: str, jobs: int) -> int:
-    from verify.commands.audit import AuditOptions, main_audit
+def stages(requests, iterations, seed):
+    """Where one audit line's time goes, in process: JSON, validation, judging, the record's JSON."""
+    import json
 
-    if path_kind == "fraction":  # the documented fallback: no common denominator fits
-        scaled.common_denominator = lambda values, factor=scaled.SCALE_FACTOR: None
-    import io
-    from contextlib import redirect_stdout
+    from bench_audit import trace_lines
+    from solver.numbers import loads_exact
+    from solver.selection import parse_selection
+    from verify.commands.audit import AuditOptions, judge_line
 
-    buf = io.StringIO()
-    with redirect_stdout(buf):
-        code = main_audit(trace, AuditOptions(trace=trace), jobs=jobs, progress=False)
-    text = buf.getvalue()
-    print(text.rsplit("\n", 2)[0].rsplit("\n", 1)[0])  # the summary without the timing line
-    print("\nfindings")
-    return code
+    lines = list(trace_lines(requests, iterations, seed))
+    print(f"\nwhere an audit line's time goes ({requests} x 25, mean of {iterations} lines, in process, "
+          f"ms per line):")
+    print(f"{'path':>9s} {'JSON':>8s} {'validate':>9s} {'judge':>8s} {'record':>8s} {'line':>8s}")
+    for p in PATHS:
+        real = scaled.common_denominator
+        if p == "fraction":
+            scaled.common_denominator = lambda values, factor=4: None
+        try:
+            per = {}
+            t0 = time.perf_counter()
+            objs = [loads_exact(x) for x in lines]
+            per["json"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            built = [(parse_instance(o["instance"]), parse_selection(o["selection"])) for o in objs]
+            per["validate"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for inst, sel in built:
+                judge(inst, sel, use_z3=False)
+            per["judge"] = time.perf_counter() - t0
+            recs = [judge_line(i + 1, 0, x.encode(), AuditOptions()) for i, x in enumerate(lines)]
+            t0 = time.perf_counter()
+            for r in recs:
+                json.dumps(r)
+            per["record"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for i, x in enumerate(lines):
+                judge_line(i + 1, 0, x.encode(), AuditOptions())
+            per["line"] = time.perf_counter() - t0
+        finally:
+            scaled.common_denominator = real
+        n = len(lines)
+        print(f"{p if p == 'fraction' else 'scaled':>9s} " + " ".join(
+            f"{per[k] / n * 1e3:8.2f}" for k in ("json", "validate", "judge", "record", "line")))
 
 
-def large_cases(runs, seed):
+def large_cases(seed, old_tree):
+    """``check --no-z3`` on bench_memory.py's 100,000-node cases: before (old tree) and now."""
+    import json
+
     from bench_memory import case
 
+    here = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     rng = random.Random(seed)
-    print(f"\n{'large input':>24s} {'work':>6s} {'Fraction':>12s} {'scaled':>12s} {'peak F':>9s} "
-          f"{'peak s':>9s}  check")
-    for name in ("path-100000", "nonmonotone-tree-100000"):
-        obj, sel_obj, nonmono = case(name, rng)
-        inst = parse_instance(obj, allow_nonmonotone=nonmono)
-        from solver.selection import parse_selection
-
-        sel = parse_selection(sel_obj)
-        t, peak, text = {}, {}, {}
-        for p in PATHS:
-            t[p], v = timed(lambda: judge(_fresh(inst), sel, use_z3=False, numbers=p), runs)
-            text[p] = v.text
-            _fresh(inst)
-            tracemalloc.start()
-            judge(inst, sel, use_z3=False, numbers=p)
-            peak[p] = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-        check = "same" if text["fraction"] == text["auto"] else "MISMATCH"
-        print(f"{name:>24s} {'judge':>6s} {_ms(t['fraction'])} {_ms(t['auto'])} "
-              f"{peak['fraction'] / 2 ** 20:6.1f} MB {peak['auto'] / 2 ** 20:6.1f} MB  {check}  ({text['auto'][:40]})")
+    print("\nlarge inputs: python -m verify check --no-z3 in a fresh process (wall time with start-up, "
+          "peak RSS)")
+    cols = (["before"] if old_tree else []) + ["now"]
+    print(f"{'case':>24s} " + " ".join(f"{c:>20s}" for c in cols) + "  check")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("path-100000", "nonmonotone-tree-100000"):
+            obj, sel, nonmono = case(name, rng)
+            ipath, spath = os.path.join(tmp, "i.json"), os.path.join(tmp, "s.json")
+            with open(ipath, "w") as fh:
+                json.dump(obj, fh)
+            with open(spath, "w") as fh:
+                json.dump(sel, fh)
+            argv = ["check", "--no-z3", ipath, spath] + (["--allow-nonmonotone"] if nonmono else [])
+            got = {"now": _child(here, argv)}
+            if old_tree:
+                got["before"] = _child(old_tree, argv)
+            same = len({(g[1], g[2]) for g in got.values()}) == 1
+            print(f"{name:>24s} " + " ".join(f"{got[c][0]:7.2f} s {got[c][3] / 1024:7.0f} MB" for c in cols)
+                  + f"  {'same' if same else 'MISMATCH'}  ({got['now'][2].strip()[:40]})")
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "--audit-child":
-        return audit_child(argv[1], argv[2], int(argv[3]))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=20260101)
@@ -181,15 +237,18 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-audit", action="store_true")
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--old-tree", metavar="DIR", help="a checkout of the code before issue 25 (e.g. git archive "
+                    "649741c | tar -x -C DIR): adds a 'before' column to the audit and large-input tables")
     args = ap.parse_args(argv)
     load = os.getloadavg()
     print(f"numeric core: Fraction path vs scaled path, median of {args.runs} runs; {os.cpu_count()} cores, "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the start")
     small_table([int(x) for x in args.sizes.split(",") if x.strip()], args.runs, args.seed)
     if not args.skip_audit:
-        audit_rates(args.requests, args.iterations, args.jobs, 1)
+        stages(args.requests, 40, 1)
+        audit_rates(args.requests, args.iterations, args.jobs, 1, args.old_tree)
     if not args.skip_large:
-        large_cases(max(1, args.runs // 2), args.seed)
+        large_cases(args.seed, args.old_tree)
     load = os.getloadavg()
     print(f"\nload average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end")
     return 0
