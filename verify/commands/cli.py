@@ -25,18 +25,18 @@ import signal
 import sys
 from typing import Sequence
 
-from solver.errors import AdaserveError, Inconclusive, InputError
+from solver.errors import AdaserveError, Inconclusive, InputError, UsageError
+from solver.exit_codes import ExitCode
 from solver.messages import clip_line, join_some
 from solver.parse import load_instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import load_selection
 
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse prints usage too; keep it short)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}\n")
 
 
 def seconds(text: str) -> float:
@@ -223,7 +223,7 @@ def cmd_solve(args) -> int:
             sel = solve(inst)
         except Inconclusive as exc:
             print(f"inconclusive: {path}: {exc}", file=sys.stderr)
-            return EXIT_INCONCLUSIVE
+            return ExitCode.INCONCLUSIVE
         print(sel.dumps(), flush=True)
         if args.cross_check and args.solver == "reference":
             from verify.checks.cross_check import numbers_path, solve_mismatch
@@ -231,9 +231,9 @@ def cmd_solve(args) -> int:
             mismatch = solve_mismatch(inst)
             if mismatch:
                 print(f"oracle fault: {path}: {mismatch}", file=sys.stderr)
-                return EXIT_FOUND
+                return ExitCode.FOUND
             print(f"numbers: {path}: {numbers_path(inst)} path, cross-checked", file=sys.stderr)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_check(args) -> int:
@@ -263,13 +263,13 @@ def cmd_certify(args) -> int:
         mismatch = certificate_mismatch(inst, sel)
         if mismatch:
             print(f"oracle fault: {mismatch}")
-            return EXIT_FOUND
+            return ExitCode.FOUND
         print(f"numbers: {numbers_path(inst)} path, cross-checked with the Fraction path", file=sys.stderr)
     if problems:
         print(clip_line("certificate rejected: " + join_some(problems)))
-        return EXIT_FOUND
+        return ExitCode.FOUND
     print("certificate valid: proves " + ("optimality" if sel.ok else "INVALID"))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _claim_ids(text):
@@ -305,7 +305,7 @@ def cmd_suite(args) -> int:
         raise UsageError("--jobs must be at least 1")
     values = None
     if args.values is not None:
-        from verify.commands.test_solver import parse_values
+        from verify.solver_check.options import parse_values
 
         try:
             values = parse_values(args.values)
@@ -317,7 +317,7 @@ def cmd_suite(args) -> int:
 
 
 def cmd_test_solver(args) -> int:
-    from verify.commands.test_solver import main_test_solver, usage_to_run
+    from verify.commands.solver_cli import main_test_solver, usage_to_run
 
     from verify.run.pool import cpu_count
 
@@ -399,10 +399,6 @@ def cmd_audit(args) -> int:
                       reports=args.reports, worst=args.worst, progress=not args.no_progress)
 
 
-class UsageError(Exception):
-    """A command-line mistake the parser cannot see (exit 2)."""
-
-
 def _check_outputs(json_file=None, report_dir=None, json_option="--json", dir_option="--report-dir") -> None:
     """Unwritable output paths fail now (exit 2), not with a traceback after the whole run."""
     from verify.report.write import UnwritablePath, check_writable_dir, check_writable_file
@@ -454,20 +450,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     except UsageError as exc:
         print(clip_line(f"python -m verify: error: {exc}"), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     except Inconclusive as exc:
         print(clip_line(f"inconclusive: {exc}"), file=sys.stderr)
-        return EXIT_INCONCLUSIVE
+        return ExitCode.INCONCLUSIVE
     except AdaserveError as exc:  # Z3Fault, OracleFault: our bug, reported as a finding, never a pass
         print(clip_line(f"internal fault: {exc} (a bug of adaserve-verify; please report it with the input)"),
               file=sys.stderr)
-        return EXIT_FOUND
+        return ExitCode.FOUND
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return EXIT_INCONCLUSIVE
+        return ExitCode.INCONCLUSIVE
     finally:
         for sig, old in handlers.items():
             signal.signal(sig, old)
