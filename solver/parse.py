@@ -113,6 +113,8 @@ def _check_exact_sizes(requests: list[Request], err) -> None:
     """
     common, seen = 1, set()
     for req in requests:
+        if req.target.denominator in seen and all(x.denominator in seen for x in req.tree.f):
+            continue  # nothing new (the common case): no node can cross the limit here
         values = [(req.target, None)] + [(x, v) for v, x in enumerate(req.tree.f)]
         for x, node in values:
             d = x.denominator
@@ -165,7 +167,10 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
     if not isinstance(parent, list) or not parent:
         raise err("parent: must be a non-empty list of integers", request=rid)
     n = len(parent)
-    for v, p in enumerate(parent):
+    # the common case in bulk; otherwise the loop below finds the first bad node and says why
+    good = all(type(p) is int for p in parent) and min(parent) >= -1 and max(parent) < n and \
+        all(p != v for v, p in enumerate(parent))
+    for v, p in enumerate(() if good else parent):
         if isinstance(p, TooLong):
             raise err(f"parent: {p.reason}", request=rid, node=v)
         if isinstance(p, bool) or not isinstance(p, int):
@@ -192,15 +197,20 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
         raise err(f"{key}: must be a list", request=rid)
     if len(values) != n:
         raise err(f"{key}: has {len(values)} values but parent has {n} nodes", request=rid)
-    exact = []
-    for v, x in enumerate(values):
-        try:
-            q = to_fraction(x)
-        except NotANumber as exc:
-            raise err(f"{key}: {exc}", request=rid, node=v) from None
-        if q.numerator < 0 or q.numerator > q.denominator:  # q outside [0, 1] (ints: fast)
-            raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
-        exact.append(q)
+    try:  # the common case in bulk; otherwise the loop below names the first bad node
+        exact = [to_fraction(x) for x in values]
+    except NotANumber:
+        exact = None
+    if exact is None or not all(0 <= q.numerator <= q.denominator for q in exact):  # each in [0, 1]
+        exact = []
+        for v, x in enumerate(values):
+            try:
+                q = to_fraction(x)
+            except NotANumber as exc:
+                raise err(f"{key}: {exc}", request=rid, node=v) from None
+            if q.numerator < 0 or q.numerator > q.denominator:
+                raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
+            exact.append(q)
     root = roots[0]
     if exact[root] != 1:
         raise err(f"{key}: the root's value must be 1, got {_num(exact[root])}", request=rid, node=root)
