@@ -247,22 +247,37 @@ def path_products(parent: list[int], cond: list[Fraction], root: int, err,
             kids[p].append(v)
     f = [Fraction(0)] * n
     f[root] = Fraction(1)
+    ratio = [(0, 1)] * n  # f as (numerator, denominator): products of small ints without Fraction's overhead
+    ratio[root] = (1, 1)
     if bits_left is None:  # shared by the requests of one instance
         bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]
     order = [root]
     for v in order:
+        fn, fd = ratio[v]
         for c in kids[v]:
-            x = f[v] * cond[c]
-            if digits_exceed(x.denominator, MAX_EXACT_DIGITS):
+            cn, cd = cond[c].numerator, cond[c].denominator
+            if fd.bit_length() + cd.bit_length() <= _SMALL_BITS:  # f(v) * cond(c), reduced as Fraction does
+                g1, g2 = math.gcd(fn, cd), math.gcd(cn, fd)
+                num, den = (fn // g1) * (cn // g2), (fd // g2) * (cd // g1)
+                x = Fraction(num, den)  # already in lowest terms: the gcd Fraction takes again is cheap
+            else:  # long numbers: Fraction's product, which skips that second gcd
+                x = f[v] * cond[c]
+                num, den = x.numerator, x.denominator
+            if den.bit_length() > _SAFE_BITS and digits_exceed(den, MAX_EXACT_DIGITS):
                 raise err(f"cond: the path probability (product of the conditionals) needs more than "
                           f"{MAX_EXACT_DIGITS} digits (docs/cli.md, Limits)", c)
-            bits_left[0] -= x.numerator.bit_length() + x.denominator.bit_length()
+            bits_left[0] -= num.bit_length() + den.bit_length()
             if bits_left[0] < 0:
                 raise err(f"cond: the path probabilities of the instance need more than {MAX_TOTAL_DIGITS} "
                           f"digits in all (docs/cli.md, Limits)", c)
             f[c] = x
+            ratio[c] = (num, den)
             order.append(c)
     return f
+
+
+_SMALL_BITS = 256  # products whose denominator stays this short are built from ints
+_SAFE_BITS = int((MAX_EXACT_DIGITS - 1) / 0.30103)  # no denominator this short exceeds MAX_EXACT_DIGITS
 
 
 def _check_acyclic(parent: list[int], root: int, rid: str, err) -> None:
