@@ -108,7 +108,7 @@ class ExactValues:
             self.f = [list(r.tree.f) for r in reqs]
             self.target = [r.target for r in reqs]
         else:
-            self.path, self.den = SCALED, den
+            self.path, self.den, self._factor = SCALED, den, {}
             self.shift = den.bit_length() - 1 if den & (den - 1) == 0 else None
             self.f = [self._scale_all(r.tree.f) for r in reqs]
             self.target = [self.scale(r.target) for r in reqs]
@@ -126,16 +126,17 @@ class ExactValues:
         return x.numerator * (self.den // x.denominator)
 
     def _scale_all(self, xs: Iterable[Fraction]) -> list[int]:
-        den, out, memo = self.den, [], {}
         if self.shift is not None:
             k = self.shift + 1
             return [n << (k - d.bit_length()) for n, d in map(Fraction.as_integer_ratio, xs)]
-        for n, d in map(Fraction.as_integer_ratio, xs):
-            m = memo.get(d)
+        den, factor = self.den, self._factor  # D // d per distinct denominator d, for the instance
+
+        def times(d: int) -> int:
+            m = factor.get(d)
             if m is None:
-                m = memo[d] = den // d
-            out.append(n * m)
-        return out
+                m = factor[d] = den // d
+            return m
+        return [n * times(d) for n, d in map(Fraction.as_integer_ratio, xs)]
 
     def exact(self, n) -> Fraction:
         """The exact value of a scaled number (a sum of scaled values, for example)."""

@@ -188,3 +188,30 @@ def test_audit_cross_check_keeps_verdicts_and_says_which_path_ran():
     judged = [r for r in checked if r["verdict"] != "malformed"]
     assert judged and all(r["numbers"] == SCALED for r in judged)
     assert [r["line"] for r in judged if r.get("cross_checked")] == [r["line"] for r in judged if r["line"] % 2 == 0]
+
+
+def test_path_products_are_the_fraction_products():
+    """solver/parse.py multiplies short fractions from their ints: the same Fractions, exactly."""
+    from solver.parse import path_products
+
+    rng = random.Random(3)
+    for _ in range(500):
+        n = rng.randint(1, 25)
+        parent = [-1] + [rng.randrange(v) for v in range(1, n)]
+        kind = rng.choice(["decimal", "zero", "one", "long"])
+
+        def cond():
+            if kind == "zero" and rng.random() < 0.3:
+                return F(0)
+            if kind == "one" and rng.random() < 0.5:
+                return F(1)
+            if kind == "long":  # denominators beyond the int fast path
+                return F(rng.randrange(10 ** 60), 10 ** 60 + rng.randrange(1, 10 ** 5))
+            return F(rng.randint(0, 100), 100)
+
+        conds = [F(1)] + [cond() for _ in range(n - 1)]
+        got = path_products(parent, conds, 0, lambda msg, node: ValueError(msg))
+        want = [F(1)] * n
+        for v in sorted(range(1, n), key=lambda v: v):  # parents come first: parent[v] < v
+            want[v] = want[parent[v]] * conds[v]
+        assert got == want and all(type(x) is F for x in got)
