@@ -36,7 +36,7 @@ from typing import Callable
 
 from .model import Instance, Tree
 from .numbers import fraction_str
-from .scaled import ExactValues, exact_values
+from .scaled import SCALED, ExactValues, exact_values
 from .selection import Selection, make_invalid, make_ok
 
 
@@ -107,6 +107,42 @@ def greedy_run(instance: Instance, number: Callable = Fraction, values: ExactVal
     return sets, quotas, order
 
 
+def sorted_run(instance: Instance, values: ExactValues):
+    """:func:`greedy_run`'s sets and quotas on monotone trees, by sorting instead of a frontier heap.
+
+    On a monotone tree (f(child) <= f(parent)) a node's parent has a smaller
+    key (larger f, else smaller depth) than the node, so the frontier greedy
+    takes the nodes in the order of their keys (-f, depth, node): every node
+    with a smaller key is in the frontier when a node is taken.  The SLO phase
+    therefore takes a prefix of each request's sorted nodes, and the throughput
+    phase the smallest of the rest by (-f, depth, request, node), which is the
+    order in which greedy_run's heap of frontier heads hands them out.  Used on
+    the scaled path only: the Fraction path runs greedy_run, and
+    tests/test_scaled.py compares the two answers on every generated class.
+    ``order`` is None when the SLO counts do not fit, else the throughput picks.
+    """
+    budget = instance.node_budget
+    sets, quotas, rest = [], [], []
+    for i, req in enumerate(instance.requests):
+        tree, fv, target = req.tree, values.f[i], values.target[i]
+        depth, root = tree.depth, tree.root
+        ranked = sorted([v for v in range(len(fv)) if v != root], key=lambda v: (-fv[v], depth[v], v))
+        acc, k = fv[root], 0
+        while acc < target and k < len(ranked):
+            acc += fv[ranked[k]]
+            k += 1
+        sets.append([root] + ranked[:k])
+        quotas.append(k if acc >= target else None)
+        rest.extend((-fv[v], depth[v], i, v) for v in ranked[k:])
+    if any(q is None for q in quotas) or sum(quotas) > budget:
+        return sets, quotas, None
+    rest.sort()
+    order = [(i, v) for _, _, i, v in rest[:budget - sum(quotas)]]
+    for i, v in order:
+        sets[i].append(v)
+    return sets, quotas, order
+
+
 def solve_reference(instance: Instance, numbers: str = "auto") -> Selection:
     """The exact reference greedy with its certificate (optimal on monotone inputs).
 
@@ -115,7 +151,10 @@ def solve_reference(instance: Instance, numbers: str = "auto") -> Selection:
     ``"scaled"``.  Every path gives the same answer, byte for byte.
     """
     ev = exact_values(instance, numbers)
-    sets, quotas, order = greedy_run(instance, values=ev)
+    if ev.path == SCALED and ev.is_monotone():
+        sets, quotas, order = sorted_run(instance, ev)  # the same answer, by sorting (see sorted_run)
+    else:
+        sets, quotas, order = greedy_run(instance, values=ev)
     if order is None:
         return make_invalid(invalid_reason(instance, quotas), invalid_certificate(instance, ev))
     selection_sets = {r.id: s for r, s in zip(instance.requests, sets)}
