@@ -65,7 +65,7 @@ def violations(instance: Instance, selected: Mapping[str, Any],
             continue
         nodes = list(selected[req.id])
         size = len(req.tree)
-        if all(type(v) is int for v in nodes):  # the common case, checked in bulk
+        if set(map(type, nodes)) <= {int}:  # the common case, checked in bulk
             good = set(nodes)
             if len(good) == len(nodes) and (not nodes or (min(nodes) >= 0 and max(nodes) < size)):
                 clean[req.id] = good
@@ -85,7 +85,7 @@ def violations(instance: Instance, selected: Mapping[str, Any],
             continue
         s, tree = clean[req.id], req.tree
         parent, root = tree.parent, tree.root
-        if root in s and all(parent[v] in s for v in s if v != root):
+        if root in s and set(map(parent.__getitem__, s)) <= s | {-1}:  # rooted (the root's parent is -1)
             continue
         if tree.root not in s:
             add("rooted", "root not selected", req.id, tree.root)

@@ -50,6 +50,7 @@ Fraction(9, 5)
 from __future__ import annotations
 
 import math
+import operator
 from fractions import Fraction
 from typing import Iterable, Sequence
 
@@ -108,8 +109,10 @@ class ExactValues:
             self.f = [list(r.tree.f) for r in reqs]
             self.target = [r.target for r in reqs]
         else:
-            self.path, self.den, self._factor = SCALED, den, {}
+            self.path, self.den = SCALED, den
             self.shift = den.bit_length() - 1 if den & (den - 1) == 0 else None
+            if self.shift is None:  # D // d for every distinct denominator d
+                self._factor = {d: den // d for d in {x.denominator for r in reqs for x in r.tree.f}}
             self.f = [self._scale_all(r.tree.f) for r in reqs]
             self.target = [self.scale(r.target) for r in reqs]
         self._sorted: list = [None] * len(reqs)
@@ -129,14 +132,8 @@ class ExactValues:
         if self.shift is not None:
             k = self.shift + 1
             return [n << (k - d.bit_length()) for n, d in map(Fraction.as_integer_ratio, xs)]
-        den, factor = self.den, self._factor  # D // d per distinct denominator d, for the instance
-
-        def times(d: int) -> int:
-            m = factor.get(d)
-            if m is None:
-                m = factor[d] = den // d
-            return m
-        return [n * times(d) for n, d in map(Fraction.as_integer_ratio, xs)]
+        factor = self._factor  # every denominator of the instance's f
+        return [n * factor[d] for n, d in map(Fraction.as_integer_ratio, xs)]
 
     def exact(self, n) -> Fraction:
         """The exact value of a scaled number (a sum of scaled values, for example)."""
@@ -169,7 +166,9 @@ class ExactValues:
         got = self._monotone[i]
         if got is None:
             tree, fv = self.instance.requests[i].tree, self.f[i]
-            got = self._monotone[i] = all(p == -1 or fv[v] <= fv[p] for v, p in enumerate(tree.parent))
+            above = [fv[p] for p in tree.parent]  # each node's parent's value
+            above[tree.root] = fv[tree.root]  # (the root's "parent" -1 would read the last value)
+            got = self._monotone[i] = all(map(operator.le, fv, above))
         return got
 
     def sorted_values(self, i: int) -> list:
