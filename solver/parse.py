@@ -251,11 +251,12 @@ def path_products(parent: list[int], cond: list[Fraction], root: int, err,
     ratio[root] = (1, 1)
     if bits_left is None:  # shared by the requests of one instance
         bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]
+    cond_ratio = list(map(Fraction.as_integer_ratio, cond))
     order = [root]
     for v in order:
         fn, fd = ratio[v]
         for c in kids[v]:
-            cn, cd = cond[c].numerator, cond[c].denominator
+            cn, cd = cond_ratio[c]
             if fd.bit_length() + cd.bit_length() <= _SMALL_BITS:  # f(v) * cond(c), reduced as Fraction does
                 g1, g2 = math.gcd(fn, cd), math.gcd(cn, fd)
                 num, den = (fn // g1) * (cn // g2), (fd // g2) * (cd // g1)
