@@ -215,3 +215,33 @@ def test_path_products_are_the_fraction_products():
         for v in sorted(range(1, n), key=lambda v: v):  # parents come first: parent[v] < v
             want[v] = want[parent[v]] * conds[v]
         assert got == want and all(type(x) is F for x in got)
+
+
+def _cli(args):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "verify", *args], cwd=root, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "PYTHONPATH": str(root)})
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("selection", ["sel-suboptimal.json", "sel-orphan.json", "sel-invalid.json",
+                                       "sel-wrong-objective.json"])
+def test_check_cross_check_keeps_the_verdict_and_names_the_path(selection):
+    args = ["check", "--no-z3", "examples/two-requests.json", f"tests/golden/inputs/{selection}"]
+    plain, checked = _cli(args), _cli(args + ["--cross-check"])
+    assert checked[:2] == plain[:2]
+    assert "numbers: scaled path, cross-checked with the Fraction path" in checked[2]
+
+
+def test_solve_and_certify_cross_check(tmp_path):
+    code, out, err = _cli(["solve", "--cross-check", "examples/two-requests.json"])
+    assert code == 0 and "numbers: examples/two-requests.json: scaled path, cross-checked" in err
+    (tmp_path / "sel.json").write_text(out)
+    code, out, err = _cli(["certify", "--cross-check", "examples/two-requests.json", str(tmp_path / "sel.json")])
+    assert (code, out.strip()) == (0, "certificate valid: proves optimality")
+    assert "scaled path, cross-checked" in err
