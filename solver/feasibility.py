@@ -8,8 +8,10 @@ Rules, each reported under its own name so a failure says which rule broke:
 ``target``   each set's total f, root included, reaches the request's target
 ``objective`` a stated objective equals the exact recomputed total
 
-Everything is exact (Fractions).  Every answer of every solver, Z3 models
-included, passes through :func:`violations` before it is believed.
+Everything is exact: sums and comparisons run on the instance's scaled ints
+(:mod:`solver.scaled`), or on Fractions with ``numbers="fraction"``.  Every
+answer of every solver, Z3 models included, passes through :func:`violations`
+before it is believed.
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 1, "requests": [
@@ -27,6 +29,7 @@ from typing import Any, Mapping
 from solver.messages import abbreviate, number, show
 from solver.model import Instance
 from solver.numbers import fraction_str, int_str
+from solver.scaled import exact_values
 
 
 def _node(v: Any) -> str:
@@ -70,8 +73,8 @@ class Violation:
 
 
 def violations(instance: Instance, selected: Mapping[str, Any],
-               objective: Fraction | None = None) -> list[Violation]:
-    """Every rule the selection breaks (empty list: feasible)."""
+               objective: Fraction | None = None, numbers: str = "auto") -> list[Violation]:
+    """Every rule the selection breaks (empty list: feasible); ``numbers``: see :mod:`solver.scaled`."""
     out: list[Violation] = []
 
     def add(rule, msg, request=None, node=None):
@@ -90,6 +93,11 @@ def violations(instance: Instance, selected: Mapping[str, Any],
             continue
         nodes = list(selected[req.id])
         size = len(req.tree)
+        if set(map(type, nodes)) <= {int}:  # the common case, checked in bulk
+            good = set(nodes)
+            if len(good) == len(nodes) and (not nodes or (min(nodes) >= 0 and max(nodes) < size)):
+                clean[req.id] = good
+                continue
         good = set()
         for v in nodes:
             if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < size:
@@ -107,6 +115,9 @@ def violations(instance: Instance, selected: Mapping[str, Any],
         if req.id not in clean:
             continue
         s, tree = clean[req.id], req.tree
+        parent, root = tree.parent, tree.root
+        if root in s and set(map(parent.__getitem__, s)) <= s | {-1}:  # rooted (the root's parent is -1)
+            continue
         if tree.root not in s:
             add("rooted", "root not selected", req.id, tree.root)
         for v in sorted(s):
@@ -119,21 +130,23 @@ def violations(instance: Instance, selected: Mapping[str, Any],
         used = sum(len(s | {instance.request(rid).tree.root}) for rid, s in clean.items())
         what = "nodes (roots charged)"
     else:
-        used = sum(len(s - {instance.request(rid).tree.root}) for rid, s in clean.items())
+        used = sum(len(s) - (instance.request(rid).tree.root in s) for rid, s in clean.items())
         what = "non-root nodes (roots free)"
     if used > instance.budget:
         add("budget", f"uses {used} {what} of budget {instance.budget}")
 
-    for req in instance.requests:
+    ev = exact_values(instance, numbers)
+    for i, req in enumerate(instance.requests):
         if req.id not in clean:
             continue
-        got = req.tree.value(clean[req.id])
-        if got < req.target:
-            add("target", f"reaches {number(fraction_str(got))} < target "
+        got = ev.value(i, clean[req.id])
+        if got < ev.target[i]:
+            add("target", f"reaches {number(fraction_str(ev.exact(got)))} < target "
                           f"{number(fraction_str(req.target))}", req.id)
 
     if objective is not None and not any(v.rule == "format" for v in out):
-        actual = sum((instance.request(rid).tree.value(s) for rid, s in clean.items()), Fraction(0))
+        index = instance.index
+        actual = ev.exact(sum((ev.value(index[rid], s) for rid, s in clean.items()), ev.zero))
         if actual != objective:
             add("objective", f"stated {number(fraction_str(objective))} but the selected nodes sum to "
                              f"{number(fraction_str(actual))}")

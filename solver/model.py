@@ -59,7 +59,7 @@ class Tree:
                      cond: Iterable[Fraction] | None = None) -> "Tree":
         """Build from an already validated parent array (exactly one -1, acyclic)."""
         parent = tuple(parent)
-        f = tuple(Fraction(x) for x in f)
+        f = tuple(x if type(x) is Fraction else Fraction(x) for x in f)
         n = len(parent)
         kids: list[list[int]] = [[] for _ in range(n)]
         root = -1
@@ -79,7 +79,7 @@ class Tree:
                 Fraction(1) if p == -1 else (f[v] / f[p] if f[p] != 0 else Fraction(0))
                 for v, p in enumerate(parent))
         else:
-            cond = tuple(Fraction(x) for x in cond)
+            cond = tuple(x if type(x) is Fraction else Fraction(x) for x in cond)
         return cls(parent, f, cond, root, tuple(tuple(k) for k in kids), tuple(depth), tuple(order))
 
     def __len__(self) -> int:

@@ -165,6 +165,11 @@ def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
     ``max_digits`` bounds the text of a string (instances: :data:`MAX_DIGITS`;
     answers and certificates: :data:`MAX_ANSWER_DIGITS`).
     """
+    if type(value) is str:  # the common case first: a cached text
+        cache = _TEXT_CACHE.get(max_digits)
+        got = cache.get(value) if cache is not None else None
+        if got is not None:
+            return got
     if isinstance(value, bool):
         raise NotANumber(f"expected a number, got {json.dumps(value)}")
     if isinstance(value, Fraction):
@@ -178,24 +183,42 @@ def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
             raise NotANumber(f"{value!r} is not a finite number")
         return Fraction(repr(value))
     if isinstance(value, str):
-        text = value.strip()
-        if _DECIMAL_TEXT.fullmatch(text):
-            return _decimal(text, max_digits)
-        if _FRACTION.fullmatch(text):
-            if len(text) > max_digits:
-                raise NotANumber(f"{_clip(value)} has too many digits (limit {max_digits})")
-            num, den = text.split("/")
-            d = int_from_digits(den)
-            if d == 0:
-                raise NotANumber(f"{_clip(value)} has a zero denominator")
-            return Fraction(int_from_digits(num), d)
-        raise NotANumber(f"{_clip(value)} is not a finite decimal or fraction")
+        cache = _TEXT_CACHE.get(max_digits)
+        got = _text_fraction(value, max_digits)
+        if len(value) <= _CACHED_TEXT:
+            if cache is None or len(cache) >= _CACHE_ENTRIES:
+                cache = _TEXT_CACHE[max_digits] = {}
+            cache[value] = got
+        return got
     if isinstance(value, TooLong):
         raise NotANumber(value.reason)
     if isinstance(value, _JsonConstant):
         raise NotANumber(f"{value.text} is not a finite number")
     name = {type(None): "null", dict: "object"}.get(type(value), type(value).__name__)
     raise NotANumber(f"expected a number, got {name}")
+
+
+# Traces and instances repeat the same short texts ("0.73", "73/100") thousands of times:
+# their values (immutable Fractions) are kept, per digit limit, in a small bounded table.
+_TEXT_CACHE: dict[int, dict[str, Fraction]] = {}
+_CACHED_TEXT = 40        # texts up to this long are kept
+_CACHE_ENTRIES = 1 << 14  # the table is emptied when it reaches this size
+
+
+def _text_fraction(value: str, max_digits: int) -> Fraction:
+    """The exact value of a number's text (a decimal or a fraction); :class:`NotANumber` otherwise."""
+    text = value.strip()
+    if _DECIMAL_TEXT.fullmatch(text):
+        return _decimal(text, max_digits)
+    if _FRACTION.fullmatch(text):
+        if len(text) > max_digits:
+            raise NotANumber(f"{_clip(value)} has too many digits (limit {max_digits})")
+        num, den = text.split("/")
+        d = int_from_digits(den)
+        if d == 0:
+            raise NotANumber(f"{_clip(value)} has a zero denominator")
+        return Fraction(int_from_digits(num), d)
+    raise NotANumber(f"{_clip(value)} is not a finite decimal or fraction")
 
 
 def _clip(text: str) -> str:
@@ -251,13 +274,23 @@ def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
     >>> loads_exact('{"a": 0.1, "b": ' + "1" * 5000 + '}')["b"]
     '11111111111111111111111111111111'... (5000 characters)
     """
+    cache = _TEXT_CACHE.setdefault(-max_digits, {})  # JSON number texts (negative key: not strings)
+
     def number(text):
+        got = cache.get(text)
+        if got is not None:
+            return got
         try:
-            return _decimal(text, max_digits)
+            got = _decimal(text, max_digits)
         except NotANumber:
             return TooLong(text, max_digits)
+        if len(text) <= _CACHED_TEXT and len(cache) < _CACHE_ENTRIES:
+            cache[text] = got
+        return got
 
     def integer(text):
+        if len(text) <= _CHUNK:  # JSON's integers: an optional minus and digits
+            return int(text) if len(text.lstrip("-")) <= max_digits else TooLong(text, max_digits)
         if len(text.lstrip("-")) > max_digits:
             return TooLong(text, max_digits)
         return int_from_digits(text)

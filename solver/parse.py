@@ -113,6 +113,8 @@ def _check_exact_sizes(requests: list[Request], err) -> None:
     """
     common, seen = 1, set()
     for req in requests:
+        if req.target.denominator in seen and all(x.denominator in seen for x in req.tree.f):
+            continue  # nothing new (the common case): no node can cross the limit here
         values = [(req.target, None)] + [(x, v) for v, x in enumerate(req.tree.f)]
         for x, node in values:
             d = x.denominator
@@ -165,7 +167,10 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
     if not isinstance(parent, list) or not parent:
         raise err("parent: must be a non-empty list of integers", request=rid)
     n = len(parent)
-    for v, p in enumerate(parent):
+    # the common case in bulk; otherwise the loop below finds the first bad node and says why
+    good = all(type(p) is int for p in parent) and min(parent) >= -1 and max(parent) < n and \
+        all(p != v for v, p in enumerate(parent))
+    for v, p in enumerate(() if good else parent):
         if isinstance(p, TooLong):
             raise err(f"parent: {p.reason}", request=rid, node=v)
         if isinstance(p, bool) or not isinstance(p, int):
@@ -192,15 +197,20 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
         raise err(f"{key}: must be a list", request=rid)
     if len(values) != n:
         raise err(f"{key}: has {len(values)} values but parent has {n} nodes", request=rid)
-    exact = []
-    for v, x in enumerate(values):
-        try:
-            q = to_fraction(x)
-        except NotANumber as exc:
-            raise err(f"{key}: {exc}", request=rid, node=v) from None
-        if q < 0 or q > 1:
-            raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
-        exact.append(q)
+    try:  # the common case in bulk; otherwise the loop below names the first bad node
+        exact = [to_fraction(x) for x in values]
+    except NotANumber:
+        exact = None
+    if exact is None or not all(0 <= q.numerator <= q.denominator for q in exact):  # each in [0, 1]
+        exact = []
+        for v, x in enumerate(values):
+            try:
+                q = to_fraction(x)
+            except NotANumber as exc:
+                raise err(f"{key}: {exc}", request=rid, node=v) from None
+            if q.numerator < 0 or q.numerator > q.denominator:
+                raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
+            exact.append(q)
     root = roots[0]
     if exact[root] != 1:
         raise err(f"{key}: the root's value must be 1, got {_num(exact[root])}", request=rid, node=root)
@@ -208,9 +218,10 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
     if key == "prob":
         tree = Tree.from_parents(parent, exact)
         if not allow_nonmonotone:
+            f = tree.f
             for v in tree.order:
-                p = parent[v]
-                if p != -1 and tree.f[v] > tree.f[p]:
+                p = parent[v]  # f[v] > f[p], cross-multiplied (positive denominators)
+                if p != -1 and f[v].numerator * f[p].denominator > f[p].numerator * f[v].denominator:
                     raise err(f"prob: non-monotone: f = {_num(tree.f[v])} exceeds its parent {p}'s "
                               f"f = {_num(tree.f[p])} (pass --allow-nonmonotone to explore such inputs)",
                               request=rid, node=v)
@@ -236,22 +247,38 @@ def path_products(parent: list[int], cond: list[Fraction], root: int, err,
             kids[p].append(v)
     f = [Fraction(0)] * n
     f[root] = Fraction(1)
+    ratio = [(0, 1)] * n  # f as (numerator, denominator): products of small ints without Fraction's overhead
+    ratio[root] = (1, 1)
     if bits_left is None:  # shared by the requests of one instance
         bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]
+    cond_ratio = list(map(Fraction.as_integer_ratio, cond))
     order = [root]
     for v in order:
+        fn, fd = ratio[v]
         for c in kids[v]:
-            x = f[v] * cond[c]
-            if digits_exceed(x.denominator, MAX_EXACT_DIGITS):
+            cn, cd = cond_ratio[c]
+            if fd.bit_length() + cd.bit_length() <= _SMALL_BITS:  # f(v) * cond(c), reduced as Fraction does
+                g1, g2 = math.gcd(fn, cd), math.gcd(cn, fd)
+                num, den = (fn // g1) * (cn // g2), (fd // g2) * (cd // g1)
+                x = Fraction(num, den)  # already in lowest terms: the gcd Fraction takes again is cheap
+            else:  # long numbers: Fraction's product, which skips that second gcd
+                x = f[v] * cond[c]
+                num, den = x.numerator, x.denominator
+            if den.bit_length() > _SAFE_BITS and digits_exceed(den, MAX_EXACT_DIGITS):
                 raise err(f"cond: the path probability (product of the conditionals) needs more than "
                           f"{MAX_EXACT_DIGITS} digits (docs/cli.md, Limits)", c)
-            bits_left[0] -= x.numerator.bit_length() + x.denominator.bit_length()
+            bits_left[0] -= num.bit_length() + den.bit_length()
             if bits_left[0] < 0:
                 raise err(f"cond: the path probabilities of the instance need more than {MAX_TOTAL_DIGITS} "
                           f"digits in all (docs/cli.md, Limits)", c)
             f[c] = x
+            ratio[c] = (num, den)
             order.append(c)
     return f
+
+
+_SMALL_BITS = 256  # products whose denominator stays this short are built from ints
+_SAFE_BITS = int((MAX_EXACT_DIGITS - 1) / 0.30103)  # no denominator this short exceeds MAX_EXACT_DIGITS
 
 
 def _check_acyclic(parent: list[int], root: int, rid: str, err) -> None:

@@ -36,6 +36,7 @@ from typing import Callable
 
 from .model import Instance, Tree
 from .numbers import fraction_str
+from .scaled import SCALED, ExactValues, exact_values
 from .selection import Selection, make_invalid, make_ok
 
 
@@ -61,11 +62,13 @@ class _Frontier:
         return v
 
 
-def greedy_run(instance: Instance, number: Callable = Fraction):
+def greedy_run(instance: Instance, number: Callable = Fraction, values: ExactValues | None = None):
     """Run both phases; return (sets, quotas, order) with no verdict.
 
     ``number`` maps an exact Fraction to the arithmetic used for comparisons
-    and sums (``Fraction`` for the reference, ``float`` for float-greedy).
+    and sums (``Fraction`` for the reference, ``float`` for float-greedy);
+    ``values``, when given, supplies them instead (:mod:`solver.scaled`: the
+    scaled ints, or the Fractions, of every f and target).
     ``quotas[i]`` is the SLO-phase count of request i (None if unreachable).
     ``order`` lists (request index, node) in the order the throughput phase
     added them, only when the SLO counts fit the budget.
@@ -74,11 +77,11 @@ def greedy_run(instance: Instance, number: Callable = Fraction):
     sets, quotas, frontiers = [], [], []
     for i, req in enumerate(instance.requests):
         tree = req.tree
-        fv = [number(x) for x in tree.f]
+        fv = values.f[i] if values is not None else [number(x) for x in tree.f]
         frontier = _Frontier(tree, lambda v, fv=fv, t=tree: (-fv[v], t.depth[v]))
         chosen = [tree.root]
         acc = fv[tree.root]
-        target = number(req.target)
+        target = values.target[i] if values is not None else number(req.target)
         while acc < target and frontier:
             v = frontier.pop()
             chosen.append(v)
@@ -104,14 +107,60 @@ def greedy_run(instance: Instance, number: Callable = Fraction):
     return sets, quotas, order
 
 
-def solve_reference(instance: Instance) -> Selection:
-    """The exact reference greedy with its certificate (optimal on monotone inputs)."""
-    sets, quotas, order = greedy_run(instance, Fraction)
+def sorted_run(instance: Instance, values: ExactValues):
+    """:func:`greedy_run`'s sets and quotas on monotone trees, by sorting instead of a frontier heap.
+
+    On a monotone tree (f(child) <= f(parent)) a node's parent has a smaller
+    key (larger f, else smaller depth) than the node, so the frontier greedy
+    takes the nodes in the order of their keys (-f, depth, node): every node
+    with a smaller key is in the frontier when a node is taken.  The SLO phase
+    therefore takes a prefix of each request's sorted nodes, and the throughput
+    phase the smallest of the rest by (-f, depth, request, node), which is the
+    order in which greedy_run's heap of frontier heads hands them out.  Used on
+    the scaled path only: the Fraction path runs greedy_run, and
+    tests/test_scaled.py compares the two answers on every generated class.
+    ``order`` is None when the SLO counts do not fit, else the throughput picks.
+    """
+    budget = instance.node_budget
+    sets, quotas, rest = [], [], []
+    for i, req in enumerate(instance.requests):
+        tree, fv, target = req.tree, values.f[i], values.target[i]
+        depth, root = tree.depth, tree.root
+        ranked = sorted([v for v in range(len(fv)) if v != root], key=lambda v: (-fv[v], depth[v], v))
+        acc, k = fv[root], 0
+        while acc < target and k < len(ranked):
+            acc += fv[ranked[k]]
+            k += 1
+        sets.append([root] + ranked[:k])
+        quotas.append(k if acc >= target else None)
+        rest.extend((-fv[v], depth[v], i, v) for v in ranked[k:])
+    if any(q is None for q in quotas) or sum(quotas) > budget:
+        return sets, quotas, None
+    rest.sort()
+    order = [(i, v) for _, _, i, v in rest[:budget - sum(quotas)]]
+    for i, v in order:
+        sets[i].append(v)
+    return sets, quotas, order
+
+
+def solve_reference(instance: Instance, numbers: str = "auto") -> Selection:
+    """The exact reference greedy with its certificate (optimal on monotone inputs).
+
+    ``numbers``: the arithmetic (:mod:`solver.scaled`): ``"auto"`` (ints over the
+    common denominator unless it is too large), ``"fraction"`` (the reference),
+    ``"scaled"``.  Every path gives the same answer, byte for byte.
+    """
+    ev = exact_values(instance, numbers)
+    if ev.path == SCALED and ev.is_monotone():
+        sets, quotas, order = sorted_run(instance, ev)  # the same answer, by sorting (see sorted_run)
+    else:
+        sets, quotas, order = greedy_run(instance, values=ev)
     if order is None:
-        return make_invalid(invalid_reason(instance, quotas), invalid_certificate(instance))
+        return make_invalid(invalid_reason(instance, quotas), invalid_certificate(instance, ev))
     selection_sets = {r.id: s for r, s in zip(instance.requests, sets)}
-    cert = optimal_certificate(instance, selection_sets, quotas) if instance.is_monotone() else None
-    return make_ok(instance, selection_sets, cert)
+    cert = optimal_certificate(instance, selection_sets, quotas, ev) if ev.is_monotone() else None
+    objective = ev.exact(sum((ev.value(i, s) for i, s in enumerate(sets)), ev.zero))
+    return make_ok(instance, selection_sets, cert, objective=objective)
 
 
 def invalid_reason(instance: Instance, quotas) -> str:
@@ -128,19 +177,25 @@ def invalid_reason(instance: Instance, quotas) -> str:
 
 # ---------------------------------------------------------------- certificates
 
-def min_count_bound(tree: Tree, target: Fraction):
+def min_count_bound(tree: Tree, target: Fraction, values: ExactValues | None = None,
+                    index: int | None = None):
     """Smallest k such that root + the k largest non-root f reach ``target``.
 
     A lower bound on the count of *any* node set reaching the target (no
     premise needed), and the exact minimum for rooted subtrees on monotone
     trees.  Returns ``(k, shortfall)``: ``shortfall`` is the total of root +
     the k-1 largest (< target; None when k == 0), or ``(None, mass)`` when
-    even the whole tree falls short.
+    even the whole tree falls short.  With ``values`` (and the request's
+    ``index`` in the instance) the sums run on its scaled numbers and
+    ``shortfall`` is scaled too (``values.exact`` gives the Fraction).
     """
-    acc = tree.f[tree.root]
+    if values is not None:
+        acc, target, ranked = values.f[index][tree.root], values.target[index], values.sorted_values(index)
+    else:
+        acc, ranked = tree.f[tree.root], tree.sorted_values()
     if acc >= target:
         return 0, None
-    for k, x in enumerate(tree.sorted_values(), start=1):
+    for k, x in enumerate(ranked, start=1):
         before = acc
         acc += x
         if acc >= target:
@@ -148,16 +203,17 @@ def min_count_bound(tree: Tree, target: Fraction):
     return None, acc
 
 
-def invalid_certificate(instance: Instance) -> dict:
+def invalid_certificate(instance: Instance, values: ExactValues | None = None) -> dict:
     """Why no feasible selection exists, in terms any checker can recompute."""
+    ev = values if values is not None else exact_values(instance)
     min_counts, witness = {}, {}
-    for req in instance.requests:
-        k, w = min_count_bound(req.tree, req.target)
+    for i, req in enumerate(instance.requests):
+        k, w = min_count_bound(req.tree, req.target, ev, i)
         min_counts[req.id] = "unreachable" if k is None else k
         if k is None:
-            witness[req.id] = {"mass": fraction_str(w)}
+            witness[req.id] = {"mass": fraction_str(ev.exact(w))}
         elif k > 0:
-            witness[req.id] = {"best_with_one_less": fraction_str(w)}
+            witness[req.id] = {"best_with_one_less": fraction_str(ev.exact(w))}
     return {
         "kind": "invalid",
         "node_budget": instance.node_budget,
@@ -167,28 +223,30 @@ def invalid_certificate(instance: Instance) -> dict:
     }
 
 
-def optimal_certificate(instance: Instance, sets, quotas) -> dict:
+def optimal_certificate(instance: Instance, sets, quotas, values: ExactValues | None = None) -> dict:
     """Counts, quotas and a threshold lambda proving the selection optimal (monotone inputs)."""
+    ev = values if values is not None else exact_values(instance)
     counts, quota_out, witness = {}, {}, {}
     unchosen_max = None
     beyond_min = None
     leftover = False
-    for req, q in zip(instance.requests, quotas):
-        tree, chosen = req.tree, set(sets[req.id])
+    for i, (req, q) in enumerate(zip(instance.requests, quotas)):
+        tree, chosen, fv = req.tree, set(sets[req.id]), ev.f[i]
         counts[req.id] = len(chosen) - 1
         quota_out[req.id] = q
         if q > 0:
-            witness[req.id] = fraction_str(tree.f[tree.root] + sum(tree.sorted_values()[:q - 1], Fraction(0)))
-        picked = sorted((tree.f[v] for v in chosen if v != tree.root), reverse=True)
+            witness[req.id] = fraction_str(ev.exact(fv[tree.root] + sum(ev.sorted_values(i)[:q - 1], ev.zero)))
+        picked = [fv[v] for v in chosen if v != tree.root]
         if len(picked) > q:
-            low = picked[-1]
+            low = min(picked)
             beyond_min = low if beyond_min is None else min(beyond_min, low)
-        for v in tree.non_root:
-            if v not in chosen:
-                leftover = True
-                x = tree.f[v]
-                unchosen_max = x if unchosen_max is None else max(unchosen_max, x)
-    lam = unchosen_max if unchosen_max is not None else (beyond_min if beyond_min is not None else Fraction(0))
+        rest = [fv[v] for v in range(len(fv)) if v not in chosen]  # the root is chosen
+        if rest:
+            leftover = True
+            x = max(rest)
+            unchosen_max = x if unchosen_max is None else max(unchosen_max, x)
+    lam = unchosen_max if unchosen_max is not None else (beyond_min if beyond_min is not None else ev.zero)
+    lam = ev.exact(lam)
     return {
         "kind": "optimal",
         "node_budget": instance.node_budget,

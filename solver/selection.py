@@ -70,10 +70,13 @@ def objective_of(instance: Instance, selected: Mapping[str, Any]) -> Fraction:
     return total
 
 
-def make_ok(instance: Instance, sets: Mapping[str, Any], certificate=None) -> Selection:
-    """An OK selection with nodes sorted and the exact objective recomputed."""
+def make_ok(instance: Instance, sets: Mapping[str, Any], certificate=None,
+            objective: Fraction | None = None) -> Selection:
+    """An OK selection with nodes sorted and the exact objective (recomputed unless given)."""
     selected = {r.id: tuple(sorted(sets[r.id])) for r in instance.requests}
-    return Selection(OK, selected, objective_of(instance, selected), None, certificate)
+    if objective is None:
+        objective = objective_of(instance, selected)
+    return Selection(OK, selected, objective, None, certificate)
 
 
 def make_invalid(reason: str, certificate=None) -> Selection:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from solver.feasibility import violations
 from solver.model import Tree
 from solver.parse import load_instance
+from solver.scaled import common_denominator, exact_values
 from tests.common.brute import brute_force
 from tests.common.strategies import PROB_GRID, instances, shapes
 from verify.oracles import curves, dp, treedp
@@ -85,12 +86,7 @@ def test_every_instance_file_of_the_repository(path):
 @settings(max_examples=100)
 @given(instances(monotone=False, max_requests=4, max_nodes=8))
 def test_fraction_arithmetic_gives_the_same_answer(instance):
-    real = dp.number_system
-    dp.number_system = lambda values, factor=4: None  # force the Fraction fallback
-    try:
-        new = dp.solve_dp(instance)
-    finally:
-        dp.number_system = real
+    new = dp.solve_dp(instance, numbers="fraction")  # the Fraction fallback of solver/scaled.py
     _same(instance, new, old.solve_dp(instance))
 
 
@@ -101,7 +97,8 @@ def test_huge_denominators_use_fractions_and_stay_exact():
                                         "prob": [str(x) for x in prob]}]}
     from solver.parse import parse_instance
     instance = parse_instance(inst)
-    assert dp.number_system([x for x in prob]) is None
+    assert common_denominator([x for x in prob]) is None
+    assert exact_values(parse_instance(inst)).path == "fraction"
     sel = dp.solve_dp(instance)
     assert sel.objective == 1 + F(1, 3) + F(1, 5) + F(1, 7) + F(1, 11) + F(1, 13)
 

@@ -35,8 +35,8 @@ def answers(draw, instance):
 
 def _old_judge(instance, selection, monkeypatch):
     with monkeypatch.context() as m:
-        m.setattr(J, "certified_optimum", lambda inst: None)
-        m.setattr(J, "dp_optimum", lambda inst, method="auto": _old_dp(inst))
+        m.setattr(J, "certified_optimum", lambda inst, numbers="auto": None)
+        m.setattr(J, "dp_optimum", lambda inst, method="auto", numbers="auto": _old_dp(inst))
         return J.judge(instance, selection, use_z3=False)
 
 
@@ -76,7 +76,7 @@ def test_kinds_are_stable_names():
 
 def test_a_rejected_certificate_sends_the_input_to_the_tree_dp(monkeypatch):
     import verify.checks.certificate as C
-    monkeypatch.setattr(C, "certificate_problems", lambda inst, sel: ["planted"])
+    monkeypatch.setattr(C, "certificate_problems", lambda inst, sel, numbers="auto": ["planted"])
     v = J.judge(EX, Selection(OK, {"r0": (0, 1, 3), "r1": (1, 2)}, None), use_z3=False)
     assert (v.kind, v.method, v.optimum) == ("optimal", "dp", F(181, 50))
 

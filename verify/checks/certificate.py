@@ -42,8 +42,9 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from solver.messages import abbreviate, number, show
-from solver.model import Instance, Request
+from solver.model import Instance
 from solver.numbers import MAX_ANSWER_DIGITS, NotANumber, TooLong, fraction_str, to_fraction
+from solver.scaled import ExactValues, exact_values
 from solver.selection import INVALID, OK, Selection
 
 from solver.feasibility import violations
@@ -61,16 +62,19 @@ class _Malformed(Exception):
     """The certificate's shape is wrong: one line saying where."""
 
 
-def certificate_problems(instance: Instance, selection: Selection) -> list[str]:
-    """Everything that keeps the certificate from proving the selection's answer."""
+def certificate_problems(instance: Instance, selection: Selection, numbers: str = "auto") -> list[str]:
+    """Everything that keeps the certificate from proving the selection's answer.
+
+    ``numbers``: the arithmetic of the sums and comparisons (:mod:`solver.scaled`).
+    """
     cert = selection.certificate
     if not isinstance(cert, dict):
         return ["no certificate"]
     try:
         if selection.status == INVALID:
-            return _check_invalid(instance, cert)
+            return _check_invalid(instance, cert, exact_values(instance, numbers))
         if selection.status == OK:
-            return _check_optimal(instance, selection, cert)
+            return _check_optimal(instance, selection, cert, exact_values(instance, numbers))
     except _Malformed as exc:
         return [f"malformed certificate: {exc}"]
     return [f"no certificate for status {selection.status}"]
@@ -163,28 +167,34 @@ def _is_bool(x: Any) -> bool:
 
 # ------------------------------------------------------------------ the checks
 
-def _best_with(req: Request, k: int) -> Fraction:
-    """P_i(k): root + the k largest non-root values."""
-    tree = req.tree
-    return tree.f[tree.root] + sum(tree.sorted_values()[:k], Fraction(0))
+def _best_with(ev: ExactValues, i: int, k: int):
+    """P_i(k): root + the k largest non-root values (scaled)."""
+    tree = ev.instance.requests[i].tree
+    return ev.f[i][tree.root] + sum(ev.sorted_values(i)[:k], ev.zero)
 
 
-def _shortfall_problems(req: Request, n_i: int, claimed: Fraction | None) -> list[str]:
+def _shortfall_problems(ev: ExactValues, i: int, n_i: int, claimed: Fraction | None) -> list[str]:
     """N_i is a valid lower bound iff root + the N_i - 1 largest values < target."""
     if n_i == 0:
         return []
+    req = ev.instance.requests[i]
     tree = req.tree
-    best = _best_with(req, n_i - 1)
+    best = _best_with(ev, i, n_i - 1)
     out = []
     if n_i - 1 > len(tree) - 1:
         out.append(f"request {show(req.id)}: quota {n_i} exceeds the tree's {len(tree) - 1} non-root nodes")
-    if best >= req.target:
-        out.append(f"request {show(req.id)}: {n_i - 1} nodes already reach {number(fraction_str(best))} >= target "
-                   f"{number(fraction_str(req.target))}, so {n_i} is not a lower bound")
-    if claimed is not None and claimed != best:
+    if best >= ev.target[i]:
+        out.append(f"request {show(req.id)}: {n_i - 1} nodes already reach {number(fraction_str(ev.exact(best)))} "
+                   f">= target {number(fraction_str(req.target))}, so {n_i} is not a lower bound")
+    if claimed is not None and ev.compare(best, claimed) != 0:
         out.append(f"request {show(req.id)}: witness says {number(fraction_str(claimed))}, recomputed "
-                   f"{number(fraction_str(best))}")
+                   f"{number(fraction_str(ev.exact(best)))}")
     return out
+
+
+def _num(ev: ExactValues, x) -> str:
+    """A scaled value in a message (its exact Fraction's text, abbreviated when long)."""
+    return number(fraction_str(ev.exact(x)))
 
 
 def _witness_entry(rid: str, entry: Any, key: str) -> Fraction:
@@ -198,7 +208,7 @@ def _witness_entry(rid: str, entry: Any, key: str) -> Fraction:
     raise _Malformed(f"witness: request {show(rid)}: must be {{{key!r}: number}}, got {got}")
 
 
-def _check_invalid(instance: Instance, cert: dict) -> list[str]:
+def _check_invalid(instance: Instance, cert: dict, ev: ExactValues) -> list[str]:
     if cert.get("kind") != "invalid":
         return ["an INVALID answer needs a certificate of kind 'invalid'"]
     _fields(cert, "invalid")
@@ -216,10 +226,10 @@ def _check_invalid(instance: Instance, cert: dict) -> list[str]:
         claimed[rid] = _witness_entry(rid, entry, "mass" if k == UNREACHABLE else "best_with_one_less")
     out = []
     total, proven_unreachable = 0, False
-    for req in instance.requests:
+    for i, req in enumerate(instance.requests):
         k = ks[req.id]
         if k == UNREACHABLE:
-            mass = req.tree.mass
+            mass = ev.exact(ev.mass(i))
             if mass >= req.target:
                 out.append(f"request {show(req.id)}: called unreachable but the tree's mass "
                            f"{number(fraction_str(mass))} >= target {number(fraction_str(req.target))}")
@@ -229,7 +239,7 @@ def _check_invalid(instance: Instance, cert: dict) -> list[str]:
                 out.append(f"request {show(req.id)}: witness says mass {number(fraction_str(claimed[req.id]))}, "
                            f"recomputed {number(fraction_str(mass))}")
             continue
-        out += _shortfall_problems(req, k, claimed.get(req.id))
+        out += _shortfall_problems(ev, i, k, claimed.get(req.id))
         total += k
     out += _optional_equal(cert, "node_budget", _is_int, "an integer", instance.node_budget,
                            f"the instance's node budget is {instance.node_budget}")
@@ -240,7 +250,7 @@ def _check_invalid(instance: Instance, cert: dict) -> list[str]:
     return out
 
 
-def _check_optimal(instance: Instance, selection: Selection, cert: dict) -> list[str]:
+def _check_optimal(instance: Instance, selection: Selection, cert: dict, ev: ExactValues) -> list[str]:
     if cert.get("kind") != "optimal":
         return ["an OK answer needs a certificate of kind 'optimal'"]
     _fields(cert, "optimal")
@@ -261,40 +271,41 @@ def _check_optimal(instance: Instance, selection: Selection, cert: dict) -> list
     if "node_budget" in cert and not _is_int(cert["node_budget"]):
         raise _Malformed(f"node_budget: must be an integer, got {_value(cert['node_budget'])}")
 
-    bad = violations(instance, selection.selected or {}, selection.objective)
+    bad = violations(instance, selection.selected or {}, selection.objective, ev.path)
     if bad:
         return ["selection is not feasible: " + v.text for v in bad]
-    if not instance.is_monotone():
+    if not ev.is_monotone():
         return ["an optimality certificate needs monotone path probabilities (f(child) <= f(parent))"]
     out = []
     if lam < 0:
         out.append(f"lambda {number(fraction_str(lam))} is negative")
     lam_text = number(fraction_str(lam))
+    lam_floor, lam_ceil = ev.floor(lam), ev.ceil(lam)  # x > lam iff x > lam_floor; x < lam iff x < lam_ceil
     used, left = 0, 0
-    for req in instance.requests:
-        tree, chosen = req.tree, set(selection.selected[req.id])
+    for i, req in enumerate(instance.requests):
+        tree, chosen, fv = req.tree, set(selection.selected[req.id]), ev.f[i]
         m_i, n_i = counts[req.id], quotas[req.id]
         if m_i != len(chosen) - 1:
             out.append(f"request {show(req.id)}: count {m_i} but {len(chosen) - 1} non-root nodes are selected")
         if n_i > m_i:
             out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
-        out += _shortfall_problems(req, n_i, qwit.get(req.id))
-        picked = sorted((tree.f[v] for v in chosen if v != tree.root), reverse=True)
-        rest = [(tree.f[v], v) for v in tree.non_root if v not in chosen]
+        out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
+        picked = sorted((fv[v] for v in chosen if v != tree.root), reverse=True)
+        rest = [(fv[v], v) for v in range(len(fv)) if v not in chosen]  # feasible: the root is chosen
         if picked and rest:
             top_rest = max(rest)
             if top_rest[0] > picked[-1]:
                 out.append(f"request {show(req.id)}: not a top-{m_i} set: unchosen node {top_rest[1]} has "
-                           f"f = {number(fraction_str(top_rest[0]))} > chosen {number(fraction_str(picked[-1]))}")
+                           f"f = {_num(ev, top_rest[0])} > chosen {_num(ev, picked[-1])}")
         for rank, x in enumerate(picked[n_i:], start=n_i + 1):
-            if x < lam:
+            if x < lam_ceil:
                 out.append(f"lambda {lam_text}: request {show(req.id)} has a node beyond its quota "
-                           f"(rank {rank}) with f = {number(fraction_str(x))} < lambda")
+                           f"(rank {rank}) with f = {_num(ev, x)} < lambda")
                 break
         for x, v in sorted(rest, key=lambda t: t[1]):
-            if x > lam:
+            if x > lam_floor:
                 out.append(f"lambda {lam_text}: request {show(req.id)} leaves node {v} unchosen "
-                           f"with f = {number(fraction_str(x))} > lambda")
+                           f"with f = {_num(ev, x)} > lambda")
                 break
         used += len(chosen) - 1
         left += len(rest)

@@ -57,6 +57,7 @@ from solver.errors import Inconclusive, OracleFault
 from solver.messages import clip_line, join_some, number
 from solver.model import Instance
 from solver.numbers import fraction_str
+from solver.scaled import exact_values
 from solver.selection import INVALID, OK, Selection
 
 from solver.feasibility import Violation, violations
@@ -112,22 +113,24 @@ class Oracle:
 
 
 def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float | None = None,
-                  z3_memory: int | None = None) -> Oracle:
+                  z3_memory: int | None = None, numbers: str = "auto") -> Oracle:
     """Optimum by a checked certificate (monotone inputs) or the DP, confirmed by Z3 when ``use_z3``.
 
     Raises :class:`OracleFault` when the oracles disagree or an answer fails
     the exact checker, :class:`solver.errors.Inconclusive` when Z3 cannot decide.
+    ``numbers``: the arithmetic (:mod:`solver.scaled`).
     """
-    oracle = certified_optimum(instance)
+    oracle = certified_optimum(instance, numbers)
     if oracle is None:
-        oracle = dp_optimum(instance, method="tree" if instance.is_monotone() else "auto")
+        monotone = exact_values(instance, numbers).is_monotone()
+        oracle = dp_optimum(instance, method="tree" if monotone else "auto", numbers=numbers)
     if use_z3:
         _confirm_with_z3(instance, oracle, z3_timeout, z3_memory)
         oracle = replace(oracle, method=oracle.method + "+z3")
     return oracle
 
 
-def certified_optimum(instance: Instance) -> Optional[Oracle]:
+def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Oracle]:
     """The DP's answer on a monotone input, proven by a certificate that passed the checker; else None.
 
     The certificate is the one the reference greedy writes (docs/certificates.md),
@@ -135,32 +138,34 @@ def certified_optimum(instance: Instance) -> Optional[Oracle]:
     lambda.  Checking it needs only sorted values, so the optimum is proven
     without trusting the DP or the greedy.
     """
-    if not instance.is_monotone():
+    ev = exact_values(instance, numbers)
+    if not ev.is_monotone():
         return None  # optimality certificates need the premise; the DP alone decides these
     from solver.reference import invalid_certificate, min_count_bound, optimal_certificate
     from verify.checks.certificate import certificate_problems
     from verify.oracles.dp import solve_dp
 
-    sel = solve_dp(instance)  # monotone: sorted values, merged by sorted increments
+    sel = solve_dp(instance, numbers=numbers)  # monotone: sorted values, merged by sorted increments
     if sel.status == OK:
-        quotas = [min_count_bound(r.tree, r.target)[0] for r in instance.requests]
-        cert = optimal_certificate(instance, sel.selected, quotas)
+        quotas = [min_count_bound(r.tree, r.target, ev, i)[0] for i, r in enumerate(instance.requests)]
+        cert = optimal_certificate(instance, sel.selected, quotas, ev)
     else:
-        cert = invalid_certificate(instance)
-    if certificate_problems(instance, Selection(sel.status, sel.selected, sel.objective, sel.reason, cert)):
+        cert = invalid_certificate(instance, ev)
+    if certificate_problems(instance, Selection(sel.status, sel.selected, sel.objective, sel.reason, cert),
+                            numbers):
         return None  # not proven (a bug of ours): the tree DP decides, see exact_optimum
     if sel.status == OK:
         return Oracle(True, sel.objective, Selection(OK, sel.selected, sel.objective), CERTIFICATE)
     return Oracle(False, None, None, CERTIFICATE)
 
 
-def dp_optimum(instance: Instance, method: str = "auto") -> Oracle:
+def dp_optimum(instance: Instance, method: str = "auto", numbers: str = "auto") -> Oracle:
     """The exact DP's optimum, its selection re-checked by the feasibility checker."""
     from verify.oracles.dp import solve_dp
 
-    sel = solve_dp(instance, method=method)
+    sel = solve_dp(instance, method=method, numbers=numbers)
     if sel.status == OK:
-        bad = violations(instance, sel.selected, sel.objective)
+        bad = violations(instance, sel.selected, sel.objective, numbers)
         if bad:
             raise OracleFault(f"the DP's selection fails the exact checker: {bad[0].text}")
         return Oracle(True, sel.objective, sel, DP)
@@ -186,18 +191,23 @@ def _n(x: Fraction) -> str:
 
 
 def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
-          z3_timeout: float | None = None, z3_memory: int | None = None) -> Verdict:
-    """Judge ``selection`` against the exact optimum of ``instance``."""
+          z3_timeout: float | None = None, z3_memory: int | None = None, numbers: str = "auto") -> Verdict:
+    """Judge ``selection`` against the exact optimum of ``instance``.
+
+    ``numbers``: the arithmetic (:mod:`solver.scaled`; ``"fraction"`` is the
+    reference).  Every path gives the same verdict, byte for byte.
+    """
     if selection.status not in (OK, INVALID):
         return Verdict(DECLINED, f"declined: {selection.reason or 'the solver declined this input'}")
     bad: list[Violation] = []
     if selection.status == OK:
-        bad = violations(instance, selection.selected, None)
+        bad = violations(instance, selection.selected, None, numbers)
         if bad:
             return Verdict(INFEASIBLE, clip_line("infeasible: " + join_some(v.text for v in bad)),
                            violations=tuple(bad))
     try:
-        oracle = exact_optimum(instance, use_z3=use_z3, z3_timeout=z3_timeout, z3_memory=z3_memory)
+        oracle = exact_optimum(instance, use_z3=use_z3, z3_timeout=z3_timeout, z3_memory=z3_memory,
+                               numbers=numbers)
     except Inconclusive as exc:
         return Verdict(INCONCLUSIVE, f"inconclusive: {exc}")
     except OracleFault as exc:
@@ -210,7 +220,8 @@ def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
         return Verdict(WRONG_INVALID, clip_line(f"wrong INVALID: a feasible selection exists: "
                                                 f"{oracle.selection.dumps()}"),
                        oracle.optimum, oracle.selection, method=how)
-    got = sum((instance.request(r).tree.value(s) for r, s in selection.selected.items()), Fraction(0))
+    ev = exact_values(instance, numbers)
+    got = ev.exact(sum((ev.value(instance.index[r], set(s)) for r, s in selection.selected.items()), ev.zero))
     if not oracle.feasible:
         return Verdict(ORACLE_FAULT, "oracle fault: the selection is feasible but the oracles found no "
                                      "feasible selection", objective=got, method=how)

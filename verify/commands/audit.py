@@ -57,6 +57,7 @@ from solver.exit_codes import ExitCode
 from solver.messages import abbreviate, clip_line, show
 from solver.numbers import fraction_str, int_str, loads_exact, to_fraction
 from solver.parse import parse_instance
+from solver.scaled import exact_values
 from solver.selection import parse_selection
 
 from verify.checks.judge import (DECLINED, INCONCLUSIVE, INFEASIBLE, KINDS, OPTIMAL,
@@ -88,6 +89,7 @@ class AuditOptions:
     z3: bool = False
     z3_timeout: float = 60.0
     allow_nonmonotone: bool = False
+    cross_check: int = 0             # every N-th line judged again on the Fraction path (0: none)
 
 
 # ------------------------------------------------------------------ one line
@@ -182,10 +184,15 @@ def judge_line(line: int, offset: int, text: bytes | str | LineTooLong, options:
         return rec
     try:
         v = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
+        if options.cross_check and line % options.cross_check == 0:  # the numeric core vs Fractions
+            from verify.checks.cross_check import cross_checked
+
+            v = cross_checked(v, instance, selection)
+            rec["cross_checked"] = True
     except Exception as exc:  # Z3Fault or any bug of ours: a finding, never a pass, and the run goes on
         rec.update(verdict=ORACLE_FAULT, text=_fault(exc))
         return rec
-    rec.update(verdict=v.kind, text=v.text[:TEXT_LIMIT], method=v.method)
+    rec.update(verdict=v.kind, text=v.text[:TEXT_LIMIT], method=v.method, numbers=exact_values(instance).path)
     if v.objective is not None:
         rec["objective"] = fraction_str(v.objective)
     if v.optimum is not None:
@@ -796,4 +803,6 @@ def _rerun_args(path: str, options: AuditOptions) -> list[str]:
         args += ["--z3", "--z3-timeout", f"{options.z3_timeout:g}"]
     if options.allow_nonmonotone:
         args.append("--allow-nonmonotone")
+    if options.cross_check:
+        args += ["--cross-check", str(options.cross_check)]
     return args

@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="solve instance files, print one selection JSON per line")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--solver", default="reference", choices=list(SOLVERS))
+    p.add_argument("--cross-check", action="store_true",
+                   help="reference solver: solve again on the Fraction path and compare (docs/cli.md)")
     _add_instance_flags(p)
     _add_z3_flags(p)
 
@@ -127,12 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("instance", metavar="INSTANCE")
     p.add_argument("selection", metavar="SELECTION")
     p.add_argument("--no-z3", action="store_true", help="judge with the DP alone (no Z3 confirmation)")
+    p.add_argument("--cross-check", action="store_true",
+                   help="judge again on the Fraction path and compare; the path that ran goes to stderr")
     _add_instance_flags(p)
     _add_z3_flags(p)
 
     p = sub.add_parser("certify", help="check a selection's certificate (no solver involved)")
     p.add_argument("instance", metavar="INSTANCE")
     p.add_argument("selection", metavar="SELECTION")
+    p.add_argument("--cross-check", action="store_true", help="check again on the Fraction path and compare")
     _add_instance_flags(p)
 
     # test-solver and replay: docs/test-solver.md, docs/reports.md
@@ -202,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes (default: the number of cores)")
     p.add_argument("--z3", action="store_true", help="confirm every optimum with Z3 too (slower; off by default)")
     p.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--cross-check", type=int, default=0, metavar="N",
+                   help="judge every N-th iteration again on the Fraction path and compare (default 0: off)")
     _add_instance_flags(p)
     _add_z3_flags(p)
 
@@ -240,6 +247,14 @@ def cmd_solve(args) -> int:
             print(f"inconclusive: {path}: {exc}", file=sys.stderr)
             return ExitCode.INCONCLUSIVE
         print(sel.dumps(), flush=True)
+        if args.cross_check and args.solver == "reference":
+            from verify.checks.cross_check import numbers_path, solve_mismatch
+
+            mismatch = solve_mismatch(inst)
+            if mismatch:
+                print(f"oracle fault: {path}: {mismatch}", file=sys.stderr)
+                return ExitCode.FOUND
+            print(f"numbers: {path}: {numbers_path(inst)} path, cross-checked", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -249,6 +264,11 @@ def cmd_check(args) -> int:
     inst = load_instance(args.instance, allow_nonmonotone=args.allow_nonmonotone)
     sel = load_selection(args.selection)
     verdict = judge(inst, sel, use_z3=not args.no_z3, z3_timeout=args.z3_timeout, z3_memory=args.z3_memory)
+    if args.cross_check:
+        from verify.checks.cross_check import cross_checked, numbers_path
+
+        verdict = cross_checked(verdict, inst, sel)
+        print(f"numbers: {numbers_path(inst)} path, cross-checked with the Fraction path", file=sys.stderr)
     print(verdict.text)
     return verdict.exit_code
 
@@ -259,6 +279,14 @@ def cmd_certify(args) -> int:
     inst = load_instance(args.instance, allow_nonmonotone=args.allow_nonmonotone)
     sel = load_selection(args.selection)
     problems = certificate_problems(inst, sel)
+    if args.cross_check:
+        from verify.checks.cross_check import certificate_mismatch, numbers_path
+
+        mismatch = certificate_mismatch(inst, sel)
+        if mismatch:
+            print(f"oracle fault: {mismatch}")
+            return ExitCode.FOUND
+        print(f"numbers: {numbers_path(inst)} path, cross-checked with the Fraction path", file=sys.stderr)
     if problems:
         print(clip_line("certificate rejected: " + join_some(problems)))
         return ExitCode.FOUND
@@ -385,8 +413,10 @@ def cmd_audit(args) -> int:
     for flag, value in (("--reports", args.reports), ("--worst", args.worst)):
         if value < 0:
             raise UsageError(f"{flag} must be at least 0")
+    if args.cross_check < 0:
+        raise UsageError("--cross-check must be at least 0")
     options = AuditOptions(trace=args.trace, z3=args.z3, z3_timeout=args.z3_timeout,
-                           allow_nonmonotone=args.allow_nonmonotone)
+                           allow_nonmonotone=args.allow_nonmonotone, cross_check=args.cross_check)
     return main_audit(args.trace, options, jobs=args.jobs, json_path=args.json, report_dir=args.report_dir,
                       reports=args.reports, worst=args.worst, progress=not args.no_progress)
 

@@ -55,8 +55,8 @@ integers) as Python lists.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import repeat
-from operator import add
+from itertools import accumulate, repeat
+from operator import add, sub
 from typing import Sequence
 
 Curve = Sequence  # of exact numbers (int or Fraction), non-decreasing
@@ -129,17 +129,14 @@ class ConcaveMerge:
     def __init__(self, curves: Sequence[Curve], limit: int | None = None):
         owner, neg = [], []
         for i, g in enumerate(curves):
-            for x in range(1, len(g)):
-                owner.append(i)
-                neg.append(g[x - 1] - g[x])  # sorted ascending = increments descending
+            if len(g) > 1:
+                owner.extend(repeat(i, len(g) - 1))
+                neg.extend(map(sub, g[:-1], g[1:]))  # g[x - 1] - g[x]: ascending = increments descending
         order = sorted(range(len(neg)), key=neg.__getitem__)  # stable: ties keep (curve, position) order
         if limit is not None:
             order = order[:limit]
         base = sum((g[0] for g in curves), 0)
-        merged = [base]
-        for t in order:
-            merged.append(merged[-1] - neg[t])
-        self.curve = merged
+        self.curve = list(accumulate(map(neg.__getitem__, order), sub, initial=base))
         self._owner = [owner[t] for t in order]
         self._n = len(curves)
 

@@ -39,12 +39,14 @@ Method
    are merged by sorting their increments; the others by the exact (max, +)
    convolution, read back Hirschberg-style.  Memory is linear in the input.
 3. Each request's subtree for its count is read back; the selection's
-   objective is recomputed in Fractions and must equal the DP's value.
+   objective is recomputed from the sets and must equal the DP's value.
 
-Numbers: all values are scaled to integers by the LCM of every denominator
-(Python big ints: exact and fast) unless that LCM is so large that the scaled
-integers would take more than a few times the input's own size; then the DP
-runs on Fractions, which is slower but keeps memory linear.
+Numbers: the DP runs on the instance's values from the numeric core
+(:mod:`solver.scaled`): integers scaled by the common denominator of every
+value (Python big ints: exact and fast) unless that denominator is so large
+that the scaled integers would take more than a few times the input's own
+size; then on Fractions, which is slower but keeps memory linear
+(``numbers="fraction"`` forces that path).
 
 Cost on monotone inputs: O(N log N) for N nodes in all, whatever the budget.
 On non-monotone trees the tree knapsack dominates: O(n min(n, B)) per tree,
@@ -77,10 +79,11 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from fractions import Fraction
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from solver.model import Instance, Tree
 from solver.numbers import fraction_str
+from solver.scaled import exact_values
 from solver.selection import Selection, make_invalid, make_ok
 
 from verify.oracles.curves import allocate
@@ -96,32 +99,6 @@ def _scale_of(values: Iterable[Fraction]) -> int:
 
 def _scaled(x: Fraction, scale: int) -> int:
     return x.numerator * (scale // x.denominator)
-
-
-def number_system(values: Sequence[Fraction], factor: int = 4) -> int | None:
-    """The LCM of the denominators, or None when scaled integers would not stay small.
-
-    Scaled, every value takes about as many bits as the LCM; that is allowed up to
-    ``factor`` times the bits the values take as fractions (plus 4096 bits each),
-    so memory stays linear in the input.  The LCM is built step by step and the
-    search stops as soon as it is too large.
-
-    >>> number_system([Fraction(1, 4), Fraction(3, 10)])
-    20
-    >>> primes = [p for p in range(3, 20000) if all(p % q for q in range(2, int(p ** 0.5) + 1))]
-    >>> number_system([Fraction(1, p) for p in primes]) is None  # 2,261 distinct primes
-    True
-    """
-    if not values:
-        return 1
-    bits = sum(x.numerator.bit_length() + x.denominator.bit_length() for x in values)
-    limit = factor * bits // len(values) + 4096
-    scale = 1
-    for d in {x.denominator for x in values}:
-        scale = scale // math.gcd(scale, d) * d
-        if scale.bit_length() > limit:
-            return None
-    return scale
 
 
 class TopK:
@@ -201,10 +178,11 @@ def best_subtree(tree: Tree, k: int) -> tuple[int, ...]:
     return TreeDP(tree).subtree(k)
 
 
-def solve_dp(instance: Instance, *, method: str = "auto") -> Selection:
+def solve_dp(instance: Instance, *, method: str = "auto", numbers: str = "auto") -> Selection:
     """An optimal selection, or INVALID with the reason; exact, any f in [0, 1].
 
     ``method="tree"``: the tree knapsack for every tree, also monotone ones.
+    ``numbers``: the arithmetic (:mod:`solver.scaled`); every path gives the same answer.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r} (one of {', '.join(METHODS)})")
@@ -214,14 +192,13 @@ def solve_dp(instance: Instance, *, method: str = "auto") -> Selection:
     if node_budget < 0:
         return make_invalid(f"the {len(reqs)} roots alone exceed the budget {instance.budget} "
                             f"({conv})")
-    scale = number_system([x for r in reqs for x in r.tree.f] + [r.target for r in reqs])
-    num: Callable = (lambda x: x) if scale is None else (lambda x: _scaled(x, scale))
+    ev = exact_values(instance, numbers)
     weights, targets = [], []
-    for r in reqs:  # an unreachable target sinks the instance: report the first, before any table
-        w = [num(x) for x in r.tree.f]
+    for i, r in enumerate(reqs):  # an unreachable target sinks the instance: report the first, before any table
+        w = ev.f[i]
         if min(w) < 0:
             raise ValueError("the DP needs f >= 0")
-        target = num(r.target)
+        target = ev.target[i]
         if sum(w) < target:
             return make_invalid(f"request {r.id!r}: target {fraction_str(r.target)} exceeds the "
                                 f"tree's total mass {fraction_str(r.tree.mass)}")
@@ -229,8 +206,8 @@ def solve_dp(instance: Instance, *, method: str = "auto") -> Selection:
         targets.append(target)
 
     curves, mins = [], []
-    for r, w, target in zip(reqs, weights, targets):
-        if method == "auto" and r.tree.is_monotone():  # scaling by a positive integer keeps the order
+    for i, (r, w, target) in enumerate(zip(reqs, weights, targets)):
+        if method == "auto" and ev.is_monotone(i):  # scaling by a positive integer keeps the order
             curve = TopK(r.tree, w)
         else:
             curve = TreeKnapsack(r.tree, w, cap=node_budget, keep_rows=False)
@@ -248,13 +225,13 @@ def solve_dp(instance: Instance, *, method: str = "auto") -> Selection:
     gains = [c.table[m:m + spare + 1] for c, m in zip(curves, mins)]
     goal = min(spare, sum(len(g) - 1 for g in gains))  # some optimum uses exactly this many extras
     extra = allocate(gains, goal)
-    best = sum((g[x] for g, x in zip(gains, extra)), num(Fraction(0)))
+    best = sum((g[x] for g, x in zip(gains, extra)), ev.zero)
     del gains
     sets = {r.id: c.subtree(m + x) for r, c, m, x in zip(reqs, curves, mins, extra)}
-    sel = make_ok(instance, sets)
-    if num(sel.objective) != best:  # pragma: no cover - self-check
+    total = sum((ev.value(i, sets[r.id]) for i, r in enumerate(reqs)), ev.zero)  # recomputed from the sets
+    if total != best:  # pragma: no cover - self-check
         raise AssertionError("dp read-back does not add up to the optimum")
-    return sel
+    return make_ok(instance, sets, objective=ev.exact(total))
 
 
 def optimum(instance: Instance) -> Fraction | None:
