@@ -9,6 +9,7 @@ Layout: one directory per run, one sub-directory per finding::
             report.json   everything, machine-readable (fields below)
             report.md     the same for a person: what broke, the instance, both answers, replay
             tree.png      the tree(s): node values, the solver's and an optimal selection, offending nodes
+            tree.svg      the same picture as SVG (index.html shows it)
 
 The report dict itself (every field of report.json) is built by :mod:`verify.report.finding`.
 """
@@ -137,10 +138,11 @@ def _picture(directory: str, report: dict) -> Optional[str]:
              output.selected if output is not None and output.ok else None,
              optimal.selected if optimal is not None and optimal.ok else None,
              title=title, solver_note=solver_note, optimal_note=optimal_note, offending=bad,
-             request_notes=notes, beyond=beyond)
+             request_notes=notes, beyond=beyond, causes=b.get("cause", []))
     except ImportError as exc:  # matplotlib missing: the report stays useful without the picture
         report["picture_error"] = f"no picture: {exc}"
         return None
+    report["picture_svg"] = "tree.svg"
     return "tree.png"
 
 
