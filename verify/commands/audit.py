@@ -237,10 +237,50 @@ def local_mapper(jobs: int) -> Mapper:
 
 # ------------------------------------------------------------------ the tally
 
+class LossSeries:
+    """Value lost per iteration in trace order, for the plots: ``[line, time, lost, relative]``.
+
+    At most ``cap`` points, whatever the trace's length: when full, neighbouring
+    points merge pairwise into the one that lost more (a peak is never dropped),
+    and from then on each point stands for ``stride`` iterations (the largest loss
+    among them).  ``lost`` and ``relative`` are floats: a plot's coordinates;
+    the exact figures are in the tally.
+
+    >>> s = LossSeries(cap=4)
+    >>> for i, x in enumerate([0, 3, 1, 0, 2, 5, 0]):
+    ...     s.add(i + 1, None, x, 0.0)
+    >>> s.stride, [p[:3] for p in s.points()]
+    (2, [[2, None, 3], [3, None, 1], [6, None, 5], [7, None, 0]])
+    """
+
+    def __init__(self, cap: int = 4096):
+        self.cap = cap - cap % 2
+        self.stride = 1
+        self.done: list[list] = []
+        self.group: Optional[list] = None
+        self.in_group = 0
+
+    def add(self, line: int, when: Any, lost: float, relative: float) -> None:
+        point = [line, when, lost, relative]
+        if self.group is None or lost > self.group[2]:
+            self.group = point
+        self.in_group += 1
+        if self.in_group == self.stride:
+            self.done.append(self.group)
+            self.group, self.in_group = None, 0
+            if len(self.done) >= self.cap:
+                self.done = [a if a[2] >= b[2] else b for a, b in zip(self.done[::2], self.done[1::2])]
+                self.stride *= 2
+
+    def points(self) -> list[list]:
+        return self.done + ([self.group] if self.group is not None else [])
+
+
 class Tally:
     """Everything the summary and --json need, gathered line by line in memory independent of the trace."""
 
     def __init__(self, worst: int):
+        self.series = LossSeries()
         self.keep = worst
         self.verdicts: Counter = Counter({k: 0 for k in VERDICTS})
         self.rules: dict[str, dict] = {}
@@ -268,6 +308,8 @@ class Tally:
             self.lost_total += lost
             self.lost_count += 1
             self.buckets[rec["relative"]] += 1
+            optimum = Fraction(rec["optimum"])
+            self.series.add(rec["line"], rec.get("time"), float(lost), float(lost / optimum) if optimum else 0.0)
             if self.lost_worst is None or lost > Fraction(self.lost_worst["lost"]):
                 self.lost_worst = rec
         if kind in self.worst:
@@ -475,9 +517,16 @@ def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tall
         fh.write(f"# Audit of `{path}`\n\n{tally.iterations} iterations: {counts}.\n\n"
                  f"Reports for the worst {per_kind} iterations of each kind of finding "
                  f"(most value lost first, else the earliest lines):\n\n" + "\n".join(rows) + "\n")
+    from verify.report.audit_plots import draw_audit_plots
+    from verify.report.html import run_facts, write_page
+
+    data = {**run_facts(), "schema": SCHEMA, "trace": path, "options": asdict(options), **tally.to_json(),
+            "reports": written, "series": {"stride": tally.series.stride, "points": tally.series.points()}}
+    data["plots"] = draw_audit_plots(run_dir, data)
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
-        json.dump({"schema": SCHEMA, "trace": path, **tally.to_json(), "reports": written}, fh, indent=2)
+        json.dump(data, fh, indent=2)
         fh.write("\n")
+    write_page(run_dir)
     return run_dir, written
 
 

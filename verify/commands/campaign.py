@@ -371,9 +371,12 @@ def write_reports(report_dir: str, camp: Campaign) -> tuple[str, dict[int, str]]
         rep = finding(r, spec, rerun=camp.subject.rerun(r), options=opts)
         name = f"{i + 1:02d}-{slug(r.claim)}" + (f"-{slug(r.solver)}" if r.solver else "")
         dirs[i] = write_finding(os.path.join(run_dir, name), rep)
+    from verify.report.html import run_facts, write_page
+
     with open(os.path.join(run_dir, "campaign.json"), "w", encoding="utf-8") as fh:
-        json.dump(to_json(camp), fh, indent=2)
+        json.dump({**run_facts(), **to_json(camp)}, fh, indent=2)
         fh.write("\n")
+    write_page(run_dir)
     return run_dir, dirs
 
 

@@ -4,6 +4,7 @@ Layout: one directory per run, one sub-directory per finding::
 
     <report-dir>/<run-id>/                 run-id: <YYYYmmdd-HHMMSS>-<what ran>
         index.md     every property's verdict, declined inputs, links to the findings
+        index.html   all of it on one self-contained page (verify/report/html.py)
         run.json     the same, machine-readable
         01-THM-P2/   one finding (numbered in table order; "/" in claim ids becomes "-")
             report.json   everything, machine-readable (fields below)
@@ -279,8 +280,11 @@ def write_index(run_dir: str, title: str, header: list[str], results: list[Claim
                                                        sorted(reasons.items(), key=lambda x: -x[1])), ""]
     with open(os.path.join(run_dir, "index.md"), "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
+    from verify.report.html import run_facts, write_page
+
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
-        json.dump({**extra, "results": [r.to_json() for r in results],
+        json.dump({**run_facts(), **extra, "results": [r.to_json() for r in results],
                    "reports": {str(i): os.path.basename(d) if isinstance(d, str) else [os.path.basename(x) for x in d]
                                for i, d in dirs.items()}}, fh, indent=2)
         fh.write("\n")
+    write_page(run_dir)
