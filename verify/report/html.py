@@ -1,7 +1,8 @@
 """``index.html``: one self-contained page per report directory (docs/reports.md, "The page").
 
 The page is built only from the JSON a run already wrote (``run.json``,
-``campaign.json``, each finding's ``report.json``) and the pictures beside it,
+``campaign.json``, each finding's ``report.json``, a replay's ``replay.json``) and the
+pictures beside it,
 so :func:`write_page` can rebuild it at any time (``python -m verify html DIR``).
 
 Terminology:
@@ -11,7 +12,7 @@ Terminology:
     ``test-solver``: ``run.json`` with ``results``), ``campaign``
     (``campaign.json``), ``audit`` (``run.json`` with ``trace``), ``finding`` (a
     ``report.json`` in the directory itself: ``verify.assert_optimal`` and the
-    pytest plugin) and ``results`` (docs/results.html, :mod:`verify.commands.results`).
+    pytest plugin; with ``replay.json`` beside it: ``replay --report-dir``) and ``results`` (docs/results.html, :mod:`verify.commands.results`).
 *verdict table*
     One row per property (or finding, or audited iteration) with
     ``data-verdict``, ``data-property`` and ``data-kind``; the selects above it
@@ -491,14 +492,22 @@ def audit_page(directory: str, data: dict) -> str:
     return document(f"audit of {data.get('trace', '')}", body + _finding_sections(directory, found), "audit")
 
 
-def finding_page(directory: str, report: dict) -> str:
-    """A directory that is one finding (``verify.assert_optimal``, the pytest plugin)."""
+def finding_page(directory: str, report: dict, replayed: Optional[dict] = None) -> str:
+    """A directory that is one finding (``verify.assert_optimal``, the pytest plugin), or a
+    replay's (``replayed``: its replay.json, the outcome)."""
     a = {"verdict": "counterexample", "property": str(report.get("property", "")), "kind": finding_kind(report)}
     meta = report.get("metadata") or {}
-    head = [("command", code(_command({}, [report]))), ("property", report.get("property")),
-            ("seed", meta.get("seed")), ("restrictions", _restrictions(report.get("options") or {})),
-            ("time", _when({}, directory)), ("versions", _versions({}, [report]))]
-    row = [verdict_cell("counterexample"), esc(report.get("property")), esc(a["kind"]),
+    head = [("command", code(_command(replayed or {}, [] if replayed else [report]))),
+            ("property", report.get("property")), ("seed", meta.get("seed")),
+            ("restrictions", _restrictions(report.get("options") or {})),
+            ("time", _when(replayed or {}, directory)), ("versions", _versions(replayed or {}, [report]))]
+    if replayed is not None:
+        head[1:1] = [("replayed", replayed.get("report")),
+                     ("outcome", _Html(f'<b class="{"bad" if replayed.get("exit_code") == 1 else ""}">'
+                                       f'{esc(replayed.get("outcome"))}</b> (exit {esc(replayed.get("exit_code"))})'))]
+        a["verdict"] = "still fails" if replayed.get("exit_code") == 1 else \
+            ("passes now" if replayed.get("exit_code") == 0 else "inconclusive")
+    row = [verdict_cell(a["verdict"]), esc(report.get("property")), esc(a["kind"]),
            esc(report.get("status_reason")), '<a href="#finding">the finding</a>']
     body = [header_table(head), "<h2>Verdict</h2>",
             filtered_table(["verdict", "property", "kind", "what failed", "report"], [(a, row)]),
@@ -518,7 +527,8 @@ def page_for(directory: str) -> Optional[str]:
         return campaign_page(directory, camp)
     rep = _read_json(os.path.join(directory, "report.json"))
     if isinstance(rep, dict):
-        return finding_page(directory, rep)
+        replayed = _read_json(os.path.join(directory, "replay.json"))
+        return finding_page(directory, rep, replayed if isinstance(replayed, dict) else None)
     return None
 
 

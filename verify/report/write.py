@@ -288,3 +288,33 @@ def write_index(run_dir: str, title: str, header: list[str], results: list[Claim
                                for i, d in dirs.items()}}, fh, indent=2)
         fh.write("\n")
     write_page(run_dir)
+
+
+REPLAY_FILES = ("report.json", "report.md", "tree.png", "tree.svg")
+
+
+def write_replay_run(report_dir: str, report_path: str, code: int, outcome: str) -> str:
+    """``replay --report-dir``: a run directory with the outcome (replay.json), a copy of the
+    report and its picture, and index.html; return the directory."""
+    import shutil
+
+    from verify.report.html import run_facts, write_page
+
+    try:
+        with open(report_path, encoding="utf-8") as fh:
+            prop = json.load(fh).get("property", "report")
+    except (OSError, ValueError, AttributeError):
+        prop = "report"
+    run_dir = new_run_dir(report_dir, f"replay-{prop}")
+    for name in REPLAY_FILES:
+        src = os.path.join(os.path.dirname(os.path.abspath(report_path)), name)
+        if name == "report.json":
+            src = report_path
+        if os.path.isfile(src):
+            shutil.copyfile(src, os.path.join(run_dir, name))
+    with open(os.path.join(run_dir, "replay.json"), "w", encoding="utf-8") as fh:
+        json.dump({**run_facts(), "command": "replay", "report": os.path.abspath(report_path), "exit_code": code,
+                   "outcome": outcome}, fh, indent=2)
+        fh.write("\n")
+    write_page(run_dir)
+    return run_dir
