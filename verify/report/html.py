@@ -87,6 +87,13 @@ window.onerror = function (msg, src, line) {
   apply();
   document.body.setAttribute('data-ready', '1');
 })();
+window.addEventListener('load', function () {
+  // for tests/test_browser.py: pictures decoded, and the time the page took to open
+  var imgs = Array.prototype.slice.call(document.images);
+  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+  document.body.setAttribute('data-images', ok + '/' + imgs.length);
+  document.body.setAttribute('data-load-ms', String(Math.round(performance.now())));
+});
 """
 
 
