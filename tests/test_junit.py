@@ -1,0 +1,74 @@
+"""Machine-readable results of test-solver (verify/report/junit.py): JUnit XML with one
+test case per property and a failure per finding, and the run as JSON."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from verify.commands.test_solver import Options, rerun_command, run
+from verify.report.junit import junit_xml, run_json, xml_text
+from verify.search.campaign import COUNTEREXAMPLE
+from verify.subject.spec import SolverSpec
+
+SPEC = SolverSpec("callable", "tests.quality.planted:frontier_float32")
+OPTS = Options(examples=60, claims=("RULE-BUDGET", "THM-P2", "LEM-C2"), max_findings=3)
+
+
+@pytest.fixture(scope="module")
+def the_run():
+    return run(SPEC, OPTS)
+
+
+def test_one_testcase_per_property_and_a_failure_per_finding(the_run):
+    root = ET.fromstring(junit_xml(the_run, lambda c: rerun_command(SPEC, OPTS, c)).encode())
+    (suite,) = root.findall("testsuite")
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert set(cases) == {"RULE-BUDGET", "THM-P2", "LEM-C2"}
+    expected_failures = 0
+    for r in the_run.results:
+        case = cases[r.claim]
+        fails = case.findall("failure")
+        findings = (r.findings or [r.counterexample]) if r.verdict == COUNTEREXAMPLE else []
+        assert len(fails) == len(findings), r.claim
+        expected_failures += len(findings)
+        for f, rec in zip(fails, findings):
+            assert f.get("message") == rec["condition"] and f.get("type") == rec["signature"]["kind"]
+            assert f"rerun: {rerun_command(SPEC, OPTS, r.claim)}" in f.text and "instance: B=" in f.text
+        assert case.find("error") is None and float(case.get("time")) >= 0
+    assert expected_failures >= 1, "frontier_float32 should break LEM-C2"
+    assert suite.get("failures") == str(expected_failures) == root.get("failures")
+    assert suite.get("tests") == "3" and suite.get("errors") == "0"
+    props = {p.get("name"): p.get("value") for p in suite.find("properties")}
+    assert props["seed"] == "0" and props["solver"] == SPEC.label and props["exit_code"] == "1"
+
+
+def test_inconclusive_is_an_error_and_not_applicable_is_skipped(the_run):
+    import dataclasses
+
+    from verify.search.campaign import INCONCLUSIVE
+
+    r0 = dataclasses.replace(the_run.results[0], verdict=INCONCLUSIVE, note="solver timed out \x00 twice")
+    fake = dataclasses.replace(the_run, results=[r0], skipped=[("APP-B", "needs a strict premise")])
+    root = ET.fromstring(junit_xml(fake, lambda c: "rerun").encode())
+    suite = root.find("testsuite")
+    assert suite.get("errors") == "1" and suite.get("skipped") == "1" and suite.get("failures") == "0"
+    err = suite.find("testcase/error")
+    assert err.get("type") == "inconclusive" and err.get("message") == "solver timed out \ufffd twice"
+    (skipped,) = [c for c in suite.findall("testcase") if c.find("skipped") is not None]
+    assert skipped.get("name") == "APP-B" and "strict premise" in skipped.find("skipped").get("message")
+
+
+def test_xml_text_replaces_what_xml_cannot_carry():
+    assert xml_text("ok \t\n é 😀") == "ok \t\n é 😀"
+    assert xml_text("\x01\x1f\ufffe") == "\ufffd\ufffd\ufffd"
+
+
+def test_json_has_every_result_and_finding(the_run):
+    data = json.loads(json.dumps(run_json(the_run)))
+    assert data["schema"] == "adaserve-verify/test-solver/1" and data["exit_code"] == the_run.exit_code
+    assert [r["claim"] for r in data["results"]] == [r.claim for r in the_run.results]
+    assert data["solver"] == SPEC.to_json() and data["options"]["seed"] == 0
+    assert {"argv", "versions", "written"} <= set(data)
