@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("test-solver", "suite", "campaign", "audit", "assert-optimal", "replay")
+RESULTS_HTML = ROOT / "docs" / "results.html"
 
 
 def build_pages(base: Path) -> dict[str, Path]:

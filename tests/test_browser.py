@@ -48,3 +48,14 @@ def test_the_check_sees_a_script_error_and_a_broken_picture(tmp_path, pages):
     assert "noSuchFunction" in opened.js_errors()
     loaded, total = map(int, opened.body()["data-images"].split("/"))
     assert loaded < total
+
+
+def test_the_committed_results_page_renders(tmp_path):
+    from tests.html_pages import RESULTS_HTML
+
+    chromium.required()
+    opened = chromium.open_page(RESULTS_HTML)
+    body = opened.body()
+    assert opened.console == [] and opened.js_errors() == "" and body.get("data-ready") == "1"
+    loaded, total = map(int, body["data-images"].split("/"))
+    assert total > 0 and loaded == total

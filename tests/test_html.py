@@ -162,3 +162,26 @@ def test_a_run_directory_without_findings_still_gets_a_page(tmp_path):
     res = run(SolverSpec("registry", "reference"), Options(examples=5, claims=("APP-B",), report_dir=str(tmp_path)))
     text = (Path(res.run_dir) / "index.html").read_text()
     assert "<h2>Findings</h2><p>None.</p>" in text and 'data-verdict="verified"' in text
+
+
+def test_results_html_is_rendered_from_the_same_json_as_results_md(tmp_path):
+    import io
+
+    from verify.commands import results as R
+    from verify.commands.results_html import render_html
+
+    assert R.main_results(md=str(tmp_path / "results.md"), err=io.StringIO(), html=render_html) == 0
+    text = (tmp_path / "results.html").read_text(encoding="utf-8")
+    el = Elements(text)
+    runs = R.load_runs()
+    suite = runs["suite"]
+    # every verdict row of results.md: the suite's results, then the proofs' groups
+    rows = [a for t, a in el.tags if t == "tr" and "data-verdict" in a]
+    assert len(rows) == len(suite["output"]["results"]) + sum(len(R.proof_groups(runs[k])) for k in R.RUNS[1:])
+    sections = el.all("section", **{"class": "finding"})
+    found = [s for s in sections if not s["id"].startswith("proof-")]
+    assert [s["id"] for s in found] == [Path(f["file"]).stem for f in suite["findings"]]
+    assert text.count('<img src="data:image/svg+xml;base64,') == len(found)  # pictures drawn from the JSON
+    for f in suite["findings"]:
+        assert __import__("html").escape(f["replay"]) in text
+    assert render_html(runs) == text  # a pure function of the raw JSON

@@ -376,8 +376,10 @@ def cmd_results(args) -> int:
     if not args.check:
         _check_outputs(json_file=args.md, json_option="--md",
                        report_dir=args.dir if args.run else None, dir_option="--dir")
+    from verify.commands.results_html import render_html
+
     return main_results(run=args.run, only=only, profile=args.profile, seed=args.seed, jobs=args.jobs,
-                        directory=args.dir, md=args.md, check=args.check)
+                        directory=args.dir, md=args.md, check=args.check, html=render_html)
 
 
 def cmd_audit(args) -> int:

@@ -272,8 +272,11 @@ def answers_table(report: dict) -> str:
     return table(["", "solver", "optimal (exact oracle)"], rows)
 
 
-def finding_section(report: dict, directory: str, anchor: str, number: int, link: str = "") -> str:
-    """One finding as an HTML section (``link``: its directory relative to the page, "" if the same)."""
+def finding_section(report: dict, directory: str, anchor: str, number: int, link: str = "",
+                    picture_uri: Optional[str] = None, files: Optional[list[tuple[str, str]]] = None) -> str:
+    """One finding as an HTML section (``link``: its directory relative to the page, "" if the same;
+    ``picture_uri``: the picture, instead of the files beside the report; ``files``: (name, href)
+    links instead of the report's files in ``link``)."""
     b = report.get("broken") or {}
     claim = report.get("claim") or {}
     solver = (report.get("solver") or {}).get("label") or "(no solver: a claim about trees)"
@@ -302,7 +305,8 @@ def finding_section(report: dict, directory: str, anchor: str, number: int, link
                 answers_table(report)
         except Exception as exc:  # a hand-edited report: the page still shows the rest
             left = f"<p class=\"bad\">cannot show the instance: {esc(exc)}</p>"
-        img = picture(directory, (report.get("picture_svg"), report.get("picture")), f"the tree(s) of {anchor}")
+        img = f'<img src="{picture_uri}" alt="the tree(s) of {esc(anchor)}">' if picture_uri else \
+            picture(directory, (report.get("picture_svg"), report.get("picture")), f"the tree(s) of {anchor}")
         right = f'<div class="picture">{img}</div>' if img else \
             f"<p>{esc(report.get('picture_error') or 'no picture')}</p>"
         parts.append(f'<div class="grid"><div>{left}</div><div>{right}</div></div>')
@@ -321,9 +325,11 @@ def finding_section(report: dict, directory: str, anchor: str, number: int, link
         parts.append("<p>The search that found it:</p><pre>" + esc(report["rerun"]) + "</pre>")
     parts.append(f"<p>{esc(report.get('how_generated'))} "
                  f"({esc((report.get('timing') or {}).get('search_seconds'))} s).</p>")
-    prefix = f"{link}/" if link else ""
-    files = [n for n in ("report.md", "report.json", report.get("picture"), report.get("picture_svg")) if n]
-    parts.append("<p>Files: " + " · ".join(f'<a href="{esc(prefix + n)}">{esc(n)}</a>' for n in files) + "</p>")
+    if files is None:
+        prefix = f"{link}/" if link else ""
+        files = [(n, prefix + n) for n in ("report.md", "report.json", report.get("picture"),
+                                           report.get("picture_svg")) if n]
+    parts.append("<p>Files: " + " · ".join(f'<a href="{esc(h)}">{esc(n)}</a>' for n, h in files) + "</p>")
     parts.append("</section>")
     return "\n".join(parts)
 

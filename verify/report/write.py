@@ -108,9 +108,9 @@ def violation_marks(broken: dict) -> tuple[dict[str, set], dict[str, str]]:
     return bad, notes
 
 
-def _picture(directory: str, report: dict) -> Optional[str]:
-    from verify.report.picture import draw
-
+def picture_args(report: dict) -> tuple[tuple, dict]:
+    """The arguments :func:`verify.report.picture.draw` / ``figure`` take for a report's picture:
+    ``((instance, solver sets, optimal sets), keyword arguments)``."""
     instance = parse_instance(report["instance"], allow_nonmonotone=True)
     output = read_selection(report.get("output"))
     optimal = read_selection(report.get("optimal"))
@@ -134,12 +134,18 @@ def _picture(directory: str, report: dict) -> Optional[str]:
              f"budget {instance.budget} ({conv}){values}")
     if b.get("cause"):
         title += "\ncause: " + b["cause"][0]["text"]
+    return ((instance, output.selected if output is not None and output.ok else None,
+             optimal.selected if optimal is not None and optimal.ok else None),
+            dict(title=title, solver_note=solver_note, optimal_note=optimal_note, offending=bad,
+                 request_notes=notes, beyond=beyond, causes=b.get("cause", [])))
+
+
+def _picture(directory: str, report: dict) -> Optional[str]:
+    from verify.report.picture import draw
+
+    args, kwargs = picture_args(report)
     try:
-        draw(os.path.join(directory, "tree.png"), instance,
-             output.selected if output is not None and output.ok else None,
-             optimal.selected if optimal is not None and optimal.ok else None,
-             title=title, solver_note=solver_note, optimal_note=optimal_note, offending=bad,
-             request_notes=notes, beyond=beyond, causes=b.get("cause", []))
+        draw(os.path.join(directory, "tree.png"), *args, **kwargs)
     except ImportError as exc:  # matplotlib missing: the report stays useful without the picture
         report["picture_error"] = f"no picture: {exc}"
         return None
