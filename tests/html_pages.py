@@ -20,7 +20,7 @@ def build_pages(base: Path) -> dict[str, Path]:
     from verify.commands import campaign as C
     from verify.commands.audit import AuditOptions, main_audit
     from verify.commands.suite import main_suite
-    from verify.commands.test_solver import Options, run
+    from verify.solver_check import Options, run
     from verify.report.replay import replay
     from verify.report.write import write_replay_run
     from verify.run.executor import make_executor

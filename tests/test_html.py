@@ -156,7 +156,7 @@ def test_html_command_refuses_a_directory_without_json(tmp_path, capsys):
 
 
 def test_a_run_directory_without_findings_still_gets_a_page(tmp_path):
-    from verify.commands.test_solver import Options, run
+    from verify.solver_check import Options, run
     from verify.subject.spec import SolverSpec
 
     res = run(SolverSpec("registry", "reference"), Options(examples=5, claims=("APP-B",), report_dir=str(tmp_path)))

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from verify.commands.test_solver import Options, rerun_command, run
+from verify.solver_check import Options, rerun_command, run
 from verify.report.junit import junit_xml, run_json, xml_text
-from verify.search.campaign import COUNTEREXAMPLE
+from verify.search.claim_search import COUNTEREXAMPLE
 from verify.subject.spec import SolverSpec
 
 SPEC = SolverSpec("callable", "tests.quality.planted:frontier_float32")
@@ -48,7 +48,7 @@ def test_one_testcase_per_property_and_a_failure_per_finding(the_run):
 def test_inconclusive_is_an_error_and_not_applicable_is_skipped(the_run):
     import dataclasses
 
-    from verify.search.campaign import INCONCLUSIVE
+    from verify.search.claim_search import INCONCLUSIVE
 
     r0 = dataclasses.replace(the_run.results[0], verdict=INCONCLUSIVE, note="solver timed out \x00 twice")
     fake = dataclasses.replace(the_run, results=[r0], skipped=[("APP-B", "needs a strict premise")])
@@ -72,3 +72,18 @@ def test_json_has_every_result_and_finding(the_run):
     assert [r["claim"] for r in data["results"]] == [r.claim for r in the_run.results]
     assert data["solver"] == SPEC.to_json() and data["options"]["seed"] == 0
     assert {"argv", "versions", "written"} <= set(data)
+
+
+def test_the_command_line_writes_both_files(tmp_path, capsys):
+    from verify.commands import cli
+
+    junit, js = tmp_path / "r.xml", tmp_path / "r.json"
+    code = cli.main(["test-solver", "tests.quality.planted:frontier_float32", "--examples", "40", "--claims",
+                     "LEM-C2,RULE-BUDGET", "--jobs", "1", "--junit", str(junit), "--json", str(js)])
+    assert code == 1
+    root = ET.parse(junit).getroot()
+    assert [c.get("name") for c in root.iter("testcase")] == ["RULE-BUDGET", "LEM-C2"]
+    assert root.find("testsuite").get("failures") == str(len(list(root.iter("failure")))) != "0"
+    assert json.loads(js.read_text())["exit_code"] == 1
+    assert cli.main(["test-solver", "reference", "--junit", str(tmp_path / "no" / "x.xml")]) == 2
+    assert "--junit" in capsys.readouterr().err

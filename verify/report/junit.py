@@ -64,9 +64,9 @@ def _failure_text(rec: dict, report_dir: Optional[str], rerun: str) -> str:
 
 
 def junit_xml(run, rerun_command) -> str:
-    """The JUnit XML of a :class:`verify.commands.test_solver.Run`; ``rerun_command(claim_id)``
+    """The JUnit XML of a :class:`verify.solver_check.check.Run`; ``rerun_command(claim_id)``
     is the command that repeats one property's search."""
-    from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE
+    from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE
 
     failures = sum(len(_findings(r)) for r in run.results if r.verdict == COUNTEREXAMPLE)
     errors = sum(r.verdict == INCONCLUSIVE for r in run.results)
