@@ -185,3 +185,15 @@ def test_results_html_is_rendered_from_the_same_json_as_results_md(tmp_path):
     for f in suite["findings"]:
         assert __import__("html").escape(f["replay"]) in text
     assert render_html(runs) == text  # a pure function of the raw JSON
+
+
+def test_the_committed_results_html_is_up_to_date():
+    # pictures aside (their SVG bytes depend on the matplotlib version), the committed page is
+    # what python -m verify results renders from the committed JSON
+    from tests.html_pages import RESULTS_HTML
+    from verify.commands import results as R
+    from verify.commands.results_html import render_html
+
+    strip = lambda text: re.sub(r'src="data:image/svg\+xml;base64,[^"]*"', 'src="…"', text)
+    assert strip(RESULTS_HTML.read_text(encoding="utf-8")) == strip(render_html(R.load_runs())), \
+        "docs/results.html is stale: run python -m verify results"

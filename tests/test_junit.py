@@ -87,3 +87,25 @@ def test_the_command_line_writes_both_files(tmp_path, capsys):
     assert json.loads(js.read_text())["exit_code"] == 1
     assert cli.main(["test-solver", "reference", "--junit", str(tmp_path / "no" / "x.xml")]) == 2
     assert "--junit" in capsys.readouterr().err
+
+
+def test_machine_outputs_and_an_audit_without_report_dir_do_not_import_matplotlib(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def imported(*args) -> str:
+        out = subprocess.run([sys.executable, "-X", "importtime", "-m", "verify", *args], cwd=root,
+                             env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True, text=True, timeout=300)
+        assert out.returncode in (0, 1), out.stderr[-2000:]
+        return out.stderr
+    err = imported("test-solver", "tests.quality.planted:budget_ge0", "--examples", "40", "--claims",
+                   "RULE-BUDGET", "--jobs", "1", "--junit", str(tmp_path / "r.xml"), "--json", str(tmp_path / "r.json"))
+    assert "matplotlib" not in err and (tmp_path / "r.xml").exists()
+    err = imported("audit", "examples/trace.jsonl", "--jobs", "1")
+    assert "matplotlib" not in err
+    err = imported("audit", "examples/trace.jsonl", "--jobs", "1", "--report-dir", str(tmp_path / "rep"))
+    assert "matplotlib" in err  # the check can fail: the plots do import it

@@ -365,7 +365,7 @@ def cmd_html(args) -> int:
         if path is None:
             raise InputError("no run.json, campaign.json or report.json here: nothing to show", source=d)
         print(path)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_results(args) -> int:

@@ -403,7 +403,9 @@ def run_page(directory: str, data: dict) -> str:
         kinds = [finding_kind(by_name[n]) for n in names if n in by_name]
         links = ", ".join(f'<a href="#{esc(n)}">{esc(n)}</a>' for n in names)
         declined = (r.get("declined") or {}).get("cases", 0)
-        cells = [esc(r.get("claim")), esc(r.get("solver") or "–"), verdict_cell(str(r.get("verdict", ""))),
+        shown = str(r.get("verdict", "")) + (" (finding)" if r.get("must_hold") is False and
+                                             r.get("verdict") == "counterexample" else "")
+        cells = [esc(r.get("claim")), esc(r.get("solver") or "–"), verdict_cell(shown),
                  esc(r.get("cases")), esc(declined), esc("; ".join(k for k in kinds if k)), links,
                  esc(r.get("note") or "")]
         rows.append(({"verdict": str(r.get("verdict", "")), "property": str(r.get("claim", "")),
@@ -505,6 +507,30 @@ def audit_page(directory: str, data: dict) -> str:
     return document(f"audit of {data.get('trace', '')}", body + _finding_sections(directory, found), "audit")
 
 
+def proofs_page(directory: str, data: dict) -> str:
+    """``python -m proofs``'s page: the claim x n rows, and the counterexamples confirmed on the real code."""
+    names = [os.path.basename(str(r.get("dir", ""))) for c in data.get("counterexamples") or []
+             for r in c.get("reports") or []]
+    found = _findings_of(directory, names)
+    rows = []
+    for r in data.get("rows") or []:
+        result = str(r.get("result", ""))
+        cells = [esc(r.get("claim")), esc(r.get("greedy")), esc(r.get("n")), esc(r.get("shapes")),
+                 esc(r.get("queries")), verdict_cell(result), esc(r.get("counterexamples", "")), esc(r.get("seconds"))]
+        rows.append(({"verdict": result, "property": str(r.get("claim", "")), "kind": str(r.get("greedy", ""))},
+                     cells))
+    st = data.get("settings") or {}
+    reps = [rep for _, rep in found]
+    head = [("command", code(_command(data, reps))), ("premise", st.get("premise")),
+            ("bounds", f"shapes up to {st.get('max_nodes')} nodes, pairs up to {st.get('pair_max')}"),
+            ("greedies", ", ".join(map(str, st.get("greedies") or []))), ("seed", st.get("seed")),
+            ("exit code", data.get("exit_code")), ("time", _when(data, directory)), ("versions", _versions(data, reps))]
+    body = [header_table(head), "<h2>Claim x n</h2>",
+            filtered_table(["claim", "greedy", "n", "shapes", "queries", "result", "counterexamples", "seconds"],
+                           rows)]
+    return document("python -m proofs", body + _finding_sections(directory, found), "proofs")
+
+
 def finding_page(directory: str, report: dict, replayed: Optional[dict] = None) -> str:
     """A directory that is one finding (``verify.assert_optimal``, the pytest plugin), or a
     replay's (``replayed``: its replay.json, the outcome)."""
@@ -535,6 +561,8 @@ def page_for(directory: str) -> Optional[str]:
         return audit_page(directory, run)
     if isinstance(run, dict) and "results" in run:
         return run_page(directory, run)
+    if isinstance(run, dict) and run.get("command") == "proofs" and "rows" in run:
+        return proofs_page(directory, run)
     camp = _read_json(os.path.join(directory, "campaign.json"))
     if isinstance(camp, dict):
         return campaign_page(directory, camp)
