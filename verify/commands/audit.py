@@ -482,32 +482,43 @@ def _reread(path: str, offset: int) -> bytes:
         return fh.readline()
 
 
-def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tally, per_kind: int,
-                  rerun: str) -> tuple[str, list[dict]]:
-    """Reports for the worst iterations of each finding kind; returns the run directory and the index."""
+def write_one_report(task: tuple) -> dict:
+    """Judge one reported iteration again and write its report (a plain module-level function
+    of picklable arguments, so the workers of ``--jobs`` can draw the pictures in parallel)."""
     from verify.report.iteration import iteration_report, write_iteration_report
+
+    directory, path, options, rerun, kind, line, offset = task
+    instance, selection, rid, rtime = parse_line(_reread(path, offset), line, options)
+    started = time.perf_counter()
+    verdict = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
+    seconds = time.perf_counter() - started
+    report = iteration_report(trace=path, line=line, instance_json=instance.to_json(),
+                              selection_json=selection.to_json(), verdict=verdict, record_id=rid,
+                              record_time=rtime, seconds=seconds, options=asdict(options), rerun=rerun)
+    if "kind" not in report["broken"]:  # declined: an UNSUPPORTED answer
+        report["broken"]["kind"] = "claim"
+    d = write_iteration_report(directory, report)
+    return {"kind": kind, "line": line, "id": rid, "dir": os.path.basename(d), "verdict": verdict.text}
+
+
+def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tally, per_kind: int,
+                  rerun: str, mapper: Mapper = map) -> tuple[str, list[dict]]:
+    """Reports for the worst iterations of each finding kind; returns the run directory and the index.
+
+    ``mapper`` writes them (:func:`local_mapper`: in parallel on the local workers; the
+    results come back in order, so the numbering and the index do not depend on it).
+    """
     from verify.report.write import new_run_dir
 
     run_dir = new_run_dir(report_dir, f"audit-{os.path.basename(path)}")
-    written = []
-    n = 0
+    tasks = []
     for kind in FINDINGS:
         if kind == MALFORMED:
             continue  # nothing to judge: the lines are listed in the summary and --json
         for rec in tally.worst_of(kind)[:per_kind]:
-            instance, selection, rid, rtime = parse_line(_reread(path, rec["offset"]), rec["line"], options)
-            started = time.perf_counter()
-            verdict = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
-            seconds = time.perf_counter() - started
-            n += 1
-            report = iteration_report(trace=path, line=rec["line"], instance_json=instance.to_json(),
-                                      selection_json=selection.to_json(), verdict=verdict, record_id=rid,
-                                      record_time=rtime, seconds=seconds, options=asdict(options), rerun=rerun)
-            if "kind" not in report["broken"]:  # declined: an UNSUPPORTED answer
-                report["broken"]["kind"] = "claim"
-            d = write_iteration_report(os.path.join(run_dir, f"{n:02d}-{kind}-line-{rec['line']}"), report)
-            written.append({"kind": kind, "line": rec["line"], "id": rid, "dir": os.path.basename(d),
-                            "verdict": verdict.text})
+            name = f"{len(tasks) + 1:02d}-{kind}-line-{rec['line']}"
+            tasks.append((os.path.join(run_dir, name), path, options, rerun, kind, rec["line"], rec["offset"]))
+    written = list(mapper(write_one_report, tasks))
     rows = ["| # | verdict | line | id | report |", "|---|---|---|---|---|"]
     for i, w in enumerate(written, start=1):
         rows.append(f"| {i} | {w['kind']} | {w['line']} | {'' if w['id'] is None else w['id']} | "
@@ -580,7 +591,10 @@ def main_audit(path: str, options: AuditOptions, *, jobs: int = 1, json_path: Op
     written: list[dict] = []
     run_dir = None
     if report_dir:
-        run_dir, written = write_reports(report_dir, path, options, tally, reports, rerun)
+        # the pictures in parallel on the local workers; another executor's workers may not share
+        # this file system, so with one (``mapper``) they are drawn here
+        run_dir, written = write_reports(report_dir, path, options, tally, reports, rerun,
+                                         mapper=local_mapper(jobs) if mapper is None else map)
     print(render(tally, path, options, result.seconds, jobs), end="")
     if run_dir:
         print(f"reports: {len(written)} written to {run_dir}/ (index.md)")
