@@ -453,6 +453,21 @@ def campaign_page(directory: str, data: dict) -> str:
     return document(f"campaign: {data.get('subject', '')}", body + _finding_sections(directory, found), "campaign")
 
 
+def _near(exact: Any) -> str:
+    """An exact fraction string, followed by its decimal value when the fraction is long.
+
+    >>> _near("3/50"), _near("4327533322281/3125000000000")
+    ('3/50', '4327533322281/3125000000000 (≈1.385)')
+    """
+    from fractions import Fraction
+
+    text = str(exact)
+    try:
+        return text if len(text) <= 12 else f"{text} (≈{float(Fraction(text)):.4g})"
+    except (ValueError, ZeroDivisionError):
+        return text
+
+
 def audit_page(directory: str, data: dict) -> str:
     """``audit``'s page: counts, the plots, rule breaks, the worst iterations' reports."""
     written = data.get("reports") or []
@@ -475,8 +490,9 @@ def audit_page(directory: str, data: dict) -> str:
     head = [("command", code(_command(data, reps))), ("trace", data.get("trace")),
             ("iterations", data.get("iterations")), ("findings", data.get("findings")),
             ("judge", "exact, with Z3" if opts.get("z3") else "exact (tree DP, no Z3)"),
-            ("value lost", f"{lost.get('total')} in total over {lost.get('iterations')} iterations"
-                           f" (mean {lost.get('mean')}; worst {worst.get('lost')} at line {worst.get('line')})"
+            ("value lost", f"{_near(lost.get('total'))} in total over {lost.get('iterations')} iterations"
+                           f" (mean {_near(lost.get('mean'))}; worst {_near(worst.get('lost'))} at line "
+                           f"{worst.get('line')})"
              if lost.get("iterations") else None),
             ("time", _when(data, directory)), ("seconds", data.get("seconds")), ("versions", _versions(data, reps))]
     body = [header_table(head), "<h2>Verdicts</h2>", table(["verdict", "iterations"], counts)]
