@@ -116,3 +116,47 @@ def test_version_check_detects_a_mismatch(tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text(text.replace('version = "', 'version = "9.', 1), encoding="utf-8")
     assert pyproject_version(path) != str(cff()["version"])
+
+
+# ------------------------------------------------------------ what the converters render
+
+def readme_bibtex() -> dict[str, str]:
+    """The README's BibTeX entry as {field: value}, plus its key under 'key'."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = re.search(r"```bibtex\n(@\w+\{([^,]+),\n.*?)\n```", text, re.S)
+    assert body, "README.md has no ```bibtex block"
+    fields = dict(re.findall(r"^\s+(\w+)\s*=\s*\{+(.*?)\}+,?$", body.group(1), re.M))
+    return {"key": body.group(2), **fields}
+
+
+def test_citation_has_what_bibtex_and_apalike_need():
+    # cffconvert 2.0.0 takes the year and month from date-released, the version from
+    # version (apalike only), the title and authors as they are
+    data = cff()
+    released = data["date-released"]
+    assert isinstance(released, datetime.date) and released <= datetime.date.today()
+    assert data["title"] and data["authors"] and str(data["version"])
+    assert "Coq" in data["abstract"] and "Z3" in data["abstract"]
+
+
+def test_readme_bibtex_agrees_with_citation_cff():
+    data, bib = cff(), readme_bibtex()
+    assert bib["key"] == "adaserve_verify"  # stable: no version or year in it
+    assert bib["title"] == data["title"]
+    assert bib["version"] == str(data["version"])
+    assert bib["year"] == str(data["date-released"].year)
+    assert bib["month"] == str(data["date-released"].month)
+    assert bib["author"] == data["authors"][0]["name"]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("cffconvert"), reason="cffconvert not installed")
+def test_cffconvert_renders_year_version_and_title():
+    import subprocess
+
+    def render(fmt: str) -> str:
+        return subprocess.run(["cffconvert", "-i", str(ROOT / "CITATION.cff"), "-f", fmt], capture_output=True,
+                              text=True, check=True, timeout=60).stdout
+    bib, apa = render("bibtex"), render("apalike")
+    year = str(cff()["date-released"].year)
+    assert "title = {adaserve-verify}" in bib and f"year = {{{year}}}" in bib
+    assert f"({year}). adaserve-verify (version {cff()['version']})." in apa

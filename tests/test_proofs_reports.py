@@ -75,6 +75,9 @@ def test_app_b_counterexample_is_a_normal_report(ties_run):
     run_dir = out["report_dir"]
     assert run_dir and os.path.dirname(run_dir) == str(out_dir)
     assert os.path.isfile(os.path.join(run_dir, "index.md")) and os.path.isfile(os.path.join(run_dir, "run.json"))
+    page = open(os.path.join(run_dir, "index.html"), encoding="utf-8").read()  # the run on one page
+    dirs = [os.path.basename(r["dir"]) for c in out["counterexamples"] for r in c.get("reports", [])]
+    assert dirs and all(f'<section class="finding" id="{d}"' in page for d in dirs)
     cex, reps = _reports(out, "APP-B")
     assert cex["greedy"] == "paper" and cex["n"] == 3
     rep = reps[0]  # the subject: exactly the algorithm the proof models

@@ -191,6 +191,9 @@ def _write_report(report_dir: str, inst: Instance, sel: Selection, verdict: Verd
                               verdict=verdict, options={"z3": z3, "allow_nonmonotone": allow_nonmonotone},
                               judged_by="verify.assert_optimal")
     write_iteration_report(directory, report)
+    from verify.report.html import write_page
+
+    write_page(directory)  # index.html: the same report on one page
     reports_written[n - 1] = directory
     return directory
 

@@ -1,7 +1,7 @@
 """The pytest plugin of adaserve-verify (entry point ``pytest11``; docs/api.md).
 
 ``--adaserve-report-dir DIR``: every failing :func:`verify.assert_optimal` writes a
-counterexample report (report.md, tree.png, report.json, replayable with
+counterexample report (report.md, index.html, tree.png, report.json, replayable with
 ``python -m verify replay``) under DIR, names it in the assertion message, and the
 end of the run lists them.  Without the option the plugin does nothing; it imports
 nothing heavy, so it costs a test run that does not use it nothing.
@@ -33,4 +33,4 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if written:
         terminalreporter.section("adaserve-verify reports")
         for d in written:
-            terminalreporter.write_line(f"{d}/report.md")
+            terminalreporter.write_line(f"{d}/report.md  (page: {d}/index.html)")

@@ -191,7 +191,10 @@ def write_run(report_dir: str, cexs: list[dict], settings: dict, rows: list[dict
     with open(os.path.join(run_dir, "index.md"), "w", encoding="utf-8") as fh:
         fh.write("\n".join(index))
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
-        json.dump({"command": "proofs", "argv": list(sys.argv), "settings": settings, "rows": rows,
-                   "counterexamples": cexs, "exit_code": exit_code}, fh, indent=2, default=str)
+        json.dump({"command": "proofs", "argv": list(sys.argv), "versions": versions(), "settings": settings,
+                   "rows": rows, "counterexamples": cexs, "exit_code": exit_code}, fh, indent=2, default=str)
         fh.write("\n")
+    from verify.report.html import write_page
+
+    write_page(run_dir)  # index.html: the run on one page (docs/reports.md)
     return run_dir

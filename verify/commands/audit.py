@@ -297,6 +297,10 @@ def _in_order(pool, fn: Callable, window: list) -> Iterator:
     done: dict[int, Any] = dict(pool.imap(fn, window))
     for i, task in enumerate(window):
         out = done.get(i)
+        if isinstance(out, TaskFailed) and fn is not judge_chunk:  # a report: nothing to split
+            from solver.errors import ExecutorLost
+
+            raise ExecutorLost(f"writing an audit report: {out.reason}")
         if isinstance(out, TaskFailed):
             options, lines = task
             if len(lines) > 1:  # find the line that kills: each on its own
@@ -394,12 +398,52 @@ def _id_key(rid: Any) -> Any:
     return f"{rid[:64]}... ({len(rid)} characters, sha256 {digest})"
 
 
+class LossSeries:
+    """Value lost per iteration in trace order, for the plots: ``[line, time, lost, relative]``.
+
+    At most ``cap`` points, whatever the trace's length: when full, neighbouring
+    points merge pairwise into the one that lost more (a peak is never dropped),
+    and from then on each point stands for ``stride`` iterations (the largest loss
+    among them).  ``lost`` and ``relative`` are floats: a plot's coordinates;
+    the exact figures are in the tally.
+
+    >>> s = LossSeries(cap=4)
+    >>> for i, x in enumerate([0, 3, 1, 0, 2, 5, 0]):
+    ...     s.add(i + 1, None, x, 0.0)
+    >>> s.stride, [p[:3] for p in s.points()]
+    (2, [[2, None, 3], [3, None, 1], [6, None, 5], [7, None, 0]])
+    """
+
+    def __init__(self, cap: int = 4096):
+        self.cap = cap - cap % 2
+        self.stride = 1
+        self.done: list[list] = []
+        self.group: Optional[list] = None
+        self.in_group = 0
+
+    def add(self, line: int, when: Any, lost: float, relative: float) -> None:
+        point = [line, when, lost, relative]
+        if self.group is None or lost > self.group[2]:
+            self.group = point
+        self.in_group += 1
+        if self.in_group == self.stride:
+            self.done.append(self.group)
+            self.group, self.in_group = None, 0
+            if len(self.done) >= self.cap:
+                self.done = [a if a[2] >= b[2] else b for a, b in zip(self.done[::2], self.done[1::2])]
+                self.stride *= 2
+
+    def points(self) -> list[list]:
+        return self.done + ([self.group] if self.group is not None else [])
+
+
 class Tally:
     """Everything the summary and --json need, gathered line by line in memory independent of the
     trace: counts, at most :data:`MALFORMED_LISTED` malformed lines, at most
     :data:`REQUEST_IDS_TALLIED` request ids per rule, ``worst`` records per kind, a bounded total."""
 
     def __init__(self, worst: int):
+        self.series = LossSeries()
         self.keep = worst
         self.verdicts: Counter = Counter({k: 0 for k in VERDICTS})
         self.rules: dict[str, dict] = {}
@@ -433,6 +477,8 @@ class Tally:
             self.lost.add(lost)
             self.lost_count += 1
             self.buckets[rec["relative"]] += 1
+            optimum = exact(rec["optimum"])
+            self.series.add(rec["line"], rec.get("time"), float(lost), float(lost / optimum) if optimum else 0.0)
             if self.lost_worst is None or lost > self.lost_worst_value:
                 self.lost_worst, self.lost_worst_value = rec, lost
         if kind in self.worst:
@@ -671,36 +717,45 @@ def _refuse_overwriting_the_trace(path: str, json_path: Optional[str]) -> None:
                              f"its input", source=path)
 
 
+def write_one_report(task: tuple) -> dict:
+    """Judge one reported iteration again and write its report (a plain module-level function
+    of picklable arguments, so the workers of ``--jobs`` can draw the pictures in parallel)."""
+    from verify.report.iteration import iteration_report, write_iteration_report
+
+    directory, path, options, rerun, kind, line, raw = task
+    instance, selection, rid, rtime = parse_line(raw, line, options)
+    started = time.perf_counter()
+    verdict = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
+    seconds = time.perf_counter() - started
+    report = iteration_report(trace=path, line=line, instance_json=instance.to_json(),
+                              selection_json=selection.to_json(), verdict=verdict, record_id=rid,
+                              record_time=rtime, seconds=seconds, options=asdict(options), rerun=rerun)
+    if "kind" not in report["broken"]:  # declined: an UNSUPPORTED answer
+        report["broken"]["kind"] = "claim"
+    d = write_iteration_report(directory, report)
+    return {"kind": kind, "line": line, "id": rid, "dir": os.path.basename(d), "verdict": verdict.text}
+
+
 def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tally, per_kind: int,
-                  rerun: str) -> tuple[str, list[dict]]:
+                  rerun: str, mapper: Mapper = map) -> tuple[str, list[dict]]:
     """Reports for the worst iterations of each finding kind; returns the run directory and the index.
 
-    The lines come from the records (``raw``, kept by :func:`run_audit` with ``keep_lines``)."""
-    from verify.report.iteration import iteration_report, write_iteration_report
+    ``mapper`` writes them (:func:`local_mapper`: in parallel on the local workers; the
+    results come back in order, so the numbering and the index do not depend on it).
+    """
     from verify.report.write import new_run_dir
 
     run_dir = new_run_dir(report_dir, f"audit-{os.path.basename(path)}")
-    written = []
-    n = 0
+    tasks = []
     for kind in FINDINGS:
         if kind == MALFORMED:
             continue  # nothing to judge: the lines are listed in the summary and --json
         for rec in tally.worst_of(kind)[:per_kind]:
             if "raw" not in rec:
                 continue  # a line that killed its workers: no answer to show
-            instance, selection, rid, rtime = parse_line(rec["raw"], rec["line"], options)
-            started = time.perf_counter()
-            verdict = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
-            seconds = time.perf_counter() - started
-            n += 1
-            report = iteration_report(trace=path, line=rec["line"], instance_json=instance.to_json(),
-                                      selection_json=selection.to_json(), verdict=verdict, record_id=rid,
-                                      record_time=rtime, seconds=seconds, options=asdict(options), rerun=rerun)
-            if "kind" not in report["broken"]:  # declined: an UNSUPPORTED answer
-                report["broken"]["kind"] = "claim"
-            d = write_iteration_report(os.path.join(run_dir, f"{n:02d}-{kind}-line-{rec['line']}"), report)
-            written.append({"kind": kind, "line": rec["line"], "id": rid, "dir": os.path.basename(d),
-                            "verdict": verdict.text})
+            name = f"{len(tasks) + 1:02d}-{kind}-line-{rec['line']}"
+            tasks.append((os.path.join(run_dir, name), path, options, rerun, kind, rec["line"], rec["raw"]))
+    written = list(mapper(write_one_report, tasks))
     rows = ["| # | verdict | line | id | report |", "|---|---|---|---|---|"]
     for i, w in enumerate(written, start=1):
         rid = "" if w["id"] is None else shown_id(w["id"]).replace("|", "\\|")
@@ -710,9 +765,16 @@ def write_reports(report_dir: str, path: str, options: AuditOptions, tally: Tall
         fh.write(f"# Audit of `{path}`\n\n{tally.iterations} iterations: {counts}.\n\n"
                  f"Reports for the worst {per_kind} iterations of each kind of finding "
                  f"(most value lost first, else the earliest lines):\n\n" + "\n".join(rows) + "\n")
+    from verify.report.audit_plots import draw_audit_plots
+    from verify.report.html import run_facts, write_page
+
+    data = {**run_facts(), "schema": SCHEMA, "trace": path, "options": asdict(options), **tally.to_json(),
+            "reports": written, "series": {"stride": tally.series.stride, "points": tally.series.points()}}
+    data["plots"] = draw_audit_plots(run_dir, data)
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
-        json.dump({"schema": SCHEMA, "trace": path, **tally.to_json(), "reports": written}, fh, indent=2)
+        json.dump(data, fh, indent=2)
         fh.write("\n")
+    write_page(run_dir)
     return run_dir, written
 
 
@@ -771,7 +833,10 @@ def _finish(result: AuditResult, path: str, options: AuditOptions, jobs: int, js
     written: list[dict] = []
     run_dir = None
     if report_dir:
-        run_dir, written = write_reports(report_dir, path, options, tally, reports, rerun)
+        # the pictures in parallel on the local workers; another executor's workers may not share
+        # this file system, so with one (``mapper``) they are drawn here
+        run_dir, written = write_reports(report_dir, path, options, tally, reports, rerun,
+                                         mapper=local_mapper(jobs) if mapper is None else map)
     print(render(tally, path, options, result.seconds, jobs), end="")
     if run_dir:
         print(f"reports: {len(written)} written to {run_dir}/ (index.md)")

@@ -378,9 +378,12 @@ def write_reports(report_dir: str, camp: Campaign) -> tuple[str, dict[int, str]]
         rep = finding(r, spec, rerun=camp.subject.rerun(r), options=opts)
         name = f"{i + 1:02d}-{slug(r.claim)}" + (f"-{slug(r.solver)}" if r.solver else "")
         dirs[i] = write_finding(os.path.join(run_dir, name), rep)
+    from verify.report.html import run_facts, write_page
+
     with open(os.path.join(run_dir, "campaign.json"), "w", encoding="utf-8") as fh:
-        json.dump(to_json(camp), fh, indent=2)
+        json.dump({**run_facts(), **to_json(camp)}, fh, indent=2)
         fh.write("\n")
+    write_page(run_dir)
     return run_dir, dirs
 
 
@@ -425,9 +428,11 @@ def subject_from_args(args, parse_test_solver) -> Subject:
             raise ValueError(f"campaign: unexpected {rest[0]!r} (options go before 'test-solver SOLVER ...')")
         if "--seed" in rest or any(a.startswith("--seed=") for a in rest):
             raise ValueError("campaign: give the seeds with campaign --seeds, not test-solver --seed")
-        for flag in ("--jobs", "--dask", "--store", "--report-dir"):
+        for flag in ("--jobs", "--dask", "--store", "--report-dir", "--json"):
             if flag in rest or any(a.startswith(flag + "=") for a in rest):
                 raise ValueError(f"campaign: give {flag} before 'test-solver' (it applies to the whole campaign)")
+        if "--junit" in rest or any(a.startswith("--junit=") for a in rest):
+            raise ValueError("campaign: --junit is a test-solver option only (a campaign writes --json)")
         if args.solver or args.claims_given:
             raise ValueError("campaign: --solver and --claims belong to the suite mode; "
                              "after 'test-solver' use its own --claims")

@@ -9,6 +9,7 @@ certify INSTANCE SEL   check a selection's certificate, without solving
 test-solver SOLVER     check a solver that is not ours against every applicable claim
 campaign               many seeds of the suite (or of a test-solver run) over the workers
 replay REPORT          rerun the case of a counterexample report
+html DIR...            (re)build the index.html page of report directories from their JSON
 audit TRACE            judge every iteration of a recorded trace (JSON Lines)
 results                render docs/results.md from docs/results/*.json (--run: redo the runs)
 
@@ -172,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "folder of instance files)")
     p.add_argument("--claims", metavar="IDS", help="comma-separated property ids (default: all applicable)")
     p.add_argument("--report-dir", metavar="DIR", help="write a report per counterexample (docs/reports.md)")
+    p.add_argument("--junit", metavar="FILE", help="also write JUnit XML: a test case per property, a failure "
+                   "per finding (docs/test-solver.md)")
+    p.add_argument("--json", metavar="FILE", help="also write the run as JSON (as run.json of --report-dir)")
     _add_run_flags(p, None, "processes running properties in parallel (default: the number of cores)")
 
     # campaign: docs/distributed.md
@@ -195,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trust", action="store_true",
                    help="run the report's solver even if it is a command or a module outside this project "
                         "and the current directory (a report is data: see docs/reports.md)")
+    p.add_argument("--report-dir", metavar="DIR",
+                   help="also write DIR/<time>-replay-<property>/ with the outcome, the report and index.html")
+    p = sub.add_parser("html", help="(re)build index.html in report directories from their JSON "
+                       "(docs/reports.md)")
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="a run directory or a finding's directory")
     p = sub.add_parser("audit", help="judge every iteration of a recorded trace, one JSON object per line "
                        "(docs/audit.md)")
     p.add_argument("trace", metavar="TRACE", help='JSON Lines: {"instance": ..., "selection": ..., "id"?, "time"?}')
@@ -348,9 +357,12 @@ def cmd_test_solver(args) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     _check_outputs(report_dir=options.report_dir)
+    _check_outputs(json_file=args.junit, json_option="--junit")
+    _check_outputs(json_file=args.json)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    return main_test_solver(spec, options, jobs=args.jobs or cpu_count(), dask=args.dask, store_dir=args.store)
+    return main_test_solver(spec, options, jobs=args.jobs or cpu_count(), dask=args.dask, store_dir=args.store,
+                            junit=args.junit, json_path=args.json)
 
 
 def cmd_campaign(args) -> int:
@@ -382,9 +394,28 @@ def cmd_campaign(args) -> int:
 def cmd_replay(args) -> int:
     from verify.report.replay import replay
 
+    if args.report_dir:
+        _check_outputs(report_dir=args.report_dir)
     code, text = replay(args.report, timeout=args.timeout, trust=args.trust)
     print(clip_line(text))
+    if args.report_dir:
+        from verify.report.write import write_replay_run
+
+        print(f"page: {write_replay_run(args.report_dir, args.report, code, text)}/index.html")
     return code
+
+
+def cmd_html(args) -> int:
+    from verify.report.html import write_page
+
+    for d in args.dirs:
+        if not os.path.isdir(d):
+            raise InputError("not a directory", source=d)
+        path = write_page(d)
+        if path is None:
+            raise InputError("no run.json, campaign.json or report.json here: nothing to show", source=d)
+        print(path)
+    return ExitCode.OK
 
 
 def cmd_results(args) -> int:
@@ -401,8 +432,10 @@ def cmd_results(args) -> int:
     if not args.check:
         _check_outputs(json_file=args.md, json_option="--md",
                        report_dir=args.dir if args.run else None, dir_option="--dir")
+    from verify.commands.results_html import render_html
+
     return main_results(run=args.run, only=only, profile=args.profile, seed=args.seed, jobs=args.jobs,
-                        directory=args.dir, md=args.md, check=args.check)
+                        directory=args.dir, md=args.md, check=args.check, html=render_html)
 
 
 def cmd_audit(args) -> int:
@@ -452,7 +485,7 @@ def _terminated(signum, frame):
 
 COMMANDS = {"suite": cmd_suite, "solve": cmd_solve, "check": cmd_check, "certify": cmd_certify,
             "test-solver": cmd_test_solver, "campaign": cmd_campaign, "replay": cmd_replay, "results": cmd_results,
-            "audit": cmd_audit}
+            "audit": cmd_audit, "html": cmd_html}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

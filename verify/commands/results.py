@@ -18,7 +18,8 @@ Terminology
                ``docs/results/finding-NN-....json`` (docs/reports.md).
 
 ``python -m verify results --run`` redoes the runs and renders; without ``--run``
-it only renders docs/results.md from the committed raw JSON (a second, fast).
+it only renders docs/results.md (and docs/results.html, :mod:`verify.commands.results_html`)
+from the committed raw JSON (seconds).
 ``--check`` renders in memory and exits 1 if docs/results.md differs or the runs
 were made with other code (tests/test_results.py does the same).
 The page is a pure function of the raw JSON: the same files give the same bytes.
@@ -527,7 +528,9 @@ def stale_runs(runs: dict[str, dict], current: Optional[str] = None,
 
 def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile: str = "thorough",
                  seed: int = 0, jobs: int = 2, directory: Optional[str] = None, md: Optional[str] = None,
-                 check: bool = False, err=None) -> int:
+                 check: bool = False, err=None, html: Optional[Callable[[dict, Path], str]] = None) -> int:
+    """Render (after the runs, with ``run``) results.md, and with ``html`` (a renderer such as
+    :func:`verify.commands.results_html.render_html`) results.html beside it."""
     err = err or sys.stderr
     out_dir = Path(directory) if directory else RESULTS_DIR
     md_path = Path(md) if md else RESULTS_MD
@@ -568,6 +571,10 @@ def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(text, encoding="utf-8")
     err.write(f"wrote {md_path} from {len(runs)} run(s)\n")
+    if html is not None:  # the same data as one page (docs/reports.md)
+        html_path = md_path.with_suffix(".html")
+        html_path.write_text(html(runs, out_dir), encoding="utf-8")
+        err.write(f"wrote {html_path}\n")
     bad = stale_runs(runs)
     if bad and not run:
         err.write(f"note: {', '.join(bad)} measured other code than the current one: " + STALE + "\n")

@@ -30,8 +30,10 @@ from verify.subject.spec import SolverSpec, build
 
 
 def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None, jobs: int = 1,
-                     dask: Optional[str] = None, store_dir: Optional[str] = None) -> int:
-    """``jobs`` local processes (or ``dask``) run the properties in parallel (docs/distributed.md)."""
+                     dask: Optional[str] = None, store_dir: Optional[str] = None, junit: Optional[str] = None,
+                     json_path: Optional[str] = None) -> int:
+    """``jobs`` local processes (or ``dask``) run the properties in parallel (docs/distributed.md);
+    ``junit`` / ``json_path``: also write the run as JUnit XML / JSON (:mod:`verify.report.junit`)."""
     out = sys.stdout if out is None else out  # looked up now, not at import: tests redirect them
     err = sys.stderr if err is None else err
     claims, _ = plan(options)
@@ -46,6 +48,11 @@ def main_test_solver(spec: SolverSpec, options: Options, out=None, err=None, job
             say(line)
         result = run(spec, options, progress=say, executor=executor, store=store, note=say)
     out.write(render(result) + "\n")
+    if junit or json_path:
+        from verify.report.junit import write_machine_outputs
+        from verify.solver_check.planning import rerun_command
+
+        write_machine_outputs(result, lambda claim: rerun_command(spec, options, claim), junit, json_path)
     return result.exit_code
 
 

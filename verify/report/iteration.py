@@ -171,10 +171,11 @@ def _picture(directory: str, report: dict) -> Optional[str]:
 
         draw(os.path.join(directory, "tree.png"), part, mine if output.ok else None, best if optimal.ok else None,
              title=title[:600], solver_note=solver_note, optimal_note=optimal_note, offending=bad,
-             request_notes=notes)
+             request_notes=notes, causes=b.get("cause", []))
     except ImportError as exc:  # matplotlib missing: the report stays useful without the picture
         report["picture_error"] = f"no picture: {exc}"
         return None
+    report["picture_svg"] = "tree.svg"
     return "tree.png"
 
 

@@ -4,11 +4,13 @@ Layout: one directory per run, one sub-directory per finding::
 
     <report-dir>/<run-id>/                 run-id: <YYYYmmdd-HHMMSS>-<what ran>
         index.md     every property's verdict, declined inputs, links to the findings
+        index.html   all of it on one self-contained page (verify/report/html.py)
         run.json     the same, machine-readable
         01-THM-P2/   one finding (numbered in table order; "/" in claim ids becomes "-")
             report.json   everything, machine-readable (fields below)
             report.md     the same for a person: what broke, the instance, both answers, replay
             tree.png      the tree(s): node values, the solver's and an optimal selection, offending nodes
+            tree.svg      the same picture as SVG (index.html shows it)
 
 The report dict itself (every field of report.json) is built by :mod:`verify.report.finding`.
 """
@@ -103,9 +105,9 @@ def violation_marks(broken: dict) -> tuple[dict[str, set], dict[str, str]]:
     return bad, notes
 
 
-def _picture(directory: str, report: dict) -> Optional[str]:
-    from verify.report.picture import draw
-
+def picture_args(report: dict) -> tuple[tuple, dict]:
+    """The arguments :func:`verify.report.picture.draw` / ``figure`` take for a report's picture:
+    ``((instance, solver sets, optimal sets), keyword arguments)``."""
     instance = parse_instance(report["instance"], allow_nonmonotone=True)
     output = read_selection(report.get("output"))
     optimal = read_selection(report.get("optimal"))
@@ -129,15 +131,22 @@ def _picture(directory: str, report: dict) -> Optional[str]:
              f"budget {instance.budget} ({conv}){values}")
     if b.get("cause"):
         title += "\ncause: " + b["cause"][0]["text"]
+    return ((instance, output.selected if output is not None and output.ok else None,
+             optimal.selected if optimal is not None and optimal.ok else None),
+            dict(title=title, solver_note=solver_note, optimal_note=optimal_note, offending=bad,
+                 request_notes=notes, beyond=beyond, causes=b.get("cause", [])))
+
+
+def _picture(directory: str, report: dict) -> Optional[str]:
+    from verify.report.picture import draw
+
+    args, kwargs = picture_args(report)
     try:
-        draw(os.path.join(directory, "tree.png"), instance,
-             output.selected if output is not None and output.ok else None,
-             optimal.selected if optimal is not None and optimal.ok else None,
-             title=title, solver_note=solver_note, optimal_note=optimal_note, offending=bad,
-             request_notes=notes, beyond=beyond)
+        draw(os.path.join(directory, "tree.png"), *args, **kwargs)
     except ImportError as exc:  # matplotlib missing: the report stays useful without the picture
         report["picture_error"] = f"no picture: {exc}"
         return None
+    report["picture_svg"] = "tree.svg"
     return "tree.png"
 
 
@@ -274,8 +283,41 @@ def write_index(run_dir: str, title: str, header: list[str], results: list[Claim
                                                        sorted(reasons.items(), key=lambda x: -x[1])), ""]
     with open(os.path.join(run_dir, "index.md"), "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
+    from verify.report.html import run_facts, write_page
+
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
-        json.dump({**extra, "results": [r.to_json() for r in results],
+        json.dump({**run_facts(), **extra, "results": [r.to_json() for r in results],
                    "reports": {str(i): os.path.basename(d) if isinstance(d, str) else [os.path.basename(x) for x in d]
                                for i, d in dirs.items()}}, fh, indent=2)
         fh.write("\n")
+    write_page(run_dir)
+
+
+REPLAY_FILES = ("report.json", "report.md", "tree.png", "tree.svg")
+
+
+def write_replay_run(report_dir: str, report_path: str, code: int, outcome: str) -> str:
+    """``replay --report-dir``: a run directory with the outcome (replay.json), a copy of the
+    report and its picture, and index.html; return the directory."""
+    import shutil
+
+    from verify.report.html import run_facts, write_page
+
+    try:
+        with open(report_path, encoding="utf-8") as fh:
+            prop = json.load(fh).get("property", "report")
+    except (OSError, ValueError, AttributeError):
+        prop = "report"
+    run_dir = new_run_dir(report_dir, f"replay-{prop}")
+    for name in REPLAY_FILES:
+        src = os.path.join(os.path.dirname(os.path.abspath(report_path)), name)
+        if name == "report.json":
+            src = report_path
+        if os.path.isfile(src):
+            shutil.copyfile(src, os.path.join(run_dir, name))
+    with open(os.path.join(run_dir, "replay.json"), "w", encoding="utf-8") as fh:
+        json.dump({**run_facts(), "command": "replay", "report": os.path.abspath(report_path), "exit_code": code,
+                   "outcome": outcome}, fh, indent=2)
+        fh.write("\n")
+    write_page(run_dir)
+    return run_dir

@@ -474,6 +474,32 @@ def _size(case: Any) -> tuple:
     return (len(tree.parent), len(nodes), 0)
 
 
+OBSERVED = "adaserve-verify verdict"   # the feature name of our verdict in Hypothesis's observability
+
+
+def observe(kind: str, detail: Any) -> None:
+    """Our verdict on the current case as a Hypothesis event, so that its observability
+    records (``HYPOTHESIS_EXPERIMENTAL_OBSERVABILITY``, Tyche) carry it in ``features``:
+    ``{"adaserve-verify verdict": "fails: optimality/suboptimal: objective 1 < optimum 3/2"}``,
+    ``"holds"``, ``"declined: <reason>"``, ``"outside the restrictions: <why>"``,
+    ``"inconclusive: <why>"`` (docs/test-solver.md).  Hypothesis's own ``status`` says
+    ``passed`` for a case the search goes on after, even when our verdict is a failure.
+    """
+    from hypothesis import event
+
+    if kind == "fail":
+        text = "; ".join(f"fails: {f.rule}/{f.kind}: {f.condition}" for f in detail.all())
+    elif kind == "ok":
+        text = "holds"
+    elif kind == "declined":
+        text = f"declined: {detail[0]}"
+    elif kind == "outside":
+        text = f"outside the restrictions: {detail}"
+    else:
+        text = f"{kind}: {detail}"
+    event(OBSERVED, text[:2000])
+
+
 def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined, known, wanted,
               seen) -> tuple[str, Optional[str]]:
     """One pass over the claim's cases (seed ``seed``), nothing shrunk: fills ``seen`` with up to
@@ -500,6 +526,7 @@ def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined
             run["stop"] = _GaveUp
             raise _GaveUp()
         kind, detail = judge(case)
+        observe(kind, detail)
         tally(kind, detail, case, labels)
         if kind in ("declined", "outside"):
             reject()  # not judged: let Hypothesis draw another input
@@ -556,6 +583,7 @@ def _shrink(claim, strategy, examples, seed, judge, item) -> tuple[Any, Failure,
         generators.take_labels()
         run["pos"] += 1
         kind, detail = judge(case)
+        observe(kind, detail)
         if kind in ("declined", "outside"):
             reject()
         if kind != "fail":
