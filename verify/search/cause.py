@@ -108,11 +108,11 @@ def explain_verdict(instance: Instance, output: Selection, verdict_kind: str,
     elif verdict_kind == "wrong-invalid":
         rule, kind = "INVALID soundness", "wrong INVALID"
     elif verdict_kind == "infeasible" and output is not None and output.ok:
-        from verify.search.properties import RULE_KIND, RULE_ORDER
-
+        # the first rule broken, named as verify.search.properties names it (not imported: a cycle)
+        order = ("format", "rooted", "budget", "target")
         rules = [v.rule for v in violations(instance, output.selected)]
-        rule = min(rules, key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER), default="format")
-        kind = RULE_KIND.get(rule, "malformed")
+        rule = min(rules, key=lambda r: order.index(r) if r in order else len(order), default="format")
+        kind = {"rooted": "not rooted", "budget": "over budget", "target": "target missed"}.get(rule, "malformed")
     else:
         return []
     if optimal is None and kind == "suboptimal":
