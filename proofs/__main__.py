@@ -19,7 +19,7 @@ run directory under the report directory, which ``python -m verify replay``
 reruns (docs/proof.md).
 
 ``python -m proofs coq-greedy`` runs the greedy proven in Coq instead
-(proofs/coq_greedy.py; docs/proof.md, part 6).
+(proofs/coq_bridge/coq_greedy.py; docs/proof.md, part 6).
 
 Exit codes: 0 all proved, 1 some counterexample, 3 some query unknown (and no
 counterexample), 2 usage error.
@@ -35,16 +35,16 @@ import time
 from solver.errors import Inconclusive, InputError
 from verify.run.store import Store
 
-from .claims_pair import PAIR_CLAIMS
-from .claims_tree import TREE_CLAIMS
-from .concrete import instance_json, validate, write
-from .findings import write_run
-from .report import table, to_json
-from .run import Progress, aggregate, execute, make_tasks
-from .shapes import rooted_shapes
-from .smt import COUNTEREXAMPLE
-from .tasks import Settings, refined_witness
-from .tree_run import GREEDIES
+from .bounded.claims_pair import PAIR_CLAIMS
+from .bounded.claims_tree import TREE_CLAIMS
+from .bounded.concrete import instance_json, validate, write
+from .bounded.findings import write_run
+from .bounded.report import table, to_json
+from .bounded.run import Progress, aggregate, execute, make_tasks
+from .bounded.shapes import rooted_shapes
+from .bounded.smt import COUNTEREXAMPLE
+from .bounded.tasks import Settings, refined_witness
+from .bounded.tree_run import GREEDIES
 
 ALL_CLAIMS = tuple(TREE_CLAIMS) + tuple(PAIR_CLAIMS)
 EXIT_PROVED, EXIT_COUNTEREXAMPLE, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
@@ -115,7 +115,7 @@ def concretize(rec: dict, st: Settings, out_dir: str) -> dict:
     parts = rec["shape"].split("+")
     levels = [_levels(p) for p in parts]
     witness = refined_witness(rec["claim"], rec["greedy"], levels, st) or rec["witness"]
-    from .shapes import Shape
+    from .bounded.shapes import Shape
 
     parents = [Shape.from_levels(lv).parent for lv in levels]
     summary = {"claim": rec["claim"], "greedy": rec["greedy"], "n": rec["n"], "shape": rec["shape"],
@@ -133,12 +133,12 @@ def concretize(rec: dict, st: Settings, out_dir: str) -> dict:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["coq-greedy"]:  # the Coq-proven greedy, extracted (proofs/coq_greedy.py)
-        from .coq_greedy import main as coq_greedy_main
+    if argv[:1] == ["coq-greedy"]:  # the Coq-proven greedy, extracted (proofs/coq_bridge/coq_greedy.py)
+        from .coq_bridge.coq_greedy import main as coq_greedy_main
         return coq_greedy_main(argv[1:])
     args = parser().parse_args(argv)
     if args.coq:
-        from .coq_greedy import coq_report
+        from .coq_bridge.coq_greedy import coq_report
         return coq_report(args.claims)
     if args.max_nodes < 1 or args.pair_max < 0 or args.jobs < 1 or args.timeout <= 0:
         print("python -m proofs: --max-nodes >= 1, --pair-max >= 0, --jobs >= 1, --timeout > 0", file=sys.stderr)

@@ -16,9 +16,9 @@ inconclusive, never as a pass, unless the restrictions exclude what they decline
 import pytest
 
 from solver.parse import parse_instance
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED
 from verify.subject.spec import SolverSpec
-from verify.commands.test_solver import EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK, Options, Restrictions, render, run
+from verify.solver_check import EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK, Options, Restrictions, render, run
 
 
 def _run(name, claims, examples=40, seed=0, **kw):

@@ -277,7 +277,7 @@ def cmd_suite(args) -> int:
         raise UsageError("--jobs must be at least 1")
     values = None
     if args.values is not None:
-        from verify.commands.test_solver import parse_values
+        from verify.solver_check.options import parse_values
 
         try:
             values = parse_values(args.values)
@@ -289,7 +289,7 @@ def cmd_suite(args) -> int:
 
 
 def cmd_test_solver(args) -> int:
-    from verify.commands.test_solver import main_test_solver, usage_to_run
+    from verify.commands.solver_cli import main_test_solver, usage_to_run
 
     from verify.run.pool import cpu_count
 

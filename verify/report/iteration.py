@@ -43,7 +43,7 @@ from verify.checks.judge import (INCONCLUSIVE, INVALID_CONFIRMED, OPTIMAL, WRONG
                                  exact_optimum, judge)
 from verify.report.finding import SCHEMA, broken, versions
 from verify.report.write import markdown, violation_marks
-from verify.search.campaign import describe
+from verify.search.claim_search import describe
 
 TYPE = "audit-iteration"
 PICTURE_REQUESTS = 6     # requests drawn at most

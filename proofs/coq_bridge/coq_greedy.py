@@ -47,7 +47,7 @@ from solver.numbers import NotANumber, fraction_str, to_fraction
 from solver.parse import loads_instance
 from solver.reference import invalid_reason
 
-COQ_DIR = Path(__file__).resolve().parent / "coq"
+COQ_DIR = Path(__file__).resolve().parent.parent / "coq"
 BINARY = COQ_DIR / "coq_greedy"
 INSTALL_HINT = "apt-get install coq libcoq-mathcomp-ssreflect ocaml"
 SOURCES = ("_CoqProject", "Makefile", "driver.ml")
