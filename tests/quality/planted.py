@@ -289,14 +289,15 @@ def best_effort(obj):
     return _greedy(obj, invalid=False)
 
 
-class Unsupported(ValueError):
-    """A selector's own decline exception (not verify.Unsupported): a finding, with a hint."""
+# a selector's own decline exception, named Unsupported too (not verify.Unsupported, which this
+# module imports under that name): a finding, with a hint on how to decline
+OwnUnsupported = type("Unsupported", (ValueError,), {"__doc__": "A selector's own decline exception."})
 
 
 def own_unsupported(obj):
     """Correct, but declines several requests by raising its own ``Unsupported(ValueError)``."""
     if len(obj["requests"]) != 1:
-        raise Unsupported("one request per call")
+        raise OwnUnsupported("one request per call")
     return _greedy(obj)
 
 

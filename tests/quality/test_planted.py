@@ -34,7 +34,8 @@ PLANTED = [
     ("gettop_all", "APP-B/ties", {"examples": 300}, "selected without its parent", 4, 2),
     # the float trap: a decimal tree whose target is a prefix sum that double addition misses;
     # at seed 0 the 63rd LEM-C1 case (0.9 s), reduced to A=9/5 f=[1,2/5,2/5]
-    ("float_target", "LEM-C1", {"examples": 300}, "met it at", 3, 1),
+    # (roots free: the draw these figures were measured on; both conventions draw other cases)
+    ("float_target", "LEM-C1", {"examples": 300, "root_charged": False}, "met it at", 3, 1),
     ("no_slo", "RULE-TARGET", {}, "target: request 'r0' reaches 1 < target", 1, 1),
     ("no_throughput", "THM-P2", {}, "< optimum", 2, 1),
     ("strict_target", "THM-P1", {}, "answered INVALID but a feasible selection worth 1 exists", 1, 1),
@@ -75,7 +76,8 @@ def test_correct_solver_passes_with_roots_charged_and_restrictions():
 
 
 def test_mostly_declined_is_inconclusive_not_a_pass():
-    res = _run("single_request_only", ["THM-P2", "RULE-BUDGET"], examples=50)
+    # roots free: the draw in which most THM-P2 cases have several requests at seed 0
+    res = _run("single_request_only", ["THM-P2", "RULE-BUDGET"], examples=50, root_charged=False)
     assert res.exit_code == EXIT_INCONCLUSIVE
     assert all(r.verdict == INCONCLUSIVE and r.declined > r.cases for r in res.results)
     assert all(r.declined_reasons == {"handles exactly one request": r.declined} for r in res.results)
@@ -208,15 +210,16 @@ def test_a_selector_ignoring_root_charged_is_caught_by_the_default_run():
 
 @pytest.mark.parametrize("precision", [None, "float32"])
 def test_a_float32_target_test_is_found_with_and_without_precision_and_its_cause_names_float32(precision):
-    res = _run("float32_target", ["THM-P1"], examples=300, restrictions=Restrictions(precision=precision))
+    # a wrong INVALID that only float32 addition explains (1 + 0.3 + 0.3 < 1.6 there, not in double):
+    # at seed 0 on THM-P2 by default, on THM-P1 with --precision float32 (which draws its traps)
+    res = _run("float32_target", ["THM-P1", "THM-P2"], examples=300, restrictions=Restrictions(precision=precision))
     assert res.exit_code == EXIT_FOUND
-    (r,) = res.results
-    rec = r.counterexample
-    assert rec["signature"]["kind"] == "wrong INVALID" and rec["signature"]["cause"] == "float sum"
-    text = rec["cause"][0]["text"]
-    assert "float32" in text, text
-    if precision:  # the declared format is named first
-        assert "but never in float32" in text or "node(s) in float32" in text, text
+    wrong = [f for r in res.results for f in r.findings if f["signature"]["kind"] == "wrong INVALID"]
+    assert wrong and all(f["signature"]["cause"] == "float sum" for f in wrong)
+    texts = [f["cause"][0]["text"] for f in wrong]
+    assert any("never in float32" in t or "node(s) in float32" in t for t in texts), texts
+    if precision:
+        assert any(r.claim == "THM-P1" and r.findings for r in res.results)
 
 
 def test_a_per_request_cap_and_a_double_target_test_are_two_findings_with_two_causes():

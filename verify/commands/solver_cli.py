@@ -100,12 +100,22 @@ def usage_to_run(args) -> tuple[SolverSpec, Options]:
         if bad:
             names = ", ".join(c.id for c in CLAIMS if c.per_solver)
             raise ValueError(f"unknown property {bad[0]!r} (choose from {names})")
+    roots = getattr(args, "roots", None)
+    if getattr(args, "root_charged", False):
+        if roots == "free":
+            raise ValueError("--root-charged and --roots free contradict each other")
+        roots = "charged"
+    root_charged = None if roots is None else roots == "charged"  # None: both conventions
+    scores = getattr(args, "scores", None)
+    if scores not in (None, "prob", "log"):
+        raise ValueError(f"unknown --scores {scores!r} (choose from prob, log)")
     restrictions = Restrictions(single_request=args.single_request, no_targets=args.no_targets,
                                 max_nodes=args.max_nodes, max_depth=args.max_depth, max_width=args.max_width,
                                 chains=getattr(args, "chains", False), min_budget=getattr(args, "min_budget", None),
-                                min_nodes=getattr(args, "min_nodes", None), values=values, precision=precision)
+                                min_nodes=getattr(args, "min_nodes", None), values=values, precision=precision,
+                                scores=scores, best_effort=getattr(args, "best_effort", False))
     check_satisfiable(restrictions, PROFILES[args.profile])
-    options = Options(args.profile, args.examples, args.seed, args.root_charged, restrictions, claims,
+    options = Options(args.profile, args.examples, args.seed, root_charged, restrictions, claims,
                       args.report_dir, getattr(args, "max_findings", MAX_FINDINGS), getattr(args, "instances", None))
     if not plan(options)[0]:
         raise ValueError("no applicable property left to run (see --claims and the restrictions)")

@@ -115,6 +115,7 @@ def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
                   "per_solver": claim.per_solver, "must_hold": result.must_hold},
         "solver": None if spec is None else {**spec.to_json(), "label": spec.label},
         "signature": rec.get("signature"),
+        "properties": rec.get("properties") or [result.claim],
         "options": options or {},
         "rerun": rerun,
     }

@@ -225,6 +225,14 @@ def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[
     return out
 
 
+def _also(hits: list) -> str:
+    """The other formats a sum misleads in, compactly: `` (also float32, bfloat16; from log f: double)``."""
+    prob = [("IEEE double" if f == "double" else f) for f, d, _ in hits if d == "prob"]
+    log = [("double" if f == "double" else f) for f, d, _ in hits if d == "log"]
+    parts = ([", ".join(prob)] if prob else []) + ([f"from log f: {', '.join(log)}"] if log else [])
+    return f" (also {'; '.join(parts)})" if parts else ""
+
+
 def _arith(fmt: str, domain: str) -> str:
     """How a sum format and domain read in a cause: ``IEEE double``, ``float32 from log f``."""
     name = "IEEE double" if fmt == "double" else fmt
@@ -249,7 +257,7 @@ def _float_sum_met(instance: Instance, output: Selection, rid: str, precision, s
     if not hits:
         return None
     fmt, domain, acc = hits[0]
-    also = f" (also in {', '.join(_arith(f, d) for f, d, _ in hits[1:])})" if hits[1:] else ""
+    also = _also(hits[1:])
     return {"kind": "float sum", "request": rid, "format": fmt, "domain": domain,
             "formats": [f"{f}/{d}" for f, d, _ in hits],
             "text": f"request {rid!r}: the selected values sum to {acc!r} in {_arith(fmt, domain)}{also}, "
@@ -344,7 +352,7 @@ def _float_sum_counts(instance: Instance, precision, scores=None) -> list[dict]:
         if not hits:
             continue
         fmt, domain, flt = hits[0]
-        also = f" (also in {', '.join(_arith(f, d) for f, d, _ in hits[1:])})" if hits[1:] else ""
+        also = _also(hits[1:])
         out.append({"kind": "float sum", "request": r.id, "format": fmt, "domain": domain,
                     "formats": [f"{f}/{d}" for f, d, _ in hits],
                     "text": f"request {r.id!r}: adding f largest first reaches the target "

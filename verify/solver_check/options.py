@@ -9,8 +9,13 @@ restrictions
     classes.  Generated, shrunk and reduced instances all stay inside them, and each
     property judges the solver against the exact optimum of that sub-problem.
 finding
-    One distinct failure signature (property, rule, kind) with its smallest case;
-    a property reports up to ``max_findings`` of them, each with its own report.
+    One distinct failure signature (property, rule, kind, cause class) with its
+    smallest case; a property reports up to ``max_findings`` of them.  The same
+    defect found by several properties is one finding listing them
+    (:mod:`verify.search.defects`).
+root conventions
+    ``root_charged`` None (the default) draws both, as ``verify.instances()`` does;
+    ``--roots free|charged`` (``--root-charged``: charged) narrows the run to one.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ class Options:
     profile: str = "quick"
     examples: Optional[int] = None      # default: the profile's
     seed: int = 0
-    root_charged: bool = False
+    root_charged: Optional[bool] = None  # None: both conventions drawn
     restrictions: Restrictions = field(default_factory=Restrictions)
     claims: Optional[tuple[str, ...]] = None
     report_dir: Optional[str] = None
@@ -39,13 +44,20 @@ class Options:
         out = ["--profile", self.profile, "--seed", str(self.seed)]
         if self.examples is not None:
             out += ["--examples", str(self.examples)]
-        if self.root_charged:
-            out.append("--root-charged")
+        if self.root_charged is not None:
+            out += ["--roots", "charged" if self.root_charged else "free"]
         if self.max_findings != MAX_FINDINGS:
             out += ["--max-findings", str(self.max_findings)]
         if self.instances:
             out += ["--instances", self.instances]
         return out + self.restrictions.cli_args()
+
+
+def roots_text(root_charged: Optional[bool]) -> str:
+    """The run header's root conventions: ``roots free and charged (both drawn)``, ``roots free``."""
+    if root_charged is None:
+        return "roots free and charged (both drawn)"
+    return "roots charged" if root_charged else "roots free"
 
 
 def parse_values(text: Optional[str]) -> Optional[tuple[str, ...]]:
