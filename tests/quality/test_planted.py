@@ -157,12 +157,13 @@ def test_two_defects_are_both_found_each_shrunk_on_its_own():
 
 
 def test_a_selector_that_needs_a_draft_token_passes_with_min_budget_1():
-    res = _run("needs_draft_token", [], examples=40)
+    # roots free (--roots free): with roots charged a budget of 1 leaves no draft token either
+    res = _run("needs_draft_token", [], examples=40, root_charged=False)
     assert res.exit_code == EXIT_INCONCLUSIVE  # LEM-C1 probes budget 0 first: every case declined
     text = render(res)
     assert "budget=0 declined" in text and "add --min-budget 1" in text
     assert all(set(r.declined_reasons) <= {"needs at least one draft token"} for r in res.results)
-    res = _run("needs_draft_token", [], examples=40, restrictions=Restrictions(min_budget=1))
+    res = _run("needs_draft_token", [], examples=40, restrictions=Restrictions(min_budget=1), root_charged=False)
     assert res.exit_code == EXIT_OK, [(r.claim, r.verdict, r.note) for r in res.results]
     assert sum(r.declined for r in res.results) == 0
 

@@ -179,7 +179,7 @@ def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[
     """
     out: list[dict] = []
     if output is None or not output.ok:
-        if kind == "wrong INVALID":
+        if kind in ("wrong INVALID", "not minimal", "below minimum"):
             out += _float_sum_counts(instance, precision, scores)
         return out
     bad = violations(instance, output.selected)

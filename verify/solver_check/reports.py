@@ -32,7 +32,10 @@ def write_run(report_dir: str, run) -> tuple[str, dict[int, list[str]]]:
                           record=rec)
             name = f"{n:02d}-{slug(r.claim)}"
             if len(r.findings) > 1:
-                name += f"-{slug(rec.get('signature', {}).get('kind', 'finding'))}"
+                sig = rec.get("signature", {})
+                name += f"-{slug(sig.get('kind', 'finding'))}"
+                if sum(f.get("signature", {}).get("kind") == sig.get("kind") for f in r.findings) > 1:
+                    name += f"-{slug(sig.get('cause', 'none'))}"  # two causes of one kind: two findings
             dirs.setdefault(i, []).append(write_finding(os.path.join(run_dir, name), rep))
             written[r.claim, k + 1] = dirs[i][-1]
     own = f"{run.own} from {run.options.instances}" if run.options.instances else "none"
