@@ -33,6 +33,7 @@ import sys
 import time
 
 from solver.errors import Inconclusive, InputError
+from solver.exit_codes import ExitCode
 from verify.run.store import Store
 
 from .bounded.claims_pair import PAIR_CLAIMS
@@ -47,7 +48,6 @@ from .bounded.tasks import Settings, refined_witness
 from .bounded.tree_run import GREEDIES
 
 ALL_CLAIMS = tuple(TREE_CLAIMS) + tuple(PAIR_CLAIMS)
-EXIT_PROVED, EXIT_COUNTEREXAMPLE, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
 
 def _csv(allowed):
@@ -142,7 +142,7 @@ def main(argv=None) -> int:
         return coq_report(args.claims)
     if args.max_nodes < 1 or args.pair_max < 0 or args.jobs < 1 or args.timeout <= 0:
         print("python -m proofs: --max-nodes >= 1, --pair-max >= 0, --jobs >= 1, --timeout > 0", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     from verify.report.write import UnwritablePath, check_writable_dir
 
     try:  # before the proofs run, not after them (issue 16, item 13)
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
             check_writable_dir(args.report_dir, "--report-dir")
     except UnwritablePath as exc:
         print(f"python -m proofs: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     st = Settings(ties=args.allow_ties, greedies=args.greedy,
                   tree_claims=tuple(c for c in args.claims if c in TREE_CLAIMS),
                   pair_claims=tuple(c for c in args.claims if c in PAIR_CLAIMS),
@@ -165,17 +165,17 @@ def main(argv=None) -> int:
                           store=store, note=note)
     except InputError as exc:  # --dask without distributed, an unreachable scheduler, a bad --store
         print(f"python -m proofs: error: {exc.one_line()}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     except Inconclusive as exc:  # the scheduler was lost mid-run
         print(f"python -m proofs: inconclusive: {exc}", file=sys.stderr)
-        return EXIT_UNKNOWN
+        return ExitCode.INCONCLUSIVE
     except KeyboardInterrupt:
         print("python -m proofs: interrupted", file=sys.stderr)
-        return EXIT_UNKNOWN
+        return ExitCode.INCONCLUSIVE
     rows = aggregate(records)
     cexs = [concretize(r, st, args.out) for r in _smallest(records)]
-    code = (EXIT_COUNTEREXAMPLE if any(r["result"] == "counterexample" for r in rows) else
-            EXIT_UNKNOWN if any(r["result"] == "unknown" for r in rows) else EXIT_PROVED)
+    code = (ExitCode.FOUND if any(r["result"] == "counterexample" for r in rows) else
+            ExitCode.INCONCLUSIVE if any(r["result"] == "unknown" for r in rows) else ExitCode.OK)
     seconds = time.perf_counter() - t0
     premise = "f(child) <= f(parent)" if args.allow_ties else "f(child) < f(parent)"
     settings = {
@@ -215,8 +215,8 @@ def main(argv=None) -> int:
     for r in rows:
         for why in r.get("unknown_reasons", []):
             print(f"unknown {r['claim']}[{r['greedy']}] n={r['n']}: {why}")
-    verdict = {EXIT_PROVED: "all proved", EXIT_COUNTEREXAMPLE: "counterexample(s) found",
-               EXIT_UNKNOWN: "some queries unknown"}[code]
+    verdict = {ExitCode.OK: "all proved", ExitCode.FOUND: "counterexample(s) found",
+               ExitCode.INCONCLUSIVE: "some queries unknown"}[code]
     if run_dir:
         print(f"reports: {run_dir}/index.md")
     print(f"{verdict}; {len(records)} records, wall {seconds:.1f} s")

@@ -340,5 +340,5 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
                 optimal=rec.get("optimal"), optimum=Fraction(rec["optimum"]) if rec.get("optimum") else None,
                 cause="; ".join(c["text"] for c in rec.get("cause") or [] if isinstance(c, dict)) or None,
                 report=dirs[k] if k < len(dirs) else None))
-    return SolverCheck(out.exit_code, tuple(findings), {res.claim: res.verdict for res in out.results},
+    return SolverCheck(int(out.exit_code), tuple(findings), {res.claim: res.verdict for res in out.results},
                        render(out), out.run_dir)

@@ -18,7 +18,7 @@ import pytest
 from solver.parse import parse_instance
 from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED
 from verify.subject.spec import SolverSpec
-from verify.solver_check import EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK, Options, Restrictions, render, run
+from verify.solver_check import ExitCode, Options, Restrictions, render, run
 
 
 def _run(name, claims, examples=40, seed=0, **kw):
@@ -53,7 +53,7 @@ PLANTED = [
 @pytest.mark.parametrize("name,claim,kw,words,max_nodes,max_requests", PLANTED, ids=[p[0] for p in PLANTED])
 def test_planted_bug_is_caught_and_shrunk(name, claim, kw, words, max_nodes, max_requests):
     res = _run(name, [claim], **kw)
-    assert res.exit_code == EXIT_FOUND
+    assert res.exit_code == ExitCode.FOUND
     (r,) = res.results
     assert r.verdict == COUNTEREXAMPLE
     assert words in r.counterexample["condition"]
@@ -65,20 +65,20 @@ def test_planted_bug_is_caught_and_shrunk(name, claim, kw, words, max_nodes, max
 def test_correct_solvers_pass_every_property(name):
     res = _run(name, [], examples=40)  # [] = every applicable property
     assert [r.verdict for r in res.results] == [VERIFIED] * 9
-    assert res.exit_code == EXIT_OK
+    assert res.exit_code == ExitCode.OK
 
 
 def test_correct_solver_passes_with_roots_charged_and_restrictions():
     res = run(SolverSpec("callable", "tests.quality.planted:correct_other_ties"),
               Options(examples=30, root_charged=True,
                       restrictions=Restrictions(single_request=True, max_nodes=4, max_width=2)))
-    assert res.exit_code == EXIT_OK, [(r.claim, r.verdict, r.counterexample) for r in res.results]
+    assert res.exit_code == ExitCode.OK, [(r.claim, r.verdict, r.counterexample) for r in res.results]
 
 
 def test_mostly_declined_is_inconclusive_not_a_pass():
     # roots free: the draw in which most THM-P2 cases have several requests at seed 0
     res = _run("single_request_only", ["THM-P2", "RULE-BUDGET"], examples=50, root_charged=False)
-    assert res.exit_code == EXIT_INCONCLUSIVE
+    assert res.exit_code == ExitCode.INCONCLUSIVE
     assert all(r.verdict == INCONCLUSIVE and r.declined > r.cases for r in res.results)
     assert all(r.declined_reasons == {"handles exactly one request": r.declined} for r in res.results)
     # the decline shows in the classes: every 2-request instance was declined
@@ -89,7 +89,7 @@ def test_mostly_declined_is_inconclusive_not_a_pass():
 def test_restricted_to_what_it_handles_the_same_solver_passes():
     res = _run("single_request_only", ["THM-P2", "RULE-BUDGET"], examples=30,
                restrictions=Restrictions(single_request=True))
-    assert res.exit_code == EXIT_OK
+    assert res.exit_code == ExitCode.OK
     assert sum(r.declined for r in res.results) == 0
 
 
@@ -159,12 +159,12 @@ def test_two_defects_are_both_found_each_shrunk_on_its_own():
 def test_a_selector_that_needs_a_draft_token_passes_with_min_budget_1():
     # roots free (--roots free): with roots charged a budget of 1 leaves no draft token either
     res = _run("needs_draft_token", [], examples=40, root_charged=False)
-    assert res.exit_code == EXIT_INCONCLUSIVE  # LEM-C1 probes budget 0 first: every case declined
+    assert res.exit_code == ExitCode.INCONCLUSIVE  # LEM-C1 probes budget 0 first: every case declined
     text = render(res)
     assert "budget=0 declined" in text and "add --min-budget 1" in text
     assert all(set(r.declined_reasons) <= {"needs at least one draft token"} for r in res.results)
     res = _run("needs_draft_token", [], examples=40, restrictions=Restrictions(min_budget=1), root_charged=False)
-    assert res.exit_code == EXIT_OK, [(r.claim, r.verdict, r.note) for r in res.results]
+    assert res.exit_code == ExitCode.OK, [(r.claim, r.verdict, r.note) for r in res.results]
     assert sum(r.declined for r in res.results) == 0
 
 
@@ -200,13 +200,13 @@ def test_a_selector_raising_outside_its_domain_keeps_its_real_failure_in_every_r
 def test_a_selector_ignoring_root_charged_is_caught_by_the_default_run():
     # no --roots / --root-charged: both conventions are drawn, as verify.instances() does
     res = _run("roots_always_free", ["RULE-BUDGET"], examples=100)
-    assert res.exit_code == EXIT_FOUND
+    assert res.exit_code == ExitCode.FOUND
     (r,) = res.results
     rec = r.counterexample
     assert rec["signature"]["kind"] == "over budget" and rec["instance"]["root_charged"] is True
     assert "roots free and charged" in render(res)
     # narrowed to roots free it is not found: the convention it gets right
-    assert _run("roots_always_free", ["RULE-BUDGET"], examples=100, root_charged=False).exit_code == EXIT_OK
+    assert _run("roots_always_free", ["RULE-BUDGET"], examples=100, root_charged=False).exit_code == ExitCode.OK
 
 
 @pytest.mark.parametrize("precision", [None, "float32"])
@@ -214,7 +214,7 @@ def test_a_float32_target_test_is_found_with_and_without_precision_and_its_cause
     # a wrong INVALID that only float32 addition explains (1 + 0.3 + 0.3 < 1.6 there, not in double):
     # at seed 0 on THM-P2 by default, on THM-P1 with --precision float32 (which draws its traps)
     res = _run("float32_target", ["THM-P1", "THM-P2"], examples=300, restrictions=Restrictions(precision=precision))
-    assert res.exit_code == EXIT_FOUND
+    assert res.exit_code == ExitCode.FOUND
     wrong = [f for r in res.results for f in r.findings if f["signature"]["kind"] == "wrong INVALID"]
     assert wrong and all(f["signature"]["cause"] == "float sum" for f in wrong)
     texts = [f["cause"][0]["text"] for f in wrong]
@@ -237,9 +237,9 @@ def test_a_per_request_cap_and_a_double_target_test_are_two_findings_with_two_ca
 
 def test_a_best_effort_selector_passes_when_declared_and_misses_targets_otherwise():
     res = _run("best_effort", [], examples=60, restrictions=Restrictions(best_effort=True))
-    assert res.exit_code == EXIT_OK, [(r.claim, r.verdict, r.counterexample) for r in res.results]
+    assert res.exit_code == ExitCode.OK, [(r.claim, r.verdict, r.counterexample) for r in res.results]
     res = _run("best_effort", ["RULE-TARGET"], examples=60)
-    assert res.exit_code == EXIT_FOUND
+    assert res.exit_code == ExitCode.FOUND
     assert res.results[0].counterexample["signature"]["kind"] == "target missed"
 
 
@@ -255,7 +255,7 @@ def test_one_defect_found_by_several_properties_is_one_finding_listing_them():
 
 def test_an_own_unsupported_exception_is_a_finding_that_says_how_to_decline():
     res = _run("own_unsupported", ["RULE-BUDGET", "THM-P2"], examples=30)
-    assert res.exit_code == EXIT_FOUND
+    assert res.exit_code == ExitCode.FOUND
     for r in res.results:
         assert r.counterexample["condition"].startswith("solver raised Unsupported: one request per call")
         assert "raise verify.Unsupported or answer UNSUPPORTED" in r.counterexample["condition"]

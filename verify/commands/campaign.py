@@ -36,6 +36,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
+from solver.exit_codes import ExitCode
+
 from verify import solver_check
 from verify.commands import suite
 from verify.commands.solver_cli import usage_to_run
@@ -48,7 +50,6 @@ from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, C
 from verify.search.claims import CLAIMS_BY_ID
 from verify.subject.spec import SolverSpec
 
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 # ------------------------------------------------------------------ seeds
@@ -229,10 +230,10 @@ class Campaign:
     def exit_code(self) -> int:
         rs = list(self.results())
         if any(r.must_hold and r.verdict == COUNTEREXAMPLE for r in rs):
-            return EXIT_FOUND
+            return ExitCode.FOUND
         if any(r.verdict == INCONCLUSIVE for r in rs) or (self.finite and not self.all_done):
-            return EXIT_INCONCLUSIVE
-        return EXIT_OK
+            return ExitCode.INCONCLUSIVE
+        return ExitCode.OK
 
     def cases(self) -> int:
         return sum(r.cases for r in self.results())

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Optional
 
+from solver.exit_codes import ExitCode
 from solver.registry import SOLVERS, get_solver
 
 from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares, run_claim,
@@ -163,10 +164,10 @@ def run(jobs: list[Job], workers: int = 1, progress: Callable[[str], None] | Non
 
 def exit_code(results: list[ClaimResult]) -> int:
     if any(r.must_hold and r.verdict == COUNTEREXAMPLE for r in results):
-        return 1
+        return ExitCode.FOUND
     if any(r.verdict == INCONCLUSIVE for r in results):
-        return 3
-    return 0
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
 
 
 # ------------------------------------------------------------------ output
@@ -242,7 +243,7 @@ def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_p
     job_list = plan(profile, seed, solver, claims, values)
     if not job_list:
         err.write("python -m verify: error: no claim can draw the value classes of --values\n")
-        return 2
+        return ExitCode.USAGE_ERROR
     say = lambda line: (err.write(line + "\n"), err.flush())
     store = Store(store_dir) if store_dir else None
     with make_executor(jobs, dask, preload=solver_modules(job_list)) as executor:

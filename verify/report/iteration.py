@@ -33,6 +33,7 @@ import sys
 from typing import Any, Optional
 
 from solver.errors import InputError
+from solver.exit_codes import ExitCode
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
@@ -197,14 +198,14 @@ def replay_iteration(report: dict, path: str) -> tuple[int, str]:
     verdict = judge(instance, selection, use_z3=bool(options.get("z3")),
                     z3_timeout=float(timeout) if _positive_seconds(timeout) else None)
     if verdict.kind in (OPTIMAL, INVALID_CONFIRMED):
-        return 0, f"passes now: the recorded answer is judged {verdict.text}"
+        return ExitCode.OK, f"passes now: the recorded answer is judged {verdict.text}"
     if verdict.kind == INCONCLUSIVE:
-        return 3, verdict.text
+        return ExitCode.INCONCLUSIVE, verdict.text
     text = f"still fails: {verdict.text}"
     before = report.get("status_reason")
     if before and before != verdict.text:
         text += f" (the report said: {before})"
-    return 1, text
+    return ExitCode.FOUND, text
 
 
 def _positive_seconds(x: Any) -> bool:

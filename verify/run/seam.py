@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from solver.errors import Inconclusive, InputError
+from solver.errors import ExecutorLost, ExecutorUnavailable  # noqa: F401 (re-exported: defined in solver/errors.py)
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,6 @@ class TaskFailed:
 
     def __str__(self) -> str:
         return f"{self.what}: {self.reason}"
-
-
-class ExecutorUnavailable(InputError):
-    """The executor cannot start: ``--dask`` without distributed installed, a bad or unreachable address (exit 2)."""
-
-
-class ExecutorLost(Inconclusive):
-    """The executor went away mid-run (a lost Dask scheduler): nothing decided (exit 3); the store keeps what finished."""
 
 
 class Executor:

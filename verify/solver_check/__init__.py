@@ -17,13 +17,14 @@ file and leave its constants out of the pool (verify/run/imports.py).
 """
 
 from verify.search.restrictions import Restrictions
-from verify.solver_check.check import EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE, Run, exit_code, run
+from solver.exit_codes import ExitCode
+from verify.solver_check.check import Run, exit_code, run
 from verify.solver_check.instances import load_instances
 from verify.solver_check.options import MAX_FINDINGS, Options
 from verify.solver_check.planning import plan, rerun_command
 from verify.solver_check.tasks import claim_tasks, failed_result, solver_modules
 from verify.solver_check.text import render, suggest_flags
 
-__all__ = ["EXIT_FOUND", "EXIT_INCONCLUSIVE", "EXIT_OK", "EXIT_USAGE", "MAX_FINDINGS", "Options", "Restrictions",
+__all__ = ["ExitCode", "MAX_FINDINGS", "Options", "Restrictions",
            "Run", "claim_tasks", "exit_code", "failed_result", "load_instances", "plan", "render",
            "rerun_command", "run", "solver_modules", "suggest_flags"]

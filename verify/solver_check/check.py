@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from solver.exit_codes import ExitCode
+
 from verify.run.executor import InOrder, make_executor, run_tasks
 from verify.run.seam import TaskFailed
 from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, ClaimResult
@@ -32,7 +34,6 @@ from verify.solver_check.reports import write_run
 from verify.solver_check.tasks import claim_tasks, failed_result, run_one, solver_modules
 from verify.subject.spec import SolverSpec
 
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 @dataclass
@@ -55,10 +56,10 @@ class Run:
 
 def exit_code(results: list[ClaimResult]) -> int:
     if any(r.verdict == COUNTEREXAMPLE for r in results):
-        return EXIT_FOUND
+        return ExitCode.FOUND
     if any(r.verdict == INCONCLUSIVE for r in results):
-        return EXIT_INCONCLUSIVE
-    return EXIT_OK
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
 
 
 def run(spec: SolverSpec, options: Options,
