@@ -62,26 +62,28 @@ def defect_key(rec: dict) -> Optional[str]:
 
 def merge_defects(results: list) -> int:
     """Mark the findings of ``results`` (:class:`~verify.search.claim_search.ClaimResult`, in
-    table order) that are one defect: the first gets ``properties`` (every property it breaks),
-    the others ``same_as`` = ``{"property", "finding"}`` (1-based).  Returns the number of
-    distinct defects.  Idempotent."""
+    table order) that are one defect: the first gets ``properties`` (every property it breaks;
+    a defect of one property gets none), the others ``same_as`` = ``{"property", "finding"}``
+    (1-based) and the same ``properties``.  Returns the number of distinct defects.  Idempotent."""
     primary: dict[str, tuple[dict, str, int]] = {}
     distinct = 0
     for res in results:
         for k, rec in enumerate(res.findings):
             rec.pop("same_as", None)
+            rec.pop("properties", None)
+    for res in results:
+        for k, rec in enumerate(res.findings):
             key = defect_key(rec)
             first = primary.get(key) if key is not None else None
             if first is None:
                 distinct += 1
-                rec["properties"] = [res.claim]
                 if key is not None:
                     primary[key] = (rec, res.claim, k + 1)
                 continue
             first_rec, claim, index = first
+            first_rec.setdefault("properties", [claim])  # only a defect of several properties lists them
             if res.claim not in first_rec["properties"]:
                 first_rec["properties"].append(res.claim)
-            rec["properties"] = list(first_rec["properties"])
             rec["same_as"] = {"property": claim, "finding": index}
     for res in results:  # every copy lists every property (the primary's list grew after copies)
         for rec in res.findings:
