@@ -41,24 +41,42 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _roots(out: str, err: str, code: int) -> bool:
-    return code == 1 and re.search(r"smallest: B=\d+ roots charged .*\n\s+fails:\s+(answer infeasible: )?budget", out) \
+    return (
+        code == 1
+        and re.search(
+            r"smallest: B=\d+ roots charged .*\n\s+fails:\s+(answer infeasible: )?budget",
+            out,
+        )
         is not None
+    )
 
 
 def _float32(out: str, err: str, code: int) -> bool:
-    return code == 1 and re.search(r"cause:\s+request '[^']+': adding f .* (never|\d+ node\(s\)) in float32", out) \
+    return (
+        code == 1
+        and re.search(
+            r"cause:\s+request '[^']+': adding f .* (never|\d+ node\(s\)) in float32",
+            out,
+        )
         is not None
+    )
 
 
 def _float32_thm_p1(out: str, err: str, code: int) -> bool:
-    return _float32(out, err, code) and re.search(r"^THM-P1 .* counterexample", out, re.M) is not None
+    return (
+        _float32(out, err, code)
+        and re.search(r"^THM-P1 .* counterexample", out, re.M) is not None
+    )
 
 
 def _two_causes(out: str, err: str, code: int) -> bool:
-    block = out[out.find("\nTHM-P2"):]
-    block = block[:block.find("\nLEM-C1")]
-    return code == 1 and "target missed (rule: target, cause: float sum)" in block and \
-        "target missed (rule: target, cause: stopped early)" in block
+    block = out[out.find("\nTHM-P2") :]
+    block = block[: block.find("\nLEM-C1")]
+    return (
+        code == 1
+        and "target missed (rule: target, cause: float sum)" in block
+        and "target missed (rule: target, cause: stopped early)" in block
+    )
 
 
 def _passes(out: str, err: str, code: int) -> bool:
@@ -66,8 +84,11 @@ def _passes(out: str, err: str, code: int) -> bool:
 
 
 def _target_missed(out: str, err: str, code: int) -> bool:
-    block = out[out.find("\nRULE-TARGET"):]
-    return code == 1 and re.search(r"^RULE-TARGET .* counterexample", block[1:], re.M) is not None
+    block = out[out.find("\nRULE-TARGET") :]
+    return (
+        code == 1
+        and re.search(r"^RULE-TARGET .* counterexample", block[1:], re.M) is not None
+    )
 
 
 CASES = [
@@ -81,11 +102,27 @@ CASES = [
 
 
 def run_one(name: str, flags: list[str], seed: int, jobs: int) -> dict:
-    cmd = [sys.executable, "-m", "verify", "test-solver", f"tests.quality.planted:{name}", "--seed", str(seed),
-           "--jobs", str(jobs), *flags]
+    cmd = [
+        sys.executable,
+        "-m",
+        "verify",
+        "test-solver",
+        f"tests.quality.planted:{name}",
+        "--seed",
+        str(seed),
+        "--jobs",
+        str(jobs),
+        *flags,
+    ]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": ROOT})
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
     first: list[float] = []
     err_lines: list[str] = []
 
@@ -100,8 +137,13 @@ def run_one(name: str, flags: list[str], seed: int, jobs: int) -> dict:
     out = proc.stdout.read()
     code = proc.wait()
     reader.join()
-    return {"code": code, "out": out, "err": "".join(err_lines), "first": first[0] if first else None,
-            "total": time.perf_counter() - start}
+    return {
+        "code": code,
+        "out": out,
+        "err": "".join(err_lines),
+        "first": first[0] if first else None,
+        "total": time.perf_counter() - start,
+    }
 
 
 def main() -> None:
@@ -110,9 +152,18 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", help="comma-separated planted names")
     args = ap.parse_args()
-    print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-    head = ("planted selector", "flags", "expected outcome (of seeds)", "exit codes", "1st counterexample (max)",
-            "whole run (max)")
+    print(
+        "load:",
+        subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+    )
+    head = (
+        "planted selector",
+        "flags",
+        "expected outcome (of seeds)",
+        "exit codes",
+        "1st counterexample (max)",
+        "whole run (max)",
+    )
     print(" | ".join(head))
     print(" | ".join("-" * len(h) for h in head))
     for name, flags, ok in CASES:
@@ -121,13 +172,21 @@ def main() -> None:
         runs = [run_one(name, flags, seed, args.jobs) for seed in range(args.seeds)]
         good = sum(bool(ok(r["out"], r["err"], r["code"])) for r in runs)
         firsts = [r["first"] for r in runs if r["first"] is not None]
-        cells = (name, " ".join(flags) or "-", f"{good} of {len(runs)}", ",".join(str(r["code"]) for r in runs),
-                 f"{max(firsts):.1f} s" if firsts else "-", f"{max(r['total'] for r in runs):.1f} s")
+        cells = (
+            name,
+            " ".join(flags) or "-",
+            f"{good} of {len(runs)}",
+            ",".join(str(r["code"]) for r in runs),
+            f"{max(firsts):.1f} s" if firsts else "-",
+            f"{max(r['total'] for r in runs):.1f} s",
+        )
         print(" | ".join(cells), flush=True)
         for seed, r in enumerate(runs):
             if not ok(r["out"], r["err"], r["code"]):
-                print(f"    seed {seed}: unexpected outcome (exit {r['code']}):\n" +
-                      "\n".join("      " + x for x in r["out"].splitlines()[-25:]))
+                print(
+                    f"    seed {seed}: unexpected outcome (exit {r['code']}):\n"
+                    + "\n".join("      " + x for x in r["out"].splitlines()[-25:])
+                )
 
 
 if __name__ == "__main__":

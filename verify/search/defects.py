@@ -49,15 +49,35 @@ def defect_key(rec: dict) -> Optional[str]:
     reqs = []
     for r in inst.get("requests", ()):
         target = Fraction(r["target"])
-        reqs.append([r["id"], "<=1" if target <= 1 else str(target), list(r["parent"]),
-                     [str(Fraction(x)) for x in r["prob"]]])
+        reqs.append(
+            [
+                r["id"],
+                "<=1" if target <= 1 else str(target),
+                list(r["parent"]),
+                [str(Fraction(x)) for x in r["prob"]],
+            ]
+        )
     out = rec.get("output")
     answer = None
     if isinstance(out, dict):
-        answer = [out.get("status"), sorted((k, sorted(map(str, v))) for k, v in (out.get("selected") or {}).items())]
+        answer = [
+            out.get("status"),
+            sorted(
+                (k, sorted(map(str, v))) for k, v in (out.get("selected") or {}).items()
+            ),
+        ]
     sig = rec.get("signature") or {}
-    return json.dumps([inst.get("budget"), bool(inst.get("root_charged")), reqs, answer, sig.get("rule"),
-                       sig.get("kind")], sort_keys=True)
+    return json.dumps(
+        [
+            inst.get("budget"),
+            bool(inst.get("root_charged")),
+            reqs,
+            answer,
+            sig.get("rule"),
+            sig.get("kind"),
+        ],
+        sort_keys=True,
+    )
 
 
 def merge_defects(results: list) -> int:
@@ -81,11 +101,15 @@ def merge_defects(results: list) -> int:
                     primary[key] = (rec, res.claim, k + 1)
                 continue
             first_rec, claim, index = first
-            first_rec.setdefault("properties", [claim])  # only a defect of several properties lists them
+            first_rec.setdefault(
+                "properties", [claim]
+            )  # only a defect of several properties lists them
             if res.claim not in first_rec["properties"]:
                 first_rec["properties"].append(res.claim)
             rec["same_as"] = {"property": claim, "finding": index}
-    for res in results:  # every copy lists every property (the primary's list grew after copies)
+    for res in (
+        results
+    ):  # every copy lists every property (the primary's list grew after copies)
         for rec in res.findings:
             if "same_as" in rec:
                 rec["properties"] = list(primary[defect_key(rec)][0]["properties"])
