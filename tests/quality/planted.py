@@ -17,7 +17,7 @@ float_target           target test summed in IEEE double                   LEM-C
 no_slo                 no SLO phase: throughput only                       RULE-TARGET, THM-P2
 no_throughput          no throughput phase: leftover budget unspent        THM-P2, LEM-C2
 strict_target          SLO loop ``while acc <= A`` (one node too many)     LEM-C1, THM-P1 or THM-P2
-roots_always_free      ignores ``root_charged``                            RULE-BUDGET (--root-charged)
+roots_always_free      ignores ``root_charged``                            RULE-BUDGET (by default)
 never_invalid          answers OK with unmet targets instead of INVALID    RULE-TARGET
 invalid_when_tight     INVALID already when the targets need exactly B     THM-P1
 by_conditional         ranks by conditional, not path, probability         THM-P2, LEM-C2
