@@ -33,7 +33,7 @@ def test_findings_are_deduplicated_by_signature_and_match_the_single_runs(tmp_pa
     singles = [suite.run(suite.plan("smoke", s, "paper-alg1", ["RULE-BUDGET"]))[0] for s in (0, 1, 2)]
     assert [camp.per_seed[s][0].counterexample for s in (0, 1, 2)] == [r.counterexample for r in singles]
     (found,) = camp.findings()  # the printed `while B >= 0`: the same failure on every seed
-    assert found.signature == ("RULE-BUDGET", "paper-alg1", "budget: over budget")
+    assert found.signature == ("RULE-BUDGET", "paper-alg1", "budget: over budget (beyond budget)")
     assert sorted(found.seeds) == [0, 1, 2] and found.must_hold
     assert camp.exit_code == 1  # --solver: must hold
     text = C.render(camp)

@@ -223,3 +223,49 @@ def test_precision_aims_the_merge_classes_and_values_restricts_the_classes():
         seen.append("merge:bfloat16" in labels)
     t()
     assert sum(seen) >= 0.5 * len(seen)  # near-one aimed at bfloat16 merges there in most instances
+
+
+def test_precision_weighting_only_adds_every_default_class_keeps_half_its_share():
+    """--precision P raises what merges in P and the sums P misses (issue 20): it never takes a class
+    below half of its default share, by the weights and as drawn (THM-P1's cases, 5 x 300)."""
+    from hypothesis import seed as hseed
+
+    from verify.search import campaign
+    from verify.search.claims import CLAIMS_BY_ID, PROFILES
+    from verify.search.restrictions import Restrictions
+
+    for base, variant in (("prob", "prob/precision"), ("budget", "budget/precision")):
+        d, p = gen.WEIGHTS[base], gen.WEIGHTS[variant]
+        for c, w in d.items():
+            assert p[c] / sum(p.values()) >= 0.5 * w / sum(d.values()), (variant, c)
+
+    def drawn(precision):
+        got = Counter()
+        for seed in range(5):
+            strategy = CLAIMS_BY_ID["THM-P1"].strategy(PROFILES["quick"], None,
+                                                       Restrictions(precision=precision).generator_kwargs())
+
+            @campaign._search_settings(300)
+            @given(gen.labelled(strategy))
+            def t(case):
+                got.update(x for x in gen.take_labels() if x.startswith(("prob:", "budget:")))
+            hseed(seed)(t)()
+        return got
+
+    default = drawn(None)
+    for fmt in ("float32", "bfloat16"):
+        aimed = drawn(fmt)
+        for axis in ("prob:", "budget:"):
+            d_all = sum(n for k, n in default.items() if k.startswith(axis))
+            p_all = sum(n for k, n in aimed.items() if k.startswith(axis))
+            for k, n in default.items():
+                if k.startswith(axis):
+                    assert aimed[k] / p_all >= 0.5 * n / d_all, (fmt, k, aimed[k], n)
+
+
+def test_precision_aims_boundary_targets_at_the_sums_that_format_misses():
+    tenths = lambda *xs: [Fraction(x, 10) for x in xs]
+    # 1 + 0.3 + 0.3 < 1.6 in float32, not in double: only a float32 selector misses it
+    assert gen.float_traps(tenths(3, 3), "boundary", Fraction(0)) == []
+    assert gen.float_traps(tenths(3, 3), "boundary", Fraction(0), ("double", "float32")) == [2]
+    assert gen.float_counts(tenths(3, 3), Fraction(8, 5), "float32") == (2, None)

@@ -10,6 +10,7 @@ probes budgets of the generated case) replaying from the case, not the probe.
 
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -84,10 +85,20 @@ def test_replay_says_still_fails_then_passes_once_fixed(budget_report, tmp_path,
     assert capsys.readouterr().out == "passes now: RULE-BUDGET holds on this input\n"
 
 
-def test_replay_of_a_derived_instance_reruns_the_property_on_its_case(budget_report):
-    _, dirs = budget_report
+def test_one_defect_of_two_properties_has_one_report_listing_both(budget_report):
+    res, dirs = budget_report
+    assert dirs["LEM-C2"] == dirs["RULE-BUDGET"]  # budget 0 ignored: one defect, one report
+    rep = json.loads((dirs["RULE-BUDGET"] / "report.json").read_text())
+    assert rep["properties"] == ["RULE-BUDGET", "LEM-C2"]
+    assert len(list(Path(res.run_dir).glob("*/report.json"))) == 1
+
+
+def test_replay_of_a_derived_instance_reruns_the_property_on_the_failing_probe(tmp_path):
+    _, dirs = _reports(tmp_path, "budget_ge0", ["LEM-C2"])
     rep = json.loads((dirs["LEM-C2"] / "report.json").read_text())
-    assert rep["arguments"]["instance"] != rep["instance"]  # the case vs the probed budget
+    # one failing instance (issue 20): replay's input is the probe; the generated case is apart
+    assert rep["arguments"]["instance"] == rep["instance"]
+    assert rep["derived_from"] != rep["instance"] and rep["derived_from"]["requests"]
     code, text = replay(str(dirs["LEM-C2"] / "report.json"))
     assert code == 1 and text.startswith("still fails: ")
 
@@ -161,12 +172,17 @@ def test_reports_name_the_cause_and_mark_the_nodes_beyond_the_budget(budget_repo
     assert cause["kind"] == "beyond budget" and cause["marked"] == {"r0": [1]}
     md = (dirs["RULE-BUDGET"] / "report.md").read_text()
     assert "**Cause:**" in md and "| S +" in md  # the node beyond the budget, flagged in the table
-    assert rep["signature"] == {"property": "RULE-BUDGET", "rule": "budget", "kind": "over budget"}
+    assert rep["signature"] == {"property": "RULE-BUDGET", "rule": "budget", "kind": "over budget",
+                                "cause": "beyond budget"}
     # a float32 merge: both values, exact and rounded, in the report
     _, d = _reports(tmp_path, "frontier_float32", ["LEM-C2"])
     md = (d["LEM-C2"] / "report.md").read_text()
-    assert "differ exactly but are equal after rounding to float32 (both 0.5)" in md
-    assert "67108863/134217728" in md and "1/2" in md
+    rep = json.loads((d["LEM-C2"] / "report.json").read_text())
+    (cause,) = rep["broken"]["cause"]
+    assert cause["kind"] == "merge" and cause["format"] == "float32"
+    assert "differ exactly but are equal after rounding to float32 (both " in md
+    # both exact values, as the cause names them, are in the report
+    assert all(f"(f = {v})" in md for v in re.findall(r"\(f = ([^)]+)\)", cause["text"]))
 
 
 def test_picture_marks_nodes_beyond_the_budget(tmp_path):

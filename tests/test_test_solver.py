@@ -180,10 +180,11 @@ CASES = {
                     "--claims", "RULE-FORMAT"],
     "two-findings": ["tests.quality.planted:budget0_float32", "--examples", "40", "--claims", "LEM-C2",
                      "--report-dir", "{tmp}"],
+    # roots free: with roots charged a budget of 1 leaves no draft token either (--min-budget 2 then)
     "needs-budget-declines": ["tests.quality.planted:needs_draft_token", "--examples", "30",
-                              "--claims", "LEM-C1,LEM-C2"],
+                              "--claims", "LEM-C1,LEM-C2", "--roots", "free"],
     "needs-budget-min-budget": ["tests.quality.planted:needs_draft_token", "--examples", "30",
-                                "--claims", "LEM-C1,LEM-C2", "--min-budget", "1"],
+                                "--claims", "LEM-C1,LEM-C2", "--min-budget", "1", "--roots", "free"],
     "usage-no-solver": [],
     "usage-both": ["reference", "--cmd", "cat"],
     "usage-unknown-module": ["nowhere.at.all:f"],
@@ -317,7 +318,8 @@ def test_two_findings_have_two_report_directories(tmp_path):
     assert [os.path.basename(d)[:3] for d in dirs] == ["01-", "02-"]
     assert {os.path.basename(d)[3:] for d in dirs} == {"LEM-C2-over-budget", "LEM-C2-suboptimal"}
     text = render(res)
-    assert "finding 1 of 2: over budget (rule: budget)" in text and "finding 2 of 2: suboptimal" in text
+    assert "finding 1 of 2: over budget (rule: budget, cause: beyond budget)" in text
+    assert "finding 2 of 2: suboptimal (rule: optimality, cause: merge)" in text
     index = (Path(res.run_dir) / "index.md").read_text()
     assert all(os.path.basename(d) in index for d in dirs)
 

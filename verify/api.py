@@ -245,14 +245,15 @@ def certify(instance: InstanceLike, selection: SelectionLike) -> list[str]:
 class Finding:
     """One distinct defect of a selector: a property it breaks, on a smallest input.
 
-    ``signature`` is ``(property, rule, kind)`` (docs/test-solver.md): two findings
-    with the same signature are the same defect.  ``instance``, ``answer`` and
+    ``signature`` is ``(property, rule, kind, cause class)`` (docs/test-solver.md): two
+    findings with the same signature are the same defect; ``properties`` lists every
+    property the defect breaks (found by several, it is one finding).  ``instance``, ``answer`` and
     ``optimal`` are dicts of docs/format.md; ``report`` the report directory (when
     ``report_dir`` was given).
     """
 
     property: str
-    signature: tuple[str, str, str]
+    signature: tuple[str, str, str, str]
     condition: str
     instance: Optional[dict]
     answer: Optional[dict]
@@ -260,6 +261,7 @@ class Finding:
     optimum: Optional[Fraction]
     cause: Optional[str] = None
     report: Optional[str] = None
+    properties: tuple[str, ...] = ()   # every property this one defect breaks (the first is ``property``)
 
     @property
     def kind(self) -> str:
@@ -324,7 +326,7 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
         raise TypeError(f"select must be a callable or 'package.module:function', not {type(select).__name__}")
     # the same checks as test-solver's flags (Options, Restrictions, SolverSpec): OptionError
     r = _restrictions(restrictions)
-    options = Options(profile=profile, examples=examples, seed=seed, root_charged=bool(r.root_charged),
+    options = Options(profile=profile, examples=examples, seed=seed, root_charged=r.root_charged,
                       restrictions=r, claims=claims, report_dir=report_dir,
                       max_findings=max_findings, instances=instances)
     if not plan(options)[0]:
@@ -345,9 +347,12 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     for i, res in enumerate(out.results):
         dirs = list(out.reports.get(i, ()))
         for k, rec in enumerate(res.findings):
-            sig = rec.get("signature") or {"property": res.claim, "rule": "", "kind": ""}
+            if rec.get("same_as"):  # one defect, one finding: listed under its first property
+                continue
+            sig = rec.get("signature") or {"property": res.claim, "rule": "", "kind": "", "cause": "none"}
             findings.append(Finding(
-                property=res.claim, signature=(sig["property"], sig["rule"], sig["kind"]),
+                property=res.claim, signature=(sig["property"], sig["rule"], sig["kind"], sig.get("cause", "none")),
+                properties=tuple(rec.get("properties") or (res.claim,)),
                 condition=rec.get("condition", ""), instance=rec.get("instance"), answer=rec.get("output"),
                 optimal=rec.get("optimal"), optimum=Fraction(rec["optimum"]) if rec.get("optimum") else None,
                 cause="; ".join(c["text"] for c in rec.get("cause") or [] if isinstance(c, dict)) or None,

@@ -17,7 +17,7 @@ float_target           target test summed in IEEE double                   LEM-C
 no_slo                 no SLO phase: throughput only                       RULE-TARGET, THM-P2
 no_throughput          no throughput phase: leftover budget unspent        THM-P2, LEM-C2
 strict_target          SLO loop ``while acc <= A`` (one node too many)     LEM-C1, THM-P1 or THM-P2
-roots_always_free      ignores ``root_charged``                            RULE-BUDGET (--root-charged)
+roots_always_free      ignores ``root_charged``                            RULE-BUDGET (by default)
 never_invalid          answers OK with unmet targets instead of INVALID    RULE-TARGET
 invalid_when_tight     INVALID already when the targets need exactly B     THM-P1
 by_conditional         ranks by conditional, not path, probability         THM-P2, LEM-C2
@@ -30,6 +30,11 @@ budget0_float32        takes a node at budget 0 *and* ranks by float32     THM-P
                                                                            suboptimal, two findings
 raises_outside_domain  one request, no targets; raises outside; at         RULE-BUDGET, THM-P2: over
                        budget 0 still takes a node                         budget (never "raised")
+float32_target         target test accumulated in float32                  THM-P1: wrong INVALID
+                                                                           (cause: a float32 sum)
+capped_float_target    per-request cap *and* a double target test          THM-P2: two target-missed
+                                                                           findings, two causes
+own_unsupported        declines by raising its own ``Unsupported``         "raised", with a hint
 =====================  ==================================================  ==========================
 
 The float planted bugs are what SPEC section 3 item 9 describes: a selector that
@@ -41,7 +46,8 @@ Not bugs: :func:`correct_other_ties` (other tie order, other output order, no
 objective), :func:`correct_skip_zeros` (leaves f = 0 nodes out), :func:`single_request_only` and :func:`decline_budget_zero` (correct,
 but decline part of the inputs with ``UNSUPPORTED``), :func:`needs_draft_token`
 (correct, but raises :class:`solver.errors.Unsupported` on a budget with no draft
-token: passes with ``--min-budget 1``).
+token: passes with ``--min-budget 1``), :func:`best_effort` (correct as a selector that
+never answers INVALID: passes with ``--best-effort``, a target-missed finding without).
 
 >>> inst = {"budget": 1, "requests": [
 ...     {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "1/2", "3/10"]}]}
@@ -61,17 +67,31 @@ from fractions import Fraction
 
 from solver.errors import Unsupported
 from solver.parse import parse_instance
-from verify.search.precision import round_to
+from verify.search.precision import round_to, to_format
+
+
+class _Float32(float):
+    """A float whose every sum is rounded to float32 (a target test accumulated in float32)."""
+
+    def __new__(cls, x):
+        return float.__new__(cls, to_format(float(x), "float32"))
+
+    def __add__(self, other):
+        return _Float32(float(self) + float(other))
+
+    __radd__ = __add__
 
 
 def _greedy(obj: dict, *, loop_ge0=False, all_nodes=False, number=Fraction, slo=True, throughput=True,
             strict=False, charge_roots=True, invalid=True, tight_invalid=False, rank="f", other_ties=False,
-            fmt=None, at_least_one=False, skip_zeros=False) -> dict:
+            fmt=None, at_least_one=False, skip_zeros=False, acc_number=None, cap=False) -> dict:
     """The reference greedy (SPEC section 4), with one flag per planted defect.
 
     ``fmt``: candidates are ranked by f rounded to that format (the sums stay exact);
     ``at_least_one``: a node budget of 0 is treated as 1; ``skip_zeros``: never takes a node
-    with f = 0 (correct: it adds nothing).
+    with f = 0 (correct: it adds nothing); ``acc_number``: the target test only (not the
+    ranking) in that arithmetic; ``cap``: at most int(1.2 * B / n) non-root nodes per request
+    (the AdaServe authors' n_max, SPEC section 3 item 7), the SLO phase stopping silently there.
     """
     inst = parse_instance(obj)
     reqs = inst.requests
@@ -81,6 +101,8 @@ def _greedy(obj: dict, *, loop_ge0=False, all_nodes=False, number=Fraction, slo=
     if B < 0:
         return {"status": "INVALID", "reason": "the roots do not fit"}
     chosen = [{r.tree.root} for r in reqs]
+    n_max = int(Fraction(6, 5) * B / len(reqs)) if cap and reqs else None
+    acc_number = acc_number or number
 
     def best(i):
         """(value, node) of request i's best candidate, or None."""
@@ -88,7 +110,7 @@ def _greedy(obj: dict, *, loop_ge0=False, all_nodes=False, number=Fraction, slo=
         score = t.f if rank == "f" else t.cond
         cands = [v for v in range(len(t)) if v not in chosen[i] and (all_nodes or t.parent[v] in chosen[i])
                  and not (skip_zeros and t.f[v] == 0)]
-        if not cands:
+        if not cands or (n_max is not None and len(chosen[i]) - 1 >= n_max):
             return None
         value = (lambda x: round_to(x, fmt)) if fmt else number
         if other_ties:  # deeper first, then larger index: still frontier-only, so still correct
@@ -99,19 +121,21 @@ def _greedy(obj: dict, *, loop_ge0=False, all_nodes=False, number=Fraction, slo=
 
     if slo:
         for i, r in enumerate(reqs):
-            acc, target = number(r.tree.f[r.tree.root]), number(r.target)
+            acc, target = acc_number(r.tree.f[r.tree.root]), acc_number(r.target)
             while acc <= target if strict else acc < target:
                 if B <= (1 if tight_invalid else 0):  # tight_invalid: the last unit counts as spent
                     if invalid:
                         return {"status": "INVALID", "reason": f"budget spent on request {r.id}"}
                     break
+                if n_max is not None and len(chosen[i]) - 1 >= n_max:
+                    break  # the per-request cap: stop this request, budget left or not
                 pick = best(i)
                 if pick is None:
                     if invalid:
                         return {"status": "INVALID", "reason": f"target of {r.id} unreachable"}
                     break
                 chosen[i].add(pick[1])
-                acc += number(r.tree.f[pick[1]])
+                acc += acc_number(r.tree.f[pick[1]])
                 B -= 1
     while throughput and (B >= 0 if loop_ge0 else B > 0):
         picks = [(best(i), i) for i in range(len(reqs))]
@@ -243,6 +267,38 @@ def raises_outside_domain(obj):
     if Fraction(reqs[0]["target"]) > 1:
         raise ValueError("targets are not supported")
     return _greedy(obj, at_least_one=True)
+
+
+def float32_target(obj):
+    """Target test accumulated in float32 (ranking exact): 1 + 0.3 + 0.3 < 1.6 there, a wrong INVALID
+    on A=8/5, f=[1,3/10,3/10] (issue 20)."""
+    return _greedy(obj, acc_number=_Float32)
+
+
+def capped_float_target(obj):
+    """Two defects of the AdaServe authors' selection code (issue 20): a per-request cap
+    n_max = int(1.2 * B / n) that leaves a feasible target unmet with budget left, and a target
+    test accumulated in IEEE double (1 + 2/3 < 5/3 there).  Both are "target missed" on THM-P2;
+    their causes (stopped early, float sum) tell them apart."""
+    return _greedy(obj, acc_number=float, cap=True)
+
+
+def best_effort(obj):
+    """Correct as a best-effort selector (as AdaServe's): never INVALID; when the budget runs out
+    the SLO phase moves on, leaving the target unmet.  Passes with ``--best-effort``."""
+    return _greedy(obj, invalid=False)
+
+
+# a selector's own decline exception, named Unsupported too (not verify.Unsupported, which this
+# module imports under that name): a finding, with a hint on how to decline
+OwnUnsupported = type("Unsupported", (ValueError,), {"__doc__": "A selector's own decline exception."})
+
+
+def own_unsupported(obj):
+    """Correct, but declines several requests by raising its own ``Unsupported(ValueError)``."""
+    if len(obj["requests"]) != 1:
+        raise OwnUnsupported("one request per call")
+    return _greedy(obj)
 
 
 # ------------------------------------------------------------------ not bugs

@@ -203,6 +203,12 @@ def judge_line(line: int, offset: int, text: bytes | str | LineTooLong, options:
         rec["relative"] = _bucket(lost / v.optimum if v.optimum else Fraction(0))
     if v.violations:
         rec["violations"] = [[x.rule, x.request, x.node] for x in v.violations]
+    if v.kind in (SUBOPTIMAL, INFEASIBLE, WRONG_INVALID):  # why, as test-solver names it
+        from verify.search.cause import explain_verdict
+
+        why = explain_verdict(instance, selection, v.kind, v.optimal_selection)
+        if why:
+            rec["cause"] = why[0]["text"][:TEXT_LIMIT]
     rec["requests"] = len(instance.requests)
     rec["seconds"] = round(time.perf_counter() - started, 6)
     return rec
@@ -624,6 +630,9 @@ def render(tally: Tally, trace: str, options: AuditOptions, seconds: float, jobs
             text = "malformed: " + text.removeprefix(f"{options.trace} line {r['line']}: ")
         text = text if len(text) <= 160 else text[:157] + "..."
         lines.append(f"  line {r['line']}{ident}: {text}{extra}")
+        if r.get("cause"):
+            cause = r["cause"] if len(r["cause"]) <= 160 else r["cause"][:157] + "..."
+            lines.append(f"    cause: {cause}")
     found = sum(tally.verdicts[k] for k in FINDINGS)
     lines += ["", f"{found} finding{'s' if found != 1 else ''} in {n} iteration{'s' if n != 1 else ''}; "
                   f"judged in {seconds:.2f} s ({_rate(n, seconds)} iterations/s, "

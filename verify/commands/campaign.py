@@ -142,7 +142,7 @@ def condition_kind(condition: str) -> str:
 
 
 def failure_signature(result: ClaimResult) -> tuple[str, str, str]:
-    """What makes two counterexamples the same finding: (claim, solver, rule/kind).
+    """What makes two counterexamples the same finding: (claim, solver, rule/kind (cause class)).
 
     The rule and kind are the search's own failure signature
     (:func:`verify.search.properties.signature`); a record without one (older
@@ -151,7 +151,8 @@ def failure_signature(result: ClaimResult) -> tuple[str, str, str]:
     rec = result.counterexample or {}
     sig = rec.get("signature")
     if isinstance(sig, dict) and sig.get("kind"):
-        return result.claim, result.solver or "-", f"{sig.get('rule')}: {sig['kind']}"
+        cause = f" ({sig['cause']})" if sig.get("cause") not in (None, "none") else ""  # two causes: two findings
+        return result.claim, result.solver or "-", f"{sig.get('rule')}: {sig['kind']}{cause}"
     return result.claim, result.solver or "-", condition_kind(rec.get("condition", ""))
 
 

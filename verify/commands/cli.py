@@ -155,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default="quick", help="instance sizes and cases, as the suite's (default quick)")
     p.add_argument("--examples", type=int, metavar="N", help="generated inputs per property (default: profile's)")
     p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
-    p.add_argument("--root-charged", action="store_true", help="the solver charges roots to the budget")
+    p.add_argument("--roots", choices=["free", "charged"], help="draw only this root convention "
+                   "(default: both, free and charged)")
+    p.add_argument("--root-charged", action="store_true", help="the same as --roots charged")
     p.add_argument("--single-request", action="store_true", help="generate one request per instance")
     p.add_argument("--no-targets", action="store_true", help="every target <= 1")
     p.add_argument("--max-nodes", type=int, metavar="N", help="at most N nodes per tree")
@@ -166,7 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-nodes", type=int, metavar="N", help="at least N nodes per tree")
     p.add_argument("--values", metavar="CLASS,...", help="draw only these value classes (docs/suite.md)")
     p.add_argument("--precision", metavar="FORMAT", help="the solver computes in float32, bfloat16 or float16: "
-                   "aim generation at values that merge there")
+                   "aim generation at values that merge there and sums it misses (it only adds)")
+    p.add_argument("--scores", choices=["prob", "log"], help="the solver ranks probabilities or "
+                   "log-probabilities (causes try that domain only; default both)")
+    p.add_argument("--best-effort", action="store_true", help="the solver never answers INVALID: on "
+                   "infeasible instances judge only budget and rootedness")
     p.add_argument("--max-findings", type=int, default=5, metavar="N",
                    help="distinct failures reported per property (default 5)")
     p.add_argument("--instances", metavar="PATH", help="also judge these instances first (JSON Lines file, or a "

@@ -85,8 +85,15 @@ def _usage_to_run(args) -> tuple[SolverSpec, Options]:
                                 chains=getattr(args, "chains", False), min_budget=getattr(args, "min_budget", None),
                                 min_nodes=getattr(args, "min_nodes", None),
                                 values=parse_values(getattr(args, "values", None)),
-                                precision=getattr(args, "precision", None))
-    options = Options(args.profile, args.examples, args.seed, args.root_charged, restrictions, args.claims,
+                                precision=getattr(args, "precision", None), scores=getattr(args, "scores", None),
+                                best_effort=getattr(args, "best_effort", False))
+    roots = getattr(args, "roots", None)
+    if getattr(args, "root_charged", False):
+        if roots == "free":
+            raise ValueError("--root-charged and --roots free contradict each other")
+        roots = "charged"
+    root_charged = None if roots is None else roots == "charged"  # None: both conventions
+    options = Options(args.profile, args.examples, args.seed, root_charged, restrictions, args.claims,
                       args.report_dir, getattr(args, "max_findings", MAX_FINDINGS), getattr(args, "instances", None))
     if args.cmd:
         if args.native:

@@ -10,9 +10,10 @@ records where they fit (``type``, ``property``, ``status``, ``status_reason``,
 ``solver`` (the spec that :mod:`verify.report.replay` rebuilds), ``instance``,
 ``output``, ``optimum``, ``optimal``, ``replay`` and ``rerun``.
 
-Terminology: the *case* is the property's input (``arguments.instance``); the
-*instance* is the one the failing answer is about.  They differ only for LEM-C1
-and LEM-C2, which derive one-request instances from the case (budgets probed).
+Terminology: the *instance* is the one the failing answer is about, named once:
+``instance``, and as the property's input for replay ``arguments.instance`` (the
+same).  LEM-C1 and LEM-C2 derive one-request instances (budgets probed) from a
+generated *case*; that case is ``derived_from``, never a second instance.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
                   "per_solver": claim.per_solver, "must_hold": result.must_hold},
         "solver": None if spec is None else {**spec.to_json(), "label": spec.label},
         "signature": rec.get("signature"),
+        "properties": rec.get("properties") or [result.claim],
         "options": options or {},
         "rerun": rerun,
     }
@@ -122,8 +124,12 @@ def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
         report["broken"] = {"kind": "claim", "rules": [], "condition": rec.get("condition", "")}
         return report
     instance = parse_instance(rec["instance"], allow_nonmonotone=True)
-    report["arguments"] = {"instance": rec.get("case", rec["instance"])}
+    # the failing instance, the one input replay runs the property on (LEM-C1/C2 derive it from
+    # a generated case, kept apart as ``derived_from``: never a second "instance")
+    report["arguments"] = {"instance": rec["instance"]}
     report["instance"] = rec["instance"]
+    if rec.get("case") is not None and rec["case"] != rec["instance"]:
+        report["derived_from"] = rec["case"]
     report["features"] = {"requests": len(instance.requests), "nodes": instance.total_nodes,
                           "budget": instance.budget, "root_charged": instance.root_charged}
     output = read_selection(rec.get("output"))

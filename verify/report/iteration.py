@@ -113,6 +113,9 @@ def iteration_report(*, trace: str, line: int, instance_json: dict, selection_js
         b["violations"] += [{"rule": v.rule, "request": v.request, "node": v.node, "text": v.text} for v in bad]
         b["rules"] = b["rules"] + ["objective"]
         b["kind"] = "rule"
+    from verify.search.cause import explain_verdict
+
+    b["cause"] = explain_verdict(instance, output, verdict.kind, optimal if optimal.ok else None)
     report["broken"] = b
     return report
 

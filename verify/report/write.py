@@ -241,10 +241,11 @@ def markdown(report: dict) -> str:
                   "Left: the solver's selection (orange); right: an optimal one (green). Red border: breaks a "
                   "rule; dashed blue ring: selected in only one of the two answers; purple dashed border: beyond the "
                   "budget.", ""]
-    if report["arguments"].get("instance") != report["instance"]:
-        lines += ["## The property's input", "",
-                  f"{report['property']} derives the instance above from this case: "
-                  f"`{describe(parse_instance(report['arguments']['instance'], allow_nonmonotone=True))}`", ""]
+    if report.get("derived_from"):
+        lines += ["## Where it came from", "",
+                  f"{report['property']} derived the instance above (a probed budget of one request) from this "
+                  f"generated case: `{describe(parse_instance(report['derived_from'], allow_nonmonotone=True))}`",
+                  ""]
     lines += _footer(report)
     return "\n".join(lines) + "\n"
 

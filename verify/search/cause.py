@@ -4,13 +4,18 @@ A *cause* is one observation about the failing answer, with the numbers that sho
 
 ``tie``            a node selected without its parent has exactly its parent's f
 ``merge``          two values that differ exactly are equal after rounding to a
-                   format (:mod:`verify.search.precision`): a node and its parent
+                   format (:mod:`verify.search.precision`), as f or as log f (a
+                   selector ranking log-probabilities): a node and its parent
                    (an orphan although f strictly decreases), or a node the solver
                    took and a larger one it left (a suboptimal answer)
 ``underflow``      the same, where both values round to 0
 ``no tie``         an orphan whose value is below its parent's, also after rounding
-``float sum``      a target test that IEEE double (or the declared format) decides
-                   otherwise than exact arithmetic (1 + 0.4 + 0.2 < 1.6 in double)
+``float sum``      a target test that IEEE double, float32, bfloat16 or float16
+                   addition (of f, or of exp(log f) rounded) decides otherwise than
+                   exact arithmetic (1 + 0.4 + 0.2 < 1.6 in double; 1 + 0.3 + 0.3 <
+                   1.6 in float32); every format that misleads is named
+``stopped early``  a request below its target although budget was left and a node it
+                   could have taken (a per-request cap, a loop that ends too soon)
 ``beyond budget``  the selection uses more budget than there is; the nodes marked are
                    the smallest-f leaves of the selection, as many as are too many (roots
                    only when roots are charged and nothing else is selected)
@@ -18,7 +23,14 @@ A *cause* is one observation about the failing answer, with the numbers that sho
                    rounding that explains it
 
 Formats are tried finest first (float32, bfloat16, float16), or only the declared
-``precision``.  Causes describe, they never judge: the verdict is the exact check's.
+``precision`` for merges (sums: the declared one first, then every other); domains
+``prob`` (f) and ``log`` (log f), or only the declared ``scores``.  Causes describe,
+they never judge: the verdict is the exact check's.
+
+The *cause class* of a failure (:func:`cause_class`) is the kind of its first cause
+(``underflow`` counts as ``merge``), or ``none``: it is part of the failure's
+signature (:func:`verify.search.properties.signature`), so two causes of one kind of
+failure are two findings.
 
 """
 
@@ -32,7 +44,24 @@ from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection
 
-from verify.search.precision import FORMATS, merge_format, round_to, show
+from verify.search.precision import (FORMATS, domains, format_count, format_sum, log_merge_format, merge_format,
+                                     round_to, show, show_log, sum_formats, to_format)
+
+#: cause kinds, in the order a failure's class is chosen when several apply
+CLASSES = ("tie", "merge", "no tie", "float sum", "stopped early", "beyond budget", "swap", "none")
+
+
+def cause_class(causes: list[dict]) -> str:
+    """The class of a failure with ``causes``: the first cause's kind (``underflow`` is a
+    ``merge``), ``none`` without one.
+
+    >>> cause_class([{"kind": "underflow"}]), cause_class([])
+    ('merge', 'none')
+    """
+    if not causes:
+        return "none"
+    kind = causes[0].get("kind", "none")
+    return "merge" if kind == "underflow" else kind
 
 
 def _val(x: Fraction) -> str:
@@ -42,19 +71,55 @@ def _val(x: Fraction) -> str:
 
 
 def _pair_cause(a_label: str, a: Fraction, b_label: str, b: Fraction, precision: Optional[str],
-                tail: str) -> Optional[dict]:
-    """tie / merge / underflow between values a and b, or None."""
+                tail: str, scores: Optional[str] = None) -> Optional[dict]:
+    """tie / merge / underflow between values a and b (as f, or as log f), or None."""
     if a == b:
         return {"kind": "tie", "text": f"{a_label} and {b_label} have equal f exactly ({_val(a)}){tail}"}
-    fmt = merge_format(a, b, precision)
+    fmt = merge_format(a, b, precision) if "prob" in domains(scores) else None
     if fmt is None:
-        return None
+        fmt = log_merge_format(a, b, precision) if "log" in domains(scores) else None
+        if fmt is None:
+            return None
+        return {"kind": "merge", "format": fmt, "domain": "log",
+                "text": f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) differ exactly but their "
+                        f"log-probabilities are equal after rounding to {fmt} (both {show_log(a, fmt)}){tail}"}
     if round_to(a, fmt) == 0:
         return {"kind": "underflow", "format": fmt,
                 "text": f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) both round to 0 in {fmt}{tail}"}
     return {"kind": "merge", "format": fmt,
             "text": f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) differ exactly but are equal "
                     f"after rounding to {fmt} (both {show(a, fmt)}){tail}"}
+
+
+def explain_verdict(instance: Instance, output: Selection, verdict_kind: str,
+                    optimal: Optional[Selection] = None) -> list[dict]:
+    """The causes of a judged answer (``python -m verify audit``, ``check``): the verdict kind
+    (``suboptimal``, ``infeasible``, ``wrong-invalid``) read as a failure's rule and kind.
+
+    >>> from solver.parse import parse_instance
+    >>> from solver.selection import make_ok
+    >>> inst = parse_instance({"budget": 0, "requests": [{"id": "r", "target": 1, "parent": [-1, 0],
+    ...     "prob": [1, "1/2"]}]})
+    >>> [c["kind"] for c in explain_verdict(inst, make_ok(inst, {"r": [0, 1]}), "infeasible")]
+    ['beyond budget']
+    """
+    if verdict_kind == "suboptimal":
+        rule, kind = "optimality", "suboptimal"
+    elif verdict_kind == "wrong-invalid":
+        rule, kind = "INVALID soundness", "wrong INVALID"
+    elif verdict_kind == "infeasible" and output is not None and output.ok:
+        # the first rule broken, named as verify.search.properties names it (not imported: a cycle)
+        order = ("format", "rooted", "budget", "target")
+        rules = [v.rule for v in violations(instance, output.selected)]
+        rule = min(rules, key=lambda r: order.index(r) if r in order else len(order), default="format")
+        kind = {"rooted": "not rooted", "budget": "over budget", "target": "target missed"}.get(rule, "malformed")
+    else:
+        return []
+    if optimal is None and kind == "suboptimal":
+        from verify.oracles.dp import solve_dp
+
+        optimal = solve_dp(instance)
+    return explain(instance, output, optimal, rule, kind)
 
 
 def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
@@ -93,16 +158,16 @@ def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
 
 
 def explain(instance: Instance, output: Optional[Selection], optimal: Optional[Selection], rule: str,
-            kind: str, precision: Optional[str] = None) -> list[dict]:
+            kind: str, precision: Optional[str] = None, scores: Optional[str] = None) -> list[dict]:
     """The causes of one failure; never raises (an answer too malformed to explain has none)."""
     try:
-        return _explain(instance, output, optimal, rule, kind, precision)
+        return _explain(instance, output, optimal, rule, kind, precision, scores)
     except Exception:  # a cause is a courtesy: a malformed answer must not cost the finding
         return []
 
 
 def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[Selection], rule: str,
-             kind: str, precision: Optional[str] = None) -> list[dict]:
+             kind: str, precision: Optional[str] = None, scores: Optional[str] = None) -> list[dict]:
     """The causes of one failure (``rule`` and ``kind`` of its signature); may be empty.
 
     >>> from solver.parse import parse_instance
@@ -114,8 +179,8 @@ def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[
     """
     out: list[dict] = []
     if output is None or not output.ok:
-        if kind == "wrong INVALID":
-            out += _float_sum_counts(instance, precision)
+        if kind in ("wrong INVALID", "not minimal", "below minimum"):
+            out += _float_sum_counts(instance, precision, scores)
         return out
     bad = violations(instance, output.selected)
     if rule == "rooted" or kind == "not rooted":
@@ -128,7 +193,7 @@ def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[
                 continue
             label = f"request {v.request!r} node {v.node}"
             c = _pair_cause(label, tree.f[v.node], f"its parent {p}", tree.f[p], precision,
-                            ": the node was taken before its parent")
+                            ": the node was taken before its parent", scores)
             if c is None:
                 c = {"kind": "no tie", "text": f"{label} (f = {_val(tree.f[v.node])}) is below its parent {p} "
                                                f"(f = {_val(tree.f[p])}), also after rounding: not a tie"}
@@ -145,29 +210,114 @@ def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[
                     "text": f"{n} node{'s' * (n != 1)} beyond the budget of {instance.budget} (marked: {where}; "
                             f"the smallest-f leaves of the selection)"})
     if any(v.rule == "target" for v in bad):
-        for v in bad:
-            if v.rule != "target":
-                continue
-            req = instance.request(v.request)
-            chosen = sorted((req.tree.f[u] for u in set(output.selected[req.id])
-                             if isinstance(u, int) and 0 <= u < len(req.tree) and u != req.tree.root), reverse=True)
-            exact = req.tree.f[req.tree.root] + sum(chosen, Fraction(0))
-            acc = float(req.tree.f[req.tree.root])
-            for x in chosen:
-                acc += float(x)
-            if acc >= float(req.target) and exact < req.target:
-                out.append({"kind": "float sum", "request": req.id,
-                            "text": f"request {req.id!r}: the selected values sum to {acc!r} in IEEE double, "
-                                    f"which meets the target {_val(req.target)}; exactly they sum to "
-                                    f"{_val(exact)} < target"})
+        # a sum in double (what float(Fraction(s)) gives) or in the declared format first, then a
+        # request stopped early, then sums in the other formats (coarse formats meet many targets)
+        missed = list(dict.fromkeys(v.request for v in bad if v.rule == "target"))
+        likely = ("double", precision) if precision else ("double",)
+        sums = [c for c in (_float_sum_met(instance, output, rid, precision, scores) for rid in missed) if c]
+        out += [c for c in sums if c["format"] in likely]
+        out += _stopped_early(instance, output, missed)
+        out += [c for c in sums if c["format"] not in likely]
     if kind in ("suboptimal",) and optimal is not None and optimal.ok:
-        out += _swaps(instance, output, optimal, precision)
+        out += _unspent(instance, output) or _swaps(instance, output, optimal, precision, scores)
     if kind in ("not minimal", "below minimum"):
-        out += _float_sum_counts(instance, precision)
+        out += _float_sum_counts(instance, precision, scores)
     return out
 
 
-def _swaps(instance: Instance, output: Selection, optimal: Selection, precision) -> list[dict]:
+def _also(hits: list) -> str:
+    """The other formats a sum misleads in, compactly: `` (also float32, bfloat16; from log f: double)``."""
+    prob = [("IEEE double" if f == "double" else f) for f, d, _ in hits if d == "prob"]
+    log = [("double" if f == "double" else f) for f, d, _ in hits if d == "log"]
+    parts = ([", ".join(prob)] if prob else []) + ([f"from log f: {', '.join(log)}"] if log else [])
+    return f" (also {'; '.join(parts)})" if parts else ""
+
+
+def _arith(fmt: str, domain: str) -> str:
+    """How a sum format and domain read in a cause: ``IEEE double``, ``float32 from log f``."""
+    name = "IEEE double" if fmt == "double" else fmt
+    return name if domain == "prob" else f"{name} from log f"
+
+
+def _float_sum_met(instance: Instance, output: Selection, rid: str, precision, scores) -> Optional[dict]:
+    """A request below its target whose selected values, added in some format (largest first),
+    meet it: every such format and domain, the declared ones first."""
+    req = instance.request(rid)
+    chosen = sorted((req.tree.f[u] for u in set(output.selected.get(rid, ()))
+                     if isinstance(u, int) and 0 <= u < len(req.tree) and u != req.tree.root), reverse=True)
+    exact = req.tree.f[req.tree.root] + sum(chosen, Fraction(0))
+    if exact >= req.target:
+        return None
+    hits = []
+    for domain in domains(scores):
+        for fmt in sum_formats(precision):
+            acc = format_sum(chosen, fmt, domain)
+            if acc >= to_format(float(req.target), fmt):
+                hits.append((fmt, domain, acc))
+    if not hits:
+        return None
+    fmt, domain, acc = hits[0]
+    also = _also(hits[1:])
+    return {"kind": "float sum", "request": rid, "format": fmt, "domain": domain,
+            "formats": [f"{f}/{d}" for f, d, _ in hits],
+            "text": f"request {rid!r}: the selected values sum to {acc!r} in {_arith(fmt, domain)}{also}, "
+                    f"which meets the target {_val(req.target)}; exactly they sum to {_val(exact)} < target"}
+
+
+def _stopped_early(instance: Instance, output: Selection, missed: list[str]) -> list[dict]:
+    """Requests below their target with a node (f > 0) they could still take, while budget was
+    left or went to requests already past their own targets (a node there could be dropped)."""
+    sets = {r.id: {v for v in output.selected.get(r.id, ()) if isinstance(v, int) and 0 <= v < len(r.tree)}
+            for r in instance.requests}
+    used = sum(len(s) if instance.root_charged else len(s - {instance.request(rid).tree.root})
+               for rid, s in sets.items())
+    left = instance.budget - used
+    past = []
+    for r in instance.requests:
+        s, t = sets[r.id], r.tree
+        leaves = [v for v in s if v != t.root and not any(c in s for c in t.children[v])]
+        if r.id not in missed and leaves and t.value(s) - min(t.f[v] for v in leaves) >= r.target:
+            past.append(r.id)
+    if left <= 0 and not past:
+        return []
+    spare = (f"{left} budget unit(s) left" if left > 0 else
+             f"budget spent on request{'s' * (len(past) > 1)} {', '.join(map(repr, past))} past "
+             f"{'their targets' if len(past) > 1 else 'its target'}")
+    out = []
+    for rid in missed:
+        req, s = instance.request(rid), sets[rid]
+        t = req.tree
+        frontier = [v for v in range(len(t)) if v not in s and t.parent[v] in s and t.f[v] > 0]
+        if not frontier:
+            continue
+        best = max(frontier, key=lambda v: (t.f[v], -v))
+        out.append({"kind": "stopped early", "request": rid, "nodes": [best],
+                    "text": f"request {rid!r} stopped at {len(s - {t.root})} node(s), below its target "
+                            f"{_val(req.target)} (reaches {_val(t.value(s))}), with {spare} and node {best} "
+                            f"(f = {_val(t.f[best])}) still available: a per-request cap or a loop that ends "
+                            f"too soon"})
+    return out
+
+
+def _unspent(instance: Instance, output: Selection) -> list[dict]:
+    """Budget left unspent while some request still had a node (f > 0) to take."""
+    used = sum(len(set(s)) if instance.root_charged else len(set(s) - {instance.request(rid).tree.root})
+               for rid, s in output.selected.items())
+    left = instance.budget - used
+    if left <= 0:
+        return []
+    avail = [(r.tree.f[v], r.id, v) for r in instance.requests for v in range(len(r.tree))
+             if v not in output.selected.get(r.id, ()) and r.tree.parent[v] in output.selected.get(r.id, ())
+             and r.tree.f[v] > 0]
+    if not avail:
+        return []
+    f, rid, v = max(avail, key=lambda x: (x[0], -x[2]))
+    return [{"kind": "stopped early", "request": rid, "nodes": [v],
+             "text": f"{left} budget unit(s) left unspent while request {rid!r} node {v} (f = {_val(f)}) was "
+                     f"available: a per-request cap or a loop that ends too soon"}]
+
+
+def _swaps(instance: Instance, output: Selection, optimal: Selection, precision, scores=None) -> list[dict]:
     took, left = [], []
     for r in instance.requests:
         mine, best = set(output.selected.get(r.id, ())), set(optimal.selected.get(r.id, ()))
@@ -178,7 +328,7 @@ def _swaps(instance: Instance, output: Selection, optimal: Selection, precision)
         return []
     for t, m in sorted(pairs, key=lambda tm: (tm[1][0] - tm[0][0], tm[0][2], tm[1][2])):
         c = _pair_cause(f"request {t[1]!r} node {t[2]}", t[0], f"request {m[1]!r} node {m[2]}", m[0], precision,
-                        f": the solver took node {t[2]}, the smaller, and left node {m[2]}")
+                        f": the solver took node {t[2]}, the smaller, and left node {m[2]}", scores)
         if c is not None:
             c.update(nodes=[t[2], m[2]])
             return [c]
@@ -189,17 +339,23 @@ def _swaps(instance: Instance, output: Selection, optimal: Selection, precision)
                      f"{precision or '/'.join(FORMATS)} makes them equal"}]
 
 
-def _float_sum_counts(instance: Instance, precision) -> list[dict]:
-    """Requests whose target IEEE double addition (largest first) reaches with another count."""
-    from verify.search.generators import float_counts
-
+def _float_sum_counts(instance: Instance, precision, scores=None) -> list[dict]:
+    """Requests whose target addition in some format (largest first) reaches with another count
+    than exact arithmetic: every such format and domain, the declared ones first."""
     out = []
     for r in instance.requests:
         values = r.tree.sorted_values()
-        exact, flt = float_counts(values, r.target)
-        if exact != flt:
-            out.append({"kind": "float sum", "request": r.id,
-                        "text": f"request {r.id!r}: adding f largest first reaches the target "
-                                f"{_val(r.target)} with {exact} node(s) exactly but "
-                                f"{'never' if flt is None else f'{flt} node(s)'} in IEEE double"})
+        exact = format_count(values, r.target, "exact")
+        hits = [(fmt, d, format_count(values, r.target, fmt, d)) for d in domains(scores)
+                for fmt in sum_formats(precision)]
+        hits = [h for h in hits if h[2] != exact]
+        if not hits:
+            continue
+        fmt, domain, flt = hits[0]
+        also = _also(hits[1:])
+        out.append({"kind": "float sum", "request": r.id, "format": fmt, "domain": domain,
+                    "formats": [f"{f}/{d}" for f, d, _ in hits],
+                    "text": f"request {r.id!r}: adding f largest first reaches the target "
+                            f"{_val(r.target)} with {exact} node(s) exactly but "
+                            f"{'never' if flt is None else f'{flt} node(s)'} in {_arith(fmt, domain)}{also}"})
     return out

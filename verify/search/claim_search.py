@@ -189,7 +189,7 @@ def counterexample_record(case: Any, failure: Failure, claim_id: Optional[str] =
     inst = failure.instance if failure.instance is not None else case
     rec: dict[str, Any] = {"condition": failure.condition}
     if claim_id is not None:
-        rec["signature"] = dict(zip(("property", "rule", "kind"), signature(claim_id, failure)))
+        rec["signature"] = dict(zip(("property", "rule", "kind", "cause"), signature(claim_id, failure)))
     if isinstance(inst, Instance):
         rec["instance"] = inst.to_json()
         rec["summary"] = describe(inst)
@@ -453,7 +453,7 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
         if isinstance(case, Instance):
             case, failure = _reduce(item["sig"], judge, limits.contains, case, failure)
         rec = counterexample_record(case, failure, claim.id)
-        rec["cause"] = causes(case, failure, limits.precision)
+        rec["cause"] = causes(case, failure, limits.precision, limits.scores)
         rec["origin"] = item["origin"] or "generated"
         rec["first_at"] = item["first_at"]
         rec["shrunk"] = ("the reduction pass" if item["origin"] else "Hypothesis, then the reduction pass") \
@@ -608,8 +608,11 @@ def _shrink(claim, strategy, examples, seed, judge, item) -> tuple[Any, Failure,
     return case, failure, why
 
 
-def causes(case: Any, failure: Failure, precision: Optional[str] = None) -> list[dict]:
-    """The causes :mod:`verify.search.cause` names for a failure (none for tree cases)."""
+def causes(case: Any, failure: Failure, precision: Optional[str] = None, scores: Optional[str] = None) -> list[dict]:
+    """The causes :mod:`verify.search.cause` names for a failure (none for tree cases); those the
+    property already found (:func:`verify.search.properties.explained`) when it did."""
+    if failure.causes is not None:
+        return [dict(c) for c in failure.causes]
     inst = failure.instance if failure.instance is not None else case
     if not isinstance(inst, Instance):
         return []
@@ -618,7 +621,7 @@ def causes(case: Any, failure: Failure, precision: Optional[str] = None) -> list
         from verify.oracles.dp import solve_dp
 
         optimal = solve_dp(inst)
-    return explain(inst, failure.output, optimal, failure.rule, failure.kind, precision)
+    return explain(inst, failure.output, optimal, failure.rule, failure.kind, precision, scores)
 
 
 def _reduce(sig, judge, inside, case: Instance, failure: Failure) -> tuple[Instance, Failure]:

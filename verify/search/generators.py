@@ -79,7 +79,7 @@ from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.reference import min_count_bound
 
-from verify.search.precision import FORMATS, merging_formats, round_float, round_to
+from verify.search.precision import FORMATS, format_count, merging_formats, round_float, round_to
 from verify.subject.readable import readable
 
 SHAPE_CLASSES = ("path", "star", "random", "beam")
@@ -114,8 +114,9 @@ WEIGHTS = {
     "shape": {"path": 1, "star": 2, "random": 2, "beam": 2},
     "prob": {"strict": 1, "grid": 2, "decimal": 4, "float32": 4, "float16": 3, "bfloat16": 3,
              "near-one": 3, "close-siblings": 3, "underflow": 2},
-    # --precision P: the merge classes (aimed at P) twice as often
-    "prob/precision": {"strict": 1, "grid": 2, "decimal": 4, "float32": 4, "float16": 3, "bfloat16": 3,
+    # --precision P: the merge classes (aimed at P) twice as often, decimal (whose sums P misses)
+    # half again as often; it only adds: every class keeps >= 1/2 of its default share (25/35)
+    "prob/precision": {"strict": 1, "grid": 2, "decimal": 6, "float32": 4, "float16": 3, "bfloat16": 3,
                        "near-one": 6, "close-siblings": 6, "underflow": 4},
     "scores": {"nonmonotone": 1, "monotone": 1},
     # THM-P2/nonmonotone: every request shuffled (a shuffle can still come out monotone)
@@ -124,6 +125,9 @@ WEIGHTS = {
     # decimal requests: boundary targets, where float sums of 0.1, 0.2, ... mislead
     "target/decimal": {"le1": 1, "negative": 1, "boundary": 6, "above": 2, "below": 2, "beyond-mass": 1},
     "budget": {"zero": 1, "exact": 3, "one-less": 3, "cut": 12, "few-more": 2, "above-all": 2},
+    # --precision P: tight budgets (where a sum P misses becomes a wrong INVALID) more often;
+    # every class keeps >= 1/2 of its default share (23/27)
+    "budget/precision": {"zero": 1, "exact": 7, "one-less": 3, "cut": 12, "few-more": 2, "above-all": 2},
     # no targets: every minimal count is 0, so exact and one-less would be zero again
     "budget/no-targets": {"zero": 1, "cut": 6, "few-more": 2, "above-all": 1},
     # budgets where a choice matters (with budget 0 or above all nodes every solver is optimal)
@@ -425,13 +429,18 @@ def shuffled_scores(draw, parent: list[int], f: list[Fraction]):
 
 # --------------------------------------------------------- targets, budgets
 
-def float_counts(values: list[Fraction], target: Fraction) -> tuple[int | None, int | None]:
+def float_counts(values: list[Fraction], target: Fraction, fmt: str = "double") -> tuple[int | None, int | None]:
     """Nodes the greedy takes to reach ``target`` from the root (f = 1) adding ``values``
-    (sorted, largest first) in exact arithmetic and in IEEE double: (exact, float).
+    (sorted, largest first) in exact arithmetic and in IEEE double (or ``fmt``, every partial
+    sum rounded to it): (exact, float).
 
     >>> float_counts([Fraction(2, 5), Fraction(1, 5), Fraction(1, 10)], Fraction(8, 5))
     (2, 3)
+    >>> float_counts([Fraction(3, 10), Fraction(3, 10)], Fraction(8, 5), "float32")
+    (2, None)
     """
+    if fmt != "double":
+        return format_count(values, target, "exact"), format_count(values, target, fmt)
     def count(number):
         acc, goal = number(1), number(target)
         for k, x in enumerate(values):
@@ -448,23 +457,30 @@ def boundary_target(values: list[Fraction], kind: str, k: int, step: Fraction) -
     return boundary + {"boundary": 0, "above": step, "below": -step}[kind]
 
 
-def float_traps(values: list[Fraction], kind: str, step: Fraction) -> list[int]:
-    """The prefixes k whose target of class ``kind`` the float greedy reaches with another count.
+def float_traps(values: list[Fraction], kind: str, step: Fraction, fmts: tuple[str, ...] = ("double",)) -> list[int]:
+    """The prefixes k whose target of class ``kind`` the float greedy (adding in any of ``fmts``)
+    reaches with another count.
 
     >>> float_traps([Fraction(2, 5), Fraction(1, 5), Fraction(1, 10)], "boundary", STEP)
+    [2]
+    >>> float_traps([Fraction(3, 10), Fraction(3, 10)], "boundary", Fraction(0), ("double", "float32"))
     [2]
     """
     out = []
     for k in range(len(values) + 1):
-        exact, flt = float_counts(values, boundary_target(values, kind, k, step))
-        if exact != flt:
+        target = boundary_target(values, kind, k, step)
+        if any(len(set(float_counts(values, target, fmt))) == 2 for fmt in fmts):
             out.append(k)
     return out
 
 
 @st.composite
-def target_for(draw, f: list[Fraction], weights: str = "target"):
-    """A target of a class of ``target`` drawn with ``WEIGHTS[weights]``, and its ``float`` label."""
+def target_for(draw, f: list[Fraction], weights: str = "target", precision: str | None = None):
+    """A target of a class of ``target`` drawn with ``WEIGHTS[weights]``, and its ``float`` label.
+
+    ``precision``: boundary targets prefer prefixes that IEEE double *or* that format's sums
+    miss (by default double's only)."""
+    fmts = ("double",) + ((precision,) if precision else ())
     values = sorted(f[1:], reverse=True)
     mass = sum(f, Fraction(0))
     kind = draw(choose(weights))
@@ -478,14 +494,16 @@ def target_for(draw, f: list[Fraction], weights: str = "target"):
     else:
         step = draw(_sampled((STEP, TINY))) if kind != "boundary" else Fraction(0)
         k = draw(st.integers(0, len(values)))
-        traps = float_traps(values, kind, step)
+        # --precision P: P's own traps first (a selector adding in P misses other prefixes than double)
+        traps = (float_traps(values, kind, step, (precision,)) if precision else []) or \
+            float_traps(values, kind, step)
         # when some prefix is a float trap, move there 2 times in 3 (Hypothesis's simplest choice
         # moves, so shrinking keeps a trap; k is drawn first so that it shrinks with the tree)
         if traps and k not in traps and draw(st.integers(0, 2)) < 2:
             k = draw(_sampled(tuple(traps)))
         target = boundary_target(values, kind, k, step)
-    exact, flt = float_counts(values, target)
-    event(f"float:{'safe' if exact == flt else 'trap'}")
+    trap = any(len(set(float_counts(values, target, fmt))) == 2 for fmt in fmts)
+    event(f"float:{'trap' if trap else 'safe'}")
     return target
 
 
@@ -541,7 +559,9 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
     ``chains``, ``min_budget`` and ``prob_classes`` are the restrictions of
     :mod:`verify.search.restrictions` (a budget below ``min_budget`` is raised to
     it, and ``zero`` is not drawn then); ``precision`` aims the merge classes at
-    that format and draws them twice as often.
+    that format and draws them twice as often, draws ``decimal`` half again as
+    often and aims boundary targets at prefixes its sums miss too (it only adds:
+    every class keeps at least half its default share).
     """
     n = draw(st.integers(min_requests, max_requests))
     requests, quotas, sizes = [], [], []
@@ -561,7 +581,8 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
         for fmt in merging_formats(f) or ["none"]:
             event(f"merge:{fmt}")
         if targets:
-            target = draw(_cached(target_for, tuple(f), "target/decimal" if kind == "decimal" else "target"))
+            target = draw(_cached(target_for, tuple(f), "target/decimal" if kind == "decimal" else "target",
+                                  precision))
         else:
             target = Fraction(1)
         labels, perm = draw(_cached(relabel, tuple(parent)))
@@ -576,6 +597,8 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
     event(f"roots:{'charged' if charged else 'free'}")
     if budget_axis == "budget" and not targets:
         budget_axis = "budget/no-targets"
+    elif budget_axis == "budget" and precision:
+        budget_axis = "budget/precision"
     need = sum(q for q in quotas if q is not None)
     # exact and one-less are budget 0 again when no target needs a node: not drawn then
     classes = [c for c in WEIGHTS[budget_axis] if not (min_budget and c == "zero")

@@ -34,9 +34,11 @@ sets are not unique (SPEC section 3, item 5).
 
 Failure signatures
 ------------------
-Every :class:`Failure` says which *rule* broke and what *kind* of failure it is;
-with the property, ``(property, rule, kind)`` is its *signature*
-(:func:`signature`).  Two failures with the same signature are the same defect
+Every :class:`Failure` says which *rule* broke and what *kind* of failure it is,
+and (once the search has explained it, :mod:`verify.search.cause`) its *cause
+class*: an exact tie, a merge in a format, a sum in a format, a request stopped
+early with budget left, ... (``none`` when no cause is known); with the property,
+``(property, rule, kind, cause)`` is its *signature* (:func:`signature`).  Two failures with the same signature are the same defect
 as far as the search can tell: the campaign reports each distinct signature as
 its own finding, and shrinking and reduction keep a smaller case only when it
 fails with the same signature.  Kinds (:data:`KINDS`):
@@ -108,6 +110,14 @@ class Failure:
     rule: str = "claim"                         # the rule broken (see the module docstring)
     kind: str = "claim"                         # one of KINDS
     others: tuple = ()                          # failures of other signatures on the same case (LEM-C2)
+    causes: Optional[tuple] = None              # verify.search.cause's explanation (None: not yet asked)
+
+    @property
+    def cause(self) -> str:
+        """The cause class (:func:`verify.search.cause.cause_class`); ``none`` when unexplained."""
+        from verify.search.cause import cause_class
+
+        return cause_class(list(self.causes or ()))
 
     def all(self) -> tuple["Failure", ...]:
         """This failure and the others found on the same case, each of its own signature."""
@@ -119,13 +129,31 @@ class Outside(Exception):
     restrictions: it is not judged and not counted as declined (the campaign draws another)."""
 
 
-def signature(claim_id: str, failure: Failure) -> tuple[str, str, str]:
-    """``(property, rule, kind)``: what makes two failures the same defect.
+def signature(claim_id: str, failure: Failure) -> tuple[str, str, str, str]:
+    """``(property, rule, kind, cause class)``: what makes two failures the same defect.
 
-    >>> signature("THM-P2", Failure("objective 1 < optimum 3/2", rule="optimality", kind="suboptimal"))
-    ('THM-P2', 'optimality', 'suboptimal')
+    >>> signature("THM-P2", Failure("objective 1 < optimum 3/2", rule="optimality", kind="suboptimal",
+    ...                             causes=({"kind": "swap", "text": "..."},)))
+    ('THM-P2', 'optimality', 'suboptimal', 'swap')
     """
-    return (claim_id, failure.rule, failure.kind)
+    return (claim_id, failure.rule, failure.kind, failure.cause)
+
+
+#: added to a raised exception that reads like a decline (:func:`looks_like_decline`)
+DECLINE_HINT = (" (an exception, so a finding; to decline an input, raise verify.Unsupported or answer "
+                "UNSUPPORTED)")
+
+
+def looks_like_decline(name: str, message: str) -> bool:
+    """An exception the selector probably meant as a decline: its class is named ``Unsupported``
+    (its own, not :class:`solver.errors.Unsupported`) or its message starts with "unsupported".
+
+    >>> looks_like_decline("Unsupported", "one request only"), looks_like_decline("ValueError", "Unsupported: x")
+    (True, True)
+    >>> looks_like_decline("ValueError", "bad input")
+    False
+    """
+    return name.rsplit(".", 1)[-1] == "Unsupported" or message.lower().startswith("unsupported")
 
 
 def fault_failure(exc: SolverFault) -> Failure:
@@ -140,13 +168,48 @@ def fault_failure(exc: SolverFault) -> Failure:
     if getattr(exc, "kind", None):  # set where the adapter raised it
         return Failure(text, rule=exc.rule or exc.kind, kind=exc.kind)
     if text.startswith("solver raised "):
-        return Failure(text, rule=text[len("solver raised "):].split(":", 1)[0].strip() or "exception",
-                       kind="raised")
+        name, _, message = text[len("solver raised "):].partition(":")
+        if looks_like_decline(name.strip(), message.strip()):
+            text += DECLINE_HINT
+        return Failure(text, rule=name.strip() or "exception", kind="raised")
     if "within the timeout" in text:
         return Failure(text, rule="timeout", kind="timeout")
     if text.startswith(("solver exited", "solver was killed", "solver program")):
         return Failure(text, rule="exit", kind="crashed")
     return Failure(text, rule="answer", kind="malformed")
+
+
+def explained(check: Callable) -> Callable:
+    """``check`` whose failures carry their causes (:func:`verify.search.cause.explain`, with the
+    run's declared ``precision`` and ``scores``), so that the cause class is part of their
+    signature: the search then tells two causes of one kind of failure apart."""
+    def run(solver, case, restrictions=None):
+        failure = check(solver, case, restrictions)
+        if failure is None:
+            return None
+        precision = getattr(restrictions, "precision", None)
+        scores = getattr(restrictions, "scores", None)
+        first, *others = [with_causes(f, case, precision, scores) for f in failure.all()]
+        return replace(first, others=tuple(others))
+    run.__name__ = getattr(check, "__name__", "check")
+    run.__doc__ = check.__doc__
+    return run
+
+
+def with_causes(failure: Failure, case, precision: Optional[str] = None, scores: Optional[str] = None) -> Failure:
+    """``failure`` with its causes (none for tree cases, or when already explained)."""
+    if failure.causes is not None:
+        return failure
+    inst = failure.instance if failure.instance is not None else case
+    if not isinstance(inst, Instance):
+        return replace(failure, causes=())
+    from verify.search.cause import explain
+
+    optimal = failure.optimal_selection
+    if optimal is None and failure.kind == "suboptimal":
+        optimal = dp.solve_dp(inst)
+    return replace(failure, causes=tuple(explain(inst, failure.output, optimal, failure.rule, failure.kind,
+                                                 precision, scores)))
 
 
 def _rule_failure(text: str, bad, **kw) -> Failure:
@@ -187,6 +250,9 @@ def _rule_check(rules: tuple[str, ...]):
         if fail or sel.status != OK:
             return fail
         bad = [v for v in violations(instance, sel.selected) if v.rule in rules]
+        if bad and getattr(restrictions, "best_effort", False) and all(v.rule == "target" for v in bad) \
+                and not dp.solve_dp(instance).ok:
+            return None  # best effort: on an infeasible instance only budget and rootedness count
         if bad:
             return _rule_failure("; ".join(v.text for v in bad), bad, output=sel)
         return None

@@ -25,8 +25,13 @@ values            the value classes (``prob`` axis of :mod:`verify.search.genera
                   drawn; an instance lies inside when each request's values lie in the
                   domain of one of them (:func:`verify.search.generators.in_class`)
 precision         the format the selector computes in (``float32``, ``bfloat16``,
-                  ``float16``): weights generation toward values that merge there;
-                  it never excludes an instance
+                  ``float16``): weights generation toward values that merge there and
+                  targets its sums miss; it never excludes an instance
+scores            ``prob`` or ``log``: the selector ranks f or log f (causes then try
+                  only that domain; default both); it never excludes an instance
+best_effort       the selector never answers INVALID: on an instance the exact oracle
+                  finds infeasible its answer is judged for budget and rootedness only
+                  (an unmet target there is not a finding)
 ================  =====================================================================
 """
 
@@ -42,7 +47,8 @@ if TYPE_CHECKING:
     from solver.model import Instance
 
 NAMES = ("single_request", "no_targets", "chains", "max_nodes", "max_width", "max_depth", "min_budget",
-         "min_nodes", "root_charged", "values", "precision")
+         "min_nodes", "root_charged", "values", "precision", "scores", "best_effort")
+SCORES = ("prob", "log")
 
 
 #: the smallest value of each numeric restriction
@@ -111,11 +117,13 @@ class Restrictions:
     root_charged: Optional[bool] = None
     values: Optional[tuple[str, ...]] = None
     precision: Optional[str] = None
+    scores: Optional[str] = None
+    best_effort: bool = False
 
     def __post_init__(self):
         """Every restriction checked here, for the command line, the API and reports alike:
         :class:`~solver.errors.OptionError` names the first one out of range."""
-        for name in ("single_request", "no_targets", "chains"):
+        for name in ("single_request", "no_targets", "chains", "best_effort"):
             if not isinstance(getattr(self, name), bool):
                 raise OptionError("must be True or False", option=name, value=getattr(self, name))
         if self.root_charged is not None and not isinstance(self.root_charged, bool):
@@ -134,6 +142,9 @@ class Restrictions:
             if self.precision not in FORMATS:
                 raise OptionError(f"unknown number format (choose from {', '.join(FORMATS)})",
                                   option="precision", value=self.precision)
+        if self.scores not in (None, "prob", "log"):
+            raise OptionError("unknown score domain (choose from prob, log)", option="scores",
+                              value=self.scores)
 
     @property
     def any(self) -> bool:
@@ -149,7 +160,8 @@ class Restrictions:
     def generator_kwargs(self) -> dict:
         """The ``limits`` a claim's strategy accepts (:mod:`verify.search.claims`); the root
         convention is passed on its own."""
-        return {k: v for k, v in self.to_json().items() if v not in (None, False) and k != "root_charged"}
+        return {k: v for k, v in self.to_json().items()
+                if v not in (None, False) and k not in ("root_charged", "scores", "best_effort")}
 
     def classes(self, allowed) -> tuple[str, ...]:
         """The value classes of ``allowed`` (a claim's own) that these restrictions admit.
@@ -241,6 +253,10 @@ class Restrictions:
             parts.append(f"values {', '.join(self.values)}")
         if self.precision is not None:
             parts.append(f"computes in {self.precision} (generation aims at what merges there)")
+        if self.scores is not None:
+            parts.append("ranks log-probabilities" if self.scores == "log" else "ranks probabilities")
+        if self.best_effort:
+            parts.append("best effort (never INVALID: infeasible instances judged for budget and rootedness)")
         return ", ".join(parts) or "none"
 
     def cli_args(self) -> list[str]:
@@ -259,6 +275,10 @@ class Restrictions:
             out += ["--values", ",".join(self.values)]
         if self.precision is not None:
             out += ["--precision", self.precision]
+        if self.scores is not None:
+            out += ["--scores", self.scores]
+        if self.best_effort:
+            out.append("--best-effort")
         return out
 
     def to_json(self) -> dict:

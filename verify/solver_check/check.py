@@ -26,6 +26,7 @@ from solver.exit_codes import ExitCode
 from verify.run.executor import InOrder, make_executor, run_tasks
 from verify.run.seam import TaskFailed
 from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, ClaimResult
+from verify.search.defects import merge_defects
 from verify.solver_check.instances import load_instances
 from verify.solver_check.options import Options
 from verify.solver_check.planning import plan
@@ -46,6 +47,7 @@ class Run:
     run_dir: Optional[str] = None
     own: int = 0                                         # --instances used (inside the restrictions)
     own_outside: list[tuple[str, str]] = field(default_factory=list)  # (origin, restriction broken)
+    defects: int = 0                     # distinct defects over every property (verify.search.defects)
 
     @property
     def exit_code(self) -> int:
@@ -104,8 +106,9 @@ def run(spec: SolverSpec, options: Options,
                 executor.close()
         results = [failed_result(c, spec, options, r.reason) if isinstance(r, TaskFailed) else r
                    for c, r in zip(claims, out.results)]
+    defects = merge_defects(results)  # one defect found by several properties: one finding
     out_run = Run(spec, options, results, skipped, time.perf_counter() - start, own=len(own),
-                  own_outside=outside)
+                  own_outside=outside, defects=defects)
     if options.report_dir:
         out_run.run_dir, out_run.reports = write_run(options.report_dir, out_run)
     return out_run

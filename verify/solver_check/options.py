@@ -9,8 +9,13 @@ restrictions
     classes.  Generated, shrunk and reduced instances all stay inside them, and each
     property judges the solver against the exact optimum of that sub-problem.
 finding
-    One distinct failure signature (property, rule, kind) with its smallest case;
-    a property reports up to ``max_findings`` of them, each with its own report.
+    One distinct failure signature (property, rule, kind, cause class) with its
+    smallest case; a property reports up to ``max_findings`` of them.  The same
+    defect found by several properties is one finding listing them
+    (:mod:`verify.search.defects`).
+root conventions
+    ``root_charged`` None (the default) draws both, as ``verify.instances()`` does;
+    ``--roots free|charged`` (``--root-charged``: charged) narrows the run to one.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ class Options:
     profile: str = "quick"
     examples: Optional[int] = None      # default: the profile's
     seed: int = 0
-    root_charged: bool = False
+    root_charged: Optional[bool] = None  # None: both conventions drawn
     restrictions: Restrictions = field(default_factory=Restrictions)
     claims: Optional[tuple[str, ...]] = None
     report_dir: Optional[str] = None
@@ -51,8 +56,9 @@ class Options:
         if self.seed is None:
             raise OptionError("must be a whole number", option="seed", value=None)
         _set(self, "seed", whole_number(self.seed, "seed", -2 ** 63))
-        if not isinstance(self.root_charged, bool):
-            raise OptionError("must be True or False", option="root_charged", value=self.root_charged)
+        if self.root_charged is not None and not isinstance(self.root_charged, bool):
+            raise OptionError("must be True, False or None (both conventions)", option="root_charged",
+                              value=self.root_charged)
         if not isinstance(self.restrictions, Restrictions):
             raise OptionError("must be a Restrictions", option="restrictions", value=self.restrictions)
         _set(self, "max_findings", whole_number(self.max_findings, "max_findings", 1))
@@ -81,8 +87,8 @@ class Options:
         out = ["--profile", self.profile, "--seed", str(self.seed)]
         if self.examples is not None:
             out += ["--examples", str(self.examples)]
-        if self.root_charged:
-            out.append("--root-charged")
+        if self.root_charged is not None:
+            out += ["--roots", "charged" if self.root_charged else "free"]
         if self.max_findings != MAX_FINDINGS:
             out += ["--max-findings", str(self.max_findings)]
         if self.instances:
@@ -92,6 +98,13 @@ class Options:
 
 def _set(options: "Options", name: str, value) -> None:
     object.__setattr__(options, name, value)  # frozen: normalised once, in __post_init__
+
+
+def roots_text(root_charged: Optional[bool]) -> str:
+    """The run header's root conventions: ``roots free and charged (both drawn)``, ``roots free``."""
+    if root_charged is None:
+        return "roots free and charged (both drawn)"
+    return "roots charged" if root_charged else "roots free"
 
 
 def parse_values(text: Optional[str]) -> Optional[tuple[str, ...]]:

@@ -18,18 +18,26 @@ def write_run(report_dir: str, run) -> tuple[str, dict[int, list[str]]]:
             "root_charged": run.options.root_charged, "restrictions": run.options.restrictions.to_json(),
             "max_findings": run.options.max_findings, "instances": run.options.instances}
     dirs: dict[int, list[str]] = {}
+    written: dict[tuple[str, int], str] = {}   # (property, finding number) -> its directory
     n = 0
     for i, r in enumerate(run.results):
         if r.verdict != COUNTEREXAMPLE:
             continue
-        for rec in r.findings:
+        for k, rec in enumerate(r.findings):
+            if rec.get("same_as"):  # one defect, one report: the first property's, listing them all
+                dirs.setdefault(i, []).append(written[rec["same_as"]["property"], rec["same_as"]["finding"]])
+                continue
             n += 1
             rep = finding(r, run.spec, rerun=rerun_command(run.spec, run.options, r.claim), options=opts,
                           record=rec)
             name = f"{n:02d}-{slug(r.claim)}"
             if len(r.findings) > 1:
-                name += f"-{slug(rec.get('signature', {}).get('kind', 'finding'))}"
+                sig = rec.get("signature", {})
+                name += f"-{slug(sig.get('kind', 'finding'))}"
+                if sum(f.get("signature", {}).get("kind") == sig.get("kind") for f in r.findings) > 1:
+                    name += f"-{slug(sig.get('cause', 'none'))}"  # two causes of one kind: two findings
             dirs.setdefault(i, []).append(write_finding(os.path.join(run_dir, name), rep))
+            written[r.claim, k + 1] = dirs[i][-1]
     own = f"{run.own} from {run.options.instances}" if run.options.instances else "none"
     if run.own_outside:
         own += f" ({len(run.own_outside)} outside the restrictions, not used: " + \

@@ -11,14 +11,27 @@ from solver.messages import clip_line
 from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares,
                                     declined_by_class)
 from verify.search.claims import PROFILES
+from verify.search.defects import decline_like
 from verify.search.restrictions import Restrictions
 from verify.solver_check.check import Run
+from verify.solver_check.options import roots_text
+
+
+def _decline_like_lines(results: list[ClaimResult]) -> list[str]:
+    """Findings whose exception reads like a decline, grouped (issue 20): still findings."""
+    groups = decline_like(results)
+    if not groups:
+        return []
+    return ["  raised like a decline (findings, not declines): "
+            + "; ".join(f"{name} on {', '.join(props)}" for name, props in groups)
+            + ". To decline an input, raise verify.Unsupported or answer UNSUPPORTED"]
 
 
 def _declined_lines(results: list[ClaimResult], restrictions: Restrictions = Restrictions()) -> list[str]:
     total = sum(x.declined for x in results)
     if not total:
-        return []
+        like = _decline_like_lines(results)
+        return ["", "declined inputs (not judged): 0"] + like if like else []
     reasons = Counter()
     for x in results:
         reasons.update(x.declined_reasons)
@@ -29,7 +42,7 @@ def _declined_lines(results: list[ClaimResult], restrictions: Restrictions = Res
            "  classes declined most often: " + ", ".join(f"{c} {100 * n // g}% ({n}/{g})" for c, n, g in shown)]
     out += [f"  {what} declined {pct}%: add {flag}" for what, pct, flag in suggest_flags(results, restrictions)]
     out.append("  reasons: " + "; ".join(f"{why!r} x{n}" for why, n in reasons.most_common(3)))
-    return out
+    return out + _decline_like_lines(results)
 
 
 def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restrictions()) -> list[tuple[str, int, str]]:
@@ -115,12 +128,19 @@ def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restr
 
 
 def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
+    same = rec.get("same_as")
+    if same:  # one defect, one finding: shown (and reported) under the first property that found it
+        return [clip_line(f"{pad}same defect as {same['property']}"
+                          + (f" finding {same['finding']}" if same["finding"] > 1 else "")
+                          + f": {rec['summary']} ({rec.get('signature', {}).get('kind')})")]
     summary = rec["summary"]  # values abbreviated (describe); each line clipped too
     out = [clip_line(f"{pad}smallest: {summary}" + ("" if "|" in summary or summary.startswith("parent=") else
                                                     " | no requests")),
            clip_line(f"{pad}fails:    {rec['condition']}")]
     if rec.get("cause"):
         out.append(f"{pad}cause:    {rec['cause'][0]['text']}")
+    if len(rec.get("properties") or ()) > 1:
+        out.append(f"{pad}breaks:   {', '.join(rec['properties'])} (one defect, one finding)")
     if rec.get("origin") not in (None, "generated"):
         out.append(f"{pad}from:     {rec['origin']} (--instances), reduced")
     if report:
@@ -154,8 +174,7 @@ def render(run_: Run) -> str:
     reqs = 1 if r.single_request else profile.max_requests
     lines = [f"test-solver: {spec.label} ({spec.describe})",
              f"profile {opt.profile}: {examples} examples per property, trees up to {nodes} nodes, "
-             f"up to {reqs} request{'s' if reqs != 1 else ''}; seed {opt.seed}; "
-             f"roots {'charged' if opt.root_charged else 'free'}",
+             f"up to {reqs} request{'s' if reqs != 1 else ''}; seed {opt.seed}; {roots_text(opt.root_charged)}",
              f"restrictions: {r.describe()}"]
     if opt.instances:
         line = f"your instances: {run_.own} from {opt.instances}"
@@ -178,7 +197,8 @@ def render(run_: Run) -> str:
             lines += _finding_lines(x.findings[0], dirs[0] if dirs else None, "    ")
         for k, rec in enumerate(x.findings if len(x.findings) > 1 else []):
             sig = rec.get("signature", {})
-            lines.append(f"    finding {k + 1} of {len(x.findings)}: {sig.get('kind')} (rule: {sig.get('rule')})")
+            cause = f", cause: {sig['cause']}" if sig.get("cause") not in (None, "none") else ""
+            lines.append(f"    finding {k + 1} of {len(x.findings)}: {sig.get('kind')} (rule: {sig.get('rule')}{cause})")
             lines += _finding_lines(rec, dirs[k] if k < len(dirs) else None, "      ")
         if x.own.get("judged"):
             lines.append(f"    note:     {x.own['judged']} of your instances judged, {x.own.get('failing', 0)} failing")
@@ -192,8 +212,8 @@ def render(run_: Run) -> str:
     lines += [""]
     if run_.run_dir:
         lines.append(f"reports: {run_.run_dir}")
-    n_findings = sum(len(x.findings) for x in run_.results)
-    extra = f", {n_findings} findings" if n_findings > found else ""
+    n_findings = sum(1 for x in run_.results for rec in x.findings if not rec.get("same_as"))
+    extra = f", {n_findings} finding{'s' * (n_findings != 1)}" if n_findings != found else ""
     lines.append(f"result: {found} broken{extra}, {held} hold, {unsure} inconclusive "
                  f"(of {len(run_.results)} properties) in {run_.seconds:.1f} s; exit {run_.exit_code}")
     return "\n".join(lines)
