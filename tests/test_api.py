@@ -268,7 +268,7 @@ def test_a_selector_calling_sys_exit_is_a_finding_not_the_end_of_the_caller(code
 
     result = verify.check_solver(exits, profile="smoke", claims=("RULE-BUDGET",))
     (f,) = result.findings
-    assert result.exit_status == 1 and f.signature == ("RULE-BUDGET", "SystemExit", "raised")
+    assert result.exit_status == 1 and f.signature == ("RULE-BUDGET", "SystemExit", "raised", "none")
     assert f"solver raised SystemExit: {'' if code is None else code}" in f.condition
 
 
