@@ -177,7 +177,7 @@ def test_results_html_is_rendered_from_the_same_json_as_results_md(tmp_path):
     suite = runs["suite"]
     # every verdict row of results.md: the suite's results, then the proofs' groups
     rows = [a for t, a in el.tags if t == "tr" and "data-verdict" in a]
-    assert len(rows) == len(suite["output"]["results"]) + sum(len(R.proof_groups(runs[k])) for k in R.RUNS[1:])
+    assert len(rows) == len(suite["output"]["results"]) + sum(len(R.proof_groups(runs[k])) for k in R.PROOF_RUNS)
     sections = el.all("section", **{"class": "finding"})
     found = [s for s in sections if not s["id"].startswith("proof-")]
     assert [s["id"] for s in found] == [Path(f["file"]).stem for f in suite["findings"]]

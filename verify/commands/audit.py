@@ -54,7 +54,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from solver.errors import AdaserveError, InputError
 from solver.exit_codes import ExitCode
-from solver.messages import abbreviate, clip_line, show
+from solver.messages import abbreviate, show
 from solver.numbers import fraction_str, int_str, loads_exact, to_fraction
 from solver.parse import parse_instance
 from solver.scaled import exact_values
@@ -825,7 +825,7 @@ def main_audit(path: str, options: AuditOptions, *, jobs: int = 1, json_path: Op
                                progress=progress, source=source, keep_lines=bool(report_dir))
         if part is not None:
             part.close()
-        return _finish(result, path, options, jobs, json_path, part_path, report_dir, reports)
+        return _finish(result, path, options, jobs, json_path, part_path, report_dir, reports, mapper)
     finally:  # interrupted, failed or done: leave no half-written file behind
         if part is not None:
             part.close()
@@ -834,7 +834,8 @@ def main_audit(path: str, options: AuditOptions, *, jobs: int = 1, json_path: Op
 
 
 def _finish(result: AuditResult, path: str, options: AuditOptions, jobs: int, json_path: Optional[str],
-            part_path: Optional[str], report_dir: Optional[str], reports: int) -> int:
+            part_path: Optional[str], report_dir: Optional[str], reports: int,
+            mapper: Optional[Mapper] = None) -> int:
     tally = result.tally
     if tally.iterations == 0:
         raise InputError("no iterations: the trace has no non-blank line", source=path)

@@ -198,7 +198,7 @@ def figure(instance: Instance, solver_sets: Optional[Mapping], optimal_sets: Opt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from verify.search.precision import show
+    from verify.search.precision import show as show_in_format
 
     offending = offending or {}
     request_notes = request_notes or {}
@@ -208,7 +208,7 @@ def figure(instance: Instance, solver_sets: Optional[Mapping], optimal_sets: Opt
     named = exact_rows(instance, causes)
     for rid, v, fmt in named:  # the cause's nodes first: exact f and, if a format merged them, rounded
         f = instance.request(rid).tree.f[v]
-        rounded = f"; {show(f, fmt)} in {fmt}" if fmt else ""
+        rounded = f"; {show_in_format(f, fmt)} in {fmt}" if fmt else ""
         exact.mark((rid, v), f"request {rid!r} node {v}: f = {fraction_str(f)} exactly{rounded}")
     rows = max(len(reqs), 1)
     widths = [max(1, sum(1 for k in r.tree.children if not k)) for r in reqs] or [1]
