@@ -269,7 +269,7 @@ def test_jsonl_answers_in_order_from_one_process(tmp_path, mark, monkeypatch):
     ("if n == 3 and once(): sys.exit(7)", "solver exited with code 7 before answering this line"),
     ("if n == 3 and once(): os.kill(os.getpid(), 9)", "solver was killed by signal SIGKILL before answering this line"),
     ("if n == 3 and once(): time.sleep(1000)", "solver gave no answer line within the timeout of 1 s (hangs?)"),
-    ("if n == 3 and once(): print('garbage', flush=True); continue", "solver printed malformed JSON"),
+    ("if n == 3 and once(): print('garbage', flush=True); continue", "solver printed a line that is not an answer: 'garbage'"),
     ("if n == 3 and once(): print('{\"status\": \"OK\"}', flush=True); continue", "solver answered a malformed selection"),
     ("if n == 3 and once(): print('{\"status\": \"OK\", \"selected\": {}}\\n{}', flush=True); continue",
      "solver printed more than one line for one instance"),

@@ -96,6 +96,35 @@ def become_subreaper() -> bool:
     return _SUBREAPER[0]
 
 
+_PRCTL = []
+
+
+def _prctl():
+    """libc's prctl (Linux), looked up once: a child calls it between fork and exec."""
+    if not _PRCTL:
+        fn = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                fn = ctypes.CDLL(None, use_errno=True).prctl
+            except (OSError, AttributeError):
+                fn = None
+        _PRCTL.append(fn)
+    return _PRCTL[0]
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a child: SIGKILL when the thread that started it ends (Linux ``PR_SET_PDEATHSIG``),
+    so a solver never outlives the worker that runs it (killed, out of memory, a Dask
+    worker shut down).  ``parent``: the starter's pid; if it is gone already, exit now."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
 class Program:
     """A started solver program: its own session, a marker, non-blocking pipes (see module doc)."""
 
@@ -106,8 +135,11 @@ class Program:
         env = dict(os.environ)
         env[MARKER] = self.token
         self.started = _boot_ticks_now()
+        parent = os.getpid()
+        _prctl()  # looked up here: the child must not load libraries between fork and exec
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     start_new_session=True, env=env, bufsize=0, close_fds=True)
+                                     start_new_session=True, env=env, bufsize=0, close_fds=True,
+                                     preexec_fn=lambda: die_with_parent(parent))
         _STARTED.add(self.proc.pid)
         _LIVE.add(self)
         for f in (self.proc.stdout, self.proc.stderr):
