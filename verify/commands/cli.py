@@ -420,6 +420,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             handlers[sig] = signal.signal(sig, _terminated)
     except ValueError:  # not the main thread: leave the signals alone
         pass
+    from verify.subject.process import end_run, mark_run
+
+    run_mark = mark_run()  # whatever this run starts carries it; swept at the end (no process left)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
@@ -439,5 +442,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INCONCLUSIVE
     finally:
+        end_run(*run_mark)
         for sig, old in handlers.items():
             signal.signal(sig, old)

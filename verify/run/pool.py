@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from verify.run.imports import settle
 from verify.run.seam import TaskFailed
+from verify.subject.process import sweep_started_by
 
 ALLOWED_FAILURES = 3
 
@@ -83,10 +84,25 @@ def _die_with(parent: int) -> None:
         _stopped(signal.SIGTERM, None)
 
 
+def _watch(parent: int) -> None:
+    """A worker started with ``subprocess`` (no parent-death signal: it would follow a Dask
+    worker's thread): leave, killing the programs it started, once the caller is gone."""
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        _stopped(signal.SIGTERM, None)
+
+    threading.Thread(target=watch, daemon=True, name="caller-watch").start()
+
+
 def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, _stopped)
-    if parent is not None and sys.platform.startswith("linux"):
+    if parent is None:
+        _watch(os.getppid())
+    elif sys.platform.startswith("linux"):
         _die_with(parent)
     settle(preload)
     while True:
@@ -103,9 +119,14 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
             out = ("error", (exc, traceback.format_exc()))
         try:
             conn.send((index,) + out)
+        except (BrokenPipeError, ConnectionError, EOFError):  # the caller is gone: nobody to tell
+            _stopped(signal.SIGTERM, None)
         except Exception as exc:  # the result or the exception does not pickle
-            conn.send((index, "error", (RuntimeError(f"cannot send the result back: {type(exc).__name__}: {exc}"),
-                                         traceback.format_exc())))
+            try:
+                conn.send((index, "error", (RuntimeError(f"cannot send the result back: {type(exc).__name__}: "
+                                                         f"{exc}"), traceback.format_exc())))
+            except (OSError, EOFError):
+                _stopped(signal.SIGTERM, None)
 
 
 class _Child:
@@ -170,6 +191,9 @@ class _Worker:
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join()
+        pid = getattr(self.proc, "pid", None) or getattr(getattr(self.proc, "popen", None), "pid", None)
+        if pid:  # the solvers it started die with it (killed, out of memory: also what they forked)
+            sweep_started_by(pid)
 
 
 class ProcessPool:
