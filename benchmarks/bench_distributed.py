@@ -76,9 +76,9 @@ def per_shape(rows: list[dict]) -> tuple[dict[int, float], dict[int, float]]:
 def sample_cpu(n: int, k: int) -> float:
     """Mean CPU seconds of a shape task (both greedies, APP-B, LEM-C1, LEM-C2, strict) over k shapes of n nodes."""
     sys.path.insert(0, ROOT)
-    from proofs.shapes import rooted_shapes
-    from proofs.smt import configure
-    from proofs.tasks import Settings, shape_task
+    from proofs.bounded.shapes import rooted_shapes
+    from proofs.bounded.smt import configure
+    from proofs.bounded.tasks import Settings, shape_task
 
     configure(0)
     shapes = list(rooted_shapes(n))

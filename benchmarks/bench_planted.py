@@ -49,11 +49,11 @@ from hypothesis import given, reject, seed as hypothesis_seed  # noqa: E402
 from solver.errors import Declined, Inconclusive  # noqa: E402
 from solver.parse import parse_instance  # noqa: E402
 from verify.search import generators as gen  # noqa: E402
-from verify.search.campaign import COUNTEREXAMPLE, _search_settings, case_seed, run_claim  # noqa: E402
+from verify.search.claim_search import COUNTEREXAMPLE, _search_settings, case_seed, run_claim  # noqa: E402
 from verify.search.claims import CLAIMS_BY_ID, PROFILES  # noqa: E402
 from verify.search.properties import Outside  # noqa: E402
 from verify.subject.spec import SolverSpec, build  # noqa: E402
-from verify.commands.test_solver import Options, Restrictions, plan, run  # noqa: E402
+from verify.solver_check import Options, Restrictions, plan, run  # noqa: E402
 
 # name -> options (the convention and restrictions under which the bug shows)
 BUGS = {

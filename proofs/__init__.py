@@ -1,17 +1,11 @@
-"""Bounded-exhaustive symbolic proofs of the greedy's claims (docs/proof.md).
+"""The proofs of the greedy's claims (docs/proof.md), in two parts that share no code:
 
-Modules, one concept each:
+``bounded``     bounded-exhaustive symbolic proofs with Z3: every tree shape up to a
+                size, every real probability assignment (``python -m proofs``)
+``coq_bridge``  the greedy proven in Coq for every size (the ``.v`` sources are in
+                ``proofs/coq/``), extracted and run from Python
+                (``python -m proofs coq-greedy``, ``python -m proofs --coq``)
 
-``shapes``       every rooted tree shape with n nodes, once (Beyer-Hedetniemi)
-``tree_run``     the greedy's loop on one shape, unrolled for Z3 (frontier / paper GetTop)
-``pair_run``     Algorithm 1 on two requests (SLO phase, throughput phase)
-``claims_tree``  APP-B, LEM-C1, LEM-C2 and the run lemmas as negations
-``claims_pair``  THM-P1, THM-P2 as negations
-``smt``          one query: unsat = proved, sat = counterexample, unknown
-``tasks``        all claims on one shape or pair (the unit a worker runs)
-``run``          processes, progress, rows
-``concrete``     counterexample -> instance file -> replay on the real code
-``replay``       the concrete algorithm the symbolic ``paper`` greedy stands for
-``findings``     confirmed counterexample -> report directory (verify.report.finding)
-``report``       table and JSON
+``replay``      the published name ``proofs.replay:algorithm1_all_unselected`` of the
+                paper-literal greedy in report.json files (:mod:`proofs.bounded.replay`)
 """

@@ -19,7 +19,7 @@ run directory under the report directory, which ``python -m verify replay``
 reruns (docs/proof.md).
 
 ``python -m proofs coq-greedy`` runs the greedy proven in Coq instead
-(proofs/coq_greedy.py; docs/proof.md, part 6).
+(proofs/coq_bridge/coq_greedy.py; docs/proof.md, part 6).
 
 Exit codes: 0 all proved, 1 some counterexample, 3 some query unknown (and no
 counterexample), 2 usage error.
@@ -33,21 +33,21 @@ import sys
 import time
 
 from solver.errors import Inconclusive, InputError
+from solver.exit_codes import ExitCode
 from verify.run.store import Store
 
-from .claims_pair import PAIR_CLAIMS
-from .claims_tree import TREE_CLAIMS
-from .concrete import instance_json, validate, write
-from .findings import write_run
-from .report import table, to_json
-from .run import Progress, aggregate, execute, make_tasks
-from .shapes import rooted_shapes
-from .smt import COUNTEREXAMPLE
-from .tasks import Settings, refined_witness
-from .tree_run import GREEDIES
+from .bounded.claims_pair import PAIR_CLAIMS
+from .bounded.claims_tree import TREE_CLAIMS
+from .bounded.concrete import instance_json, validate, write
+from .bounded.findings import write_run
+from .bounded.report import table, to_json
+from .bounded.run import Progress, aggregate, execute, make_tasks
+from .bounded.shapes import rooted_shapes
+from .bounded.smt import COUNTEREXAMPLE
+from .bounded.tasks import Settings, refined_witness
+from .bounded.tree_run import GREEDIES
 
 ALL_CLAIMS = tuple(TREE_CLAIMS) + tuple(PAIR_CLAIMS)
-EXIT_PROVED, EXIT_COUNTEREXAMPLE, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
 
 def _csv(allowed):
@@ -115,7 +115,7 @@ def concretize(rec: dict, st: Settings, out_dir: str) -> dict:
     parts = rec["shape"].split("+")
     levels = [_levels(p) for p in parts]
     witness = refined_witness(rec["claim"], rec["greedy"], levels, st) or rec["witness"]
-    from .shapes import Shape
+    from .bounded.shapes import Shape
 
     parents = [Shape.from_levels(lv).parent for lv in levels]
     summary = {"claim": rec["claim"], "greedy": rec["greedy"], "n": rec["n"], "shape": rec["shape"],
@@ -133,16 +133,16 @@ def concretize(rec: dict, st: Settings, out_dir: str) -> dict:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["coq-greedy"]:  # the Coq-proven greedy, extracted (proofs/coq_greedy.py)
-        from .coq_greedy import main as coq_greedy_main
+    if argv[:1] == ["coq-greedy"]:  # the Coq-proven greedy, extracted (proofs/coq_bridge/coq_greedy.py)
+        from .coq_bridge.coq_greedy import main as coq_greedy_main
         return coq_greedy_main(argv[1:])
     args = parser().parse_args(argv)
     if args.coq:
-        from .coq_greedy import coq_report
+        from .coq_bridge.coq_greedy import coq_report
         return coq_report(args.claims)
     if args.max_nodes < 1 or args.pair_max < 0 or args.jobs < 1 or args.timeout <= 0:
         print("python -m proofs: --max-nodes >= 1, --pair-max >= 0, --jobs >= 1, --timeout > 0", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     from verify.report.write import UnwritablePath, check_writable_dir
 
     try:  # before the proofs run, not after them (issue 16, item 13)
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
             check_writable_dir(args.report_dir, "--report-dir")
     except UnwritablePath as exc:
         print(f"python -m proofs: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     st = Settings(ties=args.allow_ties, greedies=args.greedy,
                   tree_claims=tuple(c for c in args.claims if c in TREE_CLAIMS),
                   pair_claims=tuple(c for c in args.claims if c in PAIR_CLAIMS),
@@ -165,17 +165,17 @@ def main(argv=None) -> int:
                           store=store, note=note)
     except InputError as exc:  # --dask without distributed, an unreachable scheduler, a bad --store
         print(f"python -m proofs: error: {exc.one_line()}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     except Inconclusive as exc:  # the scheduler was lost mid-run
         print(f"python -m proofs: inconclusive: {exc}", file=sys.stderr)
-        return EXIT_UNKNOWN
+        return ExitCode.INCONCLUSIVE
     except KeyboardInterrupt:
         print("python -m proofs: interrupted", file=sys.stderr)
-        return EXIT_UNKNOWN
+        return ExitCode.INCONCLUSIVE
     rows = aggregate(records)
     cexs = [concretize(r, st, args.out) for r in _smallest(records)]
-    code = (EXIT_COUNTEREXAMPLE if any(r["result"] == "counterexample" for r in rows) else
-            EXIT_UNKNOWN if any(r["result"] == "unknown" for r in rows) else EXIT_PROVED)
+    code = (ExitCode.FOUND if any(r["result"] == "counterexample" for r in rows) else
+            ExitCode.INCONCLUSIVE if any(r["result"] == "unknown" for r in rows) else ExitCode.OK)
     seconds = time.perf_counter() - t0
     premise = "f(child) <= f(parent)" if args.allow_ties else "f(child) < f(parent)"
     settings = {
@@ -215,8 +215,8 @@ def main(argv=None) -> int:
     for r in rows:
         for why in r.get("unknown_reasons", []):
             print(f"unknown {r['claim']}[{r['greedy']}] n={r['n']}: {why}")
-    verdict = {EXIT_PROVED: "all proved", EXIT_COUNTEREXAMPLE: "counterexample(s) found",
-               EXIT_UNKNOWN: "some queries unknown"}[code]
+    verdict = {ExitCode.OK: "all proved", ExitCode.FOUND: "counterexample(s) found",
+               ExitCode.INCONCLUSIVE: "some queries unknown"}[code]
     if run_dir:
         print(f"reports: {run_dir}/index.md")
     print(f"{verdict}; {len(records)} records, wall {seconds:.1f} s")

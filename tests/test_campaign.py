@@ -13,7 +13,7 @@ import pytest
 
 from verify.commands import campaign as C
 from verify.commands import cli, suite
-from verify.commands import test_solver as ts
+from verify import solver_check as ts
 from verify.run.executor import make_executor
 from verify.subject.spec import SolverSpec
 

@@ -58,7 +58,7 @@ def coq():
         if os.environ.get("CI") == "true":
             pytest.fail(msg)
         pytest.skip(msg)
-    from proofs import coq_greedy
+    from proofs.coq_bridge import coq_greedy
 
     seconds = coq_greedy.build()
     print(f"\n[coq] build: {'%.1f s' % seconds if seconds else 'up to date'}")

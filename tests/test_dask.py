@@ -65,7 +65,7 @@ def test_suite_on_dask_equals_local_processes(cluster):
 
 
 def test_test_solver_on_dask_equals_local_and_a_hang_still_times_out(cluster):
-    from verify.commands.test_solver import Options, run
+    from verify.solver_check import Options, run
     from verify.subject.spec import SolverSpec
 
     spec = SolverSpec("callable", "tests.quality.planted:float_target")

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from solver.model import Tree
 from solver.reference import greedy_run
 from verify.search import generators as gen
-from verify.commands.suite import planned_classes, shares
+from verify.commands.suite import planned_classes
+from verify.search.claim_search import shares
 
 GOAL = 0.05
 AXES = gen.AXES
@@ -190,7 +191,7 @@ def test_merge_classes_merge_in_the_format_they_aim_at():
 def test_the_budget_cuts_the_trees_in_at_least_40_percent_of_cases_in_every_mode():
     from hypothesis import seed as hseed
 
-    from verify.search import campaign
+    from verify.search import claim_search as campaign
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
     from verify.search.restrictions import Restrictions
 

@@ -78,7 +78,7 @@ def test_candidates_outside_the_restrictions_are_never_tried():
 def test_same_signature_only_through_the_campaign():
     """The campaign's reducer keeps a candidate only if it fails with the same signature: a solver that is
     over budget on budget 0 and raises on empty instances is reported over budget, on one request."""
-    from verify.commands.test_solver import Options, Restrictions, run
+    from verify.solver_check import Options, Restrictions, run
     from verify.subject.spec import SolverSpec
 
     res = run(SolverSpec("callable", "tests.quality.planted:raises_outside_domain"),

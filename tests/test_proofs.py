@@ -25,12 +25,12 @@ import z3
 from networkx.algorithms.isomorphism import rooted_tree_isomorphism
 
 from proofs import __main__ as cli
-from proofs import tasks as tasks_mod
-from proofs.claims_tree import neg_app_b, neg_lem_c1, neg_lem_c2
-from proofs.pair_run import PairRun
-from proofs.shapes import Shape, rooted_shapes, shapes_up_to
-from proofs.smt import PROVED, UNKNOWN, Outcome, new_solver, refute
-from proofs.tree_run import TreeRun
+from proofs.bounded import tasks as tasks_mod
+from proofs.bounded.claims_tree import neg_app_b, neg_lem_c1, neg_lem_c2
+from proofs.bounded.pair_run import PairRun
+from proofs.bounded.shapes import Shape, rooted_shapes, shapes_up_to
+from proofs.bounded.smt import PROVED, UNKNOWN, Outcome, new_solver, refute
+from proofs.bounded.tree_run import TreeRun
 from solver.parse import parse_instance
 from solver.reference import greedy_run, solve_reference
 from solver.feasibility import violations
@@ -41,7 +41,7 @@ A000081 = [1, 1, 2, 4, 9, 20, 48, 115, 286, 719]  # rooted trees with n nodes, n
 # ------------------------------------------------------------------ shapes
 
 def _ahu(children, v) -> str:
-    """AHU canonical code, written here independently of proofs.shapes."""
+    """AHU canonical code, written here independently of proofs.bounded.shapes."""
     return "(" + "".join(sorted(_ahu(children, c) for c in children[v])) + ")"
 
 

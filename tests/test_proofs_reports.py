@@ -25,8 +25,8 @@ import sys
 import pytest
 
 from proofs import __main__ as cli
-from proofs import findings
-from proofs.concrete import instance_json, validate
+from proofs.bounded import findings
+from proofs.bounded.concrete import instance_json, validate
 from solver.parse import parse_instance
 from tests.brute import brute_force
 from solver.feasibility import violations

@@ -17,7 +17,7 @@ from verify.oracles import brute
 from verify.oracles import dp
 from verify.oracles.z3 import encoding as z3_encoding
 from verify.search import properties as prop
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, run_claim
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, run_claim
 from verify.search.claims import CLAIMS_BY_ID, PROFILES
 from verify.commands.suite import main_suite
 

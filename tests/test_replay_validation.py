@@ -16,7 +16,7 @@ import time
 import pytest
 
 from verify.commands import cli
-from verify.commands.test_solver import Options, run
+from verify.solver_check import Options, run
 from verify.report.replay import module_file, untrusted_reason
 from verify.subject.spec import SolverSpec
 

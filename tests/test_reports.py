@@ -17,14 +17,14 @@ import pytest
 
 from solver.parse import parse_instance
 from verify.commands import cli
-from verify.search.campaign import COUNTEREXAMPLE, ClaimResult
+from verify.search.claim_search import COUNTEREXAMPLE, ClaimResult
 from verify.report.picture import draw
 from verify.report.finding import finding
 from verify.report.write import write_finding
 from verify.report.replay import replay
 from verify.subject.spec import SolverSpec
 from verify.commands.suite import main_suite
-from verify.commands.test_solver import Options, run
+from verify.solver_check import Options, run
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

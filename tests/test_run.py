@@ -110,7 +110,7 @@ def test_a_deadline_stops_running_tasks_and_leaves_no_process():
 
 def test_a_deadline_kills_the_solver_programs_of_the_stopped_workers(tmp_path):
     """A stopped worker's --cmd solver (in a session of its own) must not outlive the run."""
-    from verify.commands import test_solver as ts
+    from verify import solver_check as ts
     from verify.subject.spec import SolverSpec
 
     spec = SolverSpec("cmd", f"{sys.executable} -m tests.faulty_tasks {tmp_path}", 60)
@@ -201,7 +201,7 @@ def test_settle_imports_every_project_module():
     settle()
     missing = [m for m in project_modules() if m not in sys.modules]
     assert not missing
-    assert "verify.commands.results" in project_modules() and "proofs.tasks" in project_modules()
+    assert "verify.commands.results" in project_modules() and "proofs.bounded.tasks" in project_modules()
 
 
 def test_suite_in_processes_equals_in_process_and_a_store_rerun_reuses_everything(tmp_path):
@@ -221,7 +221,7 @@ def test_suite_in_processes_equals_in_process_and_a_store_rerun_reuses_everythin
 
 
 def test_test_solver_properties_in_parallel_give_the_sequential_result():
-    from verify.commands.test_solver import Options, run
+    from verify.solver_check import Options, run
     from verify.subject.spec import SolverSpec
 
     spec = SolverSpec("callable", "tests.quality.planted:budget_ge0")
@@ -235,7 +235,7 @@ def test_test_solver_properties_in_parallel_give_the_sequential_result():
 
 
 def test_test_solver_cli_jobs_and_store(tmp_path, capsys):
-    from verify.commands import test_solver
+    from verify.commands import solver_cli as test_solver
 
     store = str(tmp_path / "store")
     args = ["test-solver", "tests.quality.planted:no_slo", "--examples", "20", "--claims", "RULE-TARGET,THM-P1",

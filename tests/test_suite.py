@@ -1,4 +1,4 @@
-"""The suite's plan, seeds, class table and exit codes (verify/commands/suite.py, verify/search/campaign.py).
+"""The suite's plan, seeds, class table and exit codes (verify/commands/suite.py, verify/search/claim_search.py).
 
 The table and the codes of real runs are pinned by golden files
 (tests/test_cli_golden.py); these tests pin the rules behind them.
@@ -6,7 +6,7 @@ The table and the codes of real runs are pinned by golden files
 
 from collections import Counter
 
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, case_seed, run_claim, sample_classes
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, case_seed, run_claim, sample_classes
 from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 from verify.commands.suite import PAPER_VARIANTS, exit_code, plan, render_table
 from solver.registry import get_solver

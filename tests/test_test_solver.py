@@ -2,8 +2,8 @@
 
 Adapters (verify/subject/adapters.py): every way a solver that is not ours can
 misbehave (raise, hang, crash, print garbage, decline) becomes a finding or a
-declined input, never a crash of ours.  Command (verify/commands/test_solver.py): golden
-files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
+declined input, never a crash of ours.  The check (verify/solver_check/, its command
+line verify/commands/solver_cli.py): golden files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
 with timings and report paths normalised.  After an intended change of output,
 regenerate with ``UPDATE_GOLDEN=1 python -m pytest tests/test_test_solver.py``
 and read the diff: a golden file is a claim a person has read.
@@ -283,7 +283,7 @@ def test_restrictions_hold_for_every_generated_case():
     """--chains, --min-nodes, --min-budget, --values, --max-width: every judged case lies inside."""
     from hypothesis import given
 
-    from verify.search import campaign
+    from verify.search import claim_search as campaign
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
     from verify.search.restrictions import Restrictions
 
@@ -305,7 +305,7 @@ def test_restrictions_hold_for_every_generated_case():
 
 
 def test_two_findings_have_two_report_directories(tmp_path):
-    from verify.commands.test_solver import Options, render, run
+    from verify.solver_check import Options, render, run
 
     res = run(SolverSpec("callable", "tests.quality.planted:budget0_float32"),
               Options(examples=40, claims=("LEM-C2",), report_dir=str(tmp_path)))
@@ -326,7 +326,7 @@ def test_each_signature_is_shrunk_from_the_smallest_case_that_failed_with_it(mon
     import hypothesis
     from hypothesis import given
 
-    from verify.search import campaign, generators
+    from verify.search import claim_search as campaign, generators
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
     from verify.search.restrictions import Restrictions
 
@@ -361,7 +361,7 @@ def test_each_signature_is_shrunk_from_the_smallest_case_that_failed_with_it(mon
 def test_a_flaky_failure_of_our_own_stop_signals_is_the_signal_not_an_error():
     # Hypothesis >= 6.1xx replays a case: "rejected as declined" then "gave up" becomes a
     # FlakyFailure group holding _GaveUp; it must stop the search as a give-up does
-    from verify.search import campaign
+    from verify.search import claim_search as campaign
 
     def group_of(*excs):
         def search():

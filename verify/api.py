@@ -150,7 +150,7 @@ def assert_optimal(instance: InstanceLike, selection: SelectionLike, *, report_d
     verdict = judge(inst, sel, z3=z3, allow_nonmonotone=allow_nonmonotone)
     if verdict.passed:
         return verdict
-    from verify.search.campaign import describe
+    from verify.search.claim_search import describe
 
     lines = [verdict.text, f"  instance: {describe(inst)}"]
     where = report_dir if report_dir is not None else default_report_dir
@@ -304,7 +304,7 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     >>> result.exit_status, result.findings[0].kind
     (1, 'over budget')
     """
-    from verify.commands.test_solver import MAX_FINDINGS, Options, plan, render, run
+    from verify.solver_check import MAX_FINDINGS, Options, plan, render, run
     from verify.subject.adapters import adapt_callable
     from verify.subject.spec import SolverSpec, load_callable
 
@@ -335,5 +335,5 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
                 optimal=rec.get("optimal"), optimum=Fraction(rec["optimum"]) if rec.get("optimum") else None,
                 cause="; ".join(c["text"] for c in rec.get("cause") or [] if isinstance(c, dict)) or None,
                 report=dirs[k] if k < len(dirs) else None))
-    return SolverCheck(out.exit_code, tuple(findings), {res.claim: res.verdict for res in out.results},
+    return SolverCheck(int(out.exit_code), tuple(findings), {res.claim: res.verdict for res in out.results},
                        render(out), out.run_dir)

@@ -16,9 +16,9 @@ inconclusive, never as a pass, unless the restrictions exclude what they decline
 import pytest
 
 from solver.parse import parse_instance
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED
 from verify.subject.spec import SolverSpec
-from verify.commands.test_solver import EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK, Options, Restrictions, render, run
+from verify.solver_check import ExitCode, Options, Restrictions, render, run
 
 
 def _run(name, claims, examples=40, seed=0, **kw):
@@ -52,7 +52,7 @@ PLANTED = [
 @pytest.mark.parametrize("name,claim,kw,words,max_nodes,max_requests", PLANTED, ids=[p[0] for p in PLANTED])
 def test_planted_bug_is_caught_and_shrunk(name, claim, kw, words, max_nodes, max_requests):
     res = _run(name, [claim], **kw)
-    assert res.exit_code == EXIT_FOUND
+    assert res.exit_code == ExitCode.FOUND
     (r,) = res.results
     assert r.verdict == COUNTEREXAMPLE
     assert words in r.counterexample["condition"]
@@ -64,19 +64,19 @@ def test_planted_bug_is_caught_and_shrunk(name, claim, kw, words, max_nodes, max
 def test_correct_solvers_pass_every_property(name):
     res = _run(name, [], examples=40)  # [] = every applicable property
     assert [r.verdict for r in res.results] == [VERIFIED] * 9
-    assert res.exit_code == EXIT_OK
+    assert res.exit_code == ExitCode.OK
 
 
 def test_correct_solver_passes_with_roots_charged_and_restrictions():
     res = run(SolverSpec("callable", "tests.quality.planted:correct_other_ties"),
               Options(examples=30, root_charged=True,
                       restrictions=Restrictions(single_request=True, max_nodes=4, max_width=2)))
-    assert res.exit_code == EXIT_OK, [(r.claim, r.verdict, r.counterexample) for r in res.results]
+    assert res.exit_code == ExitCode.OK, [(r.claim, r.verdict, r.counterexample) for r in res.results]
 
 
 def test_mostly_declined_is_inconclusive_not_a_pass():
     res = _run("single_request_only", ["THM-P2", "RULE-BUDGET"], examples=50)
-    assert res.exit_code == EXIT_INCONCLUSIVE
+    assert res.exit_code == ExitCode.INCONCLUSIVE
     assert all(r.verdict == INCONCLUSIVE and r.declined > r.cases for r in res.results)
     assert all(r.declined_reasons == {"handles exactly one request": r.declined} for r in res.results)
     # the decline shows in the classes: every 2-request instance was declined
@@ -87,7 +87,7 @@ def test_mostly_declined_is_inconclusive_not_a_pass():
 def test_restricted_to_what_it_handles_the_same_solver_passes():
     res = _run("single_request_only", ["THM-P2", "RULE-BUDGET"], examples=30,
                restrictions=Restrictions(single_request=True))
-    assert res.exit_code == EXIT_OK
+    assert res.exit_code == ExitCode.OK
     assert sum(r.declined for r in res.results) == 0
 
 
@@ -156,12 +156,12 @@ def test_two_defects_are_both_found_each_shrunk_on_its_own():
 
 def test_a_selector_that_needs_a_draft_token_passes_with_min_budget_1():
     res = _run("needs_draft_token", [], examples=40)
-    assert res.exit_code == EXIT_INCONCLUSIVE  # LEM-C1 probes budget 0 first: every case declined
+    assert res.exit_code == ExitCode.INCONCLUSIVE  # LEM-C1 probes budget 0 first: every case declined
     text = render(res)
     assert "budget=0 declined" in text and "add --min-budget 1" in text
     assert all(set(r.declined_reasons) <= {"needs at least one draft token"} for r in res.results)
     res = _run("needs_draft_token", [], examples=40, restrictions=Restrictions(min_budget=1))
-    assert res.exit_code == EXIT_OK, [(r.claim, r.verdict, r.note) for r in res.results]
+    assert res.exit_code == ExitCode.OK, [(r.claim, r.verdict, r.note) for r in res.results]
     assert sum(r.declined for r in res.results) == 0
 
 

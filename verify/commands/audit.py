@@ -52,6 +52,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from solver.errors import AdaserveError, InputError
+from solver.exit_codes import ExitCode
 from solver.numbers import fraction_str, loads_exact
 from solver.parse import parse_instance
 from solver.selection import parse_selection
@@ -71,7 +72,6 @@ TEXT_LIMIT = 1000        # characters of a verdict text kept per iteration in --
 SHOWN_MALFORMED = 20     # malformed lines printed on stderr (all are in --json)
 LINES_PER_CHUNK, BYTES_PER_CHUNK = 16, 1 << 22
 PROGRESS_SECONDS = 2.0
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -289,8 +289,8 @@ class Tally:
 
     def exit_code(self) -> int:
         if any(self.verdicts[k] for k in FINDINGS):
-            return EXIT_FOUND
-        return EXIT_INCONCLUSIVE if self.verdicts[INCONCLUSIVE] else EXIT_OK
+            return ExitCode.FOUND
+        return ExitCode.INCONCLUSIVE if self.verdicts[INCONCLUSIVE] else ExitCode.OK
 
     def value_lost(self) -> dict:
         out: dict[str, Any] = {"iterations": self.lost_count, "total": fraction_str(self.lost_total),

@@ -36,17 +36,20 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
+from solver.exit_codes import ExitCode
+
+from verify import solver_check
 from verify.commands import suite
-from verify.commands import test_solver as ts
+from verify.commands.solver_cli import usage_to_run
 from verify.report.finding import finding, slug
 from verify.report.write import new_run_dir, write_finding
 from verify.run.executor import make_executor, run_tasks
 from verify.run.seam import Task, TaskFailed
 from verify.run.store import Store
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult
+from verify.search.claims import CLAIMS_BY_ID
 from verify.subject.spec import SolverSpec
 
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 # ------------------------------------------------------------------ seeds
@@ -85,7 +88,7 @@ class Subject:
     claims: Optional[tuple[str, ...]] = None
     solver: Optional[str] = None                 # suite mode: --solver
     spec: Optional[SolverSpec] = None            # test-solver mode
-    options: Optional[ts.Options] = None         # test-solver mode (its seed is replaced per seed)
+    options: Optional[solver_check.Options] = None         # test-solver mode (its seed is replaced per seed)
 
     @property
     def label(self) -> str:
@@ -96,26 +99,26 @@ class Subject:
 
     def preload(self) -> tuple[str, ...]:
         if self.spec is not None:
-            return ts.solver_modules(self.spec)
+            return solver_check.solver_modules(self.spec)
         return suite.solver_modules(suite.plan(self.profile, 0, self.solver, self.claims))
 
     def tasks(self, seed: int) -> list[tuple[Task, bool]]:
         """The tasks of one seed, each with whether its claim must hold."""
         if self.spec is not None:
             opts = replace(self.options, seed=seed, report_dir=None)
-            claims, _ = ts.plan(opts)
-            return [(t, True) for t in ts.claim_tasks(self.spec, opts, claims)]
+            claims, _ = solver_check.plan(opts)
+            return [(t, True) for t in solver_check.claim_tasks(self.spec, opts, claims)]
         return [(suite.job_task(j), j.must_hold) for j in suite.plan(self.profile, seed, self.solver, self.claims)]
 
     def failed(self, task: Task, reason: str) -> ClaimResult:
         if self.spec is not None:
             spec, opts, claim_id = task.arg
-            return ts.failed_result(ts.CLAIMS_BY_ID[claim_id], spec, opts, reason)
+            return solver_check.failed_result(CLAIMS_BY_ID[claim_id], spec, opts, reason)
         return suite.failed_result(task.arg, reason)
 
     def rerun(self, result: ClaimResult) -> str:
         if self.spec is not None:
-            return ts.rerun_command(self.spec, replace(self.options, seed=result.seed), result.claim)
+            return solver_check.rerun_command(self.spec, replace(self.options, seed=result.seed), result.claim)
         who = f" --solver {result.solver}" if result.solver else ""
         return f"python -m verify suite --profile {self.profile} --seed {result.seed}{who} --claims {result.claim}"
 
@@ -226,10 +229,10 @@ class Campaign:
     def exit_code(self) -> int:
         rs = list(self.results())
         if any(r.must_hold and r.verdict == COUNTEREXAMPLE for r in rs):
-            return EXIT_FOUND
+            return ExitCode.FOUND
         if any(r.verdict == INCONCLUSIVE for r in rs) or (self.finite and not self.all_done):
-            return EXIT_INCONCLUSIVE
-        return EXIT_OK
+            return ExitCode.INCONCLUSIVE
+        return ExitCode.OK
 
     def cases(self) -> int:
         return sum(r.cases for r in self.results())
@@ -423,7 +426,7 @@ def subject_from_args(args, parse_test_solver) -> Subject:
             raise ValueError("campaign: --solver and --claims belong to the suite mode; "
                              "after 'test-solver' use its own --claims")
         ts_args = parse_test_solver(rest[1:])
-        spec, options = ts.usage_to_run(ts_args)
+        spec, options = usage_to_run(ts_args)
         return Subject(spec=spec, options=options)
     return Subject(profile=args.profile, claims=tuple(args.claims) if args.claims else None, solver=args.solver)
 

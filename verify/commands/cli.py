@@ -26,17 +26,17 @@ import sys
 from typing import Sequence
 
 from solver.errors import AdaserveError, Inconclusive, InputError
+from solver.exit_codes import ExitCode
 from solver.messages import clip_line, join_some
 from solver.parse import load_instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import load_selection
 
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse prints usage too; keep it short)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}\n")
 
 
 def seconds(text: str) -> float:
@@ -216,9 +216,9 @@ def cmd_solve(args) -> int:
             sel = solve(inst)
         except Inconclusive as exc:
             print(f"inconclusive: {path}: {exc}", file=sys.stderr)
-            return EXIT_INCONCLUSIVE
+            return ExitCode.INCONCLUSIVE
         print(sel.dumps(), flush=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_check(args) -> int:
@@ -239,9 +239,9 @@ def cmd_certify(args) -> int:
     problems = certificate_problems(inst, sel)
     if problems:
         print(clip_line("certificate rejected: " + join_some(problems)))
-        return EXIT_FOUND
+        return ExitCode.FOUND
     print("certificate valid: proves " + ("optimality" if sel.ok else "INVALID"))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _claim_ids(text):
@@ -277,7 +277,7 @@ def cmd_suite(args) -> int:
         raise UsageError("--jobs must be at least 1")
     values = None
     if args.values is not None:
-        from verify.commands.test_solver import parse_values
+        from verify.solver_check.options import parse_values
 
         try:
             values = parse_values(args.values)
@@ -289,7 +289,7 @@ def cmd_suite(args) -> int:
 
 
 def cmd_test_solver(args) -> int:
-    from verify.commands.test_solver import main_test_solver, usage_to_run
+    from verify.commands.solver_cli import main_test_solver, usage_to_run
 
     from verify.run.pool import cpu_count
 
@@ -427,20 +427,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     except UsageError as exc:
         print(clip_line(f"python -m verify: error: {exc}"), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     except Inconclusive as exc:
         print(clip_line(f"inconclusive: {exc}"), file=sys.stderr)
-        return EXIT_INCONCLUSIVE
+        return ExitCode.INCONCLUSIVE
     except AdaserveError as exc:  # Z3Fault, OracleFault: our bug, reported as a finding, never a pass
         print(clip_line(f"internal fault: {exc} (a bug of adaserve-verify; please report it with the input)"),
               file=sys.stderr)
-        return EXIT_FOUND
+        return ExitCode.FOUND
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return EXIT_INCONCLUSIVE
+        return ExitCode.INCONCLUSIVE
     finally:
         end_run(*run_mark)
         for sig, old in handlers.items():

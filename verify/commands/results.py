@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from solver.exit_codes import ExitCode
+
 from verify.run.fingerprint import FINGERPRINT_DIRS, fingerprint  # noqa: F401 (re-exported: results.fingerprint)
 
 ROOT = Path(__file__).resolve().parents[2]  # verify/commands/results.py -> the project root
@@ -410,7 +412,7 @@ def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile
     err = err or sys.stderr
     out_dir = Path(directory) if directory else RESULTS_DIR
     md_path = Path(md) if md else RESULTS_MD
-    code = 0
+    code = ExitCode.OK
     if run:
         wanted = only or list(RUNS)
         fp = fingerprint()
@@ -426,20 +428,20 @@ def main_results(*, run: bool = False, only: Optional[list[str]] = None, profile
         err.write(f"runs done in {secs(time.perf_counter() - t0)}\n")
         if fingerprint() != fp:
             err.write("warning: the code changed during the run; the results are stale, run again\n")
-            code = 1
+            code = ExitCode.FOUND
     runs = load_runs(out_dir, profile)
     if not runs:
         err.write(f"no raw results in {out_dir} (run python -m verify results --run)\n")
-        return 2
+        return ExitCode.USAGE_ERROR
     text = render(runs)
     if check:
         bad = stale_runs(runs)
         if bad or not md_path.exists() or md_path.read_text(encoding="utf-8") != text:
             err.write(STALE + (f" (runs made with other code: {', '.join(bad)})" if bad else
                                f" ({md_path} differs from its rendering)") + "\n")
-            return 1
+            return ExitCode.FOUND
         err.write(f"{md_path} is up to date\n")
-        return 0
+        return ExitCode.OK
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(text, encoding="utf-8")
     err.write(f"wrote {md_path} from {len(runs)} run(s)\n")

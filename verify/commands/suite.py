@@ -22,10 +22,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Optional
 
+from solver.exit_codes import ExitCode
 from solver.registry import SOLVERS, get_solver
 
-from verify.search.campaign import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, run_claim, sample_classes
-from verify.search.generators import AXES
+from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares, run_claim,
+                                    sample_classes)
 from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 from verify.search.restrictions import Restrictions
 from verify.report.finding import finding, slug
@@ -163,29 +164,18 @@ def run(jobs: list[Job], workers: int = 1, progress: Callable[[str], None] | Non
 
 def exit_code(results: list[ClaimResult]) -> int:
     if any(r.must_hold and r.verdict == COUNTEREXAMPLE for r in results):
-        return 1
+        return ExitCode.FOUND
     if any(r.verdict == INCONCLUSIVE for r in results):
-        return 3
-    return 0
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
 
 
 # ------------------------------------------------------------------ output
 
-def class_shares(results: list[ClaimResult]) -> dict[str, dict[str, float]]:
-    """Per axis (``prob``, ``target``, ...), each class's share of the judged cases of the
-    whole run that draw that axis: in how many of them the class occurs (docs/suite.md)."""
-    classes: Counter = Counter()
-    axis_cases: Counter = Counter()
-    for r in results:
-        classes.update(r.classes)
-        axis_cases.update(r.axis_cases)
-    return shares(classes, axis_cases)
-
-
 def planned_classes(profile: str = "quick", seed: int = 0, solver: Optional[str] = None,
                     claims: Optional[Iterable[str]] = None) -> tuple[Counter, Counter]:
     """``(classes, axis_cases)`` of a run of :func:`plan` in which every check holds, without
-    running any check (:func:`verify.search.campaign.sample_classes`).
+    running any check (:func:`verify.search.claim_search.sample_classes`).
 
     Jobs of one claim with the same root convention draw the same cases (same
     strategy and seed), so each is sampled once and counted as often as it runs.
@@ -199,27 +189,6 @@ def planned_classes(profile: str = "quick", seed: int = 0, solver: Optional[str]
             for k, n in part.items():
                 counter[k] += times * n
     return classes, axis_cases
-
-
-def shares(classes: Counter, axis_cases: Optional[Counter] = None) -> dict[str, dict[str, float]]:
-    """Per axis, each class's count over the cases that draw the axis (``axis_cases``;
-    without it, over all counts of the axis).  Classes of :data:`verify.search.generators.AXES`
-    that never occurred are listed with share 0.
-
-    >>> shares(Counter({"roots:free": 3, "x:a": 1, "x:b": 1}), Counter({"roots": 4, "x": 1}))
-    {'roots': {'charged': 0.0, 'free': 0.75}, 'x': {'a': 1.0, 'b': 1.0}}
-    """
-    axes: dict[str, Counter] = {}
-    for label, n in classes.items():
-        axis, _, cls = label.partition(":")
-        axes.setdefault(axis, Counter())[cls] = n
-    out = {}
-    for axis, counts in sorted(axes.items()):
-        total = (axis_cases or {}).get(axis) or sum(counts.values())
-        known = {c: 0 for c in AXES.get(axis, ())}
-        known.update(counts)
-        out[axis] = {c: n / total for c, n in sorted(known.items())}
-    return out
 
 
 def render_table(results: list[ClaimResult], profile: str, seed: int, seconds: float) -> str:
@@ -274,7 +243,7 @@ def main_suite(profile: str, seed: int, solver: Optional[str], jobs: int, json_p
     job_list = plan(profile, seed, solver, claims, values)
     if not job_list:
         err.write("python -m verify: error: no claim can draw the value classes of --values\n")
-        return 2
+        return ExitCode.USAGE_ERROR
     say = lambda line: (err.write(line + "\n"), err.flush())
     store = Store(store_dir) if store_dir else None
     with make_executor(jobs, dask, preload=solver_modules(job_list)) as executor:

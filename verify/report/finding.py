@@ -29,7 +29,7 @@ from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import Selection, parse_selection
 
-from verify.search.campaign import COUNTEREXAMPLE, ClaimResult
+from verify.search.claim_search import COUNTEREXAMPLE, ClaimResult
 from verify.search.claims import CLAIMS_BY_ID
 from solver.feasibility import violations
 from verify.subject.spec import SolverSpec
@@ -161,7 +161,7 @@ def proof_finding(claim_id: str, case: Instance, failure, spec: SolverSpec, *, h
     how the proof found it and ``proof`` carries the proof's own facts (shape,
     bound, premise, the SMT witness).
     """
-    from verify.search.campaign import counterexample_record
+    from verify.search.claim_search import counterexample_record
 
     claim = CLAIMS_BY_ID[claim_id]
     result = ClaimResult(claim=claim.id, paper=claim.paper, method="bounded-exhaustive proof (python -m proofs)",

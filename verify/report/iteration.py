@@ -33,6 +33,7 @@ import sys
 from typing import Any, Optional
 
 from solver.errors import InputError
+from solver.exit_codes import ExitCode
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
@@ -43,7 +44,7 @@ from verify.checks.judge import (INCONCLUSIVE, INVALID_CONFIRMED, OPTIMAL, WRONG
                                  exact_optimum, judge)
 from verify.report.finding import SCHEMA, broken, versions
 from verify.report.write import markdown, violation_marks
-from verify.search.campaign import describe
+from verify.search.claim_search import describe
 
 TYPE = "audit-iteration"
 PICTURE_REQUESTS = 6     # requests drawn at most
@@ -194,14 +195,14 @@ def replay_iteration(report: dict, path: str) -> tuple[int, str]:
     verdict = judge(instance, selection, use_z3=bool(options.get("z3")),
                     z3_timeout=float(timeout) if _positive_seconds(timeout) else None)
     if verdict.kind in (OPTIMAL, INVALID_CONFIRMED):
-        return 0, f"passes now: the recorded answer is judged {verdict.text}"
+        return ExitCode.OK, f"passes now: the recorded answer is judged {verdict.text}"
     if verdict.kind == INCONCLUSIVE:
-        return 3, verdict.text
+        return ExitCode.INCONCLUSIVE, verdict.text
     text = f"still fails: {verdict.text}"
     before = report.get("status_reason")
     if before and before != verdict.text:
         text += f" (the report said: {before})"
-    return 1, text
+    return ExitCode.FOUND, text
 
 
 def _positive_seconds(x: Any) -> bool:

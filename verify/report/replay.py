@@ -32,6 +32,7 @@ import sys
 from typing import Any, Optional
 
 from solver.errors import Declined, Inconclusive, InputError
+from solver.exit_codes import ExitCode
 from solver.messages import show
 from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
@@ -41,7 +42,6 @@ from verify.search.properties import Outside
 from verify.subject.adapters import close_solver
 from verify.subject.spec import SolverSpec, SpecError, build, check_command
 
-EXIT_PASS, EXIT_FAILS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -227,16 +227,16 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
     try:
         failure = claim.check(solver, case, limits)
     except Declined as exc:
-        return EXIT_INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
+        return ExitCode.INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
     except Inconclusive as exc:
-        return EXIT_INCONCLUSIVE, f"inconclusive: {exc}"
+        return ExitCode.INCONCLUSIVE, f"inconclusive: {exc}"
     except Outside as exc:
-        return EXIT_INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
+        return ExitCode.INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
     finally:
         close_solver(solver)
     if failure is None:
-        return EXIT_PASS, f"passes now: {claim.id} holds on this input"
+        return ExitCode.OK, f"passes now: {claim.id} holds on this input"
     text = f"still fails: {failure.condition}"
     if before and before != failure.condition:
         text += f" (the report said: {before})"
-    return EXIT_FAILS, text
+    return ExitCode.FOUND, text

@@ -25,7 +25,7 @@ from solver.parse import parse_instance
 from solver.selection import OK
 
 from verify.report.finding import read_selection, slug, used_budget
-from verify.search.campaign import ClaimResult, declined_by_class, describe
+from verify.search.claim_search import ClaimResult, declined_by_class, describe
 
 
 class UnwritablePath(ValueError):

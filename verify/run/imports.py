@@ -21,7 +21,7 @@ Not covered: the calling process's ``__main__`` when it is a script of your own
 >>> "verify.run.imports" in names and "solver.model" in names and not any(n.endswith("__main__") for n in names)
 True
 >>> import sys
->>> settle(("json",)) and "proofs.tasks" in sys.modules and "verify.commands.results" in sys.modules
+>>> settle(("json",)) and "proofs.bounded.tasks" in sys.modules and "verify.commands.results" in sys.modules
 True
 """
 

@@ -24,8 +24,8 @@ LEM-C1 and LEM-C2 are checked with the lemma RUN-SORTED (picks' f never
 increase) as an assumption; it is itself proven per shape first (see
 :func:`run_lemmas`), so the chain is machine-checked.
 
->>> from proofs.shapes import Shape
->>> from proofs.smt import new_solver, refute
+>>> from proofs.bounded.shapes import Shape
+>>> from proofs.bounded.smt import new_solver, refute
 >>> run = TreeRun(Shape.from_levels((0, 1, 2)), "paper", ties=True)
 >>> s = new_solver(0, 10); s.add(run.base)
 >>> neg, witness = neg_app_b(run)

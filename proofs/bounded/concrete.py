@@ -5,11 +5,11 @@ paper-literal GetTop), exact rational probabilities and, for the two-request
 claims, targets and a node budget.  :func:`instance_json` writes that down as an
 instance (docs/format.md); :func:`validate` parses it back with
 :func:`solver.parse.parse_instance`, replays the algorithm concretely
-(:mod:`proofs.replay`), judges the answer with
+(:mod:`proofs.bounded.replay`), judges the answer with
 :func:`solver.feasibility.violations` and the exact DP optimum
 (:func:`verify.checks.judge.judge`), and *confirms* the counterexample only if the
 property of :mod:`verify.search.claims` that states the claim fails on it
-(:func:`proofs.findings.judge`, the check ``python -m verify replay`` runs), so
+(:func:`proofs.bounded.findings.judge`, the check ``python -m verify replay`` runs), so
 a symbolic counterexample counts only once the real code reproduces it.  For
 the paper-literal GetTop it also runs :func:`solver.paper.solve_paper_alg1`
 (printed ``while B >= 0`` loop) on the same trees.

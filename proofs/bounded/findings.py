@@ -1,6 +1,6 @@
 """Proof counterexamples as normal counterexample reports (docs/reports.md).
 
-A counterexample of ``python -m proofs`` that :mod:`proofs.concrete` has
+A counterexample of ``python -m proofs`` that :mod:`proofs.bounded.concrete` has
 written as an instance is judged again by the *property* of
 :mod:`verify.search.claims` that states the same claim on concrete instances, on the
 *subject* that the symbolic greedy stands for, and, if it fails there, written

@@ -1,4 +1,6 @@
-"""Running one claim against one solver: Hypothesis search, shrinking, verdict.
+"""One claim's search: running one claim against one solver (Hypothesis search,
+shrinking, verdict).  Not to be confused with the ``campaign`` command
+(:mod:`verify.commands.campaign`), which runs many seeds of whole plans.
 
 :func:`run_claim` drives a property of :mod:`verify.search.properties` with the
 claim's strategy, lets Hypothesis shrink each counterexample to a smallest one,
@@ -617,3 +619,35 @@ def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:
         judged.update(x.judged_classes)
     rows = [(c, n, n + judged[c]) for c, n in declined.items()]
     return sorted(rows, key=lambda r: (-r[1] / r[2], -r[1], r[0]))
+
+
+def class_shares(results: list[ClaimResult]) -> dict[str, dict[str, float]]:
+    """Per axis (``prob``, ``target``, ...), each class's share of the judged cases of the
+    whole run that draw that axis: in how many of them the class occurs (docs/suite.md)."""
+    classes: Counter = Counter()
+    axis_cases: Counter = Counter()
+    for r in results:
+        classes.update(r.classes)
+        axis_cases.update(r.axis_cases)
+    return shares(classes, axis_cases)
+
+
+def shares(classes: Counter, axis_cases: Optional[Counter] = None) -> dict[str, dict[str, float]]:
+    """Per axis, each class's count over the cases that draw the axis (``axis_cases``;
+    without it, over all counts of the axis).  Classes of :data:`~verify.search.generators.AXES`
+    that never occurred are listed with share 0.
+
+    >>> shares(Counter({"roots:free": 3, "x:a": 1, "x:b": 1}), Counter({"roots": 4, "x": 1}))
+    {'roots': {'charged': 0.0, 'free': 0.75}, 'x': {'a': 1.0, 'b': 1.0}}
+    """
+    axes: dict[str, Counter] = {}
+    for label, n in classes.items():
+        axis, _, cls = label.partition(":")
+        axes.setdefault(axis, Counter())[cls] = n
+    out = {}
+    for axis, counts in sorted(axes.items()):
+        total = (axis_cases or {}).get(axis) or sum(counts.values())
+        known = {c: 0 for c in generators.AXES.get(axis, ())}
+        known.update(counts)
+        out[axis] = {c: n / total for c, n in sorted(known.items())}
+    return out

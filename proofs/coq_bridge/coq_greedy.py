@@ -43,11 +43,12 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from solver.errors import InputError
+from solver.exit_codes import ExitCode
 from solver.numbers import NotANumber, fraction_str, to_fraction
 from solver.parse import loads_instance
 from solver.reference import invalid_reason
 
-COQ_DIR = Path(__file__).resolve().parent / "coq"
+COQ_DIR = Path(__file__).resolve().parent.parent / "coq"
 BINARY = COQ_DIR / "coq_greedy"
 INSTALL_HINT = "apt-get install coq libcoq-mathcomp-ssreflect ocaml"
 SOURCES = ("_CoqProject", "Makefile", "driver.ml")
@@ -381,7 +382,7 @@ def coq_report(claims: Sequence[str], out=sys.stdout) -> int:
         found = assumptions()
     except CoqUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE_ERROR
     rows = [(c, name) for c in claims for name in CLAIM_THEOREMS.get(c, ())]
     if set(claims) >= set(CLAIM_THEOREMS):
         rows += [(d, name) for d, names in DEFECT_THEOREMS.items() for name in names]
@@ -400,7 +401,7 @@ def coq_report(claims: Sequence[str], out=sys.stdout) -> int:
             verdict = "machine-checked on concrete instances" if closed else "NOT CLOSED"
         print(f"{claim:<42} {what:<48} {verdict}", file=out)
     print(f"{'all closed' if ok else 'some theorem is not closed'}; {time.perf_counter() - t0:.1f} s", file=out)
-    return 0 if ok else 1
+    return ExitCode.OK if ok else ExitCode.FOUND
 
 
 # ------------------------------------------------------------------ command line
@@ -436,7 +437,7 @@ def _serve_lines(allow_nonmonotone: bool) -> int:
             if not answer or answer.startswith("ERROR"):
                 raise RuntimeError(f"{BINARY.name} answered {answer.strip()[:200]!r} on line {number}")
             print(json.dumps(_selection_json(instance, answer.rstrip("\n")), separators=(", ", ": ")), flush=True)
-        return 0
+        return ExitCode.OK
     finally:
         proc.stdin.close()
         proc.kill()
@@ -449,22 +450,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.build:
             seconds = build(force=True)
             print(f"built {BINARY} in {seconds:.1f} s", file=sys.stderr)
-            return 0
+            return ExitCode.OK
         if args.jsonl:
             return _serve_lines(args.allow_nonmonotone)
         text = sys.stdin.read()
         instance = loads_instance(text, source="<stdin>", allow_nonmonotone=args.allow_nonmonotone)
         print(json.dumps(solve(instance), separators=(", ", ": ")))
-        return 0
+        return ExitCode.OK
     except InputError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE_ERROR
     except CoqUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE_ERROR
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         print(f"error: coq-greedy: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.FOUND
 
 
 if __name__ == "__main__":

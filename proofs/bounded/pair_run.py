@@ -23,10 +23,10 @@ throughput phase
 
 Within one tree every pick, in either phase, is that tree's GetTop on its own
 selected set, so tree i's picks are the first ``c[i]`` steps of a single-tree
-run (:class:`proofs.tree_run.TreeRun`); the throughput phase compares the f of
+run (:class:`proofs.bounded.tree_run.TreeRun`); the throughput phase compares the f of
 the two trees' next steps.  This is the algorithm's loop, not a summary of it.
 
->>> from proofs.shapes import Shape
+>>> from proofs.bounded.shapes import Shape
 >>> p = PairRun(Shape.from_levels((0, 1)), Shape.from_levels((0,)), "frontier", ties=False)
 >>> len(p.steps)
 1

@@ -27,7 +27,7 @@ candidate; for ``paper`` a tied candidate may not have a smaller index.  Given
 f (and idx) this admits exactly the runs the algorithm can make, so a claim
 proven for every model of the encoding holds for every run of the algorithm.
 
->>> from proofs.shapes import Shape
+>>> from proofs.bounded.shapes import Shape
 >>> run = TreeRun(Shape.from_levels((0, 1, 1)), "frontier", ties=False)
 >>> run.m, len(run.g), len(run.sel)
 (2, 2, 3)

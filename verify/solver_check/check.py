@@ -1,0 +1,111 @@
+"""Checking a solver that is not ours: :func:`run` every applicable property against it.
+
+Data flow: generated instance -> solver under test (through
+:mod:`verify.subject.adapters`) -> the properties of :mod:`verify.search.properties`,
+judged by the exact oracles -> per property: verified, the smallest
+counterexample (shrunk by Hypothesis), or inconclusive -> optional reports
+(:mod:`verify.solver_check.reports`).
+
+declined input
+    The solver answered ``UNSUPPORTED`` (or its program exited 3): counted by
+    generated class and reason, never judged.  A property whose inputs were
+    mostly declined is inconclusive, never a pass.
+
+Exit codes: 0 nothing found; 1 a counterexample to some property; 2 usage
+error; 3 inconclusive (and nothing found).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from solver.exit_codes import ExitCode
+
+from verify.run.executor import InOrder, make_executor, run_tasks
+from verify.run.seam import TaskFailed
+from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, ClaimResult
+from verify.solver_check.instances import load_instances
+from verify.solver_check.options import Options
+from verify.solver_check.planning import plan
+from verify.solver_check.reports import write_run
+from verify.solver_check.tasks import claim_tasks, failed_result, run_one, solver_modules
+from verify.subject.spec import SolverSpec
+
+
+
+@dataclass
+class Run:
+    spec: SolverSpec
+    options: Options
+    results: list[ClaimResult]
+    skipped: list[tuple[str, str]]     # (claim id, why it does not apply)
+    seconds: float
+    reports: dict[int, list[str]] = field(default_factory=dict)  # result index -> one directory per finding
+    run_dir: Optional[str] = None
+    own: int = 0                                         # --instances used (inside the restrictions)
+    own_outside: list[tuple[str, str]] = field(default_factory=list)  # (origin, restriction broken)
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.results)
+
+
+def exit_code(results: list[ClaimResult]) -> int:
+    if any(r.verdict == COUNTEREXAMPLE for r in results):
+        return ExitCode.FOUND
+    if any(r.verdict == INCONCLUSIVE for r in results):
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
+
+
+def run(spec: SolverSpec, options: Options,
+        progress: Callable[[str], None] | None = None, solver=None, executor=None, store=None,
+        note: Callable[[str], None] | None = None) -> Run:
+    """Every applicable property against the solver; writes reports if ``options.report_dir``.
+
+    ``executor`` (:mod:`verify.run.executor`; default in-process) runs the properties,
+    in parallel when it has several workers; results and progress lines come in
+    table order whatever finishes first.  A ``solver`` object given here cannot be
+    sent to workers: the properties then run in this process, one after the other.
+    """
+    claims, skipped = plan(options)
+    own, outside = [], []
+    if options.instances:
+        limits = options.restrictions.with_convention(options.root_charged)
+        for origin, inst in load_instances(options.instances):
+            why = limits.outside(inst)
+            (outside.append((origin, why)) if why else own.append((origin, inst)))
+    start = time.perf_counter()
+
+    def report(i: int, res, reused: bool) -> None:
+        if isinstance(res, TaskFailed):
+            res = failed_result(claims[i], spec, options, res.reason)
+        if progress:
+            extra = f", {res.declined} declined" if res.declined else ""
+            many = f", {len(res.findings)} findings" if len(res.findings) > 1 else ""
+            again = ", from the store" if reused else ""
+            progress(f"[{i + 1:>2}/{len(claims)}] {res.claim}: {res.verdict} ({res.cases} cases{extra}{many}, "
+                     f"{res.seconds:.1f} s{again})")
+
+    if solver is not None:
+        results = [run_one(c, spec, options, solver, own) for c in claims]
+        for i, res in enumerate(results):
+            report(i, res, False)
+    else:
+        mine = executor is None
+        executor = executor or make_executor(1)
+        try:
+            out = run_tasks(claim_tasks(spec, options, claims, own), executor, store=store,
+                            preload=solver_modules(spec), on_result=InOrder(report), note=note)
+        finally:
+            if mine:
+                executor.close()
+        results = [failed_result(c, spec, options, r.reason) if isinstance(r, TaskFailed) else r
+                   for c, r in zip(claims, out.results)]
+    out_run = Run(spec, options, results, skipped, time.perf_counter() - start, own=len(own),
+                  own_outside=outside)
+    if options.report_dir:
+        out_run.run_dir, out_run.reports = write_run(options.report_dir, out_run)
+    return out_run

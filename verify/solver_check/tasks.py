@@ -1,0 +1,63 @@
+"""One property against the solver under test, as a task of :mod:`verify.run` (what a
+worker runs), and the inconclusive result of a task that could not run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+
+from verify.run.fingerprint import subject_fingerprint
+from verify.run.seam import Task
+from verify.search.claim_search import INCONCLUSIVE, ClaimResult, run_claim
+from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim
+from verify.solver_check.options import Options
+from verify.subject.adapters import close_solver
+from verify.subject.spec import SolverSpec, build
+
+
+def claim_task(arg) -> ClaimResult:
+    """One property against the solver under test, for one seed: what a worker runs.
+
+    The solver is rebuilt from its spec in the worker (a callable is imported by
+    name, a ``--cmd`` is a command line), so the task pickles as plain data; a
+    ``--jsonl`` program started for the task ends with it.
+    """
+    spec, options, claim_id, own = arg
+    solver = build(spec)
+    try:
+        return run_one(CLAIMS_BY_ID[claim_id], spec, options, solver, own)
+    finally:
+        close_solver(solver)
+
+
+def run_one(claim: Claim, spec: SolverSpec, options: Options, solver, own=()) -> ClaimResult:
+    profile = PROFILES[options.profile]
+    return run_claim(claim, profile, solver_name=spec.label, solver=solver, must_hold=True,
+                     seed=options.seed, root_charged=options.root_charged, examples=options.examples,
+                     restrictions=options.restrictions, max_findings=options.max_findings, instances=list(own))
+
+
+def claim_tasks(spec: SolverSpec, options: Options, claims: list[Claim], own=()) -> list[Task]:
+    """The tasks of a run (one per property), keyed for a task store by the solver's files too
+    (and by the user's own instances, ``--instances``, by content)."""
+    own = list(own)
+    digest = hashlib.sha256(json.dumps([[o, i.to_json()] for o, i in own], sort_keys=True).encode()).hexdigest()
+    inputs = {"solver": spec.to_json(), "subject": subject_fingerprint(spec.kind, spec.target),
+              "options": {"profile": options.profile, "examples": options.examples, "seed": options.seed,
+                          "root_charged": options.root_charged, "restrictions": options.restrictions.to_json(),
+                          "max_findings": options.max_findings, "instances": digest if own else None}}
+    return [Task(claim_task, (spec, replace(options, report_dir=None), c.id, own),
+                 f"test-solver {c.id} seed {options.seed}", {**inputs, "claim": c.id},
+                 main_thread=spec.kind in ("callable", "native")) for c in claims]
+
+
+def solver_modules(spec: SolverSpec) -> tuple[str, ...]:
+    """The module every worker imports before a task (verify/run/imports.py): the callable's."""
+    return (spec.target.partition(":")[0],) if spec.kind in ("callable", "native") else ()
+
+
+def failed_result(claim: Claim, spec: SolverSpec, options: Options, reason: str) -> ClaimResult:
+    """A property whose task could not run (it kept killing its workers): inconclusive, never a pass."""
+    return ClaimResult(claim.id, claim.paper, claim.method, spec.label, True, INCONCLUSIVE, 0, 0.0, options.seed,
+                       note=f"not run: {reason}")

@@ -1,0 +1,197 @@
+"""A solver check as text: the table of :func:`render`, and the restriction flags
+suggested for what the solver declined (:func:`suggest_flags`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Optional
+
+from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares,
+                                    declined_by_class)
+from verify.search.claims import PROFILES
+from verify.search.restrictions import Restrictions
+from verify.solver_check.check import Run
+
+
+def _declined_lines(results: list[ClaimResult], restrictions: Restrictions = Restrictions()) -> list[str]:
+    total = sum(x.declined for x in results)
+    if not total:
+        return []
+    reasons = Counter()
+    for x in results:
+        reasons.update(x.declined_reasons)
+    rows = declined_by_class(results)
+    common = [r for r in rows if r[1] * 10 >= total]  # classes of at least 10% of the declined inputs
+    shown = [r for r in common if r[1] * 2 >= r[2]][:6] or common[:3] or rows[:3]
+    out = ["", f"declined inputs (not judged): {total}",
+           "  classes declined most often: " + ", ".join(f"{c} {100 * n // g}% ({n}/{g})" for c, n, g in shown)]
+    out += [f"  {what} declined {pct}%: add {flag}" for what, pct, flag in suggest_flags(results, restrictions)]
+    out.append("  reasons: " + "; ".join(f"{why!r} x{n}" for why, n in reasons.most_common(3)))
+    return out
+
+
+def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restrictions()) -> list[tuple[str, int, str]]:
+    """``(what, declined %, flag)``: restrictions that would keep out what was declined.
+
+    Each candidate flag (``--single-request``, ``--no-targets``, ``--min-budget N``,
+    ``--min-nodes N``, ``--max-nodes N``, ``--max-width W`` or ``--chains``,
+    ``--max-depth D``, ``--values ...``) is scored on the generated cases it would have
+    excluded (:func:`verify.search.claim_search.case_features`): it is suggested when at
+    least 80 % of those were declined and they are at least 10 % of all declined
+    inputs; the one excluding the most declined inputs first, then the next on what is
+    left, up to three.  The percentage is the decline rate of what the flag excludes.
+
+    >>> from collections import Counter
+    >>> from verify.search.claim_search import ClaimResult
+    >>> r = ClaimResult("X", "", "", None, True, "verified", 3, 0.0, 0,
+    ...     declined_shapes=Counter({(1, 0, 3, 3, 2, 1, False, ("grid",)): 5}),
+    ...     judged_shapes=Counter({(1, 2, 3, 3, 2, 1, False, ("grid",)): 9}), declined=5)
+    >>> suggest_flags([r])
+    [('budget=0', 100, '--min-budget 1')]
+    """
+    from verify.search.generators import PROB_CLASSES
+
+    declined, judged = Counter(), Counter()
+    for x in results:
+        declined.update({k: n for k, n in x.declined_shapes.items() if k is not None})
+        judged.update({k: n for k, n in x.judged_shapes.items() if k is not None})
+    if not declined:
+        return []
+    shapes = set(declined) | set(judged)
+    budgets = sorted({f[1] for f in shapes})
+    nodes_lo = sorted({f[2] for f in shapes})
+    nodes_hi = sorted({f[3] for f in shapes})
+    widths = sorted({f[4] for f in shapes})
+    depths = sorted({f[5] for f in shapes})
+    classes = sorted({c for f in shapes for c in f[7]}, key=lambda c: PROB_CLASSES.index(c)
+                     if c in PROB_CLASSES else len(PROB_CLASSES))
+    # (flag, what, excludes(features), preference): on a tie the bluntest flags (node counts) come last,
+    # and of one flag the least restrictive threshold first
+    cands = []
+    if not restrictions.single_request:
+        cands.append(("--single-request", "requests != 1", lambda f: f[0] != 1, (2, 0)))
+    if not restrictions.no_targets:
+        cands.append(("--no-targets", "targets above 1", lambda f: f[6], (3, 0)))
+    for b in budgets[:-1]:  # the least restrictive threshold that keeps out budgets up to b
+        k = b + 1
+        cands.append((f"--min-budget {k}", f"budget={b}" if b == budgets[0] else f"budget <= {b}",
+                      lambda f, k=k: f[1] < k, (4, k)))
+    for n in nodes_lo[:-1]:
+        cands.append((f"--min-nodes {n + 1}", f"trees of {n} nodes or fewer", lambda f, k=n + 1: f[2] < k, (6, n)))
+    for n in nodes_hi[1:]:
+        cands.append((f"--max-nodes {n - 1}", f"trees of {n} nodes or more", lambda f, k=n - 1: f[3] > k, (7, -n)))
+    for w in widths[1:]:
+        if w - 1 >= 1:
+            flag = "--chains" if w - 1 == 1 else f"--max-width {w - 1}"
+            cands.append((flag, f"width >= {w}", lambda f, k=w - 1: f[4] > k, (0, -w)))
+    for d in depths[1:]:
+        cands.append((f"--max-depth {d - 1}", f"depth >= {d}", lambda f, k=d - 1: f[5] > k, (1, -d)))
+    for c in classes:
+        rest = [x for x in (restrictions.values or PROB_CLASSES) if x != c]
+        if rest:
+            cands.append((f"--values {','.join(rest)}", f"prob:{c}", lambda f, c=c: c in f[7], (5, 0)))
+    left = Counter(declined)
+    total = sum(declined.values())
+    out = []
+    for _ in range(3):
+        best = None
+        for flag, what, excludes, pref in cands:
+            d = sum(n for f, n in left.items() if excludes(f))
+            j = sum(n for f, n in judged.items() if excludes(f))
+            if d * 10 < total or d * 5 < (d + j) * 4:
+                continue
+            key = (d, -j, -pref[0], -pref[1])
+            if best is None or key > best[0]:
+                best = (key, flag, what, excludes, d, j)
+        if best is None:
+            break
+        _, flag, what, excludes, d, j = best
+        out.append((what, 100 * d // (d + j), flag))
+        left = Counter({f: n for f, n in left.items() if not excludes(f)})
+        cands = [c for c in cands if c[0] != flag]
+    return out
+
+
+def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
+    summary = rec["summary"]
+    out = [f"{pad}smallest: {summary}" + ("" if "|" in summary or summary.startswith("parent=") else
+                                          " | no requests"),
+           f"{pad}fails:    {rec['condition']}"]
+    if rec.get("cause"):
+        out.append(f"{pad}cause:    {rec['cause'][0]['text']}")
+    if rec.get("origin") not in (None, "generated"):
+        out.append(f"{pad}from:     {rec['origin']} (--instances), reduced")
+    if report:
+        out.append(f"{pad}report:   {report}/report.md")
+    return out
+
+
+def budget_lines(results: list[ClaimResult]) -> list[str]:
+    """The budget classes of the judged cases, and how often the budget cuts the trees."""
+    axes = class_shares(results)
+    if "budget" not in axes:
+        return []
+    from verify.search.generators import BUDGET_CLASSES
+
+    budget = axes["budget"]
+    out = ["", "budgets (share of judged cases): " + ", ".join(f"{c} {100 * budget[c]:.0f}%" for c in
+                                                           BUDGET_CLASSES if c in budget)]
+    cuts = axes.get("cuts")
+    if cuts:
+        out.append(f"  the budget cuts the trees (0 < node budget < all non-root nodes) in {100 * cuts['some']:.0f}%"
+                   f" (none fit: {100 * cuts['none']:.0f}%, all fit: {100 * cuts['all']:.0f}%)")
+    return out
+
+
+def render(run_: Run) -> str:
+    spec, opt = run_.spec, run_.options
+    profile = PROFILES[opt.profile]
+    examples = opt.examples or profile.examples
+    r = opt.restrictions
+    nodes = min(profile.max_nodes, r.max_nodes) if r.max_nodes else profile.max_nodes
+    reqs = 1 if r.single_request else profile.max_requests
+    lines = [f"test-solver: {spec.label} ({spec.describe})",
+             f"profile {opt.profile}: {examples} examples per property, trees up to {nodes} nodes, "
+             f"up to {reqs} request{'s' if reqs != 1 else ''}; seed {opt.seed}; "
+             f"roots {'charged' if opt.root_charged else 'free'}",
+             f"restrictions: {r.describe()}"]
+    if opt.instances:
+        line = f"your instances: {run_.own} from {opt.instances}"
+        if run_.own_outside:
+            o, w = run_.own_outside[0]
+            line += (f" ({len(run_.own_outside)} outside the restrictions, not used: {o}: {w}"
+                     + (", ..." if len(run_.own_outside) > 1 else "") + ")")
+        lines.append(line)
+    for cid, why in run_.skipped:
+        lines.append(f"not applicable: {cid}: {why}")
+    head = ("property", "paper", "verdict", "judged", "declined")
+    rows = [(x.claim, x.paper, x.verdict, str(x.cases), str(x.declined)) for x in run_.results]
+    widths = [max(len(row[i]) for row in rows + [head]) for i in range(len(head))]
+    fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+    lines += ["", fmt(head), fmt(tuple("-" * w for w in widths))]
+    for i, (x, row) in enumerate(zip(run_.results, rows)):
+        lines.append(fmt(row))
+        dirs = run_.reports.get(i, [])
+        if len(x.findings) == 1:
+            lines += _finding_lines(x.findings[0], dirs[0] if dirs else None, "    ")
+        for k, rec in enumerate(x.findings if len(x.findings) > 1 else []):
+            sig = rec.get("signature", {})
+            lines.append(f"    finding {k + 1} of {len(x.findings)}: {sig.get('kind')} (rule: {sig.get('rule')})")
+            lines += _finding_lines(rec, dirs[k] if k < len(dirs) else None, "      ")
+        if x.own.get("judged"):
+            lines.append(f"    note:     {x.own['judged']} of your instances judged, {x.own.get('failing', 0)} failing")
+        if x.note:
+            lines.append(f"    note:     {x.note}")
+    lines += budget_lines(run_.results)
+    lines += _declined_lines(run_.results, r)
+    found = sum(x.verdict == COUNTEREXAMPLE for x in run_.results)
+    held = sum(x.verdict == VERIFIED for x in run_.results)
+    unsure = sum(x.verdict == INCONCLUSIVE for x in run_.results)
+    lines += [""]
+    if run_.run_dir:
+        lines.append(f"reports: {run_.run_dir}")
+    n_findings = sum(len(x.findings) for x in run_.results)
+    extra = f", {n_findings} findings" if n_findings > found else ""
+    lines.append(f"result: {found} broken{extra}, {held} hold, {unsure} inconclusive "
+                 f"(of {len(run_.results)} properties) in {run_.seconds:.1f} s; exit {run_.exit_code}")
+    return "\n".join(lines)
