@@ -242,7 +242,10 @@ class Finding:
     ``signature`` is ``(property, rule, kind)`` (docs/test-solver.md): two findings
     with the same signature are the same defect.  ``instance``, ``answer`` and
     ``optimal`` are dicts of docs/format.md; ``report`` the report directory (when
-    ``report_dir`` was given).
+    ``report_dir`` was given).  ``confirmation``: how replays on fresh solvers went,
+    ``confirmed (reproduced 3 of 3)`` or ``intermittent (reproduced 2 of 5; ...)``
+    (docs/test-solver.md, "Confirmed findings"); failures no replay reproduced are not
+    findings (:attr:`SolverCheck.not_confirmed`).
     """
 
     property: str
@@ -254,6 +257,7 @@ class Finding:
     optimum: Optional[Fraction]
     cause: Optional[str] = None
     report: Optional[str] = None
+    confirmation: Optional[str] = None
 
     @property
     def kind(self) -> str:
@@ -274,6 +278,7 @@ class SolverCheck:
     verdicts: dict = field(default_factory=dict)   # property -> verified / counterexample / inconclusive
     text: str = ""
     run_dir: Optional[str] = None
+    not_confirmed: tuple[str, ...] = ()  # failures seen once that no replay reproduced, one line each
 
     @property
     def passed(self) -> bool:
@@ -305,6 +310,7 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     (1, 'over budget')
     """
     from verify.solver_check import MAX_FINDINGS, Options, plan, render, run
+    from verify.search.confirm import confirmation_text
     from verify.subject.adapters import adapt_callable
     from verify.subject.spec import SolverSpec, load_callable
 
@@ -323,7 +329,13 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     if not plan(options)[0]:
         raise ValueError("no applicable property left to run (see claims and the restrictions)")
     spec = SolverSpec("callable", target, timeout)
-    out = run(spec, options, solver=adapt_callable(fn, timeout))
+    warm = r.with_convention(options.root_charged).trivial_instance()
+    solver = adapt_callable(fn, timeout, warmup=warm)  # a selector worker: forked, so any callable works
+    try:
+        out = run(spec, options, solver=solver,
+                  fresh=lambda factor: adapt_callable(fn, timeout * factor, warmup=warm))
+    finally:
+        solver.close()
     findings = []
     for i, res in enumerate(out.results):
         dirs = list(out.reports.get(i, ()))
@@ -334,6 +346,9 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
                 condition=rec.get("condition", ""), instance=rec.get("instance"), answer=rec.get("output"),
                 optimal=rec.get("optimal"), optimum=Fraction(rec["optimum"]) if rec.get("optimum") else None,
                 cause="; ".join(c["text"] for c in rec.get("cause") or [] if isinstance(c, dict)) or None,
-                report=dirs[k] if k < len(dirs) else None))
+                report=dirs[k] if k < len(dirs) else None,
+                confirmation=confirmation_text(rec.get("confirmation"))))
+    unconfirmed = tuple(f"{res.claim}: {rec.get('signature', {}).get('kind')} on {rec.get('summary')}: "
+                        f"{confirmation_text(rec.get('confirmation'))}" for res in out.results for rec in res.unconfirmed)
     return SolverCheck(int(out.exit_code), tuple(findings), {res.claim: res.verdict for res in out.results},
-                       render(out), out.run_dir)
+                       render(out), out.run_dir, unconfirmed)

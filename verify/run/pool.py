@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from verify.run.imports import settle
-from verify.run.seam import TaskFailed
+from verify.run.seam import TaskFailed, emit, listen
 from verify.subject.process import sweep_started_by
 
 ALLOWED_FAILURES = 3
@@ -97,6 +97,15 @@ def _watch(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="caller-watch").start()
 
 
+def _send_event(conn, index: int, event) -> None:
+    try:
+        conn.send((index, "event", event))
+    except (OSError, EOFError):  # the caller is gone: the SIGTERM or the watch ends us
+        pass
+    except Exception:  # noqa: BLE001 - an event that does not pickle is not worth a failed task
+        pass
+
+
 def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, _stopped)
@@ -113,6 +122,7 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
         if msg is None:
             return
         index, fn, arg = msg
+        listen(lambda event, index=index: _send_event(conn, index, event))
         try:
             out = ("ok", fn(arg))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
@@ -289,6 +299,9 @@ class ProcessPool:
                         except (EOFError, OSError):
                             status = None
                         else:
+                            if status == "event":  # the task still runs: pass it on in this process
+                                emit(value)
+                                continue
                             w.task = None
                             held.pop(i, None)
                             if status == "ok":

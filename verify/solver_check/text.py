@@ -3,12 +3,16 @@ suggested for what the solver declined (:func:`suggest_flags`)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Optional
+
+from solver.messages import clip_line
 
 from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares,
                                     declined_by_class)
 from verify.search.claims import PROFILES
+from verify.search.confirm import confirmation_text
 from verify.search.restrictions import Restrictions
 from verify.solver_check.check import Run
 
@@ -121,9 +125,22 @@ def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
         out.append(f"{pad}cause:    {rec['cause'][0]['text']}")
     if rec.get("origin") not in (None, "generated"):
         out.append(f"{pad}from:     {rec['origin']} (--instances), reduced")
+    conf = rec.get("confirmation") or {}
+    if conf.get("status") == "intermittent":  # (a confirmed finding reads as before)
+        out.append(f"{pad}replayed: {confirmation_text(conf)}")
+        out.append(f"{pad}answers:  {_answer(rec.get('output'))} (failing); "
+                   f"{_answer(conf.get('other_answer'))} (otherwise)")
     if report:
         out.append(f"{pad}report:   {report}/report.md")
     return out
+
+
+def _answer(answer) -> str:
+    """An answer in a line: the selection JSON (clipped), or what happened instead."""
+    if answer is None:
+        return "no answer"
+    text = answer if isinstance(answer, str) else json.dumps(answer, sort_keys=True)
+    return clip_line(text, 200)
 
 
 def budget_lines(results: list[ClaimResult]) -> list[str]:
@@ -178,6 +195,10 @@ def render(run_: Run) -> str:
             sig = rec.get("signature", {})
             lines.append(f"    finding {k + 1} of {len(x.findings)}: {sig.get('kind')} (rule: {sig.get('rule')})")
             lines += _finding_lines(rec, dirs[k] if k < len(dirs) else None, "      ")
+        for rec in x.unconfirmed:
+            sig = rec.get("signature", {})
+            lines.append(f"    not confirmed: {sig.get('kind')} (rule: {sig.get('rule')}) on {rec['summary']}: "
+                         f"seen once, {confirmation_text(rec.get('confirmation'))}; not a finding")
         if x.own.get("judged"):
             lines.append(f"    note:     {x.own['judged']} of your instances judged, {x.own.get('failing', 0)} failing")
         if x.note:
