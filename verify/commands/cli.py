@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true",
                    help="with --cmd: start the program once; one instance JSON line in, one selection line out")
     p.add_argument("--startup-timeout", type=seconds, metavar="SECONDS",
-                   help="with --jsonl: extra time for the first call after each (re)start (default: --timeout)")
+                   help="time for a start-up: a Python selector's import and warm-up call, the first answer "
+                        "of a --jsonl program (on top of --timeout), a --cmd program's answer to a trivial "
+                        "instance before the run (default 120)")
     p.add_argument("--native", action="store_true", help="MODULE:FUNCTION takes Instance objects, not JSON")
     p.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS", help="per call (default 10)")
     p.add_argument("--profile", default="quick", help="instance sizes and cases, as the suite's (default quick)")

@@ -63,10 +63,10 @@ def usage_to_run(args) -> tuple[SolverSpec, Options]:
             raise ValueError(f"--{name.replace('_', '-')} is too small: {value}")
     jsonl = getattr(args, "jsonl", False)
     startup = getattr(args, "startup_timeout", None)
-    if (jsonl or startup is not None) and not args.cmd:
-        raise ValueError("--jsonl and --startup-timeout apply to --cmd only")
-    if startup is not None and not jsonl:
-        raise ValueError("--startup-timeout applies to --cmd ... --jsonl only")
+    if jsonl and not args.cmd:
+        raise ValueError("--jsonl applies to --cmd only")
+    if startup is not None and not args.cmd and ":" not in (args.solver or ""):
+        raise ValueError("--startup-timeout applies to MODULE:FUNCTION or --cmd, not to a registered solver")
     if getattr(args, "max_findings", MAX_FINDINGS) < 1:
         raise ValueError("--max-findings must be at least 1")
     values = parse_values(getattr(args, "values", None))
@@ -80,7 +80,8 @@ def usage_to_run(args) -> tuple[SolverSpec, Options]:
             raise ValueError("--native applies to MODULE:FUNCTION, not to --cmd")
         spec = SolverSpec("cmd", args.cmd, args.timeout, jsonl, startup)
     elif ":" in args.solver:
-        spec = SolverSpec("native" if args.native else "callable", args.solver, args.timeout)
+        spec = SolverSpec("native" if args.native else "callable", args.solver, args.timeout,
+                          startup_timeout=startup)
     elif args.solver in SOLVERS:
         spec = SolverSpec("registry", args.solver, args.timeout)
     else:

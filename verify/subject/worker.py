@@ -20,9 +20,10 @@ start-up
     one *warm-up call* on a trivial instance, both within ``startup`` seconds
     (``--startup-timeout``, default :data:`DEFAULT_STARTUP`).  A start-up that fails
     (the import raises, the warm-up raises, crashes or runs out of time) is
-    :class:`~solver.errors.SetupError` the first time (exit 2, one line naming the
-    module and the exception), never a finding; a later restart that fails makes
-    that case inconclusive (:class:`~solver.errors.Inconclusive`).
+    :class:`~solver.errors.SetupError` before a run (exit 2, one line naming the
+    module and the exception; :func:`verify.subject.spec.preflight`), never a
+    finding; a start during a run that fails makes that case inconclusive
+    (:class:`~solver.errors.Inconclusive`).
 timed call
     Each call has ``timeout`` seconds.  Past it, the worker and everything it started
     are swept (:func:`verify.subject.process.sweep`) and the call is a ``timeout``
@@ -91,14 +92,14 @@ class SelectorWorker:
         self.warmup = warmup
         self.pid: Optional[int] = None
         self.starts = 0
-        self.ready_once = False  # a worker has started here before: a failed restart is not a setup error
         self.module = module or getattr(fn, "__module__", None) or "?"
         self.__name__ = getattr(fn, "__name__", None) or "solve"
 
     # ---------------------------------------------------------------- the parent's side
-    def start(self) -> None:
-        """Fork a worker and wait for its import and warm-up (:class:`SetupError` or
-        :class:`Inconclusive` if they fail; see the module doc)."""
+    def start(self, setup: bool = True) -> None:
+        """Fork a worker and wait for its import and warm-up.  If they fail:
+        :class:`SetupError` (``setup``: before a run, exit 2), else :class:`Inconclusive`
+        (a restart during a run: that case is undecided, never a finding)."""
         self.close()
         for f in (sys.stdout, sys.stderr):  # what is buffered here must not be printed twice
             try:
@@ -131,21 +132,20 @@ class SelectorWorker:
             code = self._end()
             why = (f"no answer within --startup-timeout {self.startup:g} s" if isinstance(exc, process.Timeout)
                    else f"the worker {_exit_text(code)}")
-            self._fail(f"{why} (import and warm-up call)")
+            self._fail(f"{why} (import and warm-up call)", setup)
         if status != "ready":
             self._end()
-            self._fail(value)
-        self.ready_once = True
+            self._fail(value, setup)
 
-    def _fail(self, why: str):
+    def _fail(self, why: str, setup: bool):
         text = f"the selector in module {self.module!r} cannot start: {abbreviate(why, 300)}"
-        if self.ready_once:
+        if not setup:
             raise Inconclusive(f"a fresh selector worker could not start: {text}")
         raise SetupError(text)
 
     def __call__(self, instance: Instance) -> Selection:
         if self.pid is None or not self._alive():
-            self.start()
+            self.start(setup=False)
         try:
             self._send(pickle.dumps(instance, protocol=pickle.HIGHEST_PROTOCOL), time.monotonic() + self.timeout)
             status, value = self._receive(time.monotonic() + self.timeout)
