@@ -128,7 +128,8 @@ def _call(fn: Callable, arg: Any) -> Any:
     except Unsupported:  # the selector declines this input: not a finding
         raise
     except Exception as exc:
-        raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}") from exc
+        raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}", kind="raised",
+                          rule=type(exc).__name__) from exc
 
 
 def adapt_native(fn: Callable[[Instance], Selection], timeout: float | None = None, **worker):

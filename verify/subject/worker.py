@@ -129,7 +129,7 @@ class SelectorWorker:
         try:
             status, value = self._receive(time.monotonic() + self.startup)
         except (_Gone, process.Timeout) as exc:
-            code = self._end()
+            code = self._end(wait=1.0 if isinstance(exc, _Gone) else 0.0)
             why = (f"no answer within --startup-timeout {self.startup:g} s" if isinstance(exc, process.Timeout)
                    else f"the worker {_exit_text(code)}")
             self._fail(f"{why} (import and warm-up call)", setup)
@@ -154,7 +154,7 @@ class SelectorWorker:
             raise SolverFault(f"solver gave no answer within the timeout of {self.timeout:g} s (hangs?)",
                               kind="timeout", rule="timeout") from None
         except _Gone:
-            code = self._end()
+            code = self._end(wait=1.0)
             raise SolverFault(f"solver process {_exit_text(code)} during the call", kind="crashed",
                               rule="exit") from None
         if status == "ok":
@@ -220,8 +220,9 @@ class SelectorWorker:
                 out += data
         return bytes(out)
 
-    def _end(self) -> Optional[int]:
-        """Sweep the worker and everything it started; its exit status (None: unknown)."""
+    def _end(self, wait: float = 0.0) -> Optional[int]:
+        """Sweep the worker and everything it started; its exit status (None: unknown).
+        ``wait``: seconds to let a worker that closed its pipe finish exiting (to say how)."""
         pid, self.pid = self.pid, None
         if pid is None:
             return None
@@ -231,12 +232,18 @@ class SelectorWorker:
             except OSError:
                 pass
         code = None
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
+        end = time.monotonic() + wait
+        while True:
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break
             if done:
                 code = os.waitstatus_to_exitcode(status)
-        except ChildProcessError:
-            pass
+                break
+            if time.monotonic() >= end:
+                break
+            time.sleep(0.01)
         process.sweep(pid, self.token, self.started)
         if code is None:
             try:
