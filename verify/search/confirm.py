@@ -19,7 +19,9 @@ confirmed
 intermittent
     Reproduced by some: a finding, marked with the count ("reproduced 2 of 5") and
     both answers (the failing one and the other one seen).  When the first
-    :data:`REPLAYS` disagree, replays go on up to :data:`MAX_REPLAYS`.
+    :data:`REPLAYS` disagree, or none of them reproduced the failure (except a
+    timeout: each of its replays may take 4 times the timeout), replays go on up to
+    :data:`MAX_REPLAYS`.
 not confirmed
     Reproduced by none: never a defect, never exit 1 on its own; listed with what
     happened instead (the property then is inconclusive unless something else was
@@ -102,8 +104,11 @@ def confirm(claim, case: Any, failure: Failure, limits, fresh: Callable[[float],
     """
     factor = TIMEOUT_FACTOR if failure.kind == "timeout" else 1
     outcomes: list[tuple[bool, str, Any]] = []
-    while len(outcomes) < REPLAYS or (len(outcomes) < MAX_REPLAYS and
-                                      len({ok for ok, _, _ in outcomes}) > 1):
+    def undecided() -> bool:  # disagreeing replays, or none reproduced a failure that was seen
+        k = sum(ok for ok, _, _ in outcomes)
+        return 0 < k < len(outcomes) or (k == 0 and failure.kind != "timeout")
+
+    while len(outcomes) < REPLAYS or (len(outcomes) < MAX_REPLAYS and undecided()):
         solver = fresh(factor)
         try:
             outcomes.append(replay_once(claim, case, failure, limits, solver))
