@@ -16,6 +16,8 @@ slow_first_correct         the same load, then the correct greedy             ex
 random_ties_orphan         on a parent and child of equal f, breaks the tie   APP-B/ties: one finding,
                            at random: deeper first (an orphan) or the         intermittent, reproduced
                            correct order                                      k of 5 with 0 < k < 5
+fails_once                 correct, but its first timed call raises (a        not confirmed (0 of 5),
+                           disturbance, not a defect)                         no finding, exit 3
 ``cannot_start`` (--cmd)   ``python -m tests.quality.planted_trust            exit 2, one line naming
                            cannot_start``: fails importing its model          the program and the error
 ``jsonl stray`` (--jsonl)  prints ``model loaded`` on stdout, then answers    exit 2, one line quoting
@@ -86,6 +88,23 @@ def random_ties_orphan(obj):
     if _parent_child_tie(obj) and _coin():
         return _greedy(obj, all_nodes=True, other_ties=True)
     return _greedy(obj)
+
+
+def fails_once(obj):
+    """Correct, except that its third call overall (counted in the file ``PLANTED_COIN``: the
+    pre-run warm-up, the worker's warm-up, then the first timed call) raises, as a call
+    disturbed by something outside the selector would: a failure no replay reproduces."""
+    path = os.environ["PLANTED_COIN"]
+    try:
+        with open(path) as fh:
+            n = int(fh.read() or 0)
+    except (OSError, ValueError):
+        n = 0
+    with open(path, "w") as fh:
+        fh.write(str(n + 1))
+    if n == 2:
+        raise RuntimeError("disturbed once")
+    return correct_other_ties(obj)
 
 
 def _main(argv: list[str]) -> int:

@@ -52,6 +52,17 @@ def test_random_tie_breaks_are_an_intermittent_finding_with_both_answers(monkeyp
     assert "replayed: intermittent (reproduced" in out_text(out) and "(otherwise)" in out_text(out)
 
 
+def test_a_failure_no_replay_reproduces_is_not_confirmed_and_never_exit_1(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANTED_COIN", str(tmp_path / "count"))
+    out = _run("fails_once", ["RULE-FORMAT"], 20)
+    (res,) = out.results
+    assert res.findings == [] and len(res.unconfirmed) == 1 and out.exit_code == 3
+    conf = res.unconfirmed[0]["confirmation"]
+    assert conf["status"] == "not confirmed" and (conf["reproduced"], conf["replays"]) == (0, 5)
+    assert "not confirmed: raised (rule: RuntimeError)" in out_text(out)
+    assert res.to_json()["not_confirmed"][0]["condition"].startswith("solver raised RuntimeError")
+
+
 def out_text(out):
     from verify.solver_check import render
 
