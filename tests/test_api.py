@@ -216,8 +216,19 @@ def test_check_solver_passes_the_reference_and_counts_unsupported_as_declined():
 
 def test_check_solver_reports_a_raising_selector_as_a_finding():
     def broken(inst):
-        raise IndexError("list index out of range")
+        if inst["budget"] == 0:  # (answers the trivial warm-up instance, budget 1)
+            raise IndexError("list index out of range")
+        return {"status": "OK", "selected": {r["id"]: [r["parent"].index(-1)] for r in inst["requests"]}}
 
     result = verify.check_solver(broken, profile="smoke", claims=("RULE-BUDGET",))
     (f,) = result.findings
     assert f.signature == ("RULE-BUDGET", "IndexError", "raised")
+    assert f.confirmation == "confirmed (reproduced 3 of 3)"
+
+
+def test_check_solver_on_a_selector_that_raises_on_everything_is_a_setup_error():
+    def broken(inst):
+        raise IndexError("list index out of range")
+
+    with pytest.raises(verify.SetupError, match=r"cannot start: the warm-up call on a trivial instance failed: solver raised IndexError"):
+        verify.check_solver(broken, profile="smoke", claims=("RULE-BUDGET",))

@@ -8,7 +8,8 @@ The public API (docs/api.md), for a selector's own tests::
 ``judge(instance, selection)`` the exact verdict; ``assert_optimal`` the same as an
 assertion; ``check_solver(select, **restrictions)`` what ``python -m verify
 test-solver`` does; ``Unsupported`` the exception a selector raises to decline an
-input.  Everything else under ``verify`` is internal.
+input; ``SetupError`` what ``check_solver`` raises when the selector cannot answer a
+trivial instance at all.  Everything else under ``verify`` is internal.
 
 The names are loaded on first use, so that importing a submodule (or the
 command line) does not pay for Hypothesis and Z3 until they are needed.
@@ -19,7 +20,7 @@ command line) does not pay for Hypothesis and Z3 until they are needed.
 """
 
 __all__ = ["instances", "judge", "assert_optimal", "check_solver", "solve", "optimum", "certify",
-           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError"]
+           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError", "SetupError"]
 
 
 def __getattr__(name):

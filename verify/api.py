@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Optional, Union
 
-from solver.errors import AdaserveError, InputError, Unsupported
+from solver.errors import AdaserveError, InputError, SetupError, Unsupported
 from solver.model import Instance
 from solver.selection import Selection
 
 from verify.checks.judge import Verdict
 
 __all__ = ["instances", "judge", "assert_optimal", "check_solver", "solve", "optimum", "certify",
-           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError"]
+           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError", "SetupError"]
 
 InstanceLike = Union[dict, Instance]
 SelectionLike = Union[dict, Selection]
