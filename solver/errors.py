@@ -99,6 +99,16 @@ class SelectionFormatError(InputError):
     """A selection is not well-formed JSON of the selection format."""
 
 
+class SetupError(InputError):
+    """The solver under test cannot start at all: its module does not import, or it
+    cannot answer a trivial instance (raises, crashes, hangs, a program that does not
+    run).  A usage error (exit 2, one line), never a finding.
+
+    >>> str(SetupError("the selector in module 'm' cannot start: ImportError: no torch"))
+    "the selector in module 'm' cannot start: ImportError: no torch"
+    """
+
+
 class Inconclusive(AdaserveError):
     """An exact method could not decide (Z3 ``unknown``, timeout, interrupt).
 

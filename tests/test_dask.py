@@ -74,9 +74,9 @@ def test_test_solver_on_dask_equals_local_and_a_hang_still_times_out(cluster):
         local = run(spec, options, executor=ex)
     with DaskExecutor(cluster.scheduler_address, preload=("tests.quality.planted",)) as ex:
         on_dask = run(spec, options, executor=ex)
-        # Dask runs tasks in worker threads, where no SIGALRM arrives: the per-call timeout of a
-        # Python solver must still hold (the task runs in a child process of the worker)
-        hang = run(SolverSpec("callable", "tests.common.faulty_tasks:hang_always", 0.2),
+        # Dask runs tasks in worker threads: the per-call timeout of a Python solver must still
+        # hold (it runs in a selector worker; hang_always itself would be a setup error)
+        hang = run(SolverSpec("callable", "tests.common.faulty_tasks:hang_after_warmup", 0.2),
                    Options(examples=5, claims=("RULE-FORMAT",)), executor=ex)
     assert ft.without_seconds(on_dask.results) == ft.without_seconds(local.results)
     assert "within the timeout of 0.2 s" in hang.results[0].counterexample["condition"]

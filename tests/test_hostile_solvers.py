@@ -269,7 +269,7 @@ def test_jsonl_answers_in_order_from_one_process(tmp_path, mark, monkeypatch):
     ("if n == 3 and once(): sys.exit(7)", "solver exited with code 7 before answering this line"),
     ("if n == 3 and once(): os.kill(os.getpid(), 9)", "solver was killed by signal SIGKILL before answering this line"),
     ("if n == 3 and once(): time.sleep(1000)", "solver gave no answer line within the timeout of 1 s (hangs?)"),
-    ("if n == 3 and once(): print('garbage', flush=True); continue", "solver printed malformed JSON"),
+    ("if n == 3 and once(): print('garbage', flush=True); continue", "solver printed a line that is not an answer: 'garbage'"),
     ("if n == 3 and once(): print('{\"status\": \"OK\"}', flush=True); continue", "solver answered a malformed selection"),
     ("if n == 3 and once(): print('{\"status\": \"OK\", \"selected\": {}}\\n{}', flush=True); continue",
      "solver printed more than one line for one instance"),
@@ -359,3 +359,62 @@ def test_sigterm_ends_a_parallel_suite_and_its_workers(mark):
     deadline = time.monotonic() + 10
     while marked(mark) and time.monotonic() < deadline:  # workers may take a moment to be reaped
         time.sleep(0.1)
+
+
+# ------------------------------------------------------------------ issue 22 item 5: late lines
+
+LATE = """
+    import json, sys, time  # MARK
+    for n, line in enumerate(sys.stdin, 1):
+        req = json.loads(line)["requests"][0]
+        answer = json.dumps({"status": "OK", "selected": {req["id"]: [req["parent"].index(-1)]}})
+        print(answer, flush=True)
+        if req["id"] == "q1":  # this instance's answer comes twice, the copy a moment later
+            time.sleep(0.3)
+            print(answer, flush=True)
+"""
+
+
+def test_a_late_jsonl_line_is_attributed_to_the_instance_that_printed_it(tmp_path, mark):
+    path = tmp_path / "late.py"
+    path.write_text(textwrap.dedent(LATE).replace("MARK", mark))
+    solver = LineSolver([PY, str(path)], timeout=10)
+    try:
+        first = tiny(1)
+        assert solver(first).ok
+        time.sleep(1.0)  # the copy is there before the next call
+        with pytest.raises(SolverFault) as info:
+            solver(tiny(2))
+        assert info.value.rule == "protocol" and info.value.instance is first  # about q1, not q2
+        assert "another line after its answer" in str(info.value) and '"q1"' in str(info.value)
+        assert solver(tiny(3)).selected == {"q3": (0,)}  # restarted: the next instance is judged as usual
+    finally:
+        solver.close()
+    # a replay of the first instance alone, on a fresh program that waits for late lines, reproduces it
+    fresh = LineSolver([PY, str(path)], timeout=10, linger=1.0)
+    try:
+        with pytest.raises(SolverFault, match="more than one line for one instance"):
+            fresh(tiny(1))
+    finally:
+        fresh.close()
+
+
+def test_a_late_line_read_as_the_next_answer_is_not_confirmed_against_that_instance(tmp_path, mark):
+    from verify.search.claims import CLAIMS_BY_ID
+    from verify.search.confirm import NOT_CONFIRMED, confirm
+    from verify.search.restrictions import Restrictions
+
+    path = tmp_path / "late.py"
+    path.write_text(textwrap.dedent(LATE).replace("MARK", mark))
+    claim = CLAIMS_BY_ID["RULE-FORMAT"]
+    solver = LineSolver([PY, str(path)], timeout=10)
+    try:
+        assert solver(tiny(1)).ok
+        second = tiny(2)
+        failure = claim.check(solver, second, Restrictions())  # the race: q1's copy read as q2's answer
+    finally:
+        solver.close()
+    assert failure is not None  # blamed on q2 by the search ...
+    conf = confirm(claim, second, failure, Restrictions(), lambda factor: LineSolver([PY, str(path)], timeout=10,
+                                                                                     linger=1.0), lambda s: s.close())
+    assert conf["status"] == NOT_CONFIRMED and conf["otherwise"] == "passed"  # ... and never reported

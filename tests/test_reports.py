@@ -77,12 +77,13 @@ def test_replay_says_still_fails_then_passes_once_fixed(budget_report, tmp_path,
     _, dirs = budget_report
     path = dirs["RULE-BUDGET"] / "report.json"
     assert cli.main(["replay", str(path)]) == 1
-    assert capsys.readouterr().out == "still fails: budget: uses 1 non-root nodes (roots free) of budget 0\n"
+    assert capsys.readouterr().out == ("still fails: budget: uses 1 non-root nodes (roots free) of budget 0 "
+                                       "(reproduced 3 of 3, each in a fresh process)\n")
     fixed = json.loads(path.read_text())
     fixed["solver"]["target"] = "tests.quality.planted:correct_other_ties"
     (tmp_path / "fixed.json").write_text(json.dumps(fixed))
     assert cli.main(["replay", str(tmp_path / "fixed.json")]) == 0
-    assert capsys.readouterr().out == "passes now: RULE-BUDGET holds on this input\n"
+    assert capsys.readouterr().out == "passes now: RULE-BUDGET holds on this input (3 of 3 replays)\n"
 
 
 def test_one_defect_of_two_properties_has_one_report_listing_both(budget_report):

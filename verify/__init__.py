@@ -8,8 +8,9 @@ The public API (docs/api.md), for a selector's own tests::
 ``judge(instance, selection)`` the exact verdict; ``assert_optimal`` the same as an
 assertion; ``check_solver(select, **restrictions)`` what ``python -m verify
 test-solver`` does; ``Unsupported`` the exception a selector raises to decline an
-input.  Everything else under ``verify`` is internal.  ``__version__`` is the
-project's version (:mod:`solver.version`: the installed distribution's, else
+input; ``SetupError`` what ``check_solver`` raises when the selector cannot answer a
+trivial instance at all.  Everything else under ``verify`` is internal.  ``__version__``
+is the project's version (:mod:`solver.version`: the installed distribution's, else
 pyproject.toml's).
 
 The names are loaded on first use, so that importing a submodule (or the
@@ -21,7 +22,7 @@ command line) does not pay for Hypothesis and Z3 until they are needed.
 """
 
 __all__ = ["instances", "judge", "assert_optimal", "check_solver", "solve", "optimum", "certify",
-           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError"]
+           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError", "SetupError"]
 
 
 def __getattr__(name):

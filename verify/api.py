@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Optional, Union
 
-from solver.errors import AdaserveError, InputError, OptionError, Unsupported
+from solver.errors import AdaserveError, InputError, OptionError, SetupError, Unsupported
 from solver.model import Instance
 from solver.selection import Selection
 
 from verify.checks.judge import Verdict
 
 __all__ = ["instances", "judge", "assert_optimal", "check_solver", "solve", "optimum", "certify",
-           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError"]
+           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError", "SetupError"]
 
 InstanceLike = Union[dict, Instance]
 SelectionLike = Union[dict, Selection]
@@ -249,7 +249,10 @@ class Finding:
     findings with the same signature are the same defect; ``properties`` lists every
     property the defect breaks (found by several, it is one finding).  ``instance``, ``answer`` and
     ``optimal`` are dicts of docs/format.md; ``report`` the report directory (when
-    ``report_dir`` was given).
+    ``report_dir`` was given).  ``confirmation``: how replays on fresh solvers went,
+    ``confirmed (reproduced 3 of 3)`` or ``intermittent (reproduced 2 of 5; ...)``
+    (docs/test-solver.md, "Confirmed findings"); failures no replay reproduced are not
+    findings (:attr:`SolverCheck.not_confirmed`).
     """
 
     property: str
@@ -262,6 +265,7 @@ class Finding:
     cause: Optional[str] = None
     report: Optional[str] = None
     properties: tuple[str, ...] = ()   # every property this one defect breaks (the first is ``property``)
+    confirmation: Optional[str] = None
 
     @property
     def kind(self) -> str:
@@ -282,6 +286,7 @@ class SolverCheck:
     verdicts: dict = field(default_factory=dict)   # property -> verified / counterexample / inconclusive
     text: str = ""
     run_dir: Optional[str] = None
+    not_confirmed: tuple[str, ...] = ()  # failures seen once that no replay reproduced, one line each
 
     @property
     def passed(self) -> bool:
@@ -313,6 +318,7 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     (1, 'over budget')
     """
     from verify.solver_check import Options, plan, render, run
+    from verify.search.confirm import confirmation_text
     from verify.subject.adapters import adapt_callable
     from verify.subject.spec import SolverSpec, load_callable
 
@@ -342,7 +348,13 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
             raise OptionError(why.replace("{", "{{").replace("}", "}}"), option="report_dir",
                               value=options.report_dir) from None
     spec = SolverSpec("callable", target, timeout)
-    out = run(spec, options, solver=adapt_callable(fn, spec.timeout))
+    warm = r.with_convention(options.root_charged).trivial_instance()
+    solver = adapt_callable(fn, spec.timeout, warmup=warm)  # a selector worker: forked, so any callable works
+    try:
+        out = run(spec, options, solver=solver,
+                  fresh=lambda factor: adapt_callable(fn, spec.timeout * factor, warmup=warm))
+    finally:
+        solver.close()
     findings = []
     for i, res in enumerate(out.results):
         dirs = list(out.reports.get(i, ()))
@@ -356,6 +368,9 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
                 condition=rec.get("condition", ""), instance=rec.get("instance"), answer=rec.get("output"),
                 optimal=rec.get("optimal"), optimum=Fraction(rec["optimum"]) if rec.get("optimum") else None,
                 cause="; ".join(c["text"] for c in rec.get("cause") or [] if isinstance(c, dict)) or None,
-                report=dirs[k] if k < len(dirs) else None))
+                report=dirs[k] if k < len(dirs) else None,
+                confirmation=confirmation_text(rec.get("confirmation"))))
+    unconfirmed = tuple(f"{res.claim}: {rec.get('signature', {}).get('kind')} on {rec.get('summary')}: "
+                        f"{confirmation_text(rec.get('confirmation'))}" for res in out.results for rec in res.unconfirmed)
     return SolverCheck(int(out.exit_code), tuple(findings), {res.claim: res.verdict for res in out.results},
-                       render(out), out.run_dir)
+                       render(out), out.run_dir, unconfirmed)

@@ -70,6 +70,15 @@ def kill_worker(obj):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def hang_after_warmup(obj):
+    """A selector that answers the trivial warm-up instance (one request r0, two nodes), then
+    never answers."""
+    reqs = obj["requests"]
+    if len(reqs) == 1 and reqs[0]["id"] == "r0" and len(reqs[0]["parent"]) == 2 and obj["budget"] <= 2:
+        return {"status": "OK", "selected": {"r0": [0, 1]}}
+    hang_always(obj)
+
+
 # python -m tests.common.faulty_tasks DIR: a --cmd solver that notes its pid in DIR, then hangs
 if __name__ == "__main__":
     import sys

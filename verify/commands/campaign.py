@@ -50,6 +50,7 @@ from verify.run.seam import Task, TaskFailed
 from verify.run.store import Store
 from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult
 from verify.solver_check.tasks import failed_task_result
+from verify.search.confirm import confirmation_text
 from verify.subject.spec import SolverSpec
 
 
@@ -320,6 +321,8 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
             c = f.smallest.counterexample
             lines.append(f"  {f.signature[0]} on {f.signature[1]}: {f.signature[2]}")
             lines.append(f"      smallest: {c.get('summary')} (seed {f.smallest.seed})")
+            if c.get("confirmation"):
+                lines.append(f"      replayed: {confirmation_text(c['confirmation'])}")
             if i in reports:
                 lines.append(f"      report:   {reports[i]}/report.md")
     lines += ["", "per seed:"]
@@ -330,6 +333,13 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
                      c["not run"], "complete" if camp.complete(s) else "partial"))
     lines += ["  " + x for x in _table(("seed", "checks", "verified", "counterexample", "finding", "inconclusive",
                                         "not run", "status"), rows)]
+    unconfirmed = [(r.seed, r.claim, rec) for r in camp.results() for rec in r.unconfirmed]
+    if unconfirmed:
+        lines.append(f"  not confirmed (seen once, no replay on a fresh solver reproduced them; not findings): "
+                     f"{len(unconfirmed)}")
+        for s, claim, rec in unconfirmed[:5]:
+            lines.append(f"    seed {s} {claim}: {rec.get('signature', {}).get('kind')} on {rec.get('summary')}: "
+                         f"{confirmation_text(rec.get('confirmation'))}")
     notes = [(r.seed, r.claim, r.note) for r in camp.results() if r.verdict == INCONCLUSIVE and r.note]
     for s, claim, note in notes[:5]:
         lines.append(f"  note: seed {s} {claim}: {note}")
@@ -398,6 +408,11 @@ def main_campaign(subject: Subject, seeds_text: str, budget: Optional[float], jo
     store = Store(store_dir) if store_dir else None
     for line in subject_notes(subject.spec.kind, subject.spec.target) if store and subject.spec else ():
         say(line)
+    if subject.spec is not None:  # a solver that cannot answer a trivial instance: exit 2, not findings
+        from verify.solver_check.tasks import warmup_instance
+        from verify.subject.spec import preflight
+
+        preflight(subject.spec, warmup_instance(subject.options))
     with make_executor(jobs, dask, preload=subject.preload()) as executor:
         say(f"campaign: {subject.label}; seeds {seeds_text}; {executor.label}"
             + (f"; time budget {budget:g} s" if budget else ""))

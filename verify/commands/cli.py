@@ -149,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true",
                    help="with --cmd: start the program once; one instance JSON line in, one selection line out")
     p.add_argument("--startup-timeout", type=seconds, metavar="SECONDS",
-                   help="with --jsonl: extra time for the first call after each (re)start (default: --timeout)")
+                   help="time for a start-up: a Python selector's import and warm-up call, the first answer "
+                        "of a --jsonl program (on top of --timeout), a --cmd program's answer to a trivial "
+                        "instance before the run (default 120)")
     p.add_argument("--native", action="store_true", help="MODULE:FUNCTION takes Instance objects, not JSON")
     p.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS", help="per call (default 10)")
     p.add_argument("--profile", default="quick", help="instance sizes and cases, as the suite's (default quick)")
@@ -508,6 +510,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             handlers[sig] = signal.signal(sig, _terminated)
     except ValueError:  # not the main thread: leave the signals alone
         pass
+    from verify.subject.process import end_run, mark_run
+
+    run_mark = mark_run()  # whatever this run starts carries it; swept at the end (no process left)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
@@ -527,5 +532,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return ExitCode.INCONCLUSIVE
     finally:
+        end_run(*run_mark)
         for sig, old in handlers.items():
             signal.signal(sig, old)

@@ -76,10 +76,10 @@ def _usage_to_run(args) -> tuple[SolverSpec, Options]:
         raise ValueError("test-solver: give either MODULE:FUNCTION or --cmd COMMAND (exactly one)")
     jsonl = getattr(args, "jsonl", False)
     startup = getattr(args, "startup_timeout", None)
-    if (jsonl or startup is not None) and not args.cmd:
-        raise ValueError("--jsonl and --startup-timeout apply to --cmd only")
-    if startup is not None and not jsonl:
-        raise ValueError("--startup-timeout applies to --cmd ... --jsonl only")
+    if jsonl and not args.cmd:
+        raise ValueError("--jsonl applies to --cmd only")
+    if startup is not None and not args.cmd and ":" not in (args.solver or ""):
+        raise ValueError("--startup-timeout applies to MODULE:FUNCTION or --cmd, not to a registered solver")
     restrictions = Restrictions(single_request=args.single_request, no_targets=args.no_targets,
                                 max_nodes=args.max_nodes, max_depth=args.max_depth, max_width=args.max_width,
                                 chains=getattr(args, "chains", False), min_budget=getattr(args, "min_budget", None),
@@ -100,7 +100,8 @@ def _usage_to_run(args) -> tuple[SolverSpec, Options]:
             raise ValueError("--native applies to MODULE:FUNCTION, not to --cmd")
         spec = SolverSpec("cmd", args.cmd, args.timeout, jsonl, startup)
     elif ":" in args.solver:
-        spec = SolverSpec("native" if args.native else "callable", args.solver, args.timeout)
+        spec = SolverSpec("native" if args.native else "callable", args.solver, args.timeout,
+                          startup_timeout=startup)
     elif args.solver in SOLVERS:
         spec = SolverSpec("registry", args.solver, args.timeout)
     else:

@@ -119,6 +119,8 @@ def finding(result: ClaimResult, spec: Optional[SolverSpec], *, rerun: str,
         "options": options or {},
         "rerun": rerun,
     }
+    if rec.get("confirmation"):  # replayed on fresh solvers before it counted (verify/search/confirm.py)
+        report["confirmation"] = rec["confirmation"]
     if "tree" in rec:  # THM-3.1: a (tree, subtree) case, no instance
         report["arguments"] = {"tree": rec["tree"]}
         report["broken"] = {"kind": "claim", "rules": [], "condition": rec.get("condition", "")}

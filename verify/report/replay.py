@@ -3,7 +3,9 @@
 Rebuilds the solver from the report's ``solver`` spec (registry name,
 ``module:function`` or ``--cmd`` program, with its timeout), rebuilds the
 property's input from ``arguments`` and runs the same property on it, judged by
-the exact oracles as in the original run.
+the exact oracles as in the original run: a solver under test three times (up to
+five when they disagree), each time a fresh process, as test-solver confirms a
+finding (:mod:`verify.search.confirm`).
 
 A report is data someone may have sent you, so it is validated like an
 instance (every field it uses, with a one-line reason naming the field; a tree
@@ -14,7 +16,8 @@ project and the current directory, needs ``--trust`` (docs/reports.md).
 Outcomes and exit codes:
 
 ====================================================  ====
-``still fails: <condition>``                           1
+``still fails: <condition> (reproduced 3 of 3, ...)``  1
+``still fails, intermittently: <condition> (... k of n)`` 1
 ``passes now: <property> holds on this input``         0
 ``declined now: <reason>`` (the solver said UNSUPPORTED) 3
 ``inconclusive: <why>``                                3
@@ -38,9 +41,10 @@ from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
 
 from verify.search.claims import CLAIMS_BY_ID
+from verify.search.confirm import MAX_REPLAYS, REPLAYS
 from verify.search.properties import Outside
 from verify.subject.adapters import close_solver
-from verify.subject.spec import SolverSpec, SpecError, build, check_command
+from verify.subject.spec import SolverSpec, SpecError, build, check_command, preflight
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -276,22 +280,36 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
         try:
             if spec.kind == "cmd":
                 check_command(spec.target)  # a missing program is a usage error, not "still fails"
-            solver = build(spec)
+            else:
+                build(spec)
+            preflight(spec, None)  # cannot start at all: a setup error (exit 2), not "still fails"
         except SpecError as exc:
             raise bad(f"cannot load the solver: {exc}") from None
-    try:
-        failure = claim.check(solver, case, limits)
-    except Declined as exc:
-        return ExitCode.INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
-    except Inconclusive as exc:
-        return ExitCode.INCONCLUSIVE, f"inconclusive: {exc}"
-    except Outside as exc:
-        return ExitCode.INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
-    finally:
-        close_solver(solver)
-    if failure is None:
-        return ExitCode.OK, f"passes now: {claim.id} holds on this input"
-    text = f"still fails: {failure.condition}"
-    if before and before != failure.condition:
+    # replayed on fresh solvers (a new process each time) as test-solver confirms a finding:
+    # REPLAYS times, up to MAX_REPLAYS when they disagree (ours are not replayed: deterministic)
+    times = REPLAYS if claim.per_solver and spec.kind != "registry" else 1
+    failures: list = []
+    while len(failures) < times or (len(failures) < MAX_REPLAYS and
+                                    len({f is None for f in failures}) > 1):
+        solver = build(spec) if claim.per_solver else None
+        try:
+            failures.append(claim.check(solver, case, limits))
+        except Declined as exc:
+            return ExitCode.INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
+        except Inconclusive as exc:
+            return ExitCode.INCONCLUSIVE, f"inconclusive: {exc}"
+        except Outside as exc:
+            return ExitCode.INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
+        finally:
+            close_solver(solver)
+    failed = [f for f in failures if f is not None]
+    n = len(failures)
+    if not failed:
+        return ExitCode.OK, f"passes now: {claim.id} holds on this input" + (f" ({n} of {n} replays)" if n > 1 else "")
+    text = ("still fails: " if len(failed) == n else "still fails, intermittently: ") + failed[0].condition
+    if before and before != failed[0].condition:
         text += f" (the report said: {before})"
+    if n > 1:
+        text += (f" (reproduced {len(failed)} of {n}, each in a fresh process"
+                 + ("" if len(failed) == n else "; otherwise it passes") + ")")
     return ExitCode.FOUND, text

@@ -183,6 +183,13 @@ def markdown(report: dict) -> str:
         sig = report["signature"]
         lines += [f"**Failure signature:** property {sig['property']}, rule `{sig['rule']}`, kind "
                   f"*{sig['kind']}* (shrinking and reduction kept only cases failing this way)", ""]
+    conf = report.get("confirmation")
+    if isinstance(conf, dict) and conf.get("status"):
+        line = (f"**Confirmed:** {conf['status']}, reproduced {conf.get('reproduced')} of {conf.get('replays')} "
+                f"({conf.get('how', 'replayed on fresh solvers')})")
+        if conf.get("otherwise") and conf["status"] != "confirmed":
+            line += f"; otherwise: {conf['otherwise']}"
+        lines += [line, ""]
     if "tree" in report.get("arguments", {}):
         t = report["arguments"]["tree"]
         lines += ["## The case", "", f"parent = {t['parent']}, cond = {t['cond']}, subtree = {t['subtree']}", ""]

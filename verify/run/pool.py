@@ -31,7 +31,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from verify.run.imports import settle
-from verify.run.seam import TaskFailed
+from verify.run.seam import TaskFailed, emit, listen
+from verify.subject.process import sweep_started_by
 
 ALLOWED_FAILURES = 3
 
@@ -83,10 +84,34 @@ def _die_with(parent: int) -> None:
         _stopped(signal.SIGTERM, None)
 
 
+def _watch(parent: int) -> None:
+    """A worker started with ``subprocess`` (no parent-death signal: it would follow a Dask
+    worker's thread): leave, killing the programs it started, once the caller is gone."""
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        _stopped(signal.SIGTERM, None)
+
+    threading.Thread(target=watch, daemon=True, name="caller-watch").start()
+
+
+def _send_event(conn, index: int, event) -> None:
+    try:
+        conn.send((index, "event", event))
+    except (OSError, EOFError):  # the caller is gone: the SIGTERM or the watch ends us
+        pass
+    except Exception:  # noqa: BLE001 - an event that does not pickle is not worth a failed task
+        pass
+
+
 def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, _stopped)
-    if parent is not None and sys.platform.startswith("linux"):
+    if parent is None:
+        _watch(os.getppid())
+    elif sys.platform.startswith("linux"):
         _die_with(parent)
     if preload is not None:  # None: a pool whose tasks need no settled imports (audit)
         settle(preload)
@@ -98,15 +123,21 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
         if msg is None:
             return
         index, fn, arg = msg
+        listen(lambda event, index=index: _send_event(conn, index, event))
         try:
             out = ("ok", fn(arg))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             out = ("error", (exc, traceback.format_exc()))
         try:
             conn.send((index,) + out)
+        except (BrokenPipeError, ConnectionError, EOFError):  # the caller is gone: nobody to tell
+            _stopped(signal.SIGTERM, None)
         except Exception as exc:  # the result or the exception does not pickle
-            conn.send((index, "error", (RuntimeError(f"cannot send the result back: {type(exc).__name__}: {exc}"),
-                                         traceback.format_exc())))
+            try:
+                conn.send((index, "error", (RuntimeError(f"cannot send the result back: {type(exc).__name__}: "
+                                                         f"{exc}"), traceback.format_exc())))
+            except (OSError, EOFError):
+                _stopped(signal.SIGTERM, None)
 
 
 class _Child:
@@ -171,6 +202,9 @@ class _Worker:
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join()
+        pid = getattr(self.proc, "pid", None) or getattr(getattr(self.proc, "popen", None), "pid", None)
+        if pid:  # the solvers it started die with it (killed, out of memory: also what they forked)
+            sweep_started_by(pid)
 
 
 class ProcessPool:
@@ -268,6 +302,9 @@ class ProcessPool:
                         except (EOFError, OSError):
                             status = None
                         else:
+                            if status == "event":  # the task still runs: pass it on in this process
+                                emit(value)
+                                continue
                             w.task = None
                             held.pop(i, None)
                             if status == "ok":

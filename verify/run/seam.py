@@ -49,6 +49,25 @@ class TaskFailed:
         return f"{self.what}: {self.reason}"
 
 
+_LISTENER: list = [None]  # where emit() sends an event in this process (see emit)
+
+
+def emit(event: Any) -> None:
+    """Tell the caller something while a task still runs (a finding the moment it is
+    confirmed): in the calling process, :func:`listen`'s callback gets it at once; in a
+    ``--jobs`` worker it travels over the worker's pipe (:mod:`verify.run.pool`); on Dask
+    it is dropped (the task's result carries everything anyway).  Picklable events only."""
+    listener = _LISTENER[0]
+    if listener is not None:
+        listener(event)
+
+
+def listen(callback: Optional[Callable[[Any], None]]) -> Optional[Callable[[Any], None]]:
+    """Make ``callback`` receive :func:`emit`'s events in this process; returns the previous one."""
+    old, _LISTENER[0] = _LISTENER[0], callback
+    return old
+
+
 class Executor:
     """Runs tasks; :meth:`imap` yields ``(index, result)`` in the order they finish."""
 

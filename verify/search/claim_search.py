@@ -64,6 +64,7 @@ from solver.numbers import fraction_str
 from verify.search import generators
 from verify.search.cause import explain
 from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim, Profile
+from verify.search.confirm import NOT_CONFIRMED, confirm
 from verify.search.minimize import reduce_instance
 from verify.search.properties import Failure, Outside, signature
 from verify.search.restrictions import Restrictions
@@ -95,6 +96,7 @@ class ClaimResult:
     own: Counter = field(default_factory=Counter)  # the user's instances (--instances): judged, ...
     declined_shapes: Counter = field(default_factory=Counter)  # case_features of declined cases
     judged_shapes: Counter = field(default_factory=Counter)    # case_features of judged cases
+    unconfirmed: list = field(default_factory=list)  # failures seen once that no replay reproduced
 
     def __post_init__(self):
         if self.counterexample is not None and not self.findings:
@@ -113,6 +115,8 @@ class ClaimResult:
             out["findings"] = self.findings
         if self.own:
             out["instances"] = dict(self.own)
+        if self.unconfirmed:
+            out["not_confirmed"] = self.unconfirmed
         return out
 
 
@@ -328,8 +332,16 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
               solver: Optional[Callable] = None, must_hold: bool = True, seed: int = 0,
               root_charged: Optional[bool] = None, examples: Optional[int] = None,
               strategy=None, restrictions: Optional[Restrictions] = None, max_findings: int = 1,
-              instances: Iterable[tuple[str, Instance]] = ()) -> ClaimResult:
+              instances: Iterable[tuple[str, Instance]] = (), fresh: Optional[Callable] = None,
+              close: Optional[Callable] = None, on_finding: Optional[Callable[[dict], None]] = None
+              ) -> ClaimResult:
     """Search for counterexamples to ``claim`` (on ``solver`` when the claim is per solver).
+
+    ``fresh(factor)``: a fresh solver with its per-call timeout times ``factor`` (ended by
+    ``close``); given, every finding is replayed on fresh solvers before it counts
+    (:mod:`verify.search.confirm`): confirmed and intermittent ones are findings, the
+    others are listed in ``unconfirmed``.  ``on_finding(record)`` is called the moment a
+    finding is confirmed (and shrunk, reduced).
 
     ``restrictions``: what the solver handles (every case judged, shrunk or reduced lies
     inside them; the strategy is built from them unless ``strategy`` is given).
@@ -426,15 +438,41 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
         verdict, note = _discover(claim, strategy, examples, seed, judge, tally, state, max_declined, known,
                                   wanted, seen)
     for item in seen.values():
-        case, failure, why = _shrink(claim, strategy, examples, seed, judge, item)
-        found.append({"sig": item["sig"], "case": case, "failure": failure, "first_at": item["first_at"],
-                      "origin": None})
+        found.append(dict(item, origin=None, shrink=True))
         first_at = item["first_at"] if first_at is None else first_at
-        if why:
-            note = "; ".join(filter(None, [note, why]))
 
-    if found:
+    records, unconfirmed = [], []
+    for item in found:  # each shrunk, reduced, confirmed and reported on its own, as soon as it is
+        if item.get("shrink"):
+            case, failure, why = _shrink(claim, strategy, examples, seed, judge, item)
+            if why:
+                note = "; ".join(filter(None, [note, why]))
+        else:
+            case, failure = item["case"], item["failure"]
+        generated = case
+        if isinstance(case, Instance):
+            case, failure = _reduce(item["sig"], judge, limits.contains, case, failure)
+        rec = counterexample_record(case, failure, claim.id)
+        rec["cause"] = causes(case, failure, limits.precision, limits.scores)
+        rec["origin"] = item["origin"] or "generated"
+        rec["first_at"] = item["first_at"]
+        rec["shrunk"] = ("the reduction pass" if item["origin"] else "Hypothesis, then the reduction pass") \
+            if isinstance(generated, Instance) else "Hypothesis"
+        if fresh is not None and claim.per_solver:
+            rec["confirmation"] = confirm(claim, case, failure, limits, fresh, close or (lambda s: None))
+        if rec.get("confirmation", {}).get("status") == NOT_CONFIRMED:
+            unconfirmed.append(rec)
+            continue
+        records.append(rec)
+        if on_finding is not None:
+            on_finding(rec)
+
+    if records:
         verdict = COUNTEREXAMPLE
+    elif unconfirmed and verdict == VERIFIED:
+        verdict = INCONCLUSIVE
+        note = "; ".join(filter(None, [f"{len(unconfirmed)} failure(s) seen once did not reproduce on fresh "
+                                       f"solvers (not confirmed, not findings)", note]))
     if verdict == VERIFIED and state["inconclusive"]:
         verdict = INCONCLUSIVE
         note = f"{state['inconclusive']} cases undecided, e.g. {state['last_inconclusive']}"
@@ -447,23 +485,11 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
     if state["outside"]:  # a generator that leaves the restrictions is our bug: say so, never judge it
         note = "; ".join(filter(None, [note, f"{state['outside']} generated cases outside the restrictions "
                                               f"were not judged"]))
-    records = []
-    for item in found:
-        case, failure = item["case"], item["failure"]
-        if isinstance(case, Instance):
-            case, failure = _reduce(item["sig"], judge, limits.contains, case, failure)
-        rec = counterexample_record(case, failure, claim.id)
-        rec["cause"] = causes(case, failure, limits.precision, limits.scores)
-        rec["origin"] = item["origin"] or "generated"
-        rec["first_at"] = item["first_at"]
-        rec["shrunk"] = ("the reduction pass" if item["origin"] else "Hypothesis, then the reduction pass") \
-            if isinstance(item["case"], Instance) else "Hypothesis"
-        records.append(rec)
     seconds = time.perf_counter() - start
     return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else claim.subject,
                        must_hold, verdict, state["cases"], seconds, seed, classes, records[0] if records else None,
                        note, state["declined"], declined_classes, declined_reasons, judged_classes, axis_cases,
-                       records, first_at, own, declined_shapes, judged_shapes)
+                       records, first_at, own, declined_shapes, judged_shapes, unconfirmed)
 
 
 def _size(case: Any) -> tuple:

@@ -76,7 +76,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Callable, Optional
 
-from solver.errors import Declined, SolverFault
+from solver.errors import Declined, Inconclusive, SolverFault
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
 from solver.selection import INVALID, OK, UNSUPPORTED, Selection, make_invalid, make_ok
@@ -166,7 +166,8 @@ def fault_failure(exc: SolverFault) -> Failure:
     """
     text = str(exc)
     if getattr(exc, "kind", None):  # set where the adapter raised it
-        return Failure(text, rule=exc.rule or exc.kind, kind=exc.kind)
+        # (a --jsonl line that came late is about the instance that produced it)
+        return Failure(text, rule=exc.rule or exc.kind, kind=exc.kind, instance=getattr(exc, "instance", None))
     if text.startswith("solver raised "):
         name, _, message = text[len("solver raised "):].partition(":")
         if looks_like_decline(name.strip(), message.strip()):
@@ -221,7 +222,7 @@ def run_solver(solver: Solver, instance: Instance) -> Selection:
     """Call the solver; anything it raises becomes :class:`SolverFault`; UNSUPPORTED raises :class:`Declined`."""
     try:
         out = solver(instance)
-    except SolverFault:
+    except (SolverFault, Inconclusive):  # Inconclusive: a fresh selector worker could not start
         raise
     except Declined as exc:  # also Unsupported raised by a Python solver (not through an adapter)
         if not str(exc):

@@ -297,3 +297,33 @@ class Restrictions:
     def with_convention(self, root_charged: Optional[bool]) -> "Restrictions":
         """The same restrictions with the root convention fixed (None leaves it as it is)."""
         return self if root_charged is None else replace(self, root_charged=root_charged)
+
+    def trivial_instance(self) -> Optional["Instance"]:
+        """The smallest plain instance inside the restrictions, for a selector's warm-up call
+        (:mod:`verify.subject.worker`): one request, a chain (else a star) of the fewest
+        nodes allowed (at least 2), f halving, target 1, budget 1 (2 with roots charged);
+        None if no such instance lies inside.
+
+        >>> print(Restrictions().trivial_instance().to_json()["requests"][0]["prob"])
+        ['1', '1/2']
+        >>> Restrictions(min_budget=3, root_charged=True).trivial_instance().budget
+        3
+        """
+        from fractions import Fraction
+
+        from solver.model import Instance, Request, Tree
+
+        charged = bool(self.root_charged)
+        n = max(2, self.min_nodes or 1)
+        if self.max_nodes is not None:
+            n = min(n, max(self.max_nodes, self.min_nodes or 1))
+        budget = max(self.min_budget or 0, 2 if charged else 1)
+        for parent in ([-1] + list(range(n - 1)), [-1] + [0] * (n - 1)):  # a chain, a star
+            f = [Fraction(1, 2 ** i) for i in range(n)]
+            try:
+                inst = Instance(budget, (Request("r0", Fraction(1), Tree.from_parents(parent, f)),), charged)
+            except (ValueError, TypeError):
+                continue
+            if self.contains(inst):
+                return inst
+        return None

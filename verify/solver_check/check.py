@@ -17,6 +17,7 @@ error; 3 inconclusive (and nothing found).
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -24,15 +25,18 @@ from typing import Callable, Optional
 from solver.exit_codes import ExitCode
 
 from verify.run.executor import InOrder, make_executor, run_tasks
-from verify.run.seam import TaskFailed
+from solver.messages import clip_line
+
+from verify.run.seam import TaskFailed, listen
+from verify.search.confirm import confirmation_text
 from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, ClaimResult
 from verify.search.defects import merge_defects
 from verify.solver_check.instances import load_instances
 from verify.solver_check.options import Options
 from verify.solver_check.planning import plan
 from verify.solver_check.reports import write_run
-from verify.solver_check.tasks import claim_tasks, failed_result, run_one, solver_modules
-from verify.subject.spec import SolverSpec
+from verify.solver_check.tasks import claim_tasks, failed_result, run_one, solver_modules, warmup_instance
+from verify.subject.spec import SolverSpec, preflight
 
 
 
@@ -64,15 +68,26 @@ def exit_code(results: list[ClaimResult]) -> int:
 
 def run(spec: SolverSpec, options: Options,
         progress: Callable[[str], None] | None = None, solver=None, executor=None, store=None,
-        note: Callable[[str], None] | None = None) -> Run:
+        note: Callable[[str], None] | None = None, fresh=None) -> Run:
     """Every applicable property against the solver; writes reports if ``options.report_dir``.
 
     ``executor`` (:mod:`verify.run.executor`; default in-process) runs the properties,
     in parallel when it has several workers; results and progress lines come in
     table order whatever finishes first.  A ``solver`` object given here cannot be
-    sent to workers: the properties then run in this process, one after the other.
+    sent to workers: the properties then run in this process, one after the other
+    (``fresh(factor)`` then builds the fresh solvers that confirm its findings).
+
+    First the solver must start and answer a trivial instance at all
+    (:func:`verify.subject.spec.preflight`; :class:`~solver.errors.SetupError`
+    otherwise, exit 2).  Each finding is confirmed on fresh solvers
+    (:mod:`verify.search.confirm`) and, once confirmed, given to ``progress`` at once
+    with the seconds since the start (on Dask: when its property ends).
     """
     claims, skipped = plan(options)
+    if solver is None:
+        preflight(spec, warmup_instance(options))
+    elif hasattr(solver, "start"):  # a selector worker: import and warm-up now, a setup error here
+        solver.start()
     own, outside = [], []
     if options.instances:
         limits = options.restrictions.with_convention(options.root_charged)
@@ -80,6 +95,18 @@ def run(spec: SolverSpec, options: Options,
             why = limits.outside(inst)
             (outside.append((origin, why)) if why else own.append((origin, inst)))
     start = time.perf_counter()
+    shown: set = set()
+
+    def finding_line(claim_id: str, rec: dict) -> str:
+        sig = rec.get("signature") or {}
+        return (f"[{time.perf_counter() - start:.1f} s] finding: {claim_id}: {sig.get('kind')} (rule: "
+                f"{sig.get('rule')}), {confirmation_text(rec.get('confirmation'))}: {clip_line(rec['summary'], 160)}")
+
+    def on_event(event) -> None:
+        if progress and isinstance(event, dict) and "finding" in event:
+            rec = event["finding"]
+            shown.add((event["claim"], json.dumps(rec.get("signature"), sort_keys=True)))
+            progress(finding_line(event["claim"], rec))
 
     def report(i: int, res, reused: bool) -> None:
         if isinstance(res, TaskFailed):
@@ -88,22 +115,31 @@ def run(spec: SolverSpec, options: Options,
             extra = f", {res.declined} declined" if res.declined else ""
             many = f", {len(res.findings)} findings" if len(res.findings) > 1 else ""
             again = ", from the store" if reused else ""
+            for rec in res.findings:  # not yet shown (Dask, the store): now
+                if (res.claim, json.dumps(rec.get("signature"), sort_keys=True)) not in shown:
+                    progress(finding_line(res.claim, rec))
             progress(f"[{i + 1:>2}/{len(claims)}] {res.claim}: {res.verdict} ({res.cases} cases{extra}{many}, "
                      f"{res.seconds:.1f} s{again})")
 
-    if solver is not None:
-        results = [run_one(c, spec, options, solver, own) for c in claims]
-        for i, res in enumerate(results):
-            report(i, res, False)
-    else:
-        mine = executor is None
-        executor = executor or make_executor(1)
-        try:
-            out = run_tasks(claim_tasks(spec, options, claims, own), executor, store=store,
-                            preload=solver_modules(spec), on_result=InOrder(report), note=note)
-        finally:
-            if mine:
-                executor.close()
+    before = listen(on_event)
+    try:
+        if solver is not None:
+            results = []
+            for i, c in enumerate(claims):
+                results.append(run_one(c, spec, options, solver, own, fresh=fresh))
+                report(i, results[-1], False)
+        else:
+            mine = executor is None
+            executor = executor or make_executor(1)
+            try:
+                out = run_tasks(claim_tasks(spec, options, claims, own), executor, store=store,
+                                preload=solver_modules(spec), on_result=InOrder(report), note=note)
+            finally:
+                if mine:
+                    executor.close()
+    finally:
+        listen(before)
+    if solver is None:
         results = [failed_result(c, spec, options, r.reason) if isinstance(r, TaskFailed) else r
                    for c, r in zip(claims, out.results)]
     defects = merge_defects(results)  # one defect found by several properties: one finding

@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 
 from verify.run.fingerprint import subject_fingerprint
-from verify.run.seam import Task
+from verify.run.seam import Task, emit
 from verify.search.claim_search import INCONCLUSIVE, ClaimResult, run_claim
 from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim
 from verify.solver_check.options import Options
@@ -24,18 +24,44 @@ def claim_task(arg) -> ClaimResult:
     ``--jsonl`` program started for the task ends with it.
     """
     spec, options, claim_id, own = arg
-    solver = build(spec)
+    solver = build(spec, warmup_instance(options))
     try:
         return run_one(CLAIMS_BY_ID[claim_id], spec, options, solver, own)
     finally:
         close_solver(solver)
 
 
-def run_one(claim: Claim, spec: SolverSpec, options: Options, solver, own=()) -> ClaimResult:
+def warmup_instance(options: Options):
+    """The trivial instance of a selector's warm-up call (:mod:`verify.subject.worker`), inside
+    the run's restrictions."""
+    return options.restrictions.with_convention(options.root_charged).trivial_instance()
+
+
+def fresh_solver(spec: SolverSpec, options: Options):
+    """``fresh(factor)`` for confirming a finding (:mod:`verify.search.confirm`): a new solver
+    from the spec, in a new process, its per-call timeout ``factor`` times the run's (a
+    ``--jsonl`` program waits a second after each answer for lines that come late)."""
+    warmup = warmup_instance(options)
+
+    def fresh(factor: float):
+        solver = build(replace(spec, timeout=spec.timeout * factor), warmup)
+        if hasattr(solver, "linger"):
+            solver.linger = min(1.0, spec.timeout)
+        return solver
+    return fresh
+
+
+def run_one(claim: Claim, spec: SolverSpec, options: Options, solver, own=(), fresh=None) -> ClaimResult:
+    """One property; every finding confirmed on fresh solvers (``fresh``, default: built from
+    ``spec``; our registered solvers are not replayed) and emitted the moment it is."""
     profile = PROFILES[options.profile]
+    if fresh is None and spec.kind != "registry":
+        fresh = fresh_solver(spec, options)
     return run_claim(claim, profile, solver_name=spec.label, solver=solver, must_hold=True,
                      seed=options.seed, root_charged=options.root_charged, examples=options.examples,
-                     restrictions=options.restrictions, max_findings=options.max_findings, instances=list(own))
+                     restrictions=options.restrictions, max_findings=options.max_findings, instances=list(own),
+                     fresh=fresh, close=close_solver,
+                     on_finding=lambda rec: emit({"finding": rec, "claim": claim.id}))
 
 
 def claim_tasks(spec: SolverSpec, options: Options, claims: list[Claim], own=()) -> list[Task]:
@@ -49,7 +75,7 @@ def claim_tasks(spec: SolverSpec, options: Options, claims: list[Claim], own=())
                           "max_findings": options.max_findings, "instances": digest if own else None}}
     return [Task(claim_task, (spec, replace(options, report_dir=None), c.id, own),
                  f"test-solver {c.id} seed {options.seed}", {**inputs, "claim": c.id},
-                 main_thread=spec.kind in ("callable", "native")) for c in claims]
+                 ) for c in claims]  # (a Python selector runs in its own worker: any thread will do)
 
 
 def solver_modules(spec: SolverSpec) -> tuple[str, ...]:

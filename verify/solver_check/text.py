@@ -3,6 +3,7 @@ suggested for what the solver declined (:func:`suggest_flags`)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Optional
 
@@ -12,6 +13,7 @@ from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, 
                                     declined_by_class)
 from verify.search.claims import PROFILES
 from verify.search.defects import decline_like
+from verify.search.confirm import confirmation_text
 from verify.search.restrictions import Restrictions
 from verify.solver_check.check import Run
 from verify.solver_check.options import roots_text
@@ -143,9 +145,22 @@ def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
         out.append(f"{pad}breaks:   {', '.join(rec['properties'])} (one defect, one finding)")
     if rec.get("origin") not in (None, "generated"):
         out.append(f"{pad}from:     {rec['origin']} (--instances), reduced")
+    conf = rec.get("confirmation") or {}
+    if conf.get("status") == "intermittent":  # (a confirmed finding reads as before)
+        out.append(f"{pad}replayed: {confirmation_text(conf)}")
+        out.append(f"{pad}answers:  {_answer(rec.get('output'))} (failing); "
+                   f"{_answer(conf.get('other_answer'))} (otherwise)")
     if report:
         out.append(f"{pad}report:   {report}/report.md")
     return out
+
+
+def _answer(answer) -> str:
+    """An answer in a line: the selection JSON (clipped), or what happened instead."""
+    if answer is None:
+        return "no answer"
+    text = answer if isinstance(answer, str) else json.dumps(answer, sort_keys=True)
+    return clip_line(text, 200)
 
 
 def budget_lines(results: list[ClaimResult]) -> list[str]:
@@ -200,6 +215,10 @@ def render(run_: Run) -> str:
             cause = f", cause: {sig['cause']}" if sig.get("cause") not in (None, "none") else ""
             lines.append(f"    finding {k + 1} of {len(x.findings)}: {sig.get('kind')} (rule: {sig.get('rule')}{cause})")
             lines += _finding_lines(rec, dirs[k] if k < len(dirs) else None, "      ")
+        for rec in x.unconfirmed:
+            sig = rec.get("signature", {})
+            lines.append(f"    not confirmed: {sig.get('kind')} (rule: {sig.get('rule')}) on {rec['summary']}: "
+                         f"seen once, {confirmation_text(rec.get('confirmation'))}; not a finding")
         if x.own.get("judged"):
             lines.append(f"    note:     {x.own['judged']} of your instances judged, {x.own.get('failing', 0)} failing")
         if x.note:

@@ -60,11 +60,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
-from contextlib import contextmanager
+import time
 from typing import Any, Callable
 
-from solver.durations import MAX_SECONDS
 from solver.errors import SelectionFormatError, SolverFault, Unsupported
 from solver.messages import abbreviate
 from solver.model import Instance
@@ -72,6 +70,7 @@ from solver.numbers import MAX_ANSWER_DIGITS, fraction_str, loads_exact
 from solver.selection import UNSUPPORTED, Selection, parse_selection
 
 from verify.subject.process import MAX_OUTPUT, Exited, OutputTooLarge, Program, Timeout
+from verify.subject.worker import DEFAULT_STARTUP, SelectorWorker
 
 DECLINE_EXIT = 3       # a --cmd program exits with this code to decline an input
 DEFAULT_TIMEOUT = 10.0  # seconds per call
@@ -123,56 +122,37 @@ def _clip(text: str, n: int = 120) -> str:
 
 # ------------------------------------------------------------------ adapters
 
-class _Timeout(BaseException):
-    """Raised by the alarm inside a Python solver (BaseException: its ``except Exception`` won't eat it)."""
-
-
-@contextmanager
-def _alarm(seconds: float | None):
-    """Interrupt the block after ``seconds`` (main thread on POSIX; elsewhere no limit)."""
-    usable = (seconds and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def ring(signum, frame):
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS))  # more would overflow
+def _call(fn: Callable, arg: Any) -> Any:
     try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _call(fn: Callable, arg: Any, timeout: float | None) -> Any:
-    try:
-        with _alarm(timeout):
-            return fn(arg)
-    except _Timeout:
-        raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)", kind="timeout",
-                          rule="timeout") from None
+        return fn(arg)
     except Unsupported:  # the selector declines this input: not a finding
         raise
     except (Exception, SystemExit) as exc:  # sys.exit() in a selector must not end the caller
-        raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}") from exc
+        raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}", kind="raised",
+                          rule=type(exc).__name__) from exc
 
 
-def adapt_native(fn: Callable[[Instance], Selection], timeout: float | None = None):
-    """A ``(Instance) -> Selection`` callable, with the per-call timeout."""
+def adapt_native(fn: Callable[[Instance], Selection], timeout: float | None = None, **worker):
+    """A ``(Instance) -> Selection`` callable; with a ``timeout``, each call runs in a
+    selector worker (:class:`~verify.subject.worker.SelectorWorker`: ``startup``,
+    ``warmup``, ``load``, ``module`` go to it), never interrupted in this process."""
+    if timeout is not None:
+        return _isolated(adapt_native, fn, timeout, worker)
+
     def solve(instance: Instance) -> Selection:
-        return _call(fn, instance, timeout)
+        return _call(fn, instance)
     solve.__name__ = getattr(fn, "__name__", "solve")
     return solve
 
 
-def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None):
-    """A callable on the instance JSON dict, read back exactly as a selection file would be."""
+def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None, **worker):
+    """A callable on the instance JSON dict, read back exactly as a selection file would be
+    (with a ``timeout``: in a selector worker, as :func:`adapt_native`)."""
+    if timeout is not None:
+        return _isolated(adapt_callable, fn, timeout, worker)
+
     def solve(instance: Instance) -> Selection:
-        out = _call(fn, instance.to_json(), timeout)  # a fresh dict per call: mutating it is harmless
+        out = _call(fn, instance.to_json())  # a fresh dict per call: mutating it is harmless
         if isinstance(out, Selection):
             return out
         if not isinstance(out, dict):
@@ -186,6 +166,11 @@ def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None):
         return read_answer(text)
     solve.__name__ = getattr(fn, "__name__", "solve")
     return solve
+
+
+def _isolated(adapt, fn, timeout: float, worker: dict) -> SelectorWorker:
+    load = worker.pop("load", None)
+    return SelectorWorker(lambda f: adapt(f), fn=None if load else fn, load=load, timeout=timeout, **worker)
 
 
 def adapt_command(argv: list[str], timeout: float | None = DEFAULT_TIMEOUT, max_output: int = MAX_OUTPUT):
@@ -215,20 +200,26 @@ class LineSolver:
     """``--cmd ... --jsonl``: one program for the whole run, one instance line in, one answer line out.
 
     The per-call timeout applies to every line; the first call after each
-    (re)start may take ``startup`` seconds more (the program's start-up).  A
-    crash, a hang, an answer line that is not a selection, more than one line
-    for one instance, or too much output is a finding; the program is then
-    swept and started again for the next call.  Output nobody asked for, found
-    before a call, only restarts the program (it is not that call's fault).
-    :meth:`close` ends it (stdin closed, a second's grace, then a sweep), and
-    :func:`verify.subject.process.close_all` runs at exit in any case.
+    (re)start may take ``startup`` seconds more (the program's start-up; default
+    :data:`~verify.subject.worker.DEFAULT_STARTUP`).  A crash, a hang, an answer
+    line that is not a selection, more than one line for one instance, or too much
+    output is a finding; the program is then swept and started again for the next
+    call.  Output that arrives after an answer is attributed to the instance that
+    produced it, never to the next one: found before a call, it is a finding
+    (rule ``protocol``) about the previous instance (:attr:`SolverFault.instance`);
+    ``linger`` seconds after each answer are spent waiting for such output (a
+    replay sets it; the search does not wait).  A line that is not an answer is
+    quoted in the message.  :meth:`close` ends the program (stdin closed, a second's
+    grace, then a sweep), and :func:`verify.subject.process.close_all` runs at exit
+    in any case.
     """
 
     def __init__(self, argv: list[str], timeout: float = DEFAULT_TIMEOUT, startup: float | None = None,
-                 max_output: int = MAX_OUTPUT):
-        self.argv, self.timeout, self.max_output = argv, timeout, max_output
-        self.startup = timeout if startup is None else startup
+                 max_output: int = MAX_OUTPUT, linger: float = 0.0):
+        self.argv, self.timeout, self.max_output, self.linger = argv, timeout, max_output, linger
+        self.startup = DEFAULT_STARTUP if startup is None else startup
         self.program: Program | None = None
+        self.previous: Instance | None = None  # the instance the running program answered last
         self.starts = 0
         self.__name__ = os.path.basename(argv[0])
 
@@ -236,11 +227,18 @@ class LineSolver:
         if self.program is not None:
             self.program.sweep()
         self.program = None
+        self.previous = None
 
     def __call__(self, instance: Instance) -> Selection:
         line = json.dumps(instance.to_json(), separators=(",", ":")).encode() + b"\n"
-        if self.program is not None and (not self.program.alive or self.program.pending_output()):
+        if self.program is not None and not self.program.alive:
             self._restart()
+        if self.program is not None and self.program.pending_output():
+            late, previous = _first_line(self.program.out), self.previous
+            self._restart()
+            if previous is not None:  # the previous instance's doing: say so, about that instance
+                raise _about(SolverFault(f"solver printed another line after its answer: {_clip(late)}",
+                                         kind="malformed", rule="protocol"), previous)
         extra = 0.0
         if self.program is None:
             self.program = _start(self.argv, self.max_output)
@@ -249,6 +247,11 @@ class LineSolver:
         program = self.program
         try:
             raw = program.ask_line(line, self.timeout + extra)
+            if self.linger and not program.out:
+                try:
+                    program._pump(time.monotonic() + self.linger, until_line=True)
+                except Timeout:
+                    pass
         except Timeout:
             self._restart()
             raise SolverFault(f"solver gave no answer line within the timeout of {self.timeout:g} s"
@@ -267,15 +270,24 @@ class LineSolver:
         except BaseException:
             self._restart()
             raise
-        if program.out:  # a second line already there: the stream no longer pairs lines with instances
-            extra_text = bytes(program.out).decode("utf-8", errors="replace")
-            self._restart()
-            raise SolverFault(f"solver printed more than one line for one instance: {_clip(extra_text)}")
         try:
-            return read_answer(_utf8(raw))
-        except SolverFault:
+            answer = read_answer(_utf8(raw))
+        except SolverFault as exc:
+            more = bytes(program.out)
             self._restart()
-            raise
+            if more or not raw.lstrip().startswith(b"{"):  # a stray line (a log line on stdout), quoted
+                then = f"; then: {_clip(_first_line(more))}" if more else ""
+                raise SolverFault(f"solver printed a line that is not an answer: {_clip(_lossy(raw))}{then} "
+                                  f"(stdout is for answer lines only; log to stderr)",
+                                  kind="malformed", rule="protocol") from None
+            raise exc from None
+        if program.out:  # a second line already there: the stream no longer pairs lines with instances
+            extra_text = _first_line(program.out)
+            self._restart()
+            raise SolverFault(f"solver printed more than one line for one instance: the answer "
+                              f"{_clip(_lossy(raw))}, then {_clip(extra_text)}", kind="malformed", rule="protocol")
+        self.previous = instance
+        return answer
 
     def close(self) -> None:
         if self.program is not None:
@@ -296,6 +308,20 @@ def _start(argv: list[str], max_output: int) -> Program:
     except OSError as exc:
         raise SolverFault(f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}", kind="crashed",
                           rule="exit") from None
+
+
+def _first_line(data) -> str:
+    return _lossy(bytes(data).split(b"\n", 1)[0])
+
+
+def _lossy(data: bytes) -> str:
+    return bytes(data[:4096]).decode("utf-8", errors="replace")
+
+
+def _about(exc: SolverFault, instance: Instance) -> SolverFault:
+    """The fault is about ``instance`` (an earlier call's), not the one being made."""
+    exc.instance = instance
+    return exc
 
 
 def _utf8(data: bytes) -> str:

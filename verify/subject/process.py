@@ -98,6 +98,35 @@ def become_subreaper() -> bool:
     return _SUBREAPER[0]
 
 
+_PRCTL = []
+
+
+def _prctl():
+    """libc's prctl (Linux), looked up once: a child calls it between fork and exec."""
+    if not _PRCTL:
+        fn = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                fn = ctypes.CDLL(None, use_errno=True).prctl
+            except (OSError, AttributeError):
+                fn = None
+        _PRCTL.append(fn)
+    return _PRCTL[0]
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a child: SIGKILL when the thread that started it ends (Linux ``PR_SET_PDEATHSIG``),
+    so a solver never outlives the worker that runs it (killed, out of memory, a Dask
+    worker shut down).  ``parent``: the starter's pid; if it is gone already, exit now."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
 class Program:
     """A started solver program: its own session, a marker, non-blocking pipes (see module doc)."""
 
@@ -108,8 +137,11 @@ class Program:
         env = dict(os.environ)
         env[MARKER] = self.token
         self.started = _boot_ticks_now()
+        parent = os.getpid()
+        _prctl()  # looked up here: the child must not load libraries between fork and exec
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     start_new_session=True, env=env, bufsize=0, close_fds=True)
+                                     start_new_session=True, env=env, bufsize=0, close_fds=True,
+                                     preexec_fn=lambda: die_with_parent(parent))
         _STARTED.add(self.proc.pid)
         _LIVE.add(self)
         for f in (self.proc.stdout, self.proc.stderr):
@@ -315,6 +347,75 @@ def close_all() -> None:
         program.sweep()
 
 
+RUN_MARKER = "ADASERVE_VERIFY_RUN"
+
+
+def mark_run() -> tuple[str, str | None]:
+    """Mark this run: every process started from now on (workers of a Dask ``local:N``
+    cluster, ``--jobs`` workers, solver programs and what they start) inherits
+    ``ADASERVE_VERIFY_RUN=<token>``.  Returns ``(token, the value it replaced)`` for
+    :func:`end_run`."""
+    old = os.environ.get(RUN_MARKER)
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"
+    os.environ[RUN_MARKER] = token
+    return token, old
+
+
+def end_run(token: str, old: str | None) -> set[int]:
+    """At the end of a run (also on Ctrl-C, SIGTERM, a time budget): kill whatever still
+    carries the run's marker, e.g. a solver whose worker was killed (SIGKILL, out of
+    memory, a Dask worker shut down) and what it forked; then restore the environment."""
+    try:
+        return sweep_marked(RUN_MARKER, lambda value: value == token)
+    finally:
+        if old is None:
+            os.environ.pop(RUN_MARKER, None)
+        else:
+            os.environ[RUN_MARKER] = old
+
+
+def sweep_started_by(pid: int) -> set[int]:
+    """Kill every program (and what it started) that the process ``pid`` started: called
+    when a worker process died, so that its solvers die with it (their markers begin with
+    the starter's pid, :class:`Program`)."""
+    prefix = f"{pid}-"
+    return sweep_marked(MARKER, lambda value: value.startswith(prefix))
+
+
+def sweep_marked(name: str, match) -> set[int]:
+    """Stop, then kill, every process (not this one) whose environment variable ``name``
+    satisfies ``match``, with its descendants; reap those that are our children."""
+    if not os.path.isdir("/proc"):
+        return set()
+    me = os.getpid()
+    stopped: set[int] = set()
+    for _ in range(20):  # until a look finds nothing new (stopped processes cannot fork)
+        procs = _processes()
+        found = set()
+        for pid in procs:
+            if pid != me and pid not in stopped:
+                value = _env_value(pid, name)
+                if value is not None and match(value):
+                    found.add(pid)
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, *_rest) in procs.items():
+            children.setdefault(ppid, []).append(pid)
+        stack = list(found)
+        while stack:
+            for c in children.get(stack.pop(), ()):
+                if c not in found and c != me:
+                    found.add(c)
+                    stack.append(c)
+        new = found - stopped
+        if not new:
+            break
+        _signal_all(new, signal.SIGSTOP)
+        stopped |= new
+    _signal_all(stopped, signal.SIGKILL)
+    _reap(stopped)
+    return stopped
+
+
 atexit.register(close_all)
 
 
@@ -354,7 +455,12 @@ def _processes() -> dict[int, tuple[int, int, int, str]]:
 
 def _marker_of(pid: int) -> str | None:
     """The program token in a process's environment (None: none, or not readable)."""
-    prefix = f"{MARKER}=".encode()
+    return _env_value(pid, MARKER)
+
+
+def _env_value(pid: int, name: str) -> str | None:
+    """The value of ``name`` in a process's environment as it was started (None: not there)."""
+    prefix = f"{name}=".encode()
     try:
         with open(f"/proc/{pid}/environ", "rb") as fh:
             for item in fh.read().split(b"\0"):

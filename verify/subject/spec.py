@@ -11,7 +11,7 @@ import importlib
 import os
 import shlex
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from solver.durations import RANGE as SECONDS_RANGE
 from solver.durations import check_seconds
@@ -20,7 +20,8 @@ from solver.model import Instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import Selection
 
-from verify.subject.adapters import DEFAULT_TIMEOUT, LineSolver, adapt_callable, adapt_command, adapt_native
+from verify.subject.adapters import (DEFAULT_TIMEOUT, LineSolver, adapt_callable, adapt_command, adapt_native,
+                                     close_solver)
 
 KINDS = ("registry", "native", "callable", "cmd")
 
@@ -38,8 +39,10 @@ class SolverSpec:
 
     ``jsonl`` (``cmd`` only): the program is started once and answers one
     instance per line (:class:`~verify.subject.adapters.LineSolver`);
-    ``startup_timeout``: extra seconds for the first call after each start
-    (default: the timeout).
+    ``startup_timeout``: seconds for a start-up (default
+    :data:`~verify.subject.worker.DEFAULT_STARTUP`): a selector worker's import and
+    warm-up call, a ``--jsonl`` program's first answer after each start (on top of
+    the timeout), the trivial instance a ``--cmd`` program must answer before a run.
     """
 
     kind: str
@@ -58,6 +61,8 @@ class SolverSpec:
             object.__setattr__(self, "startup_timeout", check_seconds(self.startup_timeout, "startup_timeout"))
         if self.jsonl and self.kind != "cmd":
             raise SpecError("jsonl applies to a --cmd program only")
+        if self.startup_timeout is not None and self.kind == "registry":
+            raise SpecError("startup_timeout applies to a Python selector or a --cmd program")
 
     @property
     def label(self) -> str:
@@ -79,22 +84,22 @@ class SolverSpec:
             out = ["--cmd", self.target, "--timeout", f"{self.timeout:g}"]
             if self.jsonl:
                 out.append("--jsonl")
-                if self.startup_timeout is not None:
-                    out += ["--startup-timeout", f"{self.startup_timeout:g}"]
-            return out
-        out = [self.target]
-        if self.kind == "native":
-            out.append("--native")
-        if self.timeout != DEFAULT_TIMEOUT:
-            out += ["--timeout", f"{self.timeout:g}"]
+        else:
+            out = [self.target]
+            if self.kind == "native":
+                out.append("--native")
+            if self.timeout != DEFAULT_TIMEOUT:
+                out += ["--timeout", f"{self.timeout:g}"]
+        if self.startup_timeout is not None:
+            out += ["--startup-timeout", f"{self.startup_timeout:g}"]
         return out
 
     def to_json(self) -> dict:
         out = {"kind": self.kind, "target": self.target, "timeout": self.timeout}
         if self.jsonl:
             out["jsonl"] = True
-            if self.startup_timeout is not None:
-                out["startup_timeout"] = self.startup_timeout
+        if self.startup_timeout is not None:
+            out["startup_timeout"] = self.startup_timeout
         return out
 
     @classmethod
@@ -125,8 +130,14 @@ class SolverSpec:
         return cls("registry" if name in SOLVERS else "native", name)
 
 
-def build(spec: SolverSpec) -> Callable[[Instance], Selection]:
-    """The ``(Instance) -> Selection`` callable for ``spec``; :class:`SpecError` if it cannot be loaded."""
+def build(spec: SolverSpec, warmup: Optional[Instance] = None) -> Callable[[Instance], Selection]:
+    """The ``(Instance) -> Selection`` callable for ``spec``; :class:`SpecError` if it cannot be loaded.
+
+    A Python selector (``callable``, ``native``) is imported here (a missing module is a
+    usage error) and runs in a selector worker (:mod:`verify.subject.worker`) that imports
+    it again and calls it once on ``warmup``, the trivial instance, before its first
+    timed call.
+    """
     if spec.kind == "registry":
         try:
             return get_solver(spec.target)
@@ -137,10 +148,10 @@ def build(spec: SolverSpec) -> Callable[[Instance], Selection]:
         if spec.jsonl:
             return LineSolver(argv, spec.timeout, spec.startup_timeout)
         return adapt_command(argv, spec.timeout)
-    fn = load_callable(spec.target)
-    if spec.kind == "native":
-        return adapt_native(fn, spec.timeout)
-    return adapt_callable(fn, spec.timeout)
+    load_callable(spec.target)
+    adapt = adapt_native if spec.kind == "native" else adapt_callable
+    return adapt(None, spec.timeout, load=lambda: load_callable(spec.target),
+                 module=spec.target.partition(":")[0], startup=spec.startup_timeout, warmup=warmup)
 
 
 def load_callable(target: str) -> Callable:
@@ -184,3 +195,43 @@ def check_command(command: str) -> None:
             raise SpecError(f"--cmd: {prog!r} is not an executable program")
     elif shutil.which(prog) is None:
         raise SpecError(f"--cmd: program {prog!r} not found on PATH")
+
+
+def preflight(spec: SolverSpec, warmup: Optional[Instance]) -> None:
+    """Before a run: the solver must start and answer ``warmup``, a trivial instance, at all.
+
+    A Python selector: a selector worker imports it and makes its warm-up call; a
+    ``--cmd`` program (either mode) gets the instance once.  Each within
+    ``--startup-timeout``.  What cannot (the import or the call raises, the program
+    does not run, crashes, exits non-zero, hangs, or prints a stray line before its
+    answer) is :class:`~solver.errors.SetupError`: exit 2 with one line, never 9
+    findings.  A wrong answer, or declining, passes here: the properties judge it.
+    """
+    from solver.errors import SetupError, SolverFault
+
+    from verify.subject.worker import DEFAULT_STARTUP
+
+    if spec.kind == "registry":
+        return
+    if spec.kind in ("callable", "native"):
+        solver = build(spec, warmup)
+        try:
+            solver.start()
+        finally:
+            solver.close()
+        return
+    if warmup is None:
+        return
+    startup = DEFAULT_STARTUP if spec.startup_timeout is None else spec.startup_timeout
+    argv = _split(spec.target)
+    solver = (LineSolver(argv, spec.timeout, startup) if spec.jsonl
+              else adapt_command(argv, max(spec.timeout, startup)))
+    try:
+        solver(warmup)
+    except SolverFault as exc:
+        if exc.kind in ("crashed", "timeout") or exc.rule == "protocol":
+            raise SetupError(f"--cmd {spec.target!r} cannot answer a trivial instance: {exc}") from None
+    except Exception:  # noqa: BLE001 - declined, or anything else: the run judges it
+        pass
+    finally:
+        close_solver(solver)
