@@ -266,12 +266,22 @@ def test_check_solver_refuses_an_unwritable_report_dir_before_running(tmp_path):
 @pytest.mark.parametrize("code", [None, 0, 3, "bye"])
 def test_a_selector_calling_sys_exit_is_a_finding_not_the_end_of_the_caller(code):
     def exits(inst):
-        sys.exit(code)
+        if inst["budget"] > 2 or len(inst["requests"]) > 1:  # the warm-up instance is answered
+            sys.exit(code)
+        return {"status": "OK", "selected": {r["id"]: [0] for r in inst["requests"]}}
 
     result = verify.check_solver(exits, profile="smoke", claims=("RULE-BUDGET",))
     (f,) = result.findings
     assert result.exit_status == 1 and f.signature == ("RULE-BUDGET", "SystemExit", "raised", "none")
     assert f"solver raised SystemExit: {'' if code is None else code}" in f.condition
+
+
+def test_a_selector_calling_sys_exit_on_every_call_is_a_setup_error_not_the_end_of_the_caller():
+    def exits(inst):
+        sys.exit(3)
+
+    with pytest.raises(verify.SetupError, match="SystemExit"):
+        verify.check_solver(exits, profile="smoke", claims=("RULE-BUDGET",))
 
 
 def test_a_solver_that_cannot_be_loaded_is_an_adaserve_error():
