@@ -230,7 +230,7 @@ def test_precision_weighting_only_adds_every_default_class_keeps_half_its_share(
     below half of its default share, by the weights and as drawn (THM-P1's cases, 5 x 300)."""
     from hypothesis import seed as hseed
 
-    from verify.search import campaign
+    from verify.search import claim_search as campaign
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
     from verify.search.restrictions import Restrictions
 

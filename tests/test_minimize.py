@@ -84,5 +84,6 @@ def test_same_signature_only_through_the_campaign():
     res = run(SolverSpec("callable", "tests.quality.planted:raises_outside_domain"),
               Options(examples=20, claims=("RULE-BUDGET",), restrictions=Restrictions(single_request=True)))
     (r,) = res.results
-    assert r.counterexample["signature"] == {"property": "RULE-BUDGET", "rule": "budget", "kind": "over budget"}
+    assert r.counterexample["signature"] == {"property": "RULE-BUDGET", "rule": "budget", "kind": "over budget",
+                                              "cause": "beyond budget"}
     assert len(parse_instance(r.counterexample["instance"]).requests) == 1
