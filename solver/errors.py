@@ -1,9 +1,11 @@
 """One error hierarchy for the whole project.
 
-Every error that reaches a user is an :class:`AdaserveError`.  Errors about a
-user's input (an instance file, a selection file) are :class:`InputError`; they
-carry where the problem is (file, request id, node index) so that the CLI can
-print a one-line message and exit with code 2 instead of a traceback.
+Every error that reaches a user is an :class:`AdaserveError`, and every one is
+defined here.  Errors about a user's input (an instance file, a selection file)
+are :class:`InputError`; they carry where the problem is (file, request id, node
+index) so that the CLI can print a one-line message and exit with code 2 instead
+of a traceback.  Not ours, hence outside it: what the solver under test does
+(:class:`SolverFault`, :class:`Declined`).
 """
 
 from __future__ import annotations
@@ -72,6 +74,67 @@ class Inconclusive(AdaserveError):
 
     Never a pass: callers turn it into the verdict INCONCLUSIVE.
     """
+
+
+class ReportError(InputError):
+    """The report file cannot be replayed (not JSON, a field missing or malformed, unknown property)."""
+
+
+class Untrusted(ReportError):
+    """The report's solver would run code from outside the project: needs ``--trust``."""
+
+
+class ExecutorUnavailable(InputError):
+    """The executor cannot start: ``--dask`` without distributed installed, a bad or unreachable
+    address (exit 2)."""
+
+
+class OtherCode(ExecutorUnavailable):
+    """A Dask worker runs other code than the caller (another checkout, other Hypothesis or
+    Z3): its cases would differ."""
+
+
+class ExecutorLost(Inconclusive):
+    """The executor went away mid-run (a lost Dask scheduler): nothing decided (exit 3); the
+    store keeps what finished."""
+
+
+# Our own bugs, caught by cross-checks: reported as a fault (exit 1), never a pass.
+
+class OracleFault(AdaserveError):
+    """The exact oracles disagree (or one failed the exact checker)."""
+
+
+class Z3Fault(AdaserveError):
+    """A Z3 model failed the exact checker: the encoding (or Z3) is wrong; never believed."""
+
+
+class BruteMismatch(AdaserveError, AssertionError):
+    """The brute-force enumerator's own feasibility verdict disagrees with
+    :func:`solver.feasibility.violations`: our bug, never a pass."""
+
+
+# Errors that keep a standard base too, so that ``except ValueError`` (``SpecError``,
+# ``UnwritablePath``), ``except RuntimeError`` and ``except AssertionError`` still catch them.
+
+class SpecError(AdaserveError, ValueError):
+    """A solver spec that cannot be loaded (unknown name, missing module or program).
+
+    >>> isinstance(SpecError("no module 'x'"), (AdaserveError, ValueError))
+    True
+    """
+
+
+class UnwritablePath(AdaserveError, ValueError):
+    """An output path that cannot be written (checked before a run starts, so it fails in seconds)."""
+
+
+class UsageError(AdaserveError):
+    """A command-line mistake the parser cannot see (exit 2)."""
+
+
+class CoqUnavailable(AdaserveError, RuntimeError):
+    """coqc / ocamlopt are missing, or the Coq build failed: one line says which."""
 
 
 # The solver under test (``test-solver``, ``--solver``): not our failure, hence not

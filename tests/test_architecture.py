@@ -109,3 +109,34 @@ def test_the_check_can_fail():
     # a module of the lowest layer importing the top one must be caught
     assert layer("verify.commands.cli") not in ALLOWED["solver"]
     assert "verify.search" not in ALLOWED["verify.oracles"]
+
+
+# Exceptions that never reach a user: each is caught in its module and turned into one
+# of solver/errors.py (an InputError, a SolverFault, a finding, a skipped case).
+INTERNAL_EXCEPTIONS = {
+    "solver.numbers": {"NotANumber", "DuplicateKey"},          # -> InputError while parsing
+    "verify.subject.process": {"Timeout", "OutputTooLarge", "Exited"},  # -> SolverFault
+    "verify.search.properties": {"Outside"},                    # a case outside the restrictions
+    "verify.run.pool": {"RemoteTraceback"},                     # the worker's traceback, as a cause
+}
+
+
+def test_every_exception_is_defined_in_solver_errors():
+    """One error hierarchy, defined in one place (solver/errors.py): no other module
+    defines a public exception class, apart from the internal ones listed above."""
+    import builtins
+
+    errors = {node.name for node in ast.walk(ast.parse((ROOT / "solver" / "errors.py").read_text(encoding="utf-8")))
+              if isinstance(node, ast.ClassDef)}
+    builtin_errors = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Exit", "Interrupt"))}
+    bad = []
+    for name, path in MODULES.items():
+        if name == "solver.errors":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+                continue
+            bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+            if bases & (errors | builtin_errors) and node.name not in INTERNAL_EXCEPTIONS.get(name, ()):
+                bad.append(f"{name}.{node.name}")
+    assert not bad, f"exceptions defined outside solver/errors.py: {bad}"

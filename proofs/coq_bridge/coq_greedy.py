@@ -42,7 +42,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from solver.errors import InputError
+from solver.errors import CoqUnavailable, InputError
 from solver.exit_codes import ExitCode
 from solver.numbers import NotANumber, fraction_str, to_fraction
 from solver.parse import loads_instance
@@ -54,10 +54,6 @@ INSTALL_HINT = "apt-get install coq libcoq-mathcomp-ssreflect ocaml"
 SOURCES = ("_CoqProject", "Makefile", "driver.ml")
 
 _build_lock = threading.Lock()
-
-
-class CoqUnavailable(RuntimeError):
-    """coqc / ocamlopt are missing, or the build failed: one line says which."""
 
 
 # ------------------------------------------------------------------ building

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Callable, Optional
 
-from solver.errors import AdaserveError, Inconclusive
+from solver.errors import Inconclusive, OracleFault
 from solver.messages import clip_line, join_some, number
 from solver.model import Instance
 from solver.numbers import fraction_str
@@ -165,10 +165,6 @@ def dp_optimum(instance: Instance, method: str = "auto") -> Oracle:
             raise OracleFault(f"the DP's selection fails the exact checker: {bad[0].text}")
         return Oracle(True, sel.objective, sel, DP)
     return Oracle(False, None, None, DP)
-
-
-class OracleFault(AdaserveError):
-    """The exact oracles disagree (or one failed the exact checker)."""
 
 
 def _confirm_with_z3(instance: Instance, oracle: Oracle, timeout: float | None, memory: int | None = None) -> None:

@@ -25,7 +25,7 @@ import signal
 import sys
 from typing import Sequence
 
-from solver.errors import AdaserveError, Inconclusive, InputError
+from solver.errors import AdaserveError, Inconclusive, InputError, UsageError
 from solver.exit_codes import ExitCode
 from solver.messages import clip_line, join_some
 from solver.parse import load_instance
@@ -369,10 +369,6 @@ def cmd_audit(args) -> int:
                            allow_nonmonotone=args.allow_nonmonotone)
     return main_audit(args.trace, options, jobs=args.jobs, json_path=args.json, report_dir=args.report_dir,
                       reports=args.reports, worst=args.worst, progress=not args.no_progress)
-
-
-class UsageError(Exception):
-    """A command-line mistake the parser cannot see (exit 2)."""
 
 
 def _check_outputs(json_file=None, report_dir=None, json_option="--json", dir_option="--report-dir") -> None:

@@ -26,15 +26,12 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+from solver.errors import BruteMismatch
 from solver.model import Instance, Tree
 
 from solver.feasibility import violations
 
 LIMIT = 10  # total nodes (roots included) up to which the suite enumerates
-
-
-class BruteMismatch(AssertionError):
-    """The enumerator's own feasibility verdict disagrees with :func:`solver.feasibility.violations`."""
 
 
 def rooted_subtrees(tree: Tree) -> list[tuple[int, ...]]:

@@ -34,7 +34,7 @@ import os
 import sys
 from typing import Any, Optional
 
-from solver.errors import Declined, Inconclusive, InputError
+from solver.errors import Declined, Inconclusive, InputError, ReportError, Untrusted
 from solver.exit_codes import ExitCode
 from solver.messages import show
 from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
@@ -47,14 +47,6 @@ from verify.subject.adapters import close_solver
 from verify.subject.spec import SolverSpec, SpecError, build, check_command, preflight
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-class ReportError(InputError):
-    """The report file cannot be replayed (not JSON, a field missing or malformed, unknown property)."""
-
-
-class Untrusted(ReportError):
-    """The report's solver would run code from outside the project: needs ``--trust``."""
 
 
 def load_report(path: str) -> dict:

@@ -20,16 +20,13 @@ import os
 import time
 from typing import Any, Optional
 
+from solver.errors import UnwritablePath
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import OK
 
 from verify.report.finding import read_selection, slug, used_budget
 from verify.search.claim_search import ClaimResult, declined_by_class, describe
-
-
-class UnwritablePath(ValueError):
-    """An output path that cannot be written (checked before a run starts, so it fails in seconds)."""
 
 
 def check_writable_dir(path: str, option: str = "--report-dir") -> None:

@@ -32,6 +32,8 @@ import time
 import uuid
 from typing import Any, Callable, Iterable, Optional
 
+from solver.errors import OtherCode
+
 from verify.run.seam import Executor, ExecutorLost, ExecutorUnavailable
 from verify.run.fingerprint import run_fingerprint
 from verify.run.imports import settle
@@ -46,10 +48,6 @@ QUIET_LOGGERS = ("distributed.client", "distributed.comm", "distributed.core", "
 _lock = threading.Lock()
 _child: Optional[ProcessPool] = None
 _mine: Optional[str] = None
-
-
-class OtherCode(ExecutorUnavailable):
-    """A worker runs other code than the caller (another checkout, other Hypothesis or Z3): its cases would differ."""
 
 
 def run_on_worker(fn: Callable, arg: Any, preload: tuple[str, ...], main_thread: bool,
@@ -91,7 +89,7 @@ def parse_address(address: str) -> tuple[Optional[str], Optional[int]]:
     >>> parse_address("local:0")
     Traceback (most recent call last):
     ...
-    verify.run.seam.ExecutorUnavailable: --dask local:N needs N >= 1 workers, got 'local:0'
+    solver.errors.ExecutorUnavailable: --dask local:N needs N >= 1 workers, got 'local:0'
     """
     if address.startswith("local:"):
         n = address[len("local:"):]

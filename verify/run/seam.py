@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from solver.errors import Inconclusive, InputError
+from solver.errors import ExecutorLost, ExecutorUnavailable  # noqa: F401 (re-exported: defined in solver/errors.py)
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,6 @@ def listen(callback: Optional[Callable[[Any], None]]) -> Optional[Callable[[Any]
     """Make ``callback`` receive :func:`emit`'s events in this process; returns the previous one."""
     old, _LISTENER[0] = _LISTENER[0], callback
     return old
-
-
-class ExecutorUnavailable(InputError):
-    """The executor cannot start: ``--dask`` without distributed installed, a bad or unreachable address (exit 2)."""
-
-
-class ExecutorLost(Inconclusive):
-    """The executor went away mid-run (a lost Dask scheduler): nothing decided (exit 3); the store keeps what finished."""
 
 
 class Executor:

@@ -469,7 +469,7 @@ def oracle_answers(instance: Instance) -> dict[str, Selection]:
 
     Raises :class:`~solver.errors.Inconclusive` when Z3 cannot decide (the
     campaign then reports the claim inconclusive), and
-    :class:`~verify.oracles.z3.common.Z3Fault` / :class:`~verify.oracles.brute.BruteMismatch`
+    :class:`~solver.errors.Z3Fault` / :class:`~solver.errors.BruteMismatch`
     when an oracle's own answer fails the checker.
     """
     out = {"tree DP": dp.solve_dp(instance), "Z3": z3_encoding.solve_z3(instance, timeout=Z3_TIMEOUT)}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Optional
 
+from solver.errors import SpecError
 from solver.model import Instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import Selection
@@ -22,10 +23,6 @@ from verify.subject.adapters import (DEFAULT_TIMEOUT, LineSolver, adapt_callable
                                      close_solver)
 
 KINDS = ("registry", "native", "callable", "cmd")
-
-
-class SpecError(ValueError):
-    """A solver spec that cannot be loaded (unknown name, missing module or program)."""
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ from typing import Any, Iterable, Mapping
 
 import z3
 
-from solver.errors import AdaserveError, Inconclusive
+from solver.errors import Inconclusive, Z3Fault
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection, make_ok
@@ -81,10 +81,6 @@ INCONCLUSIVE = "INCONCLUSIVE"  # unknown, timeout, interrupt: never a pass
 DECOMPOSED = "decomposed"      # per-tree tables + count-level claim (verify.oracles.z3.decomposed)
 MONOLITHIC = "monolithic"      # one 0/1 variable per node, all constraints at once
 OPTIMIZE = "optimize"          # monolithic, with Z3's own Optimize (optimum mode only; small inputs)
-
-
-class Z3Fault(AdaserveError):
-    """A Z3 model failed the exact checker: the encoding (or Z3) is wrong; never believed."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +202,7 @@ def believe(instance: Instance, sets: Mapping[str, Iterable[int]], *, above: Fra
     >>> believe(inst, {"r": [0, 2]})
     Traceback (most recent call last):
     ...
-    verify.oracles.z3.common.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2 selected without its parent 1
+    solver.errors.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2 selected without its parent 1
     """
     sel = make_ok(instance, sets)
     bad = violations(instance, sel.selected, sel.objective)

@@ -33,7 +33,7 @@ INCONCLUSIVE, never a pass; the fixed seed and a fresh context per call make
 the verdict repeatable.  Every selection is re-checked by
 :func:`solver.feasibility.violations` before it is believed (per-tree models
 by exact arithmetic on the tree); one that fails raises
-:class:`~verify.oracles.z3.common.Z3Fault`.  docs/z3-encoding.md has the soundness
+:class:`~solver.errors.Z3Fault`.  docs/z3-encoding.md has the soundness
 argument and the measurements.
 
 >>> from solver.parse import parse_instance

@@ -5,7 +5,7 @@ variables (one Int in {0, 1} per non-root node, ``x_v <= x_parent``: rooted);
 no fact of the paper is used.  Every model is a claim: it is turned into a
 node set, checked in exact arithmetic (rooted, its count, the inequality it
 was asked for) and must *improve* what is already known; otherwise it is a
-:class:`~verify.oracles.z3.common.Z3Fault`.
+:class:`~solver.errors.Z3Fault`.
 
 Terminology
 -----------
