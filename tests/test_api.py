@@ -289,10 +289,10 @@ def test_a_solver_that_cannot_be_loaded_is_an_adaserve_error():
         verify.check_solver("no_such_module:f")
 
 
-
 def test_check_solver_on_a_selector_that_raises_on_everything_is_a_setup_error():
     def broken(inst):
         raise IndexError("list index out of range")
 
-    with pytest.raises(verify.SetupError, match=r"cannot start: the warm-up call on a trivial instance failed: solver raised IndexError"):
+    with pytest.raises(verify.SetupError,
+                       match=r"cannot start: the warm-up call on a trivial instance failed: solver raised IndexError"):
         verify.check_solver(broken, profile="smoke", claims=("RULE-BUDGET",))
