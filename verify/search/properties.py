@@ -165,13 +165,14 @@ def fault_failure(exc: SolverFault) -> Failure:
     'malformed'
     """
     text = str(exc)
+    raised = text.startswith("solver raised ")
+    name, _, message = text[len("solver raised "):].partition(":") if raised else ("", "", "")
+    if raised and looks_like_decline(name.strip(), message.strip()):
+        text += DECLINE_HINT
     if getattr(exc, "kind", None):  # set where the adapter raised it
         # (a --jsonl line that came late is about the instance that produced it)
         return Failure(text, rule=exc.rule or exc.kind, kind=exc.kind, instance=getattr(exc, "instance", None))
-    if text.startswith("solver raised "):
-        name, _, message = text[len("solver raised "):].partition(":")
-        if looks_like_decline(name.strip(), message.strip()):
-            text += DECLINE_HINT
+    if raised:
         return Failure(text, rule=name.strip() or "exception", kind="raised")
     if "within the timeout" in text:
         return Failure(text, rule="timeout", kind="timeout")
