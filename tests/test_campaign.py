@@ -62,19 +62,19 @@ def test_test_solver_mode_and_the_cli(capsys, tmp_path):
 
 def test_test_solver_mode_a_task_that_kills_its_workers_is_inconclusive(capsys,
                                                                          tmp_path):
-    # the selector kills every worker that runs it: the pool gives its task up
-    # (TaskFailed), and the campaign must report it as not run (exit 3), not crash
-    # on the task's argument tuple
+    # the selector kills every pool worker that runs it (its selector worker's parent):
+    # the pool gives its task up (TaskFailed), and the campaign must report it as not
+    # run (exit 3), not crash on the task's argument tuple
     code = cli.main(["campaign", "--seeds", "1", "--jobs", "2",
                      "--json", str(tmp_path / "c.json"),
-                     "test-solver", "tests.common.faulty_tasks:kill_worker",
+                     "test-solver", "tests.common.faulty_tasks:kill_parent_after_warmup",
                      "--examples", "5", "--claims", "RULE-BUDGET"])
     out = capsys.readouterr().out
     assert code == 3
     (result,) = json.loads((tmp_path / "c.json").read_text())["per_seed"][0]["results"]
     assert result["claim"] == "RULE-BUDGET" and result["verdict"] == "inconclusive"
     assert result["note"].startswith("not run: killed") and "SIGKILL" in result["note"]
-    assert "campaign: test-solver tests.common.faulty_tasks:kill_worker" in out
+    assert "campaign: test-solver tests.common.faulty_tasks:kill_parent_after_warmup" in out
 
 
 def test_a_time_budget_that_ends_a_finite_list_is_not_a_pass(capsys):

@@ -70,6 +70,16 @@ def kill_worker(obj):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def kill_parent_after_warmup(obj):
+    """A selector that answers the trivial warm-up instance, then SIGKILLs its parent: the
+    process that started its selector worker (a pool worker, never the caller, which only
+    makes the warm-up call)."""
+    reqs = obj["requests"]
+    if len(reqs) == 1 and reqs[0]["id"] == "r0" and len(reqs[0]["parent"]) == 2 and obj["budget"] <= 2:
+        return {"status": "OK", "selected": {"r0": [0, 1]}}
+    os.kill(os.getppid(), signal.SIGKILL)
+
+
 def hang_after_warmup(obj):
     """A selector that answers the trivial warm-up instance (one request r0, two nodes), then
     never answers."""

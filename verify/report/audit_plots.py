@@ -27,6 +27,12 @@ def _numeric_times(points: list[list]) -> bool:
     return bool(points) and all(isinstance(p[1], (int, float)) and not isinstance(p[1], bool) for p in points)
 
 
+def _label(rid: Any) -> str:
+    """A request id as a tick label: control characters escaped (a trace's id may hold
+    terminal escapes, which matplotlib would echo in a warning), 24 characters at most."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(rid))[:24]
+
+
 def _save(fig, run_dir: str, name: str) -> tuple[str, str]:
     fig.tight_layout()
     fig.savefig(os.path.join(run_dir, name + ".png"), dpi=100)
@@ -91,7 +97,7 @@ def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
             counts = [(rules[r].get("requests") or {}).get(rid, 0) for rid in top]
             right.barh(range(len(top)), counts, left=bottom, label=r)
             bottom = [a + b for a, b in zip(bottom, counts)]
-        right.set_yticks(range(len(top)), [str(t)[:24] for t in top], fontsize=7)
+        right.set_yticks(range(len(top)), [_label(t) for t in top], fontsize=7)
         right.invert_yaxis()
         right.set_xlabel("iterations breaking a rule in this request")
         right.set_title(f"Rule breaks per request id (top {min(TOP_REQUESTS, len(totals))} of {len(totals)})",

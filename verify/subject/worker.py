@@ -46,6 +46,7 @@ import sys
 import time
 from typing import Any, Callable, Optional
 
+from solver.durations import wait_slice
 from solver.errors import Inconclusive, SetupError, SolverFault, Unsupported
 from solver.messages import abbreviate
 from solver.model import Instance
@@ -183,7 +184,7 @@ class SelectorWorker:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise process.Timeout()
-                if not sel.select(left):
+                if not sel.select(wait_slice(left)):
                     continue
                 try:
                     n = os.write(self.req, view[:2 ** 16])
@@ -209,7 +210,7 @@ class SelectorWorker:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise process.Timeout()
-                if not sel.select(left):
+                if not sel.select(wait_slice(left)):
                     continue
                 try:
                     data = os.read(self.rep, min(n - len(out), 2 ** 20))
