@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_audit import trace_lines  # noqa: E402
-from tests import chromium  # noqa: E402
+from tests.common import chromium  # noqa: E402
 from verify.commands.audit import AuditOptions  # noqa: E402
 from verify.report import audit_plots, html  # noqa: E402
 

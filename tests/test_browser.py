@@ -1,5 +1,5 @@
-"""The report pages in a real browser: headless Chromium (tests/chromium.py) opens each
-kind of index.html (tests/html_pages.py) and the page must run its script without an
+"""The report pages in a real browser: headless Chromium (tests/common/chromium.py) opens each
+kind of index.html (tests/common/html_pages.py) and the page must run its script without an
 error (none in the console, none caught by the page's own ``window.onerror``), decode
 every picture, and show the verdict table and the finding sections.
 
@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from tests import chromium
-from tests.html_pages import KINDS, build_pages
+from tests.common import chromium
+from tests.common.html_pages import KINDS, build_pages
 
 pytest.importorskip("matplotlib")
 
@@ -51,7 +51,7 @@ def test_the_check_sees_a_script_error_and_a_broken_picture(tmp_path, pages):
 
 
 def test_the_committed_results_page_renders(tmp_path):
-    from tests.html_pages import RESULTS_HTML
+    from tests.common.html_pages import RESULTS_HTML
 
     chromium.required()
     opened = chromium.open_page(RESULTS_HTML)

@@ -1,6 +1,6 @@
 """index.html (verify/report/html.py): one self-contained page per report directory.
 
-Each kind of report directory (tests/html_pages.py builds one of each) gets a page
+Each kind of report directory (tests/common/html_pages.py builds one of each) gets a page
 with the run header, the filterable verdict table and a section per finding (cause,
 instance, both answers, picture, replay command); nothing on it is fetched from
 anywhere; it is rebuilt byte for byte from the JSON; text from a report is escaped.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.html_pages import KINDS, build_pages
+from tests.common.html_pages import KINDS, build_pages
 from verify.commands import cli
 from verify.report.html import write_page
 
@@ -190,7 +190,7 @@ def test_results_html_is_rendered_from_the_same_json_as_results_md(tmp_path):
 def test_the_committed_results_html_is_up_to_date():
     # pictures aside (their SVG bytes depend on the matplotlib version), the committed page is
     # what python -m verify results renders from the committed JSON
-    from tests.html_pages import RESULTS_HTML
+    from tests.common.html_pages import RESULTS_HTML
     from verify.commands import results as R
     from verify.commands.results_html import render_html
 

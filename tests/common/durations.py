@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("report", help="pytest's --durations=0 output ('-': stdin)")
     ap.add_argument("--threshold", type=float, default=5.0, help="seconds (default 5)")
+    ap.add_argument("--ids", action="store_true",
+                    help="print only the slow tests' ids, one per line (tests/slow_tests.txt)")
     args = ap.parse_args(argv)
     try:
         if args.report == "-":
@@ -101,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"durations: {args.report} holds no --durations lines "
               "(run pytest with --durations=0)", file=sys.stderr)
         return 2
-    print("\n".join(render(times, args.threshold)))
+    if args.ids:
+        print("\n".join(sorted(test for _, test in slow_tests(times, args.threshold))))
+    else:
+        print("\n".join(render(times, args.threshold)))
     return 0
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("test-solver", "suite", "campaign", "audit", "assert-optimal", "replay")
 RESULTS_HTML = ROOT / "docs" / "results.html"
 
