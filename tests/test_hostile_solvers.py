@@ -25,6 +25,7 @@ from solver.parse import parse_instance
 from verify.search import properties as prop
 from verify.subject.adapters import LineSolver, adapt_command
 from verify.subject.process import MAX_OUTPUT, Program
+from tests.common.processes import live_processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process containment uses /proc")
 
@@ -69,23 +70,8 @@ def sigterm_when_running(args: list[str], mark: str, processes: int, wait: float
 
 def marked(token: str) -> list[int]:
     """Live processes whose environment or command line carries ``token`` (zombies do not count)."""
-    out = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                if fh.read().rsplit(b")", 1)[1].split()[0] == b"Z":
-                    continue
-            with open(f"/proc/{name}/environ", "rb") as fh:
-                env = fh.read()
-            with open(f"/proc/{name}/cmdline", "rb") as fh:
-                cmd = fh.read()
-        except OSError:
-            continue
-        if token.encode() in env or token.encode() in cmd:
-            out.append(int(name))
-    return out
+    return [pid for pid, cmd, env in live_processes(environ=True)
+            if token.encode() in env or token.encode() in cmd]
 
 
 def program(tmp_path, body: str) -> list[str]:

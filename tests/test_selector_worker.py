@@ -21,6 +21,7 @@ from solver.parse import parse_instance
 from verify.search import properties as prop
 from verify.subject.adapters import adapt_callable
 from verify.subject.spec import SolverSpec, SpecError, preflight
+from tests.common.processes import live_processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="selector workers fork (POSIX)")
 
@@ -68,17 +69,7 @@ def test_the_warm_up_call_takes_the_slow_load_out_of_the_timed_calls():
 
 
 def _marked(word: str) -> list[int]:
-    out = []
-    for name in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{name}/cmdline", "rb") as fh:
-                if word.encode() in fh.read() and int(name) != os.getpid():
-                    with open(f"/proc/{name}/stat", "rb") as st:
-                        if st.read().rsplit(b")", 1)[1].split()[0] != b"Z":
-                            out.append(int(name))
-        except (OSError, ValueError):
-            continue
-    return out
+    return [pid for pid, cmd, _ in live_processes() if word.encode() in cmd]
 
 
 def test_a_timeout_kills_the_worker_and_what_it_started():

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.common.processes import live_processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process containment uses /proc")
 
@@ -48,20 +49,10 @@ def running(word: str) -> list[int]:
     """Live solver processes (``python .../sleeper.py FLAG``) whose command line carries ``word``
     (zombies do not count; the run itself, whose --cmd names the sleeper too, does not)."""
     out = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                if fh.read().rsplit(b")", 1)[1].split()[0] == b"Z":
-                    continue
-            with open(f"/proc/{name}/cmdline", "rb") as fh:
-                cmd = fh.read()
-        except OSError:
-            continue
+    for pid, cmd, _ in live_processes():
         argv = cmd.split(b"\0")
         if word.encode() in cmd and len(argv) > 1 and argv[1].endswith(b"sleeper.py"):
-            out.append(int(name))
+            out.append(pid)
     return out
 
 
