@@ -1,4 +1,5 @@
-"""Benchmark of ``python -m verify audit`` (verify/commands/audit.py): iterations judged per second.
+"""Benchmark of ``python -m verify audit`` (verify/commands/audit.py): iterations judged
+per second.
 
 A trace of recorded iterations is generated like benchmarks/bench_dp.py's
 instances (beam-search trees of depth 8 and width 3, 25 nodes per request,
@@ -28,6 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_dp import build  # noqa: E402
+
 from solver.reference import solve_reference  # noqa: E402
 from verify.commands.audit import AuditOptions, main_audit  # noqa: E402
 
@@ -46,10 +48,19 @@ def trace_lines(requests: int, iterations: int, seed: int):
             if len(nodes) > 1:
                 tree = inst.request(rid).tree
                 drop = rng.choice([v for v in nodes if v != tree.root])
-                sel["selected"][rid] = [v for v in nodes if v != drop]  # maybe leaves an orphan
+                sel["selected"][rid] = [
+                    v for v in nodes if v != drop
+                ]  # maybe leaves an orphan
                 sel.pop("objective", None)
-        yield json.dumps({"id": f"it-{it}", "time": round(0.021 * it, 3), "instance": inst.to_json(),
-                          "selection": sel}, separators=(",", ":"))
+        yield json.dumps(
+            {
+                "id": f"it-{it}",
+                "time": round(0.021 * it, 3),
+                "instance": inst.to_json(),
+                "selection": sel,
+            },
+            separators=(",", ":"),
+        )
 
 
 def run(path: str, jobs: int, z3: bool) -> tuple[float, int]:
@@ -72,7 +83,11 @@ def main(argv=None) -> int:
     ap.add_argument("--iterations", type=int, default=400)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--z3", action="store_true", help="also time the audit with Z3 confirmation (slow)")
+    ap.add_argument(
+        "--z3",
+        action="store_true",
+        help="also time the audit with Z3 confirmation (slow)",
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "trace.jsonl")
@@ -81,14 +96,20 @@ def main(argv=None) -> int:
             for line in trace_lines(args.requests, args.iterations, args.seed):
                 fh.write(line + "\n")
         size = os.path.getsize(path)
-        print(f"audit benchmark: {args.iterations} iterations of {args.requests} x 25 nodes, "
-              f"B = {16 * args.requests}, trace {size / 1e6:.1f} MB (written in {time.perf_counter() - t0:.1f} s); "
-              f"{os.cpu_count()} cores")
-        cases = [(1, False), (args.jobs, False)] + ([(args.jobs, True)] if args.z3 else [])
+        print(
+            f"audit benchmark: {args.iterations} iterations of {args.requests} x 25"
+            f" nodes, B = {16 * args.requests}, trace {size / 1e6:.1f} MB (written in"
+            f" {time.perf_counter() - t0:.1f} s); {os.cpu_count()} cores"
+        )
+        cases = [(1, False), (args.jobs, False)] + (
+            [(args.jobs, True)] if args.z3 else []
+        )
         for jobs, z3 in cases:
             seconds, code = run(path, jobs, z3)
-            print(f"  jobs {jobs}{', Z3' if z3 else '':5s}  {seconds:7.2f} s  "
-                  f"{args.iterations / seconds:7.1f} iterations/s  (exit {code})")
+            print(
+                f"  jobs {jobs}{', Z3' if z3 else '':5s}  {seconds:7.2f} s  "
+                f"{args.iterations / seconds:7.1f} iterations/s  (exit {code})"
+            )
     return 0
 
 

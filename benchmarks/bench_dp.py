@@ -1,4 +1,5 @@
-"""Benchmark of the exact methods at AdaServe scale: new DP vs old DP vs Z3 vs the greedy, and the judge.
+"""Benchmark of the exact methods at AdaServe scale: new DP vs old DP vs Z3 vs the
+greedy, and the judge.
 
 Instances look like the EuroSys artifact's settings: every request's candidate
 tree comes from a beam search of depth 8 and width 3 (each level keeps the 3
@@ -11,7 +12,8 @@ Timed in one run, on the same instances, for n = 16 .. 1024 requests:
 
 greedy     the reference greedy (solver/reference.py), exact, with its certificate
 judge      verify.checks.judge.judge without Z3 on the greedy's answer (what
-           ``check --no-z3`` does after parsing: DP on sorted values + certificate check)
+           ``check --no-z3`` does after parsing: DP on sorted values + certificate
+           check)
 new DP     verify.oracles.dp.solve_dp (monotone trees: sorted values)
 tree DP    verify.oracles.dp.solve_dp(method="tree"): the tree knapsack on every tree
 old DP     tests.common.dp_quadratic.solve_dp (before issue 15)
@@ -43,15 +45,16 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from solver.parse import parse_instance  # noqa: E402
 from solver.reference import solve_reference  # noqa: E402
 from solver.selection import Selection  # noqa: E402
-from verify.checks.judge import judge  # noqa: E402
 from tests.common import dp_quadratic  # noqa: E402
+from verify.checks.judge import judge  # noqa: E402
 from verify.oracles.dp import TreeDP, solve_dp  # noqa: E402
 
 DEPTH, WIDTH = 8, 3
 
 
 def conditionals(rng: random.Random, k: int) -> list[str]:
-    """k next-token probabilities of one draft step, two decimals each, summing to <= 1."""
+    """k next-token probabilities of one draft step, two decimals each, summing to <=
+    1."""
     left = 100
     out = []
     for i in range(k):
@@ -81,7 +84,9 @@ def beam_tree(rng: random.Random) -> tuple[list[int], list[str]]:
     return parent, cond
 
 
-def build(n_requests: int, budget: int, root_charged: bool, seed: int, monotone: bool = True):
+def build(
+    n_requests: int, budget: int, root_charged: bool, seed: int, monotone: bool = True
+):
     rng = random.Random(seed)
     requests = []
     for i in range(n_requests):
@@ -91,10 +96,14 @@ def build(n_requests: int, budget: int, root_charged: bool, seed: int, monotone:
         if monotone:
             req["cond"] = cond
         else:
-            req["prob"] = ["1"] + [f"{rng.randint(0, 100) / 100:.2f}" for _ in parent[1:]]
+            req["prob"] = ["1"] + [
+                f"{rng.randint(0, 100) / 100:.2f}" for _ in parent[1:]
+            ]
         requests.append(req)
-    return parse_instance({"budget": budget, "root_charged": root_charged, "requests": requests},
-                          allow_nonmonotone=not monotone)
+    return parse_instance(
+        {"budget": budget, "root_charged": root_charged, "requests": requests},
+        allow_nonmonotone=not monotone,
+    )
 
 
 def timed(fn, arg, runs: int) -> tuple[float, object]:
@@ -126,8 +135,11 @@ def _ratio(a, b):
 
 def table(title, sizes, args, monotone):
     print(title)
-    print(f"{'requests':>8s} {'B':>6s} {'greedy':>10s} {'judge':>10s} {'new DP':>10s} {'tree DP':>10s} "
-          f"{'old DP':>10s} {'Z3':>10s} {'old/new':>8s} {'Z3/new':>8s} {'new/greedy':>10s}  optimum check")
+    print(
+        f"{'requests':>8s} {'B':>6s} {'greedy':>10s} {'judge':>10s} {'new DP':>10s}"
+        f" {'tree DP':>10s} {'old DP':>10s} {'Z3':>10s} {'old/new':>8s} {'Z3/new':>8s}"
+        f" {'new/greedy':>10s}  optimum check"
+    )
     for n in sizes:
         budget = 16 * n
         inst = build(n, budget, False, args.seed, monotone)
@@ -137,8 +149,12 @@ def table(title, sizes, args, monotone):
         values = {"tree DP": tree.objective}
         if monotone:
             t_greedy, greedy = timed(solve_reference, inst, args.runs)
-            plain = Selection(greedy.status, greedy.selected, greedy.objective, greedy.reason)
-            t_judge, verdict = timed(lambda i: judge(i, plain, use_z3=False), inst, args.runs)
+            plain = Selection(
+                greedy.status, greedy.selected, greedy.objective, greedy.reason
+            )
+            t_judge, verdict = timed(
+                lambda i: judge(i, plain, use_z3=False), inst, args.runs
+            )
             values["greedy"] = greedy.objective
             values["judge"] = verdict.optimum
         t_old = None
@@ -148,31 +164,63 @@ def table(title, sizes, args, monotone):
         t_z3 = None
         if n <= args.z3_max:
             from verify.oracles.z3.encoding import solve_z3
+
             t_z3, z = timed(lambda i: solve_z3(i, timeout=600), inst, 1)
             values["Z3"] = z.objective
         bad = [k for k, v in values.items() if v != new.objective]
-        check = "all agree" if not bad else "MISMATCH " + ", ".join(f"{k} {values[k]}" for k in bad)
-        print(f"{n:8d} {budget:6d} {_ms(t_greedy):>10s} {_ms(t_judge):>10s} {_ms(t_new):>10s} "
-              f"{_ms(t_tree):>10s} {_ms(t_old):>10s} {_ms(t_z3):>10s} {_ratio(t_old, t_new):>8s} "
-              f"{_ratio(t_z3, t_new):>8s} {_ratio(t_new, t_greedy):>10s}  {new.status} {check}")
+        check = (
+            "all agree"
+            if not bad
+            else "MISMATCH " + ", ".join(f"{k} {values[k]}" for k in bad)
+        )
+        print(
+            f"{n:8d} {budget:6d} {_ms(t_greedy):>10s} {_ms(t_judge):>10s}"
+            f" {_ms(t_new):>10s} {_ms(t_tree):>10s} {_ms(t_old):>10s} {_ms(t_z3):>10s}"
+            f" {_ratio(t_old, t_new):>8s} {_ratio(t_z3, t_new):>8s}"
+            f" {_ratio(t_new, t_greedy):>10s}  {new.status} {check}"
+        )
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=20260101)
-    ap.add_argument("--sizes", default="16,64,256,1024", help="comma-separated request counts")
-    ap.add_argument("--z3-max", type=int, default=256, help="run Z3 up to this many requests (default 256)")
-    ap.add_argument("--old-max", type=int, default=1024, help="run the old DP up to this many requests")
+    ap.add_argument(
+        "--sizes", default="16,64,256,1024", help="comma-separated request counts"
+    )
+    ap.add_argument(
+        "--z3-max",
+        type=int,
+        default=256,
+        help="run Z3 up to this many requests (default 256)",
+    )
+    ap.add_argument(
+        "--old-max",
+        type=int,
+        default=1024,
+        help="run the old DP up to this many requests",
+    )
     ap.add_argument("--skip-nonmonotone", action="store_true")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
-    print(f"exact methods: beam trees depth {DEPTH} width {WIDTH} ({1 + DEPTH * WIDTH} nodes), B = 16 per "
-          f"request, roots free, seed {args.seed}, median of {args.runs} runs (1 run when over 1 s); "
-          f"{os.cpu_count()} cores")
-    table("\nmonotone path probabilities (products of the conditionals):", sizes, args, True)
+    print(
+        f"exact methods: beam trees depth {DEPTH} width {WIDTH} ({1 + DEPTH * WIDTH}"
+        f" nodes), B = 16 per request, roots free, seed {args.seed}, median of"
+        f" {args.runs} runs (1 run when over 1 s); {os.cpu_count()} cores"
+    )
+    table(
+        "\nmonotone path probabilities (products of the conditionals):",
+        sizes,
+        args,
+        True,
+    )
     if not args.skip_nonmonotone:
-        table("\nnon-monotone scores (random two-digit f, --allow-nonmonotone):", sizes, args, False)
+        table(
+            "\nnon-monotone scores (random two-digit f, --allow-nonmonotone):",
+            sizes,
+            args,
+            False,
+        )
     return 0
 
 

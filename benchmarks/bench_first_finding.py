@@ -39,9 +39,20 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-BUGS = ["budget_ge0", "gettop_all", "float_target", "no_slo", "no_throughput",
-        "strict_target", "roots_always_free", "never_invalid", "invalid_when_tight",
-        "by_conditional", "one_based_nodes", "index_error_on_wide"]
+BUGS = [
+    "budget_ge0",
+    "gettop_all",
+    "float_target",
+    "no_slo",
+    "no_throughput",
+    "strict_target",
+    "roots_always_free",
+    "never_invalid",
+    "invalid_when_tight",
+    "by_conditional",
+    "one_based_nodes",
+    "index_error_on_wide",
+]
 CORRECT = "correct_other_ties"
 OLD_OPTIONS = {"roots_always_free": ["--root-charged"]}
 NEW_FINDING = re.compile(r"^\[\s*\d+(\.\d+)? s\] finding")
@@ -50,11 +61,25 @@ OLD_FINDING = re.compile(r"^\[\s*\d+/\d+\] .*counterexample")
 
 def run_one(tree: str, name: str, seed: int, flags: list[str]) -> dict:
     env = dict(os.environ, PYTHONPATH=tree)
-    cmd = [sys.executable, "-m", "verify", "test-solver",
-           f"tests.quality.planted:{name}", "--seed", str(seed), *flags]
+    cmd = [
+        sys.executable,
+        "-m",
+        "verify",
+        "test-solver",
+        f"tests.quality.planted:{name}",
+        "--seed",
+        str(seed),
+        *flags,
+    ]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=tree, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=tree,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     first: list[float] = []
 
     def read_stderr() -> None:
@@ -69,8 +94,11 @@ def run_one(tree: str, name: str, seed: int, flags: list[str]) -> dict:
     proc.stdout.read()
     code = proc.wait()
     reader.join()
-    return {"exit": code, "first": first[0] if first else None,
-            "whole": time.perf_counter() - start}
+    return {
+        "exit": code,
+        "first": first[0] if first else None,
+        "whole": time.perf_counter() - start,
+    }
 
 
 def cell(result: dict) -> str:
@@ -88,8 +116,11 @@ def main() -> int:
     seeds = [int(s) for s in args.seeds.split(",")]
     trees = [("new", ROOT, {})] + ([("old", args.old, OLD_OPTIONS)] if args.old else [])
     print(f"load average at start: {os.getloadavg()}")
-    head = ["selector"] + [f"{label} (exit / first finding / whole run), seed {s}"
-                           for s in seeds for label, _, _ in trees]
+    head = ["selector"] + [
+        f"{label} (exit / first finding / whole run), seed {s}"
+        for s in seeds
+        for label, _, _ in trees
+    ]
     print(" | ".join(head))
     print("|".join("---" for _ in head))
     worst = {label: [0.0, 0.0] for label, _, _ in trees}
@@ -100,13 +131,17 @@ def main() -> int:
                 result = run_one(tree, name, seed, options.get(name, []))
                 cells.append(cell(result))
                 if name != CORRECT:
-                    first = result["first"] if result["first"] is not None else float("inf")
+                    first = (
+                        result["first"] if result["first"] is not None else float("inf")
+                    )
                     worst[label][0] = max(worst[label][0], first)
                 worst[label][1] = max(worst[label][1], result["whole"])
         print(" | ".join(cells), flush=True)
     for label, (first, whole) in worst.items():
-        print(f"{label}: slowest first finding {first:.1f} s (goal 10 s), "
-              f"slowest whole run {whole:.1f} s (goal 30 s)")
+        print(
+            f"{label}: slowest first finding {first:.1f} s (goal 10 s), "
+            f"slowest whole run {whole:.1f} s (goal 30 s)"
+        )
     print(f"load average at end: {os.getloadavg()}")
     return 0
 

@@ -3,15 +3,17 @@
 Measures, in one process:
 
 1. the suite (``--profile quick --jobs 2 --report-dir``: a finding per counterexample on
-   the paper variants): the size of its index.html, and the time the page adds to the run,
-   twice: its parts timed inside the run (every SVG written, then write_page), and the same
-   run (same seed, so the same cases) once without the page (no index.html, no SVG beside
-   tree.png) and once with it, alternated ``--repeat`` times (noisy on a loaded machine);
-2. an audit of a generated trace of ``--iterations`` iterations (benchmarks/bench_audit.py's
-   trace, ``--requests`` requests each, ``--jobs 2``): the size of its index.html, and the
-   time the page (SVGs, plots, index.html) adds: the judging is timed once, then the
-   reports phase (``write_reports``, 3 reports per kind, pictures drawn on the 2 workers)
-   on the same tally without and with the page, alternated ``--repeat`` times;
+   the paper variants): the size of its index.html, and the time the page adds to the
+   run, twice: its parts timed inside the run (every SVG written, then write_page), and
+   the same run (same seed, so the same cases) once without the page (no index.html, no
+   SVG beside tree.png) and once with it, alternated ``--repeat`` times (noisy on a
+   loaded machine);
+2. an audit of a generated trace of ``--iterations`` iterations
+   (benchmarks/bench_audit.py's trace, ``--requests`` requests each, ``--jobs 2``): the
+   size of its index.html, and the time the page (SVGs, plots, index.html) adds: the
+   judging is timed once, then the reports phase (``write_reports``, 3 reports per kind,
+   pictures drawn on the 2 workers) on the same tally without and with the page,
+   alternated ``--repeat`` times;
 3. how long each page takes to open in headless Chromium: ``performance.now()`` at the
    load event, as the page itself records it (``data-load-ms``; browser start-up not
    included), and the wall time of the whole browser run.
@@ -19,7 +21,8 @@ Measures, in one process:
 With ``--screenshots DIR`` it also saves one screenshot per page kind (a run: the
 suite's, the audit's, and docs/results.html) into DIR (docs/images).
 
-Goals (issue 24): page under 2 MB, opens in under 1 s, writing it adds under 5 % to a run.
+Goals (issue 24): page under 2 MB, opens in under 1 s, writing it adds under 5 % to a
+run.
 
 Run:  python benchmarks/bench_html.py [--iterations 10000] [--requests 2] [--repeat 2] [--screenshots DIR]
 """
@@ -40,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_audit import trace_lines  # noqa: E402
+
 from tests.common import chromium  # noqa: E402
 from verify.commands.audit import AuditOptions  # noqa: E402
 from verify.report import audit_plots, html  # noqa: E402
@@ -47,15 +51,22 @@ from verify.report import audit_plots, html  # noqa: E402
 
 @contextlib.contextmanager
 def without_page():
-    """The code as it was before the page: no index.html, no SVG beside tree.png, no audit plots
-    (the writers import these at call time, so patching the modules is enough)."""
+    """The code as it was before the page: no index.html, no SVG beside tree.png, no
+    audit plots (the writers import these at call time, so patching the modules is
+    enough)."""
     import matplotlib.figure
 
-    saved = (html.write_page, audit_plots.draw_audit_plots, matplotlib.figure.Figure.savefig)
+    saved = (
+        html.write_page,
+        audit_plots.draw_audit_plots,
+        matplotlib.figure.Figure.savefig,
+    )
     real_savefig = saved[2]
 
     def png_only(self, fname, *a, **kw):
-        return None if kw.get("format") == "svg" else real_savefig(self, fname, *a, **kw)
+        return (
+            None if kw.get("format") == "svg" else real_savefig(self, fname, *a, **kw)
+        )
 
     html.write_page = lambda d: None
     audit_plots.draw_audit_plots = lambda run_dir, data: []
@@ -63,11 +74,16 @@ def without_page():
     try:
         yield
     finally:
-        html.write_page, audit_plots.draw_audit_plots, matplotlib.figure.Figure.savefig = saved
+        (
+            html.write_page,
+            audit_plots.draw_audit_plots,
+            matplotlib.figure.Figure.savefig,
+        ) = saved
 
 
 class SvgClock:
-    """Seconds spent writing SVG pictures (the part of the page cost paid inside the run)."""
+    """Seconds spent writing SVG pictures (the part of the page cost paid inside the
+    run)."""
 
     def __init__(self):
         self.seconds = 0.0
@@ -85,6 +101,7 @@ class SvgClock:
             finally:
                 if kw.get("format") == "svg":
                     self.seconds += time.perf_counter() - t0
+
         matplotlib.figure.Figure.savefig = timed
         try:
             yield self
@@ -96,7 +113,16 @@ def suite_run(report_dir: str) -> float:
     from verify.commands.suite import main_suite
 
     t0 = time.perf_counter()
-    main_suite("quick", 0, None, 2, None, out=io.StringIO(), err=io.StringIO(), report_dir=report_dir)
+    main_suite(
+        "quick",
+        0,
+        None,
+        2,
+        None,
+        out=io.StringIO(),
+        err=io.StringIO(),
+        report_dir=report_dir,
+    )
     return time.perf_counter() - t0
 
 
@@ -109,8 +135,10 @@ def opened(page: Path) -> str:
         return "no chromium"
     o = chromium.open_page(page)
     body = o.body()
-    return (f"load event at {body.get('data-load-ms')} ms (browser run {o.seconds:.1f} s), pictures "
-            f"{body.get('data-images')}, console errors {len(o.console)}")
+    return (
+        f"load event at {body.get('data-load-ms')} ms (browser run {o.seconds:.1f} s),"
+        f" pictures {body.get('data-images')}, console errors {len(o.console)}"
+    )
 
 
 def main(argv=None) -> int:
@@ -136,12 +164,16 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             html.write_page(str(run_dir))
             alone = time.perf_counter() - t0
-            print(f"suite --profile quick --jobs 2 --report-dir: {findings} findings; index.html "
-                  f"{page.stat().st_size / 1e6:.2f} MB ({page.stat().st_size / 1e3 / max(findings, 1):.0f} kB per "
-                  f"finding); the page costs {svg.seconds:.2f} s of SVG + {alone:.2f} s write_page = "
-                  f"{100 * (svg.seconds + alone) / new[-1]:.1f} % of the run ({new[-1]:.1f} s); "
-                  f"whole run without / with the page: {min(old):.1f} s / {min(new):.1f} s "
-                  f"({100 * (min(new) - min(old)) / min(old):+.1f} %, best of {args.repeat})")
+            print(
+                f"suite --profile quick --jobs 2 --report-dir: {findings} findings;"
+                f" index.html {page.stat().st_size / 1e6:.2f} MB"
+                f" ({page.stat().st_size / 1e3 / max(findings, 1):.0f} kB per finding);"
+                f" the page costs {svg.seconds:.2f} s of SVG + {alone:.2f} s write_page"
+                f" = {100 * (svg.seconds + alone) / new[-1]:.1f} % of the run"
+                f" ({new[-1]:.1f} s); whole run without / with the page: {min(old):.1f}"
+                f" s / {min(new):.1f} s ({100 * (min(new) - min(old)) / min(old):+.1f}"
+                f" %, best of {args.repeat})"
+            )
             print(f"  opens: {opened(page)}")
 
         if args.only != "suite":
@@ -150,37 +182,71 @@ def main(argv=None) -> int:
             with open(trace, "w") as fh:
                 for line in trace_lines(args.requests, args.iterations, 0):
                     fh.write(line + "\n")
-            print(f"trace: {args.iterations} iterations x {args.requests} requests, "
-                  f"{os.path.getsize(trace) / 1e6:.1f} MB (written in {time.perf_counter() - t0:.1f} s)")
+            print(
+                f"trace: {args.iterations} iterations x {args.requests} requests,"
+                f" {os.path.getsize(trace) / 1e6:.1f} MB (written in"
+                f" {time.perf_counter() - t0:.1f} s)"
+            )
             from verify.commands.audit import local_mapper, run_audit, write_reports
 
             options = AuditOptions(trace=trace)
             t0 = time.perf_counter()
-            tally = run_audit(trace, options, mapper=local_mapper(2), progress=False).tally
+            tally = run_audit(
+                trace, options, mapper=local_mapper(2), progress=False
+            ).tally
             judging = time.perf_counter() - t0
             a_old, a_new = [], []
-            for i in range(args.repeat):  # the reports phase alone, on the same tally: less noise
+            for i in range(
+                args.repeat
+            ):  # the reports phase alone, on the same tally: less noise
                 with without_page():
                     t0 = time.perf_counter()
-                    write_reports(f"{tmp}/aold{i}", trace, options, tally, 3, "rerun", mapper=local_mapper(2))
+                    write_reports(
+                        f"{tmp}/aold{i}",
+                        trace,
+                        options,
+                        tally,
+                        3,
+                        "rerun",
+                        mapper=local_mapper(2),
+                    )
                     a_old.append(time.perf_counter() - t0)
                 t0 = time.perf_counter()
-                arun = Path(write_reports(f"{tmp}/anew{i}", trace, options, tally, 3, "rerun",
-                                          mapper=local_mapper(2))[0])
+                arun = Path(
+                    write_reports(
+                        f"{tmp}/anew{i}",
+                        trace,
+                        options,
+                        tally,
+                        3,
+                        "rerun",
+                        mapper=local_mapper(2),
+                    )[0]
+                )
                 a_new.append(time.perf_counter() - t0)
             apage = arun / "index.html"
             added = min(a_new) - min(a_old)
-            print(f"audit --jobs 2 --report-dir: index.html {apage.stat().st_size / 1e6:.2f} MB; judging "
-                  f"{judging:.1f} s; writing the reports {min(a_old):.1f} s without the page (no SVG, plots, "
-                  f"index.html), {min(a_new):.1f} s with it (best of {args.repeat}): the page adds {added:.1f} s = "
-                  f"{100 * added / (judging + min(a_old)):.1f} % of the audit")
+            print(
+                "audit --jobs 2 --report-dir: index.html"
+                f" {apage.stat().st_size / 1e6:.2f} MB; judging {judging:.1f} s;"
+                f" writing the reports {min(a_old):.1f} s without the page (no SVG,"
+                f" plots, index.html), {min(a_new):.1f} s with it (best of"
+                f" {args.repeat}): the page adds {added:.1f} s ="
+                f" {100 * added / (judging + min(a_old)):.1f} % of the audit"
+            )
             print(f"  opens: {opened(apage)}")
         results = ROOT / "docs" / "results.html"
-        print(f"docs/results.html: {results.stat().st_size / 1e6:.2f} MB; opens: {opened(results)}")
+        print(
+            f"docs/results.html: {results.stat().st_size / 1e6:.2f} MB; opens:"
+            f" {opened(results)}"
+        )
         if args.screenshots:
             out = Path(args.screenshots)
-            for name, p in (("page-run.png", page), ("page-audit.png", apage),
-                            ("page-results.png", results)):
+            for name, p in (
+                ("page-run.png", page),
+                ("page-audit.png", apage),
+                ("page-results.png", results),
+            ):
                 if p is not None:
                     chromium.screenshot(p, out / name, width=1200, height=1500)
                 print(f"screenshot: {out / name}")

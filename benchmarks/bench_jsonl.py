@@ -1,4 +1,5 @@
-"""``--cmd`` one process per call against ``--cmd ... --jsonl`` (issue 11 part 7; issue 16 containment).
+"""``--cmd`` one process per call against ``--cmd ... --jsonl`` (issue 11 part 7; issue
+16 containment).
 
     python benchmarks/bench_jsonl.py            # both parts (about 2 minutes on 2 cores)
     python benchmarks/bench_jsonl.py --quick    # part 1 only
@@ -31,12 +32,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 EXAMPLE = [sys.executable, str(ROOT / "examples" / "selectors" / "eagle_topk_cmd.py")]
-INSTANCE = {"budget": 2, "root_charged": False, "requests": [
-    {"id": "r0", "target": "1", "parent": [-1, 0, 0, 1], "prob": ["1", "7/10", "1/5", "21/50"]}]}
+INSTANCE = {
+    "budget": 2,
+    "root_charged": False,
+    "requests": [
+        {
+            "id": "r0",
+            "target": "1",
+            "parent": [-1, 0, 0, 1],
+            "prob": ["1", "7/10", "1/5", "21/50"],
+        }
+    ],
+}
 
 
 def serve(startup: float) -> int:
-    """The benchmark's selector: 1 s start-up, then the reference greedy on every line."""
+    """The benchmark's selector: 1 s start-up, then the reference greedy on every
+    line."""
     time.sleep(startup)
     from solver.parse import parse_instance
     from solver.reference import solve_reference
@@ -84,38 +96,71 @@ def default_run(startup: float = 1.0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "answered")
         env = dict(os.environ, BENCH_JSONL_LOG=log, PYTHONPATH=str(ROOT))
-        cmd = f"{sys.executable} {Path(__file__).resolve()} --serve --startup {startup:g}"
+        cmd = (
+            f"{sys.executable} {Path(__file__).resolve()} --serve --startup {startup:g}"
+        )
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "verify", "test-solver", "--cmd", cmd, "--jsonl"],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+        proc = subprocess.run(
+            [sys.executable, "-m", "verify", "test-solver", "--cmd", cmd, "--jsonl"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
         seconds = time.perf_counter() - t
         starts = open(log).read().split() if os.path.exists(log) else []
-    return {"seconds": seconds, "exit": proc.returncode, "calls": sum(map(int, starts)), "starts": len(starts),
-            "result": proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]}
+    return {
+        "seconds": seconds,
+        "exit": proc.returncode,
+        "calls": sum(map(int, starts)),
+        "starts": len(starts),
+        "result": (
+            proc.stdout.strip().splitlines()[-1]
+            if proc.stdout.strip()
+            else proc.stderr[-300:]
+        ),
+    }
 
 
 def main() -> int:
     if "--serve" in sys.argv:
         i = sys.argv.index("--startup") if "--startup" in sys.argv else -1
         return serve(float(sys.argv[i + 1]) if i >= 0 else 0.0)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f} "
-          f"(the machine may be shared: figures are noisy)")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores; load"
+        f" {os.getloadavg()[0]:.2f} (the machine may be shared: figures are noisy)"
+    )
     rates = calls_per_second()
     print("\npart 1: calls per second, one small instance")
     for what, rate in rates.items():
         print(f"  {what:<42} {rate:8.1f} calls/s")
     per_call = 1 / rates["--cmd, one process per call (contained)"]
-    print(f"  --jsonl is {rates['--cmd ... --jsonl, one process'] * per_call:.0f}x one process per call")
+    print(
+        f"  --jsonl is {rates['--cmd ... --jsonl, one process'] * per_call:.0f}x one"
+        " process per call"
+    )
     if "--quick" in sys.argv:
         return 0
-    print("\npart 2: test-solver, default profile, a correct selector with 1 s start-up, --jsonl")
+    print(
+        "\npart 2: test-solver, default profile, a correct selector with 1 s start-up,"
+        " --jsonl"
+    )
     r = default_run(1.0)
-    print(f"  wall time {r['seconds']:.1f} s, exit {r['exit']}; {r['calls']} calls answered by {r['starts']} "
-          f"start(s)")
+    print(
+        f"  wall time {r['seconds']:.1f} s, exit {r['exit']}; {r['calls']} calls"
+        f" answered by {r['starts']} start(s)"
+    )
     print(f"  {r['result']}")
-    print(f"  one process per call would take about {r['calls'] * (1.0 + per_call) / 60:.0f} min "
-          f"({r['calls']} x (1 s + {per_call * 1000:.0f} ms))")
-    print(f"  goal (within 2 minutes on 2 cores): {'met' if r['seconds'] <= 120 and r['exit'] == 0 else 'NOT met'}")
+    print(
+        "  one process per call would take about"
+        f" {r['calls'] * (1.0 + per_call) / 60:.0f} min ({r['calls']} x (1 s +"
+        f" {per_call * 1000:.0f} ms))"
+    )
+    print(
+        "  goal (within 2 minutes on 2 cores):"
+        f" {'met' if r['seconds'] <= 120 and r['exit'] == 0 else 'NOT met'}"
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Benchmark of the numeric core (solver/scaled.py, issue 25): Fraction path and scaled path side by side.
+"""Benchmark of the numeric core (solver/scaled.py, issue 25): Fraction path and scaled
+path side by side.
 
 One run times the same work on the same inputs twice: on the Fraction path
 (``numbers="fraction"``, the reference arithmetic, as before issue 25) and on
@@ -51,6 +52,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_dp import build  # noqa: E402
+
 from solver import scaled  # noqa: E402
 from solver.parse import parse_instance  # noqa: E402
 from solver.reference import solve_reference  # noqa: E402
@@ -62,11 +64,15 @@ PATHS = ("fraction", "auto")
 
 
 def _fresh(instance):
-    instance.__dict__.pop(scaled._CACHE, None)  # time the scaled values' construction too
+    instance.__dict__.pop(
+        scaled._CACHE, None
+    )  # time the scaled values' construction too
     return instance
 
 
-CLOCK = time.perf_counter  # --cpu: time.process_time (what one free core would take on a busy machine)
+CLOCK = (
+    time.perf_counter
+)  # --cpu: time.process_time (what one free core would take on a busy machine)
 
 
 def timed(fn, runs: int) -> tuple[float, object]:
@@ -83,7 +89,10 @@ def _ms(x: float) -> str:
 
 
 def small_table(sizes, runs, seed):
-    print(f"\n{'requests':>8s} {'work':>12s} {'Fraction':>12s} {'scaled':>12s} {'speed-up':>9s}  check")
+    print(
+        f"\n{'requests':>8s} {'work':>12s} {'Fraction':>12s} {'scaled':>12s}"
+        f" {'speed-up':>9s}  check"
+    )
     growth: dict[tuple[str, str], dict[int, float]] = {}
     for n in sizes:
         inst = build(n, 16 * n, False, seed)
@@ -91,39 +100,80 @@ def small_table(sizes, runs, seed):
         for path in PATHS:
             t_g, sel = timed(lambda: solve_reference(_fresh(inst), path), runs)
             plain = Selection(sel.status, sel.selected, sel.objective, sel.reason)
-            t_j, verdict = timed(lambda: judge(_fresh(inst), plain, use_z3=False, numbers=path), runs)
-            t_c, problems = timed(lambda: certificate_problems(_fresh(inst), sel, path), runs)
-            rows[path] = {"greedy": (t_g, sel.dumps()), "judge": (t_j, (verdict.kind, verdict.text)),
-                          "certificate": (t_c, problems)}
+            t_j, verdict = timed(
+                lambda: judge(_fresh(inst), plain, use_z3=False, numbers=path), runs
+            )
+            t_c, problems = timed(
+                lambda: certificate_problems(_fresh(inst), sel, path), runs
+            )
+            rows[path] = {
+                "greedy": (t_g, sel.dumps()),
+                "judge": (t_j, (verdict.kind, verdict.text)),
+                "certificate": (t_c, problems),
+            }
         for work in ("greedy", "judge", "certificate"):
             (t_old, a), (t_new, b) = rows["fraction"][work], rows["auto"][work]
             check = "same" if a == b else "MISMATCH"
-            print(f"{n:8d} {work:>12s} {_ms(t_old)} {_ms(t_new)} {t_old / t_new:8.1f}x  {check}")
+            print(
+                f"{n:8d} {work:>12s} {_ms(t_old)} {_ms(t_new)} {t_old / t_new:8.1f}x "
+                f" {check}"
+            )
             for path, t in (("fraction", t_old), ("auto", t_new)):
                 growth.setdefault((work, path), {})[n] = t
     if len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
-        print(f"\ngrowth exponent from {lo} to {hi} requests (log(t{hi} / t{lo}) / log({hi // lo})):")
+        print(
+            f"\ngrowth exponent from {lo} to {hi} requests (log(t{hi} / t{lo}) /"
+            f" log({hi // lo})):"
+        )
         for work in ("greedy", "judge", "certificate"):
-            ex = {p: math.log(growth[(work, p)][hi] / growth[(work, p)][lo]) / math.log(hi / lo) for p in PATHS}
-            print(f"  {work:12s} Fraction {ex['fraction']:.2f}   scaled {ex['auto']:.2f}")
+            ex = {
+                p: (
+                    math.log(growth[(work, p)][hi] / growth[(work, p)][lo])
+                    / math.log(hi / lo)
+                )
+                for p in PATHS
+            }
+            print(
+                f"  {work:12s} Fraction {ex['fraction']:.2f}   scaled {ex['auto']:.2f}"
+            )
 
 
-def _child(tree: str, argv: list[str], timeout: float = 3600) -> tuple[float, int, str, int]:
-    """``python -m verify ARGV`` with ``tree`` on PYTHONPATH: (seconds, exit, stdout, peak RSS KiB)."""
-    code = ("import resource, sys; from verify.commands.cli import main; c = main(sys.argv[1:]); "
-            "sys.stdout.flush(); print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-            "file=sys.stderr); sys.exit(c)")
+def _child(
+    tree: str, argv: list[str], timeout: float = 3600
+) -> tuple[float, int, str, int]:
+    """``python -m verify ARGV`` with ``tree`` on PYTHONPATH: (seconds, exit, stdout,
+    peak RSS KiB)."""
+    code = (
+        "import resource, sys; from verify.commands.cli import main; c ="
+        " main(sys.argv[1:]); sys.stdout.flush(); print('RSS',"
+        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr);"
+        " sys.exit(c)"
+    )
     t0, c0 = time.perf_counter(), _children_cpu()
-    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=timeout,
-                          cwd=tree, env={**os.environ, "PYTHONPATH": tree})
-    seconds = (_children_cpu() - c0) if CLOCK is time.process_time else time.perf_counter() - t0
-    rss = max([int(x.split()[1]) for x in proc.stderr.splitlines() if x.startswith("RSS ")] or [0])
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": tree},
+    )
+    seconds = (
+        (_children_cpu() - c0)
+        if CLOCK is time.process_time
+        else time.perf_counter() - t0
+    )
+    rss = max(
+        [int(x.split()[1]) for x in proc.stderr.splitlines() if x.startswith("RSS ")]
+        or [0]
+    )
     return seconds, proc.returncode, proc.stdout, rss
 
 
 def _children_cpu() -> float:
-    """CPU seconds (user + system) of the finished child processes so far, their children included."""
+    """CPU seconds (user + system) of the finished child processes so far, their
+    children included."""
     import resource
 
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -138,16 +188,20 @@ def _summary(out: str) -> str:
 def audit_rates(requests, iterations, jobs, seed, old_tree):
     from bench_audit import trace_lines
 
-    here = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    here = os.path.abspath(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "trace.jsonl")
         with open(path, "w") as fh:
             for line in trace_lines(requests, iterations, seed):
                 fh.write(line + "\n")
-        print(f"\naudit: {iterations} iterations of {requests} x 25 nodes, trace "
-              f"{os.path.getsize(path) / 1e6:.1f} MB; python -m verify audit TRACE --jobs J --no-progress "
-              f"in a fresh process (start-up included; "
-              f"{'per CPU second' if CLOCK is time.process_time else 'wall time'})")
+        print(
+            f"\naudit: {iterations} iterations of {requests} x 25 nodes, trace"
+            f" {os.path.getsize(path) / 1e6:.1f} MB; python -m verify audit TRACE"
+            " --jobs J --no-progress in a fresh process (start-up included;"
+            f" {'per CPU second' if CLOCK is time.process_time else 'wall time'})"
+        )
         cols = (["before"] if old_tree else []) + ["Fraction", "scaled"]
         print(f"{'jobs':>6s} " + " ".join(f"{c:>14s}" for c in cols) + "  check")
         for j in sorted({1, jobs}):
@@ -156,32 +210,53 @@ def audit_rates(requests, iterations, jobs, seed, old_tree):
             if old_tree:
                 got["before"] = _child(old_tree, argv)
             got["scaled"] = _child(here, argv)
-            env_code = ("import sys; from solver import scaled; "
-                        "scaled.common_denominator = lambda values, factor=4: None; "  # the documented fallback
-                        "from verify.commands.cli import main; sys.exit(main(sys.argv[1:]))")
+            env_code = (
+                "import sys; from solver import scaled; "
+                "scaled.common_denominator = lambda values, factor=4: None; "  # the documented fallback
+                "from verify.commands.cli import main; sys.exit(main(sys.argv[1:]))"
+            )
             t0, c0 = time.perf_counter(), _children_cpu()
-            proc = subprocess.run([sys.executable, "-c", env_code, *argv], capture_output=True, text=True,
-                                  cwd=here, env={**os.environ, "PYTHONPATH": here})
-            took = (_children_cpu() - c0) if CLOCK is time.process_time else time.perf_counter() - t0
+            proc = subprocess.run(
+                [sys.executable, "-c", env_code, *argv],
+                capture_output=True,
+                text=True,
+                cwd=here,
+                env={**os.environ, "PYTHONPATH": here},
+            )
+            took = (
+                (_children_cpu() - c0)
+                if CLOCK is time.process_time
+                else time.perf_counter() - t0
+            )
             got["Fraction"] = (took, proc.returncode, proc.stdout, 0)
             same = len({(g[1], _summary(g[2])) for g in got.values()}) == 1
-            print(f"{j:6d} " + " ".join(f"{iterations / got[c][0]:9.1f} it/s" for c in cols)
-                  + f"  {'same' if same else 'MISMATCH'}")
+            print(
+                f"{j:6d} "
+                + " ".join(f"{iterations / got[c][0]:9.1f} it/s" for c in cols)
+                + f"  {'same' if same else 'MISMATCH'}"
+            )
 
 
 def stages(requests, iterations, seed):
-    """Where one audit line's time goes, in process: JSON, validation, judging, the record's JSON."""
+    """Where one audit line's time goes, in process: JSON, validation, judging, the
+    record's JSON."""
     import json
 
     from bench_audit import trace_lines
+
     from solver.numbers import loads_exact
     from solver.selection import parse_selection
     from verify.commands.audit import AuditOptions, judge_line
 
     lines = list(trace_lines(requests, iterations, seed))
-    print(f"\nwhere an audit line's time goes ({requests} x 25, mean of {iterations} lines, in process, "
-          f"ms per line):")
-    print(f"{'path':>9s} {'JSON':>8s} {'validate':>9s} {'judge':>8s} {'record':>8s} {'line':>8s}")
+    print(
+        f"\nwhere an audit line's time goes ({requests} x 25, mean of {iterations}"
+        " lines, in process, ms per line):"
+    )
+    print(
+        f"{'path':>9s} {'JSON':>8s} {'validate':>9s} {'judge':>8s} {'record':>8s}"
+        f" {'line':>8s}"
+    )
     for p in PATHS:
         real = scaled.common_denominator
         if p == "fraction":
@@ -192,13 +267,19 @@ def stages(requests, iterations, seed):
             objs = [loads_exact(x) for x in lines]
             per["json"] = CLOCK() - t0
             t0 = CLOCK()
-            built = [(parse_instance(o["instance"]), parse_selection(o["selection"])) for o in objs]
+            built = [
+                (parse_instance(o["instance"]), parse_selection(o["selection"]))
+                for o in objs
+            ]
             per["validate"] = CLOCK() - t0
             t0 = CLOCK()
             for inst, sel in built:
                 judge(inst, sel, use_z3=False)
             per["judge"] = CLOCK() - t0
-            recs = [judge_line(i + 1, 0, x.encode(), AuditOptions()) for i, x in enumerate(lines)]
+            recs = [
+                judge_line(i + 1, 0, x.encode(), AuditOptions())
+                for i, x in enumerate(lines)
+            ]
             t0 = CLOCK()
             for r in recs:
                 json.dumps(r)
@@ -210,21 +291,31 @@ def stages(requests, iterations, seed):
         finally:
             scaled.common_denominator = real
         n = len(lines)
-        print(f"{p if p == 'fraction' else 'scaled':>9s} " + " ".join(
-            f"{per[k] / n * 1e3:8.2f}" for k in ("json", "validate", "judge", "record", "line")))
+        print(
+            f"{p if p == 'fraction' else 'scaled':>9s} "
+            + " ".join(
+                f"{per[k] / n * 1e3:8.2f}"
+                for k in ("json", "validate", "judge", "record", "line")
+            )
+        )
 
 
 def large_cases(seed, old_tree):
-    """``check --no-z3`` on bench_memory.py's 100,000-node cases: before (old tree) and now."""
+    """``check --no-z3`` on bench_memory.py's 100,000-node cases: before (old tree) and
+    now."""
     import json
 
     from bench_memory import case
 
-    here = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    here = os.path.abspath(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    )
     rng = random.Random(seed)
     what = "CPU" if CLOCK is time.process_time else "wall"
-    print(f"\nlarge inputs: python -m verify check --no-z3 in a fresh process ({what} time with start-up, "
-          f"peak RSS)")
+    print(
+        f"\nlarge inputs: python -m verify check --no-z3 in a fresh process ({what}"
+        " time with start-up, peak RSS)"
+    )
     cols = (["before"] if old_tree else []) + ["now"]
     print(f"{'case':>24s} " + " ".join(f"{c:>20s}" for c in cols) + "  check")
     with tempfile.TemporaryDirectory() as tmp:
@@ -235,13 +326,20 @@ def large_cases(seed, old_tree):
                 json.dump(obj, fh)
             with open(spath, "w") as fh:
                 json.dump(sel, fh)
-            argv = ["check", "--no-z3", ipath, spath] + (["--allow-nonmonotone"] if nonmono else [])
+            argv = ["check", "--no-z3", ipath, spath] + (
+                ["--allow-nonmonotone"] if nonmono else []
+            )
             got = {"now": _child(here, argv)}
             if old_tree:
                 got["before"] = _child(old_tree, argv)
             same = len({(g[1], g[2]) for g in got.values()}) == 1
-            print(f"{name:>24s} " + " ".join(f"{got[c][0]:7.2f} s {got[c][3] / 1024:7.0f} MB" for c in cols)
-                  + f"  {'same' if same else 'MISMATCH'}  ({got['now'][2].strip()[:40]})")
+            print(
+                f"{name:>24s} "
+                + " ".join(
+                    f"{got[c][0]:7.2f} s {got[c][3] / 1024:7.0f} MB" for c in cols
+                )
+                + f"  {'same' if same else 'MISMATCH'}  ({got['now'][2].strip()[:40]})"
+            )
 
 
 def main(argv=None) -> int:
@@ -250,24 +348,44 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=20260101)
     ap.add_argument("--sizes", default="64,256,1024")
-    ap.add_argument("--requests", type=int, default=64, help="audit: requests per iteration")
-    ap.add_argument("--iterations", type=int, default=200, help="audit: iterations in the trace")
+    ap.add_argument(
+        "--requests", type=int, default=64, help="audit: requests per iteration"
+    )
+    ap.add_argument(
+        "--iterations", type=int, default=200, help="audit: iterations in the trace"
+    )
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-audit", action="store_true")
     ap.add_argument("--skip-large", action="store_true")
-    ap.add_argument("--cpu", action="store_true", help="CPU time instead of wall time (a shared, busy machine): "
-                    "in process time.process_time, for the fresh processes their user + system time")
-    ap.add_argument("--old-tree", metavar="DIR", help="a checkout of the code before issue 25 (e.g. git archive "
-                    "649741c | tar -x -C DIR): adds a 'before' column to the audit and large-input tables")
+    ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help=(
+            "CPU time instead of wall time (a shared, busy machine): in process"
+            " time.process_time, for the fresh processes their user + system time"
+        ),
+    )
+    ap.add_argument(
+        "--old-tree",
+        metavar="DIR",
+        help=(
+            "a checkout of the code before issue 25 (e.g. git archive 649741c | tar -x"
+            " -C DIR): adds a 'before' column to the audit and large-input tables"
+        ),
+    )
     args = ap.parse_args(argv)
     global CLOCK
     if args.cpu:
         CLOCK = time.process_time
     load = os.getloadavg()
-    print(f"numeric core: Fraction path vs scaled path, median of {args.runs} runs, "
-          f"{'CPU' if args.cpu else 'wall'} time; {os.cpu_count()} cores, "
-          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the start")
-    small_table([int(x) for x in args.sizes.split(",") if x.strip()], args.runs, args.seed)
+    print(
+        f"numeric core: Fraction path vs scaled path, median of {args.runs} runs, "
+        f"{'CPU' if args.cpu else 'wall'} time; {os.cpu_count()} cores, "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the start"
+    )
+    small_table(
+        [int(x) for x in args.sizes.split(",") if x.strip()], args.runs, args.seed
+    )
     if not args.skip_audit:
         stages(args.requests, 40, 1)
         audit_rates(args.requests, args.iterations, args.jobs, 1, args.old_tree)

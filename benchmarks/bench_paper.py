@@ -1,4 +1,5 @@
-"""paper-alg1 and paper-alg2 on many requests: the heap GetTop against the old scan (issue 16, item 18).
+"""paper-alg1 and paper-alg2 on many requests: the heap GetTop against the old scan
+(issue 16, item 18).
 
     python benchmarks/bench_paper.py             # 10,000 requests (fast variants); old scan on 1,000 and 2,000
     python benchmarks/bench_paper.py --old-full  # the old scan on 10,000 too (minutes)
@@ -29,9 +30,17 @@ def instance(requests: int, seed: int = 0):
     for i in range(requests):
         n = rnd.randint(2, 10)
         total += n
-        reqs.append({"id": f"q{i}", "target": rnd.choice(["1", "1", "1", "1.2"]),
-                     "parent": [-1] + [rnd.randrange(v) for v in range(1, n)],
-                     "cond": ["1"] + [rnd.choice(["1/2", "3/4", "9/10", "1/4"]) for _ in range(1, n)]})
+        reqs.append(
+            {
+                "id": f"q{i}",
+                "target": rnd.choice(["1", "1", "1", "1.2"]),
+                "parent": [-1] + [rnd.randrange(v) for v in range(1, n)],
+                "cond": (
+                    ["1"]
+                    + [rnd.choice(["1/2", "3/4", "9/10", "1/4"]) for _ in range(1, n)]
+                ),
+            }
+        )
     return parse_instance({"budget": total // 2, "requests": reqs})
 
 
@@ -48,13 +57,17 @@ def main() -> int:
         row = [f"{n:>6} requests, {inst.total_nodes} nodes:"]
         ref, t = timed(solve_reference, inst)
         row.append(f"reference {t:.2f} s")
-        for name, fast, slow in (("paper-alg1", solve_paper_alg1, paper_slow.solve_paper_alg1),
-                                 ("paper-alg2", solve_paper_alg2, paper_slow.solve_paper_alg2)):
+        for name, fast, slow in (
+            ("paper-alg1", solve_paper_alg1, paper_slow.solve_paper_alg1),
+            ("paper-alg2", solve_paper_alg2, paper_slow.solve_paper_alg2),
+        ):
             sel, t = timed(fast, inst)
             row.append(f"{name} {t:.2f} s ({sel.status})")
             if n < 10000 or "--old-full" in sys.argv:
                 old, t_old = timed(slow, inst)
-                assert old == sel, f"{name}: the heap and the scan disagree on {n} requests"
+                assert old == sel, (
+                    f"{name}: the heap and the scan disagree on {n} requests"
+                )
                 row.append(f"(old scan {t_old:.1f} s, same selection)")
         print("  ".join(row), flush=True)
     return 0

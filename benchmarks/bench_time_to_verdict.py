@@ -1,4 +1,5 @@
-"""Time to verdict of ``python -m verify test-solver`` per planted bug (issue 15 part 4).
+"""Time to verdict of ``python -m verify test-solver`` per planted bug (issue 15 part
+4).
 
 For every planted-bug solver of tests/quality/planted.py (and the correct one) this
 runs the command a user runs, as a fresh process, and measures its wall time from
@@ -37,21 +38,38 @@ sys.path.insert(0, ROOT)
 
 from verify.run.pool import cpu_count  # noqa: E402
 
-BUGS = ["budget_ge0", "gettop_all", "float_target", "no_slo", "no_throughput", "strict_target",
-        "roots_always_free", "never_invalid", "invalid_when_tight", "by_conditional", "one_based_nodes",
-        "index_error_on_wide"]
+BUGS = [
+    "budget_ge0",
+    "gettop_all",
+    "float_target",
+    "no_slo",
+    "no_throughput",
+    "strict_target",
+    "roots_always_free",
+    "never_invalid",
+    "invalid_when_tight",
+    "by_conditional",
+    "one_based_nodes",
+    "index_error_on_wide",
+]
 CORRECT = "correct_other_ties"
-OPTIONS = {"roots_always_free": ["--root-charged"]}  # the convention under which the bug shows
+OPTIONS = {
+    "roots_always_free": ["--root-charged"]
+}  # the convention under which the bug shows
 
 
 CPU = [0.0]  # CPU seconds (user + system) of the last run's process tree
 
 
 def timed(args: list[str]) -> tuple[float, int, str]:
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(
+        os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -59,28 +77,57 @@ def timed(args: list[str]) -> tuple[float, int, str]:
 
 
 def run(name: str, jobs: int, report_dir: str | None = None) -> tuple[float, int]:
-    args = ["-m", "verify", "test-solver", f"tests.quality.planted:{name}", *OPTIONS.get(name, []),
-            "--jobs", str(jobs)] + (["--report-dir", report_dir] if report_dir else [])
+    args = [
+        "-m",
+        "verify",
+        "test-solver",
+        f"tests.quality.planted:{name}",
+        *OPTIONS.get(name, []),
+        "--jobs",
+        str(jobs),
+    ] + (["--report-dir", report_dir] if report_dir else [])
     seconds, code, _ = timed(args)
     return seconds, code
 
 
 def matplotlib_imported_without_reports() -> bool:
-    _, _, text = timed(["-X", "importtime", "-m", "verify", "test-solver", "tests.quality.planted:budget_ge0",
-                        "--examples", "5", "--claims", "RULE-BUDGET"])
+    _, _, text = timed(
+        [
+            "-X",
+            "importtime",
+            "-m",
+            "verify",
+            "test-solver",
+            "tests.quality.planted:budget_ge0",
+            "--examples",
+            "5",
+            "--claims",
+            "RULE-BUDGET",
+        ]
+    )
     return "matplotlib" in text
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", help="comma-separated solver names")
-    ap.add_argument("--no-reports", action="store_true", help="skip the --report-dir column")
+    ap.add_argument(
+        "--no-reports", action="store_true", help="skip the --report-dir column"
+    )
     args = ap.parse_args()
     names = args.only.split(",") if args.only else BUGS + [CORRECT]
     cores = cpu_count()
-    print(f"test-solver time to verdict, profile quick (300 examples per property), seed 0; {cores} cores; "
-          f"load average {os.getloadavg()[0]:.2f} at start")
-    head = ["solver", "exit", "--jobs 1 (wall / CPU)", f"--jobs {cores}, the default (wall / CPU)", "speed-up"]
+    print(
+        "test-solver time to verdict, profile quick (300 examples per property), seed"
+        f" 0; {cores} cores; load average {os.getloadavg()[0]:.2f} at start"
+    )
+    head = [
+        "solver",
+        "exit",
+        "--jobs 1 (wall / CPU)",
+        f"--jobs {cores}, the default (wall / CPU)",
+        "speed-up",
+    ]
     if not args.no_reports:
         head.append("default + --report-dir")
     head.append("goal")
@@ -95,11 +142,18 @@ def main() -> int:
             cpu = CPU[0]
             want = 0 if name == CORRECT else 1
             goal = 15.0 if name == CORRECT else 10.0
-            cells = [name, str(code) + ("" if code == code1 == want else f" (WRONG, want {want})"),
-                     f"{one:.1f} s / {cpu1:.1f} s", f"{many:.1f} s / {cpu:.1f} s", f"{one / many:.2f}x"]
+            cells = [
+                name,
+                str(code) + ("" if code == code1 == want else f" (WRONG, want {want})"),
+                f"{one:.1f} s / {cpu1:.1f} s",
+                f"{many:.1f} s / {cpu:.1f} s",
+                f"{one / many:.2f}x",
+            ]
             if not args.no_reports:
                 rep, code_r = run(name, cores, os.path.join(tmp, name))
-                cells.append(f"{rep:.1f} s" + ("" if code_r == want else f" (exit {code_r})"))
+                cells.append(
+                    f"{rep:.1f} s" + ("" if code_r == want else f" (exit {code_r})")
+                )
             met = many <= goal and code == want
             ok &= met
             cells.append(f"<= {goal:.0f} s: {'met' if met else 'MISSED'}")
@@ -107,7 +161,10 @@ def main() -> int:
                 worst_bug = max(worst_bug, many)
             print(" | ".join(cells), flush=True)
     print(f"slowest planted bug with the default --jobs: {worst_bug:.1f} s (goal 10 s)")
-    print(f"matplotlib imported without --report-dir: {'YES (wrong)' if matplotlib_imported_without_reports() else 'no'}")
+    print(
+        "matplotlib imported without --report-dir:"
+        f" {'YES (wrong)' if matplotlib_imported_without_reports() else 'no'}"
+    )
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0 if ok else 1
 

@@ -1,13 +1,14 @@
-"""Issue 20, parts 3-6: the planted selectors of tests/quality/planted.py that test-solver must
-now catch (or pass) in a full default run, over several seeds.
+"""Issue 20, parts 3-6: the planted selectors of tests/quality/planted.py that
+test-solver must now catch (or pass) in a full default run, over several seeds.
 
-For each case and seed this runs ``python -m verify test-solver tests.quality.planted:NAME
---seed S [flags]`` as a user would (a fresh process, ``--jobs`` workers) and prints:
+For each case and seed this runs ``python -m verify test-solver
+tests.quality.planted:NAME --seed S [flags]`` as a user would (a fresh process,
+``--jobs`` workers) and prints:
 
 * exit code, and whether the expected outcome came up (per case below);
 * time to the first counterexample line on stderr (the progress line ``[ i/9] PROP:
-  counterexample``, printed when that property has finished, in table order), from the start
-  of the process;
+  counterexample``, printed when that property has finished, in table order), from the
+  start of the process;
 * the whole run's wall time (goal: <= 30 s on a quiet 2-core machine).
 
 Cases (the outcome each must get):
@@ -44,7 +45,8 @@ def _roots(out: str, err: str, code: int) -> bool:
     return (
         code == 1
         and re.search(
-            r"smallest: B=\d+ roots charged .*\n\s+fails:\s+(answer infeasible: )?budget",
+            r"smallest: B=\d+ roots charged .*\n\s+fails:\s+(answer infeasible:"
+            r" )?budget",
             out,
         )
         is not None

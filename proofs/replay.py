@@ -1,4 +1,5 @@
-"""The published name of the paper-literal greedy: ``proofs.replay:algorithm1_all_unselected``.
+"""The published name of the paper-literal greedy:
+``proofs.replay:algorithm1_all_unselected``.
 
 Reports of ``python -m proofs`` name their solver by it (report.json,
 ``python -m verify replay``); the code is :mod:`proofs.bounded.replay`.

@@ -27,15 +27,23 @@ from typing import Any
 
 from .errors import OptionError
 
-MAX_SECONDS = 1_000_000       # 11.6 days: a timeout plus a start-up time stay below epoll's 24.8 days
-MAX_WAIT = 3600.0             # longest single wait of a loop that re-checks its deadline
-RANGE = f"a positive number of seconds, at most {MAX_SECONDS} ({MAX_SECONDS / 86400:.1f} days)"
+MAX_SECONDS = (
+    1_000_000  # 11.6 days: a timeout plus a start-up time stay below epoll's 24.8 days
+)
+MAX_WAIT = 3600.0  # longest single wait of a loop that re-checks its deadline
+RANGE = (
+    f"a positive number of seconds, at most {MAX_SECONDS} ({MAX_SECONDS / 86400:.1f}"
+    " days)"
+)
 
 
 def check_seconds(value: Any, option: str) -> float:
-    """``value`` as a float; :class:`OptionError` unless a real number in (0, :data:`MAX_SECONDS`]."""
+    """``value`` as a float; :class:`OptionError` unless a real number in (0,
+    :data:`MAX_SECONDS`]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise OptionError(f"must be {RANGE}, not {type(value).__name__}", option=option, value=value)
+        raise OptionError(
+            f"must be {RANGE}, not {type(value).__name__}", option=option, value=value
+        )
     try:
         seconds = float(value)
     except OverflowError:  # a huge Fraction or int

@@ -26,8 +26,14 @@ class InputError(AdaserveError, ValueError):
     "a.json: request 'r0' node 3: value is NaN"
     """
 
-    def __init__(self, message: str, *, source: str | None = None,
-                 request: str | None = None, node: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        request: str | None = None,
+        node: int | None = None,
+    ):
         self.message = message
         self.source = source
         self.request = request
@@ -62,22 +68,41 @@ class OptionError(InputError):
     '--max-nodes 2: must be at least --min-nodes'
     """
 
-    def __init__(self, message: str, *, option: str, value: Any = None, source: str | None = None,
-                 request: str | None = None, node: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        option: str,
+        value: Any = None,
+        source: str | None = None,
+        request: str | None = None,
+        node: int | None = None,
+    ):
         self.option, self.value, self.template = option, value, message
-        super().__init__(message.format_map(_Names(flag=False)), source=source, request=request, node=node)
+        super().__init__(
+            message.format_map(_Names(flag=False)),
+            source=source,
+            request=request,
+            node=node,
+        )
 
     def one_line(self) -> str:
-        return clip_line(f"{self.option}={abbreviate(repr(self.value))}: {self.message}")
+        return clip_line(
+            f"{self.option}={abbreviate(repr(self.value))}: {self.message}"
+        )
 
     def as_flag(self) -> str:
         """The message with options named as flags (``--max-nodes 2``)."""
         flag = "--" + self.option.replace("_", "-")
         value = "" if self.value is True else f" {abbreviate(str(self.value))}"
-        return clip_line(f"{flag}{value}: {self.template.format_map(_Names(flag=True))}")
+        return clip_line(
+            f"{flag}{value}: {self.template.format_map(_Names(flag=True))}"
+        )
 
     def with_source(self, source: str) -> "OptionError":
-        return OptionError(self.template, option=self.option, value=self.value, source=source)
+        return OptionError(
+            self.template, option=self.option, value=self.value, source=source
+        )
 
 
 class _Names(dict):
@@ -117,36 +142,40 @@ class Inconclusive(AdaserveError):
 
 
 class ReportError(InputError):
-    """The report file cannot be replayed (not JSON, a field missing or malformed, unknown property)."""
+    """The report file cannot be replayed (not JSON, a field missing or malformed,
+    unknown property)."""
 
 
 class Untrusted(ReportError):
-    """The report's solver would run code from outside the project: needs ``--trust``."""
+    """The report's solver would run code from outside the project: needs
+    ``--trust``."""
 
 
 class ExecutorUnavailable(InputError):
-    """The executor cannot start: ``--dask`` without distributed installed, a bad or unreachable
-    address (exit 2)."""
+    """The executor cannot start: ``--dask`` without distributed installed, a bad or
+    unreachable address (exit 2)."""
 
 
 class OtherCode(ExecutorUnavailable):
-    """A Dask worker runs other code than the caller (another checkout, other Hypothesis or
-    Z3): its cases would differ."""
+    """A Dask worker runs other code than the caller (another checkout, other Hypothesis
+    or Z3): its cases would differ."""
 
 
 class ExecutorLost(Inconclusive):
-    """The executor went away mid-run (a lost Dask scheduler): nothing decided (exit 3); the
-    store keeps what finished."""
+    """The executor went away mid-run (a lost Dask scheduler): nothing decided (exit 3);
+    the store keeps what finished."""
 
 
 # Our own bugs, caught by cross-checks: reported as a fault (exit 1), never a pass.
+
 
 class OracleFault(AdaserveError):
     """The exact oracles disagree (or one failed the exact checker)."""
 
 
 class Z3Fault(AdaserveError):
-    """A Z3 model failed the exact checker: the encoding (or Z3) is wrong; never believed."""
+    """A Z3 model failed the exact checker: the encoding (or Z3) is wrong; never
+    believed."""
 
 
 class BruteMismatch(AdaserveError, AssertionError):
@@ -155,7 +184,9 @@ class BruteMismatch(AdaserveError, AssertionError):
 
 
 # Errors that keep a standard base too, so that ``except ValueError`` (``SpecError``,
-# ``UnwritablePath``), ``except RuntimeError`` and ``except AssertionError`` still catch them.
+# ``UnwritablePath``), ``except RuntimeError`` and ``except AssertionError`` still catch
+# them.
+
 
 class SpecError(AdaserveError, ValueError):
     """A solver spec that cannot be loaded (unknown name, missing module or program).
@@ -166,7 +197,8 @@ class SpecError(AdaserveError, ValueError):
 
 
 class UnwritablePath(AdaserveError, ValueError):
-    """An output path that cannot be written (checked before a run starts, so it fails in seconds)."""
+    """An output path that cannot be written (checked before a run starts, so it fails
+    in seconds)."""
 
 
 class UsageError(AdaserveError):
@@ -180,6 +212,7 @@ class CoqUnavailable(AdaserveError, RuntimeError):
 # The solver under test (``test-solver``, ``--solver``): not our failure, hence not
 # AdaserveError, so that no ``except AdaserveError`` of ours swallows a finding.
 
+
 class SolverFault(Exception):
     """The solver under test raised, crashed, hung or answered garbage: a finding.
 
@@ -192,14 +225,17 @@ class SolverFault(Exception):
     'malformed'
     """
 
-    def __init__(self, message: str, *, kind: str | None = None, rule: str | None = None):
+    def __init__(
+        self, message: str, *, kind: str | None = None, rule: str | None = None
+    ):
         super().__init__(message)
         self.kind = kind
         self.rule = rule
 
 
 class Declined(Exception):
-    """The solver declined the input (status UNSUPPORTED): counted by the campaign, never judged."""
+    """The solver declined the input (status UNSUPPORTED): counted by the campaign,
+    never judged."""
 
 
 class Unsupported(Declined):

@@ -28,7 +28,8 @@ class ExitCode(enum.IntEnum):
     #: mostly declined inputs, an interrupt; never a pass
     INCONCLUSIVE = 3
 
-    # the number, as on Python >= 3.11, also on 3.10: "exit 1", never "exit ExitCode.FOUND"
+    # the number, as on Python >= 3.11, also on 3.10: "exit 1", never "exit
+    # ExitCode.FOUND"
     def __str__(self) -> str:
         return str(int(self))
 

@@ -36,17 +36,21 @@ def _node(v: Any) -> str:
     return abbreviate(int_str(v) if isinstance(v, int) else str(v))
 
 
-#: bad entries of one request's list named one by one (format rule); the rest are counted
+# : bad entries of one request's list named one by one (format rule); the rest are
+# counted
 ENTRY_FAULTS = 3
 
 
-def _entry_fault(add, out: list, rid: str, v: Any, wrong: str, nodes: list, size: int, good: set) -> bool:
-    """Report one bad entry (repeated or not a node); True once :data:`ENTRY_FAULTS` are named.
+def _entry_fault(
+    add, out: list, rid: str, v: Any, wrong: str, nodes: list, size: int, good: set
+) -> bool:
+    """Report one bad entry (repeated or not a node); True once :data:`ENTRY_FAULTS` are
+    named.
 
-    A list may hold millions of entries (an answer under the 16 MiB output cap: 8 million
-    copies of node 0) although a selection never has more than the tree's ``size``:
-    then ``good`` is completed in bulk and the other bad entries are counted in one
-    violation, so judging costs time linear in the list and memory in the tree.
+    A list may hold millions of entries (an answer under the 16 MiB output cap: 8
+    million copies of node 0) although a selection never has more than the tree's
+    ``size``: then ``good`` is completed in bulk and the other bad entries are counted
+    in one violation, so judging costs time linear in the list and memory in the tree.
     """
     add("format", wrong, rid, v)
     named = 0
@@ -56,11 +60,19 @@ def _entry_fault(add, out: list, rid: str, v: Any, wrong: str, nodes: list, size
         named += 1
     if named < ENTRY_FAULTS:
         return False
-    good.update(x for x in set(nodes) if isinstance(x, int) and not isinstance(x, bool) and 0 <= x < size)
+    good.update(
+        x
+        for x in set(nodes)
+        if isinstance(x, int) and not isinstance(x, bool) and 0 <= x < size
+    )
     rest = len(nodes) - len(good) - named
     if rest > 0:
-        add("format", f"and {rest} more entries repeated or not nodes of the tree ({len(nodes)} entries "
-                      f"for a tree of {size} nodes)", rid)
+        add(
+            "format",
+            f"and {rest} more entries repeated or not nodes of the tree ({len(nodes)}"
+            f" entries for a tree of {size} nodes)",
+            rid,
+        )
     return True
 
 
@@ -72,15 +84,24 @@ class Violation:
     text: str
 
 
-def violations(instance: Instance, selected: Mapping[str, Any],
-               objective: Fraction | None = None, numbers: str = "auto") -> list[Violation]:
-    """Every rule the selection breaks (empty list: feasible); ``numbers``: see :mod:`solver.scaled`."""
+def violations(
+    instance: Instance,
+    selected: Mapping[str, Any],
+    objective: Fraction | None = None,
+    numbers: str = "auto",
+) -> list[Violation]:
+    """Every rule the selection breaks (empty list: feasible); ``numbers``: see
+    :mod:`solver.scaled`."""
     out: list[Violation] = []
 
     def add(rule, msg, request=None, node=None):
         where = ""
         if request is not None:
-            where = f"request {show(str(request))}" + (f" node {_node(node)}" if node is not None else "") + " "
+            where = (
+                f"request {show(str(request))}"
+                + (f" node {_node(node)}" if node is not None else "")
+                + " "
+            )
         out.append(Violation(rule, request, node, f"{rule}: {where}{msg}"))
 
     for rid in selected:
@@ -95,7 +116,9 @@ def violations(instance: Instance, selected: Mapping[str, Any],
         size = len(req.tree)
         if set(map(type, nodes)) <= {int}:  # the common case, checked in bulk
             good = set(nodes)
-            if len(good) == len(nodes) and (not nodes or (min(nodes) >= 0 and max(nodes) < size)):
+            if len(good) == len(nodes) and (
+                not nodes or (min(nodes) >= 0 and max(nodes) < size)
+            ):
                 clean[req.id] = good
                 continue
         good = set()
@@ -116,7 +139,9 @@ def violations(instance: Instance, selected: Mapping[str, Any],
             continue
         s, tree = clean[req.id], req.tree
         parent, root = tree.parent, tree.root
-        if root in s and set(map(parent.__getitem__, s)) <= s | {-1}:  # rooted (the root's parent is -1)
+        if root in s and set(map(parent.__getitem__, s)) <= s | {
+            -1
+        }:  # rooted (the root's parent is -1)
             continue
         if tree.root not in s:
             add("rooted", "root not selected", req.id, tree.root)
@@ -127,10 +152,14 @@ def violations(instance: Instance, selected: Mapping[str, Any],
 
     if instance.root_charged:
         # roots count even if (wrongly) missing: a selection must contain them
-        used = sum(len(s | {instance.request(rid).tree.root}) for rid, s in clean.items())
+        used = sum(
+            len(s | {instance.request(rid).tree.root}) for rid, s in clean.items()
+        )
         what = "nodes (roots charged)"
     else:
-        used = sum(len(s) - (instance.request(rid).tree.root in s) for rid, s in clean.items())
+        used = sum(
+            len(s) - (instance.request(rid).tree.root in s) for rid, s in clean.items()
+        )
         what = "non-root nodes (roots free)"
     if used > instance.budget:
         add("budget", f"uses {used} {what} of budget {instance.budget}")
@@ -141,13 +170,22 @@ def violations(instance: Instance, selected: Mapping[str, Any],
             continue
         got = ev.value(i, clean[req.id])
         if got < ev.target[i]:
-            add("target", f"reaches {number(fraction_str(ev.exact(got)))} < target "
-                          f"{number(fraction_str(req.target))}", req.id)
+            add(
+                "target",
+                f"reaches {number(fraction_str(ev.exact(got)))} < target "
+                f"{number(fraction_str(req.target))}",
+                req.id,
+            )
 
     if objective is not None and not any(v.rule == "format" for v in out):
         index = instance.index
-        actual = ev.exact(sum((ev.value(index[rid], s) for rid, s in clean.items()), ev.zero))
+        actual = ev.exact(
+            sum((ev.value(index[rid], s) for rid, s in clean.items()), ev.zero)
+        )
         if actual != objective:
-            add("objective", f"stated {number(fraction_str(objective))} but the selected nodes sum to "
-                             f"{number(fraction_str(actual))}")
+            add(
+                "objective",
+                f"stated {number(fraction_str(objective))} but the selected nodes sum"
+                f" to {number(fraction_str(actual))}",
+            )
     return out

@@ -1,4 +1,5 @@
-"""How values appear in messages: one line, with long values abbreviated (docs/cli.md, "Limits").
+"""How values appear in messages: one line, with long values abbreviated (docs/cli.md,
+"Limits").
 
 A message quotes what it is about (a request id, a number's text, a piece of a
 solver's output).  Those come from the user and may be megabytes long, so:
@@ -39,14 +40,16 @@ _PREFIX = 32
 
 
 def show(value: str, limit: int = VALUE_CHARS) -> str:
-    """``repr(value)``, abbreviated when ``value`` has more than ``limit`` characters."""
+    """``repr(value)``, abbreviated when ``value`` has more than ``limit``
+    characters."""
     if len(value) <= limit:
         return repr(value)
     return f"{value[:_PREFIX]!r}... ({len(value)} characters)"
 
 
 def number(text: str) -> str:
-    """An exact number's text in a message: whole up to :data:`NUMBER_CHARS`, else abbreviated."""
+    """An exact number's text in a message: whole up to :data:`NUMBER_CHARS`, else
+    abbreviated."""
     return abbreviate(text, NUMBER_CHARS)
 
 

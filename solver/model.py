@@ -55,8 +55,12 @@ class Tree:
     order: tuple[int, ...]  # breadth-first from the root: parents before children
 
     @classmethod
-    def from_parents(cls, parent: Iterable[int], f: Iterable[Fraction],
-                     cond: Iterable[Fraction] | None = None) -> "Tree":
+    def from_parents(
+        cls,
+        parent: Iterable[int],
+        f: Iterable[Fraction],
+        cond: Iterable[Fraction] | None = None,
+    ) -> "Tree":
         """Build from an already validated parent array (exactly one -1, acyclic)."""
         parent = tuple(parent)
         f = tuple(x if type(x) is Fraction else Fraction(x) for x in f)
@@ -77,10 +81,19 @@ class Tree:
         if cond is None:
             cond = tuple(
                 Fraction(1) if p == -1 else (f[v] / f[p] if f[p] != 0 else Fraction(0))
-                for v, p in enumerate(parent))
+                for v, p in enumerate(parent)
+            )
         else:
             cond = tuple(x if type(x) is Fraction else Fraction(x) for x in cond)
-        return cls(parent, f, cond, root, tuple(tuple(k) for k in kids), tuple(depth), tuple(order))
+        return cls(
+            parent,
+            f,
+            cond,
+            root,
+            tuple(tuple(k) for k in kids),
+            tuple(depth),
+            tuple(order),
+        )
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -92,7 +105,8 @@ class Tree:
 
     @property
     def mass(self) -> Fraction:
-        """Sum of f over the whole tree, root included: the most any selection reaches."""
+        """Sum of f over the whole tree, root included: the most any selection
+        reaches."""
         return sum(self.f, Fraction(0))
 
     @property
@@ -139,7 +153,9 @@ class Instance:
     index: Mapping[str, int] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self):
-        object.__setattr__(self, "index", {r.id: i for i, r in enumerate(self.requests)})
+        object.__setattr__(
+            self, "index", {r.id: i for i, r in enumerate(self.requests)}
+        )
 
     @property
     def node_budget(self) -> int:
@@ -157,10 +173,19 @@ class Instance:
         return self.requests[self.index[rid]]
 
     def to_json(self) -> dict:
-        """The instance in the JSON format of docs/format.md (numbers as exact strings)."""
-        out: dict = {"budget": self.budget, "root_charged": self.root_charged, "requests": []}
+        """The instance in the JSON format of docs/format.md (numbers as exact
+        strings)."""
+        out: dict = {
+            "budget": self.budget,
+            "root_charged": self.root_charged,
+            "requests": [],
+        }
         for r in self.requests:
-            item = {"id": r.id, "target": fraction_str(r.target), "parent": list(r.tree.parent)}
+            item = {
+                "id": r.id,
+                "target": fraction_str(r.target),
+                "parent": list(r.tree.parent),
+            }
             if r.given == "cond":
                 item["cond"] = [fraction_str(x) for x in r.tree.cond]
             else:

@@ -55,11 +55,11 @@ from .messages import show
 _DECIMAL = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?")
 _DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _FRACTION = re.compile(r"[+-]?[0-9]+/[0-9]+")
-MAX_DIGITS = 4000                 # one number of an instance
-MAX_EXACT_DIGITS = 20_000         # the common denominator of an instance's values
-MAX_TOTAL_DIGITS = 50_000_000     # all path probabilities of an instance together
+MAX_DIGITS = 4000  # one number of an instance
+MAX_EXACT_DIGITS = 20_000  # the common denominator of an instance's values
+MAX_TOTAL_DIGITS = 50_000_000  # all path probabilities of an instance together
 MAX_ANSWER_DIGITS = 2 * MAX_EXACT_DIGITS + 100  # one number of an answer or certificate
-_CHUNK = 4000                     # below Python's own int/str limit (4300)
+_CHUNK = 4000  # below Python's own int/str limit (4300)
 
 
 class NotANumber(ValueError):
@@ -67,7 +67,8 @@ class NotANumber(ValueError):
 
 
 class TooLong:
-    """A JSON number whose text exceeds the digit limit, kept (unexpanded) so validation names its field.
+    """A JSON number whose text exceeds the digit limit, kept (unexpanded) so validation
+    names its field.
 
     >>> t = TooLong("1" + "0" * 5000, 4000)
     >>> t.reason
@@ -93,7 +94,7 @@ _POW10: dict[int, int] = {}
 def _pow10(k: int) -> int:
     p = _POW10.get(k)
     if p is None:
-        p = _POW10[k] = 10 ** k
+        p = _POW10[k] = 10**k
         if len(_POW10) > 64:
             _POW10.clear()
     return p
@@ -130,17 +131,22 @@ def int_from_digits(text: str) -> int:
     if not text.isdigit():
         raise ValueError(f"not an integer: {_clip(text)}")
     half = len(text) // 2
-    return sign * (int_from_digits(text[:-half]) * _pow10(half) + int_from_digits(text[-half:]))
+    return sign * (
+        int_from_digits(text[:-half]) * _pow10(half) + int_from_digits(text[-half:])
+    )
 
 
 def digits_exceed(n: int, limit: int) -> bool:
-    """Whether ``abs(n)`` has more than ``limit`` decimal digits (exact, cheap far from the limit).
+    """Whether ``abs(n)`` has more than ``limit`` decimal digits (exact, cheap far from
+    the limit).
 
     >>> digits_exceed(10 ** 4000, 4000), digits_exceed(10 ** 4000 - 1, 4000)
     (True, False)
     """
     bits = abs(n).bit_length()
-    low = int((bits - 1) * 0.30102999566) + 1 if bits else 1  # digits of 2**(bits-1), rounded down
+    low = (
+        int((bits - 1) * 0.30102999566) + 1 if bits else 1
+    )  # digits of 2**(bits-1), rounded down
     high = int(bits * 0.30103) + 1
     if high <= limit:
         return False
@@ -159,6 +165,7 @@ def fraction_str(x: Fraction | int) -> str:
 
 # ------------------------------------------------------------------ reading
 
+
 def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
     """The exact rational a JSON value denotes; :class:`NotANumber` otherwise.
 
@@ -175,7 +182,9 @@ def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if type(value) not in (int, float) and isinstance(value, (float, numbers.Integral)):
-        value = float(value) if isinstance(value, float) else int(value)  # numpy's float64, int64
+        value = (
+            float(value) if isinstance(value, float) else int(value)
+        )  # numpy's float64, int64
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
@@ -198,15 +207,18 @@ def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
     raise NotANumber(f"expected a number, got {name}")
 
 
-# Traces and instances repeat the same short texts ("0.73", "73/100") thousands of times:
-# their values (immutable Fractions) are kept, per digit limit, in a small bounded table.
+# Traces and instances repeat the same short texts ("0.73", "73/100") thousands of
+# times:
+# their values (immutable Fractions) are kept, per digit limit, in a small bounded
+# table.
 _TEXT_CACHE: dict[int, dict[str, Fraction]] = {}
-_CACHED_TEXT = 40        # texts up to this long are kept
+_CACHED_TEXT = 40  # texts up to this long are kept
 _CACHE_ENTRIES = 1 << 14  # the table is emptied when it reaches this size
 
 
 def _text_fraction(value: str, max_digits: int) -> Fraction:
-    """The exact value of a number's text (a decimal or a fraction); :class:`NotANumber` otherwise."""
+    """The exact value of a number's text (a decimal or a fraction); :class:`NotANumber`
+    otherwise."""
     text = value.strip()
     if _DECIMAL_TEXT.fullmatch(text):
         return _decimal(text, max_digits)
@@ -236,7 +248,11 @@ def _decimal(text: str, max_digits: int = MAX_DIGITS) -> Fraction:
         raise NotANumber(f"{_clip(text)} has too many digits (limit {max_digits})")
     mantissa = int_from_digits((whole + frac) or "0")
     shift = exp - len(frac)
-    value = Fraction(mantissa * _pow10(shift)) if shift >= 0 else Fraction(mantissa, _pow10(-shift))
+    value = (
+        Fraction(mantissa * _pow10(shift))
+        if shift >= 0
+        else Fraction(mantissa, _pow10(-shift))
+    )
     return -value if sign == "-" else value
 
 
@@ -264,7 +280,8 @@ def _no_duplicates(pairs):
 
 
 def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
-    """``json.loads`` with exact numbers, NaN/Infinity kept for rejection, no duplicate keys.
+    """``json.loads`` with exact numbers, NaN/Infinity kept for rejection, no duplicate
+    keys.
 
     A number longer than ``max_digits`` becomes a :class:`TooLong` placeholder,
     which validation rejects naming its field.  Raises :class:`ValueError`
@@ -274,7 +291,9 @@ def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
     >>> loads_exact('{"a": 0.1, "b": ' + "1" * 5000 + '}')["b"]
     '11111111111111111111111111111111'... (5000 characters)
     """
-    cache = _TEXT_CACHE.setdefault(-max_digits, {})  # JSON number texts (negative key: not strings)
+    cache = _TEXT_CACHE.setdefault(
+        -max_digits, {}
+    )  # JSON number texts (negative key: not strings)
 
     def number(text):
         got = cache.get(text)
@@ -290,10 +309,19 @@ def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
 
     def integer(text):
         if len(text) <= _CHUNK:  # JSON's integers: an optional minus and digits
-            return int(text) if len(text.lstrip("-")) <= max_digits else TooLong(text, max_digits)
+            return (
+                int(text)
+                if len(text.lstrip("-")) <= max_digits
+                else TooLong(text, max_digits)
+            )
         if len(text.lstrip("-")) > max_digits:
             return TooLong(text, max_digits)
         return int_from_digits(text)
 
-    return json.loads(text, parse_float=number, parse_int=integer,
-                      parse_constant=_JsonConstant, object_pairs_hook=_no_duplicates)
+    return json.loads(
+        text,
+        parse_float=number,
+        parse_int=integer,
+        parse_constant=_JsonConstant,
+        object_pairs_hook=_no_duplicates,
+    )

@@ -75,8 +75,8 @@ class _Unselected:
 
 
 class _AllRequests:
-    """GetTop over all requests: the best unselected node anywhere (largest f, then smaller
-    node index, then earlier request in the input order), in O(log n) per node.
+    """GetTop over all requests: the best unselected node anywhere (largest f, then
+    smaller node index, then earlier request in the input order), in O(log n) per node.
 
     Same choices as scanning every request's best node in input order with a
     strict ``<`` on (-f, node index) (the printed loop; kept in
@@ -112,7 +112,8 @@ def _sets(instance: Instance, pools: list[_Unselected]) -> dict:
 
 
 def solve_paper_alg1(instance: Instance) -> Selection:
-    """Algorithm 1 as printed (SPEC section 2; section 3 items 1, 3, 6), exact arithmetic.
+    """Algorithm 1 as printed (SPEC section 2; section 3 items 1, 3, 6), exact
+    arithmetic.
 
     B is ``instance.node_budget`` (roots paid up front when the instance charges
     them; a negative value is INVALID).  SLO phase in input order: while
@@ -137,19 +138,25 @@ def solve_paper_alg1(instance: Instance) -> Selection:
     """
     B = instance.node_budget
     if B < 0:
-        return make_invalid(f"budget {instance.budget} cannot pay the {len(instance.requests)} "
-                            f"charged roots")
+        return make_invalid(
+            f"budget {instance.budget} cannot pay the {len(instance.requests)} "
+            "charged roots"
+        )
     pools = [_Unselected(r.tree) for r in instance.requests]
     for req, pool in zip(instance.requests, pools):
         acc = req.tree.f[req.tree.root]
         while acc < req.target:  # printed SLO phase (lines "while acc < A")
             if B == 0:
-                return make_invalid(f"request {req.id!r}: budget spent before target "
-                                    f"{fraction_str(req.target)} was reached (at {fraction_str(acc)})")
+                return make_invalid(
+                    f"request {req.id!r}: budget spent before target "
+                    f"{fraction_str(req.target)} was reached (at {fraction_str(acc)})"
+                )
             v = pool.take()
             if v is None:
-                return make_invalid(f"request {req.id!r}: target {fraction_str(req.target)} not "
-                                    f"reached after taking every node (GetTop on an empty set)")
+                return make_invalid(
+                    f"request {req.id!r}: target {fraction_str(req.target)} not "
+                    "reached after taking every node (GetTop on an empty set)"
+                )
             acc += req.tree.f[v]
             B -= 1
     everywhere = _AllRequests(pools)
@@ -159,7 +166,8 @@ def solve_paper_alg1(instance: Instance) -> Selection:
 
 
 def to_double(x: Fraction) -> float:
-    """The IEEE double a float program would hold for ``x``: correctly rounded, +-inf beyond the range.
+    """The IEEE double a float program would hold for ``x``: correctly rounded, +-inf
+    beyond the range.
 
     ``float(Fraction)`` raises OverflowError where a C or numpy program reading
     "1e400" gets inf; the literal float variant sees inf (and then compares and
@@ -175,7 +183,8 @@ def to_double(x: Fraction) -> float:
 
 
 def solve_float_greedy(instance: Instance) -> Selection:
-    """The reference greedy in IEEE double, target test included (SPEC section 3, item 4).
+    """The reference greedy in IEEE double, target test included (SPEC section 3, item
+    4).
 
     Same loop as :func:`solver.reference.solve_reference` (``greedy_run`` with
     ``number=float``, via :func:`to_double`: beyond the double range a value is
@@ -194,15 +203,23 @@ def solve_float_greedy(instance: Instance) -> Selection:
     if order is None:
         for req, q in zip(instance.requests, quotas):
             if q is None:
-                return make_invalid(f"request {req.id!r}: float sum of the whole tree stays "
-                                    f"below target {to_double(req.target)!r}")
-        return make_invalid(f"float run: the targets need {sum(quotas)} non-root nodes but the "
-                            f"node budget is {instance.node_budget}")
+                return make_invalid(
+                    f"request {req.id!r}: float sum of the whole tree stays "
+                    f"below target {to_double(req.target)!r}"
+                )
+        return make_invalid(
+            f"float run: the targets need {sum(quotas)} non-root nodes but the "
+            f"node budget is {instance.node_budget}"
+        )
     return make_ok(instance, {r.id: s for r, s in zip(instance.requests, sets)})
 
 
-def solve_paper_alg2(instance: Instance, n_max: int | None = None, descending: bool = True,
-                     accumulate: str = "cond") -> Selection:
+def solve_paper_alg2(
+    instance: Instance,
+    n_max: int | None = None,
+    descending: bool = True,
+    accumulate: str = "cond",
+) -> Selection:
     """Algorithm 2 (Sec. 4.3) as printed; the keywords exist to study variants.
 
     Defaults are the literal algorithm (SPEC section 2; section 3 items 1, 2, 7):
@@ -234,9 +251,13 @@ def solve_paper_alg2(instance: Instance, n_max: int | None = None, descending: b
         return make_ok(instance, {})
     B = instance.budget - n  # line "B <- B - 1" per request
     if n_max is None:
-        n_max = (6 * instance.budget) // (5 * n)  # int(1.2 * B / n), exactly: no float overflow
+        n_max = (6 * instance.budget) // (
+            5 * n
+        )  # int(1.2 * B / n), exactly: no float overflow
     pools = [_Unselected(r.tree) for r in instance.requests]
-    order = sorted(range(n), key=lambda i: instance.requests[i].target, reverse=descending)
+    order = sorted(
+        range(n), key=lambda i: instance.requests[i].target, reverse=descending
+    )
     for i in order:  # sorted() is stable, also with reverse=True
         tree, pool = instance.requests[i].tree, pools[i]
         values = tree.cond if accumulate == "cond" else tree.f

@@ -23,46 +23,64 @@ from fractions import Fraction
 from typing import Any
 
 from .errors import InstanceError
-from .model import Instance, Request, Tree
 from .messages import abbreviate, number, show
-from .numbers import (MAX_EXACT_DIGITS, MAX_TOTAL_DIGITS, NotANumber, TooLong, digits_exceed, fraction_str,
-                      loads_exact, to_fraction)
+from .model import Instance, Request, Tree
+from .numbers import (
+    MAX_EXACT_DIGITS,
+    MAX_TOTAL_DIGITS,
+    NotANumber,
+    TooLong,
+    digits_exceed,
+    fraction_str,
+    loads_exact,
+    to_fraction,
+)
 
 _TOP_KEYS = {"budget", "root_charged", "requests"}
 _REQUEST_KEYS = {"id", "target", "parent", "prob", "cond"}
 
 
-def load_instance(path: str | os.PathLike, *, allow_nonmonotone: bool = False) -> Instance:
+def load_instance(
+    path: str | os.PathLike, *, allow_nonmonotone: bool = False
+) -> Instance:
     """Read and validate an instance file; errors name the file."""
     source = os.fspath(path)
     try:
         with open(source, encoding="utf-8") as fh:
             text = fh.read()
     except OSError as exc:
-        raise InstanceError(f"cannot read file: {exc.strerror or exc}", source=source) from None
+        raise InstanceError(
+            f"cannot read file: {exc.strerror or exc}", source=source
+        ) from None
     except UnicodeDecodeError as exc:
-        raise InstanceError(f"not UTF-8 text (byte {exc.start})", source=source) from None
+        raise InstanceError(
+            f"not UTF-8 text (byte {exc.start})", source=source
+        ) from None
     return loads_instance(text, source=source, allow_nonmonotone=allow_nonmonotone)
 
 
-def loads_instance(text: str, *, source: str | None = None,
-                   allow_nonmonotone: bool = False) -> Instance:
+def loads_instance(
+    text: str, *, source: str | None = None, allow_nonmonotone: bool = False
+) -> Instance:
     """Parse instance JSON text (exact numbers) and validate it."""
     try:
         obj = loads_exact(text)
     except (ValueError, RecursionError) as exc:
-        # JSONDecodeError, DuplicateKey, NotANumber (number too long) are all ValueErrors
+        # JSONDecodeError, DuplicateKey, NotANumber (number too long) are all
+        # ValueErrors
         raise InstanceError(f"invalid JSON: {exc}", source=source) from None
     return parse_instance(obj, source=source, allow_nonmonotone=allow_nonmonotone)
 
 
-def parse_instance(obj: Any, *, source: str | None = None,
-                   allow_nonmonotone: bool = False) -> Instance:
+def parse_instance(
+    obj: Any, *, source: str | None = None, allow_nonmonotone: bool = False
+) -> Instance:
     """Validate an already decoded JSON value (dict) and build an :class:`Instance`.
 
     Python floats in ``obj`` are read through their shortest repr (0.1 is 1/10).
     Non-monotone path probabilities are rejected unless ``allow_nonmonotone``.
     """
+
     def err(msg, request=None, node=None):
         return InstanceError(msg, source=source, request=request, node=node)
 
@@ -70,7 +88,10 @@ def parse_instance(obj: Any, *, source: str | None = None,
         raise err("an instance must be a JSON object")
     extra = set(obj) - _TOP_KEYS
     if extra:
-        raise err(f"unknown field {show(sorted(extra)[0])} (allowed: budget, root_charged, requests)")
+        raise err(
+            f"unknown field {show(sorted(extra)[0])} (allowed: budget, root_charged,"
+            " requests)"
+        )
     if "budget" not in obj:
         raise err("missing field 'budget'")
     budget = obj["budget"]
@@ -89,14 +110,18 @@ def parse_instance(obj: Any, *, source: str | None = None,
 
     requests = []
     seen: dict[str, int] = {}
-    bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]  # digits of the cond products, all requests
+    bits_left = [
+        MAX_TOTAL_DIGITS * 3.3219280948873626
+    ]  # digits of the cond products, all requests
     for pos, raw in enumerate(raw_requests):
         label = f"#{pos}"
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             label = raw["id"]
         req = _parse_request(raw, label, err, allow_nonmonotone, bits_left)
         if req.id in seen:
-            raise err(f"duplicate request id (also request #{seen[req.id]})", request=req.id)
+            raise err(
+                f"duplicate request id (also request #{seen[req.id]})", request=req.id
+            )
         seen[req.id] = pos
         requests.append(req)
     _check_exact_sizes(requests, err)
@@ -113,7 +138,9 @@ def _check_exact_sizes(requests: list[Request], err) -> None:
     """
     common, seen = 1, set()
     for req in requests:
-        if req.target.denominator in seen and all(x.denominator in seen for x in req.tree.f):
+        if req.target.denominator in seen and all(
+            x.denominator in seen for x in req.tree.f
+        ):
             continue  # nothing new (the common case): no node can cross the limit here
         values = [(req.target, None)] + [(x, v) for v, x in enumerate(req.tree.f)]
         for x, node in values:
@@ -124,9 +151,12 @@ def _check_exact_sizes(requests: list[Request], err) -> None:
             if common % d:
                 common = common // math.gcd(common, d) * d
                 if digits_exceed(common, MAX_EXACT_DIGITS):
-                    raise err(f"the common denominator of the instance's exact values exceeds "
-                              f"{MAX_EXACT_DIGITS} digits here (limit: docs/cli.md, Limits)",
-                              request=req.id, node=node)
+                    raise err(
+                        "the common denominator of the instance's exact values exceeds"
+                        f" {MAX_EXACT_DIGITS} digits here (limit: docs/cli.md, Limits)",
+                        request=req.id,
+                        node=node,
+                    )
 
 
 def _show(value: Any) -> str:
@@ -134,7 +164,11 @@ def _show(value: Any) -> str:
         return value.reason
     if isinstance(value, Fraction):
         # a JSON number with a point or exponent: 8.0 must not read as "got 8"
-        return abbreviate(f"{fraction_str(value.numerator)}.0" if value.denominator == 1 else fraction_str(value))
+        return abbreviate(
+            f"{fraction_str(value.numerator)}.0"
+            if value.denominator == 1
+            else fraction_str(value)
+        )
     try:
         return abbreviate(json.dumps(value))
     except (TypeError, ValueError):
@@ -146,7 +180,9 @@ def _num(x: Fraction) -> str:
     return number(fraction_str(x))
 
 
-def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left: list[float]) -> Request:
+def _parse_request(
+    raw: Any, label: str, err, allow_nonmonotone: bool, bits_left: list[float]
+) -> Request:
     if not isinstance(raw, dict):
         raise err("a request must be a JSON object", request=label)
     extra = set(raw) - _REQUEST_KEYS
@@ -167,9 +203,14 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
     if not isinstance(parent, list) or not parent:
         raise err("parent: must be a non-empty list of integers", request=rid)
     n = len(parent)
-    # the common case in bulk; otherwise the loop below finds the first bad node and says why
-    good = all(type(p) is int for p in parent) and min(parent) >= -1 and max(parent) < n and \
-        all(p != v for v, p in enumerate(parent))
+    # the common case in bulk; otherwise the loop below finds the first bad node and
+    # says why
+    good = (
+        all(type(p) is int for p in parent)
+        and min(parent) >= -1
+        and max(parent) < n
+        and all(p != v for v, p in enumerate(parent))
+    )
     for v, p in enumerate(() if good else parent):
         if isinstance(p, TooLong):
             raise err(f"parent: {p.reason}", request=rid, node=v)
@@ -178,30 +219,42 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
         if p == v:
             raise err("parent: node is its own parent (self-loop)", request=rid, node=v)
         if p < -1 or p >= n:
-            raise err(f"parent: index {p} out of range -1..{n - 1}", request=rid, node=v)
+            raise err(
+                f"parent: index {p} out of range -1..{n - 1}", request=rid, node=v
+            )
     roots = [v for v, p in enumerate(parent) if p == -1]
     if not roots:
         raise err("parent: no root (no node has parent -1)", request=rid)
     if len(roots) > 1:
-        raise err(f"parent: several roots (nodes {roots[0]} and {roots[1]} have parent -1)",
-                  request=rid, node=roots[1])
+        raise err(
+            f"parent: several roots (nodes {roots[0]} and {roots[1]} have parent -1)",
+            request=rid,
+            node=roots[1],
+        )
     _check_acyclic(parent, roots[0], rid, err)
 
     has_prob, has_cond = "prob" in raw, "cond" in raw
     if has_prob == has_cond:
-        raise err("give exactly one of 'prob' (path probabilities) and 'cond' "
-                  "(conditional probabilities)" + (", not both" if has_prob else ""), request=rid)
+        raise err(
+            "give exactly one of 'prob' (path probabilities) and 'cond' "
+            "(conditional probabilities)" + (", not both" if has_prob else ""),
+            request=rid,
+        )
     key = "prob" if has_prob else "cond"
     values = raw[key]
     if not isinstance(values, list):
         raise err(f"{key}: must be a list", request=rid)
     if len(values) != n:
-        raise err(f"{key}: has {len(values)} values but parent has {n} nodes", request=rid)
+        raise err(
+            f"{key}: has {len(values)} values but parent has {n} nodes", request=rid
+        )
     try:  # the common case in bulk; otherwise the loop below names the first bad node
         exact = [to_fraction(x) for x in values]
     except NotANumber:
         exact = None
-    if exact is None or not all(0 <= q.numerator <= q.denominator for q in exact):  # each in [0, 1]
+    if exact is None or not all(
+        0 <= q.numerator <= q.denominator for q in exact
+    ):  # each in [0, 1]
         exact = []
         for v, x in enumerate(values):
             try:
@@ -213,7 +266,11 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
             exact.append(q)
     root = roots[0]
     if exact[root] != 1:
-        raise err(f"{key}: the root's value must be 1, got {_num(exact[root])}", request=rid, node=root)
+        raise err(
+            f"{key}: the root's value must be 1, got {_num(exact[root])}",
+            request=rid,
+            node=root,
+        )
 
     if key == "prob":
         tree = Tree.from_parents(parent, exact)
@@ -221,19 +278,39 @@ def _parse_request(raw: Any, label: str, err, allow_nonmonotone: bool, bits_left
             f = tree.f
             for v in tree.order:
                 p = parent[v]  # f[v] > f[p], cross-multiplied (positive denominators)
-                if p != -1 and f[v].numerator * f[p].denominator > f[p].numerator * f[v].denominator:
-                    raise err(f"prob: non-monotone: f = {_num(tree.f[v])} exceeds its parent {p}'s "
-                              f"f = {_num(tree.f[p])} (pass --allow-nonmonotone to explore such inputs)",
-                              request=rid, node=v)
+                if (
+                    p != -1
+                    and f[v].numerator * f[p].denominator
+                    > f[p].numerator * f[v].denominator
+                ):
+                    raise err(
+                        f"prob: non-monotone: f = {_num(tree.f[v])} exceeds its parent"
+                        f" {p}'s f = {_num(tree.f[p])} (pass --allow-nonmonotone to"
+                        " explore such inputs)",
+                        request=rid,
+                        node=v,
+                    )
     else:
-        f = path_products(parent, exact, root, lambda msg, node: err(msg, request=rid, node=node), bits_left)
+        f = path_products(
+            parent,
+            exact,
+            root,
+            lambda msg, node: err(msg, request=rid, node=node),
+            bits_left,
+        )
         tree = Tree.from_parents(parent, f, cond=exact)
     return Request(id=rid, target=target, tree=tree, given=key)
 
 
-def path_products(parent: list[int], cond: list[Fraction], root: int, err,
-                  bits_left: list[float] | None = None) -> list[Fraction]:
-    """f from conditionals (f(root) = 1, f(v) = f(parent) * cond(v)), within the size limits.
+def path_products(
+    parent: list[int],
+    cond: list[Fraction],
+    root: int,
+    err,
+    bits_left: list[float] | None = None,
+) -> list[Fraction]:
+    """f from conditionals (f(root) = 1, f(v) = f(parent) * cond(v)), within the size
+    limits.
 
     ``parent`` must already be a valid tree.  ``err(message, node)`` builds the
     error raised when a product exceeds :data:`~solver.numbers.MAX_EXACT_DIGITS`
@@ -247,7 +324,9 @@ def path_products(parent: list[int], cond: list[Fraction], root: int, err,
             kids[p].append(v)
     f = [Fraction(0)] * n
     f[root] = Fraction(1)
-    ratio = [(0, 1)] * n  # f as (numerator, denominator): products of small ints without Fraction's overhead
+    ratio = (
+        [(0, 1)] * n
+    )  # f as (numerator, denominator): products of small ints without Fraction's overhead
     ratio[root] = (1, 1)
     if bits_left is None:  # shared by the requests of one instance
         bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]
@@ -257,20 +336,30 @@ def path_products(parent: list[int], cond: list[Fraction], root: int, err,
         fn, fd = ratio[v]
         for c in kids[v]:
             cn, cd = cond_ratio[c]
-            if fd.bit_length() + cd.bit_length() <= _SMALL_BITS:  # f(v) * cond(c), reduced as Fraction does
+            if (
+                fd.bit_length() + cd.bit_length() <= _SMALL_BITS
+            ):  # f(v) * cond(c), reduced as Fraction does
                 g1, g2 = math.gcd(fn, cd), math.gcd(cn, fd)
                 num, den = (fn // g1) * (cn // g2), (fd // g2) * (cd // g1)
-                x = Fraction(num, den)  # already in lowest terms: the gcd Fraction takes again is cheap
+                x = Fraction(
+                    num, den
+                )  # already in lowest terms: the gcd Fraction takes again is cheap
             else:  # long numbers: Fraction's product, which skips that second gcd
                 x = f[v] * cond[c]
                 num, den = x.numerator, x.denominator
             if den.bit_length() > _SAFE_BITS and digits_exceed(den, MAX_EXACT_DIGITS):
-                raise err(f"cond: the path probability (product of the conditionals) needs more than "
-                          f"{MAX_EXACT_DIGITS} digits (docs/cli.md, Limits)", c)
+                raise err(
+                    "cond: the path probability (product of the conditionals) needs"
+                    f" more than {MAX_EXACT_DIGITS} digits (docs/cli.md, Limits)",
+                    c,
+                )
             bits_left[0] -= num.bit_length() + den.bit_length()
             if bits_left[0] < 0:
-                raise err(f"cond: the path probabilities of the instance need more than {MAX_TOTAL_DIGITS} "
-                          f"digits in all (docs/cli.md, Limits)", c)
+                raise err(
+                    "cond: the path probabilities of the instance need more than"
+                    f" {MAX_TOTAL_DIGITS} digits in all (docs/cli.md, Limits)",
+                    c,
+                )
             f[c] = x
             ratio[c] = (num, den)
             order.append(c)
@@ -278,7 +367,9 @@ def path_products(parent: list[int], cond: list[Fraction], root: int, err,
 
 
 _SMALL_BITS = 256  # products whose denominator stays this short are built from ints
-_SAFE_BITS = int((MAX_EXACT_DIGITS - 1) / 0.30103)  # no denominator this short exceeds MAX_EXACT_DIGITS
+_SAFE_BITS = int(
+    (MAX_EXACT_DIGITS - 1) / 0.30103
+)  # no denominator this short exceeds MAX_EXACT_DIGITS
 
 
 def _check_acyclic(parent: list[int], root: int, rid: str, err) -> None:
@@ -297,4 +388,6 @@ def _check_acyclic(parent: list[int], root: int, rid: str, err) -> None:
             stack.append(c)
     for v in range(n):
         if not reached[v]:
-            raise err("parent: cycle (node is not connected to the root)", request=rid, node=v)
+            raise err(
+                "parent: cycle (node is not connected to the root)", request=rid, node=v
+            )

@@ -62,7 +62,9 @@ class _Frontier:
         return v
 
 
-def greedy_run(instance: Instance, number: Callable = Fraction, values: ExactValues | None = None):
+def greedy_run(
+    instance: Instance, number: Callable = Fraction, values: ExactValues | None = None
+):
     """Run both phases; return (sets, quotas, order) with no verdict.
 
     ``number`` maps an exact Fraction to the arithmetic used for comparisons
@@ -108,7 +110,8 @@ def greedy_run(instance: Instance, number: Callable = Fraction, values: ExactVal
 
 
 def sorted_run(instance: Instance, values: ExactValues):
-    """:func:`greedy_run`'s sets and quotas on monotone trees, by sorting instead of a frontier heap.
+    """:func:`greedy_run`'s sets and quotas on monotone trees, by sorting instead of a
+    frontier heap.
 
     On a monotone tree (f(child) <= f(parent)) a node's parent has a smaller
     key (larger f, else smaller depth) than the node, so the frontier greedy
@@ -126,7 +129,10 @@ def sorted_run(instance: Instance, values: ExactValues):
     for i, req in enumerate(instance.requests):
         tree, fv, target = req.tree, values.f[i], values.target[i]
         depth, root = tree.depth, tree.root
-        ranked = sorted([v for v in range(len(fv)) if v != root], key=lambda v: (-fv[v], depth[v], v))
+        ranked = sorted(
+            [v for v in range(len(fv)) if v != root],
+            key=lambda v: (-fv[v], depth[v], v),
+        )
         acc, k = fv[root], 0
         while acc < target and k < len(ranked):
             acc += fv[ranked[k]]
@@ -137,7 +143,7 @@ def sorted_run(instance: Instance, values: ExactValues):
     if any(q is None for q in quotas) or sum(quotas) > budget:
         return sets, quotas, None
     rest.sort()
-    order = [(i, v) for _, _, i, v in rest[:budget - sum(quotas)]]
+    order = [(i, v) for _, _, i, v in rest[: budget - sum(quotas)]]
     for i, v in order:
         sets[i].append(v)
     return sets, quotas, order
@@ -152,33 +158,51 @@ def solve_reference(instance: Instance, numbers: str = "auto") -> Selection:
     """
     ev = exact_values(instance, numbers)
     if ev.path == SCALED and ev.is_monotone():
-        sets, quotas, order = sorted_run(instance, ev)  # the same answer, by sorting (see sorted_run)
+        sets, quotas, order = sorted_run(
+            instance, ev
+        )  # the same answer, by sorting (see sorted_run)
     else:
         sets, quotas, order = greedy_run(instance, values=ev)
     if order is None:
-        return make_invalid(invalid_reason(instance, quotas), invalid_certificate(instance, ev))
+        return make_invalid(
+            invalid_reason(instance, quotas), invalid_certificate(instance, ev)
+        )
     selection_sets = {r.id: s for r, s in zip(instance.requests, sets)}
-    cert = optimal_certificate(instance, selection_sets, quotas, ev) if ev.is_monotone() else None
+    cert = (
+        optimal_certificate(instance, selection_sets, quotas, ev)
+        if ev.is_monotone()
+        else None
+    )
     objective = ev.exact(sum((ev.value(i, s) for i, s in enumerate(sets)), ev.zero))
     return make_ok(instance, selection_sets, cert, objective=objective)
 
 
 def invalid_reason(instance: Instance, quotas) -> str:
-    """Why the greedy answers INVALID, from its quotas (None: the target is beyond the tree's mass)."""
+    """Why the greedy answers INVALID, from its quotas (None: the target is beyond the
+    tree's mass)."""
     for req, q in zip(instance.requests, quotas):
         if q is None:
-            return (f"request {req.id!r}: target {fraction_str(req.target)} exceeds the tree's "
-                    f"total mass {fraction_str(req.tree.mass)}")
+            return (
+                f"request {req.id!r}: target {fraction_str(req.target)} exceeds the"
+                f" tree's total mass {fraction_str(req.tree.mass)}"
+            )
     need = sum(quotas)
     conv = "roots charged" if instance.root_charged else "roots free"
-    return (f"the targets need {need} non-root nodes but the node budget is "
-            f"{instance.node_budget} (budget {instance.budget}, {conv})")
+    return (
+        f"the targets need {need} non-root nodes but the node budget is "
+        f"{instance.node_budget} (budget {instance.budget}, {conv})"
+    )
 
 
 # ---------------------------------------------------------------- certificates
 
-def min_count_bound(tree: Tree, target: Fraction, values: ExactValues | None = None,
-                    index: int | None = None):
+
+def min_count_bound(
+    tree: Tree,
+    target: Fraction,
+    values: ExactValues | None = None,
+    index: int | None = None,
+):
     """Smallest k such that root + the k largest non-root f reach ``target``.
 
     A lower bound on the count of *any* node set reaching the target (no
@@ -190,7 +214,11 @@ def min_count_bound(tree: Tree, target: Fraction, values: ExactValues | None = N
     ``shortfall`` is scaled too (``values.exact`` gives the Fraction).
     """
     if values is not None:
-        acc, target, ranked = values.f[index][tree.root], values.target[index], values.sorted_values(index)
+        acc, target, ranked = (
+            values.f[index][tree.root],
+            values.target[index],
+            values.sorted_values(index),
+        )
     else:
         acc, ranked = tree.f[tree.root], tree.sorted_values()
     if acc >= target:
@@ -223,8 +251,11 @@ def invalid_certificate(instance: Instance, values: ExactValues | None = None) -
     }
 
 
-def optimal_certificate(instance: Instance, sets, quotas, values: ExactValues | None = None) -> dict:
-    """Counts, quotas and a threshold lambda proving the selection optimal (monotone inputs)."""
+def optimal_certificate(
+    instance: Instance, sets, quotas, values: ExactValues | None = None
+) -> dict:
+    """Counts, quotas and a threshold lambda proving the selection optimal (monotone
+    inputs)."""
     ev = values if values is not None else exact_values(instance)
     counts, quota_out, witness = {}, {}, {}
     unchosen_max = None
@@ -235,7 +266,9 @@ def optimal_certificate(instance: Instance, sets, quotas, values: ExactValues | 
         counts[req.id] = len(chosen) - 1
         quota_out[req.id] = q
         if q > 0:
-            witness[req.id] = fraction_str(ev.exact(fv[tree.root] + sum(ev.sorted_values(i)[:q - 1], ev.zero)))
+            witness[req.id] = fraction_str(
+                ev.exact(fv[tree.root] + sum(ev.sorted_values(i)[: q - 1], ev.zero))
+            )
         picked = [fv[v] for v in chosen if v != tree.root]
         if len(picked) > q:
             low = min(picked)
@@ -245,7 +278,11 @@ def optimal_certificate(instance: Instance, sets, quotas, values: ExactValues | 
             leftover = True
             x = max(rest)
             unchosen_max = x if unchosen_max is None else max(unchosen_max, x)
-    lam = unchosen_max if unchosen_max is not None else (beyond_min if beyond_min is not None else ev.zero)
+    lam = (
+        unchosen_max
+        if unchosen_max is not None
+        else (beyond_min if beyond_min is not None else ev.zero)
+    )
     lam = ev.exact(lam)
     return {
         "kind": "optimal",

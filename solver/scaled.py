@@ -1,4 +1,5 @@
-"""The numeric core: an instance's exact values as Python ints over one common denominator.
+"""The numeric core: an instance's exact values as Python ints over one common
+denominator.
 
 Every value of an instance is a rational whose denominator divides the
 instance's *common denominator* D (the least common multiple of the
@@ -58,13 +59,16 @@ from .model import Instance
 
 PATHS = ("auto", "scaled", "fraction")
 SCALED, FRACTION = "scaled", "fraction"
-MIN_SCALE_BITS = 4096   # D up to this size always scales
-SCALE_FACTOR = 4        # ... or up to this many times the mean bits of a value as a fraction
+MIN_SCALE_BITS = 4096  # D up to this size always scales
+SCALE_FACTOR = 4  # ... or up to this many times the mean bits of a value as a fraction
 _CACHE = "_exact_values"  # the instance's attribute holding its ExactValues per path
 
 
-def common_denominator(values: Sequence[Fraction], factor: int = SCALE_FACTOR) -> int | None:
-    """The LCM of the denominators, or None when it exceeds the fallback limit (module docstring).
+def common_denominator(
+    values: Sequence[Fraction], factor: int = SCALE_FACTOR
+) -> int | None:
+    """The LCM of the denominators, or None when it exceeds the fallback limit (module
+    docstring).
 
     The LCM is built one distinct denominator at a time and the search stops as
     soon as it is too large.
@@ -83,7 +87,10 @@ def common_denominator(values: Sequence[Fraction], factor: int = SCALE_FACTOR) -
         scale = scale // math.gcd(scale, d) * d
         if scale.bit_length() > MIN_SCALE_BITS:
             if limit is None:  # only now is the values' size needed
-                bits = sum(x.numerator.bit_length() + x.denominator.bit_length() for x in values)
+                bits = sum(
+                    x.numerator.bit_length() + x.denominator.bit_length()
+                    for x in values
+                )
                 limit = factor * bits // len(values) + MIN_SCALE_BITS
             if scale.bit_length() > limit:
                 return None
@@ -91,7 +98,8 @@ def common_denominator(values: Sequence[Fraction], factor: int = SCALE_FACTOR) -
 
 
 class ExactValues:
-    """An instance's path probabilities and targets on one path (ints over D, or Fractions).
+    """An instance's path probabilities and targets on one path (ints over D, or
+    Fractions).
 
     ``f[i][v]`` and ``target[i]`` are the scaled values of request ``i``
     (position in ``instance.requests``).  Derived facts (monotone, sorted
@@ -102,7 +110,9 @@ class ExactValues:
         reqs = instance.requests
         den = None
         if path == SCALED:
-            den = common_denominator([x for r in reqs for x in r.tree.f] + [r.target for r in reqs])
+            den = common_denominator(
+                [x for r in reqs for x in r.tree.f] + [r.target for r in reqs]
+            )
         self.instance = instance
         if den is None:  # the fraction path: the values themselves
             self.path, self.den, self.shift = FRACTION, 1, None
@@ -112,7 +122,9 @@ class ExactValues:
             self.path, self.den = SCALED, den
             self.shift = den.bit_length() - 1 if den & (den - 1) == 0 else None
             if self.shift is None:  # D // d for every distinct denominator d
-                self._factor = {d: den // d for d in {x.denominator for r in reqs for x in r.tree.f}}
+                self._factor = {
+                    d: den // d for d in {x.denominator for r in reqs for x in r.tree.f}
+                }
             self.f = [self._scale_all(r.tree.f) for r in reqs]
             self.target = [self.scale(r.target) for r in reqs]
         self._sorted: list = [None] * len(reqs)
@@ -121,7 +133,8 @@ class ExactValues:
     # ---------------------------------------------------------------- conversions
 
     def scale(self, x: Fraction):
-        """``x * D`` for a value whose denominator divides D (any value of the instance)."""
+        """``x * D`` for a value whose denominator divides D (any value of the
+        instance)."""
         if self.path == FRACTION:
             return x
         if self.shift is not None:
@@ -131,7 +144,9 @@ class ExactValues:
     def _scale_all(self, xs: Iterable[Fraction]) -> list[int]:
         if self.shift is not None:
             k = self.shift + 1
-            return [n << (k - d.bit_length()) for n, d in map(Fraction.as_integer_ratio, xs)]
+            return [
+                n << (k - d.bit_length()) for n, d in map(Fraction.as_integer_ratio, xs)
+            ]
         factor = self._factor  # every denominator of the instance's f
         return [n * factor[d] for n, d in map(Fraction.as_integer_ratio, xs)]
 
@@ -142,7 +157,8 @@ class ExactValues:
         return Fraction(n, self.den)
 
     def compare(self, n, q: Fraction) -> int:
-        """-1, 0 or 1 as the scaled number ``n`` is below, equal to or above the exact ``q`` (any q)."""
+        """-1, 0 or 1 as the scaled number ``n`` is below, equal to or above the exact
+        ``q`` (any q)."""
         if self.path == FRACTION:
             a, b = n, q
         else:
@@ -150,12 +166,15 @@ class ExactValues:
         return (a > b) - (a < b)
 
     def floor(self, q: Fraction):
-        """For any exact ``q``: a scaled ``n`` is above ``q`` iff ``n > floor(q)`` (ints are whole)."""
+        """For any exact ``q``: a scaled ``n`` is above ``q`` iff ``n > floor(q)`` (ints
+        are whole)."""
         return q if self.path == FRACTION else q.numerator * self.den // q.denominator
 
     def ceil(self, q: Fraction):
         """For any exact ``q``: a scaled ``n`` is below ``q`` iff ``n < ceil(q)``."""
-        return q if self.path == FRACTION else -(-q.numerator * self.den // q.denominator)
+        return (
+            q if self.path == FRACTION else -(-q.numerator * self.den // q.denominator)
+        )
 
     # ---------------------------------------------------------------- per request
 
@@ -167,7 +186,9 @@ class ExactValues:
         if got is None:
             tree, fv = self.instance.requests[i].tree, self.f[i]
             above = [fv[p] for p in tree.parent]  # each node's parent's value
-            above[tree.root] = fv[tree.root]  # (the root's "parent" -1 would read the last value)
+            above[tree.root] = fv[
+                tree.root
+            ]  # (the root's "parent" -1 would read the last value)
             got = self._monotone[i] = all(map(operator.le, fv, above))
         return got
 
@@ -176,7 +197,7 @@ class ExactValues:
         got = self._sorted[i]
         if got is None:
             fv, root = self.f[i], self.instance.requests[i].tree.root
-            got = sorted(fv[:root] + fv[root + 1:], reverse=True)
+            got = sorted(fv[:root] + fv[root + 1 :], reverse=True)
             self._sorted[i] = got
         return got
 
@@ -195,7 +216,8 @@ class ExactValues:
 
 
 def exact_values(instance: Instance, path: str = "auto") -> ExactValues:
-    """The instance's :class:`ExactValues` on ``path`` (``"auto"``: scaled unless D is too large).
+    """The instance's :class:`ExactValues` on ``path`` (``"auto"``: scaled unless D is
+    too large).
 
     Built once per instance and path, then kept on the (immutable) instance.
     """
@@ -210,5 +232,7 @@ def exact_values(instance: Instance, path: str = "auto") -> ExactValues:
     if got is None:
         got = cache[key] = ExactValues(instance, key)
     if path == SCALED and got.path != SCALED:
-        raise ValueError("the common denominator exceeds the scaling limit (docs/cli.md, Limits)")
+        raise ValueError(
+            "the common denominator exceeds the scaling limit (docs/cli.md, Limits)"
+        )
     return got

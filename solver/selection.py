@@ -24,9 +24,16 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from .errors import SelectionFormatError
-from .model import Instance
 from .messages import abbreviate
-from .numbers import MAX_ANSWER_DIGITS, NotANumber, TooLong, fraction_str, loads_exact, to_fraction
+from .model import Instance
+from .numbers import (
+    MAX_ANSWER_DIGITS,
+    NotANumber,
+    TooLong,
+    fraction_str,
+    loads_exact,
+    to_fraction,
+)
 
 OK = "OK"
 INVALID = "INVALID"
@@ -70,9 +77,14 @@ def objective_of(instance: Instance, selected: Mapping[str, Any]) -> Fraction:
     return total
 
 
-def make_ok(instance: Instance, sets: Mapping[str, Any], certificate=None,
-            objective: Fraction | None = None) -> Selection:
-    """An OK selection with nodes sorted and the exact objective (recomputed unless given)."""
+def make_ok(
+    instance: Instance,
+    sets: Mapping[str, Any],
+    certificate=None,
+    objective: Fraction | None = None,
+) -> Selection:
+    """An OK selection with nodes sorted and the exact objective (recomputed unless
+    given)."""
     selected = {r.id: tuple(sorted(sets[r.id])) for r in instance.requests}
     if objective is None:
         objective = objective_of(instance, selected)
@@ -89,16 +101,23 @@ def load_selection(path: str | os.PathLike) -> Selection:
         with open(source, encoding="utf-8") as fh:
             text = fh.read()
     except OSError as exc:
-        raise SelectionFormatError(f"cannot read file: {exc.strerror or exc}", source=source) from None
+        raise SelectionFormatError(
+            f"cannot read file: {exc.strerror or exc}", source=source
+        ) from None
     except UnicodeDecodeError as exc:
-        raise SelectionFormatError(f"not UTF-8 text (byte {exc.start})", source=source) from None
+        raise SelectionFormatError(
+            f"not UTF-8 text (byte {exc.start})", source=source
+        ) from None
     return loads_selection(text, source=source)
 
 
 def loads_selection(text: str, *, source: str | None = None) -> Selection:
     try:
         obj = loads_exact(text, max_digits=MAX_ANSWER_DIGITS)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, DuplicateKey, too deep
+    except (
+        ValueError,
+        RecursionError,
+    ) as exc:  # JSONDecodeError, DuplicateKey, too deep
         raise SelectionFormatError(f"invalid JSON: {exc}", source=source) from None
     return parse_selection(obj, source=source)
 
@@ -106,13 +125,20 @@ def loads_selection(text: str, *, source: str | None = None) -> Selection:
 def _show(value: Any) -> str:
     if isinstance(value, TooLong):
         return value.reason
-    if isinstance(value, Fraction):  # a JSON number with a point: 1.0 must not read as "is 1"
-        return abbreviate(f"{fraction_str(value.numerator)}.0" if value.denominator == 1 else fraction_str(value))
+    if isinstance(
+        value, Fraction
+    ):  # a JSON number with a point: 1.0 must not read as "is 1"
+        return abbreviate(
+            f"{fraction_str(value.numerator)}.0"
+            if value.denominator == 1
+            else fraction_str(value)
+        )
     return abbreviate(json.dumps(value, default=str))
 
 
 def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
     """Check the shape of a decoded selection and build a :class:`Selection`."""
+
     def err(msg, request=None, node=None):
         return SelectionFormatError(msg, source=source, request=request, node=node)
 
@@ -131,15 +157,19 @@ def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
         return Selection(status, None, None, reason, certificate)
     raw = obj.get("selected")
     if not isinstance(raw, dict):
-        raise err("selected: an OK selection needs an object mapping request ids to node lists")
+        raise err(
+            "selected: an OK selection needs an object mapping request ids to node"
+            " lists"
+        )
     selected: dict[str, tuple[int, ...]] = {}
     for rid, nodes in raw.items():
         if not isinstance(nodes, list):
             raise err("selected: must be a list of node indices", request=rid)
         for pos, v in enumerate(nodes):
             if isinstance(v, bool) or not isinstance(v, int):
-                raise err(f"selected: entry {pos} is {_show(v)}, not an integer",
-                          request=rid)
+                raise err(
+                    f"selected: entry {pos} is {_show(v)}, not an integer", request=rid
+                )
         selected[rid] = tuple(nodes)
     objective = None
     if obj.get("objective") is not None:

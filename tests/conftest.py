@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
@@ -24,7 +23,11 @@ def pytest_collection_modifyitems(config, items):
     """Mark ``slow`` the tests listed in tests/slow_tests.txt: measured, not guessed
     (``python tests/common/durations.py durations.txt --threshold 1.5 --ids``; tests/README.md),
     so ``python -m pytest -m "not slow"`` is the fast tier.  CI runs everything."""
-    slow = {line.strip() for line in SLOW_TESTS.read_text(encoding="utf-8").splitlines() if line.strip()}
+    slow = {
+        line.strip()
+        for line in SLOW_TESTS.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
     for item in items:
         if item.nodeid in slow:
             item.add_marker(pytest.mark.slow)

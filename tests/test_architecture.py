@@ -1,4 +1,5 @@
-"""The layout of docs/architecture.md, enforced: which package may import which, no import cycle.
+"""The layout of docs/architecture.md, enforced: which package may import which, no
+import cycle.
 
 Every import counts, also one inside a function (a lazy import is still a dependency).
 """
@@ -16,10 +17,20 @@ PACKAGES = ("solver", "verify", "proofs")
 # The layers, lowest first: a module may import its own layer and the layers before it
 # (docs/architecture.md).  proofs/ stands beside verify/commands: it may import what
 # the commands may, but not the commands themselves.
-ORDER = ("solver", "verify.oracles", "verify.checks", "verify.subject", "verify.run", "verify.search",
-         "verify.report", "verify.solver_check", "verify.commands", "verify")
+ORDER = (
+    "solver",
+    "verify.oracles",
+    "verify.checks",
+    "verify.subject",
+    "verify.run",
+    "verify.search",
+    "verify.report",
+    "verify.solver_check",
+    "verify.commands",
+    "verify",
+)
 ALLOWED = {name: set(ORDER[:i]) for i, name in enumerate(ORDER)}
-ALLOWED["proofs"] = set(ORDER[:ORDER.index("verify.commands")])
+ALLOWED["proofs"] = set(ORDER[: ORDER.index("verify.commands")])
 
 
 def _modules() -> dict[str, Path]:
@@ -44,15 +55,22 @@ def _imports(name: str, path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            mod = ".".join(base[:len(base) - node.level + 1] + [node.module or ""]).strip(".") if node.level \
+            mod = (
+                ".".join(
+                    base[: len(base) - node.level + 1] + [node.module or ""]
+                ).strip(".")
+                if node.level
                 else node.module
+            )
             found.add(mod)
             found.update(f"{mod}.{a.name}" for a in node.names)
     out = set()
     for dep in found:
         while dep and dep not in MODULES:
             dep = dep.rpartition(".")[0]
-        if dep and dep != name and not name.startswith(dep + "."):  # a package's own __init__ is no edge
+        if (
+            dep and dep != name and not name.startswith(dep + ".")
+        ):  # a package's own __init__ is no edge
             out.add(dep)
     return out
 
@@ -75,8 +93,13 @@ def layer(module: str) -> str:
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_imports_only_lower_layers(module):
     mine = layer(module)
-    bad = sorted(d for d in GRAPH[module] if layer(d) != mine and layer(d) not in ALLOWED[mine])
-    assert not bad, f"{module} ({mine}) imports {bad}; docs/architecture.md allows {sorted(ALLOWED[mine])}"
+    bad = sorted(
+        d for d in GRAPH[module] if layer(d) != mine and layer(d) not in ALLOWED[mine]
+    )
+    assert not bad, (
+        f"{module} ({mine}) imports {bad}; docs/architecture.md allows"
+        f" {sorted(ALLOWED[mine])}"
+    )
 
 
 def test_every_layer_is_documented():
@@ -84,7 +107,9 @@ def test_every_layer_is_documented():
     layers = {layer(m) for m in MODULES}
     assert layers <= set(ALLOWED), layers - set(ALLOWED)
     for name in layers:
-        assert f"`{name.replace('.', '/')}/`" in text, f"docs/architecture.md does not describe {name}"
+        assert f"`{name.replace('.', '/')}/`" in text, (
+            f"docs/architecture.md does not describe {name}"
+        )
 
 
 def unmapped(text: str, modules: dict[str, Path]) -> list[str]:
@@ -107,8 +132,10 @@ def unmapped(text: str, modules: dict[str, Path]) -> list[str]:
 def test_every_module_is_mapped():
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     missing = unmapped(text, MODULES)
-    assert not missing, (f"docs/architecture.md does not map {', '.join(missing)}: "
-                         "add each to its layer's list under 'Every module'")
+    assert not missing, (
+        f"docs/architecture.md does not map {', '.join(missing)}: "
+        "add each to its layer's list under 'Every module'"
+    )
 
 
 def test_no_import_cycle():
@@ -118,7 +145,7 @@ def test_no_import_cycle():
         state[m] = 1
         for d in sorted(GRAPH[m]):
             if state.get(d) == 1:
-                cycle = path[path.index(d):] + [d]
+                cycle = path[path.index(d) :] + [d]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if d not in state:
                 visit(d, path + [d])
@@ -138,10 +165,10 @@ def test_the_check_can_fail():
 # Exceptions that never reach a user: each is caught in its module and turned into one
 # of solver/errors.py (an InputError, a SolverFault, a finding, a skipped case).
 INTERNAL_EXCEPTIONS = {
-    "solver.numbers": {"NotANumber", "DuplicateKey"},          # -> InputError while parsing
+    "solver.numbers": {"NotANumber", "DuplicateKey"},  # -> InputError while parsing
     "verify.subject.process": {"Timeout", "OutputTooLarge", "Exited"},  # -> SolverFault
-    "verify.search.properties": {"Outside"},                    # a case outside the restrictions
-    "verify.run.pool": {"RemoteTraceback"},                     # the worker's traceback, as a cause
+    "verify.search.properties": {"Outside"},  # a case outside the restrictions
+    "verify.run.pool": {"RemoteTraceback"},  # the worker's traceback, as a cause
 }
 
 
@@ -150,9 +177,18 @@ def test_every_exception_is_defined_in_solver_errors():
     defines a public exception class, apart from the internal ones listed above."""
     import builtins
 
-    errors = {node.name for node in ast.walk(ast.parse((ROOT / "solver" / "errors.py").read_text(encoding="utf-8")))
-              if isinstance(node, ast.ClassDef)}
-    builtin_errors = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Exit", "Interrupt"))}
+    errors = {
+        node.name
+        for node in ast.walk(
+            ast.parse((ROOT / "solver" / "errors.py").read_text(encoding="utf-8"))
+        )
+        if isinstance(node, ast.ClassDef)
+    }
+    builtin_errors = {
+        n
+        for n in dir(builtins)
+        if n.endswith(("Error", "Exception", "Exit", "Interrupt"))
+    }
     bad = []
     for name, path in MODULES.items():
         if name == "solver.errors":
@@ -160,7 +196,12 @@ def test_every_exception_is_defined_in_solver_errors():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
                 continue
-            bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
-            if bases & (errors | builtin_errors) and node.name not in INTERNAL_EXCEPTIONS.get(name, ()):
+            bases = {
+                b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                for b in node.bases
+            }
+            if bases & (
+                errors | builtin_errors
+            ) and node.name not in INTERNAL_EXCEPTIONS.get(name, ()):
                 bad.append(f"{name}.{node.name}")
     assert not bad, f"exceptions defined outside solver/errors.py: {bad}"

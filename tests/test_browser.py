@@ -1,7 +1,8 @@
-"""The report pages in a real browser: headless Chromium (tests/common/chromium.py) opens each
-kind of index.html (tests/common/html_pages.py) and the page must run its script without an
-error (none in the console, none caught by the page's own ``window.onerror``), decode
-every picture, and show the verdict table and the finding sections.
+"""The report pages in a real browser: headless Chromium (tests/common/chromium.py)
+opens each kind of index.html (tests/common/html_pages.py) and the page must run its
+script without an error (none in the console, none caught by the page's own
+``window.onerror``), decode every picture, and show the verdict table and the finding
+sections.
 
 Skipped with the install line when Chromium is missing; under CI (``CI=true``) that
 fails instead (.ci/run installs Debian's ``chromium``).
@@ -41,8 +42,13 @@ def test_each_page_renders_without_errors_with_its_table_and_pictures(pages, kin
 def test_the_check_sees_a_script_error_and_a_broken_picture(tmp_path, pages):
     page = (pages["assert-optimal"] / "index.html").read_text(encoding="utf-8")
     bad = tmp_path / "index.html"
-    bad.write_text(page.replace("</body>", '<img src="data:image/png;base64,AAAA">'
-                                           "<script>console.error('boom'); noSuchFunction();</script></body>"))
+    bad.write_text(
+        page.replace(
+            "</body>",
+            '<img src="data:image/png;base64,AAAA">'
+            "<script>console.error('boom'); noSuchFunction();</script></body>",
+        )
+    )
     opened = chromium.open_page(bad)
     assert any("noSuchFunction" in line for line in opened.console)
     assert "noSuchFunction" in opened.js_errors()
@@ -56,6 +62,10 @@ def test_the_committed_results_page_renders(tmp_path):
     chromium.required()
     opened = chromium.open_page(RESULTS_HTML)
     body = opened.body()
-    assert opened.console == [] and opened.js_errors() == "" and body.get("data-ready") == "1"
+    assert (
+        opened.console == []
+        and opened.js_errors() == ""
+        and body.get("data-ready") == "1"
+    )
     loaded, total = map(int, body["data-images"].split("/"))
     assert total > 0 and loaded == total

@@ -1,8 +1,9 @@
-"""Causes (verify/search/cause.py) on hand-made answers: each cause class, its numbers, and that
-the class joins the failure's signature (issue 20, parts 4 and 6).
+"""Causes (verify/search/cause.py) on hand-made answers: each cause class, its numbers,
+and that the class joins the failure's signature (issue 20, parts 4 and 6).
 
-Every expected text and number here is worked out by hand (IEEE arithmetic checked with the
-struct-based rounding of verify/search/precision.py's doctests), not taken from the code."""
+Every expected text and number here is worked out by hand (IEEE arithmetic checked with
+the struct-based rounding of verify/search/precision.py's doctests), not taken from the
+code."""
 
 from fractions import Fraction as F
 
@@ -54,7 +55,8 @@ def test_a_double_sum_that_meets_a_target_exactly_missed_is_named_first():
         "sum to 1.0 in IEEE double (also float32, bfloat16, float16; from log f:"
         in causes[0]["text"]
     )
-    # the budget unit left and node 1 make it a request stopped early too: named after the sum
+    # the budget unit left and node 1 make it a request stopped early too: named after
+    # the sum
     assert [c["kind"] for c in causes] == ["float sum", "stopped early"]
 
 
@@ -71,7 +73,8 @@ def test_a_request_stopped_with_budget_left_is_stopped_early():
 
 
 def test_budget_spent_past_another_target_is_stopped_early_too():
-    # b's target 1 is met by its root; its node 1 could be dropped: the budget went past its target
+    # b's target 1 is met by its root; its node 1 could be dropped: the budget went past
+    # its target
     inst = _inst(
         2, ("a", 2, [-1, 0, 1], [1, F(1, 2), F(1, 2)]), ("b", 1, [-1, 0], [1, F(1, 2)])
     )
@@ -85,7 +88,8 @@ def test_budget_spent_past_another_target_is_stopped_early_too():
 
 
 def test_a_log_probability_merge_is_named_when_f_does_not_merge():
-    # 1/5 and 1/5 * (1 - 1/1000) differ by 0.1 %: below bfloat16's step (8 bits, about 0.4 %)
+    # 1/5 and 1/5 * (1 - 1/1000) differ by 0.1 %: below bfloat16's step (8 bits, about
+    # 0.4 %)
     # as f, and as log f too (log(1/5) = -1.609, bfloat16 step 2^-7 there, 0.001 apart);
     # --scores log names the log domain only, --scores prob the f domain only
     inst = _inst(1, ("a", 1, [-1, 0, 0], [1, F(1, 5) * (1 - F(1, 1000)), F(1, 5)]))
@@ -196,7 +200,10 @@ def test_one_defect_of_three_properties_is_one_finding():
 
 
 def test_decline_like_exceptions_are_grouped():
-    hint = " (an exception, so a finding; to decline an input, raise verify.Unsupported or answer UNSUPPORTED)"
+    hint = (
+        " (an exception, so a finding; to decline an input, raise verify.Unsupported or"
+        " answer UNSUPPORTED)"
+    )
     results = [
         _Res(
             "A",

@@ -1,4 +1,5 @@
-"""The certificate checker accepts the greedy's certificates and rejects tampered ones."""
+"""The certificate checker accepts the greedy's certificates and rejects tampered
+ones."""
 
 import copy
 from fractions import Fraction as F
@@ -28,16 +29,31 @@ def test_greedy_certificates_are_accepted(inst):
     assert certificate_problems(inst, sel) == []
 
 
-TWO = parse_instance({"budget": 2, "requests": [
-    {"id": "a", "target": "1.7", "parent": [-1, 0, 0, 1], "prob": ["1", "0.7", "0.5", "0.3"]},
-    {"id": "b", "target": "1", "parent": [-1, 0], "prob": ["1", "0.6"]}]})
-# greedy: a's quota is 1 (0.7), then throughput takes b's 0.6: a={0,1}, b={0,1}; lambda = 0.5
+TWO = parse_instance(
+    {
+        "budget": 2,
+        "requests": [
+            {
+                "id": "a",
+                "target": "1.7",
+                "parent": [-1, 0, 0, 1],
+                "prob": ["1", "0.7", "0.5", "0.3"],
+            },
+            {"id": "b", "target": "1", "parent": [-1, 0], "prob": ["1", "0.6"]},
+        ],
+    }
+)
+# greedy: a's quota is 1 (0.7), then throughput takes b's 0.6: a={0,1}, b={0,1}; lambda
+# = 0.5
 
 
 def test_hand_example_is_as_worked_out():
     sel = solve_reference(TWO)
     assert sel.selected == {"a": (0, 1), "b": (0, 1)}
-    assert sel.certificate["lambda"] == "1/2" and sel.certificate["quotas"] == {"a": 1, "b": 0}
+    assert sel.certificate["lambda"] == "1/2" and sel.certificate["quotas"] == {
+        "a": 1,
+        "b": 0,
+    }
     assert certificate_problems(TWO, sel) == []
 
 
@@ -48,7 +64,9 @@ def test_rejects_lambda_above_a_beyond_quota_node():
 
 
 def test_rejects_lambda_below_an_unchosen_node():
-    problems = certificate_problems(TWO, with_cert(solve_reference(TWO), **{"lambda": "0.4"}))
+    problems = certificate_problems(
+        TWO, with_cert(solve_reference(TWO), **{"lambda": "0.4"})
+    )
     assert any("unchosen" in p for p in problems)
 
 
@@ -66,31 +84,72 @@ def test_rejects_wrong_counts_and_forged_witness():
 
 
 def test_rejects_a_feasible_but_worse_selection():
-    # swap b's 0.6 for a's 0.5: still feasible and rooted, but not what the certificate proves
+    # swap b's 0.6 for a's 0.5: still feasible and rooted, but not what the certificate
+    # proves
     sel = solve_reference(TWO)
-    worse = Selection("OK", {"a": (0, 1, 2), "b": (0,)}, F(22, 10), None, dict(sel.certificate))
+    worse = Selection(
+        "OK", {"a": (0, 1, 2), "b": (0,)}, F(22, 10), None, dict(sel.certificate)
+    )
     assert certificate_problems(TWO, worse)
 
 
 def test_rejects_unspent_budget():
-    sel = Selection("OK", {"a": (0, 1), "b": (0,)}, F(27, 10), None,
-                    {"kind": "optimal", "counts": {"a": 1, "b": 0}, "quotas": {"a": 1, "b": 0},
-                     "quota_witness": {"a": "1"}, "lambda": "0.6"})
+    sel = Selection(
+        "OK",
+        {"a": (0, 1), "b": (0,)},
+        F(27, 10),
+        None,
+        {
+            "kind": "optimal",
+            "counts": {"a": 1, "b": 0},
+            "quotas": {"a": 1, "b": 0},
+            "quota_witness": {"a": "1"},
+            "lambda": "0.6",
+        },
+    )
     assert any("budget not spent" in p for p in certificate_problems(TWO, sel))
 
 
 def test_rejects_non_top_m_set():
-    # a = {0, 2} is rooted and reaches 1.5 < 1.7: infeasible anyway; use target 1 to isolate
-    inst = parse_instance({"budget": 1, "requests": [
-        {"id": "a", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "0.7", "0.5"]}]})
-    sel = Selection("OK", {"a": (0, 2)}, F(3, 2), None,
-                    {"kind": "optimal", "counts": {"a": 1}, "quotas": {"a": 0}, "lambda": "0.7"})
+    # a = {0, 2} is rooted and reaches 1.5 < 1.7: infeasible anyway; use target 1 to
+    # isolate
+    inst = parse_instance(
+        {
+            "budget": 1,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": "1",
+                    "parent": [-1, 0, 0],
+                    "prob": ["1", "0.7", "0.5"],
+                }
+            ],
+        }
+    )
+    sel = Selection(
+        "OK",
+        {"a": (0, 2)},
+        F(3, 2),
+        None,
+        {"kind": "optimal", "counts": {"a": 1}, "quotas": {"a": 0}, "lambda": "0.7"},
+    )
     assert any("not a top-1 set" in p for p in certificate_problems(inst, sel))
 
 
-INV = parse_instance({"budget": 2, "requests": [
-    {"id": "a", "target": "1.9", "parent": [-1, 0, 0], "prob": ["1", "0.7", "0.2"]},
-    {"id": "b", "target": "1.5", "parent": [-1, 0], "prob": ["1", "0.5"]}]})
+INV = parse_instance(
+    {
+        "budget": 2,
+        "requests": [
+            {
+                "id": "a",
+                "target": "1.9",
+                "parent": [-1, 0, 0],
+                "prob": ["1", "0.7", "0.2"],
+            },
+            {"id": "b", "target": "1.5", "parent": [-1, 0], "prob": ["1", "0.5"]},
+        ],
+    }
+)
 
 
 def test_invalid_certificate_accepted_then_tampered():
@@ -101,24 +160,48 @@ def test_invalid_certificate_accepted_then_tampered():
     # raising it claims a bound that does not hold (2 nodes already reach 1.9)
     assert certificate_problems(INV, with_cert(sel, min_counts={"a": 3, "b": 1}))
     # "unreachable" is a lie: a's mass 1.9 reaches its target
-    assert certificate_problems(INV, with_cert(sel, min_counts={"a": "unreachable", "b": 1}))
+    assert certificate_problems(
+        INV, with_cert(sel, min_counts={"a": "unreachable", "b": 1})
+    )
 
 
 def test_certificate_needs_monotone_input():
-    inst = parse_instance({"budget": 1, "requests": [
-        {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": ["1", "0.1", "0.9"]}]}, allow_nonmonotone=True)
-    sel = Selection("OK", {"a": (0, 1)}, F(11, 10), None,
-                    {"kind": "optimal", "counts": {"a": 1}, "quotas": {"a": 0}, "lambda": "0.9"})
+    inst = parse_instance(
+        {
+            "budget": 1,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1,
+                    "parent": [-1, 0, 1],
+                    "prob": ["1", "0.1", "0.9"],
+                }
+            ],
+        },
+        allow_nonmonotone=True,
+    )
+    sel = Selection(
+        "OK",
+        {"a": (0, 1)},
+        F(11, 10),
+        None,
+        {"kind": "optimal", "counts": {"a": 1}, "quotas": {"a": 0}, "lambda": "0.9"},
+    )
     assert any("monotone" in p for p in certificate_problems(inst, sel))
 
 
 def test_missing_or_malformed_certificate():
     sel = solve_reference(TWO)
-    assert certificate_problems(TWO, Selection(sel.status, sel.selected, sel.objective)) == ["no certificate"]
-    assert certificate_problems(TWO, with_cert(sel, counts="x"))[0].startswith("malformed")
+    assert certificate_problems(
+        TWO, Selection(sel.status, sel.selected, sel.objective)
+    ) == ["no certificate"]
+    assert certificate_problems(TWO, with_cert(sel, counts="x"))[0].startswith(
+        "malformed"
+    )
 
 
-# ---------------------------------------------------------------- issue 16, items 11 and 12: every field checked
+# ---------------------------------------------------------------- issue 16, items 11
+# and 12: every field checked
 
 import pytest  # noqa: E402
 
@@ -128,15 +211,33 @@ from verify.checks.certificate import FIELDS  # noqa: E402
 @pytest.mark.parametrize("field", ["quota_witness", "counts", "quotas"])
 @pytest.mark.parametrize("bad", ["x", [1], 3, None, True])
 def test_ill_typed_optimal_fields_are_one_line_rejections(field, bad):
-    problems = certificate_problems(TWO, with_cert(solve_reference(TWO), **{field: bad}))
-    assert len(problems) == 1 and problems[0].startswith(f"malformed certificate: {field}: must be an object")
+    problems = certificate_problems(
+        TWO, with_cert(solve_reference(TWO), **{field: bad})
+    )
+    assert len(problems) == 1 and problems[0].startswith(
+        f"malformed certificate: {field}: must be an object"
+    )
 
 
-@pytest.mark.parametrize("bad", ["x", [1], 3, None, {"a": "1"}, {"a": {"mass": "1"}}, {"a": {}},
-                                 {"a": {"best_with_one_less": "1", "x": 1}}, {"ghost": {"best_with_one_less": "1"}}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "x",
+        [1],
+        3,
+        None,
+        {"a": "1"},
+        {"a": {"mass": "1"}},
+        {"a": {}},
+        {"a": {"best_with_one_less": "1", "x": 1}},
+        {"ghost": {"best_with_one_less": "1"}},
+    ],
+)
 def test_ill_typed_invalid_witness_is_one_line_rejection(bad):
     problems = certificate_problems(INV, with_cert(solve_reference(INV), witness=bad))
-    assert len(problems) == 1 and problems[0].startswith("malformed certificate: witness"), problems
+    assert len(problems) == 1 and problems[0].startswith(
+        "malformed certificate: witness"
+    ), problems
 
 
 def test_certify_command_rejects_ill_typed_witness_in_one_line(tmp_path, capsys):
@@ -153,23 +254,58 @@ def test_certify_command_rejects_ill_typed_witness_in_one_line(tmp_path, capsys)
         sel.write_text(json.dumps(obj))
         assert main(["certify", str(inst), str(sel)]) == 1
         out, err = capsys.readouterr()
-        assert out.count("\n") == 1 and out.startswith("certificate rejected: malformed certificate: quota_witness")
+        assert out.count("\n") == 1 and out.startswith(
+            "certificate rejected: malformed certificate: quota_witness"
+        )
         assert err == ""
 
 
-@pytest.mark.parametrize("change, words", [
-    ({"node_budget": 99}, "node_budget says 99, but the instance's node budget is 2"),
-    ({"budget_spent": False}, "budget_spent says false, but the selection uses 2 non-root nodes of the node budget 2"),
-    ({"all_nodes_selected": True}, "all_nodes_selected says true, but 2 non-root nodes are unselected"),
-    ({"bogus": 1}, "malformed certificate: unknown field 'bogus'"),
-    ({"node_budget": "2"}, "malformed certificate: node_budget: must be an integer"),
-    ({"budget_spent": 1}, "malformed certificate: budget_spent: must be true or false"),
-    ({"quota_witness": {"b": "1"}}, "malformed certificate: quota_witness: request 'b' has quota 0"),
-    ({"counts": {"a": 1, "b": 1, "c": 0}}, "malformed certificate: counts: 'c' is not a request of the instance"),
-    ({"counts": {"a": 1}}, "malformed certificate: counts: request 'b' is missing"),
-    ({"quotas": {"a": -1, "b": 0}}, "malformed certificate: quotas: request 'a': -1 is not a count"),
-    ({"lambda": "nan"}, "malformed certificate: lambda: 'nan' is not a finite decimal or fraction"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (
+            {"node_budget": 99},
+            "node_budget says 99, but the instance's node budget is 2",
+        ),
+        (
+            {"budget_spent": False},
+            (
+                "budget_spent says false, but the selection uses 2 non-root nodes of"
+                " the node budget 2"
+            ),
+        ),
+        (
+            {"all_nodes_selected": True},
+            "all_nodes_selected says true, but 2 non-root nodes are unselected",
+        ),
+        ({"bogus": 1}, "malformed certificate: unknown field 'bogus'"),
+        (
+            {"node_budget": "2"},
+            "malformed certificate: node_budget: must be an integer",
+        ),
+        (
+            {"budget_spent": 1},
+            "malformed certificate: budget_spent: must be true or false",
+        ),
+        (
+            {"quota_witness": {"b": "1"}},
+            "malformed certificate: quota_witness: request 'b' has quota 0",
+        ),
+        (
+            {"counts": {"a": 1, "b": 1, "c": 0}},
+            "malformed certificate: counts: 'c' is not a request of the instance",
+        ),
+        ({"counts": {"a": 1}}, "malformed certificate: counts: request 'b' is missing"),
+        (
+            {"quotas": {"a": -1, "b": 0}},
+            "malformed certificate: quotas: request 'a': -1 is not a count",
+        ),
+        (
+            {"lambda": "nan"},
+            "malformed certificate: lambda: 'nan' is not a finite decimal or fraction",
+        ),
+    ],
+)
 def test_optimal_certificate_fields_that_lie_are_rejected(change, words):
     sel = solve_reference(TWO)
     assert certificate_problems(TWO, sel) == []
@@ -177,32 +313,75 @@ def test_optimal_certificate_fields_that_lie_are_rejected(change, words):
     assert any(words in p for p in problems), problems
 
 
-@pytest.mark.parametrize("change, words", [
-    ({"node_budget": 5}, "node_budget says 5, but the instance's node budget is 2"),
-    ({"sum_min_counts": 7}, "sum_min_counts says 7, but the numeric min_counts sum to 3"),
-    ({"witness": {"a": {"best_with_one_less": "1"}, "b": {"best_with_one_less": "1"}}},
-     "request 'a': witness says 1, recomputed 17/10"),
-    ({"witness": {"a": {"best_with_one_less": "17/10"}, "b": {"best_with_one_less": "1"}, "c": {}}},
-     "malformed certificate: witness: 'c' is not a request"),
-    ({"extra": None}, "malformed certificate: unknown field 'extra'"),
-    ({"min_counts": {"a": "many", "b": 1}}, "malformed certificate: min_counts: request 'a': 'many' is not a count"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"node_budget": 5}, "node_budget says 5, but the instance's node budget is 2"),
+        (
+            {"sum_min_counts": 7},
+            "sum_min_counts says 7, but the numeric min_counts sum to 3",
+        ),
+        (
+            {
+                "witness": {
+                    "a": {"best_with_one_less": "1"},
+                    "b": {"best_with_one_less": "1"},
+                }
+            },
+            "request 'a': witness says 1, recomputed 17/10",
+        ),
+        (
+            {
+                "witness": {
+                    "a": {"best_with_one_less": "17/10"},
+                    "b": {"best_with_one_less": "1"},
+                    "c": {},
+                }
+            },
+            "malformed certificate: witness: 'c' is not a request",
+        ),
+        ({"extra": None}, "malformed certificate: unknown field 'extra'"),
+        (
+            {"min_counts": {"a": "many", "b": 1}},
+            "malformed certificate: min_counts: request 'a': 'many' is not a count",
+        ),
+    ],
+)
 def test_invalid_certificate_fields_that_lie_are_rejected(change, words):
     sel = solve_reference(INV)
-    assert sel.certificate["min_counts"] == {"a": 2, "b": 1}  # a: 1 + 0.7 < 1.9; b: 1 < 1.5 (by hand)
+    assert sel.certificate["min_counts"] == {
+        "a": 2,
+        "b": 1,
+    }  # a: 1 + 0.7 < 1.9; b: 1 < 1.5 (by hand)
     problems = certificate_problems(INV, with_cert(sel, **change))
     assert any(words in p for p in problems), problems
 
 
 def test_unreachable_witness_is_checked():
-    inst = parse_instance({"budget": 5, "requests": [
-        {"id": "a", "target": "3", "parent": [-1, 0], "prob": ["1", "1/2"]}]})
+    inst = parse_instance(
+        {
+            "budget": 5,
+            "requests": [
+                {"id": "a", "target": "3", "parent": [-1, 0], "prob": ["1", "1/2"]}
+            ],
+        }
+    )
     sel = solve_reference(inst)
-    assert sel.certificate["witness"] == {"a": {"mass": "3/2"}} and certificate_problems(inst, sel) == []
-    assert any("witness says mass 2, recomputed 3/2" in p
-               for p in certificate_problems(inst, with_cert(sel, witness={"a": {"mass": "2"}})))
-    assert certificate_problems(inst, with_cert(sel, witness={"a": {"best_with_one_less": "1"}}))[0].startswith(
-        "malformed certificate: witness: request 'a': must be {'mass': number}")
+    assert (
+        sel.certificate["witness"] == {"a": {"mass": "3/2"}}
+        and certificate_problems(inst, sel) == []
+    )
+    assert any(
+        "witness says mass 2, recomputed 3/2" in p
+        for p in certificate_problems(
+            inst, with_cert(sel, witness={"a": {"mass": "2"}})
+        )
+    )
+    assert certificate_problems(
+        inst, with_cert(sel, witness={"a": {"best_with_one_less": "1"}})
+    )[0].startswith(
+        "malformed certificate: witness: request 'a': must be {'mass': number}"
+    )
 
 
 @CI

@@ -41,9 +41,13 @@ def cff_problems(path: Path) -> list[str]:
     """Every schema violation of the CFF file at ``path`` (empty: valid 1.2.0)."""
     data = _stringify_dates(yaml.safe_load(path.read_text(encoding="utf-8")))
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
-    problems = [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-                for e in validator.iter_errors(data)]
+    validator = jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.FormatChecker()
+    )
+    problems = [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in validator.iter_errors(data)
+    ]
     if isinstance(data, dict) and data.get("cff-version") != "1.2.0":
         problems.append(f"cff-version is {data.get('cff-version')!r}, not '1.2.0'")
     return problems
@@ -54,7 +58,9 @@ def pyproject_version(path: Path) -> str:
     try:
         import tomllib
     except ImportError:  # Python 3.10: the [project] table's version line
-        section = re.search(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S).group(1)
+        section = re.search(
+            r"^\[project\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S
+        ).group(1)
         return re.search(r'^version\s*=\s*"([^"]+)"', section, re.M).group(1)
     return tomllib.loads(text)["project"]["version"]
 
@@ -66,7 +72,10 @@ def cff() -> dict:
 def test_schema_is_the_official_one():
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert schema["$id"] == "https://citation-file-format.github.io/1.2.0/schema.json"
-    assert "preferred-citation" in schema["properties"] and "reference" in schema["definitions"]
+    assert (
+        "preferred-citation" in schema["properties"]
+        and "reference" in schema["definitions"]
+    )
 
 
 def test_citation_file_is_valid_cff_1_2_0():
@@ -80,7 +89,10 @@ def test_citation_version_matches_pyproject():
 def test_citation_names_the_paper_and_the_artifact():
     refs = {r["doi"]: r for r in cff()["references"]}
     paper = refs["10.1145/3767295.3769315"]
-    assert paper["type"] == "conference-paper" and "EuroSys 2026" in paper["conference"]["name"]
+    assert (
+        paper["type"] == "conference-paper"
+        and "EuroSys 2026" in paper["conference"]["name"]
+    )
     assert any("2501.12162" in str(i["value"]) for i in paper["identifiers"])
     assert paper["authors"][0] == {"given-names": "Zikun", "family-names": "Li"}
     assert refs["10.5281/zenodo.17052619"]["type"] == "software"
@@ -89,18 +101,40 @@ def test_citation_names_the_paper_and_the_artifact():
 def test_license_is_stated_consistently():
     assert cff()["license"] == "MIT"
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
-    assert re.search(r'^license\s*=\s*\{\s*text\s*=\s*"MIT"\s*\}', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert re.search(
+        r'^license\s*=\s*\{\s*text\s*=\s*"MIT"\s*\}',
+        (ROOT / "pyproject.toml").read_text(),
+        re.M,
+    )
 
 
 # ------------------------------------------------------------ the checks can fail
 
-@pytest.mark.parametrize("edit, expect", [
-    (lambda t: t.replace("cff-version: 1.2.0", "cff-version: 1.1.0"), "cff-version"),
-    (lambda t: t.replace("doi: 10.1145/3767295.3769315", "doi: https://doi.org/10.1145/x", 1), "does not match"),
-    (lambda t: t.replace("type: conference-paper", "type: paper"), "references/0/type"),
-    (lambda t: re.sub(r"^authors:\n  - name: .*\n", "", t, flags=re.M), "'authors' is a required property"),
-    (lambda t: t.replace("license: MIT", "license: MIT-ish"), "license"),
-])
+
+@pytest.mark.parametrize(
+    "edit, expect",
+    [
+        (
+            lambda t: t.replace("cff-version: 1.2.0", "cff-version: 1.1.0"),
+            "cff-version",
+        ),
+        (
+            lambda t: t.replace(
+                "doi: 10.1145/3767295.3769315", "doi: https://doi.org/10.1145/x", 1
+            ),
+            "does not match",
+        ),
+        (
+            lambda t: t.replace("type: conference-paper", "type: paper"),
+            "references/0/type",
+        ),
+        (
+            lambda t: re.sub(r"^authors:\n  - name: .*\n", "", t, flags=re.M),
+            "'authors' is a required property",
+        ),
+        (lambda t: t.replace("license: MIT", "license: MIT-ish"), "license"),
+    ],
+)
 def test_validator_rejects_broken_copies(tmp_path, edit, expect):
     text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     broken = edit(text)
@@ -118,7 +152,9 @@ def test_version_check_detects_a_mismatch(tmp_path):
     assert pyproject_version(path) != str(cff()["version"])
 
 
-# ------------------------------------------------------------ what the converters render
+# ------------------------------------------------------------ what the converters
+# render
+
 
 def readme_bibtex() -> dict[str, str]:
     """The README's BibTeX entry as {field: value}, plus its key under 'key'."""
@@ -149,13 +185,21 @@ def test_readme_bibtex_agrees_with_citation_cff():
     assert bib["author"] == data["authors"][0]["name"]
 
 
-@pytest.mark.skipif(not __import__("shutil").which("cffconvert"), reason="cffconvert not installed")
+@pytest.mark.skipif(
+    not __import__("shutil").which("cffconvert"), reason="cffconvert not installed"
+)
 def test_cffconvert_renders_year_version_and_title():
     import subprocess
 
     def render(fmt: str) -> str:
-        return subprocess.run(["cffconvert", "-i", str(ROOT / "CITATION.cff"), "-f", fmt], capture_output=True,
-                              text=True, check=True, timeout=60).stdout
+        return subprocess.run(
+            ["cffconvert", "-i", str(ROOT / "CITATION.cff"), "-f", fmt],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+
     bib, apa = render("bibtex"), render("apalike")
     year = str(cff()["date-released"].year)
     assert "title = {adaserve-verify}" in bib and f"year = {{{year}}}" in bib

@@ -1,5 +1,5 @@
-"""Internal faults (an exact method contradicting the checker) reach the user as one line and
-exit 1: never a traceback, never a pass."""
+"""Internal faults (an exact method contradicting the checker) reach the user as one
+line and exit 1: never a traceback, never a pass."""
 
 from pathlib import Path
 
@@ -15,14 +15,19 @@ EX = str(Path(__file__).resolve().parent.parent / "examples" / "two-requests.jso
 
 def test_z3_fault_in_solve_is_exit_1_one_line(monkeypatch, capsys):
     def broken(instance, **kw):
-        raise Z3Fault("Z3 model fails the exact checker: rooted: request 'r0' node 3 selected without its parent 1")
+        raise Z3Fault(
+            "Z3 model fails the exact checker: rooted: request 'r0' node 3 selected"
+            " without its parent 1"
+        )
 
     monkeypatch.setattr(z3_encoding, "solve_z3", broken)
     assert main(["solve", "--solver", "z3", EX]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1
-    assert err.startswith("internal fault: Z3 model fails the exact checker: rooted: request 'r0' node 3")
+    assert err.startswith(
+        "internal fault: Z3 model fails the exact checker: rooted: request 'r0' node 3"
+    )
 
 
 def test_inconclusive_in_solve_is_exit_3(monkeypatch, capsys):

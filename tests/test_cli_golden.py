@@ -1,4 +1,5 @@
-"""The CLI's outputs and exit codes, pinned by golden files (docs/cli.md, docs/suite.md).
+"""The CLI's outputs and exit codes, pinned by golden files (docs/cli.md,
+docs/suite.md).
 
 Each case runs ``python -m verify ...`` in a subprocess and compares exit code,
 stdout and stderr with ``tests/golden/<case>.txt``.  Timings are normalised
@@ -27,11 +28,20 @@ CASES = {
     "solve-reference": ["solve", EX, f"{IN}/invalid-budget.json"],
     "solve-dp": ["solve", "--solver", "dp", EX, f"{IN}/invalid-budget.json"],
     "solve-paper-alg1-ties": ["solve", "--solver", "paper-alg1", f"{IN}/ties.json"],
-    "solve-float-greedy-trap": ["solve", "--solver", "float-greedy", f"{IN}/float-trap.json"],
+    "solve-float-greedy-trap": [
+        "solve",
+        "--solver",
+        "float-greedy",
+        f"{IN}/float-trap.json",
+    ],
     "solve-reference-trap": ["solve", f"{IN}/float-trap.json"],
     "solve-paper-alg2": ["solve", "--solver", "paper-alg2", EX],
     "solve-nonmonotone-rejected": ["solve", f"{IN}/nonmonotone.json"],
-    "solve-nonmonotone-allowed": ["solve", "--allow-nonmonotone", f"{IN}/nonmonotone.json"],
+    "solve-nonmonotone-allowed": [
+        "solve",
+        "--allow-nonmonotone",
+        f"{IN}/nonmonotone.json",
+    ],
     "solve-missing-file": ["solve", f"{IN}/no-such-file.json"],
     "solve-unknown-solver": ["solve", "--solver", "magic", EX],
     # check: every verdict
@@ -43,16 +53,36 @@ CASES = {
     "check-unknown-nodes": ["check", EX, f"{IN}/sel-unknown-nodes.json"],
     "check-wrong-objective": ["check", EX, f"{IN}/sel-wrong-objective.json"],
     "check-wrong-invalid": ["check", EX, f"{IN}/sel-invalid.json"],
-    "check-invalid-confirmed": ["check", f"{IN}/invalid-budget.json", f"{IN}/sel-invalid.json"],
+    "check-invalid-confirmed": [
+        "check",
+        f"{IN}/invalid-budget.json",
+        f"{IN}/sel-invalid.json",
+    ],
     "check-malformed-selection": ["check", EX, f"{IN}/sel-malformed.json"],
     # certify
     "certify-valid": ["certify", EX, f"{IN}/sel-certified.json"],
     "certify-tampered": ["certify", EX, f"{IN}/sel-tampered-cert.json"],
     "certify-no-certificate": ["certify", EX, f"{IN}/sel-optimal.json"],
     # suite
-    "suite-reference-smoke": ["suite", "--profile", "smoke", "--solver", "reference", "--jobs", "1"],
-    "suite-broken-solver-smoke": ["--profile", "smoke", "--solver", "paper-alg1", "--jobs", "1",
-                                  "--claims", "RULE-BUDGET,THM-P1"],
+    "suite-reference-smoke": [
+        "suite",
+        "--profile",
+        "smoke",
+        "--solver",
+        "reference",
+        "--jobs",
+        "1",
+    ],
+    "suite-broken-solver-smoke": [
+        "--profile",
+        "smoke",
+        "--solver",
+        "paper-alg1",
+        "--jobs",
+        "1",
+        "--claims",
+        "RULE-BUDGET,THM-P1",
+    ],
     "suite-unknown-claim": ["suite", "--claims", "THM-9"],
     "suite-unknown-solver": ["suite", "--solver", "nowhere"],
 }
@@ -61,10 +91,18 @@ _TIME = re.compile(r"\d+\.\d+ s\b")
 
 
 def run_cli(args):
-    proc = subprocess.run([sys.executable, "-m", "verify", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "verify", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     norm = lambda s: generation_counts(_TIME.sub("<T> s", s))
-    return f"exit: {proc.returncode}\n--- stdout\n{norm(proc.stdout)}--- stderr\n{norm(proc.stderr)}"
+    return (
+        f"exit: {proc.returncode}\n--- stdout\n{norm(proc.stdout)}---"
+        f" stderr\n{norm(proc.stderr)}"
+    )
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

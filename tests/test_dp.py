@@ -14,43 +14,52 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from solver.feasibility import violations
 from solver.model import Tree
 from solver.reference import solve_reference
 from tests.common.brute import brute_force, rooted_subtrees, total_f
 from tests.common.strategies import PROB_GRID, instances, shapes
 from tests.common.strategies import make_instance as _inst
 from verify.oracles.dp import TreeDP, best_subtree, optimum, solve_dp, tree_table
-from solver.feasibility import violations
-
 
 # ----------------------------------------------------------------- hand-made tables
 # Each expected table below is worked out by hand in the comment next to it.
+
 
 def _tree(parent, f):
     return Tree.from_parents(parent, [F(x) for x in f])
 
 
-@pytest.mark.parametrize("parent, f, expected", [
-    # root only: nothing to add
-    ([-1], [1], ["1"]),
-    # path 0-1-2, f 1, 1/2, 1/4: 1 | 1+1/2 | 1+1/2+1/4
-    ([-1, 0, 1], [1, "1/2", "1/4"], ["1", "3/2", "7/4"]),
-    # star, leaves 1/2, 1/4, 3/4: take leaves largest first: 1 | +3/4 | +1/2 | +1/4
-    ([-1, 0, 0, 0], [1, "1/2", "1/4", "3/4"], ["1", "7/4", "9/4", "5/2"]),
-    # non-monotone: 1 -> {0 (f 0) -> 3 (f 1)}, {2 (f 3/4)}
-    # k=1: best single child 3/4 -> 7/4; k=2: {1,3} = 0+1 beats {1,2} = 3/4 -> 2;
-    # k=3: all = 1+0+3/4+1 = 11/4
-    ([-1, 0, 0, 1], [1, 0, "3/4", 1], ["1", "7/4", "2", "11/4"]),
-    # shuffled labels: root is node 2; its children 0 (f 1/4) and 1 (f 1/2); node 3 under 0 (f 1)
-    # k=1: 1/2 -> 3/2; k=2: {0,3} = 5/4 beats {0,1} = 3/4 -> 9/4; k=3: 1+1/4+1/2+1 = 11/4
-    ([2, 2, -1, 0], ["1/4", "1/2", 1, 1], ["1", "3/2", "9/4", "11/4"]),
-    # two chains from the root: A = 1/2 -> 1/2, B = 1/4 -> 1 (labels 1,2 and 3,4)
-    # k=1: 1/2 -> 3/2; k=2: A both = 1 or B both = 5/4 -> 9/4;
-    # k=3: B both + A first = 7/4 -> 11/4; k=4: all = 1+1/2+1/2+1/4+1 = 13/4
-    ([-1, 0, 1, 0, 3], [1, "1/2", "1/2", "1/4", 1], ["1", "3/2", "9/4", "11/4", "13/4"]),
-    # ties and zeros: root -> 1 (f 1) -> 2 (f 1), root -> 3 (f 0): 1 | 2 | 3 | 3
-    ([-1, 0, 1, 0], [1, 1, 1, 0], ["1", "2", "3", "3"]),
-])
+@pytest.mark.parametrize(
+    "parent, f, expected",
+    [
+        # root only: nothing to add
+        ([-1], [1], ["1"]),
+        # path 0-1-2, f 1, 1/2, 1/4: 1 | 1+1/2 | 1+1/2+1/4
+        ([-1, 0, 1], [1, "1/2", "1/4"], ["1", "3/2", "7/4"]),
+        # star, leaves 1/2, 1/4, 3/4: take leaves largest first: 1 | +3/4 | +1/2 | +1/4
+        ([-1, 0, 0, 0], [1, "1/2", "1/4", "3/4"], ["1", "7/4", "9/4", "5/2"]),
+        # non-monotone: 1 -> {0 (f 0) -> 3 (f 1)}, {2 (f 3/4)}
+        # k=1: best single child 3/4 -> 7/4; k=2: {1,3} = 0+1 beats {1,2} = 3/4 -> 2;
+        # k=3: all = 1+0+3/4+1 = 11/4
+        ([-1, 0, 0, 1], [1, 0, "3/4", 1], ["1", "7/4", "2", "11/4"]),
+        # shuffled labels: root is node 2; its children 0 (f 1/4) and 1 (f 1/2); node 3
+        # under 0 (f 1)
+        # k=1: 1/2 -> 3/2; k=2: {0,3} = 5/4 beats {0,1} = 3/4 -> 9/4; k=3: 1+1/4+1/2+1 =
+        # 11/4
+        ([2, 2, -1, 0], ["1/4", "1/2", 1, 1], ["1", "3/2", "9/4", "11/4"]),
+        # two chains from the root: A = 1/2 -> 1/2, B = 1/4 -> 1 (labels 1,2 and 3,4)
+        # k=1: 1/2 -> 3/2; k=2: A both = 1 or B both = 5/4 -> 9/4;
+        # k=3: B both + A first = 7/4 -> 11/4; k=4: all = 1+1/2+1/2+1/4+1 = 13/4
+        (
+            [-1, 0, 1, 0, 3],
+            [1, "1/2", "1/2", "1/4", 1],
+            ["1", "3/2", "9/4", "11/4", "13/4"],
+        ),
+        # ties and zeros: root -> 1 (f 1) -> 2 (f 1), root -> 3 (f 0): 1 | 2 | 3 | 3
+        ([-1, 0, 1, 0], [1, 1, 1, 0], ["1", "2", "3", "3"]),
+    ],
+)
 def test_tree_table_by_hand(parent, f, expected):
     tree = _tree(parent, f)
     assert tree_table(tree) == [F(x) for x in expected]
@@ -72,38 +81,61 @@ def test_tree_subtree_range():
 
 
 def test_invalid_reasons():
-    unreachable = _inst(5, [{"id": "a", "target": "3/2", "parent": [-1, 0], "prob": [1, "1/4"]}])
+    unreachable = _inst(
+        5, [{"id": "a", "target": "3/2", "parent": [-1, 0], "prob": [1, "1/4"]}]
+    )
     sel = solve_dp(unreachable)
     assert sel.status == "INVALID" and "'a'" in sel.reason and "5/4" in sel.reason
     assert optimum(unreachable) is None
 
-    over = _inst(1, [{"id": "a", "target": "3/2", "parent": [-1, 0], "prob": [1, "1/2"]},
-                     {"id": "b", "target": "3/2", "parent": [-1, 0], "prob": [1, "1/2"]}])
+    over = _inst(
+        1,
+        [
+            {"id": "a", "target": "3/2", "parent": [-1, 0], "prob": [1, "1/2"]},
+            {"id": "b", "target": "3/2", "parent": [-1, 0], "prob": [1, "1/2"]},
+        ],
+    )
     sel = solve_dp(over)
-    assert sel.status == "INVALID" and "need at least 2" in sel.reason and "is 1" in sel.reason
+    assert (
+        sel.status == "INVALID"
+        and "need at least 2" in sel.reason
+        and "is 1" in sel.reason
+    )
 
-    roots = _inst(1, [{"id": "a", "target": 0, "parent": [-1], "prob": [1]},
-                      {"id": "b", "target": 0, "parent": [-1], "prob": [1]}], root_charged=True)
+    roots = _inst(
+        1,
+        [
+            {"id": "a", "target": 0, "parent": [-1], "prob": [1]},
+            {"id": "b", "target": 0, "parent": [-1], "prob": [1]},
+        ],
+        root_charged=True,
+    )
     sel = solve_dp(roots)
     assert sel.status == "INVALID" and "roots" in sel.reason
 
 
 def test_empty_and_root_only():
     assert solve_dp(_inst(0, [])).objective == 0
-    sel = solve_dp(_inst(0, [{"id": "a", "target": 1, "parent": [-1, 0], "prob": [1, 1]}]))
+    sel = solve_dp(
+        _inst(0, [{"id": "a", "target": 1, "parent": [-1, 0], "prob": [1, 1]}])
+    )
     assert sel.ok and sel.objective == 1 and dict(sel.selected) == {"a": (0,)}
 
 
 def test_dp_beats_greedy_on_non_monotone():
     # greedy takes the frontier's best (3/4); the optimum goes through the 0 to reach 1
-    inst = _inst(2, [{"id": "a", "target": 1, "parent": [-1, 0, 0, 1], "prob": [1, 0, "3/4", 1]}],
-                 allow_nonmonotone=True)
+    inst = _inst(
+        2,
+        [{"id": "a", "target": 1, "parent": [-1, 0, 0, 1], "prob": [1, 0, "3/4", 1]}],
+        allow_nonmonotone=True,
+    )
     assert optimum(inst) == 2
     assert solve_reference(inst).objective == F(7, 4)
 
 
 # ----------------------------------------------------------------- random instances
-# (the strategies are in tests/common/strategies.py, shared with test_dp_fast and test_judge_fast)
+# (the strategies are in tests/common/strategies.py, shared with test_dp_fast and
+# test_judge_fast)
 
 
 def _check_ok(instance, sel, best):
@@ -165,7 +197,11 @@ def test_tree_table_matches_enumeration(shape, data):
     assert table.table == expected
     for k in range(len(tree)):
         nodes = table.subtree(k)
-        assert len(nodes) == k + 1 and tree.is_rooted(nodes) and tree.value(nodes) == expected[k]
+        assert (
+            len(nodes) == k + 1
+            and tree.is_rooted(nodes)
+            and tree.value(nodes) == expected[k]
+        )
 
 
 @settings(max_examples=60)

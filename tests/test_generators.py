@@ -1,4 +1,5 @@
-"""The generators (verify/search/generators.py): every class is really drawn, float traps are real.
+"""The generators (verify/search/generators.py): every class is really drawn, float
+traps are real.
 
 Class balance is measured the way the suite reports it (docs/suite.md, "generated
 classes"): over the cases of a whole quick run that draw an axis, pooled over every
@@ -18,8 +19,8 @@ from hypothesis import strategies as st
 
 from solver.model import Tree
 from solver.reference import greedy_run
-from verify.search import generators as gen
 from verify.commands.suite import planned_classes
+from verify.search import generators as gen
 from verify.search.claim_search import shares
 
 GOAL = 0.05
@@ -35,7 +36,12 @@ def balance_problems(counts, axes=AXES):
             share = got.get(axis, {}).get(c, 0.0)
             if share < GOAL:
                 problems.append(f"{axis}:{c} {100 * share:.1f}%")
-    unknown = {f"{a}:{c}" for a, cs in got.items() for c in cs if a in axes and c not in axes[a]}
+    unknown = {
+        f"{a}:{c}"
+        for a, cs in got.items()
+        for c in cs
+        if a in axes and c not in axes[a]
+    }
     unknown |= {f"axis {a}" for a in got if axes is AXES and a not in AXES}
     return problems + [f"unknown class {u}" for u in sorted(unknown)]
 
@@ -52,8 +58,16 @@ def test_every_class_of_every_axis_is_at_least_5_percent_in_a_quick_run(quick_la
 def test_balance_check_fails_without_a_class(monkeypatch):
     """The check above can fail: take bfloat16 out of the weights and it is reported."""
     labels = planned_classes("quick", seed=0, claims=["THM-P2"])
-    assert not [p for p in balance_problems(labels, {"prob": gen.PROB_CLASSES}) if "bfloat16" in p]
-    monkeypatch.setitem(gen.WEIGHTS, "prob", {k: v for k, v in gen.WEIGHTS["prob"].items() if k != "bfloat16"})
+    assert not [
+        p
+        for p in balance_problems(labels, {"prob": gen.PROB_CLASSES})
+        if "bfloat16" in p
+    ]
+    monkeypatch.setitem(
+        gen.WEIGHTS,
+        "prob",
+        {k: v for k, v in gen.WEIGHTS["prob"].items() if k != "bfloat16"},
+    )
     labels = planned_classes("quick", seed=0, claims=["THM-P2"])
     assert "prob:bfloat16 0.0%" in balance_problems(labels, {"prob": gen.PROB_CLASSES})
 
@@ -70,46 +84,79 @@ def test_choose_without_any_weight_is_an_error():
 
 # ------------------------------------------------------------------ float traps
 
+
 def _greedy_count(values, target, number):
-    """Nodes the reference loop (solver.reference.greedy_run) needs on a star with these values."""
+    """Nodes the reference loop (solver.reference.greedy_run) needs on a star with these
+    values."""
     from solver.parse import parse_instance
 
-    inst = parse_instance({"budget": len(values), "requests": [
-        {"id": "r", "target": str(target), "parent": [-1] + [0] * len(values),
-         "prob": ["1"] + [str(v) for v in values]}]})
+    inst = parse_instance(
+        {
+            "budget": len(values),
+            "requests": [
+                {
+                    "id": "r",
+                    "target": str(target),
+                    "parent": [-1] + [0] * len(values),
+                    "prob": ["1"] + [str(v) for v in values],
+                }
+            ],
+        }
+    )
     sets, quotas, _ = greedy_run(inst, number)
     return quotas[0]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.sampled_from(gen.DECIMALS), min_size=0, max_size=6),
-       st.sampled_from(("boundary", "above", "below")), st.sampled_from((gen.STEP, gen.TINY)), st.data())
+@given(
+    st.lists(st.sampled_from(gen.DECIMALS), min_size=0, max_size=6),
+    st.sampled_from(("boundary", "above", "below")),
+    st.sampled_from((gen.STEP, gen.TINY)),
+    st.data(),
+)
 def test_float_counts_match_the_greedy_in_both_arithmetics(values, kind, step, data):
     values = sorted(values, reverse=True)
     k = data.draw(st.integers(0, len(values)))
     target = gen.boundary_target(values, kind, k, step)
-    assert gen.float_counts(values, target) == (_greedy_count(values, target, Fraction),
-                                               _greedy_count(values, target, float))
-    assert (k in gen.float_traps(values, kind, step)) == (len(set(gen.float_counts(values, target))) == 2)
+    assert gen.float_counts(values, target) == (
+        _greedy_count(values, target, Fraction),
+        _greedy_count(values, target, float),
+    )
+    assert (k in gen.float_traps(values, kind, step)) == (
+        len(set(gen.float_counts(values, target))) == 2
+    )
 
 
 def test_known_float_traps():
     tenths = lambda *d: [Fraction(x, 10) for x in d]
     # 1 + 0.4 + 0.2 = 1.5999999999999999 in double: one node more than exact arithmetic
     assert gen.float_counts(tenths(4, 2, 1), Fraction(8, 5)) == (2, 3)
-    assert gen.float_traps(tenths(4, 4), "boundary", Fraction(0)) == [2]  # 1.7999999999999998 < 1.8
+    assert gen.float_traps(tenths(4, 4), "boundary", Fraction(0)) == [
+        2
+    ]  # 1.7999999999999998 < 1.8
     # a target TINY above a prefix sum is the same double: float stops a node early
     assert gen.float_counts(tenths(5), 1 + gen.TINY) == (1, 0)
-    assert gen.float_traps([], "above", gen.TINY) == [0]  # float "reaches" 1 + TINY with the root alone
-    assert gen.float_traps(tenths(5, 5), "boundary", Fraction(0)) == []  # halves are exact
+    assert gen.float_traps([], "above", gen.TINY) == [
+        0
+    ]  # float "reaches" 1 + TINY with the root alone
+    assert (
+        gen.float_traps(tenths(5, 5), "boundary", Fraction(0)) == []
+    )  # halves are exact
 
 
 def test_tiny_is_below_half_an_ulp_on_the_target_range():
-    for a in (Fraction(1), Fraction(8, 5), Fraction(9, 5), Fraction(15, 2), Fraction(15)):
+    for a in (
+        Fraction(1),
+        Fraction(8, 5),
+        Fraction(9, 5),
+        Fraction(15, 2),
+        Fraction(15),
+    ):
         assert float(a + gen.TINY) == float(a) and float(a - gen.TINY) == float(a)
 
 
 # ------------------------------------------------------------------ classes
+
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
@@ -129,12 +176,18 @@ def test_nonmonotone_scores_break_monotonicity_unless_values_tie(data):
     g = data.draw(gen.shuffled_scores(parent, f))
     assert sorted(g) == sorted(f) and g[0] == 1
     assert parent[2] == 1  # deep: depth 2 exists
-    if Tree.from_parents(parent, g).is_monotone():  # only if every parent/child pair below the root ties
+    if Tree.from_parents(
+        parent, g
+    ).is_monotone():  # only if every parent/child pair below the root ties
         assert all(g[v] == g[p] for v, p in enumerate(parent) if p > 0)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
-@given(gen.instance_json(max_requests=2, max_nodes=3, max_depth=1, max_width=2, monotone=False))
+@given(
+    gen.instance_json(
+        max_requests=2, max_nodes=3, max_depth=1, max_width=2, monotone=False
+    )
+)
 def test_size_restrictions_win_over_decimal_and_deep_minimums(obj):
     for r in obj["requests"]:
         n = len(r["parent"])
@@ -152,13 +205,20 @@ def test_tiny_oracle_instances_fit_the_brute_force_limit(inst):
     labels = gen.take_labels()
     if "oracles:tiny" in labels:
         from verify.oracles.brute import LIMIT
+
         assert inst.total_nodes <= LIMIT
 
 
-# ------------------------------------------------------------------ rounded scores (SPEC 3.9), budgets that cut
+# ------------------------------------------------------------------ rounded scores
+# (SPEC 3.9), budgets that cut
+
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.sampled_from(gen.MERGE_CLASSES), st.sampled_from(("float32", "bfloat16", "float16")), st.data())
+@given(
+    st.sampled_from(gen.MERGE_CLASSES),
+    st.sampled_from(("float32", "bfloat16", "float16")),
+    st.data(),
+)
 def test_merge_classes_are_strictly_decreasing_exactly(kind, fmt, data):
     parent = data.draw(gen.shapes(7))
     f = data.draw(gen.path_probabilities(parent, kind, fmt))
@@ -168,8 +228,8 @@ def test_merge_classes_are_strictly_decreasing_exactly(kind, fmt, data):
 
 
 def test_merge_classes_merge_in_the_format_they_aim_at():
-    """Measured on 200 requests of 7 nodes per class and format: how often two exactly distinct f
-    round equal in that format (the merge the class is made for)."""
+    """Measured on 200 requests of 7 nodes per class and format: how often two exactly
+    distinct f round equal in that format (the merge the class is made for)."""
     from verify.search.precision import merging_formats
 
     rates = {}
@@ -177,12 +237,23 @@ def test_merge_classes_merge_in_the_format_they_aim_at():
         for fmt in ("float32", "bfloat16", "float16"):
             hits = []
 
-            @settings(max_examples=200, deadline=None, database=None, derandomize=True,
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=200,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+            )
             @given(st.data())
             def t(data):
                 parent = data.draw(gen.shapes(7, min_nodes=4))
-                hits.append(fmt in merging_formats(data.draw(gen.path_probabilities(parent, kind, fmt)), [fmt]))
+                hits.append(
+                    fmt
+                    in merging_formats(
+                        data.draw(gen.path_probabilities(parent, kind, fmt)), [fmt]
+                    )
+                )
+
             t()
             rates[kind, fmt] = sum(hits) / len(hits)
     assert min(rates.values()) >= 0.25, sorted(rates.items())
@@ -195,15 +266,26 @@ def test_the_budget_cuts_the_trees_in_at_least_40_percent_of_cases_in_every_mode
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
     from verify.search.restrictions import Restrictions
 
-    for r in (Restrictions(), Restrictions(single_request=True), Restrictions(no_targets=True),
-              Restrictions(single_request=True, no_targets=True)):
+    for r in (
+        Restrictions(),
+        Restrictions(single_request=True),
+        Restrictions(no_targets=True),
+        Restrictions(single_request=True, no_targets=True),
+    ):
         for charged in (False, True):
             cuts = Counter()
 
             @campaign._search_settings(200)
-            @given(gen.labelled(CLAIMS_BY_ID["THM-P2"].strategy(PROFILES["quick"], charged, r.generator_kwargs())))
+            @given(
+                gen.labelled(
+                    CLAIMS_BY_ID["THM-P2"].strategy(
+                        PROFILES["quick"], charged, r.generator_kwargs()
+                    )
+                )
+            )
             def t(case):
                 cuts.update(x for x in gen.take_labels() if x.startswith("cuts:"))
+
             hseed(1)(t)()
             assert cuts["cuts:some"] >= 0.4 * sum(cuts.values()), (r, charged, cuts)
 
@@ -215,19 +297,34 @@ def test_precision_aims_the_merge_classes_and_values_restricts_the_classes():
     r = Restrictions(values=("near-one",), precision="bfloat16")
     seen = []
 
-    @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(gen.labelled(CLAIMS_BY_ID["THM-P2"].strategy(PROFILES["quick"], False, r.generator_kwargs())))
+    @settings(
+        max_examples=80,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        gen.labelled(
+            CLAIMS_BY_ID["THM-P2"].strategy(
+                PROFILES["quick"], False, r.generator_kwargs()
+            )
+        )
+    )
     def t(inst):
         labels = gen.take_labels()
         assert {x for x in labels if x.startswith("prob:")} <= {"prob:near-one"}
         seen.append("merge:bfloat16" in labels)
+
     t()
-    assert sum(seen) >= 0.5 * len(seen)  # near-one aimed at bfloat16 merges there in most instances
+    assert sum(seen) >= 0.5 * len(
+        seen
+    )  # near-one aimed at bfloat16 merges there in most instances
 
 
 def test_precision_weighting_only_adds_every_default_class_keeps_half_its_share():
-    """--precision P raises what merges in P and the sums P misses (issue 20): it never takes a class
-    below half of its default share, by the weights and as drawn (THM-P1's cases, 5 x 300)."""
+    """--precision P raises what merges in P and the sums P misses (issue 20): it never
+    takes a class below half of its default share, by the weights and as drawn (THM-P1's
+    cases, 5 x 300)."""
     from hypothesis import seed as hseed
 
     from verify.search import claim_search as campaign
@@ -242,13 +339,19 @@ def test_precision_weighting_only_adds_every_default_class_keeps_half_its_share(
     def drawn(precision):
         got = Counter()
         for seed in range(5):
-            strategy = CLAIMS_BY_ID["THM-P1"].strategy(PROFILES["quick"], None,
-                                                       Restrictions(precision=precision).generator_kwargs())
+            strategy = CLAIMS_BY_ID["THM-P1"].strategy(
+                PROFILES["quick"],
+                None,
+                Restrictions(precision=precision).generator_kwargs(),
+            )
 
             @campaign._search_settings(300)
             @given(gen.labelled(strategy))
             def t(case):
-                got.update(x for x in gen.take_labels() if x.startswith(("prob:", "budget:")))
+                got.update(
+                    x for x in gen.take_labels() if x.startswith(("prob:", "budget:"))
+                )
+
             hseed(seed)(t)()
         return got
 
@@ -267,5 +370,7 @@ def test_precision_aims_boundary_targets_at_the_sums_that_format_misses():
     tenths = lambda *xs: [Fraction(x, 10) for x in xs]
     # 1 + 0.3 + 0.3 < 1.6 in float32, not in double: only a float32 selector misses it
     assert gen.float_traps(tenths(3, 3), "boundary", Fraction(0)) == []
-    assert gen.float_traps(tenths(3, 3), "boundary", Fraction(0), ("double", "float32")) == [2]
+    assert gen.float_traps(
+        tenths(3, 3), "boundary", Fraction(0), ("double", "float32")
+    ) == [2]
     assert gen.float_counts(tenths(3, 3), Fraction(8, 5), "float32") == (2, None)

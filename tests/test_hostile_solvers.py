@@ -1,4 +1,5 @@
-"""Hostile solver programs (issue 16, items 4, 5, 6 and SIGTERM; issue 11 part 7, ``--jsonl``).
+"""Hostile solver programs (issue 16, items 4, 5, 6 and SIGTERM; issue 11 part 7,
+``--jsonl``).
 
 A program may hang with a child holding its stdout, leave detached children behind,
 flood its output, crash mid-stream or print garbage: every call still ends by its
@@ -22,17 +23,30 @@ import pytest
 
 from solver.errors import Declined, SolverFault
 from solver.parse import parse_instance
+from tests.common.processes import live_processes
 from verify.search import properties as prop
 from verify.subject.adapters import LineSolver, adapt_command
 from verify.subject.process import MAX_OUTPUT, Program
-from tests.common.processes import live_processes
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process containment uses /proc")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="process containment uses /proc"
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-INST = parse_instance({"budget": 1, "requests": [
-    {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "1/2", "3/10"]}]})
+INST = parse_instance(
+    {
+        "budget": 1,
+        "requests": [
+            {
+                "id": "r",
+                "target": "1",
+                "parent": [-1, 0, 0],
+                "prob": ["1", "1/2", "3/10"],
+            }
+        ],
+    }
+)
 ANSWER = '{"status": "OK", "selected": {"r": [0, 1]}}'
 
 
@@ -51,11 +65,19 @@ def mark(monkeypatch):
     assert not left, f"processes left behind: {left}"
 
 
-def sigterm_when_running(args: list[str], mark: str, processes: int, wait: float) -> tuple[int, str]:
-    """Run ``python -m verify ARGS``, send it SIGTERM once ``processes`` live processes carry
-    ``mark``, and return its exit code and stderr (it must end within ``wait`` seconds)."""
-    proc = subprocess.Popen([PY, "-m", "verify", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+def sigterm_when_running(
+    args: list[str], mark: str, processes: int, wait: float
+) -> tuple[int, str]:
+    """Run ``python -m verify ARGS``, send it SIGTERM once ``processes`` live processes
+    carry ``mark``, and return its exit code and stderr (it must end within ``wait``
+    seconds)."""
+    proc = subprocess.Popen(
+        [PY, "-m", "verify", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(marked(mark)) < processes:
@@ -69,9 +91,13 @@ def sigterm_when_running(args: list[str], mark: str, processes: int, wait: float
 
 
 def marked(token: str) -> list[int]:
-    """Live processes whose environment or command line carries ``token`` (zombies do not count)."""
-    return [pid for pid, cmd, env in live_processes(environ=True)
-            if token.encode() in env or token.encode() in cmd]
+    """Live processes whose environment or command line carries ``token`` (zombies do
+    not count)."""
+    return [
+        pid
+        for pid, cmd, env in live_processes(environ=True)
+        if token.encode() in env or token.encode() in cmd
+    ]
 
 
 def program(tmp_path, body: str) -> list[str]:
@@ -86,49 +112,79 @@ def fault(solver) -> str:
     return str(info.value)
 
 
-# ------------------------------------------------------------------ item 4: a child holding stdout
+# ------------------------------------------------------------------ item 4: a child
+# holding stdout
+
 
 def test_timeout_holds_when_a_setsid_child_keeps_stdout_open(tmp_path, mark):
-    argv = program(tmp_path, f"""
+    argv = program(
+        tmp_path,
+        f"""
         import os, sys, time
         if os.fork() == 0:
             os.setsid()
             time.sleep(1000)  # {mark}: keeps the inherited stdout open in its own session
         time.sleep(1000)
-    """)
+    """,
+    )
     start = time.perf_counter()
-    assert fault(adapt_command(argv, timeout=1)) == "solver gave no answer within the timeout of 1 s (hangs?)"
+    assert (
+        fault(adapt_command(argv, timeout=1))
+        == "solver gave no answer within the timeout of 1 s (hangs?)"
+    )
     assert time.perf_counter() - start < 10
 
 
-def test_an_answer_is_read_when_the_program_exits_although_a_child_keeps_stdout(tmp_path, mark):
-    argv = program(tmp_path, f"""
+def test_an_answer_is_read_when_the_program_exits_although_a_child_keeps_stdout(
+    tmp_path, mark
+):
+    argv = program(
+        tmp_path,
+        f"""
         import os, sys, time
         sys.stdin.read()
         if os.fork() == 0:
             os.setsid()
             time.sleep(1000)  # {mark}
         print('{ANSWER}', flush=True)
-    """)
+    """,
+    )
     start = time.perf_counter()
-    assert prop.run_solver(adapt_command(argv, timeout=20), INST).selected == {"r": (0, 1)}
+    assert prop.run_solver(adapt_command(argv, timeout=20), INST).selected == {
+        "r": (0, 1)
+    }
     assert time.perf_counter() - start < 10  # the answer, not the 20 s timeout
 
 
 def test_the_bash_reproduction_of_the_issue_ends(mark):
-    cmd = ["bash", "-c", "setsid sleep 100000 & exec sleep 100000"]  # issue 16, item 4, verbatim
+    cmd = [
+        "bash",
+        "-c",
+        "setsid sleep 100000 & exec sleep 100000",
+    ]  # issue 16, item 4, verbatim
     assert "within the timeout of 1 s" in fault(adapt_command(cmd, timeout=1))
 
 
-# ------------------------------------------------------------------ item 5: stray processes
+# ------------------------------------------------------------------ item 5: stray
+# processes
+
 
 @pytest.mark.parametrize("clear_env", [False, True])
 def test_detached_children_of_a_successful_call_are_killed(tmp_path, mark, clear_env):
-    # a double fork: the grandchild calls setsid, its parent exits, it is orphaned; optionally it
+    # a double fork: the grandchild calls setsid, its parent exits, it is orphaned;
+    # optionally it
     # even clears its environment (then only the subreaper and the command line find it)
-    sleeper = f"[{PY!r}, '-c', 'import time; time.sleep(1000)', '{mark}']"  # the mark on its command line
-    exec_line = (f"os.execve({PY!r}, {sleeper}, {{}})" if clear_env else f"os.execv({PY!r}, {sleeper})")
-    argv = program(tmp_path, f"""
+    sleeper = (  # the mark on its command line
+        f"[{PY!r}, '-c', 'import time; time.sleep(1000)', '{mark}']"
+    )
+    exec_line = (
+        f"os.execve({PY!r}, {sleeper}, {{}})"
+        if clear_env
+        else f"os.execv({PY!r}, {sleeper})"
+    )
+    argv = program(
+        tmp_path,
+        f"""
         import os, sys
         sys.stdin.read()
         if os.fork() == 0:
@@ -141,67 +197,109 @@ def test_detached_children_of_a_successful_call_are_killed(tmp_path, mark, clear
             os._exit(0)
         os.wait()
         print('{ANSWER}')
-    """)
+    """,
+    )
     solver = adapt_command(argv, timeout=20)
     for _ in range(3):
         assert prop.run_solver(solver, INST).selected == {"r": (0, 1)}
     assert marked(mark) == []
 
 
-# ------------------------------------------------------------------ item 6: output read with a cap
+# ------------------------------------------------------------------ item 6: output read
+# with a cap
+
 
 def test_endless_output_is_a_finding_not_gigabytes(tmp_path, mark):
-    argv = program(tmp_path, """
+    argv = program(
+        tmp_path,
+        """
         import sys
         chunk = "x" * 65536
         while True:
             sys.stdout.write(chunk)
-    """)
+    """,
+    )
     start = time.perf_counter()
     words = fault(adapt_command(argv, timeout=30))
-    assert words == f"solver printed more than {MAX_OUTPUT} bytes (output too large; the limit is 16 MiB)"
+    assert (
+        words
+        == f"solver printed more than {MAX_OUTPUT} bytes (output too large; the limit"
+        " is 16 MiB)"
+    )
     assert time.perf_counter() - start < 20
 
 
 def test_a_valid_but_huge_answer_is_output_too_large(tmp_path, mark):
-    argv = program(tmp_path, """
+    argv = program(
+        tmp_path,
+        """
         import json, sys
         sys.stdin.read()
         print(json.dumps({"status": "OK", "selected": {"r": [0, 1]}, "reason": "y" * (20 * 2 ** 20)}))
-    """)
+    """,
+    )
     assert "output too large" in fault(adapt_command(argv, timeout=30))
 
 
 def test_stderr_floods_keep_only_the_tail(tmp_path, mark):
-    argv = program(tmp_path, """
+    argv = program(
+        tmp_path,
+        """
         import sys
         for i in range(20000):
             sys.stderr.write("noise " * 20 + "\\n")
         sys.stderr.write("the real error\\n")
         sys.exit(1)
-    """)
+    """,
+    )
     words = fault(adapt_command(argv, timeout=30))
     assert words.startswith("solver exited with code 1; stderr: ") and len(words) < 300
 
 
 def test_not_utf8_output_is_a_finding(tmp_path, mark):
-    argv = program(tmp_path, r"""
+    argv = program(
+        tmp_path,
+        r"""
         import sys
         sys.stdout.buffer.write(b'{"status": "OK", "selected": {"r": [0]}, "reason": "\xff"}')
-    """)
-    assert fault(adapt_command(argv, timeout=30)) == "solver printed bytes that are not UTF-8 text (byte 52)"
+    """,
+    )
+    assert (
+        fault(adapt_command(argv, timeout=30))
+        == "solver printed bytes that are not UTF-8 text (byte 52)"
+    )
 
 
 # ------------------------------------------------------------------ SIGTERM is Ctrl-C
 
+
 def test_sigterm_kills_the_solver_and_exits_3(tmp_path, mark):
-    argv = program(tmp_path, f"""
+    argv = program(
+        tmp_path,
+        f"""
         import time
         time.sleep(1000)  # {mark}
-    """)
+    """,
+    )
     cmd = " ".join(argv)
-    code, err = sigterm_when_running(["test-solver", "--cmd", cmd, "--profile", "smoke", "--examples", "1",
-                                      "--timeout", "60", "--claims", "APP-B"], mark, 2, 30)  # and its solver
+    code, err = sigterm_when_running(
+        [
+            "test-solver",
+            "--cmd",
+            cmd,
+            "--profile",
+            "smoke",
+            "--examples",
+            "1",
+            "--timeout",
+            "60",
+            "--claims",
+            "APP-B",
+        ],
+        mark,
+        2,
+        30,
+    )  # and its solver
     assert code == 3 and err.rstrip().endswith("interrupted") and "Traceback" not in err
 
 
@@ -235,8 +333,14 @@ def loop(tmp_path, body="pass", setup="pass", name="loop.py") -> list[str]:
 
 
 def tiny(n: int):
-    return parse_instance({"budget": 0, "requests": [
-        {"id": f"q{n}", "target": "1", "parent": [-1, 0], "prob": ["1", "1/2"]}]})
+    return parse_instance(
+        {
+            "budget": 0,
+            "requests": [
+                {"id": f"q{n}", "target": "1", "parent": [-1, 0], "prob": ["1", "1/2"]}
+            ],
+        }
+    )
 
 
 def test_jsonl_answers_in_order_from_one_process(tmp_path, mark, monkeypatch):
@@ -251,24 +355,55 @@ def test_jsonl_answers_in_order_from_one_process(tmp_path, mark, monkeypatch):
     assert starts.read_text() == "start\n" and solver.starts == 1
 
 
-@pytest.mark.parametrize("body, words", [
-    ("if n == 3 and once(): sys.exit(7)", "solver exited with code 7 before answering this line"),
-    ("if n == 3 and once(): os.kill(os.getpid(), 9)", "solver was killed by signal SIGKILL before answering this line"),
-    ("if n == 3 and once(): time.sleep(1000)", "solver gave no answer line within the timeout of 1 s (hangs?)"),
-    ("if n == 3 and once(): print('garbage', flush=True); continue", "solver printed a line that is not an answer: 'garbage'"),
-    ("if n == 3 and once(): print('{\"status\": \"OK\"}', flush=True); continue", "solver answered a malformed selection"),
-    ("if n == 3 and once(): print('{\"status\": \"OK\", \"selected\": {}}\\n{}', flush=True); continue",
-     "solver printed more than one line for one instance"),
-    ("if n == 3 and once(): os.close(1); time.sleep(1000)", "solver closed its stdout before answering this line"),
-])
-def test_jsonl_crash_hang_or_garbage_is_a_finding_and_a_restart(tmp_path, mark, body, words):
-    solver = LineSolver(loop(tmp_path, body=body, setup=f"# {mark}"), timeout=1, startup=10)
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (
+            "if n == 3 and once(): sys.exit(7)",
+            "solver exited with code 7 before answering this line",
+        ),
+        (
+            "if n == 3 and once(): os.kill(os.getpid(), 9)",
+            "solver was killed by signal SIGKILL before answering this line",
+        ),
+        (
+            "if n == 3 and once(): time.sleep(1000)",
+            "solver gave no answer line within the timeout of 1 s (hangs?)",
+        ),
+        (
+            "if n == 3 and once(): print('garbage', flush=True); continue",
+            "solver printed a line that is not an answer: 'garbage'",
+        ),
+        (
+            'if n == 3 and once(): print(\'{"status": "OK"}\', flush=True); continue',
+            "solver answered a malformed selection",
+        ),
+        (
+            (
+                'if n == 3 and once(): print(\'{"status": "OK", "selected": {}}\\n{}\','
+                " flush=True); continue"
+            ),
+            "solver printed more than one line for one instance",
+        ),
+        (
+            "if n == 3 and once(): os.close(1); time.sleep(1000)",
+            "solver closed its stdout before answering this line",
+        ),
+    ],
+)
+def test_jsonl_crash_hang_or_garbage_is_a_finding_and_a_restart(
+    tmp_path, mark, body, words
+):
+    solver = LineSolver(
+        loop(tmp_path, body=body, setup=f"# {mark}"), timeout=1, startup=10
+    )
     try:
         assert solver(tiny(1)).ok and solver(tiny(2)).ok
         with pytest.raises(SolverFault) as info:
             prop.run_solver(solver, tiny(3))
         assert words in str(info.value)
-        # restarted: the new process counts lines from 1 again, so every later call is answered
+        # restarted: the new process counts lines from 1 again, so every later call is
+        # answered
         for n in range(4, 7):
             assert solver(tiny(n)).selected == {f"q{n}": (0,)}
         assert solver.starts == 2
@@ -277,8 +412,10 @@ def test_jsonl_crash_hang_or_garbage_is_a_finding_and_a_restart(tmp_path, mark, 
 
 
 def test_jsonl_declines_by_answer(tmp_path, mark):
-    body = ("if n == 2: print(json.dumps({'status': 'UNSUPPORTED', 'reason': 'not today'}), flush=True); "
-            "continue")
+    body = (
+        "if n == 2: print(json.dumps({'status': 'UNSUPPORTED', 'reason': 'not today'}),"
+        " flush=True); continue"
+    )
     solver = LineSolver(loop(tmp_path, body=body, setup=f"# {mark}"), timeout=5)
     try:
         assert solver(tiny(1)).ok
@@ -304,29 +441,60 @@ def test_jsonl_startup_time_is_allowed_once_per_start(tmp_path, mark):
 
 
 def test_jsonl_background_children_do_not_outlive_close(tmp_path, mark):
-    setup = (f"import subprocess; subprocess.Popen([{PY!r}, '-c', 'import time; time.sleep(1000)', '{mark}'], "
-             f"start_new_session=True, stdout=subprocess.DEVNULL)")
+    setup = (
+        f"import subprocess; subprocess.Popen([{PY!r}, '-c', 'import time;"
+        f" time.sleep(1000)', '{mark}'], start_new_session=True,"
+        " stdout=subprocess.DEVNULL)"
+    )
     solver = LineSolver(loop(tmp_path, setup=setup), timeout=5)
     assert solver(tiny(1)).ok
-    assert len(marked(mark)) >= 2  # the program and its detached sleep, alive between calls
+    assert (
+        len(marked(mark)) >= 2
+    )  # the program and its detached sleep, alive between calls
     solver.close()
     assert marked(mark) == []
 
 
 def test_jsonl_program_ignoring_end_of_input_is_killed_at_close(tmp_path, mark):
     setup = "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)"
-    solver = LineSolver(loop(tmp_path, body="pass", setup=setup + f"  # {mark}"), timeout=5)
+    solver = LineSolver(
+        loop(tmp_path, body="pass", setup=setup + f"  # {mark}"), timeout=5
+    )
     assert solver(tiny(1)).ok
-    solver.program.proc.stdin.close = lambda: None  # even if end of input never reached it
+    solver.program.proc.stdin.close = lambda: (
+        None
+    )  # even if end of input never reached it
     solver.close()
     assert marked(mark) == []
 
 
 def test_test_solver_jsonl_run_finds_the_tie_bug_and_leaves_nothing(mark):
-    cmd = f"{PY} examples/selectors/eagle_topk_cmd.py --jsonl --topk-ties"  # marked by the environment
-    proc = subprocess.run([PY, "-m", "verify", "test-solver", "--cmd", cmd, "--jsonl", "--single-request",
-                           "--no-targets", "--max-width", "4", "--examples", "30", "--claims", "APP-B/ties,THM-P2"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    cmd = (  # marked by the environment
+        f"{PY} examples/selectors/eagle_topk_cmd.py --jsonl --topk-ties"
+    )
+    proc = subprocess.run(
+        [
+            PY,
+            "-m",
+            "verify",
+            "test-solver",
+            "--cmd",
+            cmd,
+            "--jsonl",
+            "--single-request",
+            "--no-targets",
+            "--max-width",
+            "4",
+            "--examples",
+            "30",
+            "--claims",
+            "APP-B/ties,THM-P2",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "smallest: B=1 roots free | r0: A=1 parent=[-1,0,1] f=[1,1,1]" in proc.stdout
     assert f"--cmd '{cmd}' --jsonl" in proc.stdout.splitlines()[0]
@@ -334,20 +502,27 @@ def test_test_solver_jsonl_run_finds_the_tie_bug_and_leaves_nothing(mark):
 
 
 def test_program_object_reads_an_answer_and_sweeps(mark):
-    p = Program([PY, "-c", f"import sys; sys.stdout.write(sys.stdin.read()[::-1])  # {mark}"])
+    p = Program(
+        [PY, "-c", f"import sys; sys.stdout.write(sys.stdin.read()[::-1])  # {mark}"]
+    )
     assert p.run_once(b"abc", timeout=30) == (b"cba", b"", 0)
     assert p.swept and marked(mark) == []
 
 
 def test_sigterm_ends_a_parallel_suite_and_its_workers(mark):
-    code, err = sigterm_when_running(["suite", "--profile", "quick", "--jobs", "2"], mark, 3, 60)  # and 2 workers
+    code, err = sigterm_when_running(
+        ["suite", "--profile", "quick", "--jobs", "2"], mark, 3, 60
+    )  # and 2 workers
     assert code == 3 and err.rstrip().endswith("interrupted")
     deadline = time.monotonic() + 10
-    while marked(mark) and time.monotonic() < deadline:  # workers may take a moment to be reaped
+    while (
+        marked(mark) and time.monotonic() < deadline
+    ):  # workers may take a moment to be reaped
         time.sleep(0.1)
 
 
-# ------------------------------------------------------------------ issue 22 item 5: late lines
+# ------------------------------------------------------------------ issue 22 item 5:
+# late lines
 
 LATE = """
     import json, sys, time  # MARK
@@ -361,7 +536,9 @@ LATE = """
 """
 
 
-def test_a_late_jsonl_line_is_attributed_to_the_instance_that_printed_it(tmp_path, mark):
+def test_a_late_jsonl_line_is_attributed_to_the_instance_that_printed_it(
+    tmp_path, mark
+):
     path = tmp_path / "late.py"
     path.write_text(textwrap.dedent(LATE).replace("MARK", mark))
     solver = LineSolver([PY, str(path)], timeout=10)
@@ -371,12 +548,19 @@ def test_a_late_jsonl_line_is_attributed_to_the_instance_that_printed_it(tmp_pat
         time.sleep(1.0)  # the copy is there before the next call
         with pytest.raises(SolverFault) as info:
             solver(tiny(2))
-        assert info.value.rule == "protocol" and info.value.instance is first  # about q1, not q2
-        assert "another line after its answer" in str(info.value) and '"q1"' in str(info.value)
-        assert solver(tiny(3)).selected == {"q3": (0,)}  # restarted: the next instance is judged as usual
+        assert (
+            info.value.rule == "protocol" and info.value.instance is first
+        )  # about q1, not q2
+        assert "another line after its answer" in str(info.value) and '"q1"' in str(
+            info.value
+        )
+        assert solver(tiny(3)).selected == {
+            "q3": (0,)
+        }  # restarted: the next instance is judged as usual
     finally:
         solver.close()
-    # a replay of the first instance alone, on a fresh program that waits for late lines, reproduces it
+    # a replay of the first instance alone, on a fresh program that waits for late
+    # lines, reproduces it
     fresh = LineSolver([PY, str(path)], timeout=10, linger=1.0)
     try:
         with pytest.raises(SolverFault, match="more than one line for one instance"):
@@ -385,7 +569,9 @@ def test_a_late_jsonl_line_is_attributed_to_the_instance_that_printed_it(tmp_pat
         fresh.close()
 
 
-def test_a_late_line_read_as_the_next_answer_is_not_confirmed_against_that_instance(tmp_path, mark):
+def test_a_late_line_read_as_the_next_answer_is_not_confirmed_against_that_instance(
+    tmp_path, mark
+):
     from verify.search.claims import CLAIMS_BY_ID
     from verify.search.confirm import NOT_CONFIRMED, confirm
     from verify.search.restrictions import Restrictions
@@ -397,10 +583,20 @@ def test_a_late_line_read_as_the_next_answer_is_not_confirmed_against_that_insta
     try:
         assert solver(tiny(1)).ok
         second = tiny(2)
-        failure = claim.check(solver, second, Restrictions())  # the race: q1's copy read as q2's answer
+        failure = claim.check(
+            solver, second, Restrictions()
+        )  # the race: q1's copy read as q2's answer
     finally:
         solver.close()
     assert failure is not None  # blamed on q2 by the search ...
-    conf = confirm(claim, second, failure, Restrictions(), lambda factor: LineSolver([PY, str(path)], timeout=10,
-                                                                                     linger=1.0), lambda s: s.close())
-    assert conf["status"] == NOT_CONFIRMED and conf["otherwise"] == "passed"  # ... and never reported
+    conf = confirm(
+        claim,
+        second,
+        failure,
+        Restrictions(),
+        lambda factor: LineSolver([PY, str(path)], timeout=10, linger=1.0),
+        lambda s: s.close(),
+    )
+    assert (
+        conf["status"] == NOT_CONFIRMED and conf["otherwise"] == "passed"
+    )  # ... and never reported

@@ -1,11 +1,10 @@
 """index.html (verify/report/html.py): one self-contained page per report directory.
 
-Each kind of report directory (tests/common/html_pages.py builds one of each) gets a page
-with the run header, the filterable verdict table and a section per finding (cause,
+Each kind of report directory (tests/common/html_pages.py builds one of each) gets a
+page with the run header, the filterable verdict table and a section per finding (cause,
 instance, both answers, picture, replay command); nothing on it is fetched from
 anywhere; it is rebuilt byte for byte from the JSON; text from a report is escaped.
-tests/test_browser.py opens the same pages in headless Chromium.
-"""
+tests/test_browser.py opens the same pages in headless Chromium."""
 
 from __future__ import annotations
 
@@ -40,7 +39,11 @@ class Elements(HTMLParser):
         self.text.append(data)
 
     def all(self, tag: str, **want) -> list[dict]:
-        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in want.items())]
+        return [
+            a
+            for t, a in self.tags
+            if t == tag and all(a.get(k) == v for k, v in want.items())
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +64,19 @@ def test_every_kind_of_report_directory_has_a_self_contained_page(pages, kind):
     for tag, attrs in el.tags:
         for key in ("src", "href"):
             value = attrs.get(key) or ""
-            assert not re.match(r"(?i)\s*(https?:|//|ftp:)", value), (tag, key, value[:80])
-    assert not el.all("link") and "@import" not in text and not re.search(r"url\(\s*['\"]?http", text)
+            assert not re.match(r"(?i)\s*(https?:|//|ftp:)", value), (
+                tag,
+                key,
+                value[:80],
+            )
+    assert (
+        not el.all("link")
+        and "@import" not in text
+        and not re.search(r"url\(\s*['\"]?http", text)
+    )
     assert el.all("script") and all("src" not in a for a in el.all("script"))
-    # the header, the verdict table with its filters, a section per finding with a picture
+    # the header, the verdict table with its filters, a section per finding with a
+    # picture
     head = "".join(el.text)
     assert "command" in head and "versions" in head and "python" in head
     assert {a["data-filter"] for a in el.all("select")} >= {"verdict", "property"}
@@ -75,7 +87,10 @@ def test_every_kind_of_report_directory_has_a_self_contained_page(pages, kind):
     for s in sections:
         assert s["data-verdict"] and s["data-property"]
     imgs = [a["src"] for a in el.all("img")]
-    assert imgs and all(src.startswith(("data:image/svg+xml;base64,", "data:image/png;base64,")) for src in imgs)
+    assert imgs and all(
+        src.startswith(("data:image/svg+xml;base64,", "data:image/png;base64,"))
+        for src in imgs
+    )
     assert "python -m verify replay " in head
 
 
@@ -85,44 +100,74 @@ def test_test_solver_page_links_each_finding_and_shows_its_parts(pages):
     names = [n for v in run["reports"].values() for n in v]
     anchors = {a["id"] for a in el.all("section", **{"class": "finding"})}
     assert set(names) == anchors
-    assert {a["href"][1:] for a in el.all("a") if a.get("href", "").startswith("#")} == anchors
-    rows = {a["data-property"]: a for t, a in el.tags if t == "tr" and "data-property" in a}
+    assert {
+        a["href"][1:] for a in el.all("a") if a.get("href", "").startswith("#")
+    } == anchors
+    rows = {
+        a["data-property"]: a for t, a in el.tags if t == "tr" and "data-property" in a
+    }
     assert set(rows) == {"THM-P2", "LEM-C2", "RULE-BUDGET"}
-    assert rows["RULE-BUDGET"]["data-verdict"] == "verified" and rows["LEM-C2"]["data-verdict"] == "counterexample"
+    assert (
+        rows["RULE-BUDGET"]["data-verdict"] == "verified"
+        and rows["LEM-C2"]["data-verdict"] == "counterexample"
+    )
     for name in names:
         rep = json.loads((pages["test-solver"] / name / "report.json").read_text())
         assert rep["broken"]["cause"], name
-        for piece in (rep["status_reason"], rep["broken"]["cause"][0]["text"], rep["replay"], rep["rerun"],
-                      rep["optimum"]):
+        for piece in (
+            rep["status_reason"],
+            rep["broken"]["cause"][0]["text"],
+            rep["replay"],
+            rep["rerun"],
+            rep["optimum"],
+        ):
             assert __import__("html").escape(piece) in text, (name, piece)
         assert rep["signature"]["kind"] in rows[rep["property"]]["data-kind"].split("|")
-    assert "Both answers" in text and "f (exact)" in text and "optimal (exact oracle)" in text
-    assert text.count('src="data:image/svg+xml;base64,') == len(names)  # the SVG beside each tree.png
+    assert (
+        "Both answers" in text
+        and "f (exact)" in text
+        and "optimal (exact oracle)" in text
+    )
+    assert text.count('src="data:image/svg+xml;base64,') == len(
+        names
+    )  # the SVG beside each tree.png
 
 
 def test_audit_page_has_its_plots_and_the_plots_are_files(pages):
     text, el = _page(pages, "audit")
     run = json.loads((pages["audit"] / "run.json").read_text())
-    assert [p["png"] for p in run["plots"]] == ["value-lost.png", "rule-breaks.png", "gap.png"]
+    assert [p["png"] for p in run["plots"]] == [
+        "value-lost.png",
+        "rule-breaks.png",
+        "gap.png",
+    ]
     for p in run["plots"]:
         assert (pages["audit"] / p["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert "<svg" in (pages["audit"] / p["svg"]).read_text()
         assert p["title"] in text
     assert run["series"]["points"] and run["series"]["stride"] == 1
-    # one point per iteration with a feasible answer to a feasible instance, in line order
+    # one point per iteration with a feasible answer to a feasible instance, in line
+    # order
     assert len(run["series"]["points"]) == run["value_lost"]["iterations"]
-    assert [p[0] for p in run["series"]["points"]] == sorted(p[0] for p in run["series"]["points"])
+    assert [p[0] for p in run["series"]["points"]] == sorted(
+        p[0] for p in run["series"]["points"]
+    )
     assert len(el.all("section", **{"class": "finding"})) == len(run["reports"])
     assert "Rule breaks" in text and "Malformed lines (1)" in text
 
 
 def test_campaign_replay_and_assert_optimal_pages(pages):
     text, _ = _page(pages, "campaign")
-    assert "Distinct findings" in text and "RULE-BUDGET" in text and "paper-alg1" in text
+    assert (
+        "Distinct findings" in text and "RULE-BUDGET" in text and "paper-alg1" in text
+    )
     text, el = _page(pages, "replay")
     assert "still fails: " in text and el.all("tr", **{"data-verdict": "still fails"})
     text, el = _page(pages, "assert-optimal")
-    assert el.all("section", id="finding") and "infeasible: budget: uses 2 non-root nodes" in text
+    assert (
+        el.all("section", id="finding")
+        and "infeasible: budget: uses 2 non-root nodes" in text
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -135,7 +180,9 @@ def test_the_page_is_rebuilt_from_the_json_alone(pages, kind, tmp_path):
     assert (copy / "index.html").read_text(encoding="utf-8") == before
 
 
-def test_text_from_a_report_is_escaped_and_only_pictures_beside_it_are_read(pages, tmp_path):
+def test_text_from_a_report_is_escaped_and_only_pictures_beside_it_are_read(
+    pages, tmp_path
+):
     d = tmp_path / "evil"
     shutil.copytree(pages["assert-optimal"], d)
     rep = json.loads((d / "report.json").read_text())
@@ -144,7 +191,10 @@ def test_text_from_a_report_is_escaped_and_only_pictures_beside_it_are_read(page
     rep["picture"] = None
     (d / "report.json").write_text(json.dumps(rep))
     text = Path(write_page(str(d))).read_text()
-    assert '<script>alert("x")</script>' not in text and "&lt;script&gt;alert(&quot;x&quot;)" in text
+    assert (
+        '<script>alert("x")</script>' not in text
+        and "&lt;script&gt;alert(&quot;x&quot;)" in text
+    )
     assert "<img" not in text and "root:" not in text
     assert len(re.findall(r"<script>", text)) == 1  # ours only
 
@@ -159,7 +209,10 @@ def test_a_run_directory_without_findings_still_gets_a_page(tmp_path):
     from verify.solver_check import Options, run
     from verify.subject.spec import SolverSpec
 
-    res = run(SolverSpec("registry", "reference"), Options(examples=5, claims=("APP-B",), report_dir=str(tmp_path)))
+    res = run(
+        SolverSpec("registry", "reference"),
+        Options(examples=5, claims=("APP-B",), report_dir=str(tmp_path)),
+    )
     text = (Path(res.run_dir) / "index.html").read_text()
     assert "<h2>Findings</h2><p>None.</p>" in text and 'data-verdict="verified"' in text
 
@@ -170,30 +223,43 @@ def test_results_html_is_rendered_from_the_same_json_as_results_md(tmp_path):
     from verify.commands import results as R
     from verify.commands.results_html import render_html
 
-    assert R.main_results(md=str(tmp_path / "results.md"), err=io.StringIO(), html=render_html) == 0
+    assert (
+        R.main_results(
+            md=str(tmp_path / "results.md"), err=io.StringIO(), html=render_html
+        )
+        == 0
+    )
     text = (tmp_path / "results.html").read_text(encoding="utf-8")
     el = Elements(text)
     runs = R.load_runs()
     suite = runs["suite"]
     # every verdict row of results.md: the suite's results, then the proofs' groups
     rows = [a for t, a in el.tags if t == "tr" and "data-verdict" in a]
-    assert len(rows) == len(suite["output"]["results"]) + sum(len(R.proof_groups(runs[k])) for k in R.PROOF_RUNS)
+    assert len(rows) == len(suite["output"]["results"]) + sum(
+        len(R.proof_groups(runs[k])) for k in R.PROOF_RUNS
+    )
     sections = el.all("section", **{"class": "finding"})
     found = [s for s in sections if not s["id"].startswith("proof-")]
     assert [s["id"] for s in found] == [Path(f["file"]).stem for f in suite["findings"]]
-    assert text.count('<img src="data:image/svg+xml;base64,') == len(found)  # pictures drawn from the JSON
+    assert text.count('<img src="data:image/svg+xml;base64,') == len(
+        found
+    )  # pictures drawn from the JSON
     for f in suite["findings"]:
         assert __import__("html").escape(f["replay"]) in text
     assert render_html(runs) == text  # a pure function of the raw JSON
 
 
 def test_the_committed_results_html_is_up_to_date():
-    # pictures aside (their SVG bytes depend on the matplotlib version), the committed page is
+    # pictures aside (their SVG bytes depend on the matplotlib version), the committed
+    # page is
     # what python -m verify results renders from the committed JSON
     from tests.common.html_pages import RESULTS_HTML
     from verify.commands import results as R
     from verify.commands.results_html import render_html
 
-    strip = lambda text: re.sub(r'src="data:image/svg\+xml;base64,[^"]*"', 'src="…"', text)
-    assert strip(RESULTS_HTML.read_text(encoding="utf-8")) == strip(render_html(R.load_runs())), \
-        "docs/results.html is stale: run python -m verify results"
+    strip = lambda text: re.sub(
+        r'src="data:image/svg\+xml;base64,[^"]*"', 'src="…"', text
+    )
+    assert strip(RESULTS_HTML.read_text(encoding="utf-8")) == strip(
+        render_html(R.load_runs())
+    ), "docs/results.html is stale: run python -m verify results"

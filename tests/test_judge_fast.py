@@ -1,4 +1,5 @@
-"""The fast judge (verify/checks/judge.py): certificate path on monotone inputs, DP otherwise.
+"""The fast judge (verify/checks/judge.py): certificate path on monotone inputs, DP
+otherwise.
 
 Every verdict must be the one the judge gave before issue 15 (DP of
 tests/common/dp_quadratic.py, no certificate), on generated instances with
@@ -13,15 +14,16 @@ from hypothesis import strategies as st
 
 from solver.parse import parse_instance
 from solver.selection import INVALID, OK, Selection
+from tests.common import dp_quadratic
 from tests.common.brute import rooted_subtrees
 from tests.common.strategies import instances
 from verify.checks import judge as J
-from tests.common import dp_quadratic
 
 
 @st.composite
 def answers(draw, instance):
-    """A selection for ``instance``: rooted subtrees, sometimes with a stray node, or INVALID."""
+    """A selection for ``instance``: rooted subtrees, sometimes with a stray node, or
+    INVALID."""
     if draw(st.integers(0, 9)) == 0:
         return Selection(INVALID, reason="recorded")
     selected = {}
@@ -36,47 +38,95 @@ def answers(draw, instance):
 def _old_judge(instance, selection, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(J, "certified_optimum", lambda inst, numbers="auto": None)
-        m.setattr(J, "dp_optimum", lambda inst, method="auto", numbers="auto": _old_dp(inst))
+        m.setattr(
+            J, "dp_optimum", lambda inst, method="auto", numbers="auto": _old_dp(inst)
+        )
         return J.judge(instance, selection, use_z3=False)
 
 
 def _old_dp(instance):
     sel = dp_quadratic.solve_dp(instance)
-    return J.Oracle(True, sel.objective, sel, J.DP) if sel.ok else J.Oracle(False, None, None, J.DP)
+    return (
+        J.Oracle(True, sel.objective, sel, J.DP)
+        if sel.ok
+        else J.Oracle(False, None, None, J.DP)
+    )
 
 
 @settings(max_examples=300)
-@given(st.one_of(instances(monotone=True, max_requests=3, max_nodes=6),
-                 instances(monotone=False, max_requests=3, max_nodes=6)), st.data())
+@given(
+    st.one_of(
+        instances(monotone=True, max_requests=3, max_nodes=6),
+        instances(monotone=False, max_requests=3, max_nodes=6),
+    ),
+    st.data(),
+)
 def test_verdicts_are_those_of_the_quadratic_dp(instance, data):
     selection = data.draw(answers(instance))
     with pytest.MonkeyPatch.context() as mp:
         before = _old_judge(instance, selection, mp)
     now = J.judge(instance, selection, use_z3=False)
     assert now.kind == before.kind and now.optimum == before.optimum
-    if now.kind != J.WRONG_INVALID:  # the feasible selection shown may be another optimal one
+    if (
+        now.kind != J.WRONG_INVALID
+    ):  # the feasible selection shown may be another optimal one
         assert now.text == before.text
-    assert now.method == (J.CERTIFICATE if instance.is_monotone() and now.kind != J.INFEASIBLE else
-                          None if now.kind == J.INFEASIBLE else J.DP)
+    assert now.method == (
+        J.CERTIFICATE
+        if instance.is_monotone() and now.kind != J.INFEASIBLE
+        else None
+        if now.kind == J.INFEASIBLE
+        else J.DP
+    )
 
 
-EX = parse_instance({"budget": 3, "requests": [
-    {"id": "r0", "target": "1.6", "parent": [-1, 0, 0, 1], "prob": ["1", "0.7", "0.2", "0.42"]},
-    {"id": "r1", "target": 1, "parent": [2, -1, 1], "cond": ["1/2", 1, 0.5]}]})
+EX = parse_instance(
+    {
+        "budget": 3,
+        "requests": [
+            {
+                "id": "r0",
+                "target": "1.6",
+                "parent": [-1, 0, 0, 1],
+                "prob": ["1", "0.7", "0.2", "0.42"],
+            },
+            {"id": "r1", "target": 1, "parent": [2, -1, 1], "cond": ["1/2", 1, 0.5]},
+        ],
+    }
+)
 
 
 def test_kinds_are_stable_names():
-    assert J.KINDS == ("optimal", "invalid-confirmed", "suboptimal", "infeasible", "wrong-invalid",
-                       "wrong-objective", "declined", "oracle-fault", "inconclusive")
+    assert J.KINDS == (
+        "optimal",
+        "invalid-confirmed",
+        "suboptimal",
+        "infeasible",
+        "wrong-invalid",
+        "wrong-objective",
+        "declined",
+        "oracle-fault",
+        "inconclusive",
+    )
     v = J.judge(EX, Selection(OK, {"r0": (0, 1), "r1": (1,)}, None), use_z3=False)
-    assert (v.kind, v.text, v.objective, v.optimum) == ("suboptimal", "suboptimal: objective 27/10, optimum 181/50",
-                                                        F(27, 10), F(181, 50))
-    assert J.judge(EX, Selection(INVALID, reason="x"), use_z3=False).kind == "wrong-invalid"
+    assert (v.kind, v.text, v.objective, v.optimum) == (
+        "suboptimal",
+        "suboptimal: objective 27/10, optimum 181/50",
+        F(27, 10),
+        F(181, 50),
+    )
+    assert (
+        J.judge(EX, Selection(INVALID, reason="x"), use_z3=False).kind
+        == "wrong-invalid"
+    )
 
 
 def test_a_rejected_certificate_sends_the_input_to_the_tree_dp(monkeypatch):
     import verify.checks.certificate as C
-    monkeypatch.setattr(C, "certificate_problems", lambda inst, sel, numbers="auto": ["planted"])
+
+    monkeypatch.setattr(
+        C, "certificate_problems", lambda inst, sel, numbers="auto": ["planted"]
+    )
     v = J.judge(EX, Selection(OK, {"r0": (0, 1, 3), "r1": (1, 2)}, None), use_z3=False)
     assert (v.kind, v.method, v.optimum) == ("optimal", "dp", F(181, 50))
 
@@ -87,7 +137,21 @@ def test_z3_confirmation_is_named_in_the_method():
 
 
 def test_non_monotone_inputs_are_judged_by_the_dp():
-    inst = parse_instance({"budget": 2, "requests": [
-        {"id": "a", "target": 1, "parent": [-1, 0, 1, 0], "prob": [1, 0, 1, "1/2"]}]}, allow_nonmonotone=True)
-    v = J.judge(inst, Selection(OK, {"a": (0, 3)}, None), use_z3=False)  # what the greedy takes first
+    inst = parse_instance(
+        {
+            "budget": 2,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1,
+                    "parent": [-1, 0, 1, 0],
+                    "prob": [1, 0, 1, "1/2"],
+                }
+            ],
+        },
+        allow_nonmonotone=True,
+    )
+    v = J.judge(
+        inst, Selection(OK, {"a": (0, 3)}, None), use_z3=False
+    )  # what the greedy takes first
     assert (v.kind, v.method, v.optimum) == ("suboptimal", "dp", F(2))

@@ -32,7 +32,12 @@ BASE = {
     "budget": 3,
     "root_charged": False,
     "requests": [
-        {"id": "a", "target": "1.5", "parent": [-1, 0, 0, 1], "prob": [1, "0.7", "0.2", "0.42"]},
+        {
+            "id": "a",
+            "target": "1.5",
+            "parent": [-1, 0, 0, 1],
+            "prob": [1, "0.7", "0.2", "0.42"],
+        },
         {"id": "b", "target": 1, "parent": [2, -1, 1], "cond": ["1/2", 1, 0.5]},
     ],
 }
@@ -52,6 +57,7 @@ def setter(*path_and_value):
         for key in path[:-1]:
             obj = obj[key]
         obj[path[-1]] = value
+
     return fn
 
 
@@ -60,6 +66,7 @@ def deleter(*path):
         for key in path[:-1]:
             obj = obj[key]
         del obj[path[-1]]
+
     return fn
 
 
@@ -71,26 +78,79 @@ def B(*rest):  # path into request "b"
     return ("requests", 1) + rest
 
 
-nan, inf = float("nan"), float("inf")  # json.dumps writes these as NaN / Infinity literals
+nan, inf = (
+    float("nan"),
+    float("inf"),
+)  # json.dumps writes these as NaN / Infinity literals
 
 # (case id, mutation, expected substrings, request named, node named)
 ERRORS = [
-    # --- top level -------------------------------------------------------------------------
-    ("unknown-top-field", setter("budgett", 3), ["unknown field 'budgett'"], None, None),
+    # --- top level
+    # -------------------------------------------------------------------------
+    (
+        "unknown-top-field",
+        setter("budgett", 3),
+        ["unknown field 'budgett'"],
+        None,
+        None,
+    ),
     ("missing-budget", deleter("budget"), ["missing field 'budget'"], None, None),
     ("missing-requests", deleter("requests"), ["missing field 'requests'"], None, None),
-    ("requests-not-list", setter("requests", {"a": 1}), ["requests: must be a list"], None, None),
+    (
+        "requests-not-list",
+        setter("requests", {"a": 1}),
+        ["requests: must be a list"],
+        None,
+        None,
+    ),
     ("budget-negative", setter("budget", -1), ["budget", ">= 0", "-1"], None, None),
-    ("budget-float-8.0", setter("budget", 8.0), ["budget", "integer", "8.0"], None, None),
-    ("budget-fraction", setter("budget", 2.5), ["budget", "integer", "5/2"], None, None),
+    (
+        "budget-float-8.0",
+        setter("budget", 8.0),
+        ["budget", "integer", "8.0"],
+        None,
+        None,
+    ),
+    (
+        "budget-fraction",
+        setter("budget", 2.5),
+        ["budget", "integer", "5/2"],
+        None,
+        None,
+    ),
     ("budget-true", setter("budget", True), ["budget", "integer", "true"], None, None),
     ("budget-string", setter("budget", "3"), ["budget", "integer", '"3"'], None, None),
     ("budget-null", setter("budget", None), ["budget", "null"], None, None),
-    ("root-charged-string", setter("root_charged", "yes"), ["root_charged", "true or false"], None, None),
-    ("root-charged-int", setter("root_charged", 1), ["root_charged", "true or false"], None, None),
-    # --- request fields ----------------------------------------------------------------------
-    ("request-not-object", setter("requests", 1, [1, 2]), ["must be a JSON object"], "#1", None),
-    ("unknown-request-field", setter(*A("probs"), [1]), ["unknown field 'probs'"], "a", None),
+    (
+        "root-charged-string",
+        setter("root_charged", "yes"),
+        ["root_charged", "true or false"],
+        None,
+        None,
+    ),
+    (
+        "root-charged-int",
+        setter("root_charged", 1),
+        ["root_charged", "true or false"],
+        None,
+        None,
+    ),
+    # --- request fields
+    # ----------------------------------------------------------------------
+    (
+        "request-not-object",
+        setter("requests", 1, [1, 2]),
+        ["must be a JSON object"],
+        "#1",
+        None,
+    ),
+    (
+        "unknown-request-field",
+        setter(*A("probs"), [1]),
+        ["unknown field 'probs'"],
+        "a",
+        None,
+    ),
     ("missing-id", deleter(*B("id")), ["missing field 'id'"], "#1", None),
     ("missing-target", deleter(*A("target")), ["missing field 'target'"], "a", None),
     ("missing-parent", deleter(*A("parent")), ["missing field 'parent'"], "a", None),
@@ -102,52 +162,196 @@ ERRORS = [
     ("target-list", setter(*A("target"), [1]), ["target", "list"], "a", None),
     ("target-NaN-literal", setter(*A("target"), nan), ["target", "NaN"], "a", None),
     ("target-string-inf", setter(*A("target"), "inf"), ["target", "'inf'"], "a", None),
-    # --- parent array ------------------------------------------------------------------------
-    ("parent-not-list", setter(*A("parent"), 0), ["parent", "non-empty list"], "a", None),
+    # --- parent array
+    # ------------------------------------------------------------------------
+    (
+        "parent-not-list",
+        setter(*A("parent"), 0),
+        ["parent", "non-empty list"],
+        "a",
+        None,
+    ),
     ("parent-empty", setter(*A("parent"), []), ["parent", "non-empty list"], "a", None),
-    ("parent-entry-string", setter(*A("parent", 2), "0"), ["parent", '"0"', "not an integer"], "a", 2),
-    ("parent-entry-float", setter(*A("parent", 2), 0.0), ["parent", "0.0", "not an integer"], "a", 2),
-    ("parent-entry-true", setter(*A("parent", 2), True), ["parent", "true", "not an integer"], "a", 2),
+    (
+        "parent-entry-string",
+        setter(*A("parent", 2), "0"),
+        ["parent", '"0"', "not an integer"],
+        "a",
+        2,
+    ),
+    (
+        "parent-entry-float",
+        setter(*A("parent", 2), 0.0),
+        ["parent", "0.0", "not an integer"],
+        "a",
+        2,
+    ),
+    (
+        "parent-entry-true",
+        setter(*A("parent", 2), True),
+        ["parent", "true", "not an integer"],
+        "a",
+        2,
+    ),
     ("no-root", setter(*A("parent"), [1, 0, 0, 1]), ["no root"], "a", None),
-    ("two-roots", setter(*A("parent"), [-1, -1, 0, 1]), ["several roots", "0", "1"], "a", 1),
+    (
+        "two-roots",
+        setter(*A("parent"), [-1, -1, 0, 1]),
+        ["several roots", "0", "1"],
+        "a",
+        1,
+    ),
     ("three-roots", setter(*B("parent"), [-1, -1, -1]), ["several roots"], "b", 1),
-    ("index-too-big", setter(*A("parent", 2), 4), ["out of range", "4", "-1..3"], "a", 2),
+    (
+        "index-too-big",
+        setter(*A("parent", 2), 4),
+        ["out of range", "4", "-1..3"],
+        "a",
+        2,
+    ),
     ("index-too-small", setter(*A("parent", 3), -2), ["out of range", "-2"], "a", 3),
     ("self-loop", setter(*A("parent", 1), 1), ["self-loop"], "a", 1),
     ("self-loop-late", setter(*B("parent", 2), 2), ["self-loop"], "b", 2),
     ("cycle-2", setter(*A("parent"), [-1, 2, 1, 0]), ["cycle"], "a", 1),
     ("cycle-3", setter(*A("parent"), [-1, 3, 1, 2]), ["cycle"], "a", 1),
-    # --- prob / cond -------------------------------------------------------------------------
-    ("prob-too-short", setter(*A("prob"), [1, "0.7", "0.2"]), ["prob", "3 values", "4 nodes"], "a", None),
-    ("prob-too-long", setter(*A("prob"), [1, 0.7, 0.2, 0.1, 0]), ["prob", "5 values", "4 nodes"], "a", None),
-    ("cond-too-short", setter(*B("cond"), [1]), ["cond", "1 values", "3 nodes"], "b", None),
+    # --- prob / cond
+    # -------------------------------------------------------------------------
+    (
+        "prob-too-short",
+        setter(*A("prob"), [1, "0.7", "0.2"]),
+        ["prob", "3 values", "4 nodes"],
+        "a",
+        None,
+    ),
+    (
+        "prob-too-long",
+        setter(*A("prob"), [1, 0.7, 0.2, 0.1, 0]),
+        ["prob", "5 values", "4 nodes"],
+        "a",
+        None,
+    ),
+    (
+        "cond-too-short",
+        setter(*B("cond"), [1]),
+        ["cond", "1 values", "3 nodes"],
+        "b",
+        None,
+    ),
     ("prob-not-list", setter(*A("prob"), "1"), ["prob", "must be a list"], "a", None),
-    ("both-prob-and-cond", setter(*A("cond"), [1, 0.7, 0.2, 0.6]), ["exactly one", "not both"], "a", None),
-    ("neither-prob-nor-cond", deleter(*A("prob")), ["exactly one of 'prob'", "'cond'"], "a", None),
-    ("prob-NaN-literal", setter(*A("prob", 2), nan), ["prob", "NaN", "not a finite"], "a", 2),
+    (
+        "both-prob-and-cond",
+        setter(*A("cond"), [1, 0.7, 0.2, 0.6]),
+        ["exactly one", "not both"],
+        "a",
+        None,
+    ),
+    (
+        "neither-prob-nor-cond",
+        deleter(*A("prob")),
+        ["exactly one of 'prob'", "'cond'"],
+        "a",
+        None,
+    ),
+    (
+        "prob-NaN-literal",
+        setter(*A("prob", 2), nan),
+        ["prob", "NaN", "not a finite"],
+        "a",
+        2,
+    ),
     ("prob-Infinity-literal", setter(*A("prob", 2), inf), ["prob", "Infinity"], "a", 2),
-    ("prob-minus-Infinity-literal", setter(*A("prob", 2), -inf), ["prob", "-Infinity"], "a", 2),
+    (
+        "prob-minus-Infinity-literal",
+        setter(*A("prob", 2), -inf),
+        ["prob", "-Infinity"],
+        "a",
+        2,
+    ),
     ("prob-string-nan", setter(*A("prob", 2), "nan"), ["prob", "'nan'"], "a", 2),
     ("prob-string-NaN", setter(*A("prob", 2), "NaN"), ["prob", "'NaN'"], "a", 2),
     ("prob-string-inf", setter(*A("prob", 2), "inf"), ["prob", "'inf'"], "a", 2),
-    ("prob-string-Infinity", setter(*A("prob", 2), "-Infinity"), ["prob", "'-Infinity'"], "a", 2),
+    (
+        "prob-string-Infinity",
+        setter(*A("prob", 2), "-Infinity"),
+        ["prob", "'-Infinity'"],
+        "a",
+        2,
+    ),
     ("prob-string-empty", setter(*A("prob", 2), ""), ["prob", "''"], "a", 2),
     ("prob-true", setter(*A("prob", 2), True), ["prob", "true"], "a", 2),
     ("prob-null", setter(*A("prob", 2), None), ["prob", "got null"], "a", 2),
-    ("prob-zero-denominator", setter(*A("prob", 2), "1/0"), ["prob", "zero denominator"], "a", 2),
-    ("prob-above-one", setter(*A("prob", 2), 1.5), ["prob", "3/2", "outside [0, 1]"], "a", 2),
-    ("prob-fraction-above-one", setter(*A("prob", 3), "5/4"), ["prob", "5/4", "outside [0, 1]"], "a", 3),
-    ("prob-negative", setter(*A("prob", 2), "-0.1"), ["prob", "-1/10", "outside [0, 1]"], "a", 2),
-    ("prob-just-above-one", setter(*A("prob", 1), "1.000000000000000000001"), ["outside [0, 1]"], "a", 1),
-    ("cond-above-one", setter(*B("cond", 2), "1.01"), ["cond", "101/100", "outside [0, 1]"], "b", 2),
+    (
+        "prob-zero-denominator",
+        setter(*A("prob", 2), "1/0"),
+        ["prob", "zero denominator"],
+        "a",
+        2,
+    ),
+    (
+        "prob-above-one",
+        setter(*A("prob", 2), 1.5),
+        ["prob", "3/2", "outside [0, 1]"],
+        "a",
+        2,
+    ),
+    (
+        "prob-fraction-above-one",
+        setter(*A("prob", 3), "5/4"),
+        ["prob", "5/4", "outside [0, 1]"],
+        "a",
+        3,
+    ),
+    (
+        "prob-negative",
+        setter(*A("prob", 2), "-0.1"),
+        ["prob", "-1/10", "outside [0, 1]"],
+        "a",
+        2,
+    ),
+    (
+        "prob-just-above-one",
+        setter(*A("prob", 1), "1.000000000000000000001"),
+        ["outside [0, 1]"],
+        "a",
+        1,
+    ),
+    (
+        "cond-above-one",
+        setter(*B("cond", 2), "1.01"),
+        ["cond", "101/100", "outside [0, 1]"],
+        "b",
+        2,
+    ),
     ("cond-NaN", setter(*B("cond", 0), nan), ["cond", "NaN"], "b", 0),
-    ("prob-root-not-one", setter(*A("prob", 0), "0.9"), ["root", "must be 1", "9/10"], "a", 0),
+    (
+        "prob-root-not-one",
+        setter(*A("prob", 0), "0.9"),
+        ["root", "must be 1", "9/10"],
+        "a",
+        0,
+    ),
     ("prob-root-zero", setter(*A("prob", 0), 0), ["root", "must be 1", "0"], "a", 0),
-    ("cond-root-not-one", setter(*B("cond", 1), "1/2"), ["cond", "root", "must be 1"], "b", 1),
-    ("non-monotone", setter(*A("prob", 3), "0.8"), ["non-monotone", "4/5", "7/10", "parent 1",
-                                                     "--allow-nonmonotone"], "a", 3),
-    ("non-monotone-by-tiny", setter(*A("prob", 3), "0.700000000000000000000000000001"),
-     ["non-monotone"], "a", 3),
+    (
+        "cond-root-not-one",
+        setter(*B("cond", 1), "1/2"),
+        ["cond", "root", "must be 1"],
+        "b",
+        1,
+    ),
+    (
+        "non-monotone",
+        setter(*A("prob", 3), "0.8"),
+        ["non-monotone", "4/5", "7/10", "parent 1", "--allow-nonmonotone"],
+        "a",
+        3,
+    ),
+    (
+        "non-monotone-by-tiny",
+        setter(*A("prob", 3), "0.700000000000000000000000000001"),
+        ["non-monotone"],
+        "a",
+        3,
+    ),
 ]
 
 
@@ -164,18 +368,24 @@ def _check_error(exc: InstanceError, source: str, expect, request, node):
         assert part in msg, (part, msg)
 
 
-@pytest.mark.parametrize("mutation, expect, rid, node",
-                         [pytest.param(*row[1:], id=row[0]) for row in ERRORS])
+@pytest.mark.parametrize(
+    "mutation, expect, rid, node", [pytest.param(*row[1:], id=row[0]) for row in ERRORS]
+)
 def test_invalid_instance_is_one_line_error(tmp_path, mutation, expect, rid, node):
-    text = json.dumps(mutated(mutation))  # floats nan/inf become the JSON literals NaN/Infinity
+    text = json.dumps(
+        mutated(mutation)
+    )  # floats nan/inf become the JSON literals NaN/Infinity
     path = tmp_path / "bad-instance.json"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InstanceError) as info:
         load_instance(path)
     _check_error(info.value, str(path), expect, rid, node)
-    # the same through text with an explicit source; --allow-nonmonotone relaxes nothing else
+    # the same through text with an explicit source; --allow-nonmonotone relaxes nothing
+    # else
     with pytest.raises(InstanceError) as info:
-        loads_instance(text, source="given.json", allow_nonmonotone="non-monotone" not in expect)
+        loads_instance(
+            text, source="given.json", allow_nonmonotone="non-monotone" not in expect
+        )
     _check_error(info.value, "given.json", expect, rid, node)
 
 
@@ -186,30 +396,48 @@ def test_top_level_not_an_object(tmp_path):
         assert str(info.value) == "top.json: an instance must be a JSON object"
 
 
-# (case id, raw file text, expected substrings): errors found while reading the JSON text itself
+# (case id, raw file text, expected substrings): errors found while reading the JSON
+# text itself
 RAW_ERRORS = [
     ("empty-file", "", ["invalid JSON", "line 1 column 1"]),
     ("truncated", '{"budget": 1, "requests": [', ["invalid JSON"]),
     ("trailing-comma", '{"budget": 1, "requests": [],}', ["invalid JSON"]),
     ("single-quotes", "{'budget': 1, 'requests': []}", ["invalid JSON"]),
-    ("duplicate-top-key", '{"budget": 1, "budget": 2, "requests": []}',
-     ["invalid JSON", "duplicate key 'budget'"]),
-    ("duplicate-request-key",
-     '{"budget": 1, "requests": [{"id": "a", "target": 1, "parent": [-1], "prob": [1], "prob": [1]}]}',
-     ["invalid JSON", "duplicate key 'prob'"]),
-    ("huge-integer", '{"budget": 1' + "0" * 5000 + ', "requests": []}', ["budget: ", "too many digits"]),
+    (
+        "duplicate-top-key",
+        '{"budget": 1, "budget": 2, "requests": []}',
+        ["invalid JSON", "duplicate key 'budget'"],
+    ),
+    (
+        "duplicate-request-key",
+        (
+            '{"budget": 1, "requests": [{"id": "a", "target": 1, "parent": [-1],'
+            ' "prob": [1], "prob": [1]}]}'
+        ),
+        ["invalid JSON", "duplicate key 'prob'"],
+    ),
+    (
+        "huge-integer",
+        '{"budget": 1' + "0" * 5000 + ', "requests": []}',
+        ["budget: ", "too many digits"],
+    ),
 ]
-# too-long JSON numbers inside a request name the request and field: tests/test_hostile_inputs.py
+# too-long JSON numbers inside a request name the request and field:
+# tests/test_hostile_inputs.py
 
 
-@pytest.mark.parametrize("text, expect", [pytest.param(*row[1:], id=row[0]) for row in RAW_ERRORS])
+@pytest.mark.parametrize(
+    "text, expect", [pytest.param(*row[1:], id=row[0]) for row in RAW_ERRORS]
+)
 def test_unreadable_json_is_one_line_error(tmp_path, text, expect):
     path = tmp_path / "raw.json"
     path.write_text(text, encoding="utf-8")
     start = time.perf_counter()
     with pytest.raises(InstanceError) as info:
         load_instance(path)
-    assert time.perf_counter() - start < 5  # 1e-999999999 must not be expanded into a billion digits
+    assert (
+        time.perf_counter() - start < 5
+    )  # 1e-999999999 must not be expanded into a billion digits
     _check_error(info.value, str(path), expect, None, None)
 
 
@@ -234,7 +462,9 @@ def test_not_utf8_and_missing_file(tmp_path):
     _check_error(info.value, str(missing), ["cannot read file"], None, None)
 
 
-# --- what valid input means --------------------------------------------------------------------
+# --- what valid input means
+# --------------------------------------------------------------------
+
 
 def test_base_instance_parses_to_hand_computed_values():
     inst = parse_instance(BASE)
@@ -268,8 +498,21 @@ def test_root_charged_defaults_to_false_and_moves_node_budget():
 
 def test_nodes_in_any_order():
     # root at index 3; edges 3->1, 1->0, 3->2, 0->4
-    inst = loads_instance(json.dumps({"budget": 1, "requests": [
-        {"id": "x", "target": 1, "parent": [1, 3, 3, -1, 0], "prob": ["0.5", "0.6", "0.3", 1, "0.25"]}]}))
+    inst = loads_instance(
+        json.dumps(
+            {
+                "budget": 1,
+                "requests": [
+                    {
+                        "id": "x",
+                        "target": 1,
+                        "parent": [1, 3, 3, -1, 0],
+                        "prob": ["0.5", "0.6", "0.3", 1, "0.25"],
+                    }
+                ],
+            }
+        )
+    )
     t = inst.requests[0].tree
     assert t.root == 3
     assert t.depth == (2, 1, 1, 0, 3)
@@ -278,17 +521,43 @@ def test_nodes_in_any_order():
     assert t.f == (F(1, 2), F(3, 5), F(3, 10), 1, F(1, 4))
 
 
-@pytest.mark.parametrize("written, exact", [
-    (0.7, F(7, 10)), ("0.7", F(7, 10)), ("7/10", F(7, 10)), ("70e-2", F(7, 10)), (7e-1, F(7, 10)),
-    ("1e-3", F(1, 1000)), (1e-3, F(1, 1000)), ("0.001", F(1, 1000)), ("1/1000", F(1, 1000)),
-    (".5", F(1, 2)), ("0.50", F(1, 2)), (1, F(1)), ("1", F(1)), (0, F(0)), ("0/7", F(0)),
-    ("0.1", F(1, 10)), (0.1, F(1, 10)),
-    ("0.3333333333333333333333333333333", F(3333333333333333333333333333333, 10**31)),
-    ("1/3", F(1, 3)), ("2/6", F(1, 3)),
-])
+@pytest.mark.parametrize(
+    "written, exact",
+    [
+        (0.7, F(7, 10)),
+        ("0.7", F(7, 10)),
+        ("7/10", F(7, 10)),
+        ("70e-2", F(7, 10)),
+        (7e-1, F(7, 10)),
+        ("1e-3", F(1, 1000)),
+        (1e-3, F(1, 1000)),
+        ("0.001", F(1, 1000)),
+        ("1/1000", F(1, 1000)),
+        (".5", F(1, 2)),
+        ("0.50", F(1, 2)),
+        (1, F(1)),
+        ("1", F(1)),
+        (0, F(0)),
+        ("0/7", F(0)),
+        ("0.1", F(1, 10)),
+        (0.1, F(1, 10)),
+        (
+            "0.3333333333333333333333333333333",
+            F(3333333333333333333333333333333, 10**31),
+        ),
+        ("1/3", F(1, 3)),
+        ("2/6", F(1, 3)),
+    ],
+)
 def test_every_number_means_exactly_its_text(written, exact):
-    text = json.dumps({"budget": 1, "requests": [
-        {"id": "n", "target": written, "parent": [-1, 0], "prob": [1, written]}]})
+    text = json.dumps(
+        {
+            "budget": 1,
+            "requests": [
+                {"id": "n", "target": written, "parent": [-1, 0], "prob": [1, written]}
+            ],
+        }
+    )
     r = loads_instance(text).requests[0]
     assert type(r.tree.f[1]) is F and r.tree.f[1] == exact
     assert type(r.target) is F and r.target == exact
@@ -296,8 +565,10 @@ def test_every_number_means_exactly_its_text(written, exact):
 
 def test_json_number_text_is_not_rounded_to_a_double():
     # 0.1000000000000000000001 and 0.1 are the same double but different rationals
-    r = loads_instance('{"budget": 1, "requests": [{"id": "n", "target": 0.1000000000000000000001, '
-                       '"parent": [-1], "prob": [1]}]}').requests[0]
+    r = loads_instance(
+        '{"budget": 1, "requests": [{"id": "n", "target": 0.1000000000000000000001, '
+        '"parent": [-1], "prob": [1]}]}'
+    ).requests[0]
     assert float(r.target) == 0.1 and r.target != F(1, 10)
     assert r.target == F(1000000000000000000001, 10**22)
 
@@ -305,25 +576,62 @@ def test_json_number_text_is_not_rounded_to_a_double():
 def test_point_one_plus_point_two_is_point_three():
     assert 0.1 + 0.2 != 0.3  # the float trap this rule exists for
     for text_of in (lambda x: x, str):  # JSON numbers and decimal strings
-        inst = loads_instance(json.dumps({"budget": 1, "requests": [
-            {"id": "t", "target": text_of(0.3), "parent": [-1, 0, 0, 0],
-             "prob": [1, text_of(0.1), text_of(0.2), text_of(0.3)]}]}))
+        inst = loads_instance(
+            json.dumps(
+                {
+                    "budget": 1,
+                    "requests": [
+                        {
+                            "id": "t",
+                            "target": text_of(0.3),
+                            "parent": [-1, 0, 0, 0],
+                            "prob": [1, text_of(0.1), text_of(0.2), text_of(0.3)],
+                        }
+                    ],
+                }
+            )
+        )
         f = inst.requests[0].tree.f
         assert f[1] == F(1, 10) and f[2] == F(2, 10)
         assert f[1] + f[2] == f[3] == inst.requests[0].target
     # a Python dict holding floats: each float means the decimal it prints as
-    inst = parse_instance({"budget": 1, "requests": [
-        {"id": "t", "target": 0.3, "parent": [-1, 0, 0], "prob": [1.0, 0.1, 0.2]}]})
+    inst = parse_instance(
+        {
+            "budget": 1,
+            "requests": [
+                {
+                    "id": "t",
+                    "target": 0.3,
+                    "parent": [-1, 0, 0],
+                    "prob": [1.0, 0.1, 0.2],
+                }
+            ],
+        }
+    )
     f = inst.requests[0].tree.f
     assert f[1] + f[2] == inst.requests[0].target == F(3, 10)
 
 
 def test_cond_gives_products_along_the_path():
     # chain 0 -> 1 -> 2 -> 3 and a branch 1 -> 4
-    inst = loads_instance(json.dumps({"budget": 2, "requests": [
-        {"id": "c", "target": 1, "parent": [-1, 0, 1, 2, 1], "cond": [1, "0.9", "2/3", 0.5, "0.1"]}]}))
+    inst = loads_instance(
+        json.dumps(
+            {
+                "budget": 2,
+                "requests": [
+                    {
+                        "id": "c",
+                        "target": 1,
+                        "parent": [-1, 0, 1, 2, 1],
+                        "cond": [1, "0.9", "2/3", 0.5, "0.1"],
+                    }
+                ],
+            }
+        )
+    )
     t = inst.requests[0].tree
-    # by hand: f1 = 9/10; f2 = 9/10 * 2/3 = 3/5; f3 = 3/5 * 1/2 = 3/10; f4 = 9/10 * 1/10 = 9/100
+    # by hand: f1 = 9/10; f2 = 9/10 * 2/3 = 3/5; f3 = 3/5 * 1/2 = 3/10; f4 = 9/10 * 1/10
+    # = 9/100
     assert t.f == (1, F(9, 10), F(3, 5), F(3, 10), F(9, 100))
     assert t.cond == (1, F(9, 10), F(2, 3), F(1, 2), F(1, 10))
     assert inst.requests[0].given == "cond"
@@ -331,22 +639,61 @@ def test_cond_gives_products_along_the_path():
 
 def test_cond_with_nodes_out_of_order():
     # root is node 1; 1 -> 3 (cond 0.8), 3 -> 0 (cond 0.5), 0 -> 2 (cond 0.5)
-    inst = loads_instance(json.dumps({"budget": 2, "requests": [
-        {"id": "c", "target": 1, "parent": [3, -1, 0, 1], "cond": [0.5, 1, 0.5, 0.8]}]}))
+    inst = loads_instance(
+        json.dumps(
+            {
+                "budget": 2,
+                "requests": [
+                    {
+                        "id": "c",
+                        "target": 1,
+                        "parent": [3, -1, 0, 1],
+                        "cond": [0.5, 1, 0.5, 0.8],
+                    }
+                ],
+            }
+        )
+    )
     # by hand: f3 = 4/5, f0 = 4/5 * 1/2 = 2/5, f2 = 2/5 * 1/2 = 1/5
     assert inst.requests[0].tree.f == (F(2, 5), 1, F(1, 5), F(4, 5))
 
 
 def test_cond_zero_and_one_are_allowed():
-    inst = loads_instance(json.dumps({"budget": 2, "requests": [
-        {"id": "c", "target": 1, "parent": [-1, 0, 1, 0], "cond": [1, 1, 0, "0"]}]}))
+    inst = loads_instance(
+        json.dumps(
+            {
+                "budget": 2,
+                "requests": [
+                    {
+                        "id": "c",
+                        "target": 1,
+                        "parent": [-1, 0, 1, 0],
+                        "cond": [1, 1, 0, "0"],
+                    }
+                ],
+            }
+        )
+    )
     assert inst.requests[0].tree.f == (1, 1, 0, 0)
 
 
 def test_ties_along_a_path_are_monotone():
     # f(child) == f(parent) is allowed without the flag (only ">" is non-monotone)
-    inst = loads_instance(json.dumps({"budget": 2, "requests": [
-        {"id": "t", "target": 1, "parent": [-1, 0, 1, 2], "prob": [1, 1, "0.5", "1/2"]}]}))
+    inst = loads_instance(
+        json.dumps(
+            {
+                "budget": 2,
+                "requests": [
+                    {
+                        "id": "t",
+                        "target": 1,
+                        "parent": [-1, 0, 1, 2],
+                        "prob": [1, 1, "0.5", "1/2"],
+                    }
+                ],
+            }
+        )
+    )
     assert inst.is_monotone() and not inst.is_monotone(strict=True)
 
 
@@ -370,7 +717,8 @@ def test_valid_round_trip_through_to_json():
     assert again == inst
 
 
-# --- the command line: same messages, exit code 2, no traceback ----------------------------------
+# --- the command line: same messages, exit code 2, no traceback
+# ----------------------------------
 
 CLI_CASES = [
     ("self-loop", setter(*A("parent", 1), 1), "a", 1),
@@ -383,12 +731,19 @@ CLI_CASES = [
 
 def _run_cli(*args):
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "verify", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "verify", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize("mutation, rid, node",
-                         [pytest.param(*row[1:], id=row[0]) for row in CLI_CASES])
+@pytest.mark.parametrize(
+    "mutation, rid, node", [pytest.param(*row[1:], id=row[0]) for row in CLI_CASES]
+)
 def test_cli_rejects_bad_instance(tmp_path, mutation, rid, node):
     path = tmp_path / "bad-cli.json"
     path.write_text(json.dumps(mutated(mutation)), encoding="utf-8")
@@ -404,8 +759,11 @@ def test_cli_rejects_bad_instance(tmp_path, mutation, rid, node):
 
 
 def test_cli_rejects_unreadable_files(tmp_path):
-    for name, data in [("broken.json", b"{"), ("dup.json", b'{"budget": 1, "budget": 1, "requests": []}'),
-                       ("binary.json", b"\xff\xfe\x00{")]:
+    for name, data in [
+        ("broken.json", b"{"),
+        ("dup.json", b'{"budget": 1, "budget": 1, "requests": []}'),
+        ("binary.json", b"\xff\xfe\x00{"),
+    ]:
         path = tmp_path / name
         path.write_bytes(data)
         proc = _run_cli("solve", str(path))

@@ -1,4 +1,5 @@
-"""Proof counterexamples go through the normal report pipeline (docs/proof.md, docs/reports.md).
+"""Proof counterexamples go through the normal report pipeline (docs/proof.md,
+docs/reports.md).
 
 What is checked, and against what:
 * ``python -m proofs --allow-ties`` writes one run directory with a report
@@ -27,9 +28,9 @@ import pytest
 from proofs import __main__ as cli
 from proofs.bounded import findings
 from proofs.bounded.concrete import instance_json, validate
+from solver.feasibility import violations
 from solver.parse import parse_instance
 from tests.common.brute import brute_force
-from solver.feasibility import violations
 from verify.report.replay import replay
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,25 +43,41 @@ def _run(capsys, *args):
 
 @pytest.fixture(scope="module")
 def ties_run(tmp_path_factory):
-    """One small ties run (shapes up to 4 nodes, pairs up to 3): about a second of Z3."""
+    """One small ties run (shapes up to 4 nodes, pairs up to 3): about a second of
+    Z3."""
     out_dir = tmp_path_factory.mktemp("proofs-out")
     import io
     from contextlib import redirect_stdout
 
     buf = io.StringIO()
     with redirect_stdout(buf):
-        code = cli.main(["--allow-ties", "--max-nodes", "4", "--pair-max", "3", "--out", str(out_dir),
-                         "--json", "--quiet"])
+        code = cli.main(
+            [
+                "--allow-ties",
+                "--max-nodes",
+                "4",
+                "--pair-max",
+                "3",
+                "--out",
+                str(out_dir),
+                "--json",
+                "--quiet",
+            ]
+        )
     return code, json.loads(buf.getvalue()), out_dir
 
 
 def _reports(out, claim):
     (cex,) = [c for c in out["counterexamples"] if c["claim"] == claim]
-    return cex, [json.load(open(os.path.join(r["dir"], "report.json"))) | {"_dir": r["dir"]} for r in cex["reports"]]
+    return cex, [
+        json.load(open(os.path.join(r["dir"], "report.json"))) | {"_dir": r["dir"]}
+        for r in cex["reports"]
+    ]
 
 
 def _path_of_three(tree):
-    """(a, b) when the tree is root -> a -> b, else None (read from the parent array)."""
+    """(a, b) when the tree is root -> a -> b, else None (read from the parent
+    array)."""
     root = tree.parent.index(-1)
     (a,) = [v for v in range(3) if tree.parent[v] == root] or [None]
     rest = [v for v in range(3) if v not in (root, a)]
@@ -74,15 +91,26 @@ def test_app_b_counterexample_is_a_normal_report(ties_run):
     assert code == 1
     run_dir = out["report_dir"]
     assert run_dir and os.path.dirname(run_dir) == str(out_dir)
-    assert os.path.isfile(os.path.join(run_dir, "index.md")) and os.path.isfile(os.path.join(run_dir, "run.json"))
-    page = open(os.path.join(run_dir, "index.html"), encoding="utf-8").read()  # the run on one page
-    dirs = [os.path.basename(r["dir"]) for c in out["counterexamples"] for r in c.get("reports", [])]
+    assert os.path.isfile(os.path.join(run_dir, "index.md")) and os.path.isfile(
+        os.path.join(run_dir, "run.json")
+    )
+    page = open(
+        os.path.join(run_dir, "index.html"), encoding="utf-8"
+    ).read()  # the run on one page
+    dirs = [
+        os.path.basename(r["dir"])
+        for c in out["counterexamples"]
+        for r in c.get("reports", [])
+    ]
     assert dirs and all(f'<section class="finding" id="{d}"' in page for d in dirs)
     cex, reps = _reports(out, "APP-B")
     assert cex["greedy"] == "paper" and cex["n"] == 3
     rep = reps[0]  # the subject: exactly the algorithm the proof models
     assert rep["property"].split("/")[0] == "APP-B" and rep["status"] == "failed"
-    assert rep["solver"]["kind"] == "native" and rep["solver"]["target"] == "proofs.replay:algorithm1_all_unselected"
+    assert (
+        rep["solver"]["kind"] == "native"
+        and rep["solver"]["target"] == "proofs.replay:algorithm1_all_unselected"
+    )
     assert rep["proof"]["claim"] == "APP-B" and rep["proof"]["greedy"] == "paper"
 
     inst = parse_instance(rep["arguments"]["instance"])
@@ -104,14 +132,22 @@ def test_app_b_counterexample_is_a_normal_report(ties_run):
     chosen = set(rep["output"]["selected"][req.id])
     assert b in chosen and a not in chosen
     assert rep["broken"]["rules"] == ["rooted"]
-    assert [(v["request"], v["node"]) for v in rep["broken"]["violations"]] == [(req.id, b)]
+    assert [(v["request"], v["node"]) for v in rep["broken"]["violations"]] == [
+        (req.id, b)
+    ]
     assert f"node {b} selected without its parent {a}" in rep["status_reason"]
-    assert rep["replay"].startswith("python -m verify replay ") and rep["rerun"].startswith("python -m proofs")
+    assert rep["replay"].startswith("python -m verify replay ") and rep[
+        "rerun"
+    ].startswith("python -m proofs")
     assert {"python", "z3-solver", "hypothesis"} <= set(rep["metadata"]["versions"])
 
     d = rep["_dir"]
     md = open(os.path.join(d, "report.md")).read()
-    assert "APP-B" in md and rep["replay"] in md and "| solver | optimal (exact oracle) |" in md
+    assert (
+        "APP-B" in md
+        and rep["replay"] in md
+        and "| solver | optimal (exact oracle) |" in md
+    )
     with open(os.path.join(d, "tree.png"), "rb") as fh:
         png = fh.read()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
@@ -125,10 +161,24 @@ def test_reports_replay_as_still_failing(ties_run):
         code, text = replay(os.path.join(d, "report.json"))
         assert code == 1 and text.startswith("still fails: "), (d, text)
     # once through the command line, as the report prints it
-    proc = subprocess.run([sys.executable, "-m", "verify", "replay", os.path.join(dirs[0], "report.json")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            "replay",
+            os.path.join(dirs[0], "report.json"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert proc.stdout.startswith("still fails: ") and "selected without its parent" in proc.stdout
+    assert (
+        proc.stdout.startswith("still fails: ")
+        and "selected without its parent" in proc.stdout
+    )
 
 
 def test_replay_passes_with_a_correct_solver(ties_run, tmp_path):
@@ -151,9 +201,12 @@ def test_thm_p2_pair_counterexample_is_reported(ties_run):
     inst = parse_instance(rep["instance"])
     assert len(inst.requests) == 2
     best, _ = brute_force(inst)
-    assert best is not None and rep["optimum"] == str(best)  # feasible, yet the answer is not
+    assert best is not None and rep["optimum"] == str(
+        best
+    )  # feasible, yet the answer is not
     assert violations(inst, rep["output"]["selected"])
-    # the registered literal variant (printed `while B >= 0`) fails on the same trees too
+    # the registered literal variant (printed `while B >= 0`) fails on the same trees
+    # too
     assert [r["solver"]["target"] for r in reps[1:]] == ["paper-alg1"]
 
 
@@ -170,22 +223,66 @@ def test_frontier_greedy_is_proven_and_has_no_report(ties_run):
 
 
 def test_unreproduced_counterexample_gets_no_report(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(findings, "judge", lambda *a, **k: None)  # the real code "passes"
-    code, out = _run(capsys, "--allow-ties", "--max-nodes", "3", "--pair-max", "0", "--claims", "APP-B",
-                     "--greedy", "paper", "--out", str(tmp_path))
+    monkeypatch.setattr(
+        findings, "judge", lambda *a, **k: None
+    )  # the real code "passes"
+    code, out = _run(
+        capsys,
+        "--allow-ties",
+        "--max-nodes",
+        "3",
+        "--pair-max",
+        "0",
+        "--claims",
+        "APP-B",
+        "--greedy",
+        "paper",
+        "--out",
+        str(tmp_path),
+    )
     assert code == 1
     (cex,) = out["counterexamples"]
     assert cex["replay"]["confirmed"] is False and cex["reports"] == []
     assert out["report_dir"] is None
-    assert sorted(os.listdir(tmp_path)) == ["APP-B-paper-n3-012.check.json", "APP-B-paper-n3-012.instance.json"]
+    assert sorted(os.listdir(tmp_path)) == [
+        "APP-B-paper-n3-012.check.json",
+        "APP-B-paper-n3-012.instance.json",
+    ]
 
 
 def test_no_reports_option(capsys, tmp_path):
-    code, out = _run(capsys, "--allow-ties", "--max-nodes", "3", "--pair-max", "0", "--claims", "APP-B",
-                     "--greedy", "paper", "--out", str(tmp_path / "a"), "--no-reports")
+    code, out = _run(
+        capsys,
+        "--allow-ties",
+        "--max-nodes",
+        "3",
+        "--pair-max",
+        "0",
+        "--claims",
+        "APP-B",
+        "--greedy",
+        "paper",
+        "--out",
+        str(tmp_path / "a"),
+        "--no-reports",
+    )
     assert code == 1 and out["report_dir"] is None
-    code, out = _run(capsys, "--allow-ties", "--max-nodes", "3", "--pair-max", "0", "--claims", "APP-B",
-                     "--greedy", "paper", "--out", str(tmp_path / "a"), "--report-dir", str(tmp_path / "b"))
+    code, out = _run(
+        capsys,
+        "--allow-ties",
+        "--max-nodes",
+        "3",
+        "--pair-max",
+        "0",
+        "--claims",
+        "APP-B",
+        "--greedy",
+        "paper",
+        "--out",
+        str(tmp_path / "a"),
+        "--report-dir",
+        str(tmp_path / "b"),
+    )
     assert code == 1 and os.path.dirname(out["report_dir"]) == str(tmp_path / "b")
 
 

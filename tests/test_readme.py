@@ -1,11 +1,12 @@
 """What README.md promises is run here, so it cannot silently rot.
 
 * the install and test commands are exactly what ``.ci/run`` runs;
-* the suite command's output contains every line of the README's excerpt (the suite runs once,
-  profile quick, as a reviewer would run it);
+* the suite command's output contains every line of the README's excerpt (the suite runs
+  once, profile quick, as a reviewer would run it);
 * the example session (solve, certify, check) prints what the README shows;
-* every command of the claims table is accepted by the CLI it names, and each row's expected
-  verdict agrees with docs/results.md (which tests/test_results.py ties to the committed code).
+* every command of the claims table is accepted by the CLI it names, and each row's
+  expected verdict agrees with docs/results.md (which tests/test_results.py ties to the
+  committed code).
 """
 
 import re
@@ -25,14 +26,14 @@ README = (ROOT / "README.md").read_text()
 
 def block_after(marker: str) -> list[str]:
     """The lines of the first fenced block after an HTML comment marker."""
-    rest = README[README.index(marker):]
+    rest = README[README.index(marker) :]
     start = rest.index("```")
-    body = rest[rest.index("\n", start) + 1:]
-    return body[:body.index("```")].rstrip("\n").split("\n")
+    body = rest[rest.index("\n", start) + 1 :]
+    return body[: body.index("```")].rstrip("\n").split("\n")
 
 
 def table_after(marker: str) -> list[dict]:
-    rest = README[README.index(marker):].split("\n")
+    rest = README[README.index(marker) :].split("\n")
     rows = []
     for line in rest:
         if not line.startswith("|"):
@@ -50,29 +51,57 @@ def commands(cell: str) -> list[str]:
 
 # ------------------------------------------------------------- the two commands
 
+
 def test_ci_runs_exactly_the_readme_install_and_test_commands():
-    section = README[README.index("## 1. Getting started"):README.index("## 2. Claims")]
-    install = [line.strip() for line in re.search(r"```sh\n(.+?)\n```", section, re.S).group(1).splitlines()
-               if line.strip() and not line.startswith("#")]
-    test_row = next(r for r in table_after("| what | command |") if r["what"] == "run the tests")
+    section = README[
+        README.index("## 1. Getting started") : README.index("## 2. Claims")
+    ]
+    install = [
+        line.strip()
+        for line in re.search(r"```sh\n(.+?)\n```", section, re.S).group(1).splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    test_row = next(
+        r for r in table_after("| what | command |") if r["what"] == "run the tests"
+    )
     (test_cmd,) = commands(test_row["command"])
-    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
-          if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    ci = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip()
+        and not line.startswith("#")
+        and not line.startswith(("set ", "cd "))
+    ]
     assert ci == install + [test_cmd]
 
 
 def test_the_suite_output_contains_the_readme_excerpt():
-    suite_row = next(r for r in table_after("| what | command |") if r["what"] == "run the verification suite")
+    suite_row = next(
+        r
+        for r in table_after("| what | command |")
+        if r["what"] == "run the verification suite"
+    )
     (cmd,) = commands(suite_row["command"])
     assert cmd == "python -m verify"
-    proc = subprocess.run([sys.executable, "-m", "verify"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "verify"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    # case counts before a finding depend on the installed Hypothesis version: masked on both sides
+    # case counts before a finding depend on the installed Hypothesis version: masked on
+    # both sides
     out = {generation_counts(line.rstrip()) for line in proc.stdout.splitlines()}
-    missing = [line for line in block_after("README-SUITE-EXCERPT")
-               if line.strip() and generation_counts(line.rstrip()) not in out]
-    assert not missing, "README excerpt lines not in the suite output:\n" + "\n".join(missing)
+    missing = [
+        line
+        for line in block_after("README-SUITE-EXCERPT")
+        if line.strip() and generation_counts(line.rstrip()) not in out
+    ]
+    assert not missing, "README excerpt lines not in the suite output:\n" + "\n".join(
+        missing
+    )
 
 
 def test_the_example_session_prints_what_the_readme_shows(tmp_path):
@@ -84,11 +113,21 @@ def test_the_example_session_prints_what_the_readme_shows(tmp_path):
             expected.append((line[2:], []))
         else:
             expected[-1][1].append(line)
-    env = {"PYTHONPATH": str(ROOT), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
+    }
     for cmd, out in expected:
         assert cmd.startswith("python -m verify ")
-        proc = subprocess.run(shlex.quote(sys.executable) + cmd[len("python"):], shell=True, cwd=tmp_path,
-                              capture_output=True, text=True, env=env, timeout=120)
+        proc = subprocess.run(
+            shlex.quote(sys.executable) + cmd[len("python") :],
+            shell=True,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         assert proc.returncode == 0, (cmd, proc.stderr)
         assert proc.stdout.splitlines() == out, cmd
 
@@ -100,13 +139,32 @@ CLAIM_ROWS = table_after("README-CLAIMS")
 
 def results_rows() -> list[dict]:
     text = (ROOT / "docs" / "results.md").read_text()
-    section = text[text.index("## Every verdict"):]
-    section = section[:section.index("\n## ", 5)]
+    section = text[text.index("## Every verdict") :]
+    section = section[: section.index("\n## ", 5)]
     rows = []
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
-        if line.startswith("|") and len(cells) == 7 and cells[0] not in ("claim", "---"):
-            rows.append(dict(zip(("claim", "paper", "solver", "method", "bound", "verdict", "time"), cells)))
+        if (
+            line.startswith("|")
+            and len(cells) == 7
+            and cells[0] not in ("claim", "---")
+        ):
+            rows.append(
+                dict(
+                    zip(
+                        (
+                            "claim",
+                            "paper",
+                            "solver",
+                            "method",
+                            "bound",
+                            "verdict",
+                            "time",
+                        ),
+                        cells,
+                    )
+                )
+            )
     return rows
 
 
@@ -127,7 +185,16 @@ def proofs_args(cmd: str):
 
 def test_the_claims_table_covers_every_claim_and_every_defect_of_the_spec():
     ids = [r["id"] for r in CLAIM_ROWS]
-    assert ids[:8] == ["APP-B", "LEM-C1", "LEM-C2", "THM-P1", "THM-P2", "THM-3.1", "THM-4.1", "ORACLES"]
+    assert ids[:8] == [
+        "APP-B",
+        "LEM-C1",
+        "LEM-C2",
+        "THM-P1",
+        "THM-P2",
+        "THM-3.1",
+        "THM-4.1",
+        "ORACLES",
+    ]
     assert ids[8:] == [f"§3.{k}" for k in range(1, 10)]
 
 
@@ -145,29 +212,62 @@ def test_each_command_of_the_claims_table_is_valid_and_its_verdict_matches_resul
             claims = args.claims.split(",")
             assert all(c in CLAIMS_BY_ID for c in claims), cmd
             for claim in claims:
-                if args.solver:  # aimed at a paper variant: the finding is the expected result
-                    (r,) = [r for r in results if r["claim"] == claim and r["solver"] == args.solver]
-                    assert "counterexample" in expected and r["verdict"].startswith("counterexample"), (cmd, r)
+                if (
+                    args.solver
+                ):  # aimed at a paper variant: the finding is the expected result
+                    (r,) = [
+                        r
+                        for r in results
+                        if r["claim"] == claim and r["solver"] == args.solver
+                    ]
+                    assert "counterexample" in expected and r["verdict"].startswith(
+                        "counterexample"
+                    ), (cmd, r)
                     continue
-                mine = [r for r in results if r["claim"] == claim and r["method"].startswith("sampled")
-                        and r["solver"] in ("reference", "–")]
+                mine = [
+                    r
+                    for r in results
+                    if r["claim"] == claim
+                    and r["method"].startswith("sampled")
+                    and r["solver"] in ("reference", "–")
+                ]
                 assert len(mine) == 1, (claim, mine)
                 (r,) = mine
                 if r["verdict"].startswith("counterexample"):
-                    assert "counterexample (finding)" in expected and r["verdict"] == "counterexample (finding)"
+                    assert (
+                        "counterexample (finding)" in expected
+                        and r["verdict"] == "counterexample (finding)"
+                    )
                 else:
-                    assert r["verdict"].startswith("verified") and "verified" in expected, (cmd, r)
+                    assert (
+                        r["verdict"].startswith("verified") and "verified" in expected
+                    ), (cmd, r)
         elif cmd.startswith("python -m proofs"):
             args = proofs_args(cmd)
-            premise = "f(child) <= f(parent)" if args.allow_ties else "f(child) < f(parent)"
+            premise = (
+                "f(child) <= f(parent)" if args.allow_ties else "f(child) < f(parent)"
+            )
             for claim in args.claims:
-                mine = [r for r in results if r["claim"] == claim and r["method"].endswith(premise)]
-                assert len(mine) == 2, (claim, mine)  # frontier greedy and the paper's GetTop
+                mine = [
+                    r
+                    for r in results
+                    if r["claim"] == claim and r["method"].endswith(premise)
+                ]
+                assert len(mine) == 2, (
+                    claim,
+                    mine,
+                )  # frontier greedy and the paper's GetTop
                 for r in mine:
                     if args.allow_ties and r["solver"].startswith("paper"):
-                        assert r["verdict"].startswith("counterexample") and "counterexample" in expected
+                        assert (
+                            r["verdict"].startswith("counterexample")
+                            and "counterexample" in expected
+                        )
                     else:
-                        assert r["verdict"] == "proved" and "proved" in expected, (cmd, r)
+                        assert r["verdict"] == "proved" and "proved" in expected, (
+                            cmd,
+                            r,
+                        )
         elif cmd.startswith("python -m pytest"):
             path = shlex.split(cmd)[3]
             assert (ROOT / path).exists(), cmd

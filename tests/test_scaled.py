@@ -1,4 +1,5 @@
-"""The numeric core (solver/scaled.py) against the Fraction reference, on every generated class.
+"""The numeric core (solver/scaled.py) against the Fraction reference, on every
+generated class.
 
 Each test runs the same work on the scaled path (ints over the common denominator) and on
 the Fraction path and compares what users see, byte for byte: the reference greedy's JSON
@@ -34,7 +35,8 @@ def _verdict(v):
 
 
 def _spoiled(instance, selection: Selection, seed: int) -> list[Selection]:
-    """Wrong answers near the right one: a node dropped, a foreign node added, a stated objective off."""
+    """Wrong answers near the right one: a node dropped, a foreign node added, a stated
+    objective off."""
     rng = random.Random(seed)
     out = [Selection("INVALID", reason="x")]
     if selection.ok:
@@ -42,11 +44,17 @@ def _spoiled(instance, selection: Selection, seed: int) -> list[Selection]:
         if sets:
             rid = rng.choice(sorted(sets))
             tree = instance.request(rid).tree
-            dropped = dict(sets, **{rid: [v for v in sets[rid] if v != rng.choice(sets[rid])]})
+            dropped = dict(
+                sets, **{rid: [v for v in sets[rid] if v != rng.choice(sets[rid])]}
+            )
             out.append(Selection(OK, {r: tuple(s) for r, s in dropped.items()}, None))
-            added = dict(sets, **{rid: sorted(set(sets[rid]) | {rng.randrange(len(tree))})})
+            added = dict(
+                sets, **{rid: sorted(set(sets[rid]) | {rng.randrange(len(tree))})}
+            )
             out.append(Selection(OK, {r: tuple(s) for r, s in added.items()}, None))
-        out.append(Selection(OK, selection.selected, (selection.objective or 0) + F(1, 7)))
+        out.append(
+            Selection(OK, selection.selected, (selection.objective or 0) + F(1, 7))
+        )
     return out
 
 
@@ -56,19 +64,27 @@ def _same_everywhere(instance, seed: int = 0) -> None:
     assert new.to_json() == ref.to_json()
     assert new.dumps() == ref.dumps()
     for method in ("auto", "tree"):
-        a, b = solve_dp(instance, method=method), solve_dp(instance, method=method, numbers="fraction")
+        a, b = (
+            solve_dp(instance, method=method),
+            solve_dp(instance, method=method, numbers="fraction"),
+        )
         assert (a.status, a.objective, a.reason) == (b.status, b.objective, b.reason)
     plain = Selection(new.status, new.selected, new.objective, new.reason)
     for sel in [plain] + _spoiled(instance, new, seed):
-        assert _verdict(judge(instance, sel, use_z3=False)) == \
-            _verdict(judge(instance, sel, use_z3=False, numbers="fraction"))
+        assert _verdict(judge(instance, sel, use_z3=False)) == _verdict(
+            judge(instance, sel, use_z3=False, numbers="fraction")
+        )
     if new.certificate is not None:
         problems = certificate_problems(instance, new)
         assert problems == certificate_problems(instance, new, "fraction")
-        if instance.is_monotone():  # on other inputs the greedy's INVALID may be wrong, and is caught
+        if (
+            instance.is_monotone()
+        ):  # on other inputs the greedy's INVALID may be wrong, and is caught
             assert problems == []
         for forged in _forged(new):
-            assert certificate_problems(instance, forged) == certificate_problems(instance, forged, "fraction")
+            assert certificate_problems(instance, forged) == certificate_problems(
+                instance, forged, "fraction"
+            )
 
 
 def _forged(sel: Selection) -> list[Selection]:
@@ -76,19 +92,38 @@ def _forged(sel: Selection) -> list[Selection]:
     out = []
     if cert["kind"] == "optimal":
         lam = F(cert["lambda"])
-        for delta in (F(1, 3), -F(1, 3), F(1, 10 ** 30), -F(1, 10 ** 30)):
+        for delta in (F(1, 3), -F(1, 3), F(1, 10**30), -F(1, 10**30)):
             out.append(dict(cert, **{"lambda": str(lam + delta)}))
         for rid in list(cert["quota_witness"])[:1]:
-            out.append(dict(cert, quota_witness={rid: str(F(cert["quota_witness"][rid]) + F(1, 3))}))
+            out.append(
+                dict(
+                    cert,
+                    quota_witness={rid: str(F(cert["quota_witness"][rid]) + F(1, 3))},
+                )
+            )
         for rid in list(cert["quotas"])[:1]:
-            out.append(dict(cert, quotas=dict(cert["quotas"], **{rid: cert["quotas"][rid] + 1}),
-                            quota_witness={}))
+            out.append(
+                dict(
+                    cert,
+                    quotas=dict(cert["quotas"], **{rid: cert["quotas"][rid] + 1}),
+                    quota_witness={},
+                )
+            )
     else:
         for rid in list(cert["min_counts"])[:1]:
             k = cert["min_counts"][rid]
-            out.append(dict(cert, min_counts=dict(cert["min_counts"], **{rid: 0 if k == "unreachable" else k + 1}),
-                            witness={}))
-    return [Selection(sel.status, sel.selected, sel.objective, sel.reason, c) for c in out]
+            out.append(
+                dict(
+                    cert,
+                    min_counts=dict(
+                        cert["min_counts"], **{rid: 0 if k == "unreachable" else k + 1}
+                    ),
+                    witness={},
+                )
+            )
+    return [
+        Selection(sel.status, sel.selected, sel.objective, sel.reason, c) for c in out
+    ]
 
 
 @pytest.mark.parametrize("kind", PROB_CLASSES)
@@ -97,7 +132,10 @@ def test_both_paths_agree_on_every_generated_class(kind, monotone):
     seen = []
 
     @settings(max_examples=40, derandomize=True, database=None, deadline=None)
-    @given(instances(prob_classes=(kind,), monotone=monotone, max_requests=3, max_nodes=7), st.integers(0, 99))
+    @given(
+        instances(prob_classes=(kind,), monotone=monotone, max_requests=3, max_nodes=7),
+        st.integers(0, 99),
+    )
     def run(instance, seed):
         seen.append(exact_values(instance).path)
         _same_everywhere(instance, seed)
@@ -107,57 +145,123 @@ def test_both_paths_agree_on_every_generated_class(kind, monotone):
 
 
 def test_dyadic_values_scale_by_a_shift_and_agree():
-    # the smallest double, exactly (a float's shortest repr, 5e-324, is a decimal: not dyadic)
-    tiny = f"1/{2 ** 1074}"
-    inst = parse_instance({"budget": 3, "requests": [
-        {"id": "a", "target": 1.5, "parent": [-1, 0, 0, 1], "prob": [1, 0.75, 0.375, tiny]},
-        {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, 0.1]}]})  # 0.1 is 1/10: not dyadic
+    # the smallest double, exactly (a float's shortest repr, 5e-324, is a decimal: not
+    # dyadic)
+    tiny = f"1/{2**1074}"
+    inst = parse_instance(
+        {
+            "budget": 3,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1.5,
+                    "parent": [-1, 0, 0, 1],
+                    "prob": [1, 0.75, 0.375, tiny],
+                },
+                {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, 0.1]},
+            ],
+        }
+    )  # 0.1 is 1/10: not dyadic
     assert exact_values(inst).shift is None
-    dyadic = parse_instance({"budget": 2, "requests": [
-        {"id": "a", "target": 1.5, "parent": [-1, 0, 0, 1], "prob": [1, 0.75, 0.375, tiny]}]})
+    dyadic = parse_instance(
+        {
+            "budget": 2,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1.5,
+                    "parent": [-1, 0, 0, 1],
+                    "prob": [1, 0.75, 0.375, tiny],
+                }
+            ],
+        }
+    )
     ev = exact_values(dyadic)
-    assert (ev.path, ev.shift, ev.den) == (SCALED, 1074, 2 ** 1074)
-    assert ev.f[0] == [2 ** 1074, 3 * 2 ** 1072, 3 * 2 ** 1071, 1]
+    assert (ev.path, ev.shift, ev.den) == (SCALED, 1074, 2**1074)
+    assert ev.f[0] == [2**1074, 3 * 2**1072, 3 * 2**1071, 1]
     for instance in (inst, dyadic):
         _same_everywhere(instance)
 
 
 def test_huge_denominators_fall_back_to_fractions():
-    primes = [p for p in range(3, 4000) if all(p % q for q in range(2, int(p ** 0.5) + 1))]
-    inst = parse_instance({"budget": 5, "requests": [
-        {"id": "a", "target": "1.2", "parent": [-1] + [0] * len(primes), "prob": ["1"] + [f"1/{p}" for p in primes]}]})
+    primes = [
+        p for p in range(3, 4000) if all(p % q for q in range(2, int(p**0.5) + 1))
+    ]
+    inst = parse_instance(
+        {
+            "budget": 5,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": "1.2",
+                    "parent": [-1] + [0] * len(primes),
+                    "prob": ["1"] + [f"1/{p}" for p in primes],
+                }
+            ],
+        }
+    )
     assert common_denominator([F(1, p) for p in primes]) is None
     assert exact_values(inst).path == FRACTION
     sel = solve_reference(inst)
     assert sel.objective == 1 + F(1, 3) + F(1, 5) + F(1, 7) + F(1, 11) + F(1, 13)
     assert solve_dp(inst).objective == sel.objective
-    assert judge(inst, Selection(OK, sel.selected, None), use_z3=False).kind == "optimal"
+    assert (
+        judge(inst, Selection(OK, sel.selected, None), use_z3=False).kind == "optimal"
+    )
     assert cross_check.judge_mismatch(inst, Selection(OK, sel.selected, None)) is None
 
 
 def test_large_but_bounded_denominators_are_scaled_and_agree():
     rng = random.Random(5)
-    primes = [p for p in range(101, 400) if all(p % q for q in range(2, int(p ** 0.5) + 1))][:12]
+    primes = [
+        p for p in range(101, 400) if all(p % q for q in range(2, int(p**0.5) + 1))
+    ][:12]
     reqs = []
     for i in range(6):
         n = 6
         parent = [-1] + [rng.randrange(v) for v in range(1, n)]
         cond = ["1"] + [f"{rng.randrange(1, p)}/{p}" for p in rng.sample(primes, n - 1)]
-        reqs.append({"id": f"r{i}", "target": f"{rng.randrange(100, 180)}/100", "parent": parent, "cond": cond})
+        reqs.append(
+            {
+                "id": f"r{i}",
+                "target": f"{rng.randrange(100, 180)}/100",
+                "parent": parent,
+                "cond": cond,
+            }
+        )
     inst = parse_instance({"budget": 9, "requests": reqs})
-    assert exact_values(inst).path == SCALED and exact_values(inst).den.bit_length() > 80
+    assert (
+        exact_values(inst).path == SCALED and exact_values(inst).den.bit_length() > 80
+    )
     _same_everywhere(inst)
 
 
 def test_a_wrong_scaled_value_is_caught_by_the_cross_check(monkeypatch):
-    """The cross-check can fail: plant an off-by-one in the scaled values and see it reported."""
+    """The cross-check can fail: plant an off-by-one in the scaled values and see it
+    reported."""
     from solver import scaled
 
-    inst = parse_instance({"budget": 1, "requests": [
-        {"id": "r0", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.25"]}]})
+    inst = parse_instance(
+        {
+            "budget": 1,
+            "requests": [
+                {
+                    "id": "r0",
+                    "target": 1,
+                    "parent": [-1, 0, 0],
+                    "prob": [1, "0.5", "0.25"],
+                }
+            ],
+        }
+    )
     good = scaled.ExactValues._scale_all
-    monkeypatch.setattr(scaled.ExactValues, "_scale_all",
-                        lambda self, xs: [x + (i == 2) * self.den for i, x in enumerate(good(self, xs))])
+    monkeypatch.setattr(
+        scaled.ExactValues,
+        "_scale_all",
+        lambda self, xs: [
+            x + (i == 2) * self.den for i, x in enumerate(good(self, xs))
+        ],
+    )
     sel = Selection(OK, {"r0": (0, 2)}, None)
     mismatch = cross_check.judge_mismatch(inst, sel)
     assert mismatch is not None and mismatch.startswith("numeric cross-check: the ")
@@ -167,8 +271,14 @@ def test_a_wrong_scaled_value_is_caught_by_the_cross_check(monkeypatch):
 
 
 def test_values_are_cached_per_instance_and_path():
-    inst = parse_instance({"budget": 1, "requests": [
-        {"id": "r0", "target": 1, "parent": [-1, 0], "prob": [1, "0.5"]}]})
+    inst = parse_instance(
+        {
+            "budget": 1,
+            "requests": [
+                {"id": "r0", "target": 1, "parent": [-1, 0], "prob": [1, "0.5"]}
+            ],
+        }
+    )
     assert exact_values(inst) is exact_values(inst) is exact_values(inst, "scaled")
     assert exact_values(inst, "fraction") is not exact_values(inst)
     with pytest.raises(ValueError):
@@ -179,7 +289,11 @@ def test_audit_cross_check_keeps_verdicts_and_says_which_path_ran():
     from verify.commands.audit import AuditOptions, judge_chunk, read_chunks
 
     def records(options):
-        return [r for chunk in read_chunks("examples/trace.jsonl", options) for r in judge_chunk(chunk)]
+        return [
+            r
+            for chunk in read_chunks("examples/trace.jsonl", options)
+            for r in judge_chunk(chunk)
+        ]
 
     plain = records(AuditOptions(trace="examples/trace.jsonl"))
     checked = records(AuditOptions(trace="examples/trace.jsonl", cross_check=2))
@@ -187,11 +301,14 @@ def test_audit_cross_check_keeps_verdicts_and_says_which_path_ran():
     assert [r.get("text") for r in plain] == [r.get("text") for r in checked]
     judged = [r for r in checked if r["verdict"] != "malformed"]
     assert judged and all(r["numbers"] == SCALED for r in judged)
-    assert [r["line"] for r in judged if r.get("cross_checked")] == [r["line"] for r in judged if r["line"] % 2 == 0]
+    assert [r["line"] for r in judged if r.get("cross_checked")] == [
+        r["line"] for r in judged if r["line"] % 2 == 0
+    ]
 
 
 def test_path_products_are_the_fraction_products():
-    """solver/parse.py multiplies short fractions from their ints: the same Fractions, exactly."""
+    """solver/parse.py multiplies short fractions from their ints: the same Fractions,
+    exactly."""
     from solver.parse import path_products
 
     rng = random.Random(3)
@@ -206,13 +323,15 @@ def test_path_products_are_the_fraction_products():
             if kind == "one" and rng.random() < 0.5:
                 return F(1)
             if kind == "long":  # denominators beyond the int fast path
-                return F(rng.randrange(10 ** 60), 10 ** 60 + rng.randrange(1, 10 ** 5))
+                return F(rng.randrange(10**60), 10**60 + rng.randrange(1, 10**5))
             return F(rng.randint(0, 100), 100)
 
         conds = [F(1)] + [cond() for _ in range(n - 1)]
         got = path_products(parent, conds, 0, lambda msg, node: ValueError(msg))
         want = [F(1)] * n
-        for v in sorted(range(1, n), key=lambda v: v):  # parents come first: parent[v] < v
+        for v in sorted(
+            range(1, n), key=lambda v: v
+        ):  # parents come first: parent[v] < v
             want[v] = want[parent[v]] * conds[v]
         assert got == want and all(type(x) is F for x in got)
 
@@ -224,15 +343,33 @@ def _cli(args):
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    proc = subprocess.run([sys.executable, "-m", "verify", *args], cwd=root, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(root)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "verify", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
     return proc.returncode, proc.stdout, proc.stderr
 
 
-@pytest.mark.parametrize("selection", ["sel-suboptimal.json", "sel-orphan.json", "sel-invalid.json",
-                                       "sel-wrong-objective.json"])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "sel-suboptimal.json",
+        "sel-orphan.json",
+        "sel-invalid.json",
+        "sel-wrong-objective.json",
+    ],
+)
 def test_check_cross_check_keeps_the_verdict_and_names_the_path(selection):
-    args = ["check", "--no-z3", "examples/two-requests.json", f"tests/golden/inputs/{selection}"]
+    args = [
+        "check",
+        "--no-z3",
+        "examples/two-requests.json",
+        f"tests/golden/inputs/{selection}",
+    ]
     plain, checked = _cli(args), _cli(args + ["--cross-check"])
     assert checked[:2] == plain[:2]
     assert "numbers: scaled path, cross-checked with the Fraction path" in checked[2]
@@ -240,8 +377,18 @@ def test_check_cross_check_keeps_the_verdict_and_names_the_path(selection):
 
 def test_solve_and_certify_cross_check(tmp_path):
     code, out, err = _cli(["solve", "--cross-check", "examples/two-requests.json"])
-    assert code == 0 and "numbers: examples/two-requests.json: scaled path, cross-checked" in err
+    assert (
+        code == 0
+        and "numbers: examples/two-requests.json: scaled path, cross-checked" in err
+    )
     (tmp_path / "sel.json").write_text(out)
-    code, out, err = _cli(["certify", "--cross-check", "examples/two-requests.json", str(tmp_path / "sel.json")])
+    code, out, err = _cli(
+        [
+            "certify",
+            "--cross-check",
+            "examples/two-requests.json",
+            str(tmp_path / "sel.json"),
+        ]
+    )
     assert (code, out.strip()) == (0, "certificate valid: proves optimality")
     assert "scaled path, cross-checked" in err

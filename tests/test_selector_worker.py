@@ -18,15 +18,28 @@ import pytest
 
 from solver.errors import Inconclusive, SetupError, SolverFault
 from solver.parse import parse_instance
+from tests.common.processes import live_processes
 from verify.search import properties as prop
 from verify.subject.adapters import adapt_callable
 from verify.subject.spec import SolverSpec, SpecError, preflight
-from tests.common.processes import live_processes
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="selector workers fork (POSIX)")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="selector workers fork (POSIX)"
+)
 
-INST = parse_instance({"budget": 1, "requests": [
-    {"id": "r", "target": "1", "parent": [-1, 0, 0], "prob": ["1", "1/2", "3/10"]}]})
+INST = parse_instance(
+    {
+        "budget": 1,
+        "requests": [
+            {
+                "id": "r",
+                "target": "1",
+                "parent": [-1, 0, 0],
+                "prob": ["1", "1/2", "3/10"],
+            }
+        ],
+    }
+)
 OK = {"status": "OK", "selected": {"r": [0, 1]}}
 STATE = {"model": None}
 
@@ -38,7 +51,8 @@ def fault(solver) -> SolverFault:
 
 
 def loads_slowly(obj):
-    """Like a lazy ``import torch``: half-done state if interrupted, then every call fails."""
+    """Like a lazy ``import torch``: half-done state if interrupted, then every call
+    fails."""
     if STATE["model"] == "loading":
         raise ImportError("partially initialized module 'model'")
     if STATE["model"] is None:
@@ -52,7 +66,9 @@ def test_a_timed_out_call_poisons_nothing_the_next_call_gets_a_fresh_worker():
     solver = adapt_callable(loads_slowly, 0.5)  # no warm-up: the load itself is timed
     try:
         assert fault(solver).kind == "timeout"
-        second = fault(solver)  # a fresh worker loads again: a timeout again, never the half-done state
+        second = fault(
+            solver
+        )  # a fresh worker loads again: a timeout again, never the half-done state
         assert second.kind == "timeout" and "partially" not in str(second)
         assert STATE["model"] is None  # the search process never ran the selector
     finally:
@@ -76,8 +92,10 @@ def test_a_timeout_kills_the_worker_and_what_it_started():
     word = "selworker" + secrets.token_hex(5)
 
     def spawns_and_hangs(obj):
-        subprocess.Popen([sys.executable, "-c", f"import time; time.sleep(600)  # {word}"],
-                         start_new_session=True)
+        subprocess.Popen(
+            [sys.executable, "-c", f"import time; time.sleep(600)  # {word}"],
+            start_new_session=True,
+        )
         time.sleep(600)
 
     solver = adapt_callable(spawns_and_hangs, 1.0)
@@ -111,10 +129,17 @@ def test_a_selector_that_cannot_start_is_a_setup_error_naming_module_and_excepti
         raise ModuleNotFoundError("No module named 'torch'")
 
     solver = adapt_callable(broken, 10, warmup=INST, module="my.selector")
-    with pytest.raises(SetupError, match=r"module 'my.selector' cannot start: .*ModuleNotFoundError: No module"):
+    with pytest.raises(
+        SetupError,
+        match=r"module 'my.selector' cannot start: .*ModuleNotFoundError: No module",
+    ):
         solver.start()
-    with pytest.raises(Inconclusive):  # during a run: that case undecided, never a finding
+    with pytest.raises(
+        Inconclusive
+    ):  # during a run: that case undecided, never a finding
         solver(INST)
     solver.close()
-    with pytest.raises(SpecError, match="cannot import 'no_such_module_xyz'"):  # a usage error, exit 2
+    with pytest.raises(
+        SpecError, match="cannot import 'no_such_module_xyz'"
+    ):  # a usage error, exit 2
         preflight(SolverSpec("callable", "no_such_module_xyz:f"), INST)

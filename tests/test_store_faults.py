@@ -1,4 +1,5 @@
-"""The task store against hostile directories and entries (issue 22 items 9, 10, 19, 21).
+"""The task store against hostile directories and entries (issue 22 items 9, 10, 19,
+21).
 
 Against what: a store that cannot hold results is refused before the run (exit 2, one
 line naming the directory), as the operating system reports it (a real read-only place);
@@ -30,28 +31,50 @@ SUITE = ["--profile", "smoke", "--claims", "APP-B", "--store"]
 def _one_line_exit_2(capsys, args, *needles):
     code = cli.main(args)
     out, err = capsys.readouterr()
-    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert (
+        code == 2
+        and out == ""
+        and len(err.strip().splitlines()) == 1
+        and "Traceback" not in err
+    ), err
     for needle in needles:
         assert needle in err, err
     return err
 
 
-# ------------------------------------------------------------------ item 9: nowhere to write
+# ------------------------------------------------------------------ item 9: nowhere to
+# write
+
 
 def _readonly_empty_dir():
     """An existing empty directory not even root may write into (sysfs), or None."""
-    for d in ("/sys/kernel/security", "/sys/kernel/debug", "/sys/kernel/tracing", "/sys/fs/bpf"):
+    for d in (
+        "/sys/kernel/security",
+        "/sys/kernel/debug",
+        "/sys/kernel/tracing",
+        "/sys/fs/bpf",
+    ):
         try:
             if os.path.isdir(d) and not os.listdir(d):
-                os.close(os.open(os.path.join(d, ".adaserve-probe"), os.O_CREAT | os.O_WRONLY, 0o600))
+                os.close(
+                    os.open(
+                        os.path.join(d, ".adaserve-probe"),
+                        os.O_CREAT | os.O_WRONLY,
+                        0o600,
+                    )
+                )
         except OSError:
             return d
     return None
 
 
 def test_a_store_under_an_unwritable_parent_is_refused_before_the_run(capsys):
-    err = _one_line_exit_2(capsys, SUITE + ["/sys/adaserve-verify-store"], "/sys/adaserve-verify-store",
-                           "cannot create the store")
+    err = _one_line_exit_2(
+        capsys,
+        SUITE + ["/sys/adaserve-verify-store"],
+        "/sys/adaserve-verify-store",
+        "cannot create the store",
+    )
     assert "running" not in err
 
 
@@ -75,7 +98,9 @@ def test_a_store_made_read_only_after_it_was_made_is_refused(tmp_path, capsys):
             p.chmod(stat.S_IRWXU)
 
 
-# ------------------------------------------------------------------ item 19: the folder is a file
+# ------------------------------------------------------------------ item 19: the folder
+# is a file
+
 
 def test_a_fingerprint_folder_taken_by_a_file_is_one_clear_line(tmp_path, capsys):
     d = tmp_path / "s"
@@ -84,16 +109,24 @@ def test_a_fingerprint_folder_taken_by_a_file_is_one_clear_line(tmp_path, capsys
     (d / FP[:16]).write_text("not a folder")
     with pytest.raises(InputError, match="is not a directory"):
         Store(str(d), fingerprint=FP)
-    mine = Store(str(d)).mine  # this code's folder, taken by a file: the command says so
+    mine = Store(
+        str(d)
+    ).mine  # this code's folder, taken by a file: the command says so
     os.rmdir(mine)
     with open(mine, "w") as fh:
         fh.write("x")
     _one_line_exit_2(capsys, SUITE + [str(d)], mine, "not a directory")
 
 
-# ------------------------------------------------------------------ item 10: one flipped bit
+# ------------------------------------------------------------------ item 10: one
+# flipped bit
 
-RESULT = {"verdict": "verified", "cases": 12345, "value": Fraction(1, 3), "names": ["RULE-BUDGET", "THM-P1"]}
+RESULT = {
+    "verdict": "verified",
+    "cases": 12345,
+    "value": Fraction(1, 3),
+    "names": ["RULE-BUDGET", "THM-P1"],
+}
 
 
 def test_an_entry_with_one_flipped_bit_is_read_back_exactly_or_run_again(tmp_path):
@@ -130,7 +163,9 @@ def test_an_entry_of_another_task_copied_in_its_place_is_not_used(tmp_path):
     assert store.get(a) == (False, None)
 
 
-# ------------------------------------------------------------------ item 21: two creators at once
+# ------------------------------------------------------------------ item 21: two
+# creators at once
+
 
 def _open(directory, barrier, results):
     barrier.wait()
@@ -146,7 +181,10 @@ def test_two_processes_creating_one_store_at_once_both_get_it(tmp_path):
     outcomes = []
     for i in range(40):
         barrier, results = ctx.Barrier(2), ctx.Queue()
-        procs = [ctx.Process(target=_open, args=(str(tmp_path / f"s{i}"), barrier, results)) for _ in range(2)]
+        procs = [
+            ctx.Process(target=_open, args=(str(tmp_path / f"s{i}"), barrier, results))
+            for _ in range(2)
+        ]
         for p in procs:
             p.start()
         for p in procs:

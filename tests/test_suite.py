@@ -1,4 +1,5 @@
-"""The suite's plan, seeds, class table and exit codes (verify/commands/suite.py, verify/search/claim_search.py).
+"""The suite's plan, seeds, class table and exit codes (verify/commands/suite.py,
+verify/search/claim_search.py).
 
 The table and the codes of real runs are pinned by golden files
 (tests/test_cli_golden.py); these tests pin the rules behind them.
@@ -6,15 +7,36 @@ The table and the codes of real runs are pinned by golden files
 
 from collections import Counter
 
-from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, case_seed, run_claim, sample_classes
-from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
-from verify.commands.suite import PAPER_VARIANTS, exit_code, plan, render_table
 from solver.registry import get_solver
+from verify.commands.suite import PAPER_VARIANTS, exit_code, plan, render_table
+from verify.search.claim_search import (
+    COUNTEREXAMPLE,
+    INCONCLUSIVE,
+    VERIFIED,
+    ClaimResult,
+    case_seed,
+    run_claim,
+    sample_classes,
+)
+from verify.search.claims import CLAIMS, CLAIMS_BY_ID, PROFILES
 
 
-def _result(claim="THM-P2", verdict=VERIFIED, must_hold=True, classes=None, axis_cases=None):
-    return ClaimResult(claim, "p", "m", "reference", must_hold, verdict, 1, 0.0, 0, Counter(classes or {}),
-                       axis_cases=Counter(axis_cases or {}))
+def _result(
+    claim="THM-P2", verdict=VERIFIED, must_hold=True, classes=None, axis_cases=None
+):
+    return ClaimResult(
+        claim,
+        "p",
+        "m",
+        "reference",
+        must_hold,
+        verdict,
+        1,
+        0.0,
+        0,
+        Counter(classes or {}),
+        axis_cases=Counter(axis_cases or {}),
+    )
 
 
 def test_plan_runs_every_claim_once_per_subject_and_the_oracles_once():
@@ -26,9 +48,15 @@ def test_plan_runs_every_claim_once_per_subject_and_the_oracles_once():
         assert not any(j.must_hold for j in jobs if j.solver == name)
     tree_level = [j for j in jobs if j.solver is None]
     assert [j.claim for j in tree_level] == [c.id for c in CLAIMS if not c.per_solver]
-    assert {j.claim for j in tree_level if j.must_hold} == {"THM-3.1", "THM-4.1", "ORACLES"}
+    assert {j.claim for j in tree_level if j.must_hold} == {
+        "THM-3.1",
+        "THM-4.1",
+        "ORACLES",
+    }
     assert all(j.root_charged for j in jobs if j.solver == "paper-alg2")
-    assert not [j for j in plan("quick", solver="float-greedy") if j.solver is None]  # --solver: no tree claims
+    assert not [
+        j for j in plan("quick", solver="float-greedy") if j.solver is None
+    ]  # --solver: no tree claims
 
 
 def test_oracles_runs_the_profiles_oracle_examples():
@@ -48,29 +76,58 @@ def test_claims_draw_their_own_cases_and_solvers_share_them():
 
 def test_sampled_labels_are_what_a_run_that_holds_counts():
     claim = CLAIMS_BY_ID["RULE-FORMAT"]
-    for solver in ("reference", "float-greedy"):  # float-greedy too: same cases for every solver
-        res = run_claim(claim, PROFILES["smoke"], solver_name=solver, solver=get_solver(solver), seed=3)
+    for solver in (
+        "reference",
+        "float-greedy",
+    ):  # float-greedy too: same cases for every solver
+        res = run_claim(
+            claim,
+            PROFILES["smoke"],
+            solver_name=solver,
+            solver=get_solver(solver),
+            seed=3,
+        )
         assert res.verdict == VERIFIED
-        assert (res.classes, res.axis_cases) == sample_classes(claim, PROFILES["smoke"], seed=3)
+        assert (res.classes, res.axis_cases) == sample_classes(
+            claim, PROFILES["smoke"], seed=3
+        )
 
 
 def test_exit_codes():
     assert exit_code([_result()]) == 0
-    assert exit_code([_result(), _result(verdict=COUNTEREXAMPLE, must_hold=False)]) == 0  # a finding
+    assert (
+        exit_code([_result(), _result(verdict=COUNTEREXAMPLE, must_hold=False)]) == 0
+    )  # a finding
     assert exit_code([_result(verdict=COUNTEREXAMPLE)]) == 1
     assert exit_code([_result(verdict=INCONCLUSIVE)]) == 3
-    assert exit_code([_result(verdict=INCONCLUSIVE, must_hold=False)]) == 3  # never a pass either
-    assert exit_code([_result(verdict=INCONCLUSIVE), _result(verdict=COUNTEREXAMPLE)]) == 1
+    assert (
+        exit_code([_result(verdict=INCONCLUSIVE, must_hold=False)]) == 3
+    )  # never a pass either
+    assert (
+        exit_code([_result(verdict=INCONCLUSIVE), _result(verdict=COUNTEREXAMPLE)]) == 1
+    )
 
 
 def test_class_table_flags_shares_under_5_percent_and_missing_classes():
-    res = _result(classes={"prob:grid": 100, "prob:strict": 4, "prob:decimal": 5, "prob:float32": 5,
-                           "prob:float16": 5, "prob:bfloat16": 5, "prob:near-one": 6, "prob:close-siblings": 7,
-                           "roots:free": 100},
-                  axis_cases={"prob": 100, "roots": 100})
+    res = _result(
+        classes={
+            "prob:grid": 100,
+            "prob:strict": 4,
+            "prob:decimal": 5,
+            "prob:float32": 5,
+            "prob:float16": 5,
+            "prob:bfloat16": 5,
+            "prob:near-one": 6,
+            "prob:close-siblings": 7,
+            "roots:free": 100,
+        },
+        axis_cases={"prob": 100, "roots": 100},
+    )
     text = render_table([res], "smoke", 0, 1.0)
-    assert ("  prob: bfloat16 5%, close-siblings 7%, decimal 5%, float16 5%, float32 5%, grid 100%, near-one 6%, "
-            "strict 4%(!), underflow 0%(!)") in text
+    assert (
+        "  prob: bfloat16 5%, close-siblings 7%, decimal 5%, float16 5%, float32 5%,"
+        " grid 100%, near-one 6%, strict 4%(!), underflow 0%(!)" in text
+    )
     assert "  roots: charged 0%(!), free 100%" in text
 
 
@@ -80,7 +137,17 @@ def test_values_restricts_the_classes_and_skips_claims_it_leaves_without_any():
     from verify.commands.suite import main_suite
 
     out, err = io.StringIO(), io.StringIO()
-    code = main_suite("smoke", 0, "reference", 1, None, ["APP-B", "APP-B/ties"], out=out, err=err, values=("grid",))
+    code = main_suite(
+        "smoke",
+        0,
+        "reference",
+        1,
+        None,
+        ["APP-B", "APP-B/ties"],
+        out=out,
+        err=err,
+        values=("grid",),
+    )
     text = out.getvalue()
     assert code == 0, err.getvalue()
     assert "value classes: grid" in text and "not run: APP-B: --values grid" in text

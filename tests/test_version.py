@@ -51,7 +51,12 @@ def test_neither_metadata_nor_pyproject_is_unknown_not_an_error(monkeypatch, tmp
 
 
 def test_cli_prints_the_version_on_stdout_and_exits_0():
-    out = subprocess.run([sys.executable, "-m", "verify", "--version"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "verify", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     expected = (0, f"adaserve-verify {declared()}\n", "")
     assert (out.returncode, out.stdout, out.stderr) == expected

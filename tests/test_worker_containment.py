@@ -21,9 +21,12 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.common.processes import live_processes
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process containment uses /proc")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="process containment uses /proc"
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -46,8 +49,9 @@ SLEEPER = """
 
 
 def running(word: str) -> list[int]:
-    """Live solver processes (``python .../sleeper.py FLAG``) whose command line carries ``word``
-    (zombies do not count; the run itself, whose --cmd names the sleeper too, does not)."""
+    """Live solver processes (``python .../sleeper.py FLAG``) whose command line carries
+    ``word`` (zombies do not count; the run itself, whose --cmd names the sleeper too,
+    does not)."""
     out = []
     for pid, cmd, _ in live_processes():
         argv = cmd.split(b"\0")
@@ -63,7 +67,8 @@ def parent_of(pid: int) -> int:
 
 @pytest.fixture
 def word(tmp_path):
-    """A word unique to the test, on the solver's command line; nothing carrying it may be left."""
+    """A word unique to the test, on the solver's command line; nothing carrying it may
+    be left."""
     token = "contained" + secrets.token_hex(6)
     yield token
     deadline = time.monotonic() + 5  # a killed process may take a moment to go
@@ -85,8 +90,14 @@ def sleeper(tmp_path, word: str) -> str:
 
 
 def start(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([PY, "-m", "verify", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    return subprocess.Popen(
+        [PY, "-m", "verify", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
 
 
 def wait_for(word: str, n: int, proc: subprocess.Popen, limit: float = 90) -> list[int]:
@@ -96,18 +107,34 @@ def wait_for(word: str, n: int, proc: subprocess.Popen, limit: float = 90) -> li
             break
         time.sleep(0.1)
     found = running(word)
-    assert len(found) >= n, f"only {len(found)} solver processes ran: {proc.poll()} {proc.stderr.read() if proc.poll() is not None else ''}"
+    assert len(found) >= n, (
+        f"only {len(found)} solver processes ran: {proc.poll()}"
+        f" {proc.stderr.read() if proc.poll() is not None else ''}"
+    )
     return found
 
 
 def run_args(cmd: str, *extra: str) -> list[str]:
-    return ["test-solver", "--cmd", cmd, "--timeout", "60", "--profile", "smoke", "--examples", "2",
-            "--claims", "APP-B,RULE-BUDGET", *extra]
+    return [
+        "test-solver",
+        "--cmd",
+        cmd,
+        "--timeout",
+        "60",
+        "--profile",
+        "smoke",
+        "--examples",
+        "2",
+        "--claims",
+        "APP-B,RULE-BUDGET",
+        *extra,
+    ]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_to_a_dask_local_run_leaves_no_solver(tmp_path, word, sig):
-    """Item 11: SIGTERM or Ctrl-C ends a --dask local:2 run, its workers and their solvers."""
+    """Item 11: SIGTERM or Ctrl-C ends a --dask local:2 run, its workers and their
+    solvers."""
     proc = start(run_args(sleeper(tmp_path, word), "--dask", "local:2"))
     try:
         wait_for(word, 4, proc)  # two solvers, each with its child
@@ -119,9 +146,18 @@ def test_signal_to_a_dask_local_run_leaves_no_solver(tmp_path, word, sig):
 
 
 def test_time_budget_of_a_dask_local_campaign_leaves_no_solver(tmp_path, word):
-    """Item 11: the time budget ends a campaign on --dask local:2 with solvers still running."""
-    args = ["campaign", "--seeds", "0-", "--time-budget", "4", "--dask", "local:2",
-            *run_args(sleeper(tmp_path, word))]
+    """Item 11: the time budget ends a campaign on --dask local:2 with solvers still
+    running."""
+    args = [
+        "campaign",
+        "--seeds",
+        "0-",
+        "--time-budget",
+        "4",
+        "--dask",
+        "local:2",
+        *run_args(sleeper(tmp_path, word)),
+    ]
     proc = start(args)
     try:
         wait_for(word, 2, proc)
@@ -132,12 +168,14 @@ def test_time_budget_of_a_dask_local_campaign_leaves_no_solver(tmp_path, word):
 
 
 def test_a_killed_local_worker_takes_its_solver_along(tmp_path, word):
-    """Item 12: SIGKILL to a --jobs worker kills the solver it started, and the solver's child,
-    at once (the run goes on; the task runs again on a fresh worker)."""
+    """Item 12: SIGKILL to a --jobs worker kills the solver it started, and the solver's
+    child, at once (the run goes on; the task runs again on a fresh worker)."""
     proc = start(run_args(sleeper(tmp_path, word), "--jobs", "2"))
     try:
         found = wait_for(word, 4, proc)
-        solvers = [p for p in found if parent_of(p) not in found]  # not the sleeper's own child
+        solvers = [
+            p for p in found if parent_of(p) not in found
+        ]  # not the sleeper's own child
         victim = parent_of(solvers[0])
         assert victim not in (1, os.getpid(), proc.pid)
         mine = {p for p in found if p == solvers[0] or _descends(p, solvers[0])}
@@ -145,7 +183,9 @@ def test_a_killed_local_worker_takes_its_solver_along(tmp_path, word):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and set(running(word)) & mine:
             time.sleep(0.1)
-        assert not set(running(word)) & mine, "the killed worker's solver (or its child) still runs"
+        assert not set(running(word)) & mine, (
+            "the killed worker's solver (or its child) still runs"
+        )
         assert proc.poll() is None  # the run goes on
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)
@@ -154,8 +194,8 @@ def test_a_killed_local_worker_takes_its_solver_along(tmp_path, word):
 
 
 def test_a_killed_dask_worker_takes_its_solver_along(tmp_path, word):
-    """Item 13: SIGKILL to a Dask worker kills its task's solver; no BrokenPipeError traceback;
-    nothing is left after the run."""
+    """Item 13: SIGKILL to a Dask worker kills its task's solver; no BrokenPipeError
+    traceback; nothing is left after the run."""
     proc = start(run_args(sleeper(tmp_path, word), "--dask", "local:2"))
     try:
         found = wait_for(word, 4, proc)

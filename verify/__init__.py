@@ -1,4 +1,5 @@
-"""adaserve-verify: exact verdicts on budgeted token-tree selections (the AdaServe greedy).
+"""adaserve-verify: exact verdicts on budgeted token-tree selections (the AdaServe
+greedy).
 
 The public API (docs/api.md), for a selector's own tests::
 
@@ -21,8 +22,22 @@ command line) does not pay for Hypothesis and Z3 until they are needed.
 (True, 'verify.api')
 """
 
-__all__ = ["instances", "judge", "assert_optimal", "check_solver", "solve", "optimum", "certify",
-           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError", "SetupError"]
+__all__ = [
+    "instances",
+    "judge",
+    "assert_optimal",
+    "check_solver",
+    "solve",
+    "optimum",
+    "certify",
+    "Verdict",
+    "SolverCheck",
+    "Finding",
+    "Unsupported",
+    "AdaserveError",
+    "InputError",
+    "SetupError",
+]
 
 
 def __getattr__(name):

@@ -27,29 +27,54 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Optional, Union
 
-from solver.errors import AdaserveError, InputError, OptionError, SetupError, Unsupported
+from solver.errors import (
+    AdaserveError,
+    InputError,
+    OptionError,
+    SetupError,
+    Unsupported,
+)
 from solver.model import Instance
 from solver.selection import Selection
-
 from verify.checks.judge import Verdict
 
-__all__ = ["instances", "judge", "assert_optimal", "check_solver", "solve", "optimum", "certify",
-           "Verdict", "SolverCheck", "Finding", "Unsupported", "AdaserveError", "InputError", "SetupError"]
+__all__ = [
+    "instances",
+    "judge",
+    "assert_optimal",
+    "check_solver",
+    "solve",
+    "optimum",
+    "certify",
+    "Verdict",
+    "SolverCheck",
+    "Finding",
+    "Unsupported",
+    "AdaserveError",
+    "InputError",
+    "SetupError",
+]
 
 InstanceLike = Union[dict, Instance]
 SelectionLike = Union[dict, Selection]
 
 #: where :func:`assert_optimal` writes a report when it fails and no ``report_dir`` is
-#: given; the pytest plugin sets it from ``--adaserve-report-dir`` (verify/pytest_plugin.py)
+# : given; the pytest plugin sets it from ``--adaserve-report-dir``
+# (verify/pytest_plugin.py)
 default_report_dir: Optional[str] = None
-reports_written: list[str] = []   # report directories written by assert_optimal (the plugin lists them)
+reports_written: list[
+    str
+] = []  # report directories written by assert_optimal (the plugin lists them)
 
 
 def _instance(obj: InstanceLike, allow_nonmonotone: bool = False) -> Instance:
     if isinstance(obj, Instance):
         return obj
     if not isinstance(obj, dict):
-        raise TypeError(f"an instance is a dict of docs/format.md or an Instance, not {type(obj).__name__}")
+        raise TypeError(
+            "an instance is a dict of docs/format.md or an Instance, not"
+            f" {type(obj).__name__}"
+        )
     from solver.parse import parse_instance
 
     return parse_instance(obj, source="<instance>", allow_nonmonotone=allow_nonmonotone)
@@ -68,11 +93,15 @@ def _restrictions(restrictions: dict):
 
     unknown = sorted(set(restrictions) - set(NAMES))
     if unknown:
-        raise TypeError(f"unknown restriction {unknown[0]!r} (the restrictions are {', '.join(NAMES)})")
+        raise TypeError(
+            f"unknown restriction {unknown[0]!r} (the restrictions are"
+            f" {', '.join(NAMES)})"
+        )
     return Restrictions(**restrictions)
 
 
 # ------------------------------------------------------------------ generating
+
 
 def instances(**restrictions):
     """A Hypothesis strategy of instance dicts (docs/format.md) inside ``restrictions``.
@@ -94,14 +123,23 @@ def instances(**restrictions):
     from verify.search.claims import CLAIMS_BY_ID, PROFILES
 
     r = _restrictions(restrictions)
-    strategy = CLAIMS_BY_ID["THM-P2"].strategy(PROFILES["quick"], r.root_charged, r.generator_kwargs())
+    strategy = CLAIMS_BY_ID["THM-P2"].strategy(
+        PROFILES["quick"], r.root_charged, r.generator_kwargs()
+    )
     return gen.labelled(strategy).map(lambda inst: inst.to_json())
 
 
 # ------------------------------------------------------------------ judging one answer
 
-def judge(instance: InstanceLike, selection: SelectionLike, *, z3: bool = False,
-          z3_timeout: float = 60.0, allow_nonmonotone: bool = False) -> Verdict:
+
+def judge(
+    instance: InstanceLike,
+    selection: SelectionLike,
+    *,
+    z3: bool = False,
+    z3_timeout: float = 60.0,
+    allow_nonmonotone: bool = False,
+) -> Verdict:
     """The exact verdict on ``selection``, as ``python -m verify check`` gives it.
 
     ``kind`` is one of ``optimal``, ``invalid-confirmed``, ``suboptimal``,
@@ -121,12 +159,24 @@ def judge(instance: InstanceLike, selection: SelectionLike, *, z3: bool = False,
     """
     from verify.checks.judge import judge as _judge
 
-    return _judge(_instance(instance, allow_nonmonotone), _selection(selection), use_z3=z3, z3_timeout=z3_timeout)
+    return _judge(
+        _instance(instance, allow_nonmonotone),
+        _selection(selection),
+        use_z3=z3,
+        z3_timeout=z3_timeout,
+    )
 
 
-def assert_optimal(instance: InstanceLike, selection: SelectionLike, *, report_dir: Optional[str] = None,
-                   z3: bool = False, allow_nonmonotone: bool = False) -> Verdict:
-    """Raise ``AssertionError`` unless ``selection`` is optimal (or a confirmed INVALID).
+def assert_optimal(
+    instance: InstanceLike,
+    selection: SelectionLike,
+    *,
+    report_dir: Optional[str] = None,
+    z3: bool = False,
+    allow_nonmonotone: bool = False,
+) -> Verdict:
+    """Raise ``AssertionError`` unless ``selection`` is optimal (or a confirmed
+    INVALID).
 
     The message is the verdict line of ``python -m verify check`` and the instance in
     one line, so pytest shows what failed.  With ``report_dir`` (or pytest's
@@ -156,15 +206,23 @@ def assert_optimal(instance: InstanceLike, selection: SelectionLike, *, report_d
     where = report_dir if report_dir is not None else default_report_dir
     if where is not None and _final_example():
         try:
-            lines.append(f"  report:   {_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}/report.md")
-        except OSError as exc:  # the verdict matters more than its report: never lose it
-            lines.append(f"  report:   not written: cannot write to {where}: {exc.strerror or exc}")
+            lines.append(
+                "  report:  "
+                f" {_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}/report.md"
+            )
+        except (
+            OSError
+        ) as exc:  # the verdict matters more than its report: never lose it
+            lines.append(
+                f"  report:   not written: cannot write to {where}:"
+                f" {exc.strerror or exc}"
+            )
     raise AssertionError("\n".join(lines))
 
 
 def _final_example() -> bool:
-    """False while Hypothesis is still searching or shrinking: only the example it reports
-    (its final run) gets a report, not every failing call on the way to it."""
+    """False while Hypothesis is still searching or shrinking: only the example it
+    reports (its final run) gets a report, not every failing call on the way to it."""
     if "hypothesis" not in sys.modules:
         return True
     from hypothesis import control
@@ -174,22 +232,40 @@ def _final_example() -> bool:
     return bool(getattr(control.current_build_context(), "is_final", True))
 
 
-def _write_report(report_dir: str, inst: Instance, sel: Selection, verdict: Verdict, z3: bool,
-                  allow_nonmonotone: bool) -> str:
+def _write_report(
+    report_dir: str,
+    inst: Instance,
+    sel: Selection,
+    verdict: Verdict,
+    z3: bool,
+    allow_nonmonotone: bool,
+) -> str:
     import os
 
     from verify.report.finding import slug
     from verify.report.iteration import iteration_report, write_iteration_report
     from verify.report.write import new_run_dir
 
-    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]  # "tests/t.py::test_x (call)"
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[
+        0
+    ]  # "tests/t.py::test_x (call)"
     origin = f"assert_optimal in {test}" if test else "assert_optimal"
-    reports_written.append("")  # reserve the number first: concurrent failures stay distinct
+    reports_written.append(
+        ""
+    )  # reserve the number first: concurrent failures stay distinct
     n = len(reports_written)
-    directory = new_run_dir(report_dir, f"assert-optimal-{n:03d}-{slug(test.rpartition('::')[2] or 'call')}")
-    report = iteration_report(trace=origin, line=n, instance_json=inst.to_json(), selection_json=sel.to_json(),
-                              verdict=verdict, options={"z3": z3, "allow_nonmonotone": allow_nonmonotone},
-                              judged_by="verify.assert_optimal")
+    directory = new_run_dir(
+        report_dir, f"assert-optimal-{n:03d}-{slug(test.rpartition('::')[2] or 'call')}"
+    )
+    report = iteration_report(
+        trace=origin,
+        line=n,
+        instance_json=inst.to_json(),
+        selection_json=sel.to_json(),
+        verdict=verdict,
+        options={"z3": z3, "allow_nonmonotone": allow_nonmonotone},
+        judged_by="verify.assert_optimal",
+    )
     write_iteration_report(directory, report)
     from verify.report.html import write_page
 
@@ -200,8 +276,10 @@ def _write_report(report_dir: str, inst: Instance, sel: Selection, verdict: Verd
 
 # ------------------------------------------------------------------ the exact answers
 
+
 def solve(instance: InstanceLike) -> dict:
-    """The reference greedy's answer (exact; with its certificate, docs/certificates.md).
+    """The reference greedy's answer (exact; with its certificate,
+    docs/certificates.md).
 
     >>> solve({"budget": 1, "requests": [{"id": "r", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]}]})["selected"]
     {'r': [0, 1]}
@@ -211,7 +289,9 @@ def solve(instance: InstanceLike) -> dict:
     return solve_reference(_instance(instance)).to_json()
 
 
-def optimum(instance: InstanceLike, *, allow_nonmonotone: bool = False) -> Optional[Fraction]:
+def optimum(
+    instance: InstanceLike, *, allow_nonmonotone: bool = False
+) -> Optional[Fraction]:
     """The exact optimum, or ``None`` when no feasible selection exists (INVALID).
 
     >>> optimum({"budget": 1, "requests": [{"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}]})
@@ -241,6 +321,7 @@ def certify(instance: InstanceLike, selection: SelectionLike) -> list[str]:
 
 # ------------------------------------------------------------------ checking a selector
 
+
 @dataclass(frozen=True)
 class Finding:
     """One distinct defect of a selector: a property it breaks, on a smallest input.
@@ -264,7 +345,9 @@ class Finding:
     optimum: Optional[Fraction]
     cause: Optional[str] = None
     report: Optional[str] = None
-    properties: tuple[str, ...] = ()   # every property this one defect breaks (the first is ``property``)
+    properties: tuple[
+        str, ...
+    ] = ()  # every property this one defect breaks (the first is ``property``)
     confirmation: Optional[str] = None
 
     @property
@@ -274,7 +357,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class SolverCheck:
-    """What :func:`check_solver` found: every property's verdict and each distinct finding.
+    """What :func:`check_solver` found: every property's verdict and each distinct
+    finding.
 
     ``exit_status`` is what ``python -m verify test-solver`` exits with: 0 nothing
     found, 1 a finding, 3 inconclusive (e.g. most inputs declined).  ``text`` is
@@ -283,10 +367,14 @@ class SolverCheck:
 
     exit_status: int
     findings: tuple[Finding, ...]
-    verdicts: dict = field(default_factory=dict)   # property -> verified / counterexample / inconclusive
+    verdicts: dict = field(
+        default_factory=dict
+    )  # property -> verified / counterexample / inconclusive
     text: str = ""
     run_dir: Optional[str] = None
-    not_confirmed: tuple[str, ...] = ()  # failures seen once that no replay reproduced, one line each
+    not_confirmed: tuple[
+        str, ...
+    ] = ()  # failures seen once that no replay reproduced, one line each
 
     @property
     def passed(self) -> bool:
@@ -296,11 +384,21 @@ class SolverCheck:
         return self.passed
 
 
-def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, profile: str = "quick",
-                 examples: Optional[int] = None, claims: Optional[tuple[str, ...]] = None,
-                 max_findings: int = 5, timeout: float = 10.0, report_dir: Optional[str] = None,
-                 instances: Optional[str] = None, **restrictions) -> SolverCheck:
-    """``python -m verify test-solver`` from Python: every applicable property against ``select``.
+def check_solver(
+    select: Union[Callable[[dict], Any], str],
+    *,
+    seed: int = 0,
+    profile: str = "quick",
+    examples: Optional[int] = None,
+    claims: Optional[tuple[str, ...]] = None,
+    max_findings: int = 5,
+    timeout: float = 10.0,
+    report_dir: Optional[str] = None,
+    instances: Optional[str] = None,
+    **restrictions,
+) -> SolverCheck:
+    """``python -m verify test-solver`` from Python: every applicable property against
+    ``select``.
 
     ``select`` takes the instance dict (docs/format.md, numbers as exact strings) and
     returns a selection dict; it declines an input by raising :class:`Unsupported` (or
@@ -317,8 +415,8 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
     >>> result.exit_status, result.findings[0].kind
     (1, 'over budget')
     """
-    from verify.solver_check import Options, plan, render, run
     from verify.search.confirm import confirmation_text
+    from verify.solver_check import Options, plan, render, run
     from verify.subject.adapters import adapt_callable
     from verify.subject.spec import SolverSpec, load_callable
 
@@ -326,51 +424,116 @@ def check_solver(select: Union[Callable[[dict], Any], str], *, seed: int = 0, pr
         target, fn = select, load_callable(select)
     elif callable(select):
         fn = select
-        module, name = getattr(select, "__module__", None), getattr(select, "__qualname__", None)
-        target = f"{module}:{name}" if module and name and "<" not in name else "<python callable>"
+        module, name = (
+            getattr(select, "__module__", None),
+            getattr(select, "__qualname__", None),
+        )
+        target = (
+            f"{module}:{name}"
+            if module and name and "<" not in name
+            else "<python callable>"
+        )
     else:
-        raise TypeError(f"select must be a callable or 'package.module:function', not {type(select).__name__}")
-    # the same checks as test-solver's flags (Options, Restrictions, SolverSpec): OptionError
+        raise TypeError(
+            "select must be a callable or 'package.module:function', not"
+            f" {type(select).__name__}"
+        )
+    # the same checks as test-solver's flags (Options, Restrictions, SolverSpec):
+    # OptionError
     r = _restrictions(restrictions)
-    options = Options(profile=profile, examples=examples, seed=seed, root_charged=r.root_charged,
-                      restrictions=r, claims=claims, report_dir=report_dir,
-                      max_findings=max_findings, instances=instances)
+    options = Options(
+        profile=profile,
+        examples=examples,
+        seed=seed,
+        root_charged=r.root_charged,
+        restrictions=r,
+        claims=claims,
+        report_dir=report_dir,
+        max_findings=max_findings,
+        instances=instances,
+    )
     if not plan(options)[0]:
-        raise OptionError("no applicable property left to run under the restrictions", option="claims",
-                          value=options.claims)
-    if options.report_dir is not None:  # as test-solver --report-dir: before the run, not after it
+        raise OptionError(
+            "no applicable property left to run under the restrictions",
+            option="claims",
+            value=options.claims,
+        )
+    if (
+        options.report_dir is not None
+    ):  # as test-solver --report-dir: before the run, not after it
         from verify.report.write import UnwritablePath, check_writable_dir
 
         try:
             check_writable_dir(options.report_dir, "report_dir")
         except UnwritablePath as exc:
-            why = str(exc)[len(f"report_dir {options.report_dir}: "):]
-            raise OptionError(why.replace("{", "{{").replace("}", "}}"), option="report_dir",
-                              value=options.report_dir) from None
+            why = str(exc)[len(f"report_dir {options.report_dir}: ") :]
+            raise OptionError(
+                why.replace("{", "{{").replace("}", "}}"),
+                option="report_dir",
+                value=options.report_dir,
+            ) from None
     spec = SolverSpec("callable", target, timeout)
     warm = r.with_convention(options.root_charged).trivial_instance()
-    solver = adapt_callable(fn, spec.timeout, warmup=warm)  # a selector worker: forked, so any callable works
+    solver = adapt_callable(
+        fn, spec.timeout, warmup=warm
+    )  # a selector worker: forked, so any callable works
     try:
-        out = run(spec, options, solver=solver,
-                  fresh=lambda factor: adapt_callable(fn, spec.timeout * factor, warmup=warm))
+        out = run(
+            spec,
+            options,
+            solver=solver,
+            fresh=lambda factor: adapt_callable(fn, spec.timeout * factor, warmup=warm),
+        )
     finally:
         solver.close()
     findings = []
     for i, res in enumerate(out.results):
         dirs = list(out.reports.get(i, ()))
         for k, rec in enumerate(res.findings):
-            if rec.get("same_as"):  # one defect, one finding: listed under its first property
+            if rec.get(
+                "same_as"
+            ):  # one defect, one finding: listed under its first property
                 continue
-            sig = rec.get("signature") or {"property": res.claim, "rule": "", "kind": "", "cause": "none"}
-            findings.append(Finding(
-                property=res.claim, signature=(sig["property"], sig["rule"], sig["kind"], sig.get("cause", "none")),
-                properties=tuple(rec.get("properties") or (res.claim,)),
-                condition=rec.get("condition", ""), instance=rec.get("instance"), answer=rec.get("output"),
-                optimal=rec.get("optimal"), optimum=Fraction(rec["optimum"]) if rec.get("optimum") else None,
-                cause="; ".join(c["text"] for c in rec.get("cause") or [] if isinstance(c, dict)) or None,
-                report=dirs[k] if k < len(dirs) else None,
-                confirmation=confirmation_text(rec.get("confirmation"))))
-    unconfirmed = tuple(f"{res.claim}: {rec.get('signature', {}).get('kind')} on {rec.get('summary')}: "
-                        f"{confirmation_text(rec.get('confirmation'))}" for res in out.results for rec in res.unconfirmed)
-    return SolverCheck(int(out.exit_code), tuple(findings), {res.claim: res.verdict for res in out.results},
-                       render(out), out.run_dir, unconfirmed)
+            sig = rec.get("signature") or {
+                "property": res.claim,
+                "rule": "",
+                "kind": "",
+                "cause": "none",
+            }
+            findings.append(
+                Finding(
+                    property=res.claim,
+                    signature=(
+                        sig["property"],
+                        sig["rule"],
+                        sig["kind"],
+                        sig.get("cause", "none"),
+                    ),
+                    properties=tuple(rec.get("properties") or (res.claim,)),
+                    condition=rec.get("condition", ""),
+                    instance=rec.get("instance"),
+                    answer=rec.get("output"),
+                    optimal=rec.get("optimal"),
+                    optimum=Fraction(rec["optimum"]) if rec.get("optimum") else None,
+                    cause="; ".join(
+                        c["text"] for c in rec.get("cause") or [] if isinstance(c, dict)
+                    )
+                    or None,
+                    report=dirs[k] if k < len(dirs) else None,
+                    confirmation=confirmation_text(rec.get("confirmation")),
+                )
+            )
+    unconfirmed = tuple(
+        f"{res.claim}: {rec.get('signature', {}).get('kind')} on {rec.get('summary')}: "
+        f"{confirmation_text(rec.get('confirmation'))}"
+        for res in out.results
+        for rec in res.unconfirmed
+    )
+    return SolverCheck(
+        int(out.exit_code),
+        tuple(findings),
+        {res.claim: res.verdict for res in out.results},
+        render(out),
+        out.run_dir,
+        unconfirmed,
+    )

@@ -12,8 +12,15 @@ from __future__ import annotations
 
 def pytest_addoption(parser):
     group = parser.getgroup("adaserve-verify")
-    group.addoption("--adaserve-report-dir", metavar="DIR", default=None,
-                    help="write a counterexample report for every failing verify.assert_optimal under DIR")
+    group.addoption(
+        "--adaserve-report-dir",
+        metavar="DIR",
+        default=None,
+        help=(
+            "write a counterexample report for every failing verify.assert_optimal"
+            " under DIR"
+        ),
+    )
 
 
 def pytest_configure(config):

@@ -43,9 +43,12 @@ TOP_K = 4  # EAGLE-2's default draft width
 
 # ------------------------------------------------------------------ the native selector
 
-def rerank(layers: list[list[tuple[int, object]]], total_tokens: int,
-           stable: bool = True) -> list[tuple[int, int]]:
-    """The best ``total_tokens`` candidates of a layered draft tree, as (layer, position) pairs.
+
+def rerank(
+    layers: list[list[tuple[int, object]]], total_tokens: int, stable: bool = True
+) -> list[tuple[int, int]]:
+    """The best ``total_tokens`` candidates of a layered draft tree, as (layer,
+    position) pairs.
 
     ``layers[d]`` holds depth d + 1; its entries are ``(parent, score)`` with
     ``parent`` the position in ``layers[d - 1]`` (-1 in layer 0: the root).  Scores
@@ -54,18 +57,26 @@ def rerank(layers: list[list[tuple[int, object]]], total_tokens: int,
     earlier layer, then the earlier position, which keeps parents first.
     ``stable=False`` breaks ties the other way, as an unstable top-k may.
     """
-    flat = [(score, d, i) for d, layer in enumerate(layers) for i, (_, score) in enumerate(layer)]
+    flat = [
+        (score, d, i)
+        for d, layer in enumerate(layers)
+        for i, (_, score) in enumerate(layer)
+    ]
     if stable:
-        flat.sort(key=lambda x: x[0], reverse=True)  # stable: equal scores keep layer order
+        flat.sort(
+            key=lambda x: x[0], reverse=True
+        )  # stable: equal scores keep layer order
     else:
         flat.sort(reverse=True)  # equal scores: deeper layer first
-    return sorted((d, i) for _, d, i in flat[:max(total_tokens, 0)])
+    return sorted((d, i) for _, d, i in flat[: max(total_tokens, 0)])
 
 
 # ------------------------------------------------------------------ the wrapper
 
+
 def to_layers(request: dict, top_k: int = TOP_K):
-    """Instance request -> ((layers, node of each (layer, position)), None), or (None, reason) if unsupported.
+    """Instance request -> ((layers, node of each (layer, position)), None), or (None,
+    reason) if unsupported.
 
     Scores are the exact path probabilities: the JSON's fraction strings read
     with ``Fraction`` (``float(Fraction(s))`` if your selector wants floats).
@@ -89,7 +100,10 @@ def to_layers(request: dict, top_k: int = TOP_K):
         layer, nxt = [], []
         expanded = [u for u in frontier if kids.get(u)]
         if len(expanded) > top_k:
-            return None, f"layer {len(layers)} expands {len(expanded)} nodes > top_k {top_k}"
+            return (
+                None,
+                f"layer {len(layers)} expands {len(expanded)} nodes > top_k {top_k}",
+            )
         for u in expanded:
             if len(kids[u]) > top_k:
                 return None, f"node {u} has {len(kids[u])} children > top_k {top_k}"
@@ -109,10 +123,16 @@ def to_layers(request: dict, top_k: int = TOP_K):
 def _select(instance: dict, stable: bool = True) -> dict:
     reqs = instance["requests"]
     if len(reqs) != 1:
-        return {"status": "UNSUPPORTED", "reason": "one request per call (EAGLE reranks one draft tree)"}
+        return {
+            "status": "UNSUPPORTED",
+            "reason": "one request per call (EAGLE reranks one draft tree)",
+        }
     req = reqs[0]
     if Fraction(req["target"]) > 1:
-        return {"status": "UNSUPPORTED", "reason": "no SLO targets: the reranker only maximises"}
+        return {
+            "status": "UNSUPPORTED",
+            "reason": "no SLO targets: the reranker only maximises",
+        }
     total_tokens = instance["budget"] - (1 if instance.get("root_charged") else 0)
     if total_tokens < 0:
         return {"status": "INVALID", "reason": "the budget cannot pay for the root"}
@@ -131,5 +151,6 @@ def select(instance: dict) -> dict:
 
 
 def select_topk_ties(instance: dict) -> dict:
-    """The same with an unstable top-k's tie order (deeper candidates first): orphans on ties."""
+    """The same with an unstable top-k's tie order (deeper candidates first): orphans on
+    ties."""
     return _select(instance, stable=False)

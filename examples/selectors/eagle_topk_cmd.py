@@ -16,7 +16,8 @@ declines by answering the UNSUPPORTED object (exiting would be a crash) and ends
 at end of input.  ``--startup SECONDS`` sleeps before reading anything, as a
 selector that imports torch does (benchmarks/bench_jsonl.py uses 1 s).
 
-    python -m verify test-solver --cmd "python examples/selectors/eagle_topk_cmd.py --jsonl" --jsonl \\
+    python -m verify test-solver --cmd "python examples/selectors/eagle_topk_cmd.py
+    --jsonl" --jsonl \\
         --single-request --no-targets
 """
 

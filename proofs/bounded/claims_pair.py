@@ -32,7 +32,9 @@ Witness = Callable[[z3.ModelRef], dict]
 
 
 def _selection(p: PairRun):
-    x = [[z3.Bool(f"x{i}_{v}") for v in range(t.shape.n)] for i, t in enumerate(p.trees)]
+    x = [
+        [z3.Bool(f"x{i}_{v}") for v in range(t.shape.n)] for i, t in enumerate(p.trees)
+    ]
     return x, (lambda i, v: x[i][v])
 
 
@@ -43,10 +45,15 @@ def _facts(p: PairRun, model, x) -> dict:
         "targets": [str(fraction(model, a)) for a in p.A],
         "node_budget": int(fraction(model, p.nb)),
         "invalid": ev(p.invalid),
-        "feasible_selection": [[v for v in range(t.shape.n) if ev(x[i][v])] for i, t in enumerate(p.trees)],
+        "feasible_selection": [
+            [v for v in range(t.shape.n) if ev(x[i][v])] for i, t in enumerate(p.trees)
+        ],
     }
     if not out["invalid"]:
-        out["answer"] = [[v for v in range(t.shape.n) if ev(p.chosen(i, v))] for i, t in enumerate(p.trees)]
+        out["answer"] = [
+            [v for v in range(t.shape.n) if ev(p.chosen(i, v))]
+            for i, t in enumerate(p.trees)
+        ]
     return out
 
 
@@ -57,7 +64,9 @@ def neg_thm_p1(p: PairRun) -> tuple[list, Witness]:
 
 def neg_thm_p2(p: PairRun) -> tuple[list, Witness]:
     x, chosen = _selection(p)
-    worse = (p.value(0, chosen) + p.value(1, chosen)) > (p.value(0, p.chosen) + p.value(1, p.chosen))
+    worse = (p.value(0, chosen) + p.value(1, chosen)) > (
+        p.value(0, p.chosen) + p.value(1, p.chosen)
+    )
     neg = [p.feasible(chosen), z3.Or(p.invalid, z3.Not(p.feasible(p.chosen)), worse)]
     return neg, (lambda model: _facts(p, model, x))
 

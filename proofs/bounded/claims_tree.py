@@ -59,7 +59,8 @@ def run_facts(run: TreeRun, model: z3.ModelRef) -> dict:
 
 
 def run_lemmas(run: TreeRun) -> list[tuple[str, list, bool, list]]:
-    """Per shape: (name, negation, expect_sat, keep): the run exists; its picks are sorted.
+    """Per shape: (name, negation, expect_sat, keep): the run exists; its picks are
+    sorted.
 
     ``keep``: constraints added to the solver once the lemma is proven.
     """
@@ -81,7 +82,14 @@ def skeleton_lemmas(run: TreeRun) -> list[tuple[str, list, bool, list]]:
     """
     out = []
     for k in range(1, run.m + 1):
-        out.append((f"RUN-COUNT-{k}", [z3.Not(run.lemma_count(k))], False, [run.lemma_count(k)]))
+        out.append(
+            (
+                f"RUN-COUNT-{k}",
+                [z3.Not(run.lemma_count(k))],
+                False,
+                [run.lemma_count(k)],
+            )
+        )
     out.append(("RUN-ALL-PICKED", [z3.Not(run.lemma_all_picked())], False, []))
     return out
 
@@ -104,33 +112,51 @@ def neg_app_b(run: TreeRun) -> tuple[list, Witness]:
             chosen = set(order[:j]) | {shape.root}
             orphans = [v for v in order[:j] if shape.parent[v] not in chosen]
             if orphans:
-                return {**facts, "orphan_step": j, "orphan": orphans[0],
-                        "missing_parent": shape.parent[orphans[0]]}
+                return {
+                    **facts,
+                    "orphan_step": j,
+                    "orphan": orphans[0],
+                    "missing_parent": shape.parent[orphans[0]],
+                }
         return facts
+
     return neg, witness
 
 
 def _subset(run: TreeRun, name: str):
     x = [z3.Bool(f"{run.tag}{name}{k}") for k in range(1, run.m + 1)]
     count = z3.Sum([z3.If(b, 1, 0) for b in x]) if x else z3.IntVal(0)
-    total = z3.Sum([z3.If(x[k], run.g[k], 0) for k in range(run.m)]) if x else z3.RealVal(0)
+    total = (
+        z3.Sum([z3.If(x[k], run.g[k], 0) for k in range(run.m)]) if x else z3.RealVal(0)
+    )
     return x, count, total
 
 
 def _subset_nodes(run, model, x) -> list[int]:
     order = run.order(model)
-    return sorted(order[k] for k in range(run.m) if z3.is_true(model.eval(x[k], model_completion=True)))
+    return sorted(
+        order[k]
+        for k in range(run.m)
+        if z3.is_true(model.eval(x[k], model_completion=True))
+    )
 
 
 def neg_lem_c2(run: TreeRun) -> tuple[list, Witness]:
     m = run.m
     b = z3.Int(run.tag + "b_c2")
     x, count, total = _subset(run, "xc2_")
-    prefix = z3.Sum([z3.If(k < b, run.g[k], 0) for k in range(m)]) if m else z3.RealVal(0)
+    prefix = (
+        z3.Sum([z3.If(k < b, run.g[k], 0) for k in range(m)]) if m else z3.RealVal(0)
+    )
     neg = [b >= 1, b <= m, count == b, total > prefix]
 
     def witness(model):
-        return {**run_facts(run, model), "b": int(fraction(model, b)), "better_set": _subset_nodes(run, model, x)}
+        return {
+            **run_facts(run, model),
+            "b": int(fraction(model, b)),
+            "better_set": _subset_nodes(run, model, x),
+        }
+
     return neg, witness
 
 
@@ -141,14 +167,24 @@ def neg_lem_c1(run: TreeRun) -> tuple[list, Witness]:
     x, count, total = _subset(run, "xc1_")
     acc = [run.acc(j) for j in range(m + 1)]
     neg = [q >= 0, q <= m]
-    neg += [z3.Implies(j < q, acc[j] < tau) for j in range(m)]                   # the loop went on
-    neg += [z3.Implies(q == j, z3.Or(acc[j] >= tau, j == m)) for j in range(m + 1)]  # and stopped at q
+    neg += [z3.Implies(j < q, acc[j] < tau) for j in range(m)]  # the loop went on
+    neg += [
+        z3.Implies(q == j, z3.Or(acc[j] >= tau, j == m)) for j in range(m + 1)
+    ]  # and stopped at q
     acc_q = z3.Sum([z3.If(q == j, acc[j], 0) for j in range(m + 1)])
-    neg += [1 + total >= tau, z3.Or(count < q, acc_q < tau)]                   # a smaller set reaches tau
+    neg += [
+        1 + total >= tau,
+        z3.Or(count < q, acc_q < tau),
+    ]  # a smaller set reaches tau
 
     def witness(model):
-        return {**run_facts(run, model), "tau": str(fraction(model, tau)), "greedy_count": int(fraction(model, q)),
-                "smaller_set": _subset_nodes(run, model, x)}
+        return {
+            **run_facts(run, model),
+            "tau": str(fraction(model, tau)),
+            "greedy_count": int(fraction(model, q)),
+            "smaller_set": _subset_nodes(run, model, x),
+        }
+
     return neg, witness
 
 

@@ -30,10 +30,10 @@ import os
 from fractions import Fraction
 from typing import Any, Optional
 
+from solver.feasibility import violations
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import Selection
-from solver.feasibility import violations
 
 from .replay import optimum, replay
 
@@ -50,21 +50,32 @@ def relabel(parent, f, idx) -> tuple[list[int], list[str]]:
 
 
 def instance_json(claim: str, parents: list, witness: dict) -> Optional[dict]:
-    """The concrete instance of a counterexample, or None when the claim has no instance form."""
+    """The concrete instance of a counterexample, or None when the claim has no instance
+    form."""
     if claim == "APP-B":
         parent, prob = relabel(parents[0], witness["f"], witness.get("idx"))
-        # budget = the step after which the set is not rooted; the root alone meets target 1
-        return {"budget": witness["orphan_step"], "root_charged": False,
-                "requests": [{"id": "r0", "target": "1", "parent": parent, "prob": prob}]}
+        # budget = the step after which the set is not rooted; the root alone meets
+        # target 1
+        return {
+            "budget": witness["orphan_step"],
+            "root_charged": False,
+            "requests": [{"id": "r0", "target": "1", "parent": parent, "prob": prob}],
+        }
     if claim in ("LEM-C1", "LEM-C2"):
         parent, prob = relabel(parents[0], witness["f"], witness.get("idx"))
-        # LEM-C1: threshold tau, every budget probed; LEM-C2: no target, budget b (every b probed)
+        # LEM-C1: threshold tau, every budget probed; LEM-C2: no target, budget b (every
+        # b probed)
         target = witness["tau"] if claim == "LEM-C1" else "0"
         if Fraction(target) < 0:
             target = "0"  # any non-positive threshold is met by the root alone
         budget = len(parent) - 1 if claim == "LEM-C1" else witness["b"]
-        return {"budget": budget, "root_charged": False,
-                "requests": [{"id": "r0", "target": target, "parent": parent, "prob": prob}]}
+        return {
+            "budget": budget,
+            "root_charged": False,
+            "requests": [
+                {"id": "r0", "target": target, "parent": parent, "prob": prob}
+            ],
+        }
     if claim in ("THM-P1", "THM-P2"):
         nb = witness["node_budget"]
         budget, charged = (nb, False) if nb >= 0 else (nb + len(parents), True)
@@ -73,7 +84,14 @@ def instance_json(claim: str, parents: list, witness: dict) -> Optional[dict]:
         requests = []
         for i, (par, req) in enumerate(zip(parents, witness["requests"])):
             parent, prob = relabel(par, req["f"], req.get("idx"))
-            requests.append({"id": f"r{i}", "target": witness["targets"][i], "parent": parent, "prob": prob})
+            requests.append(
+                {
+                    "id": f"r{i}",
+                    "target": witness["targets"][i],
+                    "parent": parent,
+                    "prob": prob,
+                }
+            )
         return {"budget": budget, "root_charged": charged, "requests": requests}
     return None
 
@@ -90,10 +108,12 @@ def _answer(instance, sel: Selection) -> dict:
 
 
 def validate(obj: dict, claim: str, greedy: str, ties: bool = False) -> dict:
-    """Parse, replay and judge; ``confirmed`` says whether the real code shows the violation."""
+    """Parse, replay and judge; ``confirmed`` says whether the real code shows the
+    violation."""
     from verify.checks.judge import judge
 
-    from .findings import judge as judge_property, property_for, subject
+    from .findings import judge as judge_property
+    from .findings import property_for, subject
 
     instance = parse_instance(obj)
     sel = replay(instance, greedy)
@@ -101,9 +121,13 @@ def validate(obj: dict, claim: str, greedy: str, ties: bool = False) -> dict:
     prop = property_for(claim, ties)
     failure = judge_property(prop, subject(greedy), instance)
     out = {
-        "algorithm": {"paper": "Algorithm 1, GetTop over all unselected nodes, index ties, while B > 0 "
-                               "(proofs.replay.algorithm1_all_unselected)",
-                      "frontier": "reference greedy (solver.reference.solve_reference)"}[greedy],
+        "algorithm": {
+            "paper": (
+                "Algorithm 1, GetTop over all unselected nodes, index ties, while B > 0"
+                " (proofs.replay.algorithm1_all_unselected)"
+            ),
+            "frontier": "reference greedy (solver.reference.solve_reference)",
+        }[greedy],
         "answer": _answer(instance, sel),
         "optimum": None if best is None else fraction_str(best),
         "verdict": judge(instance, sel, use_z3=False).text,
@@ -117,13 +141,17 @@ def validate(obj: dict, claim: str, greedy: str, ties: bool = False) -> dict:
 
 
 def _literal(obj: dict) -> dict:
-    """solver.paper.solve_paper_alg1 (``while B >= 0``) on the instance and with one unit less budget."""
+    """solver.paper.solve_paper_alg1 (``while B >= 0``) on the instance and with one
+    unit less budget."""
     try:
         from solver.paper import solve_paper_alg1
     except ImportError:  # pragma: no cover - the variant lives in another module
         return {"skipped": "solver.paper is not available"}
     out = {}
-    for label, budget in (("same budget", obj["budget"]), ("budget - 1", obj["budget"] - 1)):
+    for label, budget in (
+        ("same budget", obj["budget"]),
+        ("budget - 1", obj["budget"] - 1),
+    ):
         if budget < 0:
             continue
         inst = parse_instance({**obj, "budget": budget})
@@ -134,8 +162,10 @@ def _literal(obj: dict) -> dict:
 def write(out_dir: str, stem: str, obj: dict, check: dict) -> dict[str, str]:
     """Write ``<stem>.instance.json`` and ``<stem>.check.json``; return their paths."""
     os.makedirs(out_dir, exist_ok=True)
-    paths = {"instance": os.path.join(out_dir, stem + ".instance.json"),
-             "check": os.path.join(out_dir, stem + ".check.json")}
+    paths = {
+        "instance": os.path.join(out_dir, stem + ".instance.json"),
+        "check": os.path.join(out_dir, stem + ".check.json"),
+    }
     for key, data in (("instance", obj), ("check", check)):
         with open(paths[key], "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2)

@@ -42,30 +42,50 @@ from .tree_run import TreeRun
 
 class PairRun:
     def __init__(self, shape_a: Shape, shape_b: Shape, greedy: str, *, ties: bool):
-        self.trees = [TreeRun(shape_a, greedy, ties=ties, tag="a_"),
-                      TreeRun(shape_b, greedy, ties=ties, tag="b_")]
+        self.trees = [
+            TreeRun(shape_a, greedy, ties=ties, tag="a_"),
+            TreeRun(shape_b, greedy, ties=ties, tag="b_"),
+        ]
         self.greedy, self.ties = greedy, ties
         self.A = [z3.Real("A0"), z3.Real("A1")]
         self.nb = z3.Int("nb")
-        self.q, self.reach, slo = zip(*(self._slo(t, a, i) for i, (t, a) in enumerate(zip(self.trees, self.A))))
-        self.invalid = z3.Or(z3.Not(self.reach[0]), z3.Not(self.reach[1]), self.q[0] + self.q[1] > self.nb)
+        self.q, self.reach, slo = zip(
+            *(self._slo(t, a, i) for i, (t, a) in enumerate(zip(self.trees, self.A)))
+        )
+        self.invalid = z3.Or(
+            z3.Not(self.reach[0]),
+            z3.Not(self.reach[1]),
+            self.q[0] + self.q[1] > self.nb,
+        )
         self.steps: list[tuple] = []  # (active, tie-choice) per throughput step
         self.c, through = self._throughput()
-        self.constraints = [c for t in self.trees for c in t.base] + [c for part in slo for c in part] + through
+        self.constraints = (
+            [c for t in self.trees for c in t.base]
+            + [c for part in slo for c in part]
+            + through
+        )
 
     def _slo(self, run: TreeRun, target, i):
         q = z3.Int(f"q{i}")
         acc = [run.acc(j) for j in range(run.m + 1)]
         out = [q >= 0, q <= run.m]
         out += [z3.Implies(j < q, acc[j] < target) for j in range(run.m)]
-        out += [z3.Implies(q == j, z3.Or(acc[j] >= target, j == run.m)) for j in range(run.m + 1)]
+        out += [
+            z3.Implies(q == j, z3.Or(acc[j] >= target, j == run.m))
+            for j in range(run.m + 1)
+        ]
         reach = z3.Or([z3.And(q == j, acc[j] >= target) for j in range(run.m + 1)])
         return q, reach, out
 
     @staticmethod
     def _next_f(run: TreeRun, count):
-        """f of the step after ``count`` picks (0 if none is left; only read when one is)."""
-        return z3.Sum([z3.If(count == j, run.g[j], 0) for j in range(run.m)]) if run.m else z3.RealVal(0)
+        """f of the step after ``count`` picks (0 if none is left; only read when one
+        is)."""
+        return (
+            z3.Sum([z3.If(count == j, run.g[j], 0) for j in range(run.m)])
+            if run.m
+            else z3.RealVal(0)
+        )
 
     def _throughput(self):
         ta, tb = self.trees
@@ -85,8 +105,13 @@ class PairRun:
                 z3.Implies(z3.Not(z3.And(active, z3.Or(more_a, more_b))), stay),
                 z3.Implies(z3.And(active, more_a, z3.Not(more_b)), take_a),
                 z3.Implies(z3.And(active, more_b, z3.Not(more_a)), take_b),
-                z3.Implies(z3.And(active, more_a, more_b, first), z3.And(fa >= fb, take_a)),
-                z3.Implies(z3.And(active, more_a, more_b, z3.Not(first)), z3.And(fb >= fa, take_b)),
+                z3.Implies(
+                    z3.And(active, more_a, more_b, first), z3.And(fa >= fb, take_a)
+                ),
+                z3.Implies(
+                    z3.And(active, more_a, more_b, z3.Not(first)),
+                    z3.And(fb >= fa, take_b),
+                ),
             ]
             self.steps.append((z3.And(active, more_a, more_b, fa == fb), first))
             a, b = a2, b2
@@ -99,7 +124,9 @@ class PairRun:
         run = self.trees[i]
         if v == run.shape.root:
             return z3.BoolVal(True)
-        return z3.Or([z3.And(self.c[i] == j, run.sel[j][v]) for j in range(1, run.m + 1)])
+        return z3.Or(
+            [z3.And(self.c[i] == j, run.sel[j][v]) for j in range(1, run.m + 1)]
+        )
 
     def value(self, i: int, chosen) -> z3.ArithRef:
         run = self.trees[i]
@@ -111,7 +138,9 @@ class PairRun:
         for i, run in enumerate(self.trees):
             sh = run.shape
             parts.append(chosen(i, sh.root))
-            parts += [z3.Implies(chosen(i, v), chosen(i, sh.parent[v])) for v in sh.non_root]
+            parts += [
+                z3.Implies(chosen(i, v), chosen(i, sh.parent[v])) for v in sh.non_root
+            ]
             used += [z3.If(chosen(i, v), 1, 0) for v in sh.non_root]
             parts.append(self.value(i, chosen) >= self.A[i])
         parts.append((z3.Sum(used) if used else z3.IntVal(0)) <= self.nb)

@@ -44,7 +44,9 @@ def algorithm1_all_unselected(instance: Instance) -> Selection:
             if v is None:
                 return make_invalid(f"request {req.id!r}: target unreachable")
             if budget == 0:
-                return make_invalid(f"request {req.id!r}: budget spent before the target")
+                return make_invalid(
+                    f"request {req.id!r}: budget spent before the target"
+                )
             chosen[i].add(v)
             acc += req.tree.f[v]
             budget -= 1

@@ -1,4 +1,5 @@
-"""Spread the tasks over workers (verify/run: processes or Dask), aggregate the records into rows, show progress.
+"""Spread the tasks over workers (verify/run: processes or Dask), aggregate the records
+into rows, show progress.
 
 A *row* is one (claim, greedy, n): how many shapes (or pairs of shapes), how
 many SMT queries, the result and the seconds spent (summed over workers).
@@ -27,11 +28,23 @@ from .shapes import Shape, shapes_up_to
 from .smt import COUNTEREXAMPLE, UNKNOWN, configure
 from .tasks import Settings, pair_task, shape_task, skeleton_task
 
-CLAIM_ORDER = ("RUN-PERM", "RUN", "APP-B", "LEM-C1", "LEM-C2", "RUN-PAIR", "THM-P1", "THM-P2")
+CLAIM_ORDER = (
+    "RUN-PERM",
+    "RUN",
+    "APP-B",
+    "LEM-C1",
+    "LEM-C2",
+    "RUN-PAIR",
+    "THM-P1",
+    "THM-P2",
+)
 
 
-def make_tasks(max_nodes: int, pair_max: int, st: Settings) -> list[tuple[Callable, tuple]]:
-    """Shape tasks (largest first, for load balance), one skeleton task per n, then ordered pairs."""
+def make_tasks(
+    max_nodes: int, pair_max: int, st: Settings
+) -> list[tuple[Callable, tuple]]:
+    """Shape tasks (largest first, for load balance), one skeleton task per n, then
+    ordered pairs."""
     tasks: list[tuple[Callable, tuple]] = []
     if st.tree_claims:
         shapes = sorted(shapes_up_to(max_nodes), key=lambda s: -s.n)
@@ -46,7 +59,8 @@ def make_tasks(max_nodes: int, pair_max: int, st: Settings) -> list[tuple[Callab
 
 
 def _call(item):
-    """One proofs task in a worker: the Z3 seeds, then the task (a module-level function: picklable)."""
+    """One proofs task in a worker: the Z3 seeds, then the task (a module-level
+    function: picklable)."""
     fn, args, seed = item
     configure(seed)
     return fn(args)
@@ -55,28 +69,52 @@ def _call(item):
 def _describe(fn: Callable, args: tuple) -> tuple[str, dict]:
     """A task's name and its inputs (JSON) for messages and the task store."""
     st = args[-1]
-    settings = {"ties": st.ties, "greedies": list(st.greedies), "tree_claims": list(st.tree_claims),
-                "pair_claims": list(st.pair_claims), "timeout": st.timeout, "seed": st.seed}
+    settings = {
+        "ties": st.ties,
+        "greedies": list(st.greedies),
+        "tree_claims": list(st.tree_claims),
+        "pair_claims": list(st.pair_claims),
+        "timeout": st.timeout,
+        "seed": st.seed,
+    }
     if fn is skeleton_task:
-        return f"proofs skeleton n={args[0]}", {"task": "skeleton", "n": args[0], "settings": settings}
+        return f"proofs skeleton n={args[0]}", {
+            "task": "skeleton",
+            "n": args[0],
+            "settings": settings,
+        }
     if fn is pair_task:
         a, b = (Shape.from_levels(lv) for lv in args[:2])
-        return (f"proofs pair {a.name()}+{b.name()}",
-                {"task": "pair", "levels": [list(args[0]), list(args[1])], "settings": settings})
+        return (
+            f"proofs pair {a.name()}+{b.name()}",
+            {
+                "task": "pair",
+                "levels": [list(args[0]), list(args[1])],
+                "settings": settings,
+            },
+        )
     shape = Shape.from_levels(args[0])
-    return f"proofs shape {shape.name()} (n={shape.n})", {"task": "shape", "levels": list(args[0]),
-                                                          "settings": settings}
+    return f"proofs shape {shape.name()} (n={shape.n})", {
+        "task": "shape",
+        "levels": list(args[0]),
+        "settings": settings,
+    }
 
 
 def lost_records(fn: Callable, args: tuple, reason: str) -> list[dict]:
-    """The records of a task that could not run (it kept killing its workers): every claim
-    it would have decided, ``unknown`` with the reason, never dropped and never proved."""
+    """The records of a task that could not run (it kept killing its workers): every
+    claim it would have decided, ``unknown`` with the reason, never dropped and never
+    proved."""
     st = args[-1]
     if fn is skeleton_task:
         return [_lost("RUN-PERM", "any", args[0], "skeleton", reason)]
     if fn is pair_task:
         a, b = (Shape.from_levels(lv) for lv in args[:2])
-        n, name, claims = max(a.n, b.n), f"{a.name()}+{b.name()}", ("RUN-PAIR",) + tuple(st.pair_claims)
+        n, name, claims = (
+            max(a.n, b.n),
+            f"{a.name()}+{b.name()}",
+            ("RUN-PAIR",) + tuple(st.pair_claims),
+        )
     else:
         shape = Shape.from_levels(args[0])
         n, name, claims = shape.n, shape.name(), ("RUN",) + tuple(st.tree_claims)
@@ -84,13 +122,30 @@ def lost_records(fn: Callable, args: tuple, reason: str) -> list[dict]:
 
 
 def _lost(claim, greedy, n, shape, reason):
-    return {"claim": claim, "greedy": greedy, "n": n, "shape": shape, "queries": 0, "status": UNKNOWN,
-            "seconds": 0.0, "witness": None, "reason": f"task not run: {reason}"}
+    return {
+        "claim": claim,
+        "greedy": greedy,
+        "n": n,
+        "shape": shape,
+        "queries": 0,
+        "status": UNKNOWN,
+        "seconds": 0.0,
+        "witness": None,
+        "reason": f"task not run: {reason}",
+    }
 
 
-def execute(tasks, jobs: int, seed: int, progress: Callable[[int, int, list], None] | None = None,
-            dask: str | None = None, store=None, note: Callable[[str], None] | None = None) -> list[dict]:
-    """Run the tasks (in-process, in ``jobs`` processes, or on Dask); return all records in task order.
+def execute(
+    tasks,
+    jobs: int,
+    seed: int,
+    progress: Callable[[int, int, list], None] | None = None,
+    dask: str | None = None,
+    store=None,
+    note: Callable[[str], None] | None = None,
+) -> list[dict]:
+    """Run the tasks (in-process, in ``jobs`` processes, or on Dask); return all records
+    in task order.
 
     ``store``: a :class:`verify.run.store.Store` to reuse and fill (``--store``).
     """
@@ -108,19 +163,26 @@ def execute(tasks, jobs: int, seed: int, progress: Callable[[int, int, list], No
             progress(done[0], total, recs)
 
     configure(seed)  # the in-process executor runs tasks here
-    with make_executor(jobs, dask, start="spawn") as ex:  # spawn: no Z3 state shared through fork
+    with make_executor(
+        jobs, dask, start="spawn"
+    ) as ex:  # spawn: no Z3 state shared through fork
         if note:
             for line in getattr(ex, "warnings", lambda: [])():
                 note(line)
         out = run_tasks(work, ex, store=store, on_result=on_result, note=note)
     records: list[dict] = []
     for (fn, args), recs in zip(tasks, out.results):
-        records += lost_records(fn, args, recs.reason) if isinstance(recs, TaskFailed) else recs
+        records += (
+            lost_records(fn, args, recs.reason)
+            if isinstance(recs, TaskFailed)
+            else recs
+        )
     return records
 
 
 class Progress:
-    """One status line on stderr: tasks done, counterexamples, unknowns, elapsed time."""
+    """One status line on stderr: tasks done, counterexamples, unknowns, elapsed
+    time."""
 
     def __init__(self, stream=None, every: float = 2.0):
         self.stream = stream or sys.stderr
@@ -136,8 +198,10 @@ class Progress:
         if done < total and now - self.last < self.every:
             return
         self.last = now
-        line = (f"[proofs] {done}/{total} tasks, {self.cex} counterexample(s), {self.unknown} unknown, "
-                f"{now - self.t0:.1f} s")
+        line = (
+            f"[proofs] {done}/{total} tasks, {self.cex} counterexample(s),"
+            f" {self.unknown} unknown, {now - self.t0:.1f} s"
+        )
         end = "\r" if self.tty and done < total else "\n"
         self.stream.write(line + end)
         self.stream.flush()
@@ -147,24 +211,49 @@ def aggregate(records: Iterable[dict]) -> list[dict]:
     rows: dict[tuple, dict] = {}
     for r in records:
         key = (r["claim"], r["greedy"], r["n"])
-        row = rows.setdefault(key, {"claim": r["claim"], "greedy": r["greedy"], "n": r["n"], "shapes": 0,
-                                    "queries": 0, "counterexamples": 0, "unknown": 0, "seconds": 0.0,
-                                    "first_counterexample": None, "unknown_reasons": []})
+        row = rows.setdefault(
+            key,
+            {
+                "claim": r["claim"],
+                "greedy": r["greedy"],
+                "n": r["n"],
+                "shapes": 0,
+                "queries": 0,
+                "counterexamples": 0,
+                "unknown": 0,
+                "seconds": 0.0,
+                "first_counterexample": None,
+                "unknown_reasons": [],
+            },
+        )
         row["shapes"] += 1
         row["queries"] += r["queries"]
         row["seconds"] += r["seconds"]
         if r["status"] == COUNTEREXAMPLE:
             row["counterexamples"] += 1
-            if row["first_counterexample"] is None or r["shape"] > row["first_counterexample"]:
-                row["first_counterexample"] = r["shape"]  # canonical order: larger level sequence first
+            if (
+                row["first_counterexample"] is None
+                or r["shape"] > row["first_counterexample"]
+            ):
+                row["first_counterexample"] = r[
+                    "shape"
+                ]  # canonical order: larger level sequence first
         elif r["status"] == UNKNOWN:
             row["unknown"] += 1
             if r["reason"] and len(row["unknown_reasons"]) < 3:
                 row["unknown_reasons"].append(f"{r['shape']}: {r['reason']}")
     for row in rows.values():
-        row["result"] = ("counterexample" if row["counterexamples"] else
-                         "unknown" if row["unknown"] else "proved")
+        row["result"] = (
+            "counterexample"
+            if row["counterexamples"]
+            else "unknown"
+            if row["unknown"]
+            else "proved"
+        )
         row["seconds"] = round(row["seconds"], 3)
     order = {c: i for i, c in enumerate(CLAIM_ORDER)}
     greedies = {"any": -1, "frontier": 0, "paper": 1}
-    return sorted(rows.values(), key=lambda r: (order.get(r["claim"], 99), greedies.get(r["greedy"], 9), r["n"]))
+    return sorted(
+        rows.values(),
+        key=lambda r: (order.get(r["claim"], 99), greedies.get(r["greedy"], 9), r["n"]),
+    )

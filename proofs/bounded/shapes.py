@@ -96,7 +96,8 @@ class Shape:
         return tuple(out)
 
     def name(self) -> str:
-        """A short stable name: the level sequence as digits (depth >= 10 as letters)."""
+        """A short stable name: the level sequence as digits (depth >= 10 as
+        letters)."""
         return "".join("0123456789abcdefghijklmnopqrstuvwxyz"[d] for d in self.levels)
 
 

@@ -70,7 +70,8 @@ def check(solver: z3.Solver, *extra) -> Outcome:
 
 
 def refute(solver: z3.Solver, negation, *assumed) -> Outcome:
-    """Prove a claim by showing its ``negation`` unsatisfiable under ``solver``'s constraints."""
+    """Prove a claim by showing its ``negation`` unsatisfiable under ``solver``'s
+    constraints."""
     return check(solver, *assumed, negation)
 
 

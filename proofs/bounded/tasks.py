@@ -41,8 +41,17 @@ class Settings:
 
 
 def _record(claim, greedy, n, shape, queries, status, seconds, witness=None, reason=""):
-    return {"claim": claim, "greedy": greedy, "n": n, "shape": shape, "queries": queries,
-            "status": status, "seconds": seconds, "witness": witness, "reason": reason}
+    return {
+        "claim": claim,
+        "greedy": greedy,
+        "n": n,
+        "shape": shape,
+        "queries": queries,
+        "status": status,
+        "seconds": seconds,
+        "witness": witness,
+        "reason": reason,
+    }
 
 
 def _lemmas(solver, lemmas):
@@ -53,7 +62,13 @@ def _lemmas(solver, lemmas):
         secs += out.seconds
         if expect_sat:  # non-vacuity: the encoding must admit some run
             if out.status == PROVED:
-                return UNKNOWN, proven, len(lemmas), secs, f"{name}: vacuous, the encoding admits no run"
+                return (
+                    UNKNOWN,
+                    proven,
+                    len(lemmas),
+                    secs,
+                    f"{name}: vacuous, the encoding admits no run",
+                )
             if out.status == UNKNOWN:
                 status, reason = UNKNOWN, f"{name}: {out.reason}"
         elif out.status == PROVED:
@@ -67,7 +82,8 @@ def _lemmas(solver, lemmas):
 
 
 def skeleton_task(task) -> list[dict]:
-    """RUN-PERM for all shapes with n nodes at once (greedy ``any``: the skeleton is shared)."""
+    """RUN-PERM for all shapes with n nodes at once (greedy ``any``: the skeleton is
+    shared)."""
     n, st = task
     t0 = time.perf_counter()
     run = TreeRun(next(rooted_shapes(n)), "frontier", ties=st.ties)
@@ -75,7 +91,18 @@ def skeleton_task(task) -> list[dict]:
     solver.add(run.skeleton)
     lemmas = skeleton_lemmas(run)
     status, _, nq, _, reason = _lemmas(solver, lemmas)
-    return [_record("RUN-PERM", "any", n, "skeleton", nq, status, time.perf_counter() - t0, reason=reason)]
+    return [
+        _record(
+            "RUN-PERM",
+            "any",
+            n,
+            "skeleton",
+            nq,
+            status,
+            time.perf_counter() - t0,
+            reason=reason,
+        )
+    ]
 
 
 def shape_task(task) -> list[dict]:
@@ -89,18 +116,44 @@ def shape_task(task) -> list[dict]:
         solver.add(run.base)
         build = time.perf_counter() - t0
         status, proven, nq, secs, reason = _lemmas(solver, run_lemmas(run))
-        recs.append(_record("RUN", greedy, shape.n, shape.name(), nq, status, build + secs, reason=reason))
+        recs.append(
+            _record(
+                "RUN",
+                greedy,
+                shape.n,
+                shape.name(),
+                nq,
+                status,
+                build + secs,
+                reason=reason,
+            )
+        )
         for claim in st.tree_claims:
             t1 = time.perf_counter()
             neg, witness = TREE_CLAIMS[claim](run)
-            assumed = [run.lemma_sorted()] if claim in USES_SORTED and "RUN-SORTED" in proven else []
+            assumed = (
+                [run.lemma_sorted()]
+                if claim in USES_SORTED and "RUN-SORTED" in proven
+                else []
+            )
             out = refute(solver, neg, *assumed)
             wit = witness(out.model) if out.status == COUNTEREXAMPLE else None
             st_claim, why = out.status, out.reason
             if reason.endswith("admits no run"):  # a vacuous encoding proves nothing
                 st_claim, why = UNKNOWN, reason
-            recs.append(_record(claim, greedy, shape.n, shape.name(), 1, st_claim,
-                                time.perf_counter() - t1, wit, why))
+            recs.append(
+                _record(
+                    claim,
+                    greedy,
+                    shape.n,
+                    shape.name(),
+                    1,
+                    st_claim,
+                    time.perf_counter() - t1,
+                    wit,
+                    why,
+                )
+            )
     return recs
 
 
@@ -118,19 +171,43 @@ def pair_task(task) -> list[dict]:
         vacuous = exists.status == PROVED
         status = UNKNOWN if vacuous or exists.status == UNKNOWN else PROVED
         reason = "vacuous: the encoding admits no run" if vacuous else exists.reason
-        recs.append(_record("RUN-PAIR", greedy, n, name, 1, status, time.perf_counter() - t0, reason=reason))
+        recs.append(
+            _record(
+                "RUN-PAIR",
+                greedy,
+                n,
+                name,
+                1,
+                status,
+                time.perf_counter() - t0,
+                reason=reason,
+            )
+        )
         for claim in st.pair_claims:
             t1 = time.perf_counter()
             neg, witness = PAIR_CLAIMS[claim](pair)
             out = refute(solver, *neg)
             wit = witness(out.model) if out.status == COUNTEREXAMPLE else None
             st_claim, why = (UNKNOWN, reason) if vacuous else (out.status, out.reason)
-            recs.append(_record(claim, greedy, n, name, 1, st_claim, time.perf_counter() - t1, wit, why))
+            recs.append(
+                _record(
+                    claim,
+                    greedy,
+                    n,
+                    name,
+                    1,
+                    st_claim,
+                    time.perf_counter() - t1,
+                    wit,
+                    why,
+                )
+            )
     return recs
 
 
 def refined_witness(claim: str, greedy: str, levels: list, st: Settings) -> dict | None:
-    """Re-solve one counterexample with presentation constraints, for a readable instance.
+    """Re-solve one counterexample with presentation constraints, for a readable
+    instance.
 
     Asks for non-root probabilities strictly between 0 and 1, the root as
     node 0 under the paper-literal labeling and, for two
@@ -147,7 +224,9 @@ def refined_witness(claim: str, greedy: str, levels: list, st: Settings) -> dict
         base, runs, extra = pair.constraints, pair.trees, pair.tie_in_input_order()
         neg, witness = PAIR_CLAIMS[claim](pair)
     nice = [z3.And(t.f[v] > 0, t.f[v] < 1) for t in runs for v in t.shape.non_root]
-    nice += [t.idx[t.shape.root] == 0 for t in runs if t.idx is not None]  # root as node 0
+    nice += [
+        t.idx[t.shape.root] == 0 for t in runs if t.idx is not None
+    ]  # root as node 0
     solver = new_solver(st.seed, st.timeout)
     solver.add(base)
     for wish in (extra + nice, extra, []):

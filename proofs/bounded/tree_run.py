@@ -43,17 +43,24 @@ GREEDIES = ("frontier", "paper")
 
 
 class TreeRun:
-    """Premise and unrolled loop of ``greedy`` on ``shape``; variable names carry ``tag``."""
+    """Premise and unrolled loop of ``greedy`` on ``shape``; variable names carry
+    ``tag``."""
 
     def __init__(self, shape: Shape, greedy: str, *, ties: bool, tag: str = ""):
         if greedy not in GREEDIES:
-            raise ValueError(f"unknown greedy {greedy!r} (choose from {', '.join(GREEDIES)})")
+            raise ValueError(
+                f"unknown greedy {greedy!r} (choose from {', '.join(GREEDIES)})"
+            )
         self.shape, self.greedy, self.ties, self.tag = shape, greedy, ties, tag
         n, self.m = shape.n, shape.n - 1
         self.f = [z3.Real(f"{tag}f{v}") for v in range(n)]
         self.premise = self._premise()
-        self.idx = [z3.Int(f"{tag}idx{v}") for v in range(n)] if greedy == "paper" else None
-        self.sel: list[list[z3.BoolRef]] = [[z3.BoolVal(v == shape.root) for v in range(n)]]
+        self.idx = (
+            [z3.Int(f"{tag}idx{v}") for v in range(n)] if greedy == "paper" else None
+        )
+        self.sel: list[list[z3.BoolRef]] = [
+            [z3.BoolVal(v == shape.root) for v in range(n)]
+        ]
         self.pick: list[list[z3.BoolRef]] = [[]]  # pick[k], k >= 1
         self.g: list[z3.ArithRef] = []
         self.skeleton: list = []  # the part of ``run`` that only says "one new node per step"
@@ -89,12 +96,18 @@ class TreeRun:
         shape, f, tag = self.shape, self.f, self.tag
         out = []
         for k in range(1, self.m + 1):
-            pick = [z3.BoolVal(False)] + [z3.Bool(f"{tag}pick{k}_{v}") for v in shape.non_root]
+            pick = [z3.BoolVal(False)] + [
+                z3.Bool(f"{tag}pick{k}_{v}") for v in shape.non_root
+            ]
             gk = z3.Real(f"{tag}g{k}")
             self.pick.append(pick)
             self.g.append(gk)
-            skel = [z3.PbEq([(pick[v], 1) for v in shape.non_root], 1)]  # one pick per step
-            skel += [z3.Implies(pick[v], z3.Not(self.sel[k - 1][v])) for v in shape.non_root]
+            skel = [
+                z3.PbEq([(pick[v], 1) for v in shape.non_root], 1)
+            ]  # one pick per step
+            skel += [
+                z3.Implies(pick[v], z3.Not(self.sel[k - 1][v])) for v in shape.non_root
+            ]
             ik = z3.Int(f"{tag}pickidx{k}") if self.idx is not None else None
             for v in shape.non_root:
                 cand = self.candidate(k, v)
@@ -103,8 +116,12 @@ class TreeRun:
                 if ik is not None:  # ties: no tied candidate has a smaller index
                     out.append(z3.Implies(pick[v], ik == self.idx[v]))
                     out.append(z3.Implies(z3.And(cand, f[v] == gk), ik <= self.idx[v]))
-            cur = [z3.BoolVal(True)] + [z3.Bool(f"{tag}sel{k}_{v}") for v in shape.non_root]
-            skel += [cur[v] == z3.Or(self.sel[k - 1][v], pick[v]) for v in shape.non_root]
+            cur = [z3.BoolVal(True)] + [
+                z3.Bool(f"{tag}sel{k}_{v}") for v in shape.non_root
+            ]
+            skel += [
+                cur[v] == z3.Or(self.sel[k - 1][v], pick[v]) for v in shape.non_root
+            ]
             self.skeleton += skel
             out += skel
             self.sel.append(cur)
@@ -127,11 +144,17 @@ class TreeRun:
 
     def lemma_sorted(self) -> z3.BoolRef:
         """The picks' f never increase (proven per shape, then assumed by LEM-C1/C2)."""
-        return z3.And([self.g[k] >= self.g[k + 1] for k in range(self.m - 1)] or [z3.BoolVal(True)])
+        return z3.And(
+            [self.g[k] >= self.g[k + 1] for k in range(self.m - 1)]
+            or [z3.BoolVal(True)]
+        )
 
     def lemma_all_picked(self) -> z3.BoolRef:
-        """After m steps every node is selected: steps and nodes correspond one to one."""
-        return z3.And([self.sel[self.m][v] for v in self.shape.non_root] or [z3.BoolVal(True)])
+        """After m steps every node is selected: steps and nodes correspond one to
+        one."""
+        return z3.And(
+            [self.sel[self.m][v] for v in self.shape.non_root] or [z3.BoolVal(True)]
+        )
 
     def order(self, model: z3.ModelRef) -> list[int]:
         """The picks of a model, in order."""
@@ -143,5 +166,6 @@ class TreeRun:
         return out
 
     def fix_order(self, order: list[int]) -> list:
-        """Constraints forcing the first ``len(order)`` picks (to replay a concrete run)."""
+        """Constraints forcing the first ``len(order)`` picks (to replay a concrete
+        run)."""
         return [self.pick[k][v] for k, v in enumerate(order, start=1)]

@@ -5,4 +5,10 @@ Kept as a module of its own, ``tests.common.brute``, so that a test says which o
 it trusts.
 """
 
-from verify.oracles.brute import BruteMismatch, brute_force, combinations, rooted_subtrees, total_f  # noqa: F401
+from verify.oracles.brute import (
+    BruteMismatch,
+    brute_force,
+    combinations,
+    rooted_subtrees,
+    total_f,
+)  # noqa: F401

@@ -1,4 +1,5 @@
-"""Headless Chromium for the page tests (tests/test_browser.py) and benchmarks/bench_html.py.
+"""Headless Chromium for the page tests (tests/test_browser.py) and
+benchmarks/bench_html.py.
 
 Each call starts a fresh browser with its own throw-away profile, no network
 services (no QUIC, no background networking, component updates or sync), and
@@ -18,9 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--enable-logging=stderr", "--v=0")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+)
 INSTALL = "apt-get install chromium (Debian), as .ci/run does"
 
 
@@ -34,9 +44,9 @@ def find() -> Optional[str]:
 
 @dataclass
 class Opened:
-    dom: str              # the DOM after the load event
-    console: list[str]    # console lines Chromium logged (errors, warnings, console.log)
-    seconds: float        # wall time of the whole browser run (start-up included)
+    dom: str  # the DOM after the load event
+    console: list[str]  # console lines Chromium logged (errors, warnings, console.log)
+    seconds: float  # wall time of the whole browser run (start-up included)
 
     def body(self) -> dict[str, str]:
         """The attributes of <body> (data-ready, data-images, data-load-ms ...)."""
@@ -50,8 +60,12 @@ class Opened:
 
 def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="adaserve-chromium-") as profile:
-        return subprocess.run(args + [f"--user-data-dir={profile}"], capture_output=True, text=True,
-                              timeout=timeout)
+        return subprocess.run(
+            args + [f"--user-data-dir={profile}"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
 def open_page(page: Path, *, timeout: float = 120) -> Opened:
@@ -68,20 +82,37 @@ def open_page(page: Path, *, timeout: float = 120) -> Opened:
     return Opened(proc.stdout, console, seconds)
 
 
-def screenshot(page: Path, out: Path, *, width: int = 1200, height: int = 1600, timeout: float = 120) -> Path:
+def screenshot(
+    page: Path,
+    out: Path,
+    *,
+    width: int = 1200,
+    height: int = 1600,
+    timeout: float = 120,
+) -> Path:
     exe = find()
     if exe is None:
         raise FileNotFoundError(f"no chromium: {INSTALL}")
     out = Path(out).resolve()
-    _run([exe, *FLAGS, "--hide-scrollbars", f"--window-size={width},{height}", f"--screenshot={out}",
-          Path(page).resolve().as_uri()], timeout)
+    _run(
+        [
+            exe,
+            *FLAGS,
+            "--hide-scrollbars",
+            f"--window-size={width},{height}",
+            f"--screenshot={out}",
+            Path(page).resolve().as_uri(),
+        ],
+        timeout,
+    )
     if not out.exists():
         raise RuntimeError(f"chromium wrote no screenshot of {page}")
     return out
 
 
 def required() -> str:
-    """The chromium executable; under CI (``CI=true``) a missing one is an error, else a skip."""
+    """The chromium executable; under CI (``CI=true``) a missing one is an error, else a
+    skip."""
     import pytest
 
     exe = find()

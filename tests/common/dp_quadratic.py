@@ -1,4 +1,5 @@
-"""The quadratic tree DP: the oracle before issue 15, kept as an independent second opinion.
+"""The quadratic tree DP: the oracle before issue 15, kept as an independent second
+opinion.
 
 This is the tree dynamic program that ``--solver dp`` used until the fast
 combination of value curves (:mod:`verify.oracles.dp`) replaced it.  It is kept
@@ -137,7 +138,8 @@ class TreeDP:
         return [Fraction(x, scale) for x in self.ints]
 
     def subtree(self, k: int) -> tuple[int, ...]:
-        """One rooted subtree with ``k`` non-root nodes worth ``table[k]`` (sorted nodes)."""
+        """One rooted subtree with ``k`` non-root nodes worth ``table[k]`` (sorted
+        nodes)."""
         tree, split = self.tree, self._split
         if not 0 <= k < len(tree):
             raise ValueError(f"count {k} out of range 0..{len(tree) - 1}")
@@ -157,7 +159,8 @@ class TreeDP:
 
 
 def tree_table(tree: Tree) -> list[Fraction]:
-    """``table[k]``: best total f (root included) of a rooted subtree with k non-root nodes.
+    """``table[k]``: best total f (root included) of a rooted subtree with k non-root
+    nodes.
 
     >>> from fractions import Fraction as F
     >>> [str(x) for x in tree_table(Tree.from_parents([-1, 0, 1], [F(1), F(1, 2), F(1, 4)]))]
@@ -177,8 +180,9 @@ def solve_dp(instance: Instance) -> Selection:
     node_budget = instance.node_budget
     conv = "roots charged" if instance.root_charged else "roots free"
     if node_budget < 0:
-        return make_invalid(f"the {len(reqs)} roots alone exceed the budget {instance.budget} "
-                            f"({conv})")
+        return make_invalid(
+            f"the {len(reqs)} roots alone exceed the budget {instance.budget} ({conv})"
+        )
     values = [x for r in reqs for x in r.tree.f] + [r.target for r in reqs]
     scale = _scale_of(values)
 
@@ -188,21 +192,29 @@ def solve_dp(instance: Instance) -> Selection:
         ints = dp.ints
         target = _scaled(r.target, scale)
         if ints[-1] < target:
-            return make_invalid(f"request {r.id!r}: target {fraction_str(r.target)} exceeds the "
-                                f"tree's total mass {fraction_str(r.tree.mass)}")
+            return make_invalid(
+                f"request {r.id!r}: target {fraction_str(r.target)} exceeds the "
+                f"tree's total mass {fraction_str(r.tree.mass)}"
+            )
         m = 0
-        while ints[m] < target:  # the table is non-decreasing: feasible counts are m..n-1
+        while (
+            ints[m] < target
+        ):  # the table is non-decreasing: feasible counts are m..n-1
             m += 1
         dps.append(dp)
         mins.append(m)
         gains.append(ints[m:])  # gains[i][x]: value with x nodes beyond the minimum
     need = sum(mins)
     if need > node_budget:
-        return make_invalid(f"the targets need at least {need} non-root nodes in total but the "
-                            f"node budget is {node_budget} (budget {instance.budget}, {conv})")
+        return make_invalid(
+            f"the targets need at least {need} non-root nodes in total but the "
+            f"node budget is {node_budget} (budget {instance.budget}, {conv})"
+        )
 
     extras = [len(g) - 1 for g in gains]
-    goal = min(node_budget - need, sum(extras))  # some optimum uses exactly this many extras
+    goal = min(
+        node_budget - need, sum(extras)
+    )  # some optimum uses exactly this many extras
     left = sum(extras)  # extras the requests not yet merged can still add
     lo, layer = 0, [0]  # layer[j - lo]: best total of the merged requests with j extras
     layers = [(lo, layer)]
@@ -214,11 +226,14 @@ def solve_dp(instance: Instance) -> Selection:
         hi = lo + len(layer) - 1
         new = [-1] * (nhi - nlo + 1)  # every entry is reached (values >= 0 replace -1)
         for x in range(e + 1):
-            p0, p1 = max(lo, nlo - x), min(hi, nhi - x)  # previous sums that land in range
+            p0, p1 = (
+                max(lo, nlo - x),
+                min(hi, nhi - x),
+            )  # previous sums that land in range
             if p0 > p1:
                 continue
             t0, t1 = p0 + x - nlo, p1 + x - nlo + 1
-            shifted = map(add, layer[p0 - lo:p1 - lo + 1], repeat(g[x]))
+            shifted = map(add, layer[p0 - lo : p1 - lo + 1], repeat(g[x]))
             new[t0:t1] = [a if a > b else b for a, b in zip(new[t0:t1], shifted)]
         lo, layer = nlo, new
         layers.append((lo, layer))

@@ -75,10 +75,14 @@ def render(times: dict[str, float], threshold: float) -> list[str]:
     total = sum(s for s, _ in tests)
     lines = [f"tests over {threshold} s: {len(tests)}, {total:.1f} s in all"]
     lines += [f"  {s:5.1f} s  {t}" for s, t in tests]
-    lines.append(f"files with tests over {threshold} s "
-                 "(slow tests, their time, the file's time):")
-    lines += [f"  {name}  {n} of {total} tests  {slow:.1f} s of {whole:.1f} s"
-              for name, slow, whole, n, total in slow_files(times, threshold)]
+    lines.append(
+        f"files with tests over {threshold} s "
+        "(slow tests, their time, the file's time):"
+    )
+    lines += [
+        f"  {name}  {n} of {total} tests  {slow:.1f} s of {whole:.1f} s"
+        for name, slow, whole, n, total in slow_files(times, threshold)
+    ]
     return lines
 
 
@@ -86,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("report", help="pytest's --durations=0 output ('-': stdin)")
     ap.add_argument("--threshold", type=float, default=5.0, help="seconds (default 5)")
-    ap.add_argument("--ids", action="store_true",
-                    help="print only the slow tests' ids, one per line (tests/slow_tests.txt)")
+    ap.add_argument(
+        "--ids",
+        action="store_true",
+        help="print only the slow tests' ids, one per line (tests/slow_tests.txt)",
+    )
     args = ap.parse_args(argv)
     try:
         if args.report == "-":
@@ -100,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     times = parse(text)
     if not times:
-        print(f"durations: {args.report} holds no --durations lines "
-              "(run pytest with --durations=0)", file=sys.stderr)
+        print(
+            f"durations: {args.report} holds no --durations lines "
+            "(run pytest with --durations=0)",
+            file=sys.stderr,
+        )
         return 2
     if args.ids:
         print("\n".join(sorted(test for _, test in slow_tests(times, args.threshold))))

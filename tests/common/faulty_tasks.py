@@ -50,7 +50,8 @@ def sleep_forever(x):
 
 
 def hang_on_two_requests(obj):
-    """A selector (JSON callable) that hangs on instances with two or more requests, correct otherwise."""
+    """A selector (JSON callable) that hangs on instances with two or more requests,
+    correct otherwise."""
     if len(obj["requests"]) >= 2:
         while True:
             time.sleep(0.01)
@@ -71,25 +72,36 @@ def kill_worker(obj):
 
 
 def kill_parent_after_warmup(obj):
-    """A selector that answers the trivial warm-up instance, then SIGKILLs its parent: the
-    process that started its selector worker (a pool worker, never the caller, which only
-    makes the warm-up call)."""
+    """A selector that answers the trivial warm-up instance, then SIGKILLs its parent:
+    the process that started its selector worker (a pool worker, never the caller, which
+    only makes the warm-up call)."""
     reqs = obj["requests"]
-    if len(reqs) == 1 and reqs[0]["id"] == "r0" and len(reqs[0]["parent"]) == 2 and obj["budget"] <= 2:
+    if (
+        len(reqs) == 1
+        and reqs[0]["id"] == "r0"
+        and len(reqs[0]["parent"]) == 2
+        and obj["budget"] <= 2
+    ):
         return {"status": "OK", "selected": {"r0": [0, 1]}}
     os.kill(os.getppid(), signal.SIGKILL)
 
 
 def hang_after_warmup(obj):
-    """A selector that answers the trivial warm-up instance (one request r0, two nodes), then
-    never answers."""
+    """A selector that answers the trivial warm-up instance (one request r0, two nodes),
+    then never answers."""
     reqs = obj["requests"]
-    if len(reqs) == 1 and reqs[0]["id"] == "r0" and len(reqs[0]["parent"]) == 2 and obj["budget"] <= 2:
+    if (
+        len(reqs) == 1
+        and reqs[0]["id"] == "r0"
+        and len(reqs[0]["parent"]) == 2
+        and obj["budget"] <= 2
+    ):
         return {"status": "OK", "selected": {"r0": [0, 1]}}
     hang_always(obj)
 
 
-# python -m tests.common.faulty_tasks DIR: a --cmd solver that notes its pid in DIR, then hangs
+# python -m tests.common.faulty_tasks DIR: a --cmd solver that notes its pid in DIR,
+# then hangs
 if __name__ == "__main__":
     import sys
 
@@ -99,7 +111,8 @@ if __name__ == "__main__":
 
 
 def without_seconds(results):
-    """Claim results as JSON without their wall time: what two runs of the same seed must share."""
+    """Claim results as JSON without their wall time: what two runs of the same seed
+    must share."""
     out = []
     for r in results:
         d = r.to_json()

@@ -1,4 +1,5 @@
-"""Normalise what depends on the exact cases Hypothesis generates, not on our code's behaviour.
+"""Normalise what depends on the exact cases Hypothesis generates, not on our code's
+behaviour.
 
 Golden files pin formats, verdicts, smallest counterexamples and exit codes.  How many cases
 came before the first failure, how many inputs a solver declined and the class shares change
@@ -23,20 +24,44 @@ from pathlib import Path
 
 _SUBS = [
     (re.compile(r"(?<=\s)\d+\s{2,}(?=(counterexample|inconclusive))"), lambda m: "#  "),
-    (re.compile(r"(counterexample|inconclusive)\s+\d+\s+\d+"), lambda m: m.group(1) + "  #  #"),
-    (re.compile(r"(?<!>= )\b\d+%(\(!\))?"), lambda m: "<P>%"),  # a small share's (!) moves with the cases too
+    (
+        re.compile(r"(counterexample|inconclusive)\s+\d+\s+\d+"),
+        lambda m: m.group(1) + "  #  #",
+    ),
+    (
+        re.compile(r"(?<!>= )\b\d+%(\(!\))?"),
+        lambda m: "<P>%",
+    ),  # a small share's (!) moves with the cases too
     (re.compile(r"\(\d+/\d+\)"), lambda m: "(<K>/<N>)"),
-    (re.compile(r"(counterexample|inconclusive) \(\d+ cases"), lambda m: m.group(1) + " (<N> cases"),
+    (
+        re.compile(r"(counterexample|inconclusive) \(\d+ cases"),
+        lambda m: m.group(1) + " (<N> cases",
+    ),
     (re.compile(r"\b\d+ declined\b"), lambda m: "<N> declined"),
     (re.compile(r"\(\d+ of \d+\)"), lambda m: "(<K> of <N>)"),
-    (re.compile(r"(declined inputs \(not judged\): )\d+"), lambda m: m.group(1) + "<N>"),
-    (re.compile(r"(classes declined most often: ).*"), lambda m: m.group(1) + "<classes>"),
+    (
+        re.compile(r"(declined inputs \(not judged\): )\d+"),
+        lambda m: m.group(1) + "<N>",
+    ),
+    (
+        re.compile(r"(classes declined most often: ).*"),
+        lambda m: m.group(1) + "<classes>",
+    ),
     (re.compile(r"(reasons: .*)"), lambda m: re.sub(r" x\d+", " x<N>", m.group(1))),
     (re.compile(r"\btotal \d+ cases\b"), lambda m: "total <N> cases"),
     # declines that come with the draws (a verified row's count, the notes that give it)
-    (re.compile(r"(verified)(\s+)(\d+)(\s+)(\d+)\b"), lambda m: m.group(1) + m.group(2) + m.group(3) + m.group(4) + "#"),
-    (re.compile(r"\b\d+ of \d+ generated inputs declined"), lambda m: "<K> of <N> generated inputs declined"),
-    (re.compile(r"declined \d+ generated inputs \(\d+ judged\)"), lambda m: "declined <N> generated inputs (<K> judged)"),
+    (
+        re.compile(r"(verified)(\s+)(\d+)(\s+)(\d+)\b"),
+        lambda m: m.group(1) + m.group(2) + m.group(3) + m.group(4) + "#",
+    ),
+    (
+        re.compile(r"\b\d+ of \d+ generated inputs declined"),
+        lambda m: "<K> of <N> generated inputs declined",
+    ),
+    (
+        re.compile(r"declined \d+ generated inputs \(\d+ judged\)"),
+        lambda m: "declined <N> generated inputs (<K> judged)",
+    ),
 ]
 
 
@@ -55,6 +80,8 @@ def assert_golden(path: Path, got: str) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(got)
-    assert path.exists(), f"no golden file for {path.name}; run with UPDATE_GOLDEN=1 and review it"
+    assert path.exists(), (
+        f"no golden file for {path.name}; run with UPDATE_GOLDEN=1 and review it"
+    )
     assert got == path.read_text()
     assert "Traceback" not in got

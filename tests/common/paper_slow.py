@@ -1,9 +1,9 @@
-"""The paper variants as they were before issue 16 (O(requests) per GetTop, float n_max): the oracle
-for tests/test_hostile_inputs.py, which requires the fast solver/paper.py to select exactly
-the same.
+"""The paper variants as they were before issue 16 (O(requests) per GetTop, float
+n_max): the oracle for tests/test_hostile_inputs.py, which requires the fast
+solver/paper.py to select exactly the same.
 
-Copied verbatim from solver/paper.py at commit 90e6397 (docstrings' doctests removed); do not edit.
-"""
+Copied verbatim from solver/paper.py at commit 90e6397 (docstrings' doctests removed);
+do not edit."""
 
 from __future__ import annotations
 
@@ -40,9 +40,12 @@ class _Unselected:
 
 
 def _take_top(pools: list[_Unselected]) -> bool:
-    """GetTop over all requests: add the best unselected node anywhere; False if none is left."""
+    """GetTop over all requests: add the best unselected node anywhere; False if none is
+    left."""
     best = None
-    for i, pool in enumerate(pools):  # input order: strict < keeps the earlier request on ties
+    for i, pool in enumerate(
+        pools
+    ):  # input order: strict < keeps the earlier request on ties
         v = pool.peek()
         if v is not None and (best is None or (-pool.tree.f[v], v) < best[0]):
             best = ((-pool.tree.f[v], v), i)
@@ -57,7 +60,8 @@ def _sets(instance: Instance, pools: list[_Unselected]) -> dict:
 
 
 def solve_paper_alg1(instance: Instance) -> Selection:
-    """Algorithm 1 as printed (SPEC section 2; section 3 items 1, 3, 6), exact arithmetic.
+    """Algorithm 1 as printed (SPEC section 2; section 3 items 1, 3, 6), exact
+    arithmetic.
 
     B is ``instance.node_budget`` (roots paid up front when the instance charges
     them; a negative value is INVALID).  SLO phase in input order: while
@@ -70,19 +74,25 @@ def solve_paper_alg1(instance: Instance) -> Selection:
     """
     B = instance.node_budget
     if B < 0:
-        return make_invalid(f"budget {instance.budget} cannot pay the {len(instance.requests)} "
-                            f"charged roots")
+        return make_invalid(
+            f"budget {instance.budget} cannot pay the {len(instance.requests)} "
+            "charged roots"
+        )
     pools = [_Unselected(r.tree) for r in instance.requests]
     for req, pool in zip(instance.requests, pools):
         acc = req.tree.f[req.tree.root]
         while acc < req.target:  # printed SLO phase (lines "while acc < A")
             if B == 0:
-                return make_invalid(f"request {req.id!r}: budget spent before target "
-                                    f"{fraction_str(req.target)} was reached (at {fraction_str(acc)})")
+                return make_invalid(
+                    f"request {req.id!r}: budget spent before target "
+                    f"{fraction_str(req.target)} was reached (at {fraction_str(acc)})"
+                )
             v = pool.take()
             if v is None:
-                return make_invalid(f"request {req.id!r}: target {fraction_str(req.target)} not "
-                                    f"reached after taking every node (GetTop on an empty set)")
+                return make_invalid(
+                    f"request {req.id!r}: target {fraction_str(req.target)} not "
+                    "reached after taking every node (GetTop on an empty set)"
+                )
             acc += req.tree.f[v]
             B -= 1
     while B >= 0 and _take_top(pools):  # printed `while B >= 0`: one node too many
@@ -90,8 +100,12 @@ def solve_paper_alg1(instance: Instance) -> Selection:
     return make_ok(instance, _sets(instance, pools))
 
 
-def solve_paper_alg2(instance: Instance, n_max: int | None = None, descending: bool = True,
-                     accumulate: str = "cond") -> Selection:
+def solve_paper_alg2(
+    instance: Instance,
+    n_max: int | None = None,
+    descending: bool = True,
+    accumulate: str = "cond",
+) -> Selection:
     """Algorithm 2 (Sec. 4.3) as printed; the keywords exist to study variants.
 
     Defaults are the literal algorithm (SPEC section 2; section 3 items 1, 2, 7):
@@ -120,7 +134,9 @@ def solve_paper_alg2(instance: Instance, n_max: int | None = None, descending: b
     if n_max is None:
         n_max = int(1.2 * instance.budget / n)
     pools = [_Unselected(r.tree) for r in instance.requests]
-    order = sorted(range(n), key=lambda i: instance.requests[i].target, reverse=descending)
+    order = sorted(
+        range(n), key=lambda i: instance.requests[i].target, reverse=descending
+    )
     for i in order:  # sorted() is stable, also with reverse=True
         tree, pool = instance.requests[i].tree, pools[i]
         values = tree.cond if accumulate == "cond" else tree.f

@@ -28,7 +28,9 @@ def make_instance(budget, requests, root_charged=False, allow_nonmonotone=False)
 def shapes(draw, max_nodes):
     """A random tree: (parent array with shuffled labels, canonical parents, labels)."""
     n = draw(st.integers(1, max_nodes))
-    canon = [-1] + [draw(st.integers(0, i - 1)) for i in range(1, n)]  # parent before child
+    canon = [-1] + [
+        draw(st.integers(0, i - 1)) for i in range(1, n)
+    ]  # parent before child
     label = draw(st.permutations(range(n)))  # canonical node i is called label[i]
     parent = [0] * n
     for i, p in enumerate(canon):
@@ -40,16 +42,23 @@ def shapes(draw, max_nodes):
 def targets(draw, f):
     """Targets near the interesting thresholds of a tree with path probabilities f."""
     ranked = sorted((x for x in f), reverse=True)  # root's 1 is among the largest
-    prefix = [sum(ranked[:k + 1], F(0)) for k in range(len(ranked))]
+    prefix = [sum(ranked[: k + 1], F(0)) for k in range(len(ranked))]
     mass = prefix[-1]
-    # weighted so that most instances stay feasible: an unreachable target sinks the whole instance
-    kind = draw(st.sampled_from(["const"] * 3 + ["prefix"] * 3 + ["near"] * 3 + ["mass", "beyond"]))
+    # weighted so that most instances stay feasible: an unreachable target sinks the
+    # whole instance
+    kind = draw(
+        st.sampled_from(
+            ["const"] * 3 + ["prefix"] * 3 + ["near"] * 3 + ["mass", "beyond"]
+        )
+    )
     if kind == "const":
         return draw(st.sampled_from([F(-1), F(0), F(1, 2), F(1)]))
     if kind == "prefix":
         return draw(st.sampled_from(prefix))
     if kind == "near":
-        return draw(st.sampled_from(prefix)) + draw(st.sampled_from([F(-1, 8), F(1, 8)]))
+        return draw(st.sampled_from(prefix)) + draw(
+            st.sampled_from([F(-1, 8), F(1, 8)])
+        )
     if kind == "mass":
         return mass
     return mass + draw(st.sampled_from([F(1, 8), F(1)]))
@@ -74,7 +83,11 @@ def instances(draw, monotone=True, max_requests=3, max_nodes=6):
                 f[v] = f[label[canon[c]]] * cond[v]
             else:
                 f[v] = draw(st.sampled_from(PROB_GRID))
-        req = {"id": f"r{i}", "target": fraction_str(draw(targets(f))), "parent": parent}
+        req = {
+            "id": f"r{i}",
+            "target": fraction_str(draw(targets(f))),
+            "parent": parent,
+        }
         if monotone and draw(st.booleans()):
             req["cond"] = [fraction_str(x) for x in cond]
         else:

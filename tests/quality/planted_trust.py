@@ -49,7 +49,8 @@ def _load_model() -> None:
 
 
 def slow_first_orphan(obj):
-    """A slow first call (a model load), then GetTop over all unselected nodes (orphans on ties)."""
+    """A slow first call (a model load), then GetTop over all unselected nodes (orphans
+    on ties)."""
     _load_model()
     return gettop_all(obj)
 
@@ -83,17 +84,18 @@ def _parent_child_tie(obj) -> bool:
 
 
 def random_ties_orphan(obj):
-    """On a parent and child of equal f, a coin decides: deeper first over all nodes (the
-    child may be taken without its parent) or the correct greedy."""
+    """On a parent and child of equal f, a coin decides: deeper first over all nodes
+    (the child may be taken without its parent) or the correct greedy."""
     if _parent_child_tie(obj) and _coin():
         return _greedy(obj, all_nodes=True, other_ties=True)
     return _greedy(obj)
 
 
 def fails_once(obj):
-    """Correct, except that its third call overall (counted in the file ``PLANTED_COIN``: the
-    pre-run warm-up, the worker's warm-up, then the first timed call) raises, as a call
-    disturbed by something outside the selector would: a failure no replay reproduces."""
+    """Correct, except that its third call overall (counted in the file
+    ``PLANTED_COIN``: the pre-run warm-up, the worker's warm-up, then the first timed
+    call) raises, as a call disturbed by something outside the selector would: a failure
+    no replay reproduces."""
     path = os.environ["PLANTED_COIN"]
     try:
         with open(path) as fh:
@@ -111,11 +113,16 @@ def _main(argv: list[str]) -> int:
     """``python -m tests.quality.planted_trust cannot_start`` or ``... jsonl_stray``."""
     name = argv[1] if len(argv) > 1 else ""
     if name == "cannot_start":
-        print("Traceback (most recent call last):\nModuleNotFoundError: No module named 'torch_model'",
-              file=sys.stderr)
+        print(
+            "Traceback (most recent call last):\nModuleNotFoundError: No module named"
+            " 'torch_model'",
+            file=sys.stderr,
+        )
         return 1
     if name == "jsonl_stray":
-        print("model loaded", flush=True)  # a log line on stdout: the protocol's stray line
+        print(
+            "model loaded", flush=True
+        )  # a log line on stdout: the protocol's stray line
         for line in sys.stdin:
             print(json.dumps(correct_other_ties(json.loads(line))), flush=True)
         return 0

@@ -41,20 +41,27 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable
 
+from solver.feasibility import violations
 from solver.messages import abbreviate, number, show
 from solver.model import Instance
-from solver.numbers import MAX_ANSWER_DIGITS, NotANumber, TooLong, fraction_str, to_fraction
+from solver.numbers import (
+    MAX_ANSWER_DIGITS,
+    NotANumber,
+    TooLong,
+    fraction_str,
+    to_fraction,
+)
 from solver.scaled import ExactValues, exact_values
 from solver.selection import INVALID, OK, Selection
-
-from solver.feasibility import violations
 
 UNREACHABLE = "unreachable"
 # kind -> (required fields, optional fields)
 FIELDS = {
     "invalid": (("kind", "min_counts"), ("node_budget", "witness", "sum_min_counts")),
-    "optimal": (("kind", "counts", "quotas", "lambda"),
-                ("node_budget", "quota_witness", "budget_spent", "all_nodes_selected")),
+    "optimal": (
+        ("kind", "counts", "quotas", "lambda"),
+        ("node_budget", "quota_witness", "budget_spent", "all_nodes_selected"),
+    ),
 }
 
 
@@ -62,7 +69,9 @@ class _Malformed(Exception):
     """The certificate's shape is wrong: one line saying where."""
 
 
-def certificate_problems(instance: Instance, selection: Selection, numbers: str = "auto") -> list[str]:
+def certificate_problems(
+    instance: Instance, selection: Selection, numbers: str = "auto"
+) -> list[str]:
     """Everything that keeps the certificate from proving the selection's answer.
 
     ``numbers``: the arithmetic of the sums and comparisons (:mod:`solver.scaled`).
@@ -74,7 +83,9 @@ def certificate_problems(instance: Instance, selection: Selection, numbers: str 
         if selection.status == INVALID:
             return _check_invalid(instance, cert, exact_values(instance, numbers))
         if selection.status == OK:
-            return _check_optimal(instance, selection, cert, exact_values(instance, numbers))
+            return _check_optimal(
+                instance, selection, cert, exact_values(instance, numbers)
+            )
     except _Malformed as exc:
         return [f"malformed certificate: {exc}"]
     return [f"no certificate for status {selection.status}"]
@@ -82,12 +93,15 @@ def certificate_problems(instance: Instance, selection: Selection, numbers: str 
 
 # ------------------------------------------------------------------ shape
 
+
 def _fields(cert: dict, kind: str) -> None:
     required, optional = FIELDS[kind]
     for key in cert:
         if key not in required and key not in optional:
-            raise _Malformed(f"unknown field {show(str(key))} (a certificate of kind {kind!r} has "
-                             f"{', '.join(required + optional)})")
+            raise _Malformed(
+                f"unknown field {show(str(key))} (a certificate of kind {kind!r} has "
+                f"{', '.join(required + optional)})"
+            )
     for key in required:
         if key not in cert:
             raise _Malformed(f"missing field {key!r}")
@@ -96,28 +110,45 @@ def _fields(cert: dict, kind: str) -> None:
 def _type_name(x: Any) -> str:
     if isinstance(x, TooLong):
         return "a number with too many digits"
-    return {str: "a string", list: "a list", dict: "an object", bool: "a boolean", type(None): "null",
-            int: "an integer"}.get(type(x), "a number")
+    return {
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+        bool: "a boolean",
+        type(None): "null",
+        int: "an integer",
+    }.get(type(x), "a number")
 
 
-def _per_request(instance: Instance, cert: dict, name: str, what: str, complete: bool) -> dict:
-    """``cert[name]``: an object keyed by request ids (every id once when ``complete``)."""
+def _per_request(
+    instance: Instance, cert: dict, name: str, what: str, complete: bool
+) -> dict:
+    """``cert[name]``: an object keyed by request ids (every id once when
+    ``complete``)."""
     obj = cert[name]
     if not isinstance(obj, dict):
-        raise _Malformed(f"{name}: must be an object mapping request ids to {what}, got {_type_name(obj)}")
+        raise _Malformed(
+            f"{name}: must be an object mapping request ids to {what}, got"
+            f" {_type_name(obj)}"
+        )
     for rid in obj:
         if rid not in instance.index:
             raise _Malformed(f"{name}: {show(rid)} is not a request of the instance")
     if complete:
         for req in instance.requests:
             if req.id not in obj:
-                raise _Malformed(f"{name}: request {show(req.id)} is missing (every request must be named once)")
+                raise _Malformed(
+                    f"{name}: request {show(req.id)} is missing (every request must be"
+                    " named once)"
+                )
     return obj
 
 
 def _count(name: str, rid: str, x: Any) -> int:
     if isinstance(x, bool) or not isinstance(x, int) or x < 0:
-        raise _Malformed(f"{name}: request {show(rid)}: {_value(x)} is not a count (an integer >= 0)")
+        raise _Malformed(
+            f"{name}: request {show(rid)}: {_value(x)} is not a count (an integer >= 0)"
+        )
     return x
 
 
@@ -140,9 +171,16 @@ def _value(x: Any) -> str:
     return abbreviate(repr(x)) if not isinstance(x, (dict, list)) else _type_name(x)
 
 
-def _optional_equal(cert: dict, name: str, kind: Callable[[Any], bool], kind_text: str, actual: Any,
-                    why: str) -> list[str]:
-    """A field that restates a fact: when present it must have the right type and equal ``actual``."""
+def _optional_equal(
+    cert: dict,
+    name: str,
+    kind: Callable[[Any], bool],
+    kind_text: str,
+    actual: Any,
+    why: str,
+) -> list[str]:
+    """A field that restates a fact: when present it must have the right type and equal
+    ``actual``."""
     if name not in cert:
         return []
     x = cert[name]
@@ -167,13 +205,16 @@ def _is_bool(x: Any) -> bool:
 
 # ------------------------------------------------------------------ the checks
 
+
 def _best_with(ev: ExactValues, i: int, k: int):
     """P_i(k): root + the k largest non-root values (scaled)."""
     tree = ev.instance.requests[i].tree
     return ev.f[i][tree.root] + sum(ev.sorted_values(i)[:k], ev.zero)
 
 
-def _shortfall_problems(ev: ExactValues, i: int, n_i: int, claimed: Fraction | None) -> list[str]:
+def _shortfall_problems(
+    ev: ExactValues, i: int, n_i: int, claimed: Fraction | None
+) -> list[str]:
     """N_i is a valid lower bound iff root + the N_i - 1 largest values < target."""
     if n_i == 0:
         return []
@@ -182,38 +223,60 @@ def _shortfall_problems(ev: ExactValues, i: int, n_i: int, claimed: Fraction | N
     best = _best_with(ev, i, n_i - 1)
     out = []
     if n_i - 1 > len(tree) - 1:
-        out.append(f"request {show(req.id)}: quota {n_i} exceeds the tree's {len(tree) - 1} non-root nodes")
+        out.append(
+            f"request {show(req.id)}: quota {n_i} exceeds the tree's {len(tree) - 1}"
+            " non-root nodes"
+        )
     if best >= ev.target[i]:
-        out.append(f"request {show(req.id)}: {n_i - 1} nodes already reach {number(fraction_str(ev.exact(best)))} "
-                   f">= target {number(fraction_str(req.target))}, so {n_i} is not a lower bound")
+        out.append(
+            f"request {show(req.id)}: {n_i - 1} nodes already reach"
+            f" {number(fraction_str(ev.exact(best)))} >= target"
+            f" {number(fraction_str(req.target))}, so {n_i} is not a lower bound"
+        )
     if claimed is not None and ev.compare(best, claimed) != 0:
-        out.append(f"request {show(req.id)}: witness says {number(fraction_str(claimed))}, recomputed "
-                   f"{number(fraction_str(ev.exact(best)))}")
+        out.append(
+            f"request {show(req.id)}: witness says {number(fraction_str(claimed))},"
+            f" recomputed {number(fraction_str(ev.exact(best)))}"
+        )
     return out
 
 
 def _num(ev: ExactValues, x) -> str:
-    """A scaled value in a message (its exact Fraction's text, abbreviated when long)."""
+    """A scaled value in a message (its exact Fraction's text, abbreviated when
+    long)."""
     return number(fraction_str(ev.exact(x)))
 
 
 def _witness_entry(rid: str, entry: Any, key: str) -> Fraction:
-    """One entry of ``witness``: an object with exactly the one field ``key``, a number."""
+    """One entry of ``witness``: an object with exactly the one field ``key``, a
+    number."""
     if not isinstance(entry, dict):
         got = _type_name(entry)
     elif set(entry) != {key}:
-        got = "fields " + ", ".join(show(str(k)) for k in entry) if entry else "an empty object"
+        got = (
+            "fields " + ", ".join(show(str(k)) for k in entry)
+            if entry
+            else "an empty object"
+        )
     else:
         return _number(f"witness: request {show(rid)}: {key}", entry[key])
-    raise _Malformed(f"witness: request {show(rid)}: must be {{{key!r}: number}}, got {got}")
+    raise _Malformed(
+        f"witness: request {show(rid)}: must be {{{key!r}: number}}, got {got}"
+    )
 
 
 def _check_invalid(instance: Instance, cert: dict, ev: ExactValues) -> list[str]:
     if cert.get("kind") != "invalid":
         return ["an INVALID answer needs a certificate of kind 'invalid'"]
     _fields(cert, "invalid")
-    counts = _per_request(instance, cert, "min_counts", f"counts or {UNREACHABLE!r}", complete=True)
-    witness = _per_request(instance, cert, "witness", "witness objects", complete=False) if "witness" in cert else {}
+    counts = _per_request(
+        instance, cert, "min_counts", f"counts or {UNREACHABLE!r}", complete=True
+    )
+    witness = (
+        _per_request(instance, cert, "witness", "witness objects", complete=False)
+        if "witness" in cert
+        else {}
+    )
     ks: dict[str, int | str] = {}
     for req in instance.requests:
         k = counts[req.id]
@@ -222,8 +285,13 @@ def _check_invalid(instance: Instance, cert: dict, ev: ExactValues) -> list[str]
     for rid, entry in witness.items():
         k = ks[rid]
         if k == 0:
-            raise _Malformed(f"witness: request {show(rid)} has minimal count 0, which needs no witness")
-        claimed[rid] = _witness_entry(rid, entry, "mass" if k == UNREACHABLE else "best_with_one_less")
+            raise _Malformed(
+                f"witness: request {show(rid)} has minimal count 0, which needs no"
+                " witness"
+            )
+        claimed[rid] = _witness_entry(
+            rid, entry, "mass" if k == UNREACHABLE else "best_with_one_less"
+        )
     out = []
     total, proven_unreachable = 0, False
     for i, req in enumerate(instance.requests):
@@ -231,26 +299,49 @@ def _check_invalid(instance: Instance, cert: dict, ev: ExactValues) -> list[str]
         if k == UNREACHABLE:
             mass = ev.exact(ev.mass(i))
             if mass >= req.target:
-                out.append(f"request {show(req.id)}: called unreachable but the tree's mass "
-                           f"{number(fraction_str(mass))} >= target {number(fraction_str(req.target))}")
+                out.append(
+                    f"request {show(req.id)}: called unreachable but the tree's mass"
+                    f" {number(fraction_str(mass))} >= target"
+                    f" {number(fraction_str(req.target))}"
+                )
             else:
                 proven_unreachable = True  # one unreachable target alone proves INVALID
             if req.id in claimed and claimed[req.id] != mass:
-                out.append(f"request {show(req.id)}: witness says mass {number(fraction_str(claimed[req.id]))}, "
-                           f"recomputed {number(fraction_str(mass))}")
+                out.append(
+                    f"request {show(req.id)}: witness says mass"
+                    f" {number(fraction_str(claimed[req.id]))}, recomputed"
+                    f" {number(fraction_str(mass))}"
+                )
             continue
         out += _shortfall_problems(ev, i, k, claimed.get(req.id))
         total += k
-    out += _optional_equal(cert, "node_budget", _is_int, "an integer", instance.node_budget,
-                           f"the instance's node budget is {instance.node_budget}")
-    out += _optional_equal(cert, "sum_min_counts", _is_int, "an integer", total,
-                           f"the numeric min_counts sum to {total}")
+    out += _optional_equal(
+        cert,
+        "node_budget",
+        _is_int,
+        "an integer",
+        instance.node_budget,
+        f"the instance's node budget is {instance.node_budget}",
+    )
+    out += _optional_equal(
+        cert,
+        "sum_min_counts",
+        _is_int,
+        "an integer",
+        total,
+        f"the numeric min_counts sum to {total}",
+    )
     if not proven_unreachable and total <= instance.node_budget:
-        out.append(f"the minimal counts sum to {total}, which fits the node budget {instance.node_budget}")
+        out.append(
+            f"the minimal counts sum to {total}, which fits the node budget"
+            f" {instance.node_budget}"
+        )
     return out
 
 
-def _check_optimal(instance: Instance, selection: Selection, cert: dict, ev: ExactValues) -> list[str]:
+def _check_optimal(
+    instance: Instance, selection: Selection, cert: dict, ev: ExactValues
+) -> list[str]:
     if cert.get("kind") != "optimal":
         return ["an OK answer needs a certificate of kind 'optimal'"]
     _fields(cert, "optimal")
@@ -261,61 +352,107 @@ def _check_optimal(instance: Instance, selection: Selection, cert: dict, ev: Exa
     lam = _number("lambda", cert["lambda"])
     qwit: dict[str, Fraction] = {}
     if "quota_witness" in cert:
-        for rid, x in _per_request(instance, cert, "quota_witness", "numbers", complete=False).items():
+        for rid, x in _per_request(
+            instance, cert, "quota_witness", "numbers", complete=False
+        ).items():
             if quotas[rid] == 0:
-                raise _Malformed(f"quota_witness: request {show(rid)} has quota 0, which needs no witness")
+                raise _Malformed(
+                    f"quota_witness: request {show(rid)} has quota 0, which needs no"
+                    " witness"
+                )
             qwit[rid] = _number(f"quota_witness: request {show(rid)}", x)
     for name in ("budget_spent", "all_nodes_selected"):
         if name in cert and not isinstance(cert[name], bool):
             raise _Malformed(f"{name}: must be true or false, got {_value(cert[name])}")
     if "node_budget" in cert and not _is_int(cert["node_budget"]):
-        raise _Malformed(f"node_budget: must be an integer, got {_value(cert['node_budget'])}")
+        raise _Malformed(
+            f"node_budget: must be an integer, got {_value(cert['node_budget'])}"
+        )
 
     bad = violations(instance, selection.selected or {}, selection.objective, ev.path)
     if bad:
         return ["selection is not feasible: " + v.text for v in bad]
     if not ev.is_monotone():
-        return ["an optimality certificate needs monotone path probabilities (f(child) <= f(parent))"]
+        return [
+            "an optimality certificate needs monotone path probabilities (f(child) <="
+            " f(parent))"
+        ]
     out = []
     if lam < 0:
         out.append(f"lambda {number(fraction_str(lam))} is negative")
     lam_text = number(fraction_str(lam))
-    lam_floor, lam_ceil = ev.floor(lam), ev.ceil(lam)  # x > lam iff x > lam_floor; x < lam iff x < lam_ceil
+    lam_floor, lam_ceil = (
+        ev.floor(lam),
+        ev.ceil(lam),
+    )  # x > lam iff x > lam_floor; x < lam iff x < lam_ceil
     used, left = 0, 0
     for i, req in enumerate(instance.requests):
         tree, chosen, fv = req.tree, set(selection.selected[req.id]), ev.f[i]
         m_i, n_i = counts[req.id], quotas[req.id]
         if m_i != len(chosen) - 1:
-            out.append(f"request {show(req.id)}: count {m_i} but {len(chosen) - 1} non-root nodes are selected")
+            out.append(
+                f"request {show(req.id)}: count {m_i} but {len(chosen) - 1} non-root"
+                " nodes are selected"
+            )
         if n_i > m_i:
             out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
         out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
         picked = sorted((fv[v] for v in chosen if v != tree.root), reverse=True)
-        rest = [(fv[v], v) for v in range(len(fv)) if v not in chosen]  # feasible: the root is chosen
+        rest = [
+            (fv[v], v) for v in range(len(fv)) if v not in chosen
+        ]  # feasible: the root is chosen
         if picked and rest:
             top_rest = max(rest)
             if top_rest[0] > picked[-1]:
-                out.append(f"request {show(req.id)}: not a top-{m_i} set: unchosen node {top_rest[1]} has "
-                           f"f = {_num(ev, top_rest[0])} > chosen {_num(ev, picked[-1])}")
+                out.append(
+                    f"request {show(req.id)}: not a top-{m_i} set: unchosen node"
+                    f" {top_rest[1]} has f = {_num(ev, top_rest[0])} > chosen"
+                    f" {_num(ev, picked[-1])}"
+                )
         for rank, x in enumerate(picked[n_i:], start=n_i + 1):
             if x < lam_ceil:
-                out.append(f"lambda {lam_text}: request {show(req.id)} has a node beyond its quota "
-                           f"(rank {rank}) with f = {_num(ev, x)} < lambda")
+                out.append(
+                    f"lambda {lam_text}: request {show(req.id)} has a node beyond its"
+                    f" quota (rank {rank}) with f = {_num(ev, x)} < lambda"
+                )
                 break
         for x, v in sorted(rest, key=lambda t: t[1]):
             if x > lam_floor:
-                out.append(f"lambda {lam_text}: request {show(req.id)} leaves node {v} unchosen "
-                           f"with f = {_num(ev, x)} > lambda")
+                out.append(
+                    f"lambda {lam_text}: request {show(req.id)} leaves node {v}"
+                    f" unchosen with f = {_num(ev, x)} > lambda"
+                )
                 break
         used += len(chosen) - 1
         left += len(rest)
     if used != instance.node_budget and left:
-        out.append(f"budget not spent: {used} of node budget {instance.node_budget} used while "
-                   f"{left} nodes remain")
-    out += _optional_equal(cert, "node_budget", _is_int, "an integer", instance.node_budget,
-                           f"the instance's node budget is {instance.node_budget}")
-    out += _optional_equal(cert, "budget_spent", _is_bool, "true or false", used == instance.node_budget,
-                           f"the selection uses {used} non-root nodes of the node budget {instance.node_budget}")
-    out += _optional_equal(cert, "all_nodes_selected", _is_bool, "true or false", left == 0,
-                           f"{left} non-root nodes are unselected")
+        out.append(
+            f"budget not spent: {used} of node budget {instance.node_budget} used while"
+            f" {left} nodes remain"
+        )
+    out += _optional_equal(
+        cert,
+        "node_budget",
+        _is_int,
+        "an integer",
+        instance.node_budget,
+        f"the instance's node budget is {instance.node_budget}",
+    )
+    out += _optional_equal(
+        cert,
+        "budget_spent",
+        _is_bool,
+        "true or false",
+        used == instance.node_budget,
+        f"the selection uses {used} non-root nodes of the node budget"
+        f" {instance.node_budget}",
+    )
+    out += _optional_equal(
+        cert,
+        "all_nodes_selected",
+        _is_bool,
+        "true or false",
+        left == 0,
+        f"{left} non-root nodes are unselected",
+    )
     return out

@@ -1,4 +1,5 @@
-"""The numeric cross-check: the same work again on the Fraction path, compared field by field.
+"""The numeric cross-check: the same work again on the Fraction path, compared field by
+field.
 
 The numeric core (:mod:`solver.scaled`) runs the greedy, the DP and every
 checker on ints over the instance's common denominator; the Fraction path is
@@ -33,12 +34,12 @@ from solver.messages import clip_line
 from solver.model import Instance
 from solver.scaled import FRACTION, exact_values
 from solver.selection import Selection
-
 from verify.checks.judge import ORACLE_FAULT, Verdict, judge
 
 
 def numbers_path(instance: Instance) -> str:
-    """Which arithmetic the core runs for this instance: ``"scaled"`` or ``"fraction"``."""
+    """Which arithmetic the core runs for this instance: ``"scaled"`` or
+    ``"fraction"``."""
     return exact_values(instance).path
 
 
@@ -48,17 +49,28 @@ def _seen(v: Verdict) -> tuple:
 
 
 def judge_mismatch(instance: Instance, selection: Selection) -> Optional[str]:
-    """None when both paths judge ``selection`` alike (without Z3), else what differs."""
+    """None when both paths judge ``selection`` alike (without Z3), else what
+    differs."""
     if numbers_path(instance) == FRACTION:
         return None  # the core already ran the reference arithmetic
     scaled = judge(instance, selection, use_z3=False, numbers="auto")
     reference = judge(instance, selection, use_z3=False, numbers="fraction")
     if _seen(scaled) == _seen(reference):
         return None
-    names = ("kind", "text", "optimum", "objective", "method", "violations", "optimal selection")
+    names = (
+        "kind",
+        "text",
+        "optimum",
+        "objective",
+        "method",
+        "violations",
+        "optimal selection",
+    )
     field = next(n for n, a, b in zip(names, _seen(scaled), _seen(reference)) if a != b)
-    return clip_line(f"numeric cross-check: the {field} differs: scaled path says {scaled.text!r}, "
-                     f"Fraction path says {reference.text!r}")
+    return clip_line(
+        f"numeric cross-check: the {field} differs: scaled path says {scaled.text!r}, "
+        f"Fraction path says {reference.text!r}"
+    )
 
 
 def solve_mismatch(instance: Instance) -> Optional[str]:
@@ -67,15 +79,21 @@ def solve_mismatch(instance: Instance) -> Optional[str]:
 
     if numbers_path(instance) == FRACTION:
         return None
-    scaled, reference = solve_reference(instance, "auto"), solve_reference(instance, "fraction")
+    scaled, reference = (
+        solve_reference(instance, "auto"),
+        solve_reference(instance, "fraction"),
+    )
     if scaled.to_json() == reference.to_json():
         return None
-    return clip_line(f"numeric cross-check: the reference greedy answers {scaled.dumps()} on the scaled path "
-                     f"but {reference.dumps()} on the Fraction path")
+    return clip_line(
+        f"numeric cross-check: the reference greedy answers {scaled.dumps()} on the"
+        f" scaled path but {reference.dumps()} on the Fraction path"
+    )
 
 
 def certificate_mismatch(instance: Instance, selection: Selection) -> Optional[str]:
-    """None when the certificate checker finds the same problems on both paths, else what differs."""
+    """None when the certificate checker finds the same problems on both paths, else
+    what differs."""
     from verify.checks.certificate import certificate_problems
 
     if numbers_path(instance) == FRACTION:
@@ -84,12 +102,17 @@ def certificate_mismatch(instance: Instance, selection: Selection) -> Optional[s
     reference = certificate_problems(instance, selection, "fraction")
     if scaled == reference:
         return None
-    return clip_line(f"numeric cross-check: the certificate checker says {scaled!r} on the scaled path but "
-                     f"{reference!r} on the Fraction path")
+    return clip_line(
+        f"numeric cross-check: the certificate checker says {scaled!r} on the scaled"
+        f" path but {reference!r} on the Fraction path"
+    )
 
 
-def cross_checked(verdict: Verdict, instance: Instance, selection: Selection) -> Verdict:
-    """``verdict``, or an oracle fault naming the difference when the two paths disagree."""
+def cross_checked(
+    verdict: Verdict, instance: Instance, selection: Selection
+) -> Verdict:
+    """``verdict``, or an oracle fault naming the difference when the two paths
+    disagree."""
     mismatch = judge_mismatch(instance, selection)
     if mismatch is None:
         return verdict

@@ -1,4 +1,5 @@
-"""Judging one answer against the exact optimum: the verdicts of ``python -m verify check``.
+"""Judging one answer against the exact optimum: the verdicts of ``python -m verify
+check``.
 
 Data flow: instance -> (someone's) selection -> :func:`judge` -> :class:`Verdict`.
 The exact optimum is established in one of two ways (:func:`exact_optimum`):
@@ -54,13 +55,12 @@ from fractions import Fraction
 from typing import Callable, Optional
 
 from solver.errors import Inconclusive, OracleFault
+from solver.feasibility import Violation, violations
 from solver.messages import clip_line, join_some, number
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.scaled import exact_values
 from solver.selection import INVALID, OK, Selection
-
-from solver.feasibility import Violation, violations
 
 OPTIMAL = "optimal"
 INVALID_CONFIRMED = "invalid-confirmed"
@@ -71,8 +71,17 @@ WRONG_OBJECTIVE = "wrong-objective"
 DECLINED = "declined"
 ORACLE_FAULT = "oracle-fault"
 INCONCLUSIVE = "inconclusive"
-KINDS = (OPTIMAL, INVALID_CONFIRMED, SUBOPTIMAL, INFEASIBLE, WRONG_INVALID, WRONG_OBJECTIVE, DECLINED,
-         ORACLE_FAULT, INCONCLUSIVE)
+KINDS = (
+    OPTIMAL,
+    INVALID_CONFIRMED,
+    SUBOPTIMAL,
+    INFEASIBLE,
+    WRONG_INVALID,
+    WRONG_OBJECTIVE,
+    DECLINED,
+    ORACLE_FAULT,
+    INCONCLUSIVE,
+)
 
 EXIT = {OPTIMAL: 0, INVALID_CONFIRMED: 0, INCONCLUSIVE: 3}
 
@@ -81,13 +90,15 @@ CERTIFICATE, DP = "certificate", "dp"  # how an optimum was established (Oracle.
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str                                   # one of KINDS
-    text: str                                   # the line ``check`` prints
-    optimum: Optional[Fraction] = None          # exact optimum (None: infeasible or unknown)
+    kind: str  # one of KINDS
+    text: str  # the line ``check`` prints
+    optimum: Optional[Fraction] = None  # exact optimum (None: infeasible or unknown)
     optimal_selection: Optional[Selection] = None
     violations: tuple[Violation, ...] = field(default=())
-    objective: Optional[Fraction] = None        # the judged selection's exact value (when its format is sound)
-    method: Optional[str] = None                # "certificate" or "dp" (+ "+z3" when Z3 confirmed)
+    objective: Optional[Fraction] = (
+        None  # the judged selection's exact value (when its format is sound)
+    )
+    method: Optional[str] = None  # "certificate" or "dp" (+ "+z3" when Z3 confirmed)
 
     @property
     def exit_code(self) -> int:
@@ -99,22 +110,35 @@ class Verdict:
 
     @property
     def optimal(self) -> Optional[dict]:
-        """An optimal selection as a dict of docs/format.md (None: none was needed or none exists)."""
-        return self.optimal_selection.to_json() if self.optimal_selection is not None else None
+        """An optimal selection as a dict of docs/format.md (None: none was needed or
+        none exists)."""
+        return (
+            self.optimal_selection.to_json()
+            if self.optimal_selection is not None
+            else None
+        )
 
 
 @dataclass(frozen=True)
 class Oracle:
     """The exact optimum as certified by the oracles consulted."""
+
     feasible: bool
     optimum: Optional[Fraction]
     selection: Optional[Selection]
     method: str = DP  # CERTIFICATE or DP; "+z3" appended when Z3 confirmed it
 
 
-def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float | None = None,
-                  z3_memory: int | None = None, numbers: str = "auto") -> Oracle:
-    """Optimum by a checked certificate (monotone inputs) or the DP, confirmed by Z3 when ``use_z3``.
+def exact_optimum(
+    instance: Instance,
+    *,
+    use_z3: bool = True,
+    z3_timeout: float | None = None,
+    z3_memory: int | None = None,
+    numbers: str = "auto",
+) -> Oracle:
+    """Optimum by a checked certificate (monotone inputs) or the DP, confirmed by Z3
+    when ``use_z3``.
 
     Raises :class:`OracleFault` when the oracles disagree or an answer fails
     the exact checker, :class:`solver.errors.Inconclusive` when Z3 cannot decide.
@@ -123,7 +147,9 @@ def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float 
     oracle = certified_optimum(instance, numbers)
     if oracle is None:
         monotone = exact_values(instance, numbers).is_monotone()
-        oracle = dp_optimum(instance, method="tree" if monotone else "auto", numbers=numbers)
+        oracle = dp_optimum(
+            instance, method="tree" if monotone else "auto", numbers=numbers
+        )
     if use_z3:
         _confirm_with_z3(instance, oracle, z3_timeout, z3_memory)
         oracle = replace(oracle, method=oracle.method + "+z3")
@@ -131,7 +157,8 @@ def exact_optimum(instance: Instance, *, use_z3: bool = True, z3_timeout: float 
 
 
 def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Oracle]:
-    """The DP's answer on a monotone input, proven by a certificate that passed the checker; else None.
+    """The DP's answer on a monotone input, proven by a certificate that passed the
+    checker; else None.
 
     The certificate is the one the reference greedy writes (docs/certificates.md),
     built for the DP's answer: its counts, the quotas N_i and the threshold
@@ -140,26 +167,46 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
     """
     ev = exact_values(instance, numbers)
     if not ev.is_monotone():
-        return None  # optimality certificates need the premise; the DP alone decides these
-    from solver.reference import invalid_certificate, min_count_bound, optimal_certificate
+        return (
+            None  # optimality certificates need the premise; the DP alone decides these
+        )
+    from solver.reference import (
+        invalid_certificate,
+        min_count_bound,
+        optimal_certificate,
+    )
     from verify.checks.certificate import certificate_problems
     from verify.oracles.dp import solve_dp
 
-    sel = solve_dp(instance, numbers=numbers)  # monotone: sorted values, merged by sorted increments
+    sel = solve_dp(
+        instance, numbers=numbers
+    )  # monotone: sorted values, merged by sorted increments
     if sel.status == OK:
-        quotas = [min_count_bound(r.tree, r.target, ev, i)[0] for i, r in enumerate(instance.requests)]
+        quotas = [
+            min_count_bound(r.tree, r.target, ev, i)[0]
+            for i, r in enumerate(instance.requests)
+        ]
         cert = optimal_certificate(instance, sel.selected, quotas, ev)
     else:
         cert = invalid_certificate(instance, ev)
-    if certificate_problems(instance, Selection(sel.status, sel.selected, sel.objective, sel.reason, cert),
-                            numbers):
-        return None  # not proven (a bug of ours): the tree DP decides, see exact_optimum
+    if certificate_problems(
+        instance,
+        Selection(sel.status, sel.selected, sel.objective, sel.reason, cert),
+        numbers,
+    ):
+        return (
+            None  # not proven (a bug of ours): the tree DP decides, see exact_optimum
+        )
     if sel.status == OK:
-        return Oracle(True, sel.objective, Selection(OK, sel.selected, sel.objective), CERTIFICATE)
+        return Oracle(
+            True, sel.objective, Selection(OK, sel.selected, sel.objective), CERTIFICATE
+        )
     return Oracle(False, None, None, CERTIFICATE)
 
 
-def dp_optimum(instance: Instance, method: str = "auto", numbers: str = "auto") -> Oracle:
+def dp_optimum(
+    instance: Instance, method: str = "auto", numbers: str = "auto"
+) -> Oracle:
     """The exact DP's optimum, its selection re-checked by the feasibility checker."""
     from verify.oracles.dp import solve_dp
 
@@ -167,19 +214,31 @@ def dp_optimum(instance: Instance, method: str = "auto", numbers: str = "auto") 
     if sel.status == OK:
         bad = violations(instance, sel.selected, sel.objective, numbers)
         if bad:
-            raise OracleFault(f"the DP's selection fails the exact checker: {bad[0].text}")
+            raise OracleFault(
+                f"the DP's selection fails the exact checker: {bad[0].text}"
+            )
         return Oracle(True, sel.objective, sel, DP)
     return Oracle(False, None, None, DP)
 
 
-def _confirm_with_z3(instance: Instance, oracle: Oracle, timeout: float | None, memory: int | None = None) -> None:
+def _confirm_with_z3(
+    instance: Instance, oracle: Oracle, timeout: float | None, memory: int | None = None
+) -> None:
     from verify.oracles.z3 import encoding as z3e
 
-    confirm: Callable = z3e.confirm  # raises Inconclusive / returns None or a disagreement text
+    confirm: Callable = (
+        z3e.confirm
+    )  # raises Inconclusive / returns None or a disagreement text
     try:
-        disagreement = confirm(instance, oracle.optimum if oracle.feasible else None, timeout=timeout,
-                               memory=memory)
-    except MemoryError:  # Python's own allocations while Z3 runs: inconclusive, never a traceback
+        disagreement = confirm(
+            instance,
+            oracle.optimum if oracle.feasible else None,
+            timeout=timeout,
+            memory=memory,
+        )
+    except (
+        MemoryError
+    ):  # Python's own allocations while Z3 runs: inconclusive, never a traceback
         raise Inconclusive("out of memory while Z3 confirmed the optimum") from None
     if disagreement is not None:
         dp = _n(oracle.optimum) if oracle.feasible else "infeasible"
@@ -190,24 +249,42 @@ def _n(x: Fraction) -> str:
     return number(fraction_str(x))
 
 
-def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
-          z3_timeout: float | None = None, z3_memory: int | None = None, numbers: str = "auto") -> Verdict:
+def judge(
+    instance: Instance,
+    selection: Selection,
+    *,
+    use_z3: bool = True,
+    z3_timeout: float | None = None,
+    z3_memory: int | None = None,
+    numbers: str = "auto",
+) -> Verdict:
     """Judge ``selection`` against the exact optimum of ``instance``.
 
     ``numbers``: the arithmetic (:mod:`solver.scaled`; ``"fraction"`` is the
     reference).  Every path gives the same verdict, byte for byte.
     """
     if selection.status not in (OK, INVALID):
-        return Verdict(DECLINED, f"declined: {selection.reason or 'the solver declined this input'}")
+        return Verdict(
+            DECLINED,
+            f"declined: {selection.reason or 'the solver declined this input'}",
+        )
     bad: list[Violation] = []
     if selection.status == OK:
         bad = violations(instance, selection.selected, None, numbers)
         if bad:
-            return Verdict(INFEASIBLE, clip_line("infeasible: " + join_some(v.text for v in bad)),
-                           violations=tuple(bad))
+            return Verdict(
+                INFEASIBLE,
+                clip_line("infeasible: " + join_some(v.text for v in bad)),
+                violations=tuple(bad),
+            )
     try:
-        oracle = exact_optimum(instance, use_z3=use_z3, z3_timeout=z3_timeout, z3_memory=z3_memory,
-                               numbers=numbers)
+        oracle = exact_optimum(
+            instance,
+            use_z3=use_z3,
+            z3_timeout=z3_timeout,
+            z3_memory=z3_memory,
+            numbers=numbers,
+        )
     except Inconclusive as exc:
         return Verdict(INCONCLUSIVE, f"inconclusive: {exc}")
     except OracleFault as exc:
@@ -217,22 +294,61 @@ def judge(instance: Instance, selection: Selection, *, use_z3: bool = True,
     if selection.status == INVALID:
         if not oracle.feasible:
             return Verdict(INVALID_CONFIRMED, "INVALID confirmed", method=how)
-        return Verdict(WRONG_INVALID, clip_line(f"wrong INVALID: a feasible selection exists: "
-                                                f"{oracle.selection.dumps()}"),
-                       oracle.optimum, oracle.selection, method=how)
+        return Verdict(
+            WRONG_INVALID,
+            clip_line(
+                "wrong INVALID: a feasible selection exists: "
+                f"{oracle.selection.dumps()}"
+            ),
+            oracle.optimum,
+            oracle.selection,
+            method=how,
+        )
     ev = exact_values(instance, numbers)
-    got = ev.exact(sum((ev.value(instance.index[r], set(s)) for r, s in selection.selected.items()), ev.zero))
+    got = ev.exact(
+        sum(
+            (
+                ev.value(instance.index[r], set(s))
+                for r, s in selection.selected.items()
+            ),
+            ev.zero,
+        )
+    )
     if not oracle.feasible:
-        return Verdict(ORACLE_FAULT, "oracle fault: the selection is feasible but the oracles found no "
-                                     "feasible selection", objective=got, method=how)
+        return Verdict(
+            ORACLE_FAULT,
+            "oracle fault: the selection is feasible but the oracles found no "
+            "feasible selection",
+            objective=got,
+            method=how,
+        )
     if selection.objective is not None and selection.objective != got:
-        return Verdict(WRONG_OBJECTIVE, f"wrong objective: stated {_n(selection.objective)}, "
-                                        f"the selected nodes sum to {_n(got)}",
-                       oracle.optimum, oracle.selection, objective=got, method=how)
+        return Verdict(
+            WRONG_OBJECTIVE,
+            f"wrong objective: stated {_n(selection.objective)}, "
+            f"the selected nodes sum to {_n(got)}",
+            oracle.optimum,
+            oracle.selection,
+            objective=got,
+            method=how,
+        )
     if got > oracle.optimum:
-        return Verdict(ORACLE_FAULT, f"oracle fault: the selection is worth {_n(got)} but the "
-                                     f"oracles' optimum is {_n(oracle.optimum)}", objective=got, method=how)
+        return Verdict(
+            ORACLE_FAULT,
+            f"oracle fault: the selection is worth {_n(got)} but the "
+            f"oracles' optimum is {_n(oracle.optimum)}",
+            objective=got,
+            method=how,
+        )
     if got < oracle.optimum:
-        return Verdict(SUBOPTIMAL, f"suboptimal: objective {_n(got)}, optimum {_n(oracle.optimum)}",
-                       oracle.optimum, oracle.selection, objective=got, method=how)
-    return Verdict(OPTIMAL, OPTIMAL, oracle.optimum, oracle.selection, objective=got, method=how)
+        return Verdict(
+            SUBOPTIMAL,
+            f"suboptimal: objective {_n(got)}, optimum {_n(oracle.optimum)}",
+            oracle.optimum,
+            oracle.selection,
+            objective=got,
+            method=how,
+        )
+    return Verdict(
+        OPTIMAL, OPTIMAL, oracle.optimum, oracle.selection, objective=got, method=how
+    )

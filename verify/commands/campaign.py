@@ -1,4 +1,5 @@
-"""``python -m verify campaign``: many seeds of the suite's claims (or of a test-solver run) over the workers.
+"""``python -m verify campaign``: many seeds of the suite's claims (or of a test-solver
+run) over the workers.
 
 Every seed is a full run (the suite's plan, or every applicable property of
 ``test-solver``) with that Hypothesis seed; its checks are tasks of
@@ -38,27 +39,31 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
 from solver.exit_codes import ExitCode
-
 from verify import solver_check
 from verify.commands import suite
 from verify.commands.solver_cli import usage_to_run
 from verify.report.finding import finding, slug
 from verify.report.write import new_run_dir, write_finding
-from verify.run.fingerprint import subject_notes
 from verify.run.executor import make_executor, run_tasks
+from verify.run.fingerprint import subject_notes
 from verify.run.seam import Task, TaskFailed
 from verify.run.store import Store
-from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult
-from verify.solver_check.tasks import failed_task_result
+from verify.search.claim_search import (
+    COUNTEREXAMPLE,
+    INCONCLUSIVE,
+    VERIFIED,
+    ClaimResult,
+)
 from verify.search.confirm import confirmation_text
+from verify.solver_check.tasks import failed_task_result
 from verify.subject.spec import SolverSpec
-
-
 
 # ------------------------------------------------------------------ seeds
 
+
 def parse_seeds(text: str) -> tuple[Optional[list[int]], Optional[int]]:
-    """``(finite list, None)`` or ``(None, first seed)`` for an open-ended ``A-``; ValueError if malformed.
+    """``(finite list, None)`` or ``(None, first seed)`` for an open-ended ``A-``;
+    ValueError if malformed.
 
     >>> parse_seeds("3"), parse_seeds("5-7"), parse_seeds("1,4"), parse_seeds("10-")
     (([0, 1, 2], None), ([5, 6, 7], None), ([1, 4], None), (None, 10))
@@ -81,7 +86,9 @@ def parse_seeds(text: str) -> tuple[Optional[list[int]], Optional[int]]:
     raise ValueError(f"--seeds: expected N, A-B, A- or a list like 1,5,9; got {text!r}")
 
 
-# ------------------------------------------------------------------ what a campaign runs
+# ------------------------------------------------------------------ what a campaign
+# runs
+
 
 @dataclass(frozen=True)
 class Subject:
@@ -89,29 +96,41 @@ class Subject:
 
     profile: str = "quick"
     claims: Optional[tuple[str, ...]] = None
-    solver: Optional[str] = None                 # suite mode: --solver
-    spec: Optional[SolverSpec] = None            # test-solver mode
-    options: Optional[solver_check.Options] = None         # test-solver mode (its seed is replaced per seed)
+    solver: Optional[str] = None  # suite mode: --solver
+    spec: Optional[SolverSpec] = None  # test-solver mode
+    options: Optional[solver_check.Options] = (
+        None  # test-solver mode (its seed is replaced per seed)
+    )
 
     @property
     def label(self) -> str:
         if self.spec is not None:
             return f"test-solver {self.spec.label} (profile {self.options.profile})"
-        return f"suite profile {self.profile}" + (f", solver {self.solver}" if self.solver else "") + \
-            (f", claims {','.join(self.claims)}" if self.claims else "")
+        return (
+            f"suite profile {self.profile}"
+            + (f", solver {self.solver}" if self.solver else "")
+            + (f", claims {','.join(self.claims)}" if self.claims else "")
+        )
 
     def preload(self) -> tuple[str, ...]:
         if self.spec is not None:
             return solver_check.solver_modules(self.spec)
-        return suite.solver_modules(suite.plan(self.profile, 0, self.solver, self.claims))
+        return suite.solver_modules(
+            suite.plan(self.profile, 0, self.solver, self.claims)
+        )
 
     def tasks(self, seed: int) -> list[tuple[Task, bool]]:
         """The tasks of one seed, each with whether its claim must hold."""
         if self.spec is not None:
             opts = replace(self.options, seed=seed, report_dir=None)
             claims, _ = solver_check.plan(opts)
-            return [(t, True) for t in solver_check.claim_tasks(self.spec, opts, claims)]
-        return [(suite.job_task(j), j.must_hold) for j in suite.plan(self.profile, seed, self.solver, self.claims)]
+            return [
+                (t, True) for t in solver_check.claim_tasks(self.spec, opts, claims)
+            ]
+        return [
+            (suite.job_task(j), j.must_hold)
+            for j in suite.plan(self.profile, seed, self.solver, self.claims)
+        ]
 
     def failed(self, task: Task, reason: str) -> ClaimResult:
         if self.spec is not None:
@@ -120,9 +139,14 @@ class Subject:
 
     def rerun(self, result: ClaimResult) -> str:
         if self.spec is not None:
-            return solver_check.rerun_command(self.spec, replace(self.options, seed=result.seed), result.claim)
+            return solver_check.rerun_command(
+                self.spec, replace(self.options, seed=result.seed), result.claim
+            )
         who = f" --solver {result.solver}" if result.solver else ""
-        return f"python -m verify suite --profile {self.profile} --seed {result.seed}{who} --claims {result.claim}"
+        return (
+            f"python -m verify suite --profile {self.profile} --seed {result.seed}{who}"
+            f" --claims {result.claim}"
+        )
 
 
 # ------------------------------------------------------------------ aggregation
@@ -132,7 +156,8 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def condition_kind(condition: str) -> str:
-    """A failed condition with its numbers and quoted names masked: two failures of one kind compare equal.
+    """A failed condition with its numbers and quoted names masked: two failures of one
+    kind compare equal.
 
     >>> condition_kind("budget: uses 1 non-root nodes (roots free) of budget 0")
     'budget: uses # non-root nodes (roots free) of budget #'
@@ -143,7 +168,8 @@ def condition_kind(condition: str) -> str:
 
 
 def failure_signature(result: ClaimResult) -> tuple[str, str, str]:
-    """What makes two counterexamples the same finding: (claim, solver, rule/kind (cause class)).
+    """What makes two counterexamples the same finding: (claim, solver, rule/kind (cause
+    class)).
 
     The rule and kind are the search's own failure signature
     (:func:`verify.search.properties.signature`); a record without one (older
@@ -152,14 +178,23 @@ def failure_signature(result: ClaimResult) -> tuple[str, str, str]:
     rec = result.counterexample or {}
     sig = rec.get("signature")
     if isinstance(sig, dict) and sig.get("kind"):
-        cause = f" ({sig['cause']})" if sig.get("cause") not in (None, "none") else ""  # two causes: two findings
-        return result.claim, result.solver or "-", f"{sig.get('rule')}: {sig['kind']}{cause}"
+        cause = (
+            f" ({sig['cause']})" if sig.get("cause") not in (None, "none") else ""
+        )  # two causes: two findings
+        return (
+            result.claim,
+            result.solver or "-",
+            f"{sig.get('rule')}: {sig['kind']}{cause}",
+        )
     return result.claim, result.solver or "-", condition_kind(rec.get("condition", ""))
 
 
 def _each_finding(result: ClaimResult) -> Iterator[ClaimResult]:
-    """The result once per distinct finding it holds (test-solver keeps up to --max-findings)."""
-    records = result.findings or ([result.counterexample] if result.counterexample else [])
+    """The result once per distinct finding it holds (test-solver keeps up to
+    --max-findings)."""
+    records = result.findings or (
+        [result.counterexample] if result.counterexample else []
+    )
     for rec in records:
         yield replace(result, counterexample=rec, findings=[rec])
 
@@ -168,8 +203,12 @@ def _size(rec: dict) -> tuple:
     inst = rec.get("instance")
     if isinstance(inst, dict):
         reqs = inst.get("requests", [])
-        return (sum(len(r.get("parent", [])) for r in reqs), len(reqs), len(rec.get("summary", "")))
-    return (10 ** 6, 0, len(rec.get("summary", "")))
+        return (
+            sum(len(r.get("parent", [])) for r in reqs),
+            len(reqs),
+            len(rec.get("summary", "")),
+        )
+    return (10**6, 0, len(rec.get("summary", "")))
 
 
 @dataclass
@@ -181,15 +220,25 @@ class Finding:
 
     def add(self, r: ClaimResult) -> None:
         self.seeds.append(r.seed)
-        if self.smallest is None or (_size(r.counterexample), r.seed) < (_size(self.smallest.counterexample),
-                                                                         self.smallest.seed):
+        if self.smallest is None or (_size(r.counterexample), r.seed) < (
+            _size(self.smallest.counterexample),
+            self.smallest.seed,
+        ):
             self.smallest = r
 
     def to_json(self) -> dict:
         c = self.smallest.counterexample
-        return {"claim": self.signature[0], "solver": self.signature[1], "kind": self.signature[2],
-                "must_hold": self.must_hold, "seeds": sorted(self.seeds), "smallest_seed": self.smallest.seed,
-                "summary": c.get("summary"), "condition": c.get("condition"), "counterexample": c}
+        return {
+            "claim": self.signature[0],
+            "solver": self.signature[1],
+            "kind": self.signature[2],
+            "must_hold": self.must_hold,
+            "seeds": sorted(self.seeds),
+            "smallest_seed": self.smallest.seed,
+            "summary": c.get("summary"),
+            "condition": c.get("condition"),
+            "counterexample": c,
+        }
 
 
 @dataclass
@@ -198,14 +247,16 @@ class Campaign:
     seeds_text: str
     executor_label: str
     budget: Optional[float]
-    seeds: list[int]                                   # every seed with at least one task issued
-    per_seed: dict[int, list[Optional[ClaimResult]]]   # None: not run
+    seeds: list[int]  # every seed with at least one task issued
+    per_seed: dict[int, list[Optional[ClaimResult]]]  # None: not run
     must: dict[int, list[bool]]
     finite: bool
     seconds: float
     reused: int = 0
     failed: int = 0
-    wanted: list[int] = field(default_factory=list)   # the seeds asked for (open-ended: those issued)
+    wanted: list[int] = field(
+        default_factory=list
+    )  # the seeds asked for (open-ended: those issued)
 
     def results(self) -> Iterator[ClaimResult]:
         for s in self.seeds:
@@ -226,16 +277,24 @@ class Campaign:
 
     @property
     def all_done(self) -> bool:
-        return self.finite and all(self.complete(s) for s in self.seeds) and len(self.seeds) == len(self.wanted)
+        return (
+            self.finite
+            and all(self.complete(s) for s in self.seeds)
+            and len(self.seeds) == len(self.wanted)
+        )
 
     @property
     def exit_code(self) -> int:
         rs = list(self.results())
         if any(r.must_hold and r.verdict == COUNTEREXAMPLE for r in rs):
             return ExitCode.FOUND
-        if any(r.verdict == INCONCLUSIVE for r in rs) or (self.finite and not self.all_done):
+        if any(r.verdict == INCONCLUSIVE for r in rs) or (
+            self.finite and not self.all_done
+        ):
             return ExitCode.INCONCLUSIVE
-        if not any(self.complete(s) for s in self.seeds):  # nothing judged in full is not a pass
+        if not any(
+            self.complete(s) for s in self.seeds
+        ):  # nothing judged in full is not a pass
             return ExitCode.INCONCLUSIVE
         return ExitCode.OK
 
@@ -243,13 +302,25 @@ class Campaign:
         return sum(r.cases for r in self.results())
 
 
-def run_campaign(subject: Subject, seeds: Optional[list[int]], first: int, budget: Optional[float], executor,
-                 store=None, progress=None, note=None, seeds_text: str = "") -> Campaign:
-    """Run every seed's tasks (seed after seed) until done or ``budget`` seconds have passed."""
+def run_campaign(
+    subject: Subject,
+    seeds: Optional[list[int]],
+    first: int,
+    budget: Optional[float],
+    executor,
+    store=None,
+    progress=None,
+    note=None,
+    seeds_text: str = "",
+) -> Campaign:
+    """Run every seed's tasks (seed after seed) until done or ``budget`` seconds have
+    passed."""
     start = time.perf_counter()
     deadline = time.monotonic() + budget if budget else None
     wanted = seeds if seeds is not None else itertools.count(first)
-    order: list[tuple[int, int, bool]] = []      # task index -> (seed, position in the seed, must hold)
+    order: list[
+        tuple[int, int, bool]
+    ] = []  # task index -> (seed, position in the seed, must hold)
     per_seed: dict[int, list] = {}
     must: dict[int, list[bool]] = {}
     issued: list[int] = []
@@ -275,17 +346,38 @@ def run_campaign(subject: Subject, seeds: Optional[list[int]], first: int, budge
             who = f" on {res.solver}" if res.solver and subject.spec is None else ""
             done = sum(r is not None for r in per_seed[s])
             again = ", from the store" if reused else ""
-            progress(f"[seed {s}: {done}/{len(per_seed[s])}] {res.claim}{who}: {res.verdict} "
-                     f"({res.cases} cases, {res.seconds:.1f} s{again})")
+            progress(
+                f"[seed {s}: {done}/{len(per_seed[s])}] {res.claim}{who}: {res.verdict}"
+                f" ({res.cases} cases, {res.seconds:.1f} s{again})"
+            )
 
-    out = run_tasks(feed(), executor, store=store, preload=subject.preload(), on_result=on_result,
-                    deadline=deadline, note=note)
-    return Campaign(subject, seeds_text, executor.label, budget, issued, per_seed, must, seeds is not None,
-                    time.perf_counter() - start, out.reused, len(out.failed),
-                    list(seeds) if seeds is not None else issued)
+    out = run_tasks(
+        feed(),
+        executor,
+        store=store,
+        preload=subject.preload(),
+        on_result=on_result,
+        deadline=deadline,
+        note=note,
+    )
+    return Campaign(
+        subject,
+        seeds_text,
+        executor.label,
+        budget,
+        issued,
+        per_seed,
+        must,
+        seeds is not None,
+        time.perf_counter() - start,
+        out.reused,
+        len(out.failed),
+        list(seeds) if seeds is not None else issued,
+    )
 
 
 # ------------------------------------------------------------------ output
+
 
 def _table(head: tuple, rows: list[tuple]) -> list[str]:
     widths = [max(len(str(x[i])) for x in rows + [head]) for i in range(len(head))]
@@ -308,15 +400,37 @@ def _seed_counts(camp: Campaign, s: int) -> Counter:
 def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
     reports = reports or {}
     budget = f"; time budget {camp.budget:g} s" if camp.budget else ""
-    lines = [f"campaign: {camp.subject.label}; seeds {camp.seeds_text}; {camp.executor_label}{budget}", ""]
+    lines = [
+        (
+            f"campaign: {camp.subject.label}; seeds {camp.seeds_text};"
+            f" {camp.executor_label}{budget}"
+        ),
+        "",
+    ]
     found = camp.findings()
-    lines.append(f"findings, deduplicated by failure signature (claim, solver, kind of condition): {len(found)}")
+    lines.append(
+        "findings, deduplicated by failure signature (claim, solver, kind of"
+        f" condition): {len(found)}"
+    )
     if found:
         rows = []
         for f in found:
-            rows.append((f.signature[0], f.signature[1], "must hold" if f.must_hold else "finding",
-                         f"{len(f.seeds)}/{len(camp.seeds)}", min(f.seeds), f.smallest.seed))
-        lines += ["  " + x for x in _table(("claim", "solver", "kind", "seeds", "first", "smallest at"), rows)]
+            rows.append(
+                (
+                    f.signature[0],
+                    f.signature[1],
+                    "must hold" if f.must_hold else "finding",
+                    f"{len(f.seeds)}/{len(camp.seeds)}",
+                    min(f.seeds),
+                    f.smallest.seed,
+                )
+            )
+        lines += [
+            "  " + x
+            for x in _table(
+                ("claim", "solver", "kind", "seeds", "first", "smallest at"), rows
+            )
+        ]
         for i, f in enumerate(found):
             c = f.smallest.counterexample
             lines.append(f"  {f.signature[0]} on {f.signature[1]}: {f.signature[2]}")
@@ -329,65 +443,137 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
     rows = []
     for s in camp.seeds:
         c = _seed_counts(camp, s)
-        rows.append((s, len(camp.per_seed[s]), c[VERIFIED], c["counterexample"], c["finding"], c[INCONCLUSIVE],
-                     c["not run"], "complete" if camp.complete(s) else "partial"))
-    lines += ["  " + x for x in _table(("seed", "checks", "verified", "counterexample", "finding", "inconclusive",
-                                        "not run", "status"), rows)]
-    unconfirmed = [(r.seed, r.claim, rec) for r in camp.results() for rec in r.unconfirmed]
+        rows.append(
+            (
+                s,
+                len(camp.per_seed[s]),
+                c[VERIFIED],
+                c["counterexample"],
+                c["finding"],
+                c[INCONCLUSIVE],
+                c["not run"],
+                "complete" if camp.complete(s) else "partial",
+            )
+        )
+    lines += [
+        "  " + x
+        for x in _table(
+            (
+                "seed",
+                "checks",
+                "verified",
+                "counterexample",
+                "finding",
+                "inconclusive",
+                "not run",
+                "status",
+            ),
+            rows,
+        )
+    ]
+    unconfirmed = [
+        (r.seed, r.claim, rec) for r in camp.results() for rec in r.unconfirmed
+    ]
     if unconfirmed:
-        lines.append(f"  not confirmed (seen once, no replay on a fresh solver reproduced them; not findings): "
-                     f"{len(unconfirmed)}")
+        lines.append(
+            "  not confirmed (seen once, no replay on a fresh solver reproduced them;"
+            f" not findings): {len(unconfirmed)}"
+        )
         for s, claim, rec in unconfirmed[:5]:
-            lines.append(f"    seed {s} {claim}: {rec.get('signature', {}).get('kind')} on {rec.get('summary')}: "
-                         f"{confirmation_text(rec.get('confirmation'))}")
-    notes = [(r.seed, r.claim, r.note) for r in camp.results() if r.verdict == INCONCLUSIVE and r.note]
+            lines.append(
+                f"    seed {s} {claim}: {rec.get('signature', {}).get('kind')} on"
+                f" {rec.get('summary')}: {confirmation_text(rec.get('confirmation'))}"
+            )
+    notes = [
+        (r.seed, r.claim, r.note)
+        for r in camp.results()
+        if r.verdict == INCONCLUSIVE and r.note
+    ]
     for s, claim, note in notes[:5]:
         lines.append(f"  note: seed {s} {claim}: {note}")
     done = sum(camp.complete(s) for s in camp.seeds)
     tasks_done = sum(r is not None for s in camp.seeds for r in camp.per_seed[s])
     tasks = sum(len(camp.per_seed[s]) for s in camp.seeds)
     rate = camp.cases() / camp.seconds if camp.seconds > 0 else 0.0
-    lines += ["", f"throughput: {camp.cases()} cases judged in {camp.seconds:.1f} s: {rate:.0f} cases/s; "
-                  f"{tasks_done} of {tasks} tasks done ({camp.reused} from the store)"]
+    lines += [
+        "",
+        (
+            f"throughput: {camp.cases()} cases judged in {camp.seconds:.1f} s:"
+            f" {rate:.0f} cases/s; {tasks_done} of {tasks} tasks done ({camp.reused}"
+            " from the store)"
+        ),
+    ]
     if camp.finite and not camp.all_done:
-        lines.append(f"stopped by the time budget: {done} of {len(camp.wanted)} seeds complete")
+        lines.append(
+            f"stopped by the time budget: {done} of {len(camp.wanted)} seeds complete"
+        )
     elif not camp.finite:
-        lines.append(f"{done} seeds complete within the time budget"
-                     + ("; nothing judged in full: inconclusive" if not done else ""))
+        lines.append(
+            f"{done} seeds complete within the time budget"
+            + ("; nothing judged in full: inconclusive" if not done else "")
+        )
     must = [r for r in camp.results() if r.must_hold]
-    lines.append(f"result: {sum(r.verdict == COUNTEREXAMPLE for r in must)} must-hold counterexamples, "
-                 f"{sum(r.verdict == INCONCLUSIVE for r in camp.results())} inconclusive, "
-                 f"{len(found)} distinct findings over {done} complete seeds; exit {camp.exit_code}")
+    lines.append(
+        f"result: {sum(r.verdict == COUNTEREXAMPLE for r in must)} must-hold"
+        f" counterexamples, {sum(r.verdict == INCONCLUSIVE for r in camp.results())}"
+        f" inconclusive, {len(found)} distinct findings over {done} complete seeds;"
+        f" exit {camp.exit_code}"
+    )
     return "\n".join(lines)
 
 
 def to_json(camp: Campaign) -> dict:
-    return {"schema": "adaserve-verify/campaign/1", "subject": camp.subject.label, "seeds": camp.seeds_text,
-            "executor": camp.executor_label, "time_budget": camp.budget, "seconds": round(camp.seconds, 3),
-            "exit_code": camp.exit_code, "cases": camp.cases(), "reused": camp.reused,
-            "signature": "claim, solver, rule: kind (verify/commands/campaign.py:failure_signature)",
-            "findings": [f.to_json() for f in camp.findings()],
-            "per_seed": [{"seed": s, "complete": camp.complete(s), **_seed_counts(camp, s),
-                          "results": [None if r is None else r.to_json() for r in camp.per_seed[s]]}
-                         for s in camp.seeds]}
+    return {
+        "schema": "adaserve-verify/campaign/1",
+        "subject": camp.subject.label,
+        "seeds": camp.seeds_text,
+        "executor": camp.executor_label,
+        "time_budget": camp.budget,
+        "seconds": round(camp.seconds, 3),
+        "exit_code": camp.exit_code,
+        "cases": camp.cases(),
+        "reused": camp.reused,
+        "signature": (
+            "claim, solver, rule: kind (verify/commands/campaign.py:failure_signature)"
+        ),
+        "findings": [f.to_json() for f in camp.findings()],
+        "per_seed": [
+            {
+                "seed": s,
+                "complete": camp.complete(s),
+                **_seed_counts(camp, s),
+                "results": [
+                    None if r is None else r.to_json() for r in camp.per_seed[s]
+                ],
+            }
+            for s in camp.seeds
+        ],
+    }
 
 
 def write_reports(report_dir: str, camp: Campaign) -> tuple[str, dict[int, str]]:
-    """One report per distinct finding: its smallest counterexample (docs/reports.md)."""
+    """One report per distinct finding: its smallest counterexample
+    (docs/reports.md)."""
     run_dir = new_run_dir(report_dir, "campaign")
     dirs = {}
     for i, f in enumerate(camp.findings()):
         r = f.smallest
         if camp.subject.spec is not None:
             spec = camp.subject.spec
-            opts = {"profile": camp.subject.options.profile, "examples": camp.subject.options.examples,
-                    "seed": r.seed, "root_charged": camp.subject.options.root_charged,
-                    "restrictions": camp.subject.options.restrictions.to_json()}
+            opts = {
+                "profile": camp.subject.options.profile,
+                "examples": camp.subject.options.examples,
+                "seed": r.seed,
+                "root_charged": camp.subject.options.root_charged,
+                "restrictions": camp.subject.options.restrictions.to_json(),
+            }
         else:
             spec = SolverSpec.for_suite(r.solver) if r.solver else None
             opts = {"profile": camp.subject.profile, "seed": r.seed}
         rep = finding(r, spec, rerun=camp.subject.rerun(r), options=opts)
-        name = f"{i + 1:02d}-{slug(r.claim)}" + (f"-{slug(r.solver)}" if r.solver else "")
+        name = f"{i + 1:02d}-{slug(r.claim)}" + (
+            f"-{slug(r.solver)}" if r.solver else ""
+        )
         dirs[i] = write_finding(os.path.join(run_dir, name), rep)
     from verify.report.html import run_facts, write_page
 
@@ -398,28 +584,54 @@ def write_reports(report_dir: str, camp: Campaign) -> tuple[str, dict[int, str]]
     return run_dir, dirs
 
 
-def main_campaign(subject: Subject, seeds_text: str, budget: Optional[float], jobs: int, dask: Optional[str],
-                  store_dir: Optional[str], json_path: Optional[str], report_dir: Optional[str],
-                  out=None, err=None) -> int:
+def main_campaign(
+    subject: Subject,
+    seeds_text: str,
+    budget: Optional[float],
+    jobs: int,
+    dask: Optional[str],
+    store_dir: Optional[str],
+    json_path: Optional[str],
+    report_dir: Optional[str],
+    out=None,
+    err=None,
+) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     seeds, first = parse_seeds(seeds_text)
     say = lambda line: (err.write(line + "\n"), err.flush())
     store = Store(store_dir) if store_dir else None
-    for line in subject_notes(subject.spec.kind, subject.spec.target) if store and subject.spec else ():
+    for line in (
+        subject_notes(subject.spec.kind, subject.spec.target)
+        if store and subject.spec
+        else ()
+    ):
         say(line)
-    if subject.spec is not None:  # a solver that cannot answer a trivial instance: exit 2, not findings
+    if (
+        subject.spec is not None
+    ):  # a solver that cannot answer a trivial instance: exit 2, not findings
         from verify.solver_check.tasks import warmup_instance
         from verify.subject.spec import preflight
 
         preflight(subject.spec, warmup_instance(subject.options))
     with make_executor(jobs, dask, preload=subject.preload()) as executor:
-        say(f"campaign: {subject.label}; seeds {seeds_text}; {executor.label}"
-            + (f"; time budget {budget:g} s" if budget else ""))
+        say(
+            f"campaign: {subject.label}; seeds {seeds_text}; {executor.label}"
+            + (f"; time budget {budget:g} s" if budget else "")
+        )
         for line in getattr(executor, "warnings", lambda: [])():
             say(line)
-        camp = run_campaign(subject, seeds, first, budget, executor, store=store, progress=say, note=say,
-                            seeds_text=seeds_text)
+        camp = run_campaign(
+            subject,
+            seeds,
+            first,
+            budget,
+            executor,
+            store=store,
+            progress=say,
+            note=say,
+            seeds_text=seeds_text,
+        )
     reports = {}
     if report_dir:
         run_dir, reports = write_reports(report_dir, camp)
@@ -434,26 +646,43 @@ def main_campaign(subject: Subject, seeds_text: str, budget: Optional[float], jo
 
 
 def subject_from_args(args, parse_test_solver) -> Subject:
-    """The :class:`Subject` of parsed ``campaign`` arguments; ValueError on a usage error.
+    """The :class:`Subject` of parsed ``campaign`` arguments; ValueError on a usage
+    error.
 
-    ``parse_test_solver(argv)`` parses what follows ``test-solver`` (the command line's own parser).
-    """
+    ``parse_test_solver(argv)`` parses what follows ``test-solver`` (the command line's
+    own parser)."""
     rest: list[str] = list(args.rest or [])
     if rest:
         if rest[0] != "test-solver":
-            raise ValueError(f"campaign: unexpected {rest[0]!r} (options go before 'test-solver SOLVER ...')")
+            raise ValueError(
+                f"campaign: unexpected {rest[0]!r} (options go before 'test-solver"
+                " SOLVER ...')"
+            )
         if "--seed" in rest or any(a.startswith("--seed=") for a in rest):
-            raise ValueError("campaign: give the seeds with campaign --seeds, not test-solver --seed")
+            raise ValueError(
+                "campaign: give the seeds with campaign --seeds, not test-solver --seed"
+            )
         for flag in ("--jobs", "--dask", "--store", "--report-dir", "--json"):
             if flag in rest or any(a.startswith(flag + "=") for a in rest):
-                raise ValueError(f"campaign: give {flag} before 'test-solver' (it applies to the whole campaign)")
+                raise ValueError(
+                    f"campaign: give {flag} before 'test-solver' (it applies to the"
+                    " whole campaign)"
+                )
         if "--junit" in rest or any(a.startswith("--junit=") for a in rest):
-            raise ValueError("campaign: --junit is a test-solver option only (a campaign writes --json)")
+            raise ValueError(
+                "campaign: --junit is a test-solver option only (a campaign writes"
+                " --json)"
+            )
         if args.solver or args.claims_given:
-            raise ValueError("campaign: --solver and --claims belong to the suite mode; "
-                             "after 'test-solver' use its own --claims")
+            raise ValueError(
+                "campaign: --solver and --claims belong to the suite mode; "
+                "after 'test-solver' use its own --claims"
+            )
         ts_args = parse_test_solver(rest[1:])
         spec, options = usage_to_run(ts_args)
         return Subject(spec=spec, options=options)
-    return Subject(profile=args.profile, claims=tuple(args.claims) if args.claims else None, solver=args.solver)
-
+    return Subject(
+        profile=args.profile,
+        claims=tuple(args.claims) if args.claims else None,
+        solver=args.solver,
+    )

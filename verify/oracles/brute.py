@@ -27,9 +27,8 @@ import itertools
 from fractions import Fraction
 
 from solver.errors import BruteMismatch
-from solver.model import Instance, Tree
-
 from solver.feasibility import violations
+from solver.model import Instance, Tree
 
 LIMIT = 10  # total nodes (roots included) up to which the suite enumerates
 
@@ -65,7 +64,8 @@ def combinations(instance: Instance) -> int:
 
 
 def brute_force(instance: Instance, cross_check: bool = False):
-    """``(optimum, selection)`` over all combinations, or ``(None, None)`` if none is feasible.
+    """``(optimum, selection)`` over all combinations, or ``(None, None)`` if none is
+    feasible.
 
     With ``cross_check`` every combination's verdict is also compared with
     :func:`solver.feasibility.violations` (slow; for the smallest instances);
@@ -82,11 +82,15 @@ def brute_force(instance: Instance, cross_check: bool = False):
             used = sum(len(s) - 1 for s in combo)
         values = [total_f(r.tree, s) for r, s in zip(reqs, combo)]
         feasible = used <= instance.budget and all(
-            value >= r.target for r, value in zip(reqs, values))
+            value >= r.target for r, value in zip(reqs, values)
+        )
         if cross_check:
             found = violations(instance, {r.id: s for r, s in zip(reqs, combo)})
             if feasible != (found == []):
-                raise BruteMismatch(f"{combo}: enumerator says feasible={feasible}, checker says {found}")
+                raise BruteMismatch(
+                    f"{combo}: enumerator says feasible={feasible}, checker says"
+                    f" {found}"
+                )
         if feasible:
             total = sum(values, Fraction(0))
             if best is None or total > best:

@@ -60,7 +60,9 @@ from operator import add, sub
 from typing import Sequence
 
 Curve = Sequence  # of exact numbers (int or Fraction), non-decreasing
-DIRECT_CELLS = 1 << 19  # partial curves kept at once when reading back directly (a fixed bound)
+DIRECT_CELLS = (
+    1 << 19
+)  # partial curves kept at once when reading back directly (a fixed bound)
 
 
 def is_concave(g: Curve) -> bool:
@@ -80,19 +82,24 @@ def maxplus(a: Curve, b: Curve, limit: int | None = None) -> list:
         a, b = b, a
     n = len(a) + len(b) - 1 if limit is None else min(len(a) + len(b) - 1, limit + 1)
     b0 = b[0]
-    out = [x + b0 for x in a[:n]] + [-1] * max(0, n - len(a))  # -1: below every value (all >= 0)
+    out = [x + b0 for x in a[:n]] + [-1] * max(
+        0, n - len(a)
+    )  # -1: below every value (all >= 0)
     for x in range(1, len(b)):
         width = min(len(a), n - x)
         if width <= 0:
             break
         bx = b[x]
-        seg = out[x:x + width]
-        out[x:x + width] = [p if p > q else q for p, q in zip(seg, map(add, a[:width], repeat(bx)))]
+        seg = out[x : x + width]
+        out[x : x + width] = [
+            p if p > q else q for p, q in zip(seg, map(add, a[:width], repeat(bx)))
+        ]
     return out
 
 
 def maxplus_concave(a: Curve, b: Curve, limit: int | None = None) -> list:
-    """``(a ⊕ b)`` when ``b`` is concave: the largest argmax j of ``a[j] + b[k - j]`` grows with k.
+    """``(a ⊕ b)`` when ``b`` is concave: the largest argmax j of ``a[j] + b[k - j]``
+    grows with k.
 
     (For k1 < k2 and j1 < j2 concavity gives a[j1] + b[k1 - j1] + a[j2] + b[k2 - j2] >=
     a[j2] + b[k1 - j2] + a[j1] + b[k2 - j1], whenever the right side is defined.)
@@ -119,7 +126,8 @@ def maxplus_concave(a: Curve, b: Curve, limit: int | None = None) -> list:
 
 
 class ConcaveMerge:
-    """Several concave curves as one: the merged curve takes the largest increments first.
+    """Several concave curves as one: the merged curve takes the largest increments
+    first.
 
     Ties between increments go to the curve listed first, then to the smaller
     position, so that every curve's share of the ``j`` largest is a prefix of
@@ -131,8 +139,12 @@ class ConcaveMerge:
         for i, g in enumerate(curves):
             if len(g) > 1:
                 owner.extend(repeat(i, len(g) - 1))
-                neg.extend(map(sub, g[:-1], g[1:]))  # g[x - 1] - g[x]: ascending = increments descending
-        order = sorted(range(len(neg)), key=neg.__getitem__)  # stable: ties keep (curve, position) order
+                neg.extend(
+                    map(sub, g[:-1], g[1:])
+                )  # g[x - 1] - g[x]: ascending = increments descending
+        order = sorted(
+            range(len(neg)), key=neg.__getitem__
+        )  # stable: ties keep (curve, position) order
         if limit is not None:
             order = order[:limit]
         base = sum((g[0] for g in curves), 0)
@@ -147,7 +159,8 @@ class ConcaveMerge:
 
 
 class Window:
-    """Entries ``lo .. lo + len(values) - 1`` of a curve (the others cannot lead to the goal)."""
+    """Entries ``lo .. lo + len(values) - 1`` of a curve (the others cannot lead to the
+    goal)."""
 
     __slots__ = ("lo", "values")
 
@@ -167,17 +180,20 @@ def _convolve_window(prev: Window, g: Curve, lo: int, hi: int, concave: bool) ->
     if concave:
         vals = prev.values if isinstance(prev.values, list) else prev.values.tolist()
         full = maxplus_concave(vals, list(g), hi - prev.lo)  # index k - prev.lo
-        return Window(lo, full[lo - prev.lo:hi - prev.lo + 1])
+        return Window(lo, full[lo - prev.lo : hi - prev.lo + 1])
     if not isinstance(g, list):  # int64 arrays (see _int64): the same loop, vectorised
         return _convolve_window_int64(prev, g, lo, hi)
     new = [-1] * (hi - lo + 1)  # every entry gets a value (all values are >= 0)
     plo, phi, vals = prev.lo, prev.hi, prev.values
     for x in range(len(g)):
-        p0, p1 = max(plo, lo - x), min(phi, hi - x)  # previous counts that land in the window
+        p0, p1 = (
+            max(plo, lo - x),
+            min(phi, hi - x),
+        )  # previous counts that land in the window
         if p0 > p1:
             continue
         t0, t1 = p0 + x - lo, p1 + x - lo + 1
-        shifted = map(add, vals[p0 - plo:p1 - plo + 1], repeat(g[x]))
+        shifted = map(add, vals[p0 - plo : p1 - plo + 1], repeat(g[x]))
         new[t0:t1] = [a if a > b else b for a, b in zip(new[t0:t1], shifted)]
     return Window(lo, new)
 
@@ -192,7 +208,7 @@ def _convolve_window_int64(prev: Window, g, lo: int, hi: int) -> Window:
         if p0 > p1:
             continue
         t0, t1 = p0 + x - lo, p1 + x - lo + 1
-        np.maximum(new[t0:t1], vals[p0 - plo:p1 - plo + 1] + g[x], out=new[t0:t1])
+        np.maximum(new[t0:t1], vals[p0 - plo : p1 - plo + 1] + g[x], out=new[t0:t1])
     return Window(lo, new)
 
 
@@ -206,8 +222,11 @@ def _int64(curves: Sequence[Curve], everything: Sequence[Curve]) -> list:
     int64 meets a Python int.  Otherwise (Fractions, huge integers, numpy
     missing) the curves stay lists.
     """
-    if not curves or not all(type(x) is int for g in everything for x in g) or \
-            sum(g[-1] for g in everything) >= 1 << 62:
+    if (
+        not curves
+        or not all(type(x) is int for g in everything for x in g)
+        or sum(g[-1] for g in everything) >= 1 << 62
+    ):
         return list(curves)
     try:
         import numpy as np
@@ -217,11 +236,14 @@ def _int64(curves: Sequence[Curve], everything: Sequence[Curve]) -> list:
 
 
 def _slice(g: Curve, lo: int, hi: int):
-    return list(g[lo:hi + 1]) if isinstance(g, list) else g[lo:hi + 1].copy()
+    return list(g[lo : hi + 1]) if isinstance(g, list) else g[lo : hi + 1].copy()
 
 
-def _merge_windows(items: Sequence[Curve], concave_last: bool, low: int, high: int) -> list[Window]:
-    """The partial merges of ``items``, each only on the counts that can still end in ``[low, high]``."""
+def _merge_windows(
+    items: Sequence[Curve], concave_last: bool, low: int, high: int
+) -> list[Window]:
+    """The partial merges of ``items``, each only on the counts that can still end in
+    ``[low, high]``."""
     rest = sum(len(g) - 1 for g in items)
     cum = 0
     out: list[Window] = []
@@ -232,12 +254,17 @@ def _merge_windows(items: Sequence[Curve], concave_last: bool, low: int, high: i
         if t == 0:
             out.append(Window(lo, _slice(g, lo, hi)))
         else:
-            out.append(_convolve_window(out[-1], g, lo, hi, concave_last and t == len(items) - 1))
+            out.append(
+                _convolve_window(
+                    out[-1], g, lo, hi, concave_last and t == len(items) - 1
+                )
+            )
     return out
 
 
 def _merged(items: Sequence[Curve], concave_last: bool, low: int, high: int) -> Window:
-    """Only the final merge of :func:`_merge_windows`, keeping one partial merge at a time."""
+    """Only the final merge of :func:`_merge_windows`, keeping one partial merge at a
+    time."""
     rest = sum(len(g) - 1 for g in items)
     cum = 0
     acc = None
@@ -245,8 +272,11 @@ def _merged(items: Sequence[Curve], concave_last: bool, low: int, high: int) -> 
         cum += len(g) - 1
         rest -= len(g) - 1
         lo, hi = max(0, low - rest), min(high, cum)
-        acc = Window(lo, _slice(g, lo, hi)) if t == 0 else \
-            _convolve_window(acc, g, lo, hi, concave_last and t == len(items) - 1)
+        acc = (
+            Window(lo, _slice(g, lo, hi))
+            if t == 0
+            else _convolve_window(acc, g, lo, hi, concave_last and t == len(items) - 1)
+        )
     return acc
 
 
@@ -262,7 +292,8 @@ def _window_cells(items: Sequence[Curve], goal: int) -> int:
 
 
 def _direct(items: Sequence[Curve], concave_last: bool, goal: int) -> list[int]:
-    """Counts per item by merging left to right, keeping every partial merge, then reading back."""
+    """Counts per item by merging left to right, keeping every partial merge, then
+    reading back."""
     layers = _merge_windows(items, concave_last, goal, goal)
     counts = [0] * len(items)
     j = goal
@@ -280,7 +311,8 @@ def _direct(items: Sequence[Curve], concave_last: bool, goal: int) -> list[int]:
 
 
 def _split_counts(items: Sequence[Curve], concave_last: bool, goal: int) -> list[int]:
-    """Counts per item summing to ``goal`` with the largest total (Hirschberg-style read-back).
+    """Counts per item summing to ``goal`` with the largest total (Hirschberg-style
+    read-back).
 
     A stretch of curves whose partial merges fit in :data:`DIRECT_CELLS` numbers is
     read back directly (:func:`_direct`); a longer one is halved: merge each half
@@ -293,7 +325,9 @@ def _split_counts(items: Sequence[Curve], concave_last: bool, goal: int) -> list
         if hi - lo == 1:
             out[lo] = g
             continue
-        last = concave_last and hi == len(items)  # the concave item is the last of the whole list
+        last = concave_last and hi == len(
+            items
+        )  # the concave item is the last of the whole list
         if _window_cells(items[lo:hi], g) <= DIRECT_CELLS:
             out[lo:hi] = _direct(items[lo:hi], last, g)
             continue
@@ -315,7 +349,8 @@ def _split_counts(items: Sequence[Curve], concave_last: bool, goal: int) -> list
 
 
 def allocate(curves: Sequence[Curve], goal: int) -> list[int]:
-    """Counts ``x_i`` (``0 <= x_i < len(curves[i])``, ``sum x_i == goal``) maximising ``sum curves[i][x_i]``.
+    """Counts ``x_i`` (``0 <= x_i < len(curves[i])``, ``sum x_i == goal``) maximising
+    ``sum curves[i][x_i]``.
 
     ``goal`` must be at most ``sum(len(g) - 1)``.  Concave curves are merged by
     sorted increments; the others are combined with the exact convolution.
@@ -333,7 +368,9 @@ def allocate(curves: Sequence[Curve], goal: int) -> list[int]:
         for i, x in zip(concave, merged.counts(goal)):
             counts[i] = x
         return counts
-    items = _int64([curves[i] for i in other], curves) + ([merged.curve] if merged is not None else [])
+    items = _int64([curves[i] for i in other], curves) + (
+        [merged.curve] if merged is not None else []
+    )
     split = [int(x) for x in _split_counts(items, merged is not None, goal)]
     for i, x in zip(other, split):
         counts[i] = x

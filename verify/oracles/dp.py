@@ -85,7 +85,6 @@ from solver.model import Instance, Tree
 from solver.numbers import fraction_str
 from solver.scaled import exact_values
 from solver.selection import Selection, make_invalid, make_ok
-
 from verify.oracles.curves import allocate
 from verify.oracles.treedp import TreeKnapsack
 
@@ -112,7 +111,9 @@ class TopK:
     def __init__(self, tree: Tree, weights: Sequence):
         neg = [-x for x in weights]
         self.tree = tree
-        self.order = sorted(tree.order[1:], key=neg.__getitem__)  # stable over breadth-first order
+        self.order = sorted(
+            tree.order[1:], key=neg.__getitem__
+        )  # stable over breadth-first order
         acc = weights[tree.root]
         table = [acc]
         for v in self.order:
@@ -125,7 +126,9 @@ class TopK:
         nodes = [tree.root] + self.order[:k]
         inside = set(nodes)
         for v in nodes[1:]:
-            if tree.parent[v] not in inside:  # pragma: no cover - impossible on a monotone tree
+            if (
+                tree.parent[v] not in inside
+            ):  # pragma: no cover - impossible on a monotone tree
                 raise AssertionError(f"top-{k} set is not rooted at node {v}")
         return tuple(sorted(nodes))
 
@@ -154,14 +157,16 @@ class TreeDP:
         return [Fraction(x, scale) for x in self.ints]
 
     def subtree(self, k: int) -> tuple[int, ...]:
-        """One rooted subtree with ``k`` non-root nodes worth ``table[k]`` (sorted nodes)."""
+        """One rooted subtree with ``k`` non-root nodes worth ``table[k]`` (sorted
+        nodes)."""
         if not 0 <= k < len(self.tree):
             raise ValueError(f"count {k} out of range 0..{len(self.tree) - 1}")
         return self._knapsack.subtree(k)
 
 
 def tree_table(tree: Tree) -> list[Fraction]:
-    """``table[k]``: best total f (root included) of a rooted subtree with k non-root nodes.
+    """``table[k]``: best total f (root included) of a rooted subtree with k non-root
+    nodes.
 
     Always the tree knapsack, never the sorted values, whatever the tree: the
     LEM-C2 property compares this table with the best k-subsets.
@@ -178,36 +183,45 @@ def best_subtree(tree: Tree, k: int) -> tuple[int, ...]:
     return TreeDP(tree).subtree(k)
 
 
-def solve_dp(instance: Instance, *, method: str = "auto", numbers: str = "auto") -> Selection:
+def solve_dp(
+    instance: Instance, *, method: str = "auto", numbers: str = "auto"
+) -> Selection:
     """An optimal selection, or INVALID with the reason; exact, any f in [0, 1].
 
     ``method="tree"``: the tree knapsack for every tree, also monotone ones.
-    ``numbers``: the arithmetic (:mod:`solver.scaled`); every path gives the same answer.
-    """
+    ``numbers``: the arithmetic (:mod:`solver.scaled`); every path gives the same
+    answer."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r} (one of {', '.join(METHODS)})")
     reqs = instance.requests
     node_budget = instance.node_budget
     conv = "roots charged" if instance.root_charged else "roots free"
     if node_budget < 0:
-        return make_invalid(f"the {len(reqs)} roots alone exceed the budget {instance.budget} "
-                            f"({conv})")
+        return make_invalid(
+            f"the {len(reqs)} roots alone exceed the budget {instance.budget} ({conv})"
+        )
     ev = exact_values(instance, numbers)
     weights, targets = [], []
-    for i, r in enumerate(reqs):  # an unreachable target sinks the instance: report the first, before any table
+    for i, r in enumerate(
+        reqs
+    ):  # an unreachable target sinks the instance: report the first, before any table
         w = ev.f[i]
         if min(w) < 0:
             raise ValueError("the DP needs f >= 0")
         target = ev.target[i]
         if sum(w) < target:
-            return make_invalid(f"request {r.id!r}: target {fraction_str(r.target)} exceeds the "
-                                f"tree's total mass {fraction_str(r.tree.mass)}")
+            return make_invalid(
+                f"request {r.id!r}: target {fraction_str(r.target)} exceeds the "
+                f"tree's total mass {fraction_str(r.tree.mass)}"
+            )
         weights.append(w)
         targets.append(target)
 
     curves, mins = [], []
     for i, (r, w, target) in enumerate(zip(reqs, weights, targets)):
-        if method == "auto" and ev.is_monotone(i):  # scaling by a positive integer keeps the order
+        if method == "auto" and ev.is_monotone(
+            i
+        ):  # scaling by a positive integer keeps the order
             curve = TopK(r.tree, w)
         else:
             curve = TreeKnapsack(r.tree, w, cap=node_budget, keep_rows=False)
@@ -216,19 +230,29 @@ def solve_dp(instance: Instance, *, method: str = "auto", numbers: str = "auto")
     need = sum(mins)
     if need > node_budget:
         for i, (r, w, target) in enumerate(zip(reqs, weights, targets)):
-            if mins[i] == len(curves[i].table):  # beyond the capped table: the exact count, for the message
-                mins[i] = bisect_left(TreeKnapsack(r.tree, w, keep_rows=False).table, target)
-        return make_invalid(f"the targets need at least {sum(mins)} non-root nodes in total but the "
-                            f"node budget is {node_budget} (budget {instance.budget}, {conv})")
+            if mins[i] == len(
+                curves[i].table
+            ):  # beyond the capped table: the exact count, for the message
+                mins[i] = bisect_left(
+                    TreeKnapsack(r.tree, w, keep_rows=False).table, target
+                )
+        return make_invalid(
+            f"the targets need at least {sum(mins)} non-root nodes in total but the "
+            f"node budget is {node_budget} (budget {instance.budget}, {conv})"
+        )
 
     spare = node_budget - need
-    gains = [c.table[m:m + spare + 1] for c, m in zip(curves, mins)]
-    goal = min(spare, sum(len(g) - 1 for g in gains))  # some optimum uses exactly this many extras
+    gains = [c.table[m : m + spare + 1] for c, m in zip(curves, mins)]
+    goal = min(
+        spare, sum(len(g) - 1 for g in gains)
+    )  # some optimum uses exactly this many extras
     extra = allocate(gains, goal)
     best = sum((g[x] for g, x in zip(gains, extra)), ev.zero)
     del gains
     sets = {r.id: c.subtree(m + x) for r, c, m, x in zip(reqs, curves, mins, extra)}
-    total = sum((ev.value(i, sets[r.id]) for i, r in enumerate(reqs)), ev.zero)  # recomputed from the sets
+    total = sum(
+        (ev.value(i, sets[r.id]) for i, r in enumerate(reqs)), ev.zero
+    )  # recomputed from the sets
     if total != best:  # pragma: no cover - self-check
         raise AssertionError("dp read-back does not add up to the optimum")
     return make_ok(instance, sets, objective=ev.exact(total))

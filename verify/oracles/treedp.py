@@ -1,4 +1,5 @@
-"""The tree knapsack of one tree, in little memory: its value table and an optimal subtree per count.
+"""The tree knapsack of one tree, in little memory: its value table and an optimal
+subtree per count.
 
 No premise on the weights beyond ``w >= 0`` (non-monotone, tied, zero: all fine).
 
@@ -66,12 +67,15 @@ from typing import Sequence
 
 from solver.model import Tree
 
-SMALL = 1 << 16  # rows of one sweep kept in memory when n * (K + 1) is at most this many numbers
-VECTOR = 256     # rows this long or longer are numpy int64 arrays when that is exact (see TreeKnapsack)
+SMALL = (
+    1 << 16
+)  # rows of one sweep kept in memory when n * (K + 1) is at most this many numbers
+VECTOR = 256  # rows this long or longer are numpy int64 arrays when that is exact (see TreeKnapsack)
 
 
 def preorder(tree: Tree) -> tuple[list[int], list[int]]:
-    """``(seq, end)``: node at each position (heavy child last) and the end of its subtree.
+    """``(seq, end)``: node at each position (heavy child last) and the end of its
+    subtree.
 
     >>> from fractions import Fraction as F
     >>> preorder(Tree.from_parents([-1, 0, 0, 2], [F(1)] * 4))  # node 2 (size 2) after node 1
@@ -88,7 +92,9 @@ def preorder(tree: Tree) -> tuple[list[int], list[int]]:
     while stack:
         v = stack.pop()
         seq.append(v)
-        kids = sorted(tree.children[v], key=size.__getitem__)  # stable: light first, heavy last
+        kids = sorted(
+            tree.children[v], key=size.__getitem__
+        )  # stable: light first, heavy last
         stack.extend(reversed(kids))
     pos = [0] * n
     for p, v in enumerate(seq):
@@ -97,9 +103,16 @@ def preorder(tree: Tree) -> tuple[list[int], list[int]]:
 
 
 class TreeKnapsack:
-    """Table and read-back of one tree's knapsack; ``weights[v] >= 0`` exact numbers (int or Fraction)."""
+    """Table and read-back of one tree's knapsack; ``weights[v] >= 0`` exact numbers
+    (int or Fraction)."""
 
-    def __init__(self, tree: Tree, weights: Sequence, cap: int | None = None, keep_rows: bool = True):
+    def __init__(
+        self,
+        tree: Tree,
+        weights: Sequence,
+        cap: int | None = None,
+        keep_rows: bool = True,
+    ):
         n = len(tree)
         self.tree = tree
         self.n = n
@@ -109,11 +122,17 @@ class TreeKnapsack:
         if any(x < 0 for x in self.w):
             raise ValueError("the tree knapsack needs weights >= 0")
         self.zero = self.w[0] - self.w[0]
-        # int64 rows: every entry is a sum of distinct weights, so below 2**62 in all it is exact
+        # int64 rows: every entry is a sum of distinct weights, so below 2**62 in all it
+        # is exact
         self._np = None
-        if self.cap + 1 >= VECTOR and all(type(x) is int for x in self.w) and sum(self.w) < 1 << 62:
+        if (
+            self.cap + 1 >= VECTOR
+            and all(type(x) is int for x in self.w)
+            and sum(self.w) < 1 << 62
+        ):
             try:
                 import numpy
+
                 self._np = numpy
             except ImportError:  # pragma: no cover - numpy comes with matplotlib
                 pass
@@ -121,31 +140,48 @@ class TreeKnapsack:
             self.zero = 0
         self._rows = None
         if keep_rows and n * (self.cap + 1) <= SMALL:
-            self._rows = self._sweep(1, n, {n: self._start()}, range(1, n + 1), self.cap)
+            self._rows = self._sweep(
+                1, n, {n: self._start()}, range(1, n + 1), self.cap
+            )
             first = self._rows[1]
         else:
             first = self._sweep(1, n, {n: self._start()}, (1,), self.cap)[1]
         w0 = self.w[0]
-        self.table = [w0 + int(x) for x in first] if self._np is not None else [w0 + x for x in first]
+        self.table = (
+            [w0 + int(x) for x in first]
+            if self._np is not None
+            else [w0 + x for x in first]
+        )
 
     # ------------------------------------------------------------ rows
 
     def _start(self):
         """``B[n]``: nothing left to choose, worth 0."""
-        return self._np.zeros(1, dtype=self._np.int64) if self._np is not None else [self.zero]
+        return (
+            self._np.zeros(1, dtype=self._np.int64)
+            if self._np is not None
+            else [self.zero]
+        )
 
     def _combine(self, wp, nxt, sk, cap: int):
         np = self._np
         if np is not None:
             take = nxt[:cap] + wp
-            head = np.maximum(take[:len(sk) - 1], sk[1:len(take) + 1])
-            return np.concatenate(((0,), head, take[len(sk) - 1:])).astype(np.int64, copy=False)
-        take = [wp + x for x in (nxt if len(nxt) <= cap else islice(nxt, cap))]  # counts 1..
+            head = np.maximum(take[: len(sk) - 1], sk[1 : len(take) + 1])
+            return np.concatenate(((0,), head, take[len(sk) - 1 :])).astype(
+                np.int64, copy=False
+            )
+        take = [
+            wp + x for x in (nxt if len(nxt) <= cap else islice(nxt, cap))
+        ]  # counts 1..
         head = [a if a > b else b for a, b in zip(take, islice(sk, 1, None))]
-        return [sk[0]] + head + take[len(sk) - 1:]  # a row of a larger cap may be longer: cut at take's
+        return (
+            [sk[0]] + head + take[len(sk) - 1 :]
+        )  # a row of a larger cap may be longer: cut at take's
 
     def _sweep(self, lo: int, hi: int, given: dict, keep, cap: int) -> dict:
-        """Rows ``B[p]`` for ``p = hi-1 .. lo``; returns ``{q: B[q]}`` for ``q`` in ``keep``.
+        """Rows ``B[p]`` for ``p = hi-1 .. lo``; returns ``{q: B[q]}`` for ``q`` in
+        ``keep``.
 
         ``given`` holds ``B[hi]`` and ``B[end[p]]`` for every ``p`` in ``[lo, hi)``
         with ``end[p] > hi``; rows are capped at ``cap + 1`` entries.
@@ -176,7 +212,9 @@ class TreeKnapsack:
 
     # ------------------------------------------------------------ read-back
 
-    def _walk_rows(self, lo: int, hi: int, c: int, rows: dict, chosen: list) -> tuple[int, int]:
+    def _walk_rows(
+        self, lo: int, hi: int, c: int, rows: dict, chosen: list
+    ) -> tuple[int, int]:
         end, w = self.end, self.w
         p = lo
         while p < hi:
@@ -190,12 +228,17 @@ class TreeKnapsack:
                 p = e
         return p, c
 
-    def _walk(self, lo: int, hi: int, c: int, given: dict, chosen: list) -> tuple[int, int]:
-        """Walk positions ``[lo, hi)`` with ``c`` nodes to take; return where it leaves and what is left."""
+    def _walk(
+        self, lo: int, hi: int, c: int, given: dict, chosen: list
+    ) -> tuple[int, int]:
+        """Walk positions ``[lo, hi)`` with ``c`` nodes to take; return where it leaves
+        and what is left."""
         end = self.end
         if hi - lo <= 2 or (hi - lo) * (c + 1) <= SMALL:
             need = {p + 1 for p in range(lo, hi)} | {end[p] for p in range(lo, hi)}
-            return self._walk_rows(lo, hi, c, self._sweep(lo, hi, given, need, c), chosen)
+            return self._walk_rows(
+                lo, hi, c, self._sweep(lo, hi, given, need, c), chosen
+            )
         mid = (lo + hi) // 2
         need_left = {mid} | {end[p] for p in range(lo, mid) if end[p] > mid}
         rows = self._sweep(mid, hi, given, need_left, c)
@@ -206,7 +249,8 @@ class TreeKnapsack:
         return self._walk(p, hi, c, given, chosen)
 
     def subtree(self, k: int) -> tuple[int, ...]:
-        """One rooted subtree with ``k`` non-root nodes worth ``table[k]`` (sorted nodes, root included)."""
+        """One rooted subtree with ``k`` non-root nodes worth ``table[k]`` (sorted
+        nodes, root included)."""
         if not 0 <= k <= self.cap:
             raise ValueError(f"count {k} out of range 0..{self.cap}")
         chosen: list[int] = []
@@ -214,7 +258,11 @@ class TreeKnapsack:
             p, c = self._walk_rows(1, self.n, k, self._rows, chosen)
         else:
             p, c = self._walk(1, self.n, k, {self.n: self._start()}, chosen)
-        if p != self.n or c != 0:  # pragma: no cover - the rows guarantee a complete walk
-            raise AssertionError(f"tree knapsack read-back ended at position {p} with {c} nodes left")
+        if (
+            p != self.n or c != 0
+        ):  # pragma: no cover - the rows guarantee a complete walk
+            raise AssertionError(
+                f"tree knapsack read-back ended at position {p} with {c} nodes left"
+            )
         seq = self.seq
         return tuple(sorted([seq[0]] + [seq[q] for q in chosen]))

@@ -1,4 +1,5 @@
-"""The plots of an audit (``python -m verify audit TRACE --report-dir DIR``), as PNG and SVG.
+"""The plots of an audit (``python -m verify audit TRACE --report-dir DIR``), as PNG and
+SVG.
 
 Drawn from the audit's ``run.json`` data (so they can be redrawn from it):
 
@@ -24,12 +25,15 @@ TOP_REQUESTS = 20
 
 
 def _numeric_times(points: list[list]) -> bool:
-    return bool(points) and all(isinstance(p[1], (int, float)) and not isinstance(p[1], bool) for p in points)
+    return bool(points) and all(
+        isinstance(p[1], (int, float)) and not isinstance(p[1], bool) for p in points
+    )
 
 
 def _label(rid: Any) -> str:
     """A request id as a tick label: control characters escaped (a trace's id may hold
-    terminal escapes, which matplotlib would echo in a warning), 24 characters at most."""
+    terminal escapes, which matplotlib would echo in a warning), 24 characters at most.
+    """
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(rid))[:24]
 
 
@@ -41,7 +45,8 @@ def _save(fig, run_dir: str, name: str) -> tuple[str, str]:
 
 
 def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
-    """Write the plots into ``run_dir``; return ``[{title, png, svg, caption}]`` (empty without matplotlib)."""
+    """Write the plots into ``run_dir``; return ``[{title, png, svg, caption}]`` (empty
+    without matplotlib)."""
     try:
         import matplotlib
 
@@ -64,24 +69,50 @@ def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
         ax.plot(xs, ys, linewidth=0.8, color="#2a6fdb")
         lossy = [(x, y) for x, y in zip(xs, ys) if y > 0]
         if lossy:
-            ax.scatter(*zip(*lossy), s=9, color="#d0021b", zorder=3, label="an iteration that lost value")
+            ax.scatter(
+                *zip(*lossy),
+                s=9,
+                color="#d0021b",
+                zorder=3,
+                label="an iteration that lost value",
+            )
             ax.legend(loc="upper right", fontsize=8, frameon=False)
         ax.set_xlabel("time (the trace's 'time')" if by_time else "line of the trace")
         ax.set_ylabel("value lost (optimum − value)")
-        ax.set_title("Value lost per iteration" + (f" (each point: the largest of {stride} iterations)"
-                                                   if stride > 1 else ""), fontsize=10)
+        ax.set_title(
+            "Value lost per iteration"
+            + (
+                f" (each point: the largest of {stride} iterations)"
+                if stride > 1
+                else ""
+            ),
+            fontsize=10,
+        )
         png, svg = _save(fig, run_dir, "value-lost")
     finally:
         plt.close(fig)
-    out.append({"title": "Value lost per iteration", "png": png, "svg": svg,
-                "caption": f"{len(points)} points for {data.get('value_lost', {}).get('iterations', 0)} iterations "
-                           f"with a feasible answer to a feasible instance; red: lost value."})
+    out.append(
+        {
+            "title": "Value lost per iteration",
+            "png": png,
+            "svg": svg,
+            "caption": (
+                f"{len(points)} points for"
+                f" {data.get('value_lost', {}).get('iterations', 0)} iterations with a"
+                " feasible answer to a feasible instance; red: lost value."
+            ),
+        }
+    )
 
     rules = data.get("rules") or {}
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [1, 2]})
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [1, 2]}
+    )
     try:
         names = list(rules)
-        left.bar(range(len(names)), [rules[r]["iterations"] for r in names], color="#d0021b")
+        left.bar(
+            range(len(names)), [rules[r]["iterations"] for r in names], color="#d0021b"
+        )
         left.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
         left.set_ylabel("iterations")
         left.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -100,27 +131,52 @@ def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
         right.set_yticks(range(len(top)), [_label(t) for t in top], fontsize=7)
         right.invert_yaxis()
         right.set_xlabel("iterations breaking a rule in this request")
-        right.set_title(f"Rule breaks per request id (top {min(TOP_REQUESTS, len(totals))} of {len(totals)})",
-                        fontsize=10)
+        right.set_title(
+            f"Rule breaks per request id (top {min(TOP_REQUESTS, len(totals))} of"
+            f" {len(totals)})",
+            fontsize=10,
+        )
         if names:
             right.legend(fontsize=8, frameon=False, loc="lower right")
         if not names:
             for ax in (left, right):
-                ax.text(0.5, 0.5, "no rule broken", ha="center", va="center", transform=ax.transAxes)
+                ax.text(
+                    0.5,
+                    0.5,
+                    "no rule broken",
+                    ha="center",
+                    va="center",
+                    transform=ax.transAxes,
+                )
         png, svg = _save(fig, run_dir, "rule-breaks")
     finally:
         plt.close(fig)
-    out.append({"title": "Rule breaks per rule and per request id", "png": png, "svg": svg,
-                "caption": "Iterations whose answer breaks each rule (rooted, budget, target, format, objective)."})
+    out.append(
+        {
+            "title": "Rule breaks per rule and per request id",
+            "png": png,
+            "svg": svg,
+            "caption": (
+                "Iterations whose answer breaks each rule (rooted, budget, target,"
+                " format, objective)."
+            ),
+        }
+    )
 
     dist = (data.get("value_lost") or {}).get("distribution") or {}
     fig, ax = plt.subplots(figsize=(6, 3))
     try:
         labels = list(dist)
-        ax.bar(range(len(labels)), [dist[k] for k in labels], color=["#8fd16a"] + ["#f6a945"] * (len(labels) - 1))
+        ax.bar(
+            range(len(labels)),
+            [dist[k] for k in labels],
+            color=["#8fd16a"] + ["#f6a945"] * (len(labels) - 1),
+        )
         ax.set_xticks(range(len(labels)), labels, fontsize=8)
         for i, k in enumerate(labels):
-            ax.annotate(str(dist[k]), (i, dist[k]), ha="center", va="bottom", fontsize=8)
+            ax.annotate(
+                str(dist[k]), (i, dist[k]), ha="center", va="bottom", fontsize=8
+            )
         ax.set_xlabel("value lost relative to the optimum")
         ax.set_ylabel("iterations")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -129,6 +185,15 @@ def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
         png, svg = _save(fig, run_dir, "gap")
     finally:
         plt.close(fig)
-    out.append({"title": "Distribution of the gap to the optimum", "png": png, "svg": svg,
-                "caption": "Exact counts over every iteration with a feasible answer to a feasible instance."})
+    out.append(
+        {
+            "title": "Distribution of the gap to the optimum",
+            "png": png,
+            "svg": svg,
+            "caption": (
+                "Exact counts over every iteration with a feasible answer to a feasible"
+                " instance."
+            ),
+        }
+    )
     return out

@@ -1,4 +1,5 @@
-"""One audited iteration as a counterexample report, and its replay (``python -m verify audit``).
+"""One audited iteration as a counterexample report, and its replay (``python -m verify
+audit``).
 
 An *iteration report* is a counterexample report (docs/reports.md) about an
 answer someone's selector recorded, not one a search provoked: the same fields,
@@ -25,32 +26,42 @@ iteration of 64 requests stays readable; report.md lists every request.
 
 from __future__ import annotations
 
-import math
-
 import json
+import math
 import os
 import sys
 from typing import Any, Optional
 
 from solver.errors import InputError
 from solver.exit_codes import ExitCode
+from solver.feasibility import violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import Selection, make_invalid, parse_selection
-
-from solver.feasibility import violations
-from verify.checks.judge import (INCONCLUSIVE, INVALID_CONFIRMED, OPTIMAL, WRONG_OBJECTIVE, Verdict,
-                                 exact_optimum, judge)
+from verify.checks.judge import (
+    INCONCLUSIVE,
+    INVALID_CONFIRMED,
+    OPTIMAL,
+    WRONG_OBJECTIVE,
+    Verdict,
+    exact_optimum,
+    judge,
+)
 from verify.report.finding import SCHEMA, broken, versions
 from verify.report.write import markdown, violation_marks
 from verify.search.claim_search import describe
 
 TYPE = "audit-iteration"
-PICTURE_REQUESTS = 6     # requests drawn at most
-PICTURE_NODES = 400      # nodes drawn at most (larger trees: no picture, report.md still lists them)
-STATEMENT = ("the recorded answer is feasible (rooted, within budget, every target met), states its "
-             "objective exactly and is optimal; an INVALID answer only when no feasible selection exists")
+PICTURE_REQUESTS = 6  # requests drawn at most
+PICTURE_NODES = (
+    400  # nodes drawn at most (larger trees: no picture, report.md still lists them)
+)
+STATEMENT = (
+    "the recorded answer is feasible (rooted, within budget, every target met), states"
+    " its objective exactly and is optimal; an INVALID answer only when no feasible"
+    " selection exists"
+)
 
 
 def _optimal(instance: Instance, verdict: Verdict) -> Selection:
@@ -66,14 +77,25 @@ def _optimal(instance: Instance, verdict: Verdict) -> Selection:
     return sel if not sel.ok else make_invalid("no feasible selection exists")
 
 
-def iteration_report(*, trace: str, line: int, instance_json: dict, selection_json: dict, verdict: Verdict,
-                     record_id: Any = None, record_time: Any = None, seconds: float = 0.0,
-                     options: Optional[dict] = None, rerun: str = "",
-                     judged_by: str = "python -m verify audit") -> dict:
-    """The report dict of one audited iteration (paths are added by :func:`write_iteration_report`).
+def iteration_report(
+    *,
+    trace: str,
+    line: int,
+    instance_json: dict,
+    selection_json: dict,
+    verdict: Verdict,
+    record_id: Any = None,
+    record_time: Any = None,
+    seconds: float = 0.0,
+    options: Optional[dict] = None,
+    rerun: str = "",
+    judged_by: str = "python -m verify audit",
+) -> dict:
+    """The report dict of one audited iteration (paths are added by
+    :func:`write_iteration_report`).
 
-    ``judged_by`` names what judged it (``verify.assert_optimal`` writes the same report).
-    """
+    ``judged_by`` names what judged it (``verify.assert_optimal`` writes the same
+    report)."""
     instance = parse_instance(instance_json, allow_nonmonotone=True)
     output = parse_selection(selection_json)
     optimal = _optimal(instance, verdict)
@@ -88,20 +110,41 @@ def iteration_report(*, trace: str, line: int, instance_json: dict, selection_js
         "status_reason": verdict.text,
         "representation": describe(instance),
         "arguments": {"instance": instance_json, "selection": selection_json},
-        "how_generated": f"recorded by the selector: {label}" +
-                         (f", time {record_time}" if record_time is not None else "") +
-                         f"; judged by {judged_by}",
-        "features": {"requests": len(instance.requests), "nodes": instance.total_nodes,
-                     "budget": instance.budget, "root_charged": instance.root_charged},
+        "how_generated": (
+            f"recorded by the selector: {label}"
+            + (f", time {record_time}" if record_time is not None else "")
+            + f"; judged by {judged_by}"
+        ),
+        "features": {
+            "requests": len(instance.requests),
+            "nodes": instance.total_nodes,
+            "budget": instance.budget,
+            "root_charged": instance.root_charged,
+        },
         "timing": {"search_seconds": round(seconds, 3)},
         "metadata": {"seed": None, "versions": versions(), "sys.argv": list(sys.argv)},
-        "claim": {"id": claim_id, "paper": "SPEC §1, python -m verify check", "statement": STATEMENT,
-                  "method": f"exact judge ({verdict.method or 'feasibility checker'})", "per_solver": True,
-                  "must_hold": True},
-        "solver": {"kind": "recorded", "target": where, "timeout": None, "label": label},
+        "claim": {
+            "id": claim_id,
+            "paper": "SPEC §1, python -m verify check",
+            "statement": STATEMENT,
+            "method": f"exact judge ({verdict.method or 'feasibility checker'})",
+            "per_solver": True,
+            "must_hold": True,
+        },
+        "solver": {
+            "kind": "recorded",
+            "target": where,
+            "timeout": None,
+            "label": label,
+        },
         "options": options or {},
         "rerun": rerun,
-        "recorded": {"trace": trace, "line": line, "id": record_id, "time": record_time},
+        "recorded": {
+            "trace": trace,
+            "line": line,
+            "id": record_id,
+            "time": record_time,
+        },
         "instance": instance_json,
         "output": selection_json,
         "optimal": optimal.to_json(),
@@ -109,19 +152,29 @@ def iteration_report(*, trace: str, line: int, instance_json: dict, selection_js
     }
     b = broken(instance, claim_id, verdict.text, output, optimal)
     if verdict.kind == WRONG_OBJECTIVE:  # broken() leaves the stated objective out
-        bad = [v for v in violations(instance, output.selected, output.objective) if v.rule == "objective"]
-        b["violations"] += [{"rule": v.rule, "request": v.request, "node": v.node, "text": v.text} for v in bad]
+        bad = [
+            v
+            for v in violations(instance, output.selected, output.objective)
+            if v.rule == "objective"
+        ]
+        b["violations"] += [
+            {"rule": v.rule, "request": v.request, "node": v.node, "text": v.text}
+            for v in bad
+        ]
         b["rules"] = b["rules"] + ["objective"]
         b["kind"] = "rule"
     from verify.search.cause import explain_verdict
 
-    b["cause"] = explain_verdict(instance, output, verdict.kind, optimal if optimal.ok else None)
+    b["cause"] = explain_verdict(
+        instance, output, verdict.kind, optimal if optimal.ok else None
+    )
     report["broken"] = b
     return report
 
 
 def write_iteration_report(directory: str, report: dict) -> str:
-    """report.json, report.md, tree.png, instance.json and selection.json in ``directory``."""
+    """report.json, report.md, tree.png, instance.json and selection.json in
+    ``directory``."""
     os.makedirs(directory, exist_ok=True)
     json_path = os.path.join(directory, "report.json")
     for name, key in (("instance.json", "instance"), ("selection.json", "output")):
@@ -129,10 +182,12 @@ def write_iteration_report(directory: str, report: dict) -> str:
             json.dump(report[key], fh)
             fh.write("\n")
     report["replay"] = f"python -m verify replay {json_path}"
-    report["check"] = (f"python -m verify check {os.path.join(directory, 'instance.json')} "
-                       f"{os.path.join(directory, 'selection.json')}"
-                       + ("" if report["options"].get("z3") else " --no-z3")
-                       + (" --allow-nonmonotone" if report["options"].get("allow_nonmonotone") else ""))
+    report["check"] = (
+        f"python -m verify check {os.path.join(directory, 'instance.json')} "
+        f"{os.path.join(directory, 'selection.json')}"
+        + ("" if report["options"].get("z3") else " --no-z3")
+        + (" --allow-nonmonotone" if report["options"].get("allow_nonmonotone") else "")
+    )
     report["picture"] = _picture(directory, report)
     with open(json_path, "w", encoding="utf-8") as fh:
         json.dump(report, fh, indent=2)
@@ -151,31 +206,66 @@ def _picture(directory: str, report: dict) -> Optional[str]:
     mine = dict(output.selected) if output.ok else {}
     best = dict(optimal.selected) if optimal.ok else {}
     bad, notes = violation_marks(report["broken"])
-    flagged = {v["request"] for v in report["broken"].get("violations", []) if v["request"] is not None}
-    differ = [r for r in instance.requests if r.id in flagged or
-              set(mine.get(r.id, ())) != set(best.get(r.id, ()))]
+    flagged = {
+        v["request"]
+        for v in report["broken"].get("violations", [])
+        if v["request"] is not None
+    }
+    differ = [
+        r
+        for r in instance.requests
+        if r.id in flagged or set(mine.get(r.id, ())) != set(best.get(r.id, ()))
+    ]
     shown = (differ or list(instance.requests))[:PICTURE_REQUESTS]
     if sum(len(r.tree) for r in shown) > PICTURE_NODES:
-        report["picture_error"] = f"no picture: more than {PICTURE_NODES} nodes to draw (report.md lists them)"
+        report["picture_error"] = (
+            f"no picture: more than {PICTURE_NODES} nodes to draw (report.md lists"
+            " them)"
+        )
         return None
     part = Instance(instance.budget, tuple(shown), instance.root_charged)
     conv = "roots charged" if instance.root_charged else "roots free"
     b = report["broken"]
     values = ""
     if b.get("objective") is not None:
-        values = f"; objective {b['objective']}, optimum {report.get('optimum') or 'none (infeasible)'}"
-    which = f"; showing {len(shown)} of {len(instance.requests)} requests" if len(shown) < len(instance.requests) \
+        values = (
+            f"; objective {b['objective']}, optimum"
+            f" {report.get('optimum') or 'none (infeasible)'}"
+        )
+    which = (
+        f"; showing {len(shown)} of {len(instance.requests)} requests"
+        if len(shown) < len(instance.requests)
         else ""
-    title = f"{report['solver']['label']}: {b['condition']}\nbudget {instance.budget} ({conv}){values}{which}"
-    solver_note = "" if output.ok else f"answered {output.status}" + (f": {output.reason}" if output.reason else "")
+    )
+    title = (
+        f"{report['solver']['label']}: {b['condition']}\nbudget {instance.budget}"
+        f" ({conv}){values}{which}"
+    )
+    solver_note = (
+        ""
+        if output.ok
+        else f"answered {output.status}"
+        + (f": {output.reason}" if output.reason else "")
+    )
     optimal_note = "" if optimal.ok else f"no feasible selection: {optimal.reason}"
     try:
         from verify.report.picture import draw
 
-        draw(os.path.join(directory, "tree.png"), part, mine if output.ok else None, best if optimal.ok else None,
-             title=title[:600], solver_note=solver_note, optimal_note=optimal_note, offending=bad,
-             request_notes=notes, causes=b.get("cause", []))
-    except ImportError as exc:  # matplotlib missing: the report stays useful without the picture
+        draw(
+            os.path.join(directory, "tree.png"),
+            part,
+            mine if output.ok else None,
+            best if optimal.ok else None,
+            title=title[:600],
+            solver_note=solver_note,
+            optimal_note=optimal_note,
+            offending=bad,
+            request_notes=notes,
+            causes=b.get("cause", []),
+        )
+    except (
+        ImportError
+    ) as exc:  # matplotlib missing: the report stays useful without the picture
         report["picture_error"] = f"no picture: {exc}"
         return None
     report["picture_svg"] = "tree.svg"
@@ -183,21 +273,31 @@ def _picture(directory: str, report: dict) -> Optional[str]:
 
 
 def replay_iteration(report: dict, path: str) -> tuple[int, str]:
-    """Re-judge the recorded answer: (exit code, one line), as ``python -m verify replay`` prints it."""
+    """Re-judge the recorded answer: (exit code, one line), as ``python -m verify
+    replay`` prints it."""
+
     def bad(msg):
         return InputError(msg, source=path)
 
     options = report.get("options") if isinstance(report.get("options"), dict) else {}
-    if not isinstance(report.get("instance"), dict) or not isinstance(report.get("output"), dict):
+    if not isinstance(report.get("instance"), dict) or not isinstance(
+        report.get("output"), dict
+    ):
         raise bad("an audit-iteration report needs 'instance' and 'output' objects")
     try:
-        instance = parse_instance(report["instance"], allow_nonmonotone=bool(options.get("allow_nonmonotone")))
+        instance = parse_instance(
+            report["instance"], allow_nonmonotone=bool(options.get("allow_nonmonotone"))
+        )
         selection = parse_selection(report["output"])
     except InputError as exc:
         raise bad(f"cannot rebuild the iteration: {exc.one_line()}") from None
     timeout = options.get("z3_timeout")
-    verdict = judge(instance, selection, use_z3=bool(options.get("z3")),
-                    z3_timeout=float(timeout) if _positive_seconds(timeout) else None)
+    verdict = judge(
+        instance,
+        selection,
+        use_z3=bool(options.get("z3")),
+        z3_timeout=float(timeout) if _positive_seconds(timeout) else None,
+    )
     if verdict.kind in (OPTIMAL, INVALID_CONFIRMED):
         return ExitCode.OK, f"passes now: the recorded answer is judged {verdict.text}"
     if verdict.kind == INCONCLUSIVE:
@@ -210,8 +310,14 @@ def replay_iteration(report: dict, path: str) -> tuple[int, str]:
 
 
 def _positive_seconds(x: Any) -> bool:
-    """A usable recorded timeout: a finite number > 0 (a report is data; nan or inf is ignored)."""
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+    """A usable recorded timeout: a finite number > 0 (a report is data; nan or inf is
+    ignored)."""
+    return (
+        isinstance(x, (int, float))
+        and not isinstance(x, bool)
+        and math.isfinite(x)
+        and x > 0
+    )
 
 
 def is_iteration_report(report: Any) -> bool:

@@ -1,4 +1,5 @@
-"""``python -m verify replay report.json``: rerun one counterexample and say whether it still fails.
+"""``python -m verify replay report.json``: rerun one counterexample and say whether it
+still fails.
 
 Rebuilds the solver from the report's ``solver`` spec (registry name,
 ``module:function`` or ``--cmd`` program, with its timeout), rebuilds the
@@ -39,7 +40,6 @@ from solver.exit_codes import ExitCode
 from solver.messages import show
 from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
-
 from verify.search.claims import CLAIMS_BY_ID
 from verify.search.confirm import MAX_REPLAYS, REPLAYS
 from verify.search.properties import Outside
@@ -54,7 +54,9 @@ def load_report(path: str) -> dict:
         with open(path, "rb") as fh:
             text = fh.read().decode("utf-8")
     except OSError as exc:
-        raise ReportError(f"cannot read file: {exc.strerror or exc}", source=path) from None
+        raise ReportError(
+            f"cannot read file: {exc.strerror or exc}", source=path
+        ) from None
     except UnicodeDecodeError as exc:
         raise ReportError(f"not UTF-8 text (byte {exc.start})", source=path) from None
     try:
@@ -69,18 +71,30 @@ def load_report(path: str) -> dict:
 
 
 def _type(x: Any) -> str:
-    return {str: "a string", list: "a list", dict: "an object", bool: "a boolean", type(None): "null",
-            int: "an integer"}.get(type(x), "a number")
+    return {
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+        bool: "a boolean",
+        type(None): "null",
+        int: "an integer",
+    }.get(type(x), "a number")
 
 
 def rebuild_case(report: dict):
-    """The property's input: an Instance, or (tree, rooted subtree) for THM-3.1 (validated)."""
+    """The property's input: an Instance, or (tree, rooted subtree) for THM-3.1
+    (validated)."""
     args = report.get("arguments")
     if not isinstance(args, dict):
-        raise ReportError(f"'arguments' must be an object holding 'instance' or 'tree', got {_type(args)}")
+        raise ReportError(
+            "'arguments' must be an object holding 'instance' or 'tree', got"
+            f" {_type(args)}"
+        )
     if "instance" in args:
         try:
-            return parse_instance(args["instance"], allow_nonmonotone=True, source="arguments.instance")
+            return parse_instance(
+                args["instance"], allow_nonmonotone=True, source="arguments.instance"
+            )
         except InputError as exc:
             raise ReportError(exc.one_line()) from None
     if "tree" in args:
@@ -89,26 +103,48 @@ def rebuild_case(report: dict):
 
 
 def _tree_case(t: Any):
-    """THM-3.1's (tree, subtree): the tree read as an instance's request would be (cycles refused)."""
+    """THM-3.1's (tree, subtree): the tree read as an instance's request would be
+    (cycles refused)."""
     if not isinstance(t, dict):
-        raise ReportError(f"arguments.tree: must be an object with parent, cond and subtree, got {_type(t)}")
+        raise ReportError(
+            "arguments.tree: must be an object with parent, cond and subtree, got"
+            f" {_type(t)}"
+        )
     for key in ("parent", "cond", "subtree"):
         if key not in t:
             raise ReportError(f"arguments.tree: missing field {key!r}")
     extra = set(t) - {"parent", "cond", "subtree"}
     if extra:
-        raise ReportError(f"arguments.tree: unknown field {show(str(sorted(extra)[0]))}")
+        raise ReportError(
+            f"arguments.tree: unknown field {show(str(sorted(extra)[0]))}"
+        )
     try:
-        inst = parse_instance({"budget": 0, "requests": [
-            {"id": "tree", "target": 0, "parent": t["parent"], "cond": t["cond"]}]},
-            source="arguments.tree", allow_nonmonotone=True)
+        inst = parse_instance(
+            {
+                "budget": 0,
+                "requests": [
+                    {
+                        "id": "tree",
+                        "target": 0,
+                        "parent": t["parent"],
+                        "cond": t["cond"],
+                    }
+                ],
+            },
+            source="arguments.tree",
+            allow_nonmonotone=True,
+        )
     except InputError as exc:
         raise ReportError(exc.one_line().replace("request 'tree' ", "")) from None
     tree = inst.requests[0].tree
     nodes = t["subtree"]
-    if not isinstance(nodes, list) or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < len(tree)
-                                          for v in nodes):
-        raise ReportError(f"arguments.tree: subtree must be a list of node indices 0..{len(tree) - 1}")
+    if not isinstance(nodes, list) or any(
+        isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < len(tree)
+        for v in nodes
+    ):
+        raise ReportError(
+            f"arguments.tree: subtree must be a list of node indices 0..{len(tree) - 1}"
+        )
     if not tree.is_rooted(nodes):
         raise ReportError("arguments.tree: subtree is not a rooted subtree of the tree")
     return tree, frozenset(nodes)
@@ -116,13 +152,15 @@ def _tree_case(t: Any):
 
 # ------------------------------------------------------------------ trust
 
+
 def module_file(name: str) -> Optional[str]:
-    """Where ``import name`` would load the module from, found without running any of it (None: nowhere)."""
+    """Where ``import name`` would load the module from, found without running any of it
+    (None: nowhere)."""
     parts = name.split(".")
     path = None
     spec = None
     for i in range(len(parts)):
-        prefix = ".".join(parts[:i + 1])
+        prefix = ".".join(parts[: i + 1])
         mod = sys.modules.get(prefix)
         if mod is not None:
             if i == len(parts) - 1:
@@ -136,7 +174,11 @@ def module_file(name: str) -> Optional[str]:
         except (ImportError, ValueError):
             return None
         if spec is None:
-            return "<built-in>" if i == 0 and parts[0] in sys.builtin_module_names else None
+            return (
+                "<built-in>"
+                if i == 0 and parts[0] in sys.builtin_module_names
+                else None
+            )
         if i < len(parts) - 1:
             path = spec.submodule_search_locations
             if not path:
@@ -148,39 +190,56 @@ def _inside(path: str, root: str) -> bool:
     path, root = os.path.realpath(path), os.path.realpath(root)
     if not (path == root or path.startswith(root.rstrip(os.sep) + os.sep)):
         return False
-    rest = path[len(root):].split(os.sep)
-    return not any(part in ("site-packages", "dist-packages") for part in rest)  # installed code is not ours
+    rest = path[len(root) :].split(os.sep)
+    return not any(
+        part in ("site-packages", "dist-packages") for part in rest
+    )  # installed code is not ours
 
 
 def untrusted_reason(spec: SolverSpec) -> Optional[str]:
-    """Why replaying ``spec`` would run code the user has not vouched for (None: it is ours)."""
+    """Why replaying ``spec`` would run code the user has not vouched for (None: it is
+    ours)."""
     if spec.kind == "registry":
         return None
     if spec.kind == "cmd":
-        return f"the report's solver is a command ({spec.label}): replaying it runs that program"
+        return (
+            f"the report's solver is a command ({spec.label}): replaying it runs that"
+            " program"
+        )
     module, _, attr = spec.target.partition(":")
     where = module_file(module) if module else None
     if where is None:
         return None  # nothing to import: building it fails with "cannot import", running nothing
     if not _ours(where):
-        return (f"the report's solver imports module {show(module)} from {show(where, 80)}, outside this "
-                f"project and the current directory: replaying it runs that code")
+        return (
+            f"the report's solver imports module {show(module)} from {show(where, 80)},"
+            " outside this project and the current directory: replaying it runs that"
+            " code"
+        )
     if not own_function(module, attr):
-        # an attribute path (module:subprocess.getoutput) or an imported name reaches code not ours
-        return (f"the report's solver {show(attr, 80)} is not a function defined in module {show(module)} "
-                f"itself: replaying it may run other code")
+        # an attribute path (module:subprocess.getoutput) or an imported name reaches
+        # code not ours
+        return (
+            f"the report's solver {show(attr, 80)} is not a function defined in module"
+            f" {show(module)} itself: replaying it may run other code"
+        )
     return None
 
 
 def _ours(where: Optional[str]) -> bool:
-    return where is not None and where != "<built-in>" and (_inside(where, PROJECT) or _inside(where, os.getcwd()))
+    return (
+        where is not None
+        and where != "<built-in>"
+        and (_inside(where, PROJECT) or _inside(where, os.getcwd()))
+    )
 
 
 REEXPORTS = 5  # how many ``from M import name`` steps :func:`own_function` follows
 
 
 def own_function(module: str, name: str, depth: int = 0) -> bool:
-    """Whether ``module:name`` is a function of ours, decided by reading files, never running them.
+    """Whether ``module:name`` is a function of ours, decided by reading files, never
+    running them.
 
     True when the module's file (ours: this project or the current directory) binds ``name``
     once in its top-level scope, by a ``def``, or by ``from M import name`` of a module M
@@ -208,17 +267,30 @@ def own_function(module: str, name: str, depth: int = 0) -> bool:
             if getattr(node, "name", None) == name:
                 binds += 1
                 own = not isinstance(node, ast.ClassDef) and node in tree.body
-            todo += [*getattr(node, "decorator_list", ()), *getattr(getattr(node, "args", None),
-                                                                    "defaults", ())]
+            todo += [
+                *getattr(node, "decorator_list", ()),
+                *getattr(getattr(node, "args", None), "defaults", ()),
+            ]
             continue
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == name
+            and isinstance(node.ctx, (ast.Store, ast.Del))
+        ):
             binds += 1
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
-                if alias.name == "*" or (alias.asname or alias.name.partition(".")[0]) == name:
+                if (
+                    alias.name == "*"
+                    or (alias.asname or alias.name.partition(".")[0]) == name
+                ):
                     binds += 1  # an import of that name, or a star import that may bind anything
-                    if (isinstance(node, ast.ImportFrom) and node.level == 0 and node in tree.body
-                            and alias.name != "*"):
+                    if (
+                        isinstance(node, ast.ImportFrom)
+                        and node.level == 0
+                        and node in tree.body
+                        and alias.name != "*"
+                    ):
                         source = (node.module, alias.name)
             continue
         todo += ast.iter_child_nodes(node)
@@ -233,7 +305,10 @@ def own_function(module: str, name: str, depth: int = 0) -> bool:
 
 # ------------------------------------------------------------------ replay
 
-def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -> tuple[int, str]:
+
+def replay(
+    path: str, *, timeout: Optional[float] = None, trust: bool = False
+) -> tuple[int, str]:
     """(exit code, one-line verdict) for the report at ``path``."""
     report = load_report(path)
 
@@ -242,7 +317,9 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
 
     from verify.report.iteration import is_iteration_report, replay_iteration
 
-    if is_iteration_report(report):  # python -m verify audit: a recorded answer, re-judged
+    if is_iteration_report(
+        report
+    ):  # python -m verify audit: a recorded answer, re-judged
         return replay_iteration(report, path)
     prop = report.get("property")
     if not isinstance(prop, str):
@@ -276,40 +353,66 @@ def replay(path: str, *, timeout: Optional[float] = None, trust: bool = False) -
             spec = dataclasses.replace(spec, timeout=timeout)
         why = untrusted_reason(spec)
         if why and not trust:
-            raise Untrusted(f"{why}; pass --trust if you trust this report (docs/reports.md)", source=path)
+            raise Untrusted(
+                f"{why}; pass --trust if you trust this report (docs/reports.md)",
+                source=path,
+            )
         try:
             if spec.kind == "cmd":
-                check_command(spec.target)  # a missing program is a usage error, not "still fails"
+                check_command(
+                    spec.target
+                )  # a missing program is a usage error, not "still fails"
             else:
                 build(spec)
-            preflight(spec, None)  # cannot start at all: a setup error (exit 2), not "still fails"
+            preflight(
+                spec, None
+            )  # cannot start at all: a setup error (exit 2), not "still fails"
         except SpecError as exc:
             raise bad(f"cannot load the solver: {exc}") from None
-    # replayed on fresh solvers (a new process each time) as test-solver confirms a finding:
-    # REPLAYS times, up to MAX_REPLAYS when they disagree (ours are not replayed: deterministic)
+    # replayed on fresh solvers (a new process each time) as test-solver confirms a
+    # finding:
+    # REPLAYS times, up to MAX_REPLAYS when they disagree (ours are not replayed:
+    # deterministic)
     times = REPLAYS if claim.per_solver and spec.kind != "registry" else 1
     failures: list = []
-    while len(failures) < times or (len(failures) < MAX_REPLAYS and
-                                    len({f is None for f in failures}) > 1):
+    while len(failures) < times or (
+        len(failures) < MAX_REPLAYS and len({f is None for f in failures}) > 1
+    ):
         solver = build(spec) if claim.per_solver else None
         try:
             failures.append(claim.check(solver, case, limits))
         except Declined as exc:
-            return ExitCode.INCONCLUSIVE, f"declined now: {exc} (the solver answered UNSUPPORTED; nothing judged)"
+            return (
+                ExitCode.INCONCLUSIVE,
+                (
+                    f"declined now: {exc} (the solver answered UNSUPPORTED; nothing"
+                    " judged)"
+                ),
+            )
         except Inconclusive as exc:
             return ExitCode.INCONCLUSIVE, f"inconclusive: {exc}"
         except Outside as exc:
-            return ExitCode.INCONCLUSIVE, f"inconclusive: the input lies outside the run's restrictions ({exc})"
+            return (
+                ExitCode.INCONCLUSIVE,
+                f"inconclusive: the input lies outside the run's restrictions ({exc})",
+            )
         finally:
             close_solver(solver)
     failed = [f for f in failures if f is not None]
     n = len(failures)
     if not failed:
-        return ExitCode.OK, f"passes now: {claim.id} holds on this input" + (f" ({n} of {n} replays)" if n > 1 else "")
-    text = ("still fails: " if len(failed) == n else "still fails, intermittently: ") + failed[0].condition
+        return ExitCode.OK, f"passes now: {claim.id} holds on this input" + (
+            f" ({n} of {n} replays)" if n > 1 else ""
+        )
+    text = (
+        "still fails: " if len(failed) == n else "still fails, intermittently: "
+    ) + failed[0].condition
     if before and before != failed[0].condition:
         text += f" (the report said: {before})"
     if n > 1:
-        text += (f" (reproduced {len(failed)} of {n}, each in a fresh process"
-                 + ("" if len(failed) == n else "; otherwise it passes") + ")")
+        text += (
+            f" (reproduced {len(failed)} of {n}, each in a fresh process"
+            + ("" if len(failed) == n else "; otherwise it passes")
+            + ")"
+        )
     return ExitCode.FOUND, text

@@ -1,4 +1,5 @@
-"""Tasks on Dask distributed: ``--dask ADDRESS`` or ``--dask local:N`` (optional extra ``.[dask]``).
+"""Tasks on Dask distributed: ``--dask ADDRESS`` or ``--dask local:N`` (optional extra
+``.[dask]``).
 
 ``--dask tcp://host:8786`` connects to a running scheduler (``dask scheduler``,
 an SSH cluster, a dask-jobqueue SLURM/PBS cluster: anything with a scheduler
@@ -33,25 +34,33 @@ import uuid
 from typing import Any, Callable, Iterable, Optional
 
 from solver.errors import OtherCode
-
-from verify.run.seam import Executor, ExecutorLost, ExecutorUnavailable
 from verify.run.fingerprint import run_fingerprint
 from verify.run.imports import settle
 from verify.run.pool import ProcessPool
-from verify.run.seam import TaskFailed
+from verify.run.seam import Executor, ExecutorLost, ExecutorUnavailable, TaskFailed
 
-CONNECT_TIMEOUT = 10.0   # seconds to reach a scheduler
-WORKER_WAIT = 60.0       # seconds to wait for the first worker of a scheduler that has none
+CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler
+WORKER_WAIT = 60.0  # seconds to wait for the first worker of a scheduler that has none
 INSTALL = 'pip install -e ".[dask]"'
-QUIET_LOGGERS = ("distributed.client", "distributed.comm", "distributed.core", "distributed.batched")
+QUIET_LOGGERS = (
+    "distributed.client",
+    "distributed.comm",
+    "distributed.core",
+    "distributed.batched",
+)
 
 _lock = threading.Lock()
 _child: Optional[ProcessPool] = None
 _mine: Optional[str] = None
 
 
-def run_on_worker(fn: Callable, arg: Any, preload: tuple[str, ...], main_thread: bool,
-                  fingerprint: Optional[str] = None) -> Any:
+def run_on_worker(
+    fn: Callable,
+    arg: Any,
+    preload: tuple[str, ...],
+    main_thread: bool,
+    fingerprint: Optional[str] = None,
+) -> Any:
     """What a Dask worker runs for one task (see the module docstring).
 
     ``fingerprint``: the caller's run fingerprint; a worker whose code differs refuses
@@ -66,9 +75,11 @@ def run_on_worker(fn: Callable, arg: Any, preload: tuple[str, ...], main_thread:
             if _mine != fingerprint:
                 import socket
 
-                raise OtherCode(f"the Dask worker on {socket.gethostname()} runs other code (run fingerprint "
-                                f"{_mine[:12]}, this run {fingerprint[:12]}): install the same checkout and "
-                                f"library versions on every worker")
+                raise OtherCode(
+                    f"the Dask worker on {socket.gethostname()} runs other code (run"
+                    f" fingerprint {_mine[:12]}, this run {fingerprint[:12]}): install"
+                    " the same checkout and library versions on every worker"
+                )
         settle(preload)
         if not main_thread or threading.current_thread() is threading.main_thread():
             return fn(arg)
@@ -76,13 +87,18 @@ def run_on_worker(fn: Callable, arg: Any, preload: tuple[str, ...], main_thread:
             if _child is not None:
                 _child.close()
             _child = ProcessPool(1, start="subprocess", preload=preload)
-        for _, result in _child.imap(fn, [arg], names=lambda i: getattr(fn, "__name__", "task")):
+        for _, result in _child.imap(
+            fn, [arg], names=lambda i: getattr(fn, "__name__", "task")
+        ):
             return result
-        raise RuntimeError("the worker's child process returned nothing")  # not reached: imap yields once
+        raise RuntimeError(
+            "the worker's child process returned nothing"
+        )  # not reached: imap yields once
 
 
 def parse_address(address: str) -> tuple[Optional[str], Optional[int]]:
-    """``(scheduler address, None)`` or ``(None, N)`` for ``local:N``; :class:`ExecutorUnavailable` if malformed.
+    """``(scheduler address, None)`` or ``(None, N)`` for ``local:N``;
+    :class:`ExecutorUnavailable` if malformed.
 
     >>> parse_address("local:2"), parse_address("10.0.0.5:8786"), parse_address("tls://h:8786")
     ((None, 2), ('tcp://10.0.0.5:8786', None), ('tls://h:8786', None))
@@ -92,12 +108,17 @@ def parse_address(address: str) -> tuple[Optional[str], Optional[int]]:
     solver.errors.ExecutorUnavailable: --dask local:N needs N >= 1 workers, got 'local:0'
     """
     if address.startswith("local:"):
-        n = address[len("local:"):]
+        n = address[len("local:") :]
         if not n.isdigit() or int(n) < 1:
-            raise ExecutorUnavailable(f"--dask local:N needs N >= 1 workers, got {address!r}")
+            raise ExecutorUnavailable(
+                f"--dask local:N needs N >= 1 workers, got {address!r}"
+            )
         return None, int(n)
     if not address or any(c.isspace() for c in address):
-        raise ExecutorUnavailable(f"--dask: not a scheduler address: {address!r} (e.g. tcp://host:8786 or local:4)")
+        raise ExecutorUnavailable(
+            f"--dask: not a scheduler address: {address!r} (e.g. tcp://host:8786 or"
+            " local:4)"
+        )
     return (address if "://" in address else f"tcp://{address}"), None
 
 
@@ -109,31 +130,45 @@ class DaskExecutor(Executor):
         try:
             import distributed
         except ImportError:
-            raise ExecutorUnavailable(f"--dask needs the optional dependency 'distributed': {INSTALL}") from None
+            raise ExecutorUnavailable(
+                f"--dask needs the optional dependency 'distributed': {INSTALL}"
+            ) from None
         self.preload = tuple(preload)
         self.address = address
         self.fingerprint = run_fingerprint()
-        for name in QUIET_LOGGERS:  # reconnect attempts log tracebacks; the run says what happened in one line
+        for name in (
+            QUIET_LOGGERS
+        ):  # reconnect attempts log tracebacks; the run says what happened in one line
             logging.getLogger(name).setLevel(logging.CRITICAL)
         self.cluster = None
         self.outstanding: set = set()  # futures submitted and not yet handed back
         if n is not None:
-            self.cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                    dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
+            self.cluster = distributed.LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address="127.0.0.1:0",
+                silence_logs=logging.CRITICAL,
+            )
             self.client = distributed.Client(self.cluster, set_as_default=False)
             self.label = f"Dask LocalCluster of {n} workers"
         else:
             try:
-                self.client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+                self.client = distributed.Client(
+                    scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False
+                )
             except (OSError, TimeoutError) as exc:
-                raise ExecutorUnavailable(f"cannot reach the Dask scheduler at {scheduler}: "
-                                          f"{_one_line(exc)}") from None
+                raise ExecutorUnavailable(
+                    f"cannot reach the Dask scheduler at {scheduler}: {_one_line(exc)}"
+                ) from None
             try:
                 self.client.wait_for_workers(1, timeout=WORKER_WAIT)
             except (OSError, TimeoutError):
                 self.close()
-                raise ExecutorUnavailable(f"no Dask worker joined the scheduler at {scheduler} "
-                                          f"within {WORKER_WAIT:g} s") from None
+                raise ExecutorUnavailable(
+                    f"no Dask worker joined the scheduler at {scheduler} "
+                    f"within {WORKER_WAIT:g} s"
+                ) from None
             self.label = f"Dask scheduler {scheduler}"
         info = self.client.scheduler_info()["workers"]
         self.workers = max(1, len(info))
@@ -142,10 +177,14 @@ class DaskExecutor(Executor):
             self.label += f" ({self.workers} workers)"
 
     def warnings(self) -> list[str]:
-        """What the user should know about the cluster (workers with several threads)."""
+        """What the user should know about the cluster (workers with several
+        threads)."""
         if any(t > 1 for t in self.threads):
-            return [f"note: some Dask workers have {max(self.threads)} threads; each process runs one task at a "
-                    f"time, so start workers with --nthreads 1 --nworkers N to use N cores"]
+            return [
+                f"note: some Dask workers have {max(self.threads)} threads; each"
+                " process runs one task at a time, so start workers with --nthreads 1"
+                " --nworkers N to use N cores"
+            ]
         return []
 
     def _window(self) -> int:
@@ -174,7 +213,11 @@ class DaskExecutor(Executor):
         while True:
             if time.monotonic() - last_window > 2.0:
                 last_window, window = time.monotonic(), self._window()
-            while not exhausted and len(running) < window and (deadline is None or time.monotonic() < deadline):
+            while (
+                not exhausted
+                and len(running) < window
+                and (deadline is None or time.monotonic() < deadline)
+            ):
                 try:
                     i, task = next(source)
                 except StopIteration:
@@ -182,18 +225,34 @@ class DaskExecutor(Executor):
                     break
                 key = f"{_key(task.what)}-{i}-{uuid.uuid4().hex[:12]}"
                 try:
-                    fut = self.client.submit(run_on_worker, task.fn, task.arg, self.preload, task.main_thread,
-                                             self.fingerprint, key=key, pure=False)
+                    fut = self.client.submit(
+                        run_on_worker,
+                        task.fn,
+                        task.arg,
+                        self.preload,
+                        task.main_thread,
+                        self.fingerprint,
+                        key=key,
+                        pure=False,
+                    )
                 except Exception as exc:  # noqa: BLE001 - the client is closed or cannot reach the scheduler
                     raise self._lost(exc) from None
                 index[fut.key], names[i] = i, task.what
                 running.add(fut)
             if not running:
                 return
-            timeout = 2.0 if deadline is None else max(0.0, min(2.0, deadline - time.monotonic()))
+            timeout = (
+                2.0
+                if deadline is None
+                else max(0.0, min(2.0, deadline - time.monotonic()))
+            )
             try:
-                with self.client.as_current():  # distributed.wait asks for the current client
-                    done, _ = distributed.wait(list(running), timeout=timeout, return_when="FIRST_COMPLETED")
+                with (
+                    self.client.as_current()
+                ):  # distributed.wait asks for the current client
+                    done, _ = distributed.wait(
+                        list(running), timeout=timeout, return_when="FIRST_COMPLETED"
+                    )
             except TimeoutError:
                 done = set()
             except Exception as exc:  # noqa: BLE001 - the connection to the scheduler broke
@@ -221,7 +280,13 @@ class DaskExecutor(Executor):
                     if isinstance(exc, Cancelled):
                         raise self._lost(exc)
                     if isinstance(exc, distributed.KilledWorker):
-                        yield i, TaskFailed(names[i], f"the Dask workers running it died: {_one_line(exc)}")
+                        yield (
+                            i,
+                            TaskFailed(
+                                names[i],
+                                f"the Dask workers running it died: {_one_line(exc)}",
+                            ),
+                        )
                     else:
                         raise exc
                 try:
@@ -230,14 +295,18 @@ class DaskExecutor(Executor):
                     pass
 
     def _lost(self, exc) -> ExecutorLost:
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # no reconnect tracebacks after the line
+        logging.getLogger("distributed").setLevel(
+            logging.CRITICAL
+        )  # no reconnect tracebacks after the line
         text = _one_line(exc)
         if "scheduler-connection-lost" in text:
             text = "the connection to it broke (scheduler-connection-lost)"
         return ExecutorLost(f"lost the Dask scheduler {self.address}: {text}")
 
     def close(self) -> None:
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # shutting down is not news
+        logging.getLogger("distributed").setLevel(
+            logging.CRITICAL
+        )  # shutting down is not news
         try:
             if self.outstanding:
                 self.client.cancel([f for f in self.outstanding if not f.done()])

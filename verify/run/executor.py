@@ -5,7 +5,8 @@ Three executors, one interface (:class:`Executor`):
 ``InProcess``       ``--jobs 1``: the calling process runs the tasks one by one.
 ``LocalProcesses``  ``--jobs J``: J local worker processes (:mod:`verify.run.pool`).
 ``DaskExecutor``    ``--dask ADDRESS`` (a running scheduler) or ``--dask local:N`` (a
-                    ``LocalCluster`` of N worker processes): :mod:`verify.run.dask_executor`.
+                    ``LocalCluster`` of N worker processes):
+                    :mod:`verify.run.dask_executor`.
 
 :func:`run_tasks` is what the commands call: it reuses finished tasks from a
 store, runs the others on the executor, stores each as it finishes, reports
@@ -28,11 +29,18 @@ from typing import Any, Callable, Iterable, Optional
 
 from verify.run.imports import settle
 from verify.run.pool import ProcessPool
-from verify.run.seam import Executor, ExecutorLost, ExecutorUnavailable, Task, TaskFailed  # noqa: F401 (re-exported)
+from verify.run.seam import (
+    Executor,
+    ExecutorLost,
+    ExecutorUnavailable,
+    Task,
+    TaskFailed,
+)  # noqa: F401 (re-exported)
 
 
 class InProcess(Executor):
-    """The calling process runs every task (``--jobs 1``); a deadline is checked between tasks."""
+    """The calling process runs every task (``--jobs 1``); a deadline is checked between
+    tasks."""
 
 
 class LocalProcesses(Executor):
@@ -61,8 +69,12 @@ def _call_task(task: Task) -> Any:
     return task.fn(task.arg)
 
 
-def make_executor(jobs: int = 1, dask: Optional[str] = None, start: str = "fork",
-                  preload: Iterable[str] = ()) -> Executor:
+def make_executor(
+    jobs: int = 1,
+    dask: Optional[str] = None,
+    start: str = "fork",
+    preload: Iterable[str] = (),
+) -> Executor:
     """The executor of the command-line flags ``--jobs`` and ``--dask``.
 
     ``start``: how local workers start (``fork``, or ``spawn`` where no state may be
@@ -80,11 +92,12 @@ def make_executor(jobs: int = 1, dask: Optional[str] = None, start: str = "fork"
 
 @dataclass
 class Outcome:
-    """What :func:`run_tasks` returns: every result in task order (``None``: not run before the deadline)."""
+    """What :func:`run_tasks` returns: every result in task order (``None``: not run
+    before the deadline)."""
 
     results: list
-    reused: int = 0                      # taken from the store
-    ran: int = 0                         # run now
+    reused: int = 0  # taken from the store
+    ran: int = 0  # run now
     failed: list[TaskFailed] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -94,7 +107,8 @@ class Outcome:
 
 
 class InOrder:
-    """Wrap an ``on_result(i, result, reused)`` callback so that it sees the results in task order.
+    """Wrap an ``on_result(i, result, reused)`` callback so that it sees the results in
+    task order.
 
     >>> seen = []
     >>> cb = InOrder(lambda i, r, reused: seen.append(i))
@@ -116,20 +130,30 @@ class InOrder:
             self.next += 1
 
 
-def run_tasks(tasks: Iterable[Task], executor: Executor, *, store=None, preload: Iterable[str] = (),
-              on_result: Callable[[int, Any, bool], None] | None = None, deadline: Optional[float] = None,
-              note: Callable[[str], None] | None = None) -> Outcome:
-    """Run ``tasks`` on ``executor``, reusing and filling ``store`` (a :class:`verify.run.store.Store`).
+def run_tasks(
+    tasks: Iterable[Task],
+    executor: Executor,
+    *,
+    store=None,
+    preload: Iterable[str] = (),
+    on_result: Callable[[int, Any, bool], None] | None = None,
+    deadline: Optional[float] = None,
+    note: Callable[[str], None] | None = None,
+) -> Outcome:
+    """Run ``tasks`` on ``executor``, reusing and filling ``store`` (a
+    :class:`verify.run.store.Store`).
 
     ``deadline`` (``time.monotonic()``): start nothing after it and stop what runs;
     the tasks not finished are ``None`` in the results.  ``note`` receives the
     store's messages (how many tasks it reused) for stderr.  A task that kept
     killing its workers has a :class:`TaskFailed` as its result (not stored).
     """
-    settle(preload)  # the caller sees the same modules as every worker (verify/run/imports.py)
+    settle(
+        preload
+    )  # the caller sees the same modules as every worker (verify/run/imports.py)
     start = time.perf_counter()
     results: list = []
-    fed: list[int] = []      # executor's index -> task index
+    fed: list[int] = []  # executor's index -> task index
     out = Outcome(results)
     tasks_by_index: list[Task] = []
     if store is not None and note:
@@ -164,8 +188,10 @@ def run_tasks(tasks: Iterable[Task], executor: Executor, *, store=None, preload:
                 on_result(i, value, False)
     except (KeyboardInterrupt, ExecutorLost) as exc:
         if store is not None:
-            kept = f"the store {store.directory} keeps {out.reused + out.ran} finished tasks; " \
-                   f"rerun the same command to resume"
+            kept = (
+                f"the store {store.directory} keeps {out.reused + out.ran} finished"
+                " tasks; rerun the same command to resume"
+            )
             if isinstance(exc, ExecutorLost):
                 raise ExecutorLost(f"{exc}; {kept}") from None
             if note:
@@ -173,5 +199,8 @@ def run_tasks(tasks: Iterable[Task], executor: Executor, *, store=None, preload:
         raise
     out.seconds = time.perf_counter() - start
     if store is not None and note and out.reused:
-        note(f"store {store.directory}: reused {out.reused} of {len(results)} tasks finished earlier by the same code")
+        note(
+            f"store {store.directory}: reused {out.reused} of {len(results)} tasks"
+            " finished earlier by the same code"
+        )
     return out

@@ -27,7 +27,9 @@ import re
 import shlex
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # verify/run/fingerprint.py -> the project root
+ROOT = (
+    Path(__file__).resolve().parents[2]
+)  # verify/run/fingerprint.py -> the project root
 FINGERPRINT_DIRS = ("solver", "verify", "proofs")
 LIBRARIES = ("hypothesis", "z3-solver")
 
@@ -38,18 +40,26 @@ def fingerprint(root: Path = ROOT) -> str:
     >>> len(fingerprint()), fingerprint() == fingerprint()
     (64, True)
     """
-    files = sorted(p for d in FINGERPRINT_DIRS for p in (root / d).rglob("*.py") if p.is_file())
+    files = sorted(
+        p for d in FINGERPRINT_DIRS for p in (root / d).rglob("*.py") if p.is_file()
+    )
     files.append(root / "pyproject.toml")
     h = hashlib.sha256()
     for p in files:
         data = p.read_bytes()
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + str(len(data)).encode() + b"\0")
+        h.update(
+            p.relative_to(root).as_posix().encode()
+            + b"\0"
+            + str(len(data)).encode()
+            + b"\0"
+        )
         h.update(data)
     return h.hexdigest()
 
 
 def library_versions() -> dict[str, str]:
-    """The installed versions of :data:`LIBRARIES` (``"missing"`` when not installed)."""
+    """The installed versions of :data:`LIBRARIES` (``"missing"`` when not
+    installed)."""
     from importlib import metadata
 
     out = {}
@@ -79,7 +89,8 @@ def _file_digest(path: str) -> str:
 
 
 def subject_fingerprint(kind: str, target: str) -> dict[str, str]:
-    """``{file: sha256}`` of the files of a solver under test (see the module docstring).
+    """``{file: sha256}`` of the files of a solver under test (see the module
+    docstring).
 
     >>> subject_fingerprint("registry", "reference")
     {}
@@ -104,7 +115,9 @@ def subject_fingerprint(kind: str, target: str) -> dict[str, str]:
             if found:
                 out.update((f, _file_digest(f)) for f in found)
             else:  # unknown code: never equal to another run's fingerprint
-                out[f"python -m {name}"] = f"file not found: not reused (run {_RUN_NONCE})"
+                out[f"python -m {name}"] = (
+                    f"file not found: not reused (run {_RUN_NONCE})"
+                )
         return out
     return {os.path.abspath(f): _file_digest(f) for f in files}
 
@@ -121,7 +134,8 @@ def _words(command: str) -> list[str]:
 
 
 def run_modules(words: list[str]) -> list[str]:
-    """The modules a command line runs as ``python [options] -m NAME`` (``-m`` alone or last of a group).
+    """The modules a command line runs as ``python [options] -m NAME`` (``-m`` alone or
+    last of a group).
 
     >>> run_modules(["python3", "-u", "-m", "pkg.sel", "--fast"]), run_modules(["python", "-Im", "x"])
     (['pkg.sel'], ['x'])
@@ -146,9 +160,9 @@ def run_modules(words: list[str]) -> list[str]:
 
 
 def module_files(name: str) -> list[str]:
-    """The files ``python -m name`` run in the current directory would execute, found without
-    importing anything: the module's file, or a package's ``__init__.py`` and ``__main__.py``
-    (empty: not found)."""
+    """The files ``python -m name`` run in the current directory would execute, found
+    without importing anything: the module's file, or a package's ``__init__.py`` and
+    ``__main__.py`` (empty: not found)."""
     import importlib.machinery
     import sys
 
@@ -164,9 +178,14 @@ def module_files(name: str) -> list[str]:
         if spec is None:
             return []
         path = list(spec.submodule_search_locations or []) or None
-    if spec.submodule_search_locations:  # a package runs its __init__.py, then its __main__.py
-        files = [os.path.join(d, f) for d in spec.submodule_search_locations
-                 for f in ("__init__.py", "__main__.py")]
+    if (
+        spec.submodule_search_locations
+    ):  # a package runs its __init__.py, then its __main__.py
+        files = [
+            os.path.join(d, f)
+            for d in spec.submodule_search_locations
+            for f in ("__init__.py", "__main__.py")
+        ]
         return [os.path.abspath(f) for f in files if os.path.isfile(f)]
     if spec.origin and os.path.isfile(spec.origin):
         return [os.path.abspath(spec.origin)]
@@ -174,8 +193,13 @@ def module_files(name: str) -> list[str]:
 
 
 def subject_notes(kind: str, target: str) -> list[str]:
-    """What a task store cannot fingerprint of a ``--cmd`` solver, for stderr (empty: nothing)."""
+    """What a task store cannot fingerprint of a ``--cmd`` solver, for stderr (empty:
+    nothing)."""
     if kind != "cmd":
         return []
-    return [f"store: --cmd runs python -m {name}, whose file was not found: its results are never reused"
-            for name in run_modules(_words(target)) if not module_files(name)]
+    return [
+        f"store: --cmd runs python -m {name}, whose file was not found: its results are"
+        " never reused"
+        for name in run_modules(_words(target))
+        if not module_files(name)
+    ]

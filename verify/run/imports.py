@@ -1,4 +1,5 @@
-"""The same imported modules in every worker: what makes a seed draw the same cases everywhere.
+"""The same imported modules in every worker: what makes a seed draw the same cases
+everywhere.
 
 Hypothesis adds to its pool of candidate values the literal constants of every
 *local* module that is imported (not the standard library, not site-packages,
@@ -40,7 +41,8 @@ _lock = threading.Lock()
 
 
 def project_modules() -> tuple[str, ...]:
-    """Every importable module of :data:`PACKAGES` (``__main__`` modules excluded), sorted."""
+    """Every importable module of :data:`PACKAGES` (``__main__`` modules excluded),
+    sorted."""
     names = []
     for pkg in PACKAGES:
         spec = importlib.util.find_spec(pkg)
@@ -48,7 +50,9 @@ def project_modules() -> tuple[str, ...]:
             continue
         for base in spec.submodule_search_locations:
             for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+                dirnames[:] = sorted(
+                    d for d in dirnames if d != "__pycache__" and not d.startswith(".")
+                )
                 rel = os.path.relpath(dirpath, base)
                 prefix = pkg if rel == "." else pkg + "." + rel.replace(os.sep, ".")
                 if rel != "." and "__init__.py" not in filenames:
@@ -61,10 +65,11 @@ def project_modules() -> tuple[str, ...]:
 
 
 def settle(extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """Import every project module and ``extra`` (module names); return what was imported.
+    """Import every project module and ``extra`` (module names); return what was
+    imported.
 
-    A module that fails to import is skipped here: the task that needs it reports the error.
-    """
+    A module that fails to import is skipped here: the task that needs it reports the
+    error."""
     key = tuple(sorted(set(extra)))
     with _lock:
         if key in _done:

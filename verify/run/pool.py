@@ -7,10 +7,10 @@ task that has killed ``allowed_failures + 1`` workers is given up and reported
 as :class:`~verify.run.seam.TaskFailed` (never silently dropped), the same
 rule as Dask's ``distributed.scheduler.allowed-failures`` (default 3).
 
-Workers ignore Ctrl-C (the caller handles it and stops them), leave when the
-caller dies (Linux: the parent-death signal; elsewhere when their pipe closes), and are stopped
-(SIGTERM, then SIGKILL) when the pool closes or a deadline passes; on SIGTERM a
-worker kills the programs it started (a ``--cmd`` solver and what it forked) first.
+Workers ignore Ctrl-C (the caller handles it and stops them), leave when the caller dies
+(Linux: the parent-death signal; elsewhere when their pipe closes), and are stopped
+(SIGTERM, then SIGKILL) when the pool closes or a deadline passes; on SIGTERM a worker
+kills the programs it started (a ``--cmd`` solver and what it forked) first.
 
 An exception raised by a task is raised again in the caller, with the worker's
 traceback as its ``__cause__``.
@@ -59,9 +59,13 @@ def _children() -> list[int]:
 def _stopped(signum, frame) -> None:
     """SIGTERM from the pool: kill the programs this worker started (a solver under test runs in a
     session of its own: its process group is its pid), then leave at once.  Raising SystemExit is
-    not enough: Hypothesis, catching it mid-search, would go on and start new programs."""
+    not enough: Hypothesis, catching it mid-search, would go on and start new programs.
+    """
     for pid in _children():
-        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        for kill in (
+            lambda: os.killpg(pid, signal.SIGKILL),
+            lambda: os.kill(pid, signal.SIGKILL),
+        ):
             try:
                 kill()
             except OSError:
@@ -85,8 +89,9 @@ def _die_with(parent: int) -> None:
 
 
 def _watch(parent: int) -> None:
-    """A worker started with ``subprocess`` (no parent-death signal: it would follow a Dask
-    worker's thread): leave, killing the programs it started, once the caller is gone."""
+    """A worker started with ``subprocess`` (no parent-death signal: it would follow a
+    Dask worker's thread): leave, killing the programs it started, once the caller is
+    gone."""
     import threading
 
     def watch():
@@ -107,7 +112,9 @@ def _send_event(conn, index: int, event) -> None:
 
 
 def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
+    signal.signal(
+        signal.SIGINT, signal.SIG_IGN
+    )  # the caller handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, _stopped)
     if parent is None:
         _watch(os.getppid())
@@ -130,12 +137,27 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
             out = ("error", (exc, traceback.format_exc()))
         try:
             conn.send((index,) + out)
-        except (BrokenPipeError, ConnectionError, EOFError):  # the caller is gone: nobody to tell
+        except (
+            BrokenPipeError,
+            ConnectionError,
+            EOFError,
+        ):  # the caller is gone: nobody to tell
             _stopped(signal.SIGTERM, None)
         except Exception as exc:  # the result or the exception does not pickle
             try:
-                conn.send((index, "error", (RuntimeError(f"cannot send the result back: {type(exc).__name__}: "
-                                                         f"{exc}"), traceback.format_exc())))
+                conn.send(
+                    (
+                        index,
+                        "error",
+                        (
+                            RuntimeError(
+                                f"cannot send the result back: {type(exc).__name__}: "
+                                f"{exc}"
+                            ),
+                            traceback.format_exc(),
+                        ),
+                    )
+                )
             except (OSError, EOFError):
                 _stopped(signal.SIGTERM, None)
 
@@ -149,13 +171,27 @@ class _Child:
 
     def __init__(self, preload):
         mine, theirs = socket.socketpair()
-        path = os.pathsep.join(p for p in sys.path if p)  # the caller's path, also entries pytest or Dask added
+        path = os.pathsep.join(
+            p for p in sys.path if p
+        )  # the caller's path, also entries pytest or Dask added
         env = dict(os.environ, PYTHONPATH=path)
-        # no parent-death signal here (it follows the starting thread, a Dask worker thread); a
-        # subprocess inherits no other pipe, so EOF on its own shows that the caller is gone
-        self.popen = subprocess.Popen([sys.executable, "-m", "verify.run.pool", str(theirs.fileno()), "-",
-                                       *(preload or ())],
-                                      pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
+        # no parent-death signal here (it follows the starting thread, a Dask worker
+        # thread); a
+        # subprocess inherits no other pipe, so EOF on its own shows that the caller is
+        # gone
+        self.popen = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "verify.run.pool",
+                str(theirs.fileno()),
+                "-",
+                *(preload or ()),
+            ],
+            pass_fds=(theirs.fileno(),),
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
         theirs.close()
         self.conn = Connection(mine.detach())
 
@@ -186,7 +222,9 @@ class _Worker:
             self.conn = self.proc.conn
         else:
             self.conn, child = ctx.Pipe()
-            self.proc = ctx.Process(target=_worker_main, args=(child, preload, os.getpid()), daemon=True)
+            self.proc = ctx.Process(
+                target=_worker_main, args=(child, preload, os.getpid()), daemon=True
+            )
             self.proc.start()
             child.close()
         self.task: Optional[int] = None  # the index it runs
@@ -202,7 +240,9 @@ class _Worker:
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join()
-        pid = getattr(self.proc, "pid", None) or getattr(getattr(self.proc, "popen", None), "pid", None)
+        pid = getattr(self.proc, "pid", None) or getattr(
+            getattr(self.proc, "popen", None), "pid", None
+        )
         if pid:  # the solvers it started die with it (killed, out of memory: also what they forked)
             sweep_started_by(pid)
 
@@ -221,8 +261,13 @@ class ProcessPool:
     [(0, 3), (1, 1), (2, 2)]
     """
 
-    def __init__(self, workers: int, start: str = "fork", preload: Optional[Iterable[str]] = (),
-                 allowed_failures: int = ALLOWED_FAILURES):
+    def __init__(
+        self,
+        workers: int,
+        start: str = "fork",
+        preload: Optional[Iterable[str]] = (),
+        allowed_failures: int = ALLOWED_FAILURES,
+    ):
         if start == "fork" and sys.platform == "win32":
             start = "spawn"
         self.ctx = None if start == "subprocess" else multiprocessing.get_context(start)
@@ -248,21 +293,28 @@ class ProcessPool:
             w.proc.join(0.5)
             w.stop()
 
-    def imap(self, fn: Callable, args: Iterable[Any], deadline: Optional[float] = None,
-             names: Callable[[int], str] = str) -> Iterator[tuple[int, Any]]:
+    def imap(
+        self,
+        fn: Callable,
+        args: Iterable[Any],
+        deadline: Optional[float] = None,
+        names: Callable[[int], str] = str,
+    ) -> Iterator[tuple[int, Any]]:
         """``(index, fn(arg))`` as tasks finish; stops (and stops the running tasks) at ``deadline``
         (``time.monotonic()``).  A task that keeps killing workers yields a :class:`TaskFailed`
         named ``names(index)``."""
         source = iter(enumerate(args))
         retry: deque = deque()
         deaths: dict[int, int] = {}
-        held: dict[int, Any] = {}   # index -> arg, while a worker runs it
+        held: dict[int, Any] = {}  # index -> arg, while a worker runs it
         exhausted = False
         try:
             while True:
                 if deadline is not None and time.monotonic() >= deadline:
                     return  # the finally clause stops what still runs
-                for w in [w for w in self.workers if w.task is None and not w.proc.is_alive()]:
+                for w in [
+                    w for w in self.workers if w.task is None and not w.proc.is_alive()
+                ]:
                     self.workers.remove(w)  # died between tasks: nothing to charge
                     w.stop()
                 while len(self.workers) < self.size:
@@ -283,16 +335,23 @@ class ProcessPool:
                     try:
                         w.conn.send((i, fn, arg))
                     except (BrokenPipeError, EOFError, ConnectionError):
-                        retry.appendleft((i, arg))  # not started: the next round gives it another worker
+                        retry.appendleft(
+                            (i, arg)
+                        )  # not started: the next round gives it another worker
                         continue
                     held[i] = arg
                     w.task = i
                 busy = [w for w in self.workers if w.task is not None]
                 if not busy:
                     return
-                timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-                ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy if w.proc.sentinel is not None],
-                             timeout)
+                timeout = (
+                    None if deadline is None else max(0.0, deadline - time.monotonic())
+                )
+                ready = wait(
+                    [w.conn for w in busy]
+                    + [w.proc.sentinel for w in busy if w.proc.sentinel is not None],
+                    timeout,
+                )
                 if not ready:  # the deadline passed: stop what runs, start nothing more
                     return
                 for w in busy:
@@ -302,7 +361,9 @@ class ProcessPool:
                         except (EOFError, OSError):
                             status = None
                         else:
-                            if status == "event":  # the task still runs: pass it on in this process
+                            if (
+                                status == "event"
+                            ):  # the task still runs: pass it on in this process
                                 emit(value)
                                 continue
                             w.task = None
@@ -312,7 +373,9 @@ class ProcessPool:
                                 continue
                             exc, tb = value
                             raise exc from RemoteTraceback(tb)
-                    if w.task is not None and (w.proc.sentinel in ready or not w.proc.is_alive()):
+                    if w.task is not None and (
+                        w.proc.sentinel in ready or not w.proc.is_alive()
+                    ):
                         w.proc.join(0.1)
                         if w.proc.is_alive():
                             continue
@@ -323,16 +386,23 @@ class ProcessPool:
                         deaths[i] = deaths.get(i, 0) + 1
                         if deaths[i] > self.allowed_failures:
                             held.pop(i, None)
-                            why = (f"killed {deaths[i]} worker processes (last exit {_exit(code)}); "
-                                   f"given up after {self.allowed_failures} retries")
+                            why = (
+                                f"killed {deaths[i]} worker processes (last exit"
+                                f" {_exit(code)}); given up after"
+                                f" {self.allowed_failures} retries"
+                            )
                             yield i, TaskFailed(names(i), why)
                         else:
                             retry.append((i, held[i]))
         finally:
             for w in self.workers:
-                if w.task is not None:  # stopped early (deadline, error, Ctrl-C): its task is abandoned
+                if (
+                    w.task is not None
+                ):  # stopped early (deadline, error, Ctrl-C): its task is abandoned
                     w.stop()
-            self.workers = [w for w in self.workers if w.task is None and w.proc.is_alive()]
+            self.workers = [
+                w for w in self.workers if w.task is None and w.proc.is_alive()
+            ]
 
 
 def _exit(code: Optional[int]) -> str:
@@ -352,5 +422,11 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-if __name__ == "__main__":  # a worker started with start="subprocess": python -m verify.run.pool FD - [MODULE...]
-    _worker_main(Connection(int(sys.argv[1])), tuple(sys.argv[3:]), None if sys.argv[2] == "-" else int(sys.argv[2]))
+if (
+    __name__ == "__main__"
+):  # a worker started with start="subprocess": python -m verify.run.pool FD - [MODULE...]
+    _worker_main(
+        Connection(int(sys.argv[1])),
+        tuple(sys.argv[3:]),
+        None if sys.argv[2] == "-" else int(sys.argv[2]),
+    )

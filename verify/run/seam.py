@@ -16,12 +16,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from solver.errors import ExecutorLost, ExecutorUnavailable  # noqa: F401 (re-exported: defined in solver/errors.py)
+from solver.errors import (
+    ExecutorLost,
+    ExecutorUnavailable,
+)  # noqa: F401 (re-exported: defined in solver/errors.py)
 
 
 @dataclass(frozen=True)
 class Task:
-    """``fn(arg)``: ``fn`` a module-level function (workers import it by name), ``arg`` picklable.
+    """``fn(arg)``: ``fn`` a module-level function (workers import it by name), ``arg``
+    picklable.
 
     ``what`` names the task in messages and in the store; ``inputs`` (JSON) is
     what the store keys the result by, with ``what`` and the fingerprint
@@ -35,12 +39,15 @@ class Task:
     what: str
     inputs: Any = None
     main_thread: bool = False
-    store: bool = field(default=True, compare=False)  # False: never stored (cheap, or writes files)
+    store: bool = field(
+        default=True, compare=False
+    )  # False: never stored (cheap, or writes files)
 
 
 @dataclass(frozen=True)
 class TaskFailed:
-    """In place of a result: the task kept killing its workers, or its worker was lost for good."""
+    """In place of a result: the task kept killing its workers, or its worker was lost
+    for good."""
 
     what: str
     reason: str
@@ -56,14 +63,18 @@ def emit(event: Any) -> None:
     """Tell the caller something while a task still runs (a finding the moment it is
     confirmed): in the calling process, :func:`listen`'s callback gets it at once; in a
     ``--jobs`` worker it travels over the worker's pipe (:mod:`verify.run.pool`); on Dask
-    it is dropped (the task's result carries everything anyway).  Picklable events only."""
+    it is dropped (the task's result carries everything anyway).  Picklable events only.
+    """
     listener = _LISTENER[0]
     if listener is not None:
         listener(event)
 
 
-def listen(callback: Optional[Callable[[Any], None]]) -> Optional[Callable[[Any], None]]:
-    """Make ``callback`` receive :func:`emit`'s events in this process; returns the previous one."""
+def listen(
+    callback: Optional[Callable[[Any], None]],
+) -> Optional[Callable[[Any], None]]:
+    """Make ``callback`` receive :func:`emit`'s events in this process; returns the
+    previous one."""
     old, _LISTENER[0] = _LISTENER[0], callback
     return old
 
@@ -74,7 +85,9 @@ class Executor:
     label = "in-process"
     workers = 1
 
-    def imap(self, tasks: Iterable[Task], deadline: Optional[float] = None) -> Iterator[tuple[int, Any]]:
+    def imap(
+        self, tasks: Iterable[Task], deadline: Optional[float] = None
+    ) -> Iterator[tuple[int, Any]]:
         for i, task in enumerate(tasks):
             if deadline is not None and time.monotonic() >= deadline:
                 return

@@ -1,4 +1,5 @@
-"""The task store (``--store DIR``): every finished task, so a rerun resumes where a run stopped.
+"""The task store (``--store DIR``): every finished task, so a rerun resumes where a run
+stopped.
 
 Layout::
 
@@ -50,7 +51,6 @@ import tempfile
 from typing import Any, Optional
 
 from solver.errors import InputError
-
 from verify.run.fingerprint import run_fingerprint
 from verify.run.seam import Task
 
@@ -59,7 +59,8 @@ ENTRY_SCHEMA = "adaserve-verify/task/1"
 
 
 class Store:
-    """A store directory (created if missing) for the code of ``fingerprint`` (default: this code)."""
+    """A store directory (created if missing) for the code of ``fingerprint`` (default:
+    this code)."""
 
     def __init__(self, directory: str, fingerprint: Optional[str] = None):
         self.directory = directory
@@ -68,24 +69,37 @@ class Store:
         _open_directory(directory)
         _make_folder(self.mine, directory)
         self.finished = _count(self.mine)
-        self.other_code = sum(_count(os.path.join(directory, d)) for d in _subdirs(directory)
-                              if d != os.path.basename(self.mine))
+        self.other_code = sum(
+            _count(os.path.join(directory, d))
+            for d in _subdirs(directory)
+            if d != os.path.basename(self.mine)
+        )
 
     def describe(self) -> str:
-        other = f"; {self.other_code} tasks of other code not reused" if self.other_code else ""
-        return f"store {self.directory}: {self.finished} finished tasks of this code{other}"
+        other = (
+            f"; {self.other_code} tasks of other code not reused"
+            if self.other_code
+            else ""
+        )
+        return (
+            f"store {self.directory}: {self.finished} finished tasks of this"
+            f" code{other}"
+        )
 
     def key(self, task: Task) -> str:
         fn = f"{getattr(task.fn, '__module__', '?')}.{getattr(task.fn, '__qualname__', '?')}"
-        text = json.dumps([self.fingerprint, fn, task.what, task.inputs], sort_keys=True, default=repr)
+        text = json.dumps(
+            [self.fingerprint, fn, task.what, task.inputs], sort_keys=True, default=repr
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _path(self, task: Task) -> str:
         return os.path.join(self.mine, self.key(task) + ".json")
 
     def get(self, task: Task) -> tuple[bool, Any]:
-        """``(True, result)`` if this code finished ``task`` before and it reads back exactly, else
-        ``(False, None)``: missing, unreadable or changed in any way, the task runs again."""
+        """``(True, result)`` if this code finished ``task`` before and it reads back
+        exactly, else ``(False, None)``: missing, unreadable or changed in any way, the
+        task runs again."""
         key = self.key(task)
         try:
             with open(self._path(task), "rb") as fh:
@@ -93,10 +107,15 @@ class Store:
             if len(data) > MAX_ENTRY_BYTES:
                 return False, None
             entry = json.loads(data.decode("utf-8"))
-            if not (isinstance(entry, dict) and entry.get("schema") == ENTRY_SCHEMA
-                    and entry.get("fingerprint") == self.fingerprint and entry.get("key") == key
-                    and entry.get("what") == task.what and isinstance(entry.get("result"), str)
-                    and entry.get("inputs") == _json_round_trip(task.inputs)):
+            if not (
+                isinstance(entry, dict)
+                and entry.get("schema") == ENTRY_SCHEMA
+                and entry.get("fingerprint") == self.fingerprint
+                and entry.get("key") == key
+                and entry.get("what") == task.what
+                and isinstance(entry.get("result"), str)
+                and entry.get("inputs") == _json_round_trip(task.inputs)
+            ):
                 return False, None
             blob = base64.b64decode(entry["result"], validate=True)
             if entry.get("sha256") != _checksum(key, blob):
@@ -116,15 +135,29 @@ class Store:
             summary = repr(summary)
         key = self.key(task)
         blob = pickle.dumps(result)
-        entry = {"schema": ENTRY_SCHEMA, "what": task.what, "inputs": task.inputs, "fingerprint": self.fingerprint,
-                 "key": key, "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                 "summary": summary, "type": _type_name(result), "sha256": _checksum(key, blob),
-                 "result": base64.b64encode(blob).decode("ascii")}
+        entry = {
+            "schema": ENTRY_SCHEMA,
+            "what": task.what,
+            "inputs": task.inputs,
+            "fingerprint": self.fingerprint,
+            "key": key,
+            "finished": (
+                datetime.datetime.now(datetime.timezone.utc).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                )
+            ),
+            "summary": summary,
+            "type": _type_name(result),
+            "sha256": _checksum(key, blob),
+            "result": base64.b64encode(blob).decode("ascii"),
+        }
         _write_json(self._path(task), entry)
         self.finished += 1
 
 
-MAX_ENTRY_BYTES = 1 << 30  # an entry file larger than this is not one we wrote: run the task again
+MAX_ENTRY_BYTES = (
+    1 << 30
+)  # an entry file larger than this is not one we wrote: run the task again
 
 
 def _checksum(key: str, blob: bytes) -> str:
@@ -146,22 +179,30 @@ def _why(exc: OSError) -> str:
 
 
 def _open_directory(directory: str) -> None:
-    """Create ``directory`` and its ``store.json`` if new; refuse anything that is not a store."""
+    """Create ``directory`` and its ``store.json`` if new; refuse anything that is not a
+    store."""
     meta = os.path.join(directory, "store.json")
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise InputError("not a directory", source=directory)
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create the store: {_why(exc)}", source=directory) from None
+        raise InputError(
+            f"cannot create the store: {_why(exc)}", source=directory
+        ) from None
     if not os.path.exists(meta):
         try:
             entries = _entries(directory)
         except OSError as exc:
-            raise InputError(f"cannot read the store: {_why(exc)}", source=directory) from None
+            raise InputError(
+                f"cannot read the store: {_why(exc)}", source=directory
+            ) from None
         if entries:
-            raise InputError("not a task store (no store.json) and not empty: give a new or empty directory",
-                             source=directory)
+            raise InputError(
+                "not a task store (no store.json) and not empty: give a new or empty"
+                " directory",
+                source=directory,
+            )
         _create_meta(meta, directory)
     try:
         with open(meta, encoding="utf-8") as fh:
@@ -169,23 +210,37 @@ def _open_directory(directory: str) -> None:
     except (OSError, ValueError, AttributeError):
         schema = None
     if schema != SCHEMA:
-        raise InputError(f"store.json is not a task store of this tool ({SCHEMA})", source=directory)
+        raise InputError(
+            f"store.json is not a task store of this tool ({SCHEMA})", source=directory
+        )
 
 
 def _entries(directory: str) -> list[str]:
-    """What the directory holds, but the temporary files of a store being created (ours, or another run's)."""
+    """What the directory holds, but the temporary files of a store being created (ours,
+    or another run's)."""
     return [n for n in os.listdir(directory) if not n.startswith(".tmp-")]
 
 
 def _create_meta(meta: str, directory: str) -> None:
-    """Write store.json aside and link it into place: it appears whole, and a second creator's
-    link fails (the first one's stays: the same content)."""
-    text = json.dumps({"schema": SCHEMA, "layout": "<fingerprint[:16]>/<sha256 key>.json, one per task",
-                       "about": "docs/distributed.md (python -m verify ... --store DIR)"}, indent=1) + "\n"
+    """Write store.json aside and link it into place: it appears whole, and a second
+    creator's link fails (the first one's stays: the same content)."""
+    text = (
+        json.dumps(
+            {
+                "schema": SCHEMA,
+                "layout": "<fingerprint[:16]>/<sha256 key>.json, one per task",
+                "about": "docs/distributed.md (python -m verify ... --store DIR)",
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
     except OSError as exc:
-        raise InputError(f"cannot write the store: {_why(exc)}", source=directory) from None
+        raise InputError(
+            f"cannot write the store: {_why(exc)}", source=directory
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -194,7 +249,9 @@ def _create_meta(meta: str, directory: str) -> None:
         except FileExistsError:
             pass  # another run created it first
         except OSError as exc:
-            raise InputError(f"cannot write the store: {_why(exc)}", source=directory) from None
+            raise InputError(
+                f"cannot write the store: {_why(exc)}", source=directory
+            ) from None
     finally:
         try:
             os.unlink(tmp)
@@ -203,21 +260,29 @@ def _create_meta(meta: str, directory: str) -> None:
 
 
 def _make_folder(mine: str, directory: str) -> None:
-    """This code's folder, made if missing, and proved writable by writing a file into it."""
+    """This code's folder, made if missing, and proved writable by writing a file into
+    it."""
     if os.path.lexists(mine) and not os.path.isdir(mine):
-        raise InputError(f"{mine} is not a directory (this code's folder of the store): move it away or "
-                         f"give another store", source=directory)
+        raise InputError(
+            f"{mine} is not a directory (this code's folder of the store): move it away"
+            " or give another store",
+            source=directory,
+        )
     try:
         os.makedirs(mine, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=mine, prefix=".tmp-probe-")
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise InputError(f"cannot write the store: {_why(exc)}", source=directory) from None
+        raise InputError(
+            f"cannot write the store: {_why(exc)}", source=directory
+        ) from None
 
 
 def _write_json(path: str, obj: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(
+        dir=os.path.dirname(path), prefix=".tmp-", suffix=".json"
+    )
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(obj, fh, indent=1, default=repr)
@@ -233,13 +298,21 @@ def _write_json(path: str, obj: dict) -> None:
 
 def _subdirs(directory: str) -> list[str]:
     try:
-        return sorted(d for d in os.listdir(directory) if os.path.isdir(os.path.join(directory, d)))
+        return sorted(
+            d
+            for d in os.listdir(directory)
+            if os.path.isdir(os.path.join(directory, d))
+        )
     except OSError:
         return []
 
 
 def _count(directory: str) -> int:
     try:
-        return sum(1 for f in os.listdir(directory) if f.endswith(".json") and not f.startswith(".tmp-"))
+        return sum(
+            1
+            for f in os.listdir(directory)
+            if f.endswith(".json") and not f.startswith(".tmp-")
+        )
     except OSError:
         return 0

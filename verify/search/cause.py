@@ -17,8 +17,8 @@ A *cause* is one observation about the failing answer, with the numbers that sho
 ``stopped early``  a request below its target although budget was left and a node it
                    could have taken (a per-request cap, a loop that ends too soon)
 ``beyond budget``  the selection uses more budget than there is; the nodes marked are
-                   the smallest-f leaves of the selection, as many as are too many (roots
-                   only when roots are charged and nothing else is selected)
+                   the smallest-f leaves of the selection, as many as are too many
+                   (roots only when roots are charged and nothing else is selected)
 ``swap``           a suboptimal answer took a node worth less than one it left, with no
                    rounding that explains it
 
@@ -43,17 +43,36 @@ from solver.feasibility import violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection
-
-from verify.search.precision import (FORMATS, domains, format_count, format_sum, log_merge_format, merge_format,
-                                     round_to, show, show_log, sum_formats, to_format)
+from verify.search.precision import (
+    FORMATS,
+    domains,
+    format_count,
+    format_sum,
+    log_merge_format,
+    merge_format,
+    round_to,
+    show,
+    show_log,
+    sum_formats,
+    to_format,
+)
 
 #: cause kinds, in the order a failure's class is chosen when several apply
-CLASSES = ("tie", "merge", "no tie", "float sum", "stopped early", "beyond budget", "swap", "none")
+CLASSES = (
+    "tie",
+    "merge",
+    "no tie",
+    "float sum",
+    "stopped early",
+    "beyond budget",
+    "swap",
+    "none",
+)
 
 
 def cause_class(causes: list[dict]) -> str:
-    """The class of a failure with ``causes``: the first cause's kind (``underflow`` is a
-    ``merge``), ``none`` without one.
+    """The class of a failure with ``causes``: the first cause's kind (``underflow`` is
+    a ``merge``), ``none`` without one.
 
     >>> cause_class([{"kind": "underflow"}]), cause_class([])
     ('merge', 'none')
@@ -65,36 +84,70 @@ def cause_class(causes: list[dict]) -> str:
 
 
 def _val(x: Fraction) -> str:
-    """The exact value; when its fraction is very long, the nearest double (17 digits) instead."""
+    """The exact value; when its fraction is very long, the nearest double (17 digits)
+    instead."""
     s = fraction_str(x)
     return s if len(s) <= 40 else f"~{float(x):.17g}"
 
 
-def _pair_cause(a_label: str, a: Fraction, b_label: str, b: Fraction, precision: Optional[str],
-                tail: str, scores: Optional[str] = None) -> Optional[dict]:
+def _pair_cause(
+    a_label: str,
+    a: Fraction,
+    b_label: str,
+    b: Fraction,
+    precision: Optional[str],
+    tail: str,
+    scores: Optional[str] = None,
+) -> Optional[dict]:
     """tie / merge / underflow between values a and b (as f, or as log f), or None."""
     if a == b:
-        return {"kind": "tie", "text": f"{a_label} and {b_label} have equal f exactly ({_val(a)}){tail}"}
+        return {
+            "kind": "tie",
+            "text": f"{a_label} and {b_label} have equal f exactly ({_val(a)}){tail}",
+        }
     fmt = merge_format(a, b, precision) if "prob" in domains(scores) else None
     if fmt is None:
         fmt = log_merge_format(a, b, precision) if "log" in domains(scores) else None
         if fmt is None:
             return None
-        return {"kind": "merge", "format": fmt, "domain": "log",
-                "text": f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) differ exactly but their "
-                        f"log-probabilities are equal after rounding to {fmt} (both {show_log(a, fmt)}){tail}"}
+        return {
+            "kind": "merge",
+            "format": fmt,
+            "domain": "log",
+            "text": (
+                f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) differ"
+                " exactly but their log-probabilities are equal after rounding to"
+                f" {fmt} (both {show_log(a, fmt)}){tail}"
+            ),
+        }
     if round_to(a, fmt) == 0:
-        return {"kind": "underflow", "format": fmt,
-                "text": f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) both round to 0 in {fmt}{tail}"}
-    return {"kind": "merge", "format": fmt,
-            "text": f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) differ exactly but are equal "
-                    f"after rounding to {fmt} (both {show(a, fmt)}){tail}"}
+        return {
+            "kind": "underflow",
+            "format": fmt,
+            "text": (
+                f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) both round to"
+                f" 0 in {fmt}{tail}"
+            ),
+        }
+    return {
+        "kind": "merge",
+        "format": fmt,
+        "text": (
+            f"{a_label} (f = {_val(a)}) and {b_label} (f = {_val(b)}) differ exactly"
+            f" but are equal after rounding to {fmt} (both {show(a, fmt)}){tail}"
+        ),
+    }
 
 
-def explain_verdict(instance: Instance, output: Selection, verdict_kind: str,
-                    optimal: Optional[Selection] = None) -> list[dict]:
-    """The causes of a judged answer (``python -m verify audit``, ``check``): the verdict kind
-    (``suboptimal``, ``infeasible``, ``wrong-invalid``) read as a failure's rule and kind.
+def explain_verdict(
+    instance: Instance,
+    output: Selection,
+    verdict_kind: str,
+    optimal: Optional[Selection] = None,
+) -> list[dict]:
+    """The causes of a judged answer (``python -m verify audit``, ``check``): the
+    verdict kind (``suboptimal``, ``infeasible``, ``wrong-invalid``) read as a failure's
+    rule and kind.
 
     >>> from solver.parse import parse_instance
     >>> from solver.selection import make_ok
@@ -108,11 +161,20 @@ def explain_verdict(instance: Instance, output: Selection, verdict_kind: str,
     elif verdict_kind == "wrong-invalid":
         rule, kind = "INVALID soundness", "wrong INVALID"
     elif verdict_kind == "infeasible" and output is not None and output.ok:
-        # the first rule broken, named as verify.search.properties names it (not imported: a cycle)
+        # the first rule broken, named as verify.search.properties names it (not
+        # imported: a cycle)
         order = ("format", "rooted", "budget", "target")
         rules = [v.rule for v in violations(instance, output.selected)]
-        rule = min(rules, key=lambda r: order.index(r) if r in order else len(order), default="format")
-        kind = {"rooted": "not rooted", "budget": "over budget", "target": "target missed"}.get(rule, "malformed")
+        rule = min(
+            rules,
+            key=lambda r: order.index(r) if r in order else len(order),
+            default="format",
+        )
+        kind = {
+            "rooted": "not rooted",
+            "budget": "over budget",
+            "target": "target missed",
+        }.get(rule, "malformed")
     else:
         return []
     if optimal is None and kind == "suboptimal":
@@ -123,9 +185,9 @@ def explain_verdict(instance: Instance, output: Selection, verdict_kind: str,
 
 
 def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
-    """Per request, the nodes marked as beyond the budget: repeatedly the smallest-f leaf of the
-    selection (no selected child; a root only when roots are charged and it is all that is left
-    of its selection), as many as the selection overspends.
+    """Per request, the nodes marked as beyond the budget: repeatedly the smallest-f
+    leaf of the selection (no selected child; a root only when roots are charged and it
+    is all that is left of its selection), as many as the selection overspends.
 
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 0, "root_charged": True, "requests": [
@@ -133,10 +195,18 @@ def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
     >>> beyond_budget(inst, {"a": [0, 1]})
     {'a': [1, 0]}
     """
-    sets = {r.id: {v for v in selected.get(r.id, ()) if isinstance(v, int) and 0 <= v < len(r.tree)}
-            for r in instance.requests}
-    used = sum(len(s) if instance.root_charged else len(s - {instance.request(rid).tree.root})
-               for rid, s in sets.items())
+    sets = {
+        r.id: {
+            v
+            for v in selected.get(r.id, ())
+            if isinstance(v, int) and 0 <= v < len(r.tree)
+        }
+        for r in instance.requests
+    }
+    used = sum(
+        len(s) if instance.root_charged else len(s - {instance.request(rid).tree.root})
+        for rid, s in sets.items()
+    )
     extra = used - instance.budget
     marked: dict[str, list[int]] = {}
     while extra > 0:
@@ -144,9 +214,14 @@ def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
         for r in instance.requests:
             s = sets[r.id]
             for v in s:
-                # a root only when roots are charged and nothing else is left (the roots alone overspend)
-                if not any(c in s for c in r.tree.children[v]) and (v != r.tree.root or len(s) == 1):
-                    leaves.append((v == r.tree.root, r.tree.f[v], -r.tree.depth[v], r.id, v))
+                # a root only when roots are charged and nothing else is left (the roots
+                # alone overspend)
+                if not any(c in s for c in r.tree.children[v]) and (
+                    v != r.tree.root or len(s) == 1
+                ):
+                    leaves.append(
+                        (v == r.tree.root, r.tree.f[v], -r.tree.depth[v], r.id, v)
+                    )
         leaves = [x for x in leaves if not x[0] or instance.root_charged]
         if not leaves:
             break
@@ -157,17 +232,34 @@ def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
     return marked
 
 
-def explain(instance: Instance, output: Optional[Selection], optimal: Optional[Selection], rule: str,
-            kind: str, precision: Optional[str] = None, scores: Optional[str] = None) -> list[dict]:
-    """The causes of one failure; never raises (an answer too malformed to explain has none)."""
+def explain(
+    instance: Instance,
+    output: Optional[Selection],
+    optimal: Optional[Selection],
+    rule: str,
+    kind: str,
+    precision: Optional[str] = None,
+    scores: Optional[str] = None,
+) -> list[dict]:
+    """The causes of one failure; never raises (an answer too malformed to explain has
+    none)."""
     try:
         return _explain(instance, output, optimal, rule, kind, precision, scores)
-    except Exception:  # a cause is a courtesy: a malformed answer must not cost the finding
+    except (
+        Exception
+    ):  # a cause is a courtesy: a malformed answer must not cost the finding
         return []
 
 
-def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[Selection], rule: str,
-             kind: str, precision: Optional[str] = None, scores: Optional[str] = None) -> list[dict]:
+def _explain(
+    instance: Instance,
+    output: Optional[Selection],
+    optimal: Optional[Selection],
+    rule: str,
+    kind: str,
+    precision: Optional[str] = None,
+    scores: Optional[str] = None,
+) -> list[dict]:
     """The causes of one failure (``rule`` and ``kind`` of its signature); may be empty.
 
     >>> from solver.parse import parse_instance
@@ -192,11 +284,23 @@ def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[
             if p == -1:
                 continue
             label = f"request {v.request!r} node {v.node}"
-            c = _pair_cause(label, tree.f[v.node], f"its parent {p}", tree.f[p], precision,
-                            ": the node was taken before its parent", scores)
+            c = _pair_cause(
+                label,
+                tree.f[v.node],
+                f"its parent {p}",
+                tree.f[p],
+                precision,
+                ": the node was taken before its parent",
+                scores,
+            )
             if c is None:
-                c = {"kind": "no tie", "text": f"{label} (f = {_val(tree.f[v.node])}) is below its parent {p} "
-                                               f"(f = {_val(tree.f[p])}), also after rounding: not a tie"}
+                c = {
+                    "kind": "no tie",
+                    "text": (
+                        f"{label} (f = {_val(tree.f[v.node])}) is below its parent {p} "
+                        f"(f = {_val(tree.f[p])}), also after rounding: not a tie"
+                    ),
+                }
             c.update(request=v.request, nodes=[v.node, p])
             out.append(c)
     if any(v.rule == "format" for v in bad):
@@ -204,47 +308,79 @@ def _explain(instance: Instance, output: Optional[Selection], optimal: Optional[
     if any(v.rule == "budget" for v in bad):
         marked = beyond_budget(instance, output.selected)
         n = sum(len(x) for x in marked.values())
-        where = "; ".join(f"request {rid!r} node{'s' * (len(vs) != 1)} {', '.join(map(str, vs))}"
-                          for rid, vs in marked.items())
-        out.append({"kind": "beyond budget", "marked": marked,
-                    "text": f"{n} node{'s' * (n != 1)} beyond the budget of {instance.budget} (marked: {where}; "
-                            f"the smallest-f leaves of the selection)"})
+        where = "; ".join(
+            f"request {rid!r} node{'s' * (len(vs) != 1)} {', '.join(map(str, vs))}"
+            for rid, vs in marked.items()
+        )
+        out.append(
+            {
+                "kind": "beyond budget",
+                "marked": marked,
+                "text": (
+                    f"{n} node{'s' * (n != 1)} beyond the budget of {instance.budget}"
+                    f" (marked: {where}; the smallest-f leaves of the selection)"
+                ),
+            }
+        )
     if any(v.rule == "target" for v in bad):
-        # a sum in double (what float(Fraction(s)) gives) or in the declared format first, then a
-        # request stopped early, then sums in the other formats (coarse formats meet many targets)
+        # a sum in double (what float(Fraction(s)) gives) or in the declared format
+        # first, then a
+        # request stopped early, then sums in the other formats (coarse formats meet
+        # many targets)
         missed = list(dict.fromkeys(v.request for v in bad if v.rule == "target"))
         likely = ("double", precision) if precision else ("double",)
-        sums = [c for c in (_float_sum_met(instance, output, rid, precision, scores) for rid in missed) if c]
+        sums = [
+            c
+            for c in (
+                _float_sum_met(instance, output, rid, precision, scores)
+                for rid in missed
+            )
+            if c
+        ]
         out += [c for c in sums if c["format"] in likely]
         out += _stopped_early(instance, output, missed)
         out += [c for c in sums if c["format"] not in likely]
     if kind in ("suboptimal",) and optimal is not None and optimal.ok:
-        out += _unspent(instance, output) or _swaps(instance, output, optimal, precision, scores)
+        out += _unspent(instance, output) or _swaps(
+            instance, output, optimal, precision, scores
+        )
     if kind in ("not minimal", "below minimum"):
         out += _float_sum_counts(instance, precision, scores)
     return out
 
 
 def _also(hits: list) -> str:
-    """The other formats a sum misleads in, compactly: `` (also float32, bfloat16; from log f: double)``."""
+    """The other formats a sum misleads in, compactly: `` (also float32, bfloat16; from
+    log f: double)``."""
     prob = [("IEEE double" if f == "double" else f) for f, d, _ in hits if d == "prob"]
     log = [("double" if f == "double" else f) for f, d, _ in hits if d == "log"]
-    parts = ([", ".join(prob)] if prob else []) + ([f"from log f: {', '.join(log)}"] if log else [])
+    parts = ([", ".join(prob)] if prob else []) + (
+        [f"from log f: {', '.join(log)}"] if log else []
+    )
     return f" (also {'; '.join(parts)})" if parts else ""
 
 
 def _arith(fmt: str, domain: str) -> str:
-    """How a sum format and domain read in a cause: ``IEEE double``, ``float32 from log f``."""
+    """How a sum format and domain read in a cause: ``IEEE double``, ``float32 from log
+    f``."""
     name = "IEEE double" if fmt == "double" else fmt
     return name if domain == "prob" else f"{name} from log f"
 
 
-def _float_sum_met(instance: Instance, output: Selection, rid: str, precision, scores) -> Optional[dict]:
-    """A request below its target whose selected values, added in some format (largest first),
-    meet it: every such format and domain, the declared ones first."""
+def _float_sum_met(
+    instance: Instance, output: Selection, rid: str, precision, scores
+) -> Optional[dict]:
+    """A request below its target whose selected values, added in some format (largest
+    first), meet it: every such format and domain, the declared ones first."""
     req = instance.request(rid)
-    chosen = sorted((req.tree.f[u] for u in set(output.selected.get(rid, ()))
-                     if isinstance(u, int) and 0 <= u < len(req.tree) and u != req.tree.root), reverse=True)
+    chosen = sorted(
+        (
+            req.tree.f[u]
+            for u in set(output.selected.get(rid, ()))
+            if isinstance(u, int) and 0 <= u < len(req.tree) and u != req.tree.root
+        ),
+        reverse=True,
+    )
     exact = req.tree.f[req.tree.root] + sum(chosen, Fraction(0))
     if exact >= req.target:
         return None
@@ -258,104 +394,198 @@ def _float_sum_met(instance: Instance, output: Selection, rid: str, precision, s
         return None
     fmt, domain, acc = hits[0]
     also = _also(hits[1:])
-    return {"kind": "float sum", "request": rid, "format": fmt, "domain": domain,
-            "formats": [f"{f}/{d}" for f, d, _ in hits],
-            "text": f"request {rid!r}: the selected values sum to {acc!r} in {_arith(fmt, domain)}{also}, "
-                    f"which meets the target {_val(req.target)}; exactly they sum to {_val(exact)} < target"}
+    return {
+        "kind": "float sum",
+        "request": rid,
+        "format": fmt,
+        "domain": domain,
+        "formats": [f"{f}/{d}" for f, d, _ in hits],
+        "text": (
+            f"request {rid!r}: the selected values sum to {acc!r} in"
+            f" {_arith(fmt, domain)}{also}, which meets the target {_val(req.target)};"
+            f" exactly they sum to {_val(exact)} < target"
+        ),
+    }
 
 
-def _stopped_early(instance: Instance, output: Selection, missed: list[str]) -> list[dict]:
-    """Requests below their target with a node (f > 0) they could still take, while budget was
-    left or went to requests already past their own targets (a node there could be dropped)."""
-    sets = {r.id: {v for v in output.selected.get(r.id, ()) if isinstance(v, int) and 0 <= v < len(r.tree)}
-            for r in instance.requests}
-    used = sum(len(s) if instance.root_charged else len(s - {instance.request(rid).tree.root})
-               for rid, s in sets.items())
+def _stopped_early(
+    instance: Instance, output: Selection, missed: list[str]
+) -> list[dict]:
+    """Requests below their target with a node (f > 0) they could still take, while
+    budget was left or went to requests already past their own targets (a node there
+    could be dropped)."""
+    sets = {
+        r.id: {
+            v
+            for v in output.selected.get(r.id, ())
+            if isinstance(v, int) and 0 <= v < len(r.tree)
+        }
+        for r in instance.requests
+    }
+    used = sum(
+        len(s) if instance.root_charged else len(s - {instance.request(rid).tree.root})
+        for rid, s in sets.items()
+    )
     left = instance.budget - used
     past = []
     for r in instance.requests:
         s, t = sets[r.id], r.tree
-        leaves = [v for v in s if v != t.root and not any(c in s for c in t.children[v])]
-        if r.id not in missed and leaves and t.value(s) - min(t.f[v] for v in leaves) >= r.target:
+        leaves = [
+            v for v in s if v != t.root and not any(c in s for c in t.children[v])
+        ]
+        if (
+            r.id not in missed
+            and leaves
+            and t.value(s) - min(t.f[v] for v in leaves) >= r.target
+        ):
             past.append(r.id)
     if left <= 0 and not past:
         return []
-    spare = (f"{left} budget unit(s) left" if left > 0 else
-             f"budget spent on request{'s' * (len(past) > 1)} {', '.join(map(repr, past))} past "
-             f"{'their targets' if len(past) > 1 else 'its target'}")
+    spare = (
+        f"{left} budget unit(s) left"
+        if left > 0
+        else (
+            f"budget spent on request{'s' * (len(past) > 1)}"
+            f" {', '.join(map(repr, past))} past"
+            f" {'their targets' if len(past) > 1 else 'its target'}"
+        )
+    )
     out = []
     for rid in missed:
         req, s = instance.request(rid), sets[rid]
         t = req.tree
-        frontier = [v for v in range(len(t)) if v not in s and t.parent[v] in s and t.f[v] > 0]
+        frontier = [
+            v for v in range(len(t)) if v not in s and t.parent[v] in s and t.f[v] > 0
+        ]
         if not frontier:
             continue
         best = max(frontier, key=lambda v: (t.f[v], -v))
-        out.append({"kind": "stopped early", "request": rid, "nodes": [best],
-                    "text": f"request {rid!r} stopped at {len(s - {t.root})} node(s), below its target "
-                            f"{_val(req.target)} (reaches {_val(t.value(s))}), with {spare} and node {best} "
-                            f"(f = {_val(t.f[best])}) still available: a per-request cap or a loop that ends "
-                            f"too soon"})
+        out.append(
+            {
+                "kind": "stopped early",
+                "request": rid,
+                "nodes": [best],
+                "text": (
+                    f"request {rid!r} stopped at {len(s - {t.root})} node(s), below its"
+                    f" target {_val(req.target)} (reaches {_val(t.value(s))}), with"
+                    f" {spare} and node {best} (f = {_val(t.f[best])}) still available:"
+                    " a per-request cap or a loop that ends too soon"
+                ),
+            }
+        )
     return out
 
 
 def _unspent(instance: Instance, output: Selection) -> list[dict]:
     """Budget left unspent while some request still had a node (f > 0) to take."""
-    used = sum(len(set(s)) if instance.root_charged else len(set(s) - {instance.request(rid).tree.root})
-               for rid, s in output.selected.items())
+    used = sum(
+        (
+            len(set(s))
+            if instance.root_charged
+            else len(set(s) - {instance.request(rid).tree.root})
+        )
+        for rid, s in output.selected.items()
+    )
     left = instance.budget - used
     if left <= 0:
         return []
-    avail = [(r.tree.f[v], r.id, v) for r in instance.requests for v in range(len(r.tree))
-             if v not in output.selected.get(r.id, ()) and r.tree.parent[v] in output.selected.get(r.id, ())
-             and r.tree.f[v] > 0]
+    avail = [
+        (r.tree.f[v], r.id, v)
+        for r in instance.requests
+        for v in range(len(r.tree))
+        if v not in output.selected.get(r.id, ())
+        and r.tree.parent[v] in output.selected.get(r.id, ())
+        and r.tree.f[v] > 0
+    ]
     if not avail:
         return []
     f, rid, v = max(avail, key=lambda x: (x[0], -x[2]))
-    return [{"kind": "stopped early", "request": rid, "nodes": [v],
-             "text": f"{left} budget unit(s) left unspent while request {rid!r} node {v} (f = {_val(f)}) was "
-                     f"available: a per-request cap or a loop that ends too soon"}]
+    return [
+        {
+            "kind": "stopped early",
+            "request": rid,
+            "nodes": [v],
+            "text": (
+                f"{left} budget unit(s) left unspent while request {rid!r} node {v} (f"
+                f" = {_val(f)}) was available: a per-request cap or a loop that ends"
+                " too soon"
+            ),
+        }
+    ]
 
 
-def _swaps(instance: Instance, output: Selection, optimal: Selection, precision, scores=None) -> list[dict]:
+def _swaps(
+    instance: Instance, output: Selection, optimal: Selection, precision, scores=None
+) -> list[dict]:
     took, left = [], []
     for r in instance.requests:
-        mine, best = set(output.selected.get(r.id, ())), set(optimal.selected.get(r.id, ()))
+        mine, best = (
+            set(output.selected.get(r.id, ())),
+            set(optimal.selected.get(r.id, ())),
+        )
         took += [(r.tree.f[v], r.id, v) for v in mine - best]
         left += [(r.tree.f[v], r.id, v) for v in best - mine]
     pairs = [(t, m) for t in took for m in left if t[0] < m[0]]
     if not pairs:
         return []
     for t, m in sorted(pairs, key=lambda tm: (tm[1][0] - tm[0][0], tm[0][2], tm[1][2])):
-        c = _pair_cause(f"request {t[1]!r} node {t[2]}", t[0], f"request {m[1]!r} node {m[2]}", m[0], precision,
-                        f": the solver took node {t[2]}, the smaller, and left node {m[2]}", scores)
+        c = _pair_cause(
+            f"request {t[1]!r} node {t[2]}",
+            t[0],
+            f"request {m[1]!r} node {m[2]}",
+            m[0],
+            precision,
+            f": the solver took node {t[2]}, the smaller, and left node {m[2]}",
+            scores,
+        )
         if c is not None:
             c.update(nodes=[t[2], m[2]])
             return [c]
     t, m = max(pairs, key=lambda tm: tm[1][0] - tm[0][0])
-    return [{"kind": "swap", "nodes": [t[2], m[2]],
-             "text": f"the solver took request {t[1]!r} node {t[2]} (f = {_val(t[0])}) and left request "
-                     f"{m[1]!r} node {m[2]} (f = {_val(m[0])}); no rounding to "
-                     f"{precision or '/'.join(FORMATS)} makes them equal"}]
+    return [
+        {
+            "kind": "swap",
+            "nodes": [t[2], m[2]],
+            "text": (
+                f"the solver took request {t[1]!r} node {t[2]} (f = {_val(t[0])}) and"
+                f" left request {m[1]!r} node {m[2]} (f = {_val(m[0])}); no rounding to"
+                f" {precision or '/'.join(FORMATS)} makes them equal"
+            ),
+        }
+    ]
 
 
 def _float_sum_counts(instance: Instance, precision, scores=None) -> list[dict]:
-    """Requests whose target addition in some format (largest first) reaches with another count
-    than exact arithmetic: every such format and domain, the declared ones first."""
+    """Requests whose target addition in some format (largest first) reaches with
+    another count than exact arithmetic: every such format and domain, the declared ones
+    first."""
     out = []
     for r in instance.requests:
         values = r.tree.sorted_values()
         exact = format_count(values, r.target, "exact")
-        hits = [(fmt, d, format_count(values, r.target, fmt, d)) for d in domains(scores)
-                for fmt in sum_formats(precision)]
+        hits = [
+            (fmt, d, format_count(values, r.target, fmt, d))
+            for d in domains(scores)
+            for fmt in sum_formats(precision)
+        ]
         hits = [h for h in hits if h[2] != exact]
         if not hits:
             continue
         fmt, domain, flt = hits[0]
         also = _also(hits[1:])
-        out.append({"kind": "float sum", "request": r.id, "format": fmt, "domain": domain,
-                    "formats": [f"{f}/{d}" for f, d, _ in hits],
-                    "text": f"request {r.id!r}: adding f largest first reaches the target "
-                            f"{_val(r.target)} with {exact} node(s) exactly but "
-                            f"{'never' if flt is None else f'{flt} node(s)'} in {_arith(fmt, domain)}{also}"})
+        out.append(
+            {
+                "kind": "float sum",
+                "request": r.id,
+                "format": fmt,
+                "domain": domain,
+                "formats": [f"{f}/{d}" for f, d, _ in hits],
+                "text": (
+                    f"request {r.id!r}: adding f largest first reaches the target"
+                    f" {_val(r.target)} with {exact} node(s) exactly but"
+                    f" {'never' if flt is None else f'{flt} node(s)'} in"
+                    f" {_arith(fmt, domain)}{also}"
+                ),
+            }
+        )
     return out

@@ -17,8 +17,9 @@ reduces it further (:mod:`verify.search.minimize`), and returns a
 Terminology
 -----------
 signature
-    ``(property, rule, kind)`` of a failure (:func:`verify.search.properties.signature`):
-    failures with the same signature are one defect.
+    ``(property, rule, kind)`` of a failure
+    (:func:`verify.search.properties.signature`): failures with the same signature are
+    one defect.
 finding
     One signature with its smallest case.  With ``max_findings`` N the search goes on
     after a counterexample, within the same example budget, and keeps up to N findings
@@ -53,14 +54,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed as hypothesis_seed, settings
+from hypothesis import (
+    HealthCheck,
+    Phase,
+    Verbosity,
+    given,
+    reject,
+    settings,
+)
+from hypothesis import (
+    seed as hypothesis_seed,
+)
 from hypothesis.errors import Unsatisfiable
 
 from solver.errors import Declined, Inconclusive
 from solver.messages import number
 from solver.model import Instance
 from solver.numbers import fraction_str
-
 from verify.search import generators
 from verify.search.cause import explain
 from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim, Profile
@@ -84,33 +94,67 @@ class ClaimResult:
     seconds: float
     seed: int
     classes: Counter = field(default_factory=Counter)
-    counterexample: Optional[dict] = None   # the first finding (see counterexample_record)
-    note: Optional[str] = None              # why inconclusive, or other remarks
-    declined: int = 0                       # generated inputs the solver declined (not judged)
-    declined_classes: Counter = field(default_factory=Counter)  # case_classes of declined cases
+    counterexample: Optional[dict] = (
+        None  # the first finding (see counterexample_record)
+    )
+    note: Optional[str] = None  # why inconclusive, or other remarks
+    declined: int = 0  # generated inputs the solver declined (not judged)
+    declined_classes: Counter = field(
+        default_factory=Counter
+    )  # case_classes of declined cases
     declined_reasons: Counter = field(default_factory=Counter)
-    judged_classes: Counter = field(default_factory=Counter)    # case_classes of judged cases
-    axis_cases: Counter = field(default_factory=Counter)        # judged cases that draw each axis
-    findings: list = field(default_factory=list)  # every finding, the first is `counterexample`
-    first_at: Optional[int] = None          # generated cases judged up to the first failing one
-    own: Counter = field(default_factory=Counter)  # the user's instances (--instances): judged, ...
-    declined_shapes: Counter = field(default_factory=Counter)  # case_features of declined cases
-    judged_shapes: Counter = field(default_factory=Counter)    # case_features of judged cases
-    unconfirmed: list = field(default_factory=list)  # failures seen once that no replay reproduced
+    judged_classes: Counter = field(
+        default_factory=Counter
+    )  # case_classes of judged cases
+    axis_cases: Counter = field(
+        default_factory=Counter
+    )  # judged cases that draw each axis
+    findings: list = field(
+        default_factory=list
+    )  # every finding, the first is `counterexample`
+    first_at: Optional[int] = None  # generated cases judged up to the first failing one
+    own: Counter = field(
+        default_factory=Counter
+    )  # the user's instances (--instances): judged, ...
+    declined_shapes: Counter = field(
+        default_factory=Counter
+    )  # case_features of declined cases
+    judged_shapes: Counter = field(
+        default_factory=Counter
+    )  # case_features of judged cases
+    unconfirmed: list = field(
+        default_factory=list
+    )  # failures seen once that no replay reproduced
 
     def __post_init__(self):
         if self.counterexample is not None and not self.findings:
             self.findings = [self.counterexample]
 
     def to_json(self) -> dict:
-        out = {k: getattr(self, k) for k in ("claim", "paper", "method", "solver", "must_hold", "verdict",
-                                             "cases", "seed", "counterexample", "note")}
+        out = {
+            k: getattr(self, k)
+            for k in (
+                "claim",
+                "paper",
+                "method",
+                "solver",
+                "must_hold",
+                "verdict",
+                "cases",
+                "seed",
+                "counterexample",
+                "note",
+            )
+        }
         out["seconds"] = round(self.seconds, 3)
         out["classes"] = dict(sorted(self.classes.items()))
         out["axis_cases"] = dict(sorted(self.axis_cases.items()))
         if self.declined:
-            out["declined"] = {"cases": self.declined, "classes": dict(sorted(self.declined_classes.items())),
-                               "reasons": dict(self.declined_reasons.most_common())}
+            out["declined"] = {
+                "cases": self.declined,
+                "classes": dict(sorted(self.declined_classes.items())),
+                "reasons": dict(self.declined_reasons.most_common()),
+            }
         if len(self.findings) > 1:
             out["findings"] = self.findings
         if self.own:
@@ -125,11 +169,13 @@ class _Found(AssertionError):
 
 
 class _GaveUp(Exception):
-    """So many inputs were declined that the verdict can only be inconclusive: stop calling the solver."""
+    """So many inputs were declined that the verdict can only be inconclusive: stop
+    calling the solver."""
 
 
 def case_classes(case: Any, labels: list[str]) -> set[str]:
-    """One case's classes, to tell which inputs a solver declines: its labels and its sizes.
+    """One case's classes, to tell which inputs a solver declines: its labels and its
+    sizes.
 
     >>> from solver.parse import parse_instance
     >>> sorted(case_classes(parse_instance({"budget": 0, "requests": [
@@ -142,19 +188,25 @@ def case_classes(case: Any, labels: list[str]) -> set[str]:
         out.add(f"budget={case.budget}" if case.budget < 3 else "budget=3+")
         if case.requests:
             out.add(f"nodes={max(len(r.tree) for r in case.requests)}")
-            out.add(f"width={max(len(k) for r in case.requests for k in r.tree.children)}")
+            out.add(
+                f"width={max(len(k) for r in case.requests for k in r.tree.children)}"
+            )
             out.add(f"depth={max(r.tree.height for r in case.requests)}")
     return out
 
 
-#: the budget feature of a case judged by probing budgets (LEM-C1/C2): no --min-budget excludes it
+# : the budget feature of a case judged by probing budgets (LEM-C1/C2): no --min-budget
+# excludes it
 PROBED = 10**9
 
 
-def case_features(case: Any, labels: Iterable[str], budget: Optional[int] = None) -> Optional[tuple]:
+def case_features(
+    case: Any, labels: Iterable[str], budget: Optional[int] = None
+) -> Optional[tuple]:
     """What a restriction can exclude, for one case: ``(requests, budget, fewest nodes,
-    most nodes, widest node, depth, a target above 1?, value classes)``; None for tree cases.
-    ``budget`` replaces the case's own (:data:`PROBED` for a case whose budgets were probed).
+    most nodes, widest node, depth, a target above 1?, value classes)``; None for tree
+    cases. ``budget`` replaces the case's own (:data:`PROBED` for a case whose budgets
+    were probed).
 
     >>> from solver.parse import parse_instance
     >>> case_features(parse_instance({"budget": 0, "requests": [
@@ -165,10 +217,16 @@ def case_features(case: Any, labels: Iterable[str], budget: Optional[int] = None
         return None
     reqs = case.requests
     sizes = [len(r.tree) for r in reqs] or [0]
-    return (len(reqs), case.budget if budget is None else budget, min(sizes), max(sizes),
-            max((len(k) for r in reqs for k in r.tree.children), default=0),
-            max((r.tree.height for r in reqs), default=0), any(r.target > 1 for r in reqs),
-            tuple(sorted({x.partition(":")[2] for x in labels if x.startswith("prob:")})))
+    return (
+        len(reqs),
+        case.budget if budget is None else budget,
+        min(sizes),
+        max(sizes),
+        max((len(k) for r in reqs for k in r.tree.children), default=0),
+        max((r.tree.height for r in reqs), default=0),
+        any(r.target > 1 for r in reqs),
+        tuple(sorted({x.partition(":")[2] for x in labels if x.startswith("prob:")})),
+    )
 
 
 def describe(instance: Instance) -> str:
@@ -182,29 +240,43 @@ def describe(instance: Instance) -> str:
     for r in instance.requests:
         f = ",".join(number(fraction_str(x)) for x in r.tree.f)
         parent = ",".join(str(p) for p in r.tree.parent)
-        parts.append(f"{r.id}: A={number(fraction_str(r.target))} parent=[{parent}] f=[{f}]")
+        parts.append(
+            f"{r.id}: A={number(fraction_str(r.target))} parent=[{parent}] f=[{f}]"
+        )
     return " | ".join(parts)
 
 
-def counterexample_record(case: Any, failure: Failure, claim_id: Optional[str] = None) -> dict:
-    """A finding as JSON: ``condition``, ``signature`` (with ``claim_id``), ``summary``, the
-    instance (and the property's ``case`` when the instance is derived), ``output``,
+def counterexample_record(
+    case: Any, failure: Failure, claim_id: Optional[str] = None
+) -> dict:
+    """A finding as JSON: ``condition``, ``signature`` (with ``claim_id``), ``summary``,
+    the instance (and the property's ``case`` when the instance is derived), ``output``,
     ``optimum``, ``optimal``."""
     inst = failure.instance if failure.instance is not None else case
     rec: dict[str, Any] = {"condition": failure.condition}
     if claim_id is not None:
-        rec["signature"] = dict(zip(("property", "rule", "kind", "cause"), signature(claim_id, failure)))
+        rec["signature"] = dict(
+            zip(("property", "rule", "kind", "cause"), signature(claim_id, failure))
+        )
     if isinstance(inst, Instance):
         rec["instance"] = inst.to_json()
         rec["summary"] = describe(inst)
-        if inst is not case and isinstance(case, Instance):  # derived (LEM-C1/C2): keep the input to replay
+        if inst is not case and isinstance(
+            case, Instance
+        ):  # derived (LEM-C1/C2): keep the input to replay
             rec["case"] = case.to_json()
     else:  # THM-3.1 cases: (tree, nodes)
         tree, nodes = case
-        rec["summary"] = (f"parent={list(tree.parent)} cond=[{','.join(fraction_str(x) for x in tree.cond)}] "
-                          f"subtree={sorted(nodes)}")
-        rec["tree"] = {"parent": list(tree.parent), "cond": [fraction_str(x) for x in tree.cond],
-                       "subtree": sorted(nodes)}
+        rec["summary"] = (
+            f"parent={list(tree.parent)}"
+            f" cond=[{','.join(fraction_str(x) for x in tree.cond)}]"
+            f" subtree={sorted(nodes)}"
+        )
+        rec["tree"] = {
+            "parent": list(tree.parent),
+            "cond": [fraction_str(x) for x in tree.cond],
+            "subtree": sorted(nodes),
+        }
     if failure.output is not None:
         rec["output"] = failure.output.to_json()
     if failure.optimum is not None:
@@ -228,10 +300,20 @@ def case_seed(claim_id: str, seed: int) -> int:
 
 
 def _search_settings(examples: int, shrink: bool = True):
-    unused = {Phase.explain} | (set() if shrink else {Phase.shrink})  # explain reruns the failure
-    return settings(max_examples=examples, database=None, deadline=None, report_multiple_bugs=False,
-                    derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
-                    suppress_health_check=list(HealthCheck), phases=[p for p in Phase if p not in unused])
+    unused = {Phase.explain} | (
+        set() if shrink else {Phase.shrink}
+    )  # explain reruns the failure
+    return settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        report_multiple_bugs=False,
+        derandomize=False,
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+        phases=[p for p in Phase if p not in unused],
+    )
 
 
 def count_case(classes: Counter, axis_cases: Counter, labels) -> None:
@@ -247,10 +329,16 @@ def count_case(classes: Counter, axis_cases: Counter, labels) -> None:
     axis_cases.update({label.partition(":")[0] for label in present})
 
 
-def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charged: Optional[bool] = None,
-                   examples: Optional[int] = None) -> tuple[Counter, Counter]:
-    """``(classes, axis_cases)`` as :func:`run_claim` counts them when no case fails, without
-    running any check.
+def sample_classes(
+    claim: Claim,
+    profile: Profile,
+    *,
+    seed: int = 0,
+    root_charged: Optional[bool] = None,
+    examples: Optional[int] = None,
+) -> tuple[Counter, Counter]:
+    """``(classes, axis_cases)`` as :func:`run_claim` counts them when no case fails,
+    without running any check.
 
     Same strategy, seed and Hypothesis settings, so the same cases: what the
     generated-classes table of a run where the claim holds counts (tests and
@@ -276,15 +364,19 @@ def sample_classes(claim: Claim, profile: Profile, *, seed: int = 0, root_charge
 
 
 def _key(case: Any) -> str:
-    """What identifies a case for the outcome memo: the instance JSON (or the THM-3.1 tree case)."""
+    """What identifies a case for the outcome memo: the instance JSON (or the THM-3.1
+    tree case)."""
     if isinstance(case, Instance):
         return json.dumps(case.to_json(), sort_keys=True)
     tree, nodes = case
     return repr((tree.parent, tree.cond, sorted(nodes)))
 
 
-def own_cases(claim: Claim, instances: Iterable[tuple[str, Instance]]) -> list[tuple[str, Instance]]:
-    """The user's instances (``--instances``) a property runs on, each named by its origin.
+def own_cases(
+    claim: Claim, instances: Iterable[tuple[str, Instance]]
+) -> list[tuple[str, Instance]]:
+    """The user's instances (``--instances``) a property runs on, each named by its
+    origin.
 
     A one-request property (LEM-C1, LEM-C2) runs on each request alone (the instance's
     budget and convention kept); a property with a strict premise (APP-B) only on the
@@ -292,20 +384,28 @@ def own_cases(claim: Claim, instances: Iterable[tuple[str, Instance]]) -> list[t
     """
     out = []
     for origin, inst in instances:
-        if claim.classes and set(claim.classes) <= set(generators.STRICT_CLASSES) and \
-                not inst.is_monotone(strict=True):
+        if (
+            claim.classes
+            and set(claim.classes) <= set(generators.STRICT_CLASSES)
+            and not inst.is_monotone(strict=True)
+        ):
             continue
         if claim.one_request and len(inst.requests) != 1:
             for r in inst.requests:
-                out.append((f"{origin} request {r.id!r}",
-                            Instance(inst.budget, (r,), inst.root_charged)))
+                out.append(
+                    (
+                        f"{origin} request {r.id!r}",
+                        Instance(inst.budget, (r,), inst.root_charged),
+                    )
+                )
         elif inst.requests or not claim.one_request:
             out.append((origin, inst))
     return out
 
 
 def _leaves(exc: BaseException) -> list[BaseException]:
-    """The exceptions inside an exception group (``hypothesis.errors.FlakyFailure`` is one), or ``[exc]``."""
+    """The exceptions inside an exception group (``hypothesis.errors.FlakyFailure`` is
+    one), or ``[exc]``."""
     inner = getattr(exc, "exceptions", None)
     if not isinstance(inner, (list, tuple)) or not inner:
         return [exc]
@@ -328,14 +428,26 @@ def _unwrapped(search: Callable[[], None]) -> None:
         raise next((e for e in leaves if isinstance(e, _GaveUp)), leaves[0]) from None
 
 
-def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Optional[str] = None,
-              solver: Optional[Callable] = None, must_hold: bool = True, seed: int = 0,
-              root_charged: Optional[bool] = None, examples: Optional[int] = None,
-              strategy=None, restrictions: Optional[Restrictions] = None, max_findings: int = 1,
-              instances: Iterable[tuple[str, Instance]] = (), fresh: Optional[Callable] = None,
-              close: Optional[Callable] = None, on_finding: Optional[Callable[[dict], None]] = None
-              ) -> ClaimResult:
-    """Search for counterexamples to ``claim`` (on ``solver`` when the claim is per solver).
+def run_claim(
+    claim: Claim | str,
+    profile: Profile | str,
+    *,
+    solver_name: Optional[str] = None,
+    solver: Optional[Callable] = None,
+    must_hold: bool = True,
+    seed: int = 0,
+    root_charged: Optional[bool] = None,
+    examples: Optional[int] = None,
+    strategy=None,
+    restrictions: Optional[Restrictions] = None,
+    max_findings: int = 1,
+    instances: Iterable[tuple[str, Instance]] = (),
+    fresh: Optional[Callable] = None,
+    close: Optional[Callable] = None,
+    on_finding: Optional[Callable[[dict], None]] = None,
+) -> ClaimResult:
+    """Search for counterexamples to ``claim`` (on ``solver`` when the claim is per
+    solver).
 
     ``fresh(factor)``: a fresh solver with its per-call timeout times ``factor`` (ended by
     ``close``); given, every finding is replayed on fresh solvers before it counts
@@ -351,13 +463,20 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
     findings too, reduced but not shrunk by Hypothesis (it did not generate them).
     Everything in and out is picklable, so a run can go to another process.
     """
-    if isinstance(claim, str):  # a claim id and a profile name travel better between processes
+    if isinstance(
+        claim, str
+    ):  # a claim id and a profile name travel better between processes
         claim = CLAIMS_BY_ID[claim]
     if isinstance(profile, str):
         profile = PROFILES[profile]
     limits = (restrictions or Restrictions()).with_convention(root_charged)
-    state: dict[str, Any] = {"cases": 0, "inconclusive": 0, "last_inconclusive": None, "declined": 0,
-                             "outside": 0}
+    state: dict[str, Any] = {
+        "cases": 0,
+        "inconclusive": 0,
+        "last_inconclusive": None,
+        "declined": 0,
+        "outside": 0,
+    }
     classes: Counter = Counter()
     axis_cases: Counter = Counter()
     declined_classes: Counter = Counter()
@@ -371,7 +490,11 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
     examples = examples or claim.examples(profile)
     max_declined = 3 * examples + 20
     if strategy is None:
-        strategy = claim.strategy(profile, root_charged, restrictions.generator_kwargs() if restrictions else None)
+        strategy = claim.strategy(
+            profile,
+            root_charged,
+            restrictions.generator_kwargs() if restrictions else None,
+        )
     strategy = generators.labelled(strategy)
 
     def judge(case) -> tuple[str, Any]:
@@ -385,13 +508,22 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
                     failure = claim.check(solver, case, limits)
                 except Inconclusive as exc:
                     memo[key] = ("inconclusive", str(exc))
-                except Declined as exc:  # a probing property says which derived instance was declined
-                    memo[key] = ("declined", (str(exc) or "the solver declined this input",
-                                              getattr(exc, "instance", None)))
+                except (
+                    Declined
+                ) as exc:  # a probing property says which derived instance was declined
+                    memo[key] = (
+                        "declined",
+                        (
+                            str(exc) or "the solver declined this input",
+                            getattr(exc, "instance", None),
+                        ),
+                    )
                 except Outside as exc:
                     memo[key] = ("outside", str(exc))
                 else:
-                    memo[key] = ("fail", failure) if failure is not None else ("ok", None)
+                    memo[key] = (
+                        ("fail", failure) if failure is not None else ("ok", None)
+                    )
         return memo[key]
 
     def tally(kind: str, detail, case, labels) -> None:
@@ -407,15 +539,21 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
         else:
             state["cases"] += 1
             count_case(classes, axis_cases, labels)
-            # a probing property judged this case at budgets of its own: its budget class says nothing
-            judged_classes.update(c for c in case_classes(case, labels)
-                                  if not (claim.one_request and c.startswith("budget=")))
-            judged_shapes[case_features(case, labels, PROBED if claim.one_request else None)] += 1
+            # a probing property judged this case at budgets of its own: its budget
+            # class says nothing
+            judged_classes.update(
+                c
+                for c in case_classes(case, labels)
+                if not (claim.one_request and c.startswith("budget="))
+            )
+            judged_shapes[
+                case_features(case, labels, PROBED if claim.one_request else None)
+            ] += 1
             if kind == "inconclusive":
                 state["inconclusive"] += 1
                 state["last_inconclusive"] = detail
 
-    found: list[dict] = []   # {"sig", "case", "failure", "first_at", "origin"}
+    found: list[dict] = []  # {"sig", "case", "failure", "first_at", "origin"}
     known: set = set()
     for origin, case in own_cases(claim, instances):
         kind, detail = judge(case)
@@ -426,23 +564,43 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
                 sig = signature(claim.id, failure)
                 if sig not in known and len(found) < max_findings:
                     known.add(sig)
-                    found.append({"sig": sig, "case": case, "failure": failure, "first_at": None,
-                                  "origin": origin})
+                    found.append(
+                        {
+                            "sig": sig,
+                            "case": case,
+                            "failure": failure,
+                            "first_at": None,
+                            "origin": origin,
+                        }
+                    )
 
     start = time.perf_counter()
     verdict, note = VERIFIED, None
     first_at = None
     wanted = max_findings - len(found)
-    seen: dict = {}   # signature -> its first and its smallest generated case, in order of discovery
+    seen: dict = {}  # signature -> its first and its smallest generated case, in order of discovery
     if wanted > 0:
-        verdict, note = _discover(claim, strategy, examples, seed, judge, tally, state, max_declined, known,
-                                  wanted, seen)
+        verdict, note = _discover(
+            claim,
+            strategy,
+            examples,
+            seed,
+            judge,
+            tally,
+            state,
+            max_declined,
+            known,
+            wanted,
+            seen,
+        )
     for item in seen.values():
         found.append(dict(item, origin=None, shrink=True))
         first_at = item["first_at"] if first_at is None else first_at
 
     records, unconfirmed = [], []
-    for item in found:  # each shrunk, reduced, confirmed and reported on its own, as soon as it is
+    for item in (
+        found
+    ):  # each shrunk, reduced, confirmed and reported on its own, as soon as it is
         if item.get("shrink"):
             case, failure, why = _shrink(claim, strategy, examples, seed, judge, item)
             if why:
@@ -456,10 +614,19 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
         rec["cause"] = causes(case, failure, limits.precision, limits.scores)
         rec["origin"] = item["origin"] or "generated"
         rec["first_at"] = item["first_at"]
-        rec["shrunk"] = ("the reduction pass" if item["origin"] else "Hypothesis, then the reduction pass") \
-            if isinstance(generated, Instance) else "Hypothesis"
+        rec["shrunk"] = (
+            (
+                "the reduction pass"
+                if item["origin"]
+                else "Hypothesis, then the reduction pass"
+            )
+            if isinstance(generated, Instance)
+            else "Hypothesis"
+        )
         if fresh is not None and claim.per_solver:
-            rec["confirmation"] = confirm(claim, case, failure, limits, fresh, close or (lambda s: None))
+            rec["confirmation"] = confirm(
+                claim, case, failure, limits, fresh, close or (lambda s: None)
+            )
         if rec.get("confirmation", {}).get("status") == NOT_CONFIRMED:
             unconfirmed.append(rec)
             continue
@@ -471,36 +638,90 @@ def run_claim(claim: Claim | str, profile: Profile | str, *, solver_name: Option
         verdict = COUNTEREXAMPLE
     elif unconfirmed and verdict == VERIFIED:
         verdict = INCONCLUSIVE
-        note = "; ".join(filter(None, [f"{len(unconfirmed)} failure(s) seen once did not reproduce on fresh "
-                                       f"solvers (not confirmed, not findings)", note]))
+        note = "; ".join(
+            filter(
+                None,
+                [
+                    (
+                        f"{len(unconfirmed)} failure(s) seen once did not reproduce on"
+                        " fresh solvers (not confirmed, not findings)"
+                    ),
+                    note,
+                ],
+            )
+        )
     if verdict == VERIFIED and state["inconclusive"]:
         verdict = INCONCLUSIVE
-        note = f"{state['inconclusive']} cases undecided, e.g. {state['last_inconclusive']}"
+        note = (
+            f"{state['inconclusive']} cases undecided, e.g."
+            f" {state['last_inconclusive']}"
+        )
     if verdict == VERIFIED and state["declined"] > state["cases"]:
         verdict = INCONCLUSIVE
-        note = (f"the solver declined most generated inputs ({state['declined']} of "
-                f"{state['declined'] + state['cases']}); not a pass")
+        note = (
+            f"the solver declined most generated inputs ({state['declined']} of "
+            f"{state['declined'] + state['cases']}); not a pass"
+        )
     elif verdict == VERIFIED and state["declined"]:
-        note = f"{state['declined']} of {state['declined'] + state['cases']} generated inputs declined (not judged)"
-    if state["outside"]:  # a generator that leaves the restrictions is our bug: say so, never judge it
-        note = "; ".join(filter(None, [note, f"{state['outside']} generated cases outside the restrictions "
-                                              f"were not judged"]))
+        note = (
+            f"{state['declined']} of {state['declined'] + state['cases']} generated"
+            " inputs declined (not judged)"
+        )
+    if state[
+        "outside"
+    ]:  # a generator that leaves the restrictions is our bug: say so, never judge it
+        note = "; ".join(
+            filter(
+                None,
+                [
+                    note,
+                    (
+                        f"{state['outside']} generated cases outside the restrictions "
+                        "were not judged"
+                    ),
+                ],
+            )
+        )
     seconds = time.perf_counter() - start
-    return ClaimResult(claim.id, claim.paper, claim.method, solver_name if claim.per_solver else claim.subject,
-                       must_hold, verdict, state["cases"], seconds, seed, classes, records[0] if records else None,
-                       note, state["declined"], declined_classes, declined_reasons, judged_classes, axis_cases,
-                       records, first_at, own, declined_shapes, judged_shapes, unconfirmed)
+    return ClaimResult(
+        claim.id,
+        claim.paper,
+        claim.method,
+        solver_name if claim.per_solver else claim.subject,
+        must_hold,
+        verdict,
+        state["cases"],
+        seconds,
+        seed,
+        classes,
+        records[0] if records else None,
+        note,
+        state["declined"],
+        declined_classes,
+        declined_reasons,
+        judged_classes,
+        axis_cases,
+        records,
+        first_at,
+        own,
+        declined_shapes,
+        judged_shapes,
+        unconfirmed,
+    )
 
 
 def _size(case: Any) -> tuple:
-    """What makes one failing case a better start for shrinking than another: fewer nodes first."""
+    """What makes one failing case a better start for shrinking than another: fewer
+    nodes first."""
     if isinstance(case, Instance):
         return (case.total_nodes, len(case.requests), case.budget)
     tree, nodes = case
     return (len(tree.parent), len(nodes), 0)
 
 
-OBSERVED = "adaserve-verify verdict"   # the feature name of our verdict in Hypothesis's observability
+OBSERVED = (  # the feature name of our verdict in Hypothesis's observability
+    "adaserve-verify verdict"
+)
 
 
 def observe(kind: str, detail: Any) -> None:
@@ -514,7 +735,9 @@ def observe(kind: str, detail: Any) -> None:
     from hypothesis import event
 
     if kind == "fail":
-        text = "; ".join(f"fails: {f.rule}/{f.kind}: {f.condition}" for f in detail.all())
+        text = "; ".join(
+            f"fails: {f.rule}/{f.kind}: {f.condition}" for f in detail.all()
+        )
     elif kind == "ok":
         text = "holds"
     elif kind == "declined":
@@ -526,12 +749,23 @@ def observe(kind: str, detail: Any) -> None:
     event(OBSERVED, text[:2000])
 
 
-def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined, known, wanted,
-              seen) -> tuple[str, Optional[str]]:
-    """One pass over the claim's cases (seed ``seed``), nothing shrunk: fills ``seen`` with up to
-    ``wanted`` new signatures, each with the case where it first failed and the smallest case
-    that failed with it; returns the verdict and note its ending implies (verified unless the
-    search gave up or broke).
+def _discover(
+    claim,
+    strategy,
+    examples,
+    seed,
+    judge,
+    tally,
+    state,
+    max_declined,
+    known,
+    wanted,
+    seen,
+) -> tuple[str, Optional[str]]:
+    """One pass over the claim's cases (seed ``seed``), nothing shrunk: fills ``seen``
+    with up to ``wanted`` new signatures, each with the case where it first failed and
+    the smallest case that failed with it; returns the verdict and note its ending
+    implies (verified unless the search gave up or broke).
 
     Every case is judged and counted once.  The pass stops at the case that brings the
     ``wanted``-th new signature (what a rounds-based search would have counted), else after
@@ -546,7 +780,9 @@ def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined
     def discover(case):
         labels = generators.take_labels()
         if run["stop"] is not None:
-            raise run["stop"]()  # Hypothesis replays the case it stopped at: the same outcome, uncounted
+            raise run[
+                "stop"
+            ]()  # Hypothesis replays the case it stopped at: the same outcome, uncounted
         run["pos"] += 1
         if state["declined"] > max_declined:
             run["stop"] = _GaveUp
@@ -565,8 +801,14 @@ def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined
                 continue
             item = seen.get(sig)
             if item is None and len(seen) < wanted:
-                seen[sig] = {"sig": sig, "first_at": state["cases"], "pos": run["pos"], "size": size,
-                             "case": case, "failure": failure}
+                seen[sig] = {
+                    "sig": sig,
+                    "first_at": state["cases"],
+                    "pos": run["pos"],
+                    "size": size,
+                    "case": case,
+                    "failure": failure,
+                }
             elif item is not None and size < item["size"]:
                 item.update(pos=run["pos"], size=size, case=case, failure=failure)
         if len(seen) >= wanted:
@@ -579,20 +821,39 @@ def _discover(claim, strategy, examples, seed, judge, tally, state, max_declined
         pass
     except Unsatisfiable:  # every generated input was declined
         if not (known or seen):
-            return INCONCLUSIVE, f"the solver declined all {state['declined']} generated inputs"
+            return (
+                INCONCLUSIVE,
+                f"the solver declined all {state['declined']} generated inputs",
+            )
     except _GaveUp:
         if not (known or seen):
-            return INCONCLUSIVE, (f"gave up: the solver declined {state['declined']} generated inputs "
-                                  f"({state['cases']} judged)")
-        return VERIFIED, f"search stopped early: the solver declined {state['declined']} generated inputs"
+            return (
+                INCONCLUSIVE,
+                (
+                    f"gave up: the solver declined {state['declined']} generated inputs"
+                    f" ({state['cases']} judged)"
+                ),
+            )
+        return (
+            VERIFIED,
+            (
+                f"search stopped early: the solver declined {state['declined']}"
+                " generated inputs"
+            ),
+        )
     except Exception as exc:  # our own fault: never a pass
-        note = f"internal error: {type(exc).__name__}: {exc} " + traceback.format_exc(limit=3).replace("\n", " | ")
+        note = f"internal error: {type(exc).__name__}: {exc} " + traceback.format_exc(
+            limit=3
+        ).replace("\n", " | ")
         return (VERIFIED if (known or seen) else INCONCLUSIVE), note
     return VERIFIED, None
 
 
-def _shrink(claim, strategy, examples, seed, judge, item) -> tuple[Any, Failure, Optional[str]]:
-    """``(case, failure, note)``: Hypothesis's smallest case of the signature of ``item``.
+def _shrink(
+    claim, strategy, examples, seed, judge, item
+) -> tuple[Any, Failure, Optional[str]]:
+    """``(case, failure, note)``: Hypothesis's smallest case of the signature of
+    ``item``.
 
     The search walks the same cases as :func:`_discover` (same seed, every earlier case
     passing) and fails first at the smallest case discovery saw with this signature;
@@ -616,7 +877,10 @@ def _shrink(claim, strategy, examples, seed, judge, item) -> tuple[Any, Failure,
             return
         failures = {signature(claim.id, f): f for f in detail.all()}
         if sig in failures and (run["last"] is not None or run["pos"] >= item["pos"]):
-            run["last"] = (case, failures[sig])  # the last one recorded is Hypothesis's shrunk case
+            run["last"] = (
+                case,
+                failures[sig],
+            )  # the last one recorded is Hypothesis's shrunk case
             raise _Found(failures[sig].condition)
 
     why = None
@@ -624,19 +888,37 @@ def _shrink(claim, strategy, examples, seed, judge, item) -> tuple[Any, Failure,
         _unwrapped(hypothesis_seed(case_seed(claim.id, seed))(search))
     except _Found:
         pass
-    except Exception as exc:  # a solver that answers differently the second time, or our own fault
-        why = (f"shrinking ended early ({type(exc).__name__}): the solver may not be deterministic"
-               if run["last"] is not None else
-               f"the failing case did not fail again ({type(exc).__name__}: {exc}); shown unshrunk")
+    except (
+        Exception
+    ) as exc:  # a solver that answers differently the second time, or our own fault
+        why = (
+            f"shrinking ended early ({type(exc).__name__}): the solver may not be"
+            " deterministic"
+            if run["last"] is not None
+            else (
+                f"the failing case did not fail again ({type(exc).__name__}: {exc});"
+                " shown unshrunk"
+            )
+        )
     if run["last"] is None:
-        return item["case"], item["failure"], why or "the failing case did not fail again; shown unshrunk"
+        return (
+            item["case"],
+            item["failure"],
+            why or "the failing case did not fail again; shown unshrunk",
+        )
     case, failure = run["last"]
     return case, failure, why
 
 
-def causes(case: Any, failure: Failure, precision: Optional[str] = None, scores: Optional[str] = None) -> list[dict]:
-    """The causes :mod:`verify.search.cause` names for a failure (none for tree cases); those the
-    property already found (:func:`verify.search.properties.explained`) when it did."""
+def causes(
+    case: Any,
+    failure: Failure,
+    precision: Optional[str] = None,
+    scores: Optional[str] = None,
+) -> list[dict]:
+    """The causes :mod:`verify.search.cause` names for a failure (none for tree cases);
+    those the property already found (:func:`verify.search.properties.explained`) when
+    it did."""
     if failure.causes is not None:
         return [dict(c) for c in failure.causes]
     inst = failure.instance if failure.instance is not None else case
@@ -647,20 +929,26 @@ def causes(case: Any, failure: Failure, precision: Optional[str] = None, scores:
         from verify.oracles.dp import solve_dp
 
         optimal = solve_dp(inst)
-    return explain(inst, failure.output, optimal, failure.rule, failure.kind, precision, scores)
+    return explain(
+        inst, failure.output, optimal, failure.rule, failure.kind, precision, scores
+    )
 
 
-def _reduce(sig, judge, inside, case: Instance, failure: Failure) -> tuple[Instance, Failure]:
-    """The case reduced by :mod:`verify.search.minimize`, trying only candidates ``inside`` the
-    restrictions and keeping only those that fail with the same signature ``sig``; re-checked,
-    so still a counterexample of that defect."""
+def _reduce(
+    sig, judge, inside, case: Instance, failure: Failure
+) -> tuple[Instance, Failure]:
+    """The case reduced by :mod:`verify.search.minimize`, trying only candidates
+    ``inside`` the restrictions and keeping only those that fail with the same signature
+    ``sig``; re-checked, so still a counterexample of that defect."""
     latest = {"failure": failure}
 
     def same_failure(instance: Instance) -> bool:
         kind, detail = judge(instance)
-        for failure in (detail.all() if kind == "fail" else ()):
+        for failure in detail.all() if kind == "fail" else ():
             if signature(sig[0], failure) == sig:
-                latest["failure"] = failure  # reduce_instance keeps exactly the candidates that fail
+                latest["failure"] = (
+                    failure  # reduce_instance keeps exactly the candidates that fail
+                )
                 return True
         return False
 
@@ -669,7 +957,8 @@ def _reduce(sig, judge, inside, case: Instance, failure: Failure) -> tuple[Insta
 
 
 def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:
-    """(class, declined, generated) for every class a declined input had, highest decline rate first.
+    """(class, declined, generated) for every class a declined input had, highest
+    decline rate first.
 
     Classes are the generator's labels (``budget:zero``, ``shape:star``) and the
     case's sizes (``requests=2``, ``width=3``, ``budget=0``): see
@@ -684,8 +973,9 @@ def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:
 
 
 def class_shares(results: list[ClaimResult]) -> dict[str, dict[str, float]]:
-    """Per axis (``prob``, ``target``, ...), each class's share of the judged cases of the
-    whole run that draw that axis: in how many of them the class occurs (docs/suite.md)."""
+    """Per axis (``prob``, ``target``, ...), each class's share of the judged cases of
+    the whole run that draw that axis: in how many of them the class occurs
+    (docs/suite.md)."""
     classes: Counter = Counter()
     axis_cases: Counter = Counter()
     for r in results:
@@ -694,7 +984,9 @@ def class_shares(results: list[ClaimResult]) -> dict[str, dict[str, float]]:
     return shares(classes, axis_cases)
 
 
-def shares(classes: Counter, axis_cases: Optional[Counter] = None) -> dict[str, dict[str, float]]:
+def shares(
+    classes: Counter, axis_cases: Optional[Counter] = None
+) -> dict[str, dict[str, float]]:
     """Per axis, each class's count over the cases that draw the axis (``axis_cases``;
     without it, over all counts of the axis).  Classes of :data:`~verify.search.generators.AXES`
     that never occurred are listed with share 0.

@@ -1,4 +1,5 @@
-"""Confirm before report: every shrunk finding is replayed on fresh solvers before it counts.
+"""Confirm before report: every shrunk finding is replayed on fresh solvers before it
+counts.
 
 A failure seen once during a search may come from the search's own circumstances
 (a machine so loaded that a call ran out of time, a worker left broken by an
@@ -34,12 +35,19 @@ from typing import Any, Callable, Optional
 
 from solver.errors import Declined, Inconclusive, SolverFault
 from solver.model import Instance
+from verify.search.properties import (
+    Failure,
+    Outside,
+    fault_failure,
+    run_solver,
+    signature,
+)
 
-from verify.search.properties import Failure, Outside, fault_failure, run_solver, signature
-
-REPLAYS = 3          # replays of every finding
-MAX_REPLAYS = 5      # when they disagree
-TIMEOUT_FACTOR = 4   # the per-call timeout of a replay of a timeout finding, times the run's
+REPLAYS = 3  # replays of every finding
+MAX_REPLAYS = 5  # when they disagree
+TIMEOUT_FACTOR = (
+    4  # the per-call timeout of a replay of a timeout finding, times the run's
+)
 CONFIRMED, INTERMITTENT, NOT_CONFIRMED = "confirmed", "intermittent", "not confirmed"
 FAULT_KINDS = ("raised", "timeout", "crashed", "malformed")
 
@@ -64,14 +72,20 @@ class _Recorder:
         return out
 
 
-def replay_once(claim, case: Any, failure: Failure, limits, solver) -> tuple[bool, str, Any]:
+def replay_once(
+    claim, case: Any, failure: Failure, limits, solver
+) -> tuple[bool, str, Any]:
     """``(reproduced, what happened, the answer seen)`` of one replay on ``solver``."""
     sig = signature(claim.id, failure)
     rec = _Recorder(solver)
     about = failure.instance
     try:
-        if failure.kind in FAULT_KINDS and failure.output is None and isinstance(about, Instance) \
-                and about is not case:  # a fault about another instance than the case (a late line)
+        if (
+            failure.kind in FAULT_KINDS
+            and failure.output is None
+            and isinstance(about, Instance)
+            and about is not case
+        ):  # a fault about another instance than the case (a late line)
             try:
                 run_solver(rec, about)
                 got = None
@@ -95,8 +109,14 @@ def replay_once(claim, case: Any, failure: Failure, limits, solver) -> tuple[boo
     return False, "passed", rec.last
 
 
-def confirm(claim, case: Any, failure: Failure, limits, fresh: Callable[[float], Any],
-            close: Callable[[Any], None]) -> dict:
+def confirm(
+    claim,
+    case: Any,
+    failure: Failure,
+    limits,
+    fresh: Callable[[float], Any],
+    close: Callable[[Any], None],
+) -> dict:
     """Replay a finding on fresh solvers (module doc); its ``confirmation`` record.
 
     ``fresh(factor)`` builds a fresh solver whose per-call timeout is ``factor`` times
@@ -104,7 +124,10 @@ def confirm(claim, case: Any, failure: Failure, limits, fresh: Callable[[float],
     """
     factor = TIMEOUT_FACTOR if failure.kind == "timeout" else 1
     outcomes: list[tuple[bool, str, Any]] = []
-    def undecided() -> bool:  # disagreeing replays, or none reproduced a failure that was seen
+
+    def undecided() -> (
+        bool
+    ):  # disagreeing replays, or none reproduced a failure that was seen
         k = sum(ok for ok, _, _ in outcomes)
         return 0 < k < len(outcomes) or (k == 0 and failure.kind != "timeout")
 
@@ -116,9 +139,15 @@ def confirm(claim, case: Any, failure: Failure, limits, fresh: Callable[[float],
             close(solver)
     k, n = sum(ok for ok, _, _ in outcomes), len(outcomes)
     status = CONFIRMED if k == n else INTERMITTENT if k else NOT_CONFIRMED
-    out: dict[str, Any] = {"status": status, "reproduced": k, "replays": n,
-                           "how": f"replayed {n} times, each on a fresh solver (a new process)"
-                                  + (f", the per-call timeout raised {factor}x" if factor != 1 else "")}
+    out: dict[str, Any] = {
+        "status": status,
+        "reproduced": k,
+        "replays": n,
+        "how": (
+            f"replayed {n} times, each on a fresh solver (a new process)"
+            + (f", the per-call timeout raised {factor}x" if factor != 1 else "")
+        ),
+    }
     other = next(((what, seen) for ok, what, seen in outcomes if not ok), None)
     if other is not None:
         out["otherwise"] = other[0]
@@ -128,7 +157,8 @@ def confirm(claim, case: Any, failure: Failure, limits, fresh: Callable[[float],
 
 
 def confirmation_text(conf: Optional[dict]) -> str:
-    """One line: ``confirmed (reproduced 3 of 3)``, ``intermittent (reproduced 2 of 5; otherwise: passed)``.
+    """One line: ``confirmed (reproduced 3 of 3)``, ``intermittent (reproduced 2 of 5;
+    otherwise: passed)``.
 
     >>> confirmation_text({"status": "intermittent", "reproduced": 2, "replays": 5, "otherwise": "passed"})
     'intermittent (reproduced 2 of 5; otherwise: passed)'

@@ -1,4 +1,5 @@
-"""One defect, one finding: the findings of several properties that are the same failure.
+"""One defect, one finding: the findings of several properties that are the same
+failure.
 
 Each property's search (:mod:`verify.search.claim_search`) reports its own findings, one
 per failure signature.  The same wrong answer on the same input often breaks several
@@ -18,8 +19,9 @@ primary
     and is not reported again.
 decline-like exception
     A raised exception that reads as a decline (its class is named ``Unsupported``, or
-    its message starts with "unsupported": :func:`verify.search.properties.looks_like_decline`).
-    Still a finding; :func:`decline_like` groups them for the run's decline summary.
+    its message starts with "unsupported":
+    :func:`verify.search.properties.looks_like_decline`). Still a finding;
+    :func:`decline_like` groups them for the run's decline summary.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from verify.search.properties import DECLINE_HINT
 
 
 def defect_key(rec: dict) -> Optional[str]:
-    """The defect key of a finding record (None for a record without an instance: tree claims).
+    """The defect key of a finding record (None for a record without an instance: tree
+    claims).
 
     >>> a = {"instance": {"budget": 0, "root_charged": False, "requests": [
     ...     {"id": "r0", "target": "1", "parent": [-1, 0], "prob": ["1", "1"]}]},
@@ -84,7 +87,8 @@ def merge_defects(results: list) -> int:
     """Mark the findings of ``results`` (:class:`~verify.search.claim_search.ClaimResult`, in
     table order) that are one defect: the first gets ``properties`` (every property it breaks;
     a defect of one property gets none), the others ``same_as`` = ``{"property", "finding"}``
-    (1-based) and the same ``properties``.  Returns the number of distinct defects.  Idempotent."""
+    (1-based) and the same ``properties``.  Returns the number of distinct defects.  Idempotent.
+    """
     primary: dict[str, tuple[dict, str, int]] = {}
     distinct = 0
     for res in results:
@@ -117,8 +121,8 @@ def merge_defects(results: list) -> int:
 
 
 def decline_like(results: Iterable[Any]) -> list[tuple[str, list[str]]]:
-    """``(exception name, properties)`` for the findings that raised an exception reading like a
-    decline, grouped by name (what the run's decline summary shows)."""
+    """``(exception name, properties)`` for the findings that raised an exception
+    reading like a decline, grouped by name (what the run's decline summary shows)."""
     groups: dict[str, list[str]] = {}
     for res in results:
         for rec in res.findings:

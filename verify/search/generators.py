@@ -78,13 +78,25 @@ from solver.model import Tree
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.reference import min_count_bound
-
-from verify.search.precision import FORMATS, format_count, merging_formats, round_float, round_to
+from verify.search.precision import (
+    FORMATS,
+    format_count,
+    merging_formats,
+    round_float,
+    round_to,
+)
 from verify.subject.readable import readable
 
 SHAPE_CLASSES = ("path", "star", "random", "beam")
 MERGE_CLASSES = ("near-one", "close-siblings", "underflow")
-PROB_CLASSES = ("strict", "grid", "decimal", "float32", "float16", "bfloat16") + MERGE_CLASSES
+PROB_CLASSES = (
+    "strict",
+    "grid",
+    "decimal",
+    "float32",
+    "float16",
+    "bfloat16",
+) + MERGE_CLASSES
 #: the classes whose values are strictly decreasing along every path (APP-B's premise)
 STRICT_CLASSES = ("strict",) + MERGE_CLASSES
 SCORE_CLASSES = ("monotone", "nonmonotone")
@@ -97,9 +109,19 @@ ORACLE_CLASSES = ("tiny", "profile")
 FLOAT_CLASSES = ("trap", "safe")
 ACCEPTANCE_CLASSES = ("whole-tree", "proper-subtree")
 #: every axis and its classes, as the labels name them
-AXES = {"shape": SHAPE_CLASSES, "prob": PROB_CLASSES, "scores": SCORE_CLASSES, "target": TARGET_CLASSES,
-        "float": FLOAT_CLASSES, "merge": MERGE_LABELS, "budget": BUDGET_CLASSES, "cuts": CUT_CLASSES,
-        "roots": ROOT_CLASSES, "oracles": ORACLE_CLASSES, "acceptance": ACCEPTANCE_CLASSES}
+AXES = {
+    "shape": SHAPE_CLASSES,
+    "prob": PROB_CLASSES,
+    "scores": SCORE_CLASSES,
+    "target": TARGET_CLASSES,
+    "float": FLOAT_CLASSES,
+    "merge": MERGE_LABELS,
+    "budget": BUDGET_CLASSES,
+    "cuts": CUT_CLASSES,
+    "roots": ROOT_CLASSES,
+    "oracles": ORACLE_CLASSES,
+    "acceptance": ACCEPTANCE_CLASSES,
+}
 
 # Relative weights per axis (``axis/variant``: another weighting of the same
 # axis).  Chosen, and measured with tests/test_generators.py and the suite's
@@ -112,37 +134,90 @@ AXES = {"shape": SHAPE_CLASSES, "prob": PROB_CLASSES, "scores": SCORE_CLASSES, "
 # traps and INVALID decisions live there.
 WEIGHTS = {
     "shape": {"path": 1, "star": 2, "random": 2, "beam": 2},
-    "prob": {"strict": 1, "grid": 2, "decimal": 4, "float32": 4, "float16": 3, "bfloat16": 3,
-             "near-one": 3, "close-siblings": 3, "underflow": 2},
-    # --precision P: the merge classes (aimed at P) twice as often, decimal (whose sums P misses)
-    # half again as often; it only adds: every class keeps >= 1/2 of its default share (25/35)
-    "prob/precision": {"strict": 1, "grid": 2, "decimal": 6, "float32": 4, "float16": 3, "bfloat16": 3,
-                       "near-one": 6, "close-siblings": 6, "underflow": 4},
+    "prob": {
+        "strict": 1,
+        "grid": 2,
+        "decimal": 4,
+        "float32": 4,
+        "float16": 3,
+        "bfloat16": 3,
+        "near-one": 3,
+        "close-siblings": 3,
+        "underflow": 2,
+    },
+    # --precision P: the merge classes (aimed at P) twice as often, decimal (whose sums
+    # P misses)
+    # half again as often; it only adds: every class keeps >= 1/2 of its default share
+    # (25/35)
+    "prob/precision": {
+        "strict": 1,
+        "grid": 2,
+        "decimal": 6,
+        "float32": 4,
+        "float16": 3,
+        "bfloat16": 3,
+        "near-one": 6,
+        "close-siblings": 6,
+        "underflow": 4,
+    },
     "scores": {"nonmonotone": 1, "monotone": 1},
     # THM-P2/nonmonotone: every request shuffled (a shuffle can still come out monotone)
     "scores/always": {"nonmonotone": 1},
-    "target": {"le1": 1, "negative": 2, "boundary": 4, "above": 2, "below": 2, "beyond-mass": 2},
+    "target": {
+        "le1": 1,
+        "negative": 2,
+        "boundary": 4,
+        "above": 2,
+        "below": 2,
+        "beyond-mass": 2,
+    },
     # decimal requests: boundary targets, where float sums of 0.1, 0.2, ... mislead
-    "target/decimal": {"le1": 1, "negative": 1, "boundary": 6, "above": 2, "below": 2, "beyond-mass": 1},
-    "budget": {"zero": 1, "exact": 3, "one-less": 3, "cut": 12, "few-more": 2, "above-all": 2},
-    # --precision P: tight budgets (where a sum P misses becomes a wrong INVALID) more often;
+    "target/decimal": {
+        "le1": 1,
+        "negative": 1,
+        "boundary": 6,
+        "above": 2,
+        "below": 2,
+        "beyond-mass": 1,
+    },
+    "budget": {
+        "zero": 1,
+        "exact": 3,
+        "one-less": 3,
+        "cut": 12,
+        "few-more": 2,
+        "above-all": 2,
+    },
+    # --precision P: tight budgets (where a sum P misses becomes a wrong INVALID) more
+    # often;
     # every class keeps >= 1/2 of its default share (23/30)
-    "budget/precision": {"zero": 1, "exact": 7, "one-less": 6, "cut": 12, "few-more": 2, "above-all": 2},
+    "budget/precision": {
+        "zero": 1,
+        "exact": 7,
+        "one-less": 6,
+        "cut": 12,
+        "few-more": 2,
+        "above-all": 2,
+    },
     # no targets: every minimal count is 0, so exact and one-less would be zero again
     "budget/no-targets": {"zero": 1, "cut": 6, "few-more": 2, "above-all": 1},
-    # budgets where a choice matters (with budget 0 or above all nodes every solver is optimal)
+    # budgets where a choice matters (with budget 0 or above all nodes every solver is
+    # optimal)
     "budget/tight": {"exact": 1, "one-less": 1, "few-more": 4},
     "roots": {"free": 1, "charged": 1},
     "oracles": {"tiny": 1, "profile": 1},
 }
 
 GRID = (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(3, 4), Fraction(0))
-# the values of the decimal class, the most trap-prone first and twice (1 + 0.4 + 0.4 < 1.8 and
+# the values of the decimal class, the most trap-prone first and twice (1 + 0.4 + 0.4 <
+# 1.8 and
 # 1 + 0.4 + 0.2 < 1.6 in IEEE double; 0.1 and 0.6 mislead less often)
 DECIMALS = tuple(Fraction(d, 10) for d in (4, 2, 7, 3, 9, 1, 6, 4, 2, 7, 3, 9))
 DECIMAL_SET = frozenset(DECIMALS)
-STEP = Fraction(1, 1000)   # "one grid step" off a boundary target
-TINY = Fraction(1, 2**60)  # below half an ulp of any double in [1, 16): float(A + TINY) == float(A)
+STEP = Fraction(1, 1000)  # "one grid step" off a boundary target
+TINY = Fraction(
+    1, 2**60
+)  # below half an ulp of any double in [1, 16): float(A + TINY) == float(A)
 
 _recorded: list[str] = []
 
@@ -161,28 +236,35 @@ def take_labels() -> list[str]:
 
 
 def labelled(strategy):
-    """``strategy`` that forgets earlier labels when it starts to draw a case, so that a draw
-    Hypothesis abandons (an overrun, a mutation it discards) leaves none behind: after the
-    draw, :func:`take_labels` returns exactly this case's labels."""
+    """``strategy`` that forgets earlier labels when it starts to draw a case, so that a
+    draw Hypothesis abandons (an overrun, a mutation it discards) leaves none behind:
+    after the draw, :func:`take_labels` returns exactly this case's labels."""
+
     @st.composite
     def fresh(draw):
         _recorded.clear()
         return draw(strategy)
+
     return fresh()
 
 
 def choose(axis: str, classes=None):
-    """A class of ``axis`` (among ``classes``, default all), drawn with ``WEIGHTS[axis]``
-    (``axis/variant``: another weighting of the same axis).
+    """A class of ``axis`` (among ``classes``, default all), drawn with
+    ``WEIGHTS[axis]`` (``axis/variant``: another weighting of the same axis).
 
     >>> choose("prob", ("strict", "grid"))
     sampled_from(('strict', 'grid', 'grid'))
     """
     weights = WEIGHTS[axis]
-    pool = [c for c in (classes if classes is not None else weights) for _ in range(weights.get(c, 0))]
+    pool = [
+        c
+        for c in (classes if classes is not None else weights)
+        for _ in range(weights.get(c, 0))
+    ]
     if not pool:
         raise ValueError(f"no class of axis {axis!r} among {classes} has a weight")
-    # the order of first appearance in ``weights`` decides what Hypothesis shrinks towards
+    # the order of first appearance in ``weights`` decides what Hypothesis shrinks
+    # towards
     order = {c: i for i, c in enumerate(weights)}
     return _sampled(tuple(sorted(pool, key=order.__getitem__)))
 
@@ -202,9 +284,17 @@ def _sampled(options: tuple):
 
 # ------------------------------------------------------------------ shapes
 
+
 @st.composite
-def shapes(draw, max_nodes: int = 7, min_nodes: int = 1, max_depth: int | None = None,
-           max_width: int | None = None, deep: bool = False, chains: bool = False):
+def shapes(
+    draw,
+    max_nodes: int = 7,
+    min_nodes: int = 1,
+    max_depth: int | None = None,
+    max_width: int | None = None,
+    deep: bool = False,
+    chains: bool = False,
+):
     """A parent array with the root at index 0 and parents before children.
 
     ``deep``: at least 3 nodes and depth >= 2 (node 2 is a child of node 1), so
@@ -223,7 +313,12 @@ def shapes(draw, max_nodes: int = 7, min_nodes: int = 1, max_depth: int | None =
     if chains:
         kind = "path"
     else:
-        kind = draw(choose("shape", tuple(c for c in SHAPE_CLASSES if c != "star") if deep else None))
+        kind = draw(
+            choose(
+                "shape",
+                tuple(c for c in SHAPE_CLASSES if c != "star") if deep else None,
+            )
+        )
     event(f"shape:{kind}")
     parent = [-1]
     depth = [0]
@@ -231,7 +326,9 @@ def shapes(draw, max_nodes: int = 7, min_nodes: int = 1, max_depth: int | None =
     width = max_width if max_width is not None else (3 if kind == "beam" else None)
 
     def room(p, width=width):
-        return (max_depth is None or depth[p] < max_depth) and (width is None or kids[p] < width)
+        return (max_depth is None or depth[p] < max_depth) and (
+            width is None or kids[p] < width
+        )
 
     for v in range(1, n):
         if kind == "path":
@@ -243,7 +340,9 @@ def shapes(draw, max_nodes: int = 7, min_nodes: int = 1, max_depth: int | None =
         options = [p for p in options if room(p)]
         if deep and v == 2:
             options = [1]
-        if not options and v < min_nodes:  # the shape's rule is full: anywhere the limits allow
+        if (
+            not options and v < min_nodes
+        ):  # the shape's rule is full: anywhere the limits allow
             options = [p for p in range(v) if room(p, max_width)]
         if not options:
             break
@@ -289,13 +388,16 @@ def relabel(draw, parent: list[int]):
 
 # ------------------------------------------------------------ probabilities
 
+
 def _round_float(x: float, kind: str) -> Fraction:
     """x rounded to a drafter's float format, as the exact binary value."""
     return round_float(x, kind)
 
 
-# the merge classes, per format: the smallest k of a near-one conditional 1 - 10^-k that rounds
-# to 1; the smallest m of a sibling gap 2^-m below half an ulp; the smallest k of an underflow
+# the merge classes, per format: the smallest k of a near-one conditional 1 - 10^-k that
+# rounds
+# to 1; the smallest m of a sibling gap 2^-m below half an ulp; the smallest k of an
+# underflow
 # conditional c * 10^-k (two or three of them along a path leave the format's range)
 NEAR_ONE_K = {"float32": 8, "bfloat16": 3, "float16": 4}
 SIBLING_GAP_M = {"float32": 26, "bfloat16": 10, "float16": 13}
@@ -308,7 +410,9 @@ def _strict(draw) -> Fraction:
 
 
 @st.composite
-def conditionals(draw, n: int, kind: str, parent: list[int] | None = None, fmt: str = "float32"):
+def conditionals(
+    draw, n: int, kind: str, parent: list[int] | None = None, fmt: str = "float32"
+):
     """n conditional probabilities (index 0 is the root's 1) of one class.
 
     The merge classes aim at format ``fmt`` (what merges there) and need
@@ -323,24 +427,36 @@ def conditionals(draw, n: int, kind: str, parent: list[int] | None = None, fmt: 
         elif kind == "grid":
             out.append(draw(_sampled(tuple(GRID))))
         elif kind == "near-one":
-            # mostly 1 - 10^-k that rounds to 1 in fmt (k shrinks toward the smallest such k),
+            # mostly 1 - 10^-k that rounds to 1 in fmt (k shrinks toward the smallest
+            # such k),
             # sometimes an ordinary conditional between them
             if draw(st.integers(0, 3)) < 3:
-                out.append(1 - Fraction(1, 10 ** draw(st.integers(NEAR_ONE_K[fmt], 15))))
+                out.append(
+                    1 - Fraction(1, 10 ** draw(st.integers(NEAR_ONE_K[fmt], 15)))
+                )
             else:
                 out.append(_strict(draw))
         elif kind == "close-siblings":
             p = parent[v] if parent is not None else 0
             if p not in sibling:
-                sibling[p] = [_strict(draw), Fraction(1, 2 ** draw(st.integers(SIBLING_GAP_M[fmt],
-                                                                               SIBLING_GAP_M[fmt] + 12))), 0]
+                sibling[p] = [
+                    _strict(draw),
+                    Fraction(
+                        1,
+                        2
+                        ** draw(
+                            st.integers(SIBLING_GAP_M[fmt], SIBLING_GAP_M[fmt] + 12)
+                        ),
+                    ),
+                    0,
+                ]
             base, gap, j = sibling[p]
             out.append(base * (1 - j * gap))
             sibling[p][2] = j + 1
         elif kind == "underflow":
             if draw(st.integers(0, 2)) < 2:
                 k = draw(st.integers(UNDERFLOW_K[fmt], UNDERFLOW_K[fmt] + 6))
-                out.append(Fraction(draw(st.integers(1, 9)), 10 ** k))
+                out.append(Fraction(draw(st.integers(1, 9)), 10**k))
             else:
                 out.append(_strict(draw))
         else:  # a softmax-like value rounded by the drafter's number format
@@ -352,7 +468,8 @@ def conditionals(draw, n: int, kind: str, parent: list[int] | None = None, fmt: 
 
 @st.composite
 def path_probabilities(draw, parent: list[int], kind: str, fmt: str | None = None):
-    """f per node (parents before children in ``parent``) for probability class ``kind``.
+    """f per node (parents before children in ``parent``) for probability class
+    ``kind``.
 
     ``kind="nonmonotone"``: arbitrary multiples of 1/8 (no premise at all).
     ``fmt``: the format a merge class aims at (default: drawn).
@@ -360,12 +477,17 @@ def path_probabilities(draw, parent: list[int], kind: str, fmt: str | None = Non
     n = len(parent)
     if kind == "decimal":
         # values drawn independently, the largest on the first node (parents come before
-        # children): monotone on any shape, and more prefix sums mislead than if each node
+        # children): monotone on any shape, and more prefix sums mislead than if each
+        # node
         # were capped by its parent (which drives deep values down to 0.1)
-        values = sorted((draw(_sampled(tuple(DECIMALS))) for _ in range(n - 1)), reverse=True)
+        values = sorted(
+            (draw(_sampled(tuple(DECIMALS))) for _ in range(n - 1)), reverse=True
+        )
         return [Fraction(1)] + values
     if kind == "nonmonotone":
-        return [Fraction(1)] + [Fraction(draw(st.integers(0, 8)), 8) for _ in range(n - 1)]
+        return [Fraction(1)] + [
+            Fraction(draw(st.integers(0, 8)), 8) for _ in range(n - 1)
+        ]
     if kind in MERGE_CLASSES and fmt is None:
         fmt = draw(_sampled(tuple(FORMATS)))
     cond = draw(_cached(conditionals, n, kind, tuple(parent), fmt or "float32"))
@@ -373,13 +495,15 @@ def path_probabilities(draw, parent: list[int], kind: str, fmt: str | None = Non
     for v in range(1, n):
         f.append(f[parent[v]] * cond[v])
     if kind in STRICT_CLASSES:
-        # strictly decreasing along every path (APP-B's premise): 0 < cond < 1 already ensures it
+        # strictly decreasing along every path (APP-B's premise): 0 < cond < 1 already
+        # ensures it
         assert all(0 < f[v] < f[parent[v]] for v in range(1, n))
     return f
 
 
 def in_class(tree: Tree, kind: str) -> bool:
-    """Whether a tree's values lie in the domain of value class ``kind`` (what ``--values`` admits).
+    """Whether a tree's values lie in the domain of value class ``kind`` (what
+    ``--values`` admits).
 
     ``strict`` and the merge classes: 0 < cond < 1 (strictly decreasing, positive);
     ``grid``: every conditional in {1, 1/2, 1/4, 3/4, 0}; ``decimal``: every
@@ -405,11 +529,11 @@ def in_class(tree: Tree, kind: str) -> bool:
 
 @st.composite
 def shuffled_scores(draw, parent: list[int], f: list[Fraction]):
-    """The non-root values of ``f`` permuted over the non-root nodes (same multiset); half of
-    the time the largest value then moves to a node below depth 1 and the smallest to its
-    parent (a high-value node hidden behind a low one); then, if that is still monotone, one
-    node swapped with its parent when that breaks monotonicity (impossible only when every
-    non-root node hangs off the root or ties its parent)."""
+    """The non-root values of ``f`` permuted over the non-root nodes (same multiset);
+    half of the time the largest value then moves to a node below depth 1 and the
+    smallest to its parent (a high-value node hidden behind a low one); then, if that is
+    still monotone, one node swapped with its parent when that breaks monotonicity
+    (impossible only when every non-root node hangs off the root or ties its parent)."""
     perm = draw(st.permutations(range(1, len(parent))))
     g = [f[0]] + [f[v] for v in perm]
     deep = [v for v, p in enumerate(parent) if p > 0]
@@ -429,10 +553,13 @@ def shuffled_scores(draw, parent: list[int], f: list[Fraction]):
 
 # --------------------------------------------------------- targets, budgets
 
-def float_counts(values: list[Fraction], target: Fraction, fmt: str = "double") -> tuple[int | None, int | None]:
-    """Nodes the greedy takes to reach ``target`` from the root (f = 1) adding ``values``
-    (sorted, largest first) in exact arithmetic and in IEEE double (or ``fmt``, every partial
-    sum rounded to it): (exact, float).
+
+def float_counts(
+    values: list[Fraction], target: Fraction, fmt: str = "double"
+) -> tuple[int | None, int | None]:
+    """Nodes the greedy takes to reach ``target`` from the root (f = 1) adding
+    ``values`` (sorted, largest first) in exact arithmetic and in IEEE double (or
+    ``fmt``, every partial sum rounded to it): (exact, float).
 
     >>> float_counts([Fraction(2, 5), Fraction(1, 5), Fraction(1, 10)], Fraction(8, 5))
     (2, 3)
@@ -441,6 +568,7 @@ def float_counts(values: list[Fraction], target: Fraction, fmt: str = "double") 
     """
     if fmt != "double":
         return format_count(values, target, "exact"), format_count(values, target, fmt)
+
     def count(number):
         acc, goal = number(1), number(target)
         for k, x in enumerate(values):
@@ -448,18 +576,27 @@ def float_counts(values: list[Fraction], target: Fraction, fmt: str = "double") 
                 return k
             acc = acc + number(x)
         return len(values) if acc >= goal else None
+
     return count(Fraction), count(float)
 
 
-def boundary_target(values: list[Fraction], kind: str, k: int, step: Fraction) -> Fraction:
-    """The target of class ``kind`` (boundary / above / below) at prefix ``k`` of ``values``."""
+def boundary_target(
+    values: list[Fraction], kind: str, k: int, step: Fraction
+) -> Fraction:
+    """The target of class ``kind`` (boundary / above / below) at prefix ``k`` of
+    ``values``."""
     boundary = 1 + sum(values[:k], Fraction(0))
     return boundary + {"boundary": 0, "above": step, "below": -step}[kind]
 
 
-def float_traps(values: list[Fraction], kind: str, step: Fraction, fmts: tuple[str, ...] = ("double",)) -> list[int]:
-    """The prefixes k whose target of class ``kind`` the float greedy (adding in any of ``fmts``)
-    reaches with another count.
+def float_traps(
+    values: list[Fraction],
+    kind: str,
+    step: Fraction,
+    fmts: tuple[str, ...] = ("double",),
+) -> list[int]:
+    """The prefixes k whose target of class ``kind`` the float greedy (adding in any of
+    ``fmts``) reaches with another count.
 
     >>> float_traps([Fraction(2, 5), Fraction(1, 5), Fraction(1, 10)], "boundary", STEP)
     [2]
@@ -475,11 +612,14 @@ def float_traps(values: list[Fraction], kind: str, step: Fraction, fmts: tuple[s
 
 
 @st.composite
-def target_for(draw, f: list[Fraction], weights: str = "target", precision: str | None = None):
-    """A target of a class of ``target`` drawn with ``WEIGHTS[weights]``, and its ``float`` label.
+def target_for(
+    draw, f: list[Fraction], weights: str = "target", precision: str | None = None
+):
+    """A target of a class of ``target`` drawn with ``WEIGHTS[weights]``, and its
+    ``float`` label.
 
-    ``precision``: boundary targets prefer prefixes that IEEE double *or* that format's sums
-    miss (by default double's only)."""
+    ``precision``: boundary targets prefer prefixes that IEEE double *or* that format's
+    sums miss (by default double's only)."""
     fmts = ("double",) + ((precision,) if precision else ())
     values = sorted(f[1:], reverse=True)
     mass = sum(f, Fraction(0))
@@ -494,11 +634,15 @@ def target_for(draw, f: list[Fraction], weights: str = "target", precision: str 
     else:
         step = draw(_sampled((STEP, TINY))) if kind != "boundary" else Fraction(0)
         k = draw(st.integers(0, len(values)))
-        # --precision P: P's own traps first (a selector adding in P misses other prefixes than double)
-        traps = (float_traps(values, kind, step, (precision,)) if precision else []) or \
-            float_traps(values, kind, step)
-        # when some prefix is a float trap, move there 2 times in 3 (Hypothesis's simplest choice
-        # moves, so shrinking keeps a trap; k is drawn first so that it shrinks with the tree)
+        # --precision P: P's own traps first (a selector adding in P misses other
+        # prefixes than double)
+        traps = (
+            float_traps(values, kind, step, (precision,)) if precision else []
+        ) or float_traps(values, kind, step)
+        # when some prefix is a float trap, move there 2 times in 3 (Hypothesis's
+        # simplest choice
+        # moves, so shrinking keeps a trap; k is drawn first so that it shrinks with the
+        # tree)
         if traps and k not in traps and draw(st.integers(0, 2)) < 2:
             k = draw(_sampled(tuple(traps)))
         target = boundary_target(values, kind, k, step)
@@ -508,8 +652,9 @@ def target_for(draw, f: list[Fraction], weights: str = "target", precision: str 
 
 
 def cut_range(quotas: list[int | None], sizes: list[int]) -> tuple[int, int] | None:
-    """The node budgets of class ``cut``: strictly between the minimal counts and every node
-    (else strictly between nothing and every node); None when no budget is strictly between.
+    """The node budgets of class ``cut``: strictly between the minimal counts and every
+    node (else strictly between nothing and every node); None when no budget is strictly
+    between.
 
     >>> cut_range([1], [5]), cut_range([0], [3]), cut_range([3], [4]), cut_range([0], [2])
     ((2, 3), (1, 1), (1, 2), None)
@@ -523,17 +668,31 @@ def cut_range(quotas: list[int | None], sizes: list[int]) -> tuple[int, int] | N
     return None
 
 
-def budget_for(kind: str, quotas: list[int | None], sizes: list[int], n_few: int, cut: int | None = None) -> int:
-    """A node budget of class ``kind`` for non-root quotas N_i (None: unreachable); ``cut`` is
-    the one drawn from :func:`cut_range` (``exact`` when that range is empty)."""
+def budget_for(
+    kind: str,
+    quotas: list[int | None],
+    sizes: list[int],
+    n_few: int,
+    cut: int | None = None,
+) -> int:
+    """A node budget of class ``kind`` for non-root quotas N_i (None: unreachable);
+    ``cut`` is the one drawn from :func:`cut_range` (``exact`` when that range is
+    empty)."""
     need = sum(q for q in quotas if q is not None)
     everything = sum(s - 1 for s in sizes)
-    return {"zero": 0, "exact": need, "one-less": max(need - 1, 0), "cut": need if cut is None else cut,
-            "few-more": need + n_few, "above-all": everything + n_few}[kind]
+    return {
+        "zero": 0,
+        "exact": need,
+        "one-less": max(need - 1, 0),
+        "cut": need if cut is None else cut,
+        "few-more": need + n_few,
+        "above-all": everything + n_few,
+    }[kind]
 
 
 def cuts_label(node_budget: int, sizes: list[int]) -> str:
-    """``some`` when the node budget cuts the trees (0 < b < every non-root node), else ``none`` / ``all``."""
+    """``some`` when the node budget cuts the trees (0 < b < every non-root node), else
+    ``none`` / ``all``."""
     everything = sum(s - 1 for s in sizes)
     if node_budget <= 0:
         return "none"
@@ -542,13 +701,27 @@ def cuts_label(node_budget: int, sizes: list[int]) -> str:
 
 # ----------------------------------------------------------------- instances
 
+
 @st.composite
-def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests: int = 0,
-                  prob_classes=PROB_CLASSES, monotone: bool = True, root_charged: bool | None = None,
-                  max_depth: int | None = None, max_width: int | None = None, targets: bool = True,
-                  scores_axis: str = "scores", budget_axis: str = "budget", min_extra: int = 1,
-                  min_nodes: int = 1, chains: bool = False, min_budget: int | None = None,
-                  precision: str | None = None):
+def instance_json(
+    draw,
+    max_requests: int = 3,
+    max_nodes: int = 7,
+    min_requests: int = 0,
+    prob_classes=PROB_CLASSES,
+    monotone: bool = True,
+    root_charged: bool | None = None,
+    max_depth: int | None = None,
+    max_width: int | None = None,
+    targets: bool = True,
+    scores_axis: str = "scores",
+    budget_axis: str = "budget",
+    min_extra: int = 1,
+    min_nodes: int = 1,
+    chains: bool = False,
+    min_budget: int | None = None,
+    precision: str | None = None,
+):
     """An instance as the JSON dict of docs/format.md (numbers as exact strings).
 
     ``monotone=False`` also draws a ``scores`` class per request (non-monotone
@@ -569,20 +742,39 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
     for i in range(n):
         shuffle = not monotone and draw(choose(scores_axis)) == "nonmonotone"
         # the shape first: shrinking a tree's size then does not depend on its class
-        parent = draw(_cached(shapes, max_nodes, min_nodes=min_nodes, max_depth=max_depth, max_width=max_width,
-                              deep=shuffle, chains=chains))
+        parent = draw(
+            _cached(
+                shapes,
+                max_nodes,
+                min_nodes=min_nodes,
+                max_depth=max_depth,
+                max_width=max_width,
+                deep=shuffle,
+                chains=chains,
+            )
+        )
         kind = draw(choose(prob_axis, prob_classes))
         event(f"prob:{kind}")
         f = draw(_cached(path_probabilities, tuple(parent), kind, precision))
         if shuffle:
             f = draw(shuffled_scores(parent, f))
-        if not monotone:  # the label says what came out: ties can leave a shuffle monotone
-            event(f"scores:{'monotone' if Tree.from_parents(parent, f).is_monotone() else 'nonmonotone'}")
+        if (
+            not monotone
+        ):  # the label says what came out: ties can leave a shuffle monotone
+            event(
+                f"scores:{'monotone' if Tree.from_parents(parent, f).is_monotone() else 'nonmonotone'}"
+            )
         for fmt in merging_formats(f) or ["none"]:
             event(f"merge:{fmt}")
         if targets:
-            target = draw(_cached(target_for, tuple(f), "target/decimal" if kind == "decimal" else "target",
-                                  precision))
+            target = draw(
+                _cached(
+                    target_for,
+                    tuple(f),
+                    "target/decimal" if kind == "decimal" else "target",
+                    precision,
+                )
+            )
         else:
             target = Fraction(1)
         labels, perm = draw(_cached(relabel, tuple(parent)))
@@ -591,9 +783,17 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
             probs[perm[v]] = x
         quotas.append(min_count_bound(Tree.from_parents(parent, f), target)[0])
         sizes.append(len(parent))
-        requests.append({"id": f"r{i}", "target": fraction_str(target), "parent": labels,
-                         "prob": [fraction_str(x) for x in probs]})
-    charged = (draw(choose("roots")) == "charged") if root_charged is None else root_charged
+        requests.append(
+            {
+                "id": f"r{i}",
+                "target": fraction_str(target),
+                "parent": labels,
+                "prob": [fraction_str(x) for x in probs],
+            }
+        )
+    charged = (
+        (draw(choose("roots")) == "charged") if root_charged is None else root_charged
+    )
     event(f"roots:{'charged' if charged else 'free'}")
     if budget_axis == "budget" and not targets:
         budget_axis = "budget/no-targets"
@@ -601,8 +801,12 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
         budget_axis = "budget/precision"
     need = sum(q for q in quotas if q is not None)
     # exact and one-less are budget 0 again when no target needs a node: not drawn then
-    classes = [c for c in WEIGHTS[budget_axis] if not (min_budget and c == "zero")
-               and not (need == 0 and c in ("exact", "one-less"))]
+    classes = [
+        c
+        for c in WEIGHTS[budget_axis]
+        if not (min_budget and c == "zero")
+        and not (need == 0 and c in ("exact", "one-less"))
+    ]
     bkind = draw(choose(budget_axis, classes))
     event(f"budget:{bkind}")
     span = cut_range(quotas, sizes) if bkind == "cut" else None
@@ -614,31 +818,48 @@ def instance_json(draw, max_requests: int = 3, max_nodes: int = 7, min_requests:
         budget = max(budget, min_budget)
     event(f"cuts:{cuts_label(budget - (n if charged else 0), sizes)}")
     out = {"budget": budget, "root_charged": charged, "requests": requests}
-    # a selector reading the numbers with fractions.Fraction(text), as the docs advise, must
+    # a selector reading the numbers with fractions.Fraction(text), as the docs advise,
+    # must
     # manage; never true in practice (at most 231 digits measured at thorough)
     assume(readable(out))
     return out
 
 
 def instances(**kwargs):
-    """Validated :class:`~solver.model.Instance` objects; see :func:`instance_json` for options."""
+    """Validated :class:`~solver.model.Instance` objects; see :func:`instance_json` for
+    options."""
     allow = not kwargs.get("monotone", True)
-    return instance_json(**kwargs).map(lambda obj: parse_instance(obj, allow_nonmonotone=allow))
+    return instance_json(**kwargs).map(
+        lambda obj: parse_instance(obj, allow_nonmonotone=allow)
+    )
 
 
 @st.composite
-def oracle_instances(draw, max_nodes: int = 7, max_requests: int = 3, root_charged: bool | None = None,
-                     prob_classes=PROB_CLASSES):
+def oracle_instances(
+    draw,
+    max_nodes: int = 7,
+    max_requests: int = 3,
+    root_charged: bool | None = None,
+    prob_classes=PROB_CLASSES,
+):
     """Instances for the oracle cross-check: every class, non-monotone scores too."""
     size = draw(choose("oracles"))
     event(f"oracles:{size}")
     if size == "tiny":  # <= 10 nodes in all: verify.oracles.brute.LIMIT
         max_nodes, max_requests = min(max_nodes, 5), min(max_requests, 2)
-    return draw(instances(max_nodes=max_nodes, max_requests=max_requests, monotone=False,
-                          root_charged=root_charged, prob_classes=prob_classes))
+    return draw(
+        instances(
+            max_nodes=max_nodes,
+            max_requests=max_requests,
+            monotone=False,
+            root_charged=root_charged,
+            prob_classes=prob_classes,
+        )
+    )
 
 
 # ------------------------------------------------------- THM-3.1 tree cases
+
 
 @st.composite
 def acceptance_cases(draw, max_nodes: int = 8):

@@ -1,4 +1,5 @@
-"""Reduce a failing instance after Hypothesis has shrunk it: fewer requests, fewer nodes, less budget.
+"""Reduce a failing instance after Hypothesis has shrunk it: fewer requests, fewer
+nodes, less budget.
 
 Hypothesis shrinks the *choices* that generated a case; a tree drawn as a parent
 array with a boundary target often keeps nodes that have nothing to do with the
@@ -43,21 +44,32 @@ from solver.model import Instance
 from solver.numbers import to_fraction
 from solver.parse import parse_instance
 
-MAX_CALLS = 200      # checks per reduction: a --cmd solver costs a process start per call
+MAX_CALLS = 200  # checks per reduction: a --cmd solver costs a process start per call
 MAX_SECONDS = 30.0
 
 
 def _drop_request(obj: dict, k: int) -> dict:
-    return {**obj, "requests": obj["requests"][:k] + obj["requests"][k + 1:]}
+    return {**obj, "requests": obj["requests"][:k] + obj["requests"][k + 1 :]}
 
 
 def _drop_leaf(obj: dict, k: int, v: int) -> dict:
     req = obj["requests"][k]
-    new_index = {u: i for i, u in enumerate(u for u in range(len(req["parent"])) if u != v)}
-    parent = [-1 if p == -1 else new_index[p] for u, p in enumerate(req["parent"]) if u != v]
-    values = {key: [x for u, x in enumerate(req[key]) if u != v] for key in ("prob", "cond") if key in req}
+    new_index = {
+        u: i for i, u in enumerate(u for u in range(len(req["parent"])) if u != v)
+    }
+    parent = [
+        -1 if p == -1 else new_index[p] for u, p in enumerate(req["parent"]) if u != v
+    ]
+    values = {
+        key: [x for u, x in enumerate(req[key]) if u != v]
+        for key in ("prob", "cond")
+        if key in req
+    }
     new_req = {**req, "parent": parent, **values}
-    return {**obj, "requests": obj["requests"][:k] + [new_req] + obj["requests"][k + 1:]}
+    return {
+        **obj,
+        "requests": obj["requests"][:k] + [new_req] + obj["requests"][k + 1 :],
+    }
 
 
 def _candidates(obj: dict) -> Iterator[dict]:
@@ -70,25 +82,42 @@ def _candidates(obj: dict) -> Iterator[dict]:
             if req["parent"][v] != -1 and v not in parents:
                 smaller = _drop_leaf(obj, k, v)
                 yield smaller
-                if "prob" in req:  # the target the remaining tree can still reach, if it was above that
+                if (
+                    "prob" in req
+                ):  # the target the remaining tree can still reach, if it was above that
                     new = smaller["requests"][k]
                     mass = sum((to_fraction(x) for x in new["prob"]), to_fraction(0))
                     if to_fraction(req["target"]) > mass:
-                        yield {**smaller, "requests": smaller["requests"][:k] + [{**new, "target": str(mass)}]
-                               + smaller["requests"][k + 1:]}
+                        yield {
+                            **smaller,
+                            "requests": (
+                                smaller["requests"][:k]
+                                + [{**new, "target": str(mass)}]
+                                + smaller["requests"][k + 1 :]
+                            ),
+                        }
     if obj["budget"] > 0:
         yield {**obj, "budget": 0}
         if obj["budget"] > 1:
             yield {**obj, "budget": obj["budget"] - 1}
     for k, req in enumerate(requests):
         if to_fraction(req["target"]) > 1:
-            yield {**obj, "requests": requests[:k] + [{**req, "target": "1"}] + requests[k + 1:]}
+            yield {
+                **obj,
+                "requests": requests[:k] + [{**req, "target": "1"}] + requests[k + 1 :],
+            }
 
 
-def reduce_instance(instance: Instance, still_fails: Callable[[Instance], bool], *,
-                    inside: Callable[[Instance], bool] | None = None,
-                    max_calls: int = MAX_CALLS, max_seconds: float = MAX_SECONDS) -> tuple[Instance, int]:
-    """The smallest instance this pass reaches on which ``still_fails`` is true, and the calls made.
+def reduce_instance(
+    instance: Instance,
+    still_fails: Callable[[Instance], bool],
+    *,
+    inside: Callable[[Instance], bool] | None = None,
+    max_calls: int = MAX_CALLS,
+    max_seconds: float = MAX_SECONDS,
+) -> tuple[Instance, int]:
+    """The smallest instance this pass reaches on which ``still_fails`` is true, and the
+    calls made.
 
     ``still_fails(instance)`` is the claim's check (true only for a failure of the same
     signature); an exception inside it counts as "does not fail" (the candidate is
@@ -112,7 +141,9 @@ def reduce_instance(instance: Instance, still_fails: Callable[[Instance], bool],
             if calls >= max_calls or time.monotonic() > deadline:
                 return best, calls
             try:
-                candidate = parse_instance(obj, allow_nonmonotone=not instance.is_monotone())
+                candidate = parse_instance(
+                    obj, allow_nonmonotone=not instance.is_monotone()
+                )
             except AdaserveError:
                 continue
             if inside is not None and not inside(candidate):
@@ -120,7 +151,9 @@ def reduce_instance(instance: Instance, still_fails: Callable[[Instance], bool],
             calls += 1
             try:
                 fails = still_fails(candidate)
-            except Exception:  # a decline, an inconclusive oracle, a crash: not evidence of failure
+            except (
+                Exception
+            ):  # a decline, an inconclusive oracle, a crash: not evidence of failure
                 fails = False
             if fails:
                 best, changed = candidate, True

@@ -1,4 +1,5 @@
-"""Number formats a selector may compute in, and what rounding to them merges (SPEC section 3, item 9).
+"""Number formats a selector may compute in, and what rounding to them merges (SPEC
+section 3, item 9).
 
 Terminology
 -----------
@@ -48,7 +49,6 @@ SUM_FORMATS = ("double",) + FORMATS
 DOMAINS = ("prob", "log")
 
 
-
 def round_float(x: float, fmt: str) -> Fraction:
     """The double ``x`` cast to ``fmt``, as an exact Fraction (clamped to [0, 1])."""
     if fmt == "float32":
@@ -65,13 +65,14 @@ def round_float(x: float, fmt: str) -> Fraction:
 
 
 def round_to(x: Fraction, fmt: str) -> Fraction:
-    """``x`` as a selector holding ``float(x)`` in ``fmt`` sees it (exact value of the rounded number)."""
+    """``x`` as a selector holding ``float(x)`` in ``fmt`` sees it (exact value of the
+    rounded number)."""
     return round_float(float(x), fmt)
 
 
 def to_format(x: float, fmt: str) -> float:
-    """The double ``x`` rounded to ``fmt`` (``double``: unchanged), not clamped: for sums and
-    targets above 1 and for log-probabilities.
+    """The double ``x`` rounded to ``fmt`` (``double``: unchanged), not clamped: for
+    sums and targets above 1 and for log-probabilities.
 
     >>> to_format(1.6, "float32") == 1.6, to_format(1.6, "double")
     (False, 1.6)
@@ -93,8 +94,8 @@ def to_format(x: float, fmt: str) -> float:
 
 
 def seen_value(x: Fraction, fmt: str, domain: str = "prob") -> float:
-    """``x`` as a selector holding it in ``fmt`` adds it: ``float(x)`` rounded to ``fmt``, or
-    (``domain="log"``) ``exp`` of ``log x`` rounded to ``fmt``, in double.
+    """``x`` as a selector holding it in ``fmt`` adds it: ``float(x)`` rounded to
+    ``fmt``, or (``domain="log"``) ``exp`` of ``log x`` rounded to ``fmt``, in double.
 
     >>> seen_value(Fraction(3, 10), "float32") > 0.3, seen_value(Fraction(1, 2), "bfloat16", "log")
     (True, 0.5008712234296745)
@@ -106,7 +107,9 @@ def seen_value(x: Fraction, fmt: str, domain: str = "prob") -> float:
     return to_format(float(x), fmt)
 
 
-def format_count(values, target: Fraction, fmt: str = "double", domain: str = "prob") -> Optional[int]:
+def format_count(
+    values, target: Fraction, fmt: str = "double", domain: str = "prob"
+) -> Optional[int]:
     """Nodes a greedy takes to reach ``target`` from the root (f = 1) adding ``values`` (largest
     first) as :func:`seen_value` in ``fmt`` arithmetic, every partial sum rounded to ``fmt``
     (None: never).  ``fmt="exact"``: in exact arithmetic.
@@ -131,7 +134,8 @@ def format_count(values, target: Fraction, fmt: str = "double", domain: str = "p
 
 
 def format_sum(values, fmt: str = "double", domain: str = "prob") -> float:
-    """1 (the root) plus ``values`` (largest first) added as :func:`format_count` adds them."""
+    """1 (the root) plus ``values`` (largest first) added as :func:`format_count` adds
+    them."""
     acc = to_format(1.0, fmt)
     for x in values:
         acc = to_format(acc + seen_value(x, fmt, domain), fmt)
@@ -140,7 +144,9 @@ def format_sum(values, fmt: str = "double", domain: str = "prob") -> float:
 
 def sum_formats(precision: Optional[str] = None) -> tuple[str, ...]:
     """The sum formats a cause tries, the declared ``precision`` first."""
-    return ((precision,) if precision else ()) + tuple(f for f in SUM_FORMATS if f != precision)
+    return ((precision,) if precision else ()) + tuple(
+        f for f in SUM_FORMATS if f != precision
+    )
 
 
 def domains(scores: Optional[str] = None) -> tuple[str, ...]:
@@ -148,14 +154,23 @@ def domains(scores: Optional[str] = None) -> tuple[str, ...]:
     return (scores,) if scores else DOMAINS
 
 
-def merging_formats(values: Iterable[Fraction], formats: Iterable[str] = FORMATS) -> list[str]:
+def merging_formats(
+    values: Iterable[Fraction], formats: Iterable[str] = FORMATS
+) -> list[str]:
     """The formats in which two of ``values`` that differ exactly become equal."""
     distinct = set(values)
-    return [fmt for fmt in formats if len({round_to(x, fmt) for x in distinct}) < len(distinct)]
+    return [
+        fmt
+        for fmt in formats
+        if len({round_to(x, fmt) for x in distinct}) < len(distinct)
+    ]
 
 
-def merge_format(a: Fraction, b: Fraction, precision: Optional[str] = None) -> Optional[str]:
-    """The format (``precision``, else the finest of :data:`FORMATS`) in which ``a != b`` round equal.
+def merge_format(
+    a: Fraction, b: Fraction, precision: Optional[str] = None
+) -> Optional[str]:
+    """The format (``precision``, else the finest of :data:`FORMATS`) in which ``a !=
+    b`` round equal.
 
     >>> merge_format(Fraction(1, 2), Fraction(1, 2) * (1 - Fraction(1, 10**9)))
     'float32'
@@ -164,15 +179,18 @@ def merge_format(a: Fraction, b: Fraction, precision: Optional[str] = None) -> O
     """
     if a == b:
         return None
-    for fmt in ((precision,) if precision else FORMATS):
+    for fmt in (precision,) if precision else FORMATS:
         if round_to(a, fmt) == round_to(b, fmt):
             return fmt
     return None
 
 
-def log_merge_format(a: Fraction, b: Fraction, precision: Optional[str] = None) -> Optional[str]:
-    """The format (``precision``, else the finest) in which ``log a`` and ``log b`` (a != b, both
-    positive) round equal: what a selector ranking log-probabilities sees as a tie.
+def log_merge_format(
+    a: Fraction, b: Fraction, precision: Optional[str] = None
+) -> Optional[str]:
+    """The format (``precision``, else the finest) in which ``log a`` and ``log b`` (a
+    != b, both positive) round equal: what a selector ranking log-probabilities sees as
+    a tie.
 
     >>> log_merge_format(Fraction(1, 5), Fraction(1, 5) * (1 - Fraction(1, 1000)))
     'bfloat16'
@@ -182,7 +200,7 @@ def log_merge_format(a: Fraction, b: Fraction, precision: Optional[str] = None) 
     if a == b or a <= 0 or b <= 0:
         return None
     la, lb = math.log(float(a)), math.log(float(b))
-    for fmt in ((precision,) if precision else FORMATS):
+    for fmt in (precision,) if precision else FORMATS:
         if to_format(la, fmt) == to_format(lb, fmt):
             return fmt
     return None
@@ -194,5 +212,6 @@ def show_log(x: Fraction, fmt: str) -> str:
 
 
 def show(x: Fraction, fmt: str) -> str:
-    """The rounded value of ``x`` in ``fmt`` for a person: ``1.0``, ``0.0``, ``0.49999997``."""
+    """The rounded value of ``x`` in ``fmt`` for a person: ``1.0``, ``0.0``,
+    ``0.49999997``."""
     return repr(float(round_to(x, fmt)))

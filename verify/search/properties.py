@@ -50,13 +50,14 @@ not rooted        ``rooted``                          a node without its parent,
 over budget       ``budget``                          more nodes than the budget
 target missed     ``target``                          a request below its target
 malformed         ``format`` / ``answer``             unknown request or node, a node twice,
-                                                      or (rule ``answer``) an answer that is
-                                                      not a selection at all
+                                                      or (rule ``answer``) an answer
+                                                      that is not a selection at all
 suboptimal        ``optimality``                      feasible but worth less than the optimum
 above optimum     ``optimality``                      worth more than the optimum (an oracle bug)
 wrong INVALID     ``INVALID soundness``               INVALID although a feasible selection exists
 not minimal       ``minimal count``                   LEM-C1: first met the target with more nodes
-                                                      than needed, or at no budget at all
+                                                      than needed, or at no budget at
+                                                      all
 below minimum     ``minimal count``                   LEM-C1: met it with fewer than any subset needs
 raised            the exception's type                the solver raised (``IndexError``, ...)
 timeout           ``timeout``                         no answer within the per-call timeout
@@ -77,56 +78,85 @@ from fractions import Fraction
 from typing import Callable, Optional
 
 from solver.errors import Declined, Inconclusive, SolverFault
+from solver.feasibility import violations
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
 from solver.selection import INVALID, OK, UNSUPPORTED, Selection, make_invalid, make_ok
-
-from verify.oracles import brute
-from verify.oracles import dp
+from verify.oracles import brute, dp
 from verify.oracles.z3 import encoding as z3_encoding
-from solver.feasibility import violations
 from verify.oracles.z3.common import Z3Fault
 
 Solver = Callable[[Instance], Selection]
-SUBSET_BRUTE_LIMIT = 10  # trees with more non-root nodes use the DP instead of all subsets
-Z3_TIMEOUT = 30.0  # seconds per ORACLES case; running out of time is inconclusive, never a pass
+SUBSET_BRUTE_LIMIT = (
+    10  # trees with more non-root nodes use the DP instead of all subsets
+)
+Z3_TIMEOUT = (
+    30.0  # seconds per ORACLES case; running out of time is inconclusive, never a pass
+)
 
 
-KINDS = ("not rooted", "over budget", "target missed", "malformed", "suboptimal", "above optimum",
-         "wrong INVALID", "not minimal", "below minimum", "raised", "timeout", "crashed", "claim")
+KINDS = (
+    "not rooted",
+    "over budget",
+    "target missed",
+    "malformed",
+    "suboptimal",
+    "above optimum",
+    "wrong INVALID",
+    "not minimal",
+    "below minimum",
+    "raised",
+    "timeout",
+    "crashed",
+    "claim",
+)
 RULE_ORDER = ("format", "rooted", "budget", "target")
-RULE_KIND = {"format": "malformed", "rooted": "not rooted", "budget": "over budget", "target": "target missed"}
+RULE_KIND = {
+    "format": "malformed",
+    "rooted": "not rooted",
+    "budget": "over budget",
+    "target": "target missed",
+}
 
 
 @dataclass(frozen=True)
 class Failure:
     """One broken claim on one case: what failed, with its numbers."""
 
-    condition: str                              # e.g. "request 'r1' node 3 selected without its parent 2"
-    output: Optional[Selection] = None          # the solver's answer
-    optimum: Optional[Fraction] = None          # exact optimum (None: infeasible / not computed)
+    condition: str  # e.g. "request 'r1' node 3 selected without its parent 2"
+    output: Optional[Selection] = None  # the solver's answer
+    optimum: Optional[Fraction] = (
+        None  # exact optimum (None: infeasible / not computed)
+    )
     optimal_selection: Optional[Selection] = None
-    instance: Optional[Instance] = None         # the instance the condition is about, when derived
-    rule: str = "claim"                         # the rule broken (see the module docstring)
-    kind: str = "claim"                         # one of KINDS
-    others: tuple = ()                          # failures of other signatures on the same case (LEM-C2)
-    causes: Optional[tuple] = None              # verify.search.cause's explanation (None: not yet asked)
+    instance: Optional[Instance] = (
+        None  # the instance the condition is about, when derived
+    )
+    rule: str = "claim"  # the rule broken (see the module docstring)
+    kind: str = "claim"  # one of KINDS
+    others: tuple = ()  # failures of other signatures on the same case (LEM-C2)
+    causes: Optional[tuple] = (
+        None  # verify.search.cause's explanation (None: not yet asked)
+    )
 
     @property
     def cause(self) -> str:
-        """The cause class (:func:`verify.search.cause.cause_class`); ``none`` when unexplained."""
+        """The cause class (:func:`verify.search.cause.cause_class`); ``none`` when
+        unexplained."""
         from verify.search.cause import cause_class
 
         return cause_class(list(self.causes or ()))
 
     def all(self) -> tuple["Failure", ...]:
-        """This failure and the others found on the same case, each of its own signature."""
+        """This failure and the others found on the same case, each of its own
+        signature."""
         return (replace(self, others=()),) + tuple(self.others)
 
 
 class Outside(Exception):
-    """The case, or every instance a property would derive from it, lies outside the run's
-    restrictions: it is not judged and not counted as declined (the campaign draws another)."""
+    """The case, or every instance a property would derive from it, lies outside the
+    run's restrictions: it is not judged and not counted as declined (the campaign draws
+    another)."""
 
 
 def signature(claim_id: str, failure: Failure) -> tuple[str, str, str, str]:
@@ -140,24 +170,30 @@ def signature(claim_id: str, failure: Failure) -> tuple[str, str, str, str]:
 
 
 #: added to a raised exception that reads like a decline (:func:`looks_like_decline`)
-DECLINE_HINT = (" (an exception, so a finding; to decline an input, raise verify.Unsupported or answer "
-                "UNSUPPORTED)")
+DECLINE_HINT = (
+    " (an exception, so a finding; to decline an input, raise verify.Unsupported or"
+    " answer UNSUPPORTED)"
+)
 
 
 def looks_like_decline(name: str, message: str) -> bool:
-    """An exception the selector probably meant as a decline: its class is named ``Unsupported``
-    (its own, not :class:`solver.errors.Unsupported`) or its message starts with "unsupported".
+    """An exception the selector probably meant as a decline: its class is named
+    ``Unsupported`` (its own, not :class:`solver.errors.Unsupported`) or its message
+    starts with "unsupported".
 
     >>> looks_like_decline("Unsupported", "one request only"), looks_like_decline("ValueError", "Unsupported: x")
     (True, True)
     >>> looks_like_decline("ValueError", "bad input")
     False
     """
-    return name.rsplit(".", 1)[-1] == "Unsupported" or message.lower().startswith("unsupported")
+    return name.rsplit(".", 1)[-1] == "Unsupported" or message.lower().startswith(
+        "unsupported"
+    )
 
 
 def fault_failure(exc: SolverFault) -> Failure:
-    """The failure of a solver that raised, crashed, hung or answered garbage, with its rule and kind.
+    """The failure of a solver that raised, crashed, hung or answered garbage, with its
+    rule and kind.
 
     >>> fault_failure(SolverFault("solver raised IndexError: list index out of range")).rule
     'IndexError'
@@ -166,12 +202,19 @@ def fault_failure(exc: SolverFault) -> Failure:
     """
     text = str(exc)
     raised = text.startswith("solver raised ")
-    name, _, message = text[len("solver raised "):].partition(":") if raised else ("", "", "")
+    name, _, message = (
+        text[len("solver raised ") :].partition(":") if raised else ("", "", "")
+    )
     if raised and looks_like_decline(name.strip(), message.strip()):
         text += DECLINE_HINT
     if getattr(exc, "kind", None):  # set where the adapter raised it
         # (a --jsonl line that came late is about the instance that produced it)
-        return Failure(text, rule=exc.rule or exc.kind, kind=exc.kind, instance=getattr(exc, "instance", None))
+        return Failure(
+            text,
+            rule=exc.rule or exc.kind,
+            kind=exc.kind,
+            instance=getattr(exc, "instance", None),
+        )
     if raised:
         return Failure(text, rule=name.strip() or "exception", kind="raised")
     if "within the timeout" in text:
@@ -182,23 +225,33 @@ def fault_failure(exc: SolverFault) -> Failure:
 
 
 def explained(check: Callable) -> Callable:
-    """``check`` whose failures carry their causes (:func:`verify.search.cause.explain`, with the
-    run's declared ``precision`` and ``scores``), so that the cause class is part of their
-    signature: the search then tells two causes of one kind of failure apart."""
+    """``check`` whose failures carry their causes (:func:`verify.search.cause.explain`,
+    with the run's declared ``precision`` and ``scores``), so that the cause class is
+    part of their signature: the search then tells two causes of one kind of failure
+    apart."""
+
     def run(solver, case, restrictions=None):
         failure = check(solver, case, restrictions)
         if failure is None:
             return None
         precision = getattr(restrictions, "precision", None)
         scores = getattr(restrictions, "scores", None)
-        first, *others = [with_causes(f, case, precision, scores) for f in failure.all()]
+        first, *others = [
+            with_causes(f, case, precision, scores) for f in failure.all()
+        ]
         return replace(first, others=tuple(others))
+
     run.__name__ = getattr(check, "__name__", "check")
     run.__doc__ = check.__doc__
     return run
 
 
-def with_causes(failure: Failure, case, precision: Optional[str] = None, scores: Optional[str] = None) -> Failure:
+def with_causes(
+    failure: Failure,
+    case,
+    precision: Optional[str] = None,
+    scores: Optional[str] = None,
+) -> Failure:
     """``failure`` with its causes (none for tree cases, or when already explained)."""
     if failure.causes is not None:
         return failure
@@ -210,22 +263,43 @@ def with_causes(failure: Failure, case, precision: Optional[str] = None, scores:
     optimal = failure.optimal_selection
     if optimal is None and failure.kind == "suboptimal":
         optimal = dp.solve_dp(inst)
-    return replace(failure, causes=tuple(explain(inst, failure.output, optimal, failure.rule, failure.kind,
-                                                 precision, scores)))
+    return replace(
+        failure,
+        causes=tuple(
+            explain(
+                inst,
+                failure.output,
+                optimal,
+                failure.rule,
+                failure.kind,
+                precision,
+                scores,
+            )
+        ),
+    )
 
 
 def _rule_failure(text: str, bad, **kw) -> Failure:
-    rule = min((v.rule for v in bad), key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER))
+    rule = min(
+        (v.rule for v in bad),
+        key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER),
+    )
     return Failure(text, rule=rule, kind=RULE_KIND.get(rule, "malformed"), **kw)
 
 
 def run_solver(solver: Solver, instance: Instance) -> Selection:
-    """Call the solver; anything it raises becomes :class:`SolverFault`; UNSUPPORTED raises :class:`Declined`."""
+    """Call the solver; anything it raises becomes :class:`SolverFault`; UNSUPPORTED
+    raises :class:`Declined`."""
     try:
         out = solver(instance)
-    except (SolverFault, Inconclusive):  # Inconclusive: a fresh selector worker could not start
+    except (
+        SolverFault,
+        Inconclusive,
+    ):  # Inconclusive: a fresh selector worker could not start
         raise
-    except Declined as exc:  # also Unsupported raised by a Python solver (not through an adapter)
+    except (
+        Declined
+    ) as exc:  # also Unsupported raised by a Python solver (not through an adapter)
         if not str(exc):
             raise Declined("the solver declined this input (no reason given)") from exc
         raise
@@ -247,17 +321,24 @@ def _answer(solver: Solver, instance: Instance):
 
 
 def _rule_check(rules: tuple[str, ...]):
-    def check(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
+    def check(
+        solver: Solver, instance: Instance, restrictions=None
+    ) -> Optional[Failure]:
         sel, fail = _answer(solver, instance)
         if fail or sel.status != OK:
             return fail
         bad = [v for v in violations(instance, sel.selected) if v.rule in rules]
-        if bad and getattr(restrictions, "best_effort", False) and all(v.rule == "target" for v in bad) \
-                and not dp.solve_dp(instance).ok:
+        if (
+            bad
+            and getattr(restrictions, "best_effort", False)
+            and all(v.rule == "target" for v in bad)
+            and not dp.solve_dp(instance).ok
+        ):
             return None  # best effort: on an infeasible instance only budget and rootedness count
         if bad:
             return _rule_failure("; ".join(v.text for v in bad), bad, output=sel)
         return None
+
     return check
 
 
@@ -267,48 +348,88 @@ check_budget = _rule_check(("budget",))
 check_target = _rule_check(("target",))
 
 
-def check_invalid_sound(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
+def check_invalid_sound(
+    solver: Solver, instance: Instance, restrictions=None
+) -> Optional[Failure]:
     """THM-P1: INVALID implies the exact oracle finds no feasible selection."""
     sel, fail = _answer(solver, instance)
     if fail or sel.status != INVALID:
         return fail
     best = dp.solve_dp(instance)
     if best.ok:
-        return Failure(f"answered INVALID but a feasible selection worth {fraction_str(best.objective)} "
-                       f"exists", sel, best.objective, best, rule="INVALID soundness", kind="wrong INVALID")
+        return Failure(
+            "answered INVALID but a feasible selection worth"
+            f" {fraction_str(best.objective)} exists",
+            sel,
+            best.objective,
+            best,
+            rule="INVALID soundness",
+            kind="wrong INVALID",
+        )
     return None
 
 
-def check_optimal(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
-    """THM-P2: feasible instance => feasible answer of exactly optimal value (and not INVALID)."""
-    sel, fail = _answer(solver, instance)  # first, so that a declined input counts as declined
+def check_optimal(
+    solver: Solver, instance: Instance, restrictions=None
+) -> Optional[Failure]:
+    """THM-P2: feasible instance => feasible answer of exactly optimal value (and not
+    INVALID)."""
+    sel, fail = _answer(
+        solver, instance
+    )  # first, so that a declined input counts as declined
     best = dp.solve_dp(instance)
     if not best.ok:
         return fail  # nothing to match on an infeasible instance, but a crash is still a crash
     if fail:
         return replace(fail, optimum=best.objective, optimal_selection=best)
     if sel.status != OK:
-        return Failure(f"answered {sel.status} on a feasible instance (optimum "
-                       f"{fraction_str(best.objective)})", sel, best.objective, best,
-                       rule="INVALID soundness", kind="wrong INVALID")
+        return Failure(
+            f"answered {sel.status} on a feasible instance (optimum "
+            f"{fraction_str(best.objective)})",
+            sel,
+            best.objective,
+            best,
+            rule="INVALID soundness",
+            kind="wrong INVALID",
+        )
     bad = violations(instance, sel.selected)
     if bad:
-        return _rule_failure("answer infeasible: " + "; ".join(v.text for v in bad), bad, output=sel,
-                             optimum=best.objective, optimal_selection=best)
-    got = sum((instance.request(r).tree.value(s) for r, s in sel.selected.items()), Fraction(0))
+        return _rule_failure(
+            "answer infeasible: " + "; ".join(v.text for v in bad),
+            bad,
+            output=sel,
+            optimum=best.objective,
+            optimal_selection=best,
+        )
+    got = sum(
+        (instance.request(r).tree.value(s) for r, s in sel.selected.items()),
+        Fraction(0),
+    )
     if got != best.objective:
-        return Failure(f"objective {fraction_str(got)} {'<' if got < best.objective else '>'} optimum "
-                       f"{fraction_str(best.objective)}", sel, best.objective, best, rule="optimality",
-                       kind="suboptimal" if got < best.objective else "above optimum")
+        return Failure(
+            f"objective {fraction_str(got)} {'<' if got < best.objective else '>'}"
+            f" optimum {fraction_str(best.objective)}",
+            sel,
+            best.objective,
+            best,
+            rule="optimality",
+            kind="suboptimal" if got < best.objective else "above optimum",
+        )
     return None
 
 
 # ------------------------------------------------------- single-request lemmas
 
-def single(request: Request, nodes: int, target: Fraction | None = None, charged: bool = False) -> Instance:
-    """A one-request instance around ``request``'s tree whose node budget is ``nodes``."""
+
+def single(
+    request: Request, nodes: int, target: Fraction | None = None, charged: bool = False
+) -> Instance:
+    """A one-request instance around ``request``'s tree whose node budget is
+    ``nodes``."""
     req = request if target is None else replace(request, target=target)
-    return Instance(budget=nodes + (1 if charged else 0), requests=(req,), root_charged=charged)
+    return Instance(
+        budget=nodes + (1 if charged else 0), requests=(req,), root_charged=charged
+    )
 
 
 def fewest_nodes_any_subset(tree: Tree, target: Fraction) -> Optional[int]:
@@ -323,20 +444,26 @@ def fewest_nodes_any_subset(tree: Tree, target: Fraction) -> Optional[int]:
         table = dp.tree_table(tree)
         return next((k for k, x in enumerate(table) if x >= target), None)
     for k in range(len(non_root) + 1):
-        if any(root_f + sum((tree.f[v] for v in c), Fraction(0)) >= target
-               for c in itertools.combinations(non_root, k)):
+        if any(
+            root_f + sum((tree.f[v] for v in c), Fraction(0)) >= target
+            for c in itertools.combinations(non_root, k)
+        ):
             return k
     return None
 
 
 def _first_node_budget(restrictions, charged: bool) -> int:
-    """The smallest node budget a derived one-request instance may have under ``restrictions``."""
+    """The smallest node budget a derived one-request instance may have under
+    ``restrictions``."""
     low = getattr(restrictions, "min_budget", None) or 0
     return max(0, low - (1 if charged else 0))
 
 
-def check_min_count(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
-    """LEM-C1: probe node budgets 0, 1, ...; the first one the solver meets must be the true minimum.
+def check_min_count(
+    solver: Solver, instance: Instance, restrictions=None
+) -> Optional[Failure]:
+    """LEM-C1: probe node budgets 0, 1, ...; the first one the solver meets must be the
+    true minimum.
 
     Applies to the first request of ``instance`` on its own, in its root convention.  Under a
     ``min_budget`` restriction the probes start there: meeting the target at the first probe
@@ -358,23 +485,42 @@ def check_min_count(solver: Solver, instance: Instance, restrictions=None) -> Op
             raise
         if fail:
             return replace(fail, instance=case)
-        if sel.ok and not [v for v in violations(case, sel.selected) if v.rule in ("target", "format")]:
+        if sel.ok and not [
+            v for v in violations(case, sel.selected) if v.rule in ("target", "format")
+        ]:
             if truth is None or b < truth:
-                return Failure(f"request {req.id!r} reached target {fraction_str(req.target)} with node budget "
-                               f"{b} but any subset needs {'more than the whole tree' if truth is None else truth}"
-                               f" nodes (answer uses {len(sel.selected[req.id]) - 1})", sel, instance=case,
-                               rule="minimal count", kind="below minimum")
+                return Failure(
+                    f"request {req.id!r} reached target {fraction_str(req.target)} with"
+                    f" node budget {b} but any subset needs"
+                    f" {'more than the whole tree' if truth is None else truth} nodes"
+                    f" (answer uses {len(sel.selected[req.id]) - 1})",
+                    sel,
+                    instance=case,
+                    rule="minimal count",
+                    kind="below minimum",
+                )
             if b > expected:
-                return Failure(f"request {req.id!r}: fewest nodes reaching target {fraction_str(req.target)} "
-                               f"is {truth} but the solver first met it at budget {b}", sel, instance=case,
-                               rule="minimal count", kind="not minimal")
+                return Failure(
+                    f"request {req.id!r}: fewest nodes reaching target"
+                    f" {fraction_str(req.target)} is {truth} but the solver first met"
+                    f" it at budget {b}",
+                    sel,
+                    instance=case,
+                    rule="minimal count",
+                    kind="not minimal",
+                )
             return None
     if truth is not None:
         case = single(req, expected, charged=instance.root_charged)
         sel, _ = _answer(solver, case)
-        return Failure(f"request {req.id!r}: {truth} nodes reach target {fraction_str(req.target)} but the "
-                       f"solver met it at no budget up to {probe_limit}", sel, instance=case,
-                       rule="minimal count", kind="not minimal")
+        return Failure(
+            f"request {req.id!r}: {truth} nodes reach target {fraction_str(req.target)}"
+            f" but the solver met it at no budget up to {probe_limit}",
+            sel,
+            instance=case,
+            rule="minimal count",
+            kind="not minimal",
+        )
     return None
 
 
@@ -382,12 +528,17 @@ def best_b_subset(tree: Tree, b: int) -> Fraction:
     """Largest total (root included) of any b non-root nodes, rooted or not."""
     if len(tree.non_root) > SUBSET_BRUTE_LIMIT:
         return tree.f[tree.root] + sum(tree.sorted_values()[:b], Fraction(0))
-    return max(tree.f[tree.root] + sum((tree.f[v] for v in c), Fraction(0))
-               for c in itertools.combinations(tree.non_root, b))
+    return max(
+        tree.f[tree.root] + sum((tree.f[v] for v in c), Fraction(0))
+        for c in itertools.combinations(tree.non_root, b)
+    )
 
 
-def check_top_b(solver: Solver, instance: Instance, restrictions=None) -> Optional[Failure]:
-    """LEM-C2: for every budget b, no target: answer value == best b-subset == best rooted b-subtree.
+def check_top_b(
+    solver: Solver, instance: Instance, restrictions=None
+) -> Optional[Failure]:
+    """LEM-C2: for every budget b, no target: answer value == best b-subset == best
+    rooted b-subtree.
 
     Under a ``min_budget`` restriction only the budgets it admits are probed.  Every budget
     is judged on its own: the first failure is returned, with the failures of other
@@ -405,9 +556,17 @@ def check_top_b(solver: Solver, instance: Instance, restrictions=None) -> Option
         case = single(req, b, target=Fraction(0), charged=instance.root_charged)
         subset_best = best_b_subset(req.tree, b)
         if table[b] != subset_best:
-            found.append(Failure(f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the best "
-                                 f"{b}-subset {fraction_str(subset_best)}", None, subset_best, instance=case,
-                                 rule="top-b", kind="claim"))
+            found.append(
+                Failure(
+                    f"best rooted {b}-subtree is worth {fraction_str(table[b])} but the"
+                    f" best {b}-subset {fraction_str(subset_best)}",
+                    None,
+                    subset_best,
+                    instance=case,
+                    rule="top-b",
+                    kind="claim",
+                )
+            )
             continue
         try:
             sel, fail = _answer(solver, case)
@@ -420,17 +579,40 @@ def check_top_b(solver: Solver, instance: Instance, restrictions=None) -> Option
         if fail:
             found.append(replace(fail, instance=case))
         elif not sel.ok:
-            found.append(Failure(f"answered {sel.status} with budget {b} and no target", sel, table[b],
-                                 instance=case, rule="INVALID soundness", kind="wrong INVALID"))
+            found.append(
+                Failure(
+                    f"answered {sel.status} with budget {b} and no target",
+                    sel,
+                    table[b],
+                    instance=case,
+                    rule="INVALID soundness",
+                    kind="wrong INVALID",
+                )
+            )
         elif violations(case, sel.selected):
             bad = violations(case, sel.selected)
-            found.append(_rule_failure("; ".join(v.text for v in bad), bad, output=sel, optimum=table[b],
-                                       instance=case))
+            found.append(
+                _rule_failure(
+                    "; ".join(v.text for v in bad),
+                    bad,
+                    output=sel,
+                    optimum=table[b],
+                    instance=case,
+                )
+            )
         elif req.tree.value(sel.selected[req.id]) != subset_best:
             got = req.tree.value(sel.selected[req.id])
-            found.append(Failure(f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is worth "
-                                 f"{fraction_str(subset_best)}", sel, subset_best, instance=case, rule="optimality",
-                                 kind="suboptimal" if got < subset_best else "above optimum"))
+            found.append(
+                Failure(
+                    f"budget {b}: answer worth {fraction_str(got)}, the top-{b} set is"
+                    f" worth {fraction_str(subset_best)}",
+                    sel,
+                    subset_best,
+                    instance=case,
+                    rule="optimality",
+                    kind="suboptimal" if got < subset_best else "above optimum",
+                )
+            )
     if found:
         first, seen, others = found[0], {(found[0].rule, found[0].kind)}, []
         for f in found[1:]:
@@ -445,6 +627,7 @@ def check_top_b(solver: Solver, instance: Instance, restrictions=None) -> Option
 
 # ------------------------------------------------------------ tree-level claims
 
+
 def expected_acceptance(tree: Tree, nodes) -> Fraction:
     """E[acc(S)] by enumerating the verification walk on the subtree ``nodes``.
 
@@ -456,7 +639,9 @@ def expected_acceptance(tree: Tree, nodes) -> Fraction:
     """
     s = set(nodes)
     total = Fraction(0)
-    stack = [(tree.root, Fraction(1), 1)]  # (node, probability of reaching it, tokens so far)
+    stack = [
+        (tree.root, Fraction(1), 1)
+    ]  # (node, probability of reaching it, tokens so far)
     while stack:
         u, reach, tokens = stack.pop()
         kids = [c for c in tree.children[u] if c in s]
@@ -473,13 +658,16 @@ def check_expected_acceptance(_solver, case, restrictions=None) -> Optional[Fail
     walk = expected_acceptance(tree, nodes)
     total = tree.value(nodes)
     if walk != total:
-        return Failure(f"E[acc] by the verification walk is {fraction_str(walk)} but sum f is "
-                       f"{fraction_str(total)}")
+        return Failure(
+            f"E[acc] by the verification walk is {fraction_str(walk)} but sum f is "
+            f"{fraction_str(total)}"
+        )
     return None
 
 
 def beam_nodes(tree: Tree, depth: int, width: int) -> set[int]:
-    """Nodes a beam search of ``depth`` levels and ``width`` keeps (ties: smaller index)."""
+    """Nodes a beam search of ``depth`` levels and ``width`` keeps (ties: smaller
+    index)."""
     keep = {tree.root}
     level = [tree.root]
     for _ in range(depth):
@@ -489,7 +677,9 @@ def beam_nodes(tree: Tree, depth: int, width: int) -> set[int]:
     return keep
 
 
-def restrict(instance: Instance, keep: dict[str, set[int]]) -> tuple[Instance, dict[str, list[int]]]:
+def restrict(
+    instance: Instance, keep: dict[str, set[int]]
+) -> tuple[Instance, dict[str, list[int]]]:
     """The instance with each tree cut down to the rooted node set ``keep[id]``.
 
     Returns the new instance and, per request, new-label -> old-label.
@@ -498,14 +688,20 @@ def restrict(instance: Instance, keep: dict[str, set[int]]) -> tuple[Instance, d
     for r in instance.requests:
         old = sorted(keep[r.id], key=lambda v: r.tree.depth[v])
         new_of = {v: i for i, v in enumerate(old)}
-        parent = [-1 if r.tree.parent[v] == -1 else new_of[r.tree.parent[v]] for v in old]
-        tree = Tree.from_parents(parent, [r.tree.f[v] for v in old], [r.tree.cond[v] for v in old])
+        parent = [
+            -1 if r.tree.parent[v] == -1 else new_of[r.tree.parent[v]] for v in old
+        ]
+        tree = Tree.from_parents(
+            parent, [r.tree.f[v] for v in old], [r.tree.cond[v] for v in old]
+        )
         reqs.append(replace(r, tree=tree))
         back[r.id] = old
     return replace(instance, requests=tuple(reqs)), back
 
 
-def check_beam_contains_optimum(_solver, instance: Instance, restrictions=None) -> Optional[Failure]:
+def check_beam_contains_optimum(
+    _solver, instance: Instance, restrictions=None
+) -> Optional[Failure]:
     """THM-4.1: a beam of width B (the node budget) contains an optimal selection.
 
     The paper fixes the depth at D_opt, the depth of the optimal tree, which is
@@ -522,14 +718,24 @@ def check_beam_contains_optimum(_solver, instance: Instance, restrictions=None) 
     small, _ = restrict(instance, keep)
     inside = dp.solve_dp(small)
     if not inside.ok or inside.objective != best.objective:
-        got = "no feasible selection" if not inside.ok else f"at most {fraction_str(inside.objective)}"
+        got = (
+            "no feasible selection"
+            if not inside.ok
+            else f"at most {fraction_str(inside.objective)}"
+        )
         kept = ", ".join(f"{rid}: {sorted(k)}" for rid, k in keep.items())
-        return Failure(f"a beam of width {width} (kept nodes {kept}) holds {got}; the optimum is "
-                       f"{fraction_str(best.objective)}", None, best.objective, best)
+        return Failure(
+            f"a beam of width {width} (kept nodes {kept}) holds {got}; the optimum is "
+            f"{fraction_str(best.objective)}",
+            None,
+            best.objective,
+            best,
+        )
     return None
 
 
 # ------------------------------------------------------------------ the judges
+
 
 def oracle_answers(instance: Instance) -> dict[str, Selection]:
     """Each exact oracle's answer: tree DP, Z3, and all combinations on small instances.
@@ -539,16 +745,23 @@ def oracle_answers(instance: Instance) -> dict[str, Selection]:
     :class:`~solver.errors.Z3Fault` / :class:`~solver.errors.BruteMismatch`
     when an oracle's own answer fails the checker.
     """
-    out = {"tree DP": dp.solve_dp(instance), "Z3": z3_encoding.solve_z3(instance, timeout=Z3_TIMEOUT)}
+    out = {
+        "tree DP": dp.solve_dp(instance),
+        "Z3": z3_encoding.solve_z3(instance, timeout=Z3_TIMEOUT),
+    }
     if instance.total_nodes <= brute.LIMIT:
         best, sel = brute.brute_force(instance)
-        out["all combinations"] = (make_ok(instance, sel) if best is not None
-                                   else make_invalid("no combination of rooted subtrees is feasible"))
+        out["all combinations"] = (
+            make_ok(instance, sel)
+            if best is not None
+            else make_invalid("no combination of rooted subtrees is feasible")
+        )
     return out
 
 
 def check_oracles(_solver, instance: Instance, restrictions=None) -> Optional[Failure]:
-    """ORACLES: the exact oracles agree on status and optimum; every selection passes the checker.
+    """ORACLES: the exact oracles agree on status and optimum; every selection passes
+    the checker.
 
     >>> from solver.parse import parse_instance
     >>> check_oracles(None, parse_instance({"budget": 1, "root_charged": True, "requests": [
@@ -565,10 +778,18 @@ def check_oracles(_solver, instance: Instance, restrictions=None) -> Optional[Fa
         if sel.ok:
             bad = violations(instance, sel.selected, sel.objective)
             if bad:
-                return Failure(f"{name}'s selection {sel.dumps()} fails the checker: "
-                               + "; ".join(v.text for v in bad))
-    says = {name: fraction_str(sel.objective) if sel.ok else "INVALID" for name, sel in answers.items()}
+                return Failure(
+                    f"{name}'s selection {sel.dumps()} fails the checker: "
+                    + "; ".join(v.text for v in bad)
+                )
+    says = {
+        name: fraction_str(sel.objective) if sel.ok else "INVALID"
+        for name, sel in answers.items()
+    }
     if len(set(says.values())) > 1:
         # no "optimum" recorded: which oracle is right is exactly what is in question
-        return Failure("the exact oracles disagree: " + ", ".join(f"{n} {v}" for n, v in says.items()))
+        return Failure(
+            "the exact oracles disagree: "
+            + ", ".join(f"{n} {v}" for n, v in says.items())
+        )
     return None

@@ -23,21 +23,24 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from solver.exit_codes import ExitCode
-
-from verify.run.executor import InOrder, make_executor, run_tasks
 from solver.messages import clip_line
-
+from verify.run.executor import InOrder, make_executor, run_tasks
 from verify.run.seam import TaskFailed, listen
-from verify.search.confirm import confirmation_text
 from verify.search.claim_search import COUNTEREXAMPLE, INCONCLUSIVE, ClaimResult
+from verify.search.confirm import confirmation_text
 from verify.search.defects import merge_defects
 from verify.solver_check.instances import load_instances
 from verify.solver_check.options import Options
 from verify.solver_check.planning import plan
 from verify.solver_check.reports import write_run
-from verify.solver_check.tasks import claim_tasks, failed_result, run_one, solver_modules, warmup_instance
+from verify.solver_check.tasks import (
+    claim_tasks,
+    failed_result,
+    run_one,
+    solver_modules,
+    warmup_instance,
+)
 from verify.subject.spec import SolverSpec, preflight
-
 
 
 @dataclass
@@ -45,13 +48,17 @@ class Run:
     spec: SolverSpec
     options: Options
     results: list[ClaimResult]
-    skipped: list[tuple[str, str]]     # (claim id, why it does not apply)
+    skipped: list[tuple[str, str]]  # (claim id, why it does not apply)
     seconds: float
-    reports: dict[int, list[str]] = field(default_factory=dict)  # result index -> one directory per finding
+    reports: dict[int, list[str]] = field(
+        default_factory=dict
+    )  # result index -> one directory per finding
     run_dir: Optional[str] = None
-    own: int = 0                                         # --instances used (inside the restrictions)
-    own_outside: list[tuple[str, str]] = field(default_factory=list)  # (origin, restriction broken)
-    defects: int = 0                     # distinct defects over every property (verify.search.defects)
+    own: int = 0  # --instances used (inside the restrictions)
+    own_outside: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (origin, restriction broken)
+    defects: int = 0  # distinct defects over every property (verify.search.defects)
 
     @property
     def exit_code(self) -> int:
@@ -66,10 +73,18 @@ def exit_code(results: list[ClaimResult]) -> int:
     return ExitCode.OK
 
 
-def run(spec: SolverSpec, options: Options,
-        progress: Callable[[str], None] | None = None, solver=None, executor=None, store=None,
-        note: Callable[[str], None] | None = None, fresh=None) -> Run:
-    """Every applicable property against the solver; writes reports if ``options.report_dir``.
+def run(
+    spec: SolverSpec,
+    options: Options,
+    progress: Callable[[str], None] | None = None,
+    solver=None,
+    executor=None,
+    store=None,
+    note: Callable[[str], None] | None = None,
+    fresh=None,
+) -> Run:
+    """Every applicable property against the solver; writes reports if
+    ``options.report_dir``.
 
     ``executor`` (:mod:`verify.run.executor`; default in-process) runs the properties,
     in parallel when it has several workers; results and progress lines come in
@@ -86,7 +101,9 @@ def run(spec: SolverSpec, options: Options,
     claims, skipped = plan(options)
     if solver is None:
         preflight(spec, warmup_instance(options))
-    elif hasattr(solver, "start"):  # a selector worker: import and warm-up now, a setup error here
+    elif hasattr(
+        solver, "start"
+    ):  # a selector worker: import and warm-up now, a setup error here
         solver.start()
     own, outside = [], []
     if options.instances:
@@ -99,13 +116,19 @@ def run(spec: SolverSpec, options: Options,
 
     def finding_line(claim_id: str, rec: dict) -> str:
         sig = rec.get("signature") or {}
-        return (f"[{time.perf_counter() - start:.1f} s] finding: {claim_id}: {sig.get('kind')} (rule: "
-                f"{sig.get('rule')}), {confirmation_text(rec.get('confirmation'))}: {clip_line(rec['summary'], 160)}")
+        return (
+            f"[{time.perf_counter() - start:.1f} s] finding: {claim_id}:"
+            f" {sig.get('kind')} (rule: {sig.get('rule')}),"
+            f" {confirmation_text(rec.get('confirmation'))}:"
+            f" {clip_line(rec['summary'], 160)}"
+        )
 
     def on_event(event) -> None:
         if progress and isinstance(event, dict) and "finding" in event:
             rec = event["finding"]
-            shown.add((event["claim"], json.dumps(rec.get("signature"), sort_keys=True)))
+            shown.add(
+                (event["claim"], json.dumps(rec.get("signature"), sort_keys=True))
+            )
             progress(finding_line(event["claim"], rec))
 
     def report(i: int, res, reused: bool) -> None:
@@ -116,10 +139,15 @@ def run(spec: SolverSpec, options: Options,
             many = f", {len(res.findings)} findings" if len(res.findings) > 1 else ""
             again = ", from the store" if reused else ""
             for rec in res.findings:  # not yet shown (Dask, the store): now
-                if (res.claim, json.dumps(rec.get("signature"), sort_keys=True)) not in shown:
+                if (
+                    res.claim,
+                    json.dumps(rec.get("signature"), sort_keys=True),
+                ) not in shown:
                     progress(finding_line(res.claim, rec))
-            progress(f"[{i + 1:>2}/{len(claims)}] {res.claim}: {res.verdict} ({res.cases} cases{extra}{many}, "
-                     f"{res.seconds:.1f} s{again})")
+            progress(
+                f"[{i + 1:>2}/{len(claims)}] {res.claim}: {res.verdict} ({res.cases}"
+                f" cases{extra}{many}, {res.seconds:.1f} s{again})"
+            )
 
     before = listen(on_event)
     try:
@@ -132,19 +160,41 @@ def run(spec: SolverSpec, options: Options,
             mine = executor is None
             executor = executor or make_executor(1)
             try:
-                out = run_tasks(claim_tasks(spec, options, claims, own), executor, store=store,
-                                preload=solver_modules(spec), on_result=InOrder(report), note=note)
+                out = run_tasks(
+                    claim_tasks(spec, options, claims, own),
+                    executor,
+                    store=store,
+                    preload=solver_modules(spec),
+                    on_result=InOrder(report),
+                    note=note,
+                )
             finally:
                 if mine:
                     executor.close()
     finally:
         listen(before)
     if solver is None:
-        results = [failed_result(c, spec, options, r.reason) if isinstance(r, TaskFailed) else r
-                   for c, r in zip(claims, out.results)]
-    defects = merge_defects(results)  # one defect found by several properties: one finding
-    out_run = Run(spec, options, results, skipped, time.perf_counter() - start, own=len(own),
-                  own_outside=outside, defects=defects)
+        results = [
+            (
+                failed_result(c, spec, options, r.reason)
+                if isinstance(r, TaskFailed)
+                else r
+            )
+            for c, r in zip(claims, out.results)
+        ]
+    defects = merge_defects(
+        results
+    )  # one defect found by several properties: one finding
+    out_run = Run(
+        spec,
+        options,
+        results,
+        skipped,
+        time.perf_counter() - start,
+        own=len(own),
+        own_outside=outside,
+        defects=defects,
+    )
     if options.report_dir:
         out_run.run_dir, out_run.reports = write_run(options.report_dir, out_run)
     return out_run

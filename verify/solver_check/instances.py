@@ -17,8 +17,9 @@ MAX_INSTANCE_BYTES = 50 * 2**20
 
 
 def load_instances(path: str) -> list[tuple[str, Instance]]:
-    """``--instances PATH``: a JSON Lines file (one instance per line; blank lines and lines
-    starting with ``#`` skipped) or a folder of instance files (``*.json``, in name order).
+    """``--instances PATH``: a JSON Lines file (one instance per line; blank lines and
+    lines starting with ``#`` skipped) or a folder of instance files (``*.json``, in
+    name order).
 
     Each comes with its origin (``file:line`` or the file name).  Bad input raises
     :class:`~solver.errors.InputError` naming the file, line, request and node.
@@ -31,15 +32,23 @@ def load_instances(path: str) -> list[tuple[str, Instance]]:
         if not files:
             raise InstanceError("no *.json instance files in this folder", source=path)
         if len(files) > MAX_INSTANCES:
-            raise InstanceError(f"{len(files)} instance files: at most {MAX_INSTANCES}", source=path)
-        return [(os.path.join(path, f), load_instance(os.path.join(path, f))) for f in files]
+            raise InstanceError(
+                f"{len(files)} instance files: at most {MAX_INSTANCES}", source=path
+            )
+        return [
+            (os.path.join(path, f), load_instance(os.path.join(path, f))) for f in files
+        ]
     try:
         if os.path.getsize(path) > MAX_INSTANCE_BYTES:
-            raise InstanceError(f"larger than {MAX_INSTANCE_BYTES // 2**20} MiB", source=path)
+            raise InstanceError(
+                f"larger than {MAX_INSTANCE_BYTES // 2**20} MiB", source=path
+            )
         with open(path, encoding="utf-8") as fh:
             lines = fh.read().splitlines()
     except OSError as exc:
-        raise InstanceError(f"cannot read: {exc.strerror or exc}", source=path) from None
+        raise InstanceError(
+            f"cannot read: {exc.strerror or exc}", source=path
+        ) from None
     except UnicodeDecodeError as exc:
         raise InstanceError(f"not UTF-8 text (byte {exc.start})", source=path) from None
     out = []
@@ -50,5 +59,7 @@ def load_instances(path: str) -> list[tuple[str, Instance]]:
             raise InstanceError(f"more than {MAX_INSTANCES} instances", source=path)
         out.append((f"{path}:{n}", loads_instance(line, source=f"{path}:{n}")))
     if not out:
-        raise InstanceError("no instance in this file (one JSON object per line)", source=path)
+        raise InstanceError(
+            "no instance in this file (one JSON object per line)", source=path
+        )
     return out

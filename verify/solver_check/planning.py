@@ -1,4 +1,5 @@
-"""Which properties a solver check runs (:func:`plan`), and the command that repeats one.
+"""Which properties a solver check runs (:func:`plan`), and the command that repeats
+one.
 
 applicable property
     A per-solver claim of :mod:`verify.search.claims` that still means something under
@@ -13,7 +14,8 @@ from verify.subject.spec import SolverSpec
 
 
 def plan(options: Options) -> tuple[list[Claim], list[tuple[str, str]]]:
-    """The applicable per-solver claims, and the others with the reason they are skipped."""
+    """The applicable per-solver claims, and the others with the reason they are
+    skipped."""
     wanted = set(options.claims) if options.claims else None
     run, skipped = [], []
     for c in CLAIMS:
@@ -28,8 +30,18 @@ def plan(options: Options) -> tuple[list[Claim], list[tuple[str, str]]]:
 
 
 def rerun_command(spec: SolverSpec, options: Options, claim: str) -> str:
-    """The one-line command that repeats the search that found a counterexample to ``claim``."""
+    """The one-line command that repeats the search that found a counterexample to
+    ``claim``."""
     import shlex
 
-    args = ["python", "-m", "verify", "test-solver", *spec.cli_args(), *options.cli_args(), "--claims", claim]
+    args = [
+        "python",
+        "-m",
+        "verify",
+        "test-solver",
+        *spec.cli_args(),
+        *options.cli_args(),
+        "--claims",
+        claim,
+    ]
     return " ".join(shlex.quote(a) for a in args)

@@ -32,15 +32,16 @@ def claim_task(arg) -> ClaimResult:
 
 
 def warmup_instance(options: Options):
-    """The trivial instance of a selector's warm-up call (:mod:`verify.subject.worker`), inside
-    the run's restrictions."""
+    """The trivial instance of a selector's warm-up call (:mod:`verify.subject.worker`),
+    inside the run's restrictions."""
     return options.restrictions.with_convention(options.root_charged).trivial_instance()
 
 
 def fresh_solver(spec: SolverSpec, options: Options):
-    """``fresh(factor)`` for confirming a finding (:mod:`verify.search.confirm`): a new solver
-    from the spec, in a new process, its per-call timeout ``factor`` times the run's (a
-    ``--jsonl`` program waits a second after each answer for lines that come late)."""
+    """``fresh(factor)`` for confirming a finding (:mod:`verify.search.confirm`): a new
+    solver from the spec, in a new process, its per-call timeout ``factor`` times the
+    run's (a ``--jsonl`` program waits a second after each answer for lines that come
+    late)."""
     warmup = warmup_instance(options)
 
     def fresh(factor: float):
@@ -48,45 +49,95 @@ def fresh_solver(spec: SolverSpec, options: Options):
         if hasattr(solver, "linger"):
             solver.linger = min(1.0, spec.timeout)
         return solver
+
     return fresh
 
 
-def run_one(claim: Claim, spec: SolverSpec, options: Options, solver, own=(), fresh=None) -> ClaimResult:
-    """One property; every finding confirmed on fresh solvers (``fresh``, default: built from
-    ``spec``; our registered solvers are not replayed) and emitted the moment it is."""
+def run_one(
+    claim: Claim, spec: SolverSpec, options: Options, solver, own=(), fresh=None
+) -> ClaimResult:
+    """One property; every finding confirmed on fresh solvers (``fresh``, default: built
+    from ``spec``; our registered solvers are not replayed) and emitted the moment it
+    is."""
     profile = PROFILES[options.profile]
     if fresh is None and spec.kind != "registry":
         fresh = fresh_solver(spec, options)
-    return run_claim(claim, profile, solver_name=spec.label, solver=solver, must_hold=True,
-                     seed=options.seed, root_charged=options.root_charged, examples=options.examples,
-                     restrictions=options.restrictions, max_findings=options.max_findings, instances=list(own),
-                     fresh=fresh, close=close_solver,
-                     on_finding=lambda rec: emit({"finding": rec, "claim": claim.id}))
+    return run_claim(
+        claim,
+        profile,
+        solver_name=spec.label,
+        solver=solver,
+        must_hold=True,
+        seed=options.seed,
+        root_charged=options.root_charged,
+        examples=options.examples,
+        restrictions=options.restrictions,
+        max_findings=options.max_findings,
+        instances=list(own),
+        fresh=fresh,
+        close=close_solver,
+        on_finding=lambda rec: emit({"finding": rec, "claim": claim.id}),
+    )
 
 
-def claim_tasks(spec: SolverSpec, options: Options, claims: list[Claim], own=()) -> list[Task]:
-    """The tasks of a run (one per property), keyed for a task store by the solver's files too
-    (and by the user's own instances, ``--instances``, by content)."""
+def claim_tasks(
+    spec: SolverSpec, options: Options, claims: list[Claim], own=()
+) -> list[Task]:
+    """The tasks of a run (one per property), keyed for a task store by the solver's
+    files too (and by the user's own instances, ``--instances``, by content)."""
     own = list(own)
-    digest = hashlib.sha256(json.dumps([[o, i.to_json()] for o, i in own], sort_keys=True).encode()).hexdigest()
-    inputs = {"solver": spec.to_json(), "subject": subject_fingerprint(spec.kind, spec.target),
-              "options": {"profile": options.profile, "examples": options.examples, "seed": options.seed,
-                          "root_charged": options.root_charged, "restrictions": options.restrictions.to_json(),
-                          "max_findings": options.max_findings, "instances": digest if own else None}}
-    return [Task(claim_task, (spec, replace(options, report_dir=None), c.id, own),
-                 f"test-solver {c.id} seed {options.seed}", {**inputs, "claim": c.id},
-                 ) for c in claims]  # (a Python selector runs in its own worker: any thread will do)
+    digest = hashlib.sha256(
+        json.dumps([[o, i.to_json()] for o, i in own], sort_keys=True).encode()
+    ).hexdigest()
+    inputs = {
+        "solver": spec.to_json(),
+        "subject": subject_fingerprint(spec.kind, spec.target),
+        "options": {
+            "profile": options.profile,
+            "examples": options.examples,
+            "seed": options.seed,
+            "root_charged": options.root_charged,
+            "restrictions": options.restrictions.to_json(),
+            "max_findings": options.max_findings,
+            "instances": digest if own else None,
+        },
+    }
+    return [
+        Task(
+            claim_task,
+            (spec, replace(options, report_dir=None), c.id, own),
+            f"test-solver {c.id} seed {options.seed}",
+            {**inputs, "claim": c.id},
+        )
+        for c in claims
+    ]  # (a Python selector runs in its own worker: any thread will do)
 
 
 def solver_modules(spec: SolverSpec) -> tuple[str, ...]:
-    """The module every worker imports before a task (verify/run/imports.py): the callable's."""
-    return (spec.target.partition(":")[0],) if spec.kind in ("callable", "native") else ()
+    """The module every worker imports before a task (verify/run/imports.py): the
+    callable's."""
+    return (
+        (spec.target.partition(":")[0],) if spec.kind in ("callable", "native") else ()
+    )
 
 
-def failed_result(claim: Claim, spec: SolverSpec, options: Options, reason: str) -> ClaimResult:
-    """A property whose task could not run (it kept killing its workers): inconclusive, never a pass."""
-    return ClaimResult(claim.id, claim.paper, claim.method, spec.label, True, INCONCLUSIVE, 0, 0.0, options.seed,
-                       note=f"not run: {reason}")
+def failed_result(
+    claim: Claim, spec: SolverSpec, options: Options, reason: str
+) -> ClaimResult:
+    """A property whose task could not run (it kept killing its workers): inconclusive,
+    never a pass."""
+    return ClaimResult(
+        claim.id,
+        claim.paper,
+        claim.method,
+        spec.label,
+        True,
+        INCONCLUSIVE,
+        0,
+        0.0,
+        options.seed,
+        note=f"not run: {reason}",
+    )
 
 
 def failed_task_result(task: Task, reason: str) -> ClaimResult:

@@ -8,28 +8,38 @@ from collections import Counter
 from typing import Optional
 
 from solver.messages import clip_line
-
-from verify.search.claim_search import (COUNTEREXAMPLE, INCONCLUSIVE, VERIFIED, ClaimResult, class_shares,
-                                    declined_by_class)
+from verify.search.claim_search import (
+    COUNTEREXAMPLE,
+    INCONCLUSIVE,
+    VERIFIED,
+    ClaimResult,
+    class_shares,
+    declined_by_class,
+)
 from verify.search.claims import PROFILES
-from verify.search.defects import decline_like
 from verify.search.confirm import confirmation_text
+from verify.search.defects import decline_like
 from verify.search.restrictions import Restrictions
 from verify.solver_check.check import Run
 from verify.solver_check.options import roots_text
 
 
 def _decline_like_lines(results: list[ClaimResult]) -> list[str]:
-    """Findings whose exception reads like a decline, grouped (issue 20): still findings."""
+    """Findings whose exception reads like a decline, grouped (issue 20): still
+    findings."""
     groups = decline_like(results)
     if not groups:
         return []
-    return ["  raised like a decline (findings, not declines): "
-            + "; ".join(f"{name} on {', '.join(props)}" for name, props in groups)
-            + ". To decline an input, raise verify.Unsupported or answer UNSUPPORTED"]
+    return [
+        "  raised like a decline (findings, not declines): "
+        + "; ".join(f"{name} on {', '.join(props)}" for name, props in groups)
+        + ". To decline an input, raise verify.Unsupported or answer UNSUPPORTED"
+    ]
 
 
-def _declined_lines(results: list[ClaimResult], restrictions: Restrictions = Restrictions()) -> list[str]:
+def _declined_lines(
+    results: list[ClaimResult], restrictions: Restrictions = Restrictions()
+) -> list[str]:
     total = sum(x.declined for x in results)
     if not total:
         like = _decline_like_lines(results)
@@ -38,16 +48,29 @@ def _declined_lines(results: list[ClaimResult], restrictions: Restrictions = Res
     for x in results:
         reasons.update(x.declined_reasons)
     rows = declined_by_class(results)
-    common = [r for r in rows if r[1] * 10 >= total]  # classes of at least 10% of the declined inputs
+    common = [
+        r for r in rows if r[1] * 10 >= total
+    ]  # classes of at least 10% of the declined inputs
     shown = [r for r in common if r[1] * 2 >= r[2]][:6] or common[:3] or rows[:3]
-    out = ["", f"declined inputs (not judged): {total}",
-           "  classes declined most often: " + ", ".join(f"{c} {100 * n // g}% ({n}/{g})" for c, n, g in shown)]
-    out += [f"  {what} declined {pct}%: add {flag}" for what, pct, flag in suggest_flags(results, restrictions)]
-    out.append("  reasons: " + "; ".join(f"{why!r} x{n}" for why, n in reasons.most_common(3)))
+    out = [
+        "",
+        f"declined inputs (not judged): {total}",
+        "  classes declined most often: "
+        + ", ".join(f"{c} {100 * n // g}% ({n}/{g})" for c, n, g in shown),
+    ]
+    out += [
+        f"  {what} declined {pct}%: add {flag}"
+        for what, pct, flag in suggest_flags(results, restrictions)
+    ]
+    out.append(
+        "  reasons: " + "; ".join(f"{why!r} x{n}" for why, n in reasons.most_common(3))
+    )
     return out + _decline_like_lines(results)
 
 
-def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restrictions()) -> list[tuple[str, int, str]]:
+def suggest_flags(
+    results: list[ClaimResult], restrictions: Restrictions = Restrictions()
+) -> list[tuple[str, int, str]]:
     """``(what, declined %, flag)``: restrictions that would keep out what was declined.
 
     Each candidate flag (``--single-request``, ``--no-targets``, ``--min-budget N``,
@@ -80,33 +103,72 @@ def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restr
     nodes_hi = sorted({f[3] for f in shapes})
     widths = sorted({f[4] for f in shapes})
     depths = sorted({f[5] for f in shapes})
-    classes = sorted({c for f in shapes for c in f[7]}, key=lambda c: PROB_CLASSES.index(c)
-                     if c in PROB_CLASSES else len(PROB_CLASSES))
-    # (flag, what, excludes(features), preference): on a tie the bluntest flags (node counts) come last,
+    classes = sorted(
+        {c for f in shapes for c in f[7]},
+        key=lambda c: PROB_CLASSES.index(c) if c in PROB_CLASSES else len(PROB_CLASSES),
+    )
+    # (flag, what, excludes(features), preference): on a tie the bluntest flags (node
+    # counts) come last,
     # and of one flag the least restrictive threshold first
     cands = []
     if not restrictions.single_request:
         cands.append(("--single-request", "requests != 1", lambda f: f[0] != 1, (2, 0)))
     if not restrictions.no_targets:
         cands.append(("--no-targets", "targets above 1", lambda f: f[6], (3, 0)))
-    for b in budgets[:-1]:  # the least restrictive threshold that keeps out budgets up to b
+    for b in budgets[
+        :-1
+    ]:  # the least restrictive threshold that keeps out budgets up to b
         k = b + 1
-        cands.append((f"--min-budget {k}", f"budget={b}" if b == budgets[0] else f"budget <= {b}",
-                      lambda f, k=k: f[1] < k, (4, k)))
+        cands.append(
+            (
+                f"--min-budget {k}",
+                f"budget={b}" if b == budgets[0] else f"budget <= {b}",
+                lambda f, k=k: f[1] < k,
+                (4, k),
+            )
+        )
     for n in nodes_lo[:-1]:
-        cands.append((f"--min-nodes {n + 1}", f"trees of {n} nodes or fewer", lambda f, k=n + 1: f[2] < k, (6, n)))
+        cands.append(
+            (
+                f"--min-nodes {n + 1}",
+                f"trees of {n} nodes or fewer",
+                lambda f, k=n + 1: f[2] < k,
+                (6, n),
+            )
+        )
     for n in nodes_hi[1:]:
-        cands.append((f"--max-nodes {n - 1}", f"trees of {n} nodes or more", lambda f, k=n - 1: f[3] > k, (7, -n)))
+        cands.append(
+            (
+                f"--max-nodes {n - 1}",
+                f"trees of {n} nodes or more",
+                lambda f, k=n - 1: f[3] > k,
+                (7, -n),
+            )
+        )
     for w in widths[1:]:
         if w - 1 >= 1:
             flag = "--chains" if w - 1 == 1 else f"--max-width {w - 1}"
             cands.append((flag, f"width >= {w}", lambda f, k=w - 1: f[4] > k, (0, -w)))
     for d in depths[1:]:
-        cands.append((f"--max-depth {d - 1}", f"depth >= {d}", lambda f, k=d - 1: f[5] > k, (1, -d)))
+        cands.append(
+            (
+                f"--max-depth {d - 1}",
+                f"depth >= {d}",
+                lambda f, k=d - 1: f[5] > k,
+                (1, -d),
+            )
+        )
     for c in classes:
-        rest = [x for x in (restrictions.values or PROB_CLASSES) if x != c]
+        rest = [x for x in restrictions.values or PROB_CLASSES if x != c]
         if rest:
-            cands.append((f"--values {','.join(rest)}", f"prob:{c}", lambda f, c=c: c in f[7], (5, 0)))
+            cands.append(
+                (
+                    f"--values {','.join(rest)}",
+                    f"prob:{c}",
+                    lambda f, c=c: c in f[7],
+                    (5, 0),
+                )
+            )
     left = Counter(declined)
     total = sum(declined.values())
     out = []
@@ -132,24 +194,40 @@ def suggest_flags(results: list[ClaimResult], restrictions: Restrictions = Restr
 def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
     same = rec.get("same_as")
     if same:  # one defect, one finding: shown (and reported) under the first property that found it
-        return [clip_line(f"{pad}same defect as {same['property']}"
-                          + (f" finding {same['finding']}" if same["finding"] > 1 else "")
-                          + f": {rec['summary']} ({rec.get('signature', {}).get('kind')})")]
+        return [
+            clip_line(
+                f"{pad}same defect as {same['property']}"
+                + (f" finding {same['finding']}" if same["finding"] > 1 else "")
+                + f": {rec['summary']} ({rec.get('signature', {}).get('kind')})"
+            )
+        ]
     summary = rec["summary"]  # values abbreviated (describe); each line clipped too
-    out = [clip_line(f"{pad}smallest: {summary}" + ("" if "|" in summary or summary.startswith("parent=") else
-                                                    " | no requests")),
-           clip_line(f"{pad}fails:    {rec['condition']}")]
+    out = [
+        clip_line(
+            f"{pad}smallest: {summary}"
+            + (
+                ""
+                if "|" in summary or summary.startswith("parent=")
+                else " | no requests"
+            )
+        ),
+        clip_line(f"{pad}fails:    {rec['condition']}"),
+    ]
     if rec.get("cause"):
         out.append(f"{pad}cause:    {rec['cause'][0]['text']}")
     if len(rec.get("properties") or ()) > 1:
-        out.append(f"{pad}breaks:   {', '.join(rec['properties'])} (one defect, one finding)")
+        out.append(
+            f"{pad}breaks:   {', '.join(rec['properties'])} (one defect, one finding)"
+        )
     if rec.get("origin") not in (None, "generated"):
         out.append(f"{pad}from:     {rec['origin']} (--instances), reduced")
     conf = rec.get("confirmation") or {}
     if conf.get("status") == "intermittent":  # (a confirmed finding reads as before)
         out.append(f"{pad}replayed: {confirmation_text(conf)}")
-        out.append(f"{pad}answers:  {_answer(rec.get('output'))} (failing); "
-                   f"{_answer(conf.get('other_answer'))} (otherwise)")
+        out.append(
+            f"{pad}answers:  {_answer(rec.get('output'))} (failing); "
+            f"{_answer(conf.get('other_answer'))} (otherwise)"
+        )
     if report:
         out.append(f"{pad}report:   {report}/report.md")
     return out
@@ -164,19 +242,28 @@ def _answer(answer) -> str:
 
 
 def budget_lines(results: list[ClaimResult]) -> list[str]:
-    """The budget classes of the judged cases, and how often the budget cuts the trees."""
+    """The budget classes of the judged cases, and how often the budget cuts the
+    trees."""
     axes = class_shares(results)
     if "budget" not in axes:
         return []
     from verify.search.generators import BUDGET_CLASSES
 
     budget = axes["budget"]
-    out = ["", "budgets (share of judged cases): " + ", ".join(f"{c} {100 * budget[c]:.0f}%" for c in
-                                                           BUDGET_CLASSES if c in budget)]
+    out = [
+        "",
+        "budgets (share of judged cases): "
+        + ", ".join(
+            f"{c} {100 * budget[c]:.0f}%" for c in BUDGET_CLASSES if c in budget
+        ),
+    ]
     cuts = axes.get("cuts")
     if cuts:
-        out.append(f"  the budget cuts the trees (0 < node budget < all non-root nodes) in {100 * cuts['some']:.0f}%"
-                   f" (none fit: {100 * cuts['none']:.0f}%, all fit: {100 * cuts['all']:.0f}%)")
+        out.append(
+            "  the budget cuts the trees (0 < node budget < all non-root nodes) in"
+            f" {100 * cuts['some']:.0f}% (none fit: {100 * cuts['none']:.0f}%, all fit:"
+            f" {100 * cuts['all']:.0f}%)"
+        )
     return out
 
 
@@ -187,21 +274,31 @@ def render(run_: Run) -> str:
     r = opt.restrictions
     nodes = min(profile.max_nodes, r.max_nodes) if r.max_nodes else profile.max_nodes
     reqs = 1 if r.single_request else profile.max_requests
-    lines = [f"test-solver: {spec.label} ({spec.describe})",
-             f"profile {opt.profile}: {examples} examples per property, trees up to {nodes} nodes, "
-             f"up to {reqs} request{'s' if reqs != 1 else ''}; seed {opt.seed}; {roots_text(opt.root_charged)}",
-             f"restrictions: {r.describe()}"]
+    lines = [
+        f"test-solver: {spec.label} ({spec.describe})",
+        (
+            f"profile {opt.profile}: {examples} examples per property, trees up to"
+            f" {nodes} nodes, up to {reqs} request{'s' if reqs != 1 else ''}; seed"
+            f" {opt.seed}; {roots_text(opt.root_charged)}"
+        ),
+        f"restrictions: {r.describe()}",
+    ]
     if opt.instances:
         line = f"your instances: {run_.own} from {opt.instances}"
         if run_.own_outside:
             o, w = run_.own_outside[0]
-            line += (f" ({len(run_.own_outside)} outside the restrictions, not used: {o}: {w}"
-                     + (", ..." if len(run_.own_outside) > 1 else "") + ")")
+            line += (
+                f" ({len(run_.own_outside)} outside the restrictions, not used:"
+                f" {o}: {w}" + (", ..." if len(run_.own_outside) > 1 else "") + ")"
+            )
         lines.append(line)
     for cid, why in run_.skipped:
         lines.append(f"not applicable: {cid}: {why}")
     head = ("property", "paper", "verdict", "judged", "declined")
-    rows = [(x.claim, x.paper, x.verdict, str(x.cases), str(x.declined)) for x in run_.results]
+    rows = [
+        (x.claim, x.paper, x.verdict, str(x.cases), str(x.declined))
+        for x in run_.results
+    ]
     widths = [max(len(row[i]) for row in rows + [head]) for i in range(len(head))]
     fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
     lines += ["", fmt(head), fmt(tuple("-" * w for w in widths))]
@@ -212,15 +309,28 @@ def render(run_: Run) -> str:
             lines += _finding_lines(x.findings[0], dirs[0] if dirs else None, "    ")
         for k, rec in enumerate(x.findings if len(x.findings) > 1 else []):
             sig = rec.get("signature", {})
-            cause = f", cause: {sig['cause']}" if sig.get("cause") not in (None, "none") else ""
-            lines.append(f"    finding {k + 1} of {len(x.findings)}: {sig.get('kind')} (rule: {sig.get('rule')}{cause})")
+            cause = (
+                f", cause: {sig['cause']}"
+                if sig.get("cause") not in (None, "none")
+                else ""
+            )
+            lines.append(
+                f"    finding {k + 1} of {len(x.findings)}: {sig.get('kind')} (rule:"
+                f" {sig.get('rule')}{cause})"
+            )
             lines += _finding_lines(rec, dirs[k] if k < len(dirs) else None, "      ")
         for rec in x.unconfirmed:
             sig = rec.get("signature", {})
-            lines.append(f"    not confirmed: {sig.get('kind')} (rule: {sig.get('rule')}) on {rec['summary']}: "
-                         f"seen once, {confirmation_text(rec.get('confirmation'))}; not a finding")
+            lines.append(
+                f"    not confirmed: {sig.get('kind')} (rule: {sig.get('rule')}) on"
+                f" {rec['summary']}: seen once,"
+                f" {confirmation_text(rec.get('confirmation'))}; not a finding"
+            )
         if x.own.get("judged"):
-            lines.append(f"    note:     {x.own['judged']} of your instances judged, {x.own.get('failing', 0)} failing")
+            lines.append(
+                f"    note:     {x.own['judged']} of your instances judged,"
+                f" {x.own.get('failing', 0)} failing"
+            )
         if x.note:
             lines.append(f"    note:     {x.note}")
     lines += budget_lines(run_.results)
@@ -231,8 +341,17 @@ def render(run_: Run) -> str:
     lines += [""]
     if run_.run_dir:
         lines.append(f"reports: {run_.run_dir}")
-    n_findings = sum(1 for x in run_.results for rec in x.findings if not rec.get("same_as"))
-    extra = f", {n_findings} finding{'s' * (n_findings != 1)}" if n_findings != found else ""
-    lines.append(f"result: {found} broken{extra}, {held} hold, {unsure} inconclusive "
-                 f"(of {len(run_.results)} properties) in {run_.seconds:.1f} s; exit {run_.exit_code}")
+    n_findings = sum(
+        1 for x in run_.results for rec in x.findings if not rec.get("same_as")
+    )
+    extra = (
+        f", {n_findings} finding{'s' * (n_findings != 1)}"
+        if n_findings != found
+        else ""
+    )
+    lines.append(
+        f"result: {found} broken{extra}, {held} hold, {unsure} inconclusive (of"
+        f" {len(run_.results)} properties) in {run_.seconds:.1f} s; exit"
+        f" {run_.exit_code}"
+    )
     return "\n".join(lines)

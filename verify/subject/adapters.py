@@ -1,7 +1,7 @@
 """Adapters that turn a solver that is not ours into what the properties call.
 
-The properties of :mod:`verify.search.properties` call a solver as ``(Instance) -> Selection``.
-A solver under test is reached through a *solver spec*:
+The properties of :mod:`verify.search.properties` call a solver as ``(Instance) ->
+Selection``. A solver under test is reached through a *solver spec*:
 
 ``registry``  one of our own solvers by name (``reference``, ``paper-alg1``, ...):
               called natively, no adapter.
@@ -68,15 +68,15 @@ from solver.messages import abbreviate
 from solver.model import Instance
 from solver.numbers import MAX_ANSWER_DIGITS, fraction_str, loads_exact
 from solver.selection import UNSUPPORTED, Selection, parse_selection
-
 from verify.subject.process import MAX_OUTPUT, Exited, OutputTooLarge, Program, Timeout
 from verify.subject.worker import DEFAULT_STARTUP, SelectorWorker
 
-DECLINE_EXIT = 3       # a --cmd program exits with this code to decline an input
+DECLINE_EXIT = 3  # a --cmd program exits with this code to decline an input
 DEFAULT_TIMEOUT = 10.0  # seconds per call
 
 
 # ------------------------------------------------------------------ answers
+
 
 def _jsonable(obj: Any) -> Any:
     """json.dumps fallback: numpy/torch integers and arrays, sets, Fractions."""
@@ -98,13 +98,16 @@ def _jsonable(obj: Any) -> Any:
 
 
 def read_answer(text: str) -> Selection:
-    """A selection from the solver's JSON text; :class:`SolverFault` when it is not one."""
+    """A selection from the solver's JSON text; :class:`SolverFault` when it is not
+    one."""
     if not text.strip():
         raise SolverFault("solver printed no selection (empty output)")
     try:
         obj = loads_exact(text, max_digits=MAX_ANSWER_DIGITS)
     except (ValueError, RecursionError) as exc:
-        raise SolverFault(f"solver printed malformed JSON: {abbreviate(str(exc), 200)}: {_clip(text)}") from None
+        raise SolverFault(
+            f"solver printed malformed JSON: {abbreviate(str(exc), 200)}: {_clip(text)}"
+        ) from None
     return _parse(obj)
 
 
@@ -112,27 +115,38 @@ def _parse(obj: Any) -> Selection:
     try:
         return parse_selection(obj)
     except SelectionFormatError as exc:
-        raise SolverFault(f"solver answered a malformed selection: {exc.one_line()}") from None
+        raise SolverFault(
+            f"solver answered a malformed selection: {exc.one_line()}"
+        ) from None
 
 
 def _clip(text: str, n: int = 120) -> str:
-    text = " ".join(text[:4 * n].split())  # (a flood of output is never split whole)
+    text = " ".join(text[: 4 * n].split())  # (a flood of output is never split whole)
     return repr(text if len(text) <= n else text[:n] + "...")
 
 
 # ------------------------------------------------------------------ adapters
+
 
 def _call(fn: Callable, arg: Any) -> Any:
     try:
         return fn(arg)
     except Unsupported:  # the selector declines this input: not a finding
         raise
-    except (Exception, SystemExit) as exc:  # sys.exit() in a selector must not end the caller
-        raise SolverFault(f"solver raised {type(exc).__name__}: {_text(exc)}", kind="raised",
-                          rule=type(exc).__name__) from exc
+    except (
+        Exception,
+        SystemExit,
+    ) as exc:  # sys.exit() in a selector must not end the caller
+        raise SolverFault(
+            f"solver raised {type(exc).__name__}: {_text(exc)}",
+            kind="raised",
+            rule=type(exc).__name__,
+        ) from exc
 
 
-def adapt_native(fn: Callable[[Instance], Selection], timeout: float | None = None, **worker):
+def adapt_native(
+    fn: Callable[[Instance], Selection], timeout: float | None = None, **worker
+):
     """A ``(Instance) -> Selection`` callable; with a ``timeout``, each call runs in a
     selector worker (:class:`~verify.subject.worker.SelectorWorker`: ``startup``,
     ``warmup``, ``load``, ``module`` go to it), never interrupted in this process."""
@@ -141,63 +155,101 @@ def adapt_native(fn: Callable[[Instance], Selection], timeout: float | None = No
 
     def solve(instance: Instance) -> Selection:
         return _call(fn, instance)
+
     solve.__name__ = getattr(fn, "__name__", "solve")
     return solve
 
 
 def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None, **worker):
-    """A callable on the instance JSON dict, read back exactly as a selection file would be
-    (with a ``timeout``: in a selector worker, as :func:`adapt_native`)."""
+    """A callable on the instance JSON dict, read back exactly as a selection file would
+    be (with a ``timeout``: in a selector worker, as :func:`adapt_native`)."""
     if timeout is not None:
         return _isolated(adapt_callable, fn, timeout, worker)
 
     def solve(instance: Instance) -> Selection:
-        out = _call(fn, instance.to_json())  # a fresh dict per call: mutating it is harmless
+        out = _call(
+            fn, instance.to_json()
+        )  # a fresh dict per call: mutating it is harmless
         if isinstance(out, Selection):
             return out
         if not isinstance(out, dict):
-            raise SolverFault(f"solver returned {type(out).__name__}, not a selection dict")
+            raise SolverFault(
+                f"solver returned {type(out).__name__}, not a selection dict"
+            )
         try:  # the same reading as --cmd: through JSON text, so numpy ints and floats behave alike
             text = json.dumps(out, default=_jsonable)
         except (TypeError, ValueError, RecursionError) as exc:
-            raise SolverFault(f"solver returned a dict that is not JSON: {_text(exc)}") from None
+            raise SolverFault(
+                f"solver returned a dict that is not JSON: {_text(exc)}"
+            ) from None
         if len(text) > MAX_OUTPUT:
-            raise SolverFault(_too_large(MAX_OUTPUT), kind="malformed", rule="output size")
+            raise SolverFault(
+                _too_large(MAX_OUTPUT), kind="malformed", rule="output size"
+            )
         return read_answer(text)
+
     solve.__name__ = getattr(fn, "__name__", "solve")
     return solve
 
 
 def _isolated(adapt, fn, timeout: float, worker: dict) -> SelectorWorker:
     load = worker.pop("load", None)
-    return SelectorWorker(lambda f: adapt(f), fn=None if load else fn, load=load, timeout=timeout, **worker)
+    return SelectorWorker(
+        lambda f: adapt(f),
+        fn=None if load else fn,
+        load=load,
+        timeout=timeout,
+        **worker,
+    )
 
 
-def adapt_command(argv: list[str], timeout: float | None = DEFAULT_TIMEOUT, max_output: int = MAX_OUTPUT):
-    """A program, one process per call: instance JSON on stdin, selection JSON on stdout, exit 3 to decline."""
+def adapt_command(
+    argv: list[str],
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_output: int = MAX_OUTPUT,
+):
+    """A program, one process per call: instance JSON on stdin, selection JSON on
+    stdout, exit 3 to decline."""
+
     def solve(instance: Instance) -> Selection:
         data = json.dumps(instance.to_json()).encode()
         program = _start(argv, max_output)
         try:
-            out, err, rc = program.run_once(data, timeout if timeout is not None else 1e9)
+            out, err, rc = program.run_once(
+                data, timeout if timeout is not None else 1e9
+            )
         except Timeout:
-            raise SolverFault(f"solver gave no answer within the timeout of {timeout:g} s (hangs?)", kind="timeout",
-                          rule="timeout") from None
+            raise SolverFault(
+                f"solver gave no answer within the timeout of {timeout:g} s (hangs?)",
+                kind="timeout",
+                rule="timeout",
+            ) from None
         except OutputTooLarge:
-            raise SolverFault(_too_large(max_output), kind="malformed", rule="output size") from None
+            raise SolverFault(
+                _too_large(max_output), kind="malformed", rule="output size"
+            ) from None
         err_text = err.decode("utf-8", errors="replace")
         if rc == DECLINE_EXIT:
-            return Selection(UNSUPPORTED, reason=_decline_reason(out.decode("utf-8", errors="replace"), err_text))
+            return Selection(
+                UNSUPPORTED,
+                reason=_decline_reason(out.decode("utf-8", errors="replace"), err_text),
+            )
         if rc != 0:
-            raise SolverFault(_exit_text(rc) + (f"; stderr: {_clip(err_text, 200)}" if err_text.strip() else ""),
-                              kind="crashed", rule="exit")
+            raise SolverFault(
+                _exit_text(rc)
+                + (f"; stderr: {_clip(err_text, 200)}" if err_text.strip() else ""),
+                kind="crashed",
+                rule="exit",
+            )
         return read_answer(_utf8(out))
+
     solve.__name__ = os.path.basename(argv[0])
     return solve
 
 
 class LineSolver:
-    """``--cmd ... --jsonl``: one program for the whole run, one instance line in, one answer line out.
+    """``--cmd ... --jsonl``: one program for the whole run, one instance line in, one
+    answer line out.
 
     The per-call timeout applies to every line; the first call after each
     (re)start may take ``startup`` seconds more (the program's start-up; default
@@ -214,12 +266,25 @@ class LineSolver:
     in any case.
     """
 
-    def __init__(self, argv: list[str], timeout: float = DEFAULT_TIMEOUT, startup: float | None = None,
-                 max_output: int = MAX_OUTPUT, linger: float = 0.0):
-        self.argv, self.timeout, self.max_output, self.linger = argv, timeout, max_output, linger
+    def __init__(
+        self,
+        argv: list[str],
+        timeout: float = DEFAULT_TIMEOUT,
+        startup: float | None = None,
+        max_output: int = MAX_OUTPUT,
+        linger: float = 0.0,
+    ):
+        self.argv, self.timeout, self.max_output, self.linger = (
+            argv,
+            timeout,
+            max_output,
+            linger,
+        )
         self.startup = DEFAULT_STARTUP if startup is None else startup
         self.program: Program | None = None
-        self.previous: Instance | None = None  # the instance the running program answered last
+        self.previous: Instance | None = (
+            None  # the instance the running program answered last
+        )
         self.starts = 0
         self.__name__ = os.path.basename(argv[0])
 
@@ -236,9 +301,17 @@ class LineSolver:
         if self.program is not None and self.program.pending_output():
             late, previous = _first_line(self.program.out), self.previous
             self._restart()
-            if previous is not None:  # the previous instance's doing: say so, about that instance
-                raise _about(SolverFault(f"solver printed another line after its answer: {_clip(late)}",
-                                         kind="malformed", rule="protocol"), previous)
+            if (
+                previous is not None
+            ):  # the previous instance's doing: say so, about that instance
+                raise _about(
+                    SolverFault(
+                        f"solver printed another line after its answer: {_clip(late)}",
+                        kind="malformed",
+                        rule="protocol",
+                    ),
+                    previous,
+                )
         extra = 0.0
         if self.program is None:
             self.program = _start(self.argv, self.max_output)
@@ -254,19 +327,32 @@ class LineSolver:
                     pass
         except Timeout:
             self._restart()
-            raise SolverFault(f"solver gave no answer line within the timeout of {self.timeout:g} s"
-                              + (f" (+ {extra:g} s start-up)" if extra else "") + " (hangs?)",
-                              kind="timeout", rule="timeout") from None
+            raise SolverFault(
+                f"solver gave no answer line within the timeout of {self.timeout:g} s"
+                + (f" (+ {extra:g} s start-up)" if extra else "")
+                + " (hangs?)",
+                kind="timeout",
+                rule="timeout",
+            ) from None
         except OutputTooLarge:
             self._restart()
-            raise SolverFault(_too_large(self.max_output), kind="malformed", rule="output size") from None
+            raise SolverFault(
+                _too_large(self.max_output), kind="malformed", rule="output size"
+            ) from None
         except Exited as exc:
             err = program.err.decode("utf-8", errors="replace")
             self._restart()
-            what = _exit_text(exc.returncode) if exc.returncode is not None else "solver closed its stdout"
-            raise SolverFault(f"{what} before answering this line"
-                              + (f"; stderr: {_clip(err, 200)}" if err.strip() else ""),
-                              kind="crashed", rule="exit") from None
+            what = (
+                _exit_text(exc.returncode)
+                if exc.returncode is not None
+                else "solver closed its stdout"
+            )
+            raise SolverFault(
+                f"{what} before answering this line"
+                + (f"; stderr: {_clip(err, 200)}" if err.strip() else ""),
+                kind="crashed",
+                rule="exit",
+            ) from None
         except BaseException:
             self._restart()
             raise
@@ -275,17 +361,27 @@ class LineSolver:
         except SolverFault as exc:
             more = bytes(program.out)
             self._restart()
-            if more or not raw.lstrip().startswith(b"{"):  # a stray line (a log line on stdout), quoted
+            if more or not raw.lstrip().startswith(
+                b"{"
+            ):  # a stray line (a log line on stdout), quoted
                 then = f"; then: {_clip(_first_line(more))}" if more else ""
-                raise SolverFault(f"solver printed a line that is not an answer: {_clip(_lossy(raw))}{then} "
-                                  f"(stdout is for answer lines only; log to stderr)",
-                                  kind="malformed", rule="protocol") from None
+                raise SolverFault(
+                    "solver printed a line that is not an answer:"
+                    f" {_clip(_lossy(raw))}{then} (stdout is for answer lines only; log"
+                    " to stderr)",
+                    kind="malformed",
+                    rule="protocol",
+                ) from None
             raise exc from None
         if program.out:  # a second line already there: the stream no longer pairs lines with instances
             extra_text = _first_line(program.out)
             self._restart()
-            raise SolverFault(f"solver printed more than one line for one instance: the answer "
-                              f"{_clip(_lossy(raw))}, then {_clip(extra_text)}", kind="malformed", rule="protocol")
+            raise SolverFault(
+                "solver printed more than one line for one instance: the answer "
+                f"{_clip(_lossy(raw))}, then {_clip(extra_text)}",
+                kind="malformed",
+                rule="protocol",
+            )
         self.previous = instance
         return answer
 
@@ -296,7 +392,8 @@ class LineSolver:
 
 
 def close_solver(solver: Any) -> None:
-    """End whatever a built solver keeps running (a :class:`LineSolver`'s program); others: nothing."""
+    """End whatever a built solver keeps running (a :class:`LineSolver`'s program);
+    others: nothing."""
     close = getattr(solver, "close", None)
     if callable(close):
         close()
@@ -306,8 +403,11 @@ def _start(argv: list[str], max_output: int) -> Program:
     try:
         return Program(argv, max_output)
     except OSError as exc:
-        raise SolverFault(f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}", kind="crashed",
-                          rule="exit") from None
+        raise SolverFault(
+            f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}",
+            kind="crashed",
+            rule="exit",
+        ) from None
 
 
 def _first_line(data) -> str:
@@ -328,15 +428,21 @@ def _utf8(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SolverFault(f"solver printed bytes that are not UTF-8 text (byte {exc.start})") from None
+        raise SolverFault(
+            f"solver printed bytes that are not UTF-8 text (byte {exc.start})"
+        ) from None
 
 
 def _too_large(limit: int) -> str:
-    return f"solver printed more than {limit} bytes (output too large; the limit is {limit // 2 ** 20} MiB)"
+    return (
+        f"solver printed more than {limit} bytes (output too large; the limit is"
+        f" {limit // 2**20} MiB)"
+    )
 
 
 def _text(exc: BaseException) -> str:
-    """An exception's message for a one-line finding (a solver's message may be huge)."""
+    """An exception's message for a one-line finding (a solver's message may be
+    huge)."""
     try:
         text = str(exc)
     except Exception:  # noqa: BLE001 - a solver's exception may fail even at str()

@@ -1,4 +1,5 @@
-"""Running a solver program contained: a deadline on every read, capped output, nothing left behind.
+"""Running a solver program contained: a deadline on every read, capped output, nothing
+left behind.
 
 An external solver may crash, hang, flood its output or fork; whatever it does,
 the call ends by its deadline, reads at most :data:`MAX_OUTPUT` bytes, and
@@ -59,12 +60,16 @@ from typing import Iterable
 
 from solver.durations import wait_slice
 
-MAX_OUTPUT = 16 * 2 ** 20   # bytes of stdout one call may print (more: "output too large", a finding)
-STDERR_TAIL = 64 * 2 ** 10  # bytes of stderr kept (the end: where the error message is)
+MAX_OUTPUT = (
+    16 * 2**20
+)  # bytes of stdout one call may print (more: "output too large", a finding)
+STDERR_TAIL = 64 * 2**10  # bytes of stderr kept (the end: where the error message is)
 MARKER = "ADASERVE_VERIFY_SOLVER"
-_CHUNK = 2 ** 16
+_CHUNK = 2**16
 _LIVE: set["Program"] = set()  # started and not yet swept
-_STARTED: set[int] = set()  # pids of every program this process started (not adopted orphans)
+_STARTED: set[int] = (
+    set()
+)  # pids of every program this process started (not adopted orphans)
 _SUBREAPER = [False]
 
 
@@ -85,7 +90,8 @@ class Exited(Exception):
 
 
 def become_subreaper() -> bool:
-    """Make this process the reaper of its descendants' orphans (Linux); True if it is."""
+    """Make this process the reaper of its descendants' orphans (Linux); True if it
+    is."""
     if _SUBREAPER[0] or not sys.platform.startswith("linux"):
         return _SUBREAPER[0]
     try:
@@ -119,7 +125,8 @@ def _prctl():
 def die_with_parent(parent: int | None = None) -> None:
     """In a child: SIGKILL when the thread that started it ends (Linux ``PR_SET_PDEATHSIG``),
     so a solver never outlives the worker that runs it (killed, out of memory, a Dask
-    worker shut down).  ``parent``: the starter's pid; if it is gone already, exit now."""
+    worker shut down).  ``parent``: the starter's pid; if it is gone already, exit now.
+    """
     prctl = _prctl()
     if prctl is not None:
         prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
@@ -128,7 +135,8 @@ def die_with_parent(parent: int | None = None) -> None:
 
 
 class Program:
-    """A started solver program: its own session, a marker, non-blocking pipes (see module doc)."""
+    """A started solver program: its own session, a marker, non-blocking pipes (see
+    module doc)."""
 
     def __init__(self, argv: list[str], max_output: int = MAX_OUTPUT):
         become_subreaper()
@@ -139,9 +147,17 @@ class Program:
         self.started = _boot_ticks_now()
         parent = os.getpid()
         _prctl()  # looked up here: the child must not load libraries between fork and exec
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     start_new_session=True, env=env, bufsize=0, close_fds=True,
-                                     preexec_fn=lambda: die_with_parent(parent))
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env=env,
+            bufsize=0,
+            close_fds=True,
+            preexec_fn=lambda: die_with_parent(parent),
+        )
         _STARTED.add(self.proc.pid)
         _LIVE.add(self)
         for f in (self.proc.stdout, self.proc.stderr):
@@ -152,15 +168,21 @@ class Program:
                 self.pidfd = os.pidfd_open(self.proc.pid)
             except OSError:
                 self.pidfd = None
-        self.out = bytearray()    # stdout not yet consumed
-        self.err = bytearray()    # the tail of stderr
+        self.out = bytearray()  # stdout not yet consumed
+        self.err = bytearray()  # the tail of stderr
         self.out_eof = self.err_eof = False
         self.swept = False
 
     # -------------------------------------------------------------- I/O with a deadline
-    def _pump(self, deadline: float, pending: bytes = b"", until_line: bool = False,
-              close_stdin: bool = False) -> None:
-        """Write ``pending``, read stdout/stderr, until exit (or a full line); :class:`Timeout` at the deadline."""
+    def _pump(
+        self,
+        deadline: float,
+        pending: bytes = b"",
+        until_line: bool = False,
+        close_stdin: bool = False,
+    ) -> None:
+        """Write ``pending``, read stdout/stderr, until exit (or a full line);
+        :class:`Timeout` at the deadline."""
         sel = selectors.DefaultSelector()
         stdin = self.proc.stdin
         view = memoryview(pending)
@@ -187,7 +209,9 @@ class Program:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise Timeout()
-                for key, _ in sel.select(timeout=wait_slice(min(left, 0.05 if self.pidfd is None else left))):
+                for key, _ in sel.select(
+                    timeout=wait_slice(min(left, 0.05 if self.pidfd is None else left))
+                ):
                     what = key.data
                     if what == "in":
                         try:
@@ -195,7 +219,10 @@ class Program:
                             view = view[n:]
                         except BlockingIOError:
                             continue
-                        except (BrokenPipeError, OSError):  # it does not read its input: its business
+                        except (
+                            BrokenPipeError,
+                            OSError,
+                        ):  # it does not read its input: its business
                             view = view[:0]
                         if not view.nbytes:
                             sel.unregister(stdin.fileno())
@@ -235,11 +262,12 @@ class Program:
             return False
         self.err += data
         if len(self.err) > STDERR_TAIL:
-            del self.err[:len(self.err) - STDERR_TAIL]
+            del self.err[: len(self.err) - STDERR_TAIL]
         return True
 
     def _drain(self) -> None:
-        """After exit: read what is already in the pipes, without waiting for end of file."""
+        """After exit: read what is already in the pipes, without waiting for end of
+        file."""
         while not self.out_eof:
             before = len(self.out)
             if not self._read_out() or len(self.out) == before:
@@ -259,7 +287,8 @@ class Program:
 
     # -------------------------------------------------------------- the two modes
     def run_once(self, data: bytes, timeout: float) -> tuple[bytes, bytes, int]:
-        """Feed ``data``, close stdin, wait for the exit: (stdout, stderr tail, exit code); always sweeps."""
+        """Feed ``data``, close stdin, wait for the exit: (stdout, stderr tail, exit
+        code); always sweeps."""
         try:
             self._pump(time.monotonic() + timeout, data, close_stdin=True)
             return bytes(self.out), bytes(self.err), self.proc.returncode
@@ -283,11 +312,12 @@ class Program:
                 pass
             raise Exited(self.proc.returncode)
         answer = bytes(self.out[:i])
-        del self.out[:i + 1]
+        del self.out[: i + 1]
         return answer
 
     def pending_output(self) -> bool:
-        """Whether the program printed something nobody asked for (read without waiting)."""
+        """Whether the program printed something nobody asked for (read without
+        waiting)."""
         if not self.out_eof:
             try:
                 self._read_out()
@@ -300,7 +330,8 @@ class Program:
         return not self.swept and self.proc.poll() is None
 
     def close(self, grace: float = 1.0) -> None:
-        """End of the run: close stdin (the program's cue to exit), wait ``grace`` seconds, then sweep."""
+        """End of the run: close stdin (the program's cue to exit), wait ``grace``
+        seconds, then sweep."""
         if self.swept:
             return
         self._close_stdin()
@@ -313,7 +344,8 @@ class Program:
 
     # -------------------------------------------------------------- containment
     def sweep(self) -> None:
-        """Kill the program and everything that belongs to it (module doc); reap our children among them."""
+        """Kill the program and everything that belongs to it (module doc); reap our
+        children among them."""
         if self.swept:
             return
         self.swept = True
@@ -326,7 +358,9 @@ class Program:
                 pass
             try:
                 self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not ignorable
+            except (
+                subprocess.TimeoutExpired
+            ):  # pragma: no cover - SIGKILL is not ignorable
                 pass
             for f in (self.proc.stdout, self.proc.stderr):
                 try:
@@ -364,7 +398,8 @@ def mark_run() -> tuple[str, str | None]:
 def end_run(token: str, old: str | None) -> set[int]:
     """At the end of a run (also on Ctrl-C, SIGTERM, a time budget): kill whatever still
     carries the run's marker, e.g. a solver whose worker was killed (SIGKILL, out of
-    memory, a Dask worker shut down) and what it forked; then restore the environment."""
+    memory, a Dask worker shut down) and what it forked; then restore the environment.
+    """
     try:
         return sweep_marked(RUN_MARKER, lambda value: value == token)
     finally:
@@ -376,8 +411,8 @@ def end_run(token: str, old: str | None) -> set[int]:
 
 def sweep_started_by(pid: int) -> set[int]:
     """Kill every program (and what it started) that the process ``pid`` started: called
-    when a worker process died, so that its solvers die with it (their markers begin with
-    the starter's pid, :class:`Program`)."""
+    when a worker process died, so that its solvers die with it (their markers begin
+    with the starter's pid, :class:`Program`)."""
     prefix = f"{pid}-"
     return sweep_marked(MARKER, lambda value: value.startswith(prefix))
 
@@ -389,7 +424,9 @@ def sweep_marked(name: str, match) -> set[int]:
         return set()
     me = os.getpid()
     stopped: set[int] = set()
-    for _ in range(20):  # until a look finds nothing new (stopped processes cannot fork)
+    for _ in range(
+        20
+    ):  # until a look finds nothing new (stopped processes cannot fork)
         procs = _processes()
         found = set()
         for pid in procs:
@@ -421,6 +458,7 @@ atexit.register(close_all)
 
 # ------------------------------------------------------------------ /proc
 
+
 def _boot_ticks_now() -> int:
     """Now, in the clock ticks since boot that /proc/<pid>/stat uses for start times."""
     try:
@@ -431,7 +469,8 @@ def _boot_ticks_now() -> int:
 
 
 def _processes() -> dict[int, tuple[int, int, int, str]]:
-    """pid -> (parent pid, session id, start time in ticks, state) of every process /proc shows."""
+    """pid -> (parent pid, session id, start time in ticks, state) of every process
+    /proc shows."""
     out = {}
     try:
         names = os.listdir("/proc")
@@ -445,9 +484,14 @@ def _processes() -> dict[int, tuple[int, int, int, str]]:
                 stat = fh.read()
         except OSError:
             continue
-        rest = stat[stat.rfind(b")") + 2:].split()
+        rest = stat[stat.rfind(b")") + 2 :].split()
         try:
-            out[int(name)] = (int(rest[1]), int(rest[3]), int(rest[19]), rest[0].decode())
+            out[int(name)] = (
+                int(rest[1]),
+                int(rest[3]),
+                int(rest[19]),
+                rest[0].decode(),
+            )
         except (IndexError, ValueError):
             continue
     return out
@@ -459,40 +503,50 @@ def _marker_of(pid: int) -> str | None:
 
 
 def _env_value(pid: int, name: str) -> str | None:
-    """The value of ``name`` in a process's environment as it was started (None: not there)."""
+    """The value of ``name`` in a process's environment as it was started (None: not
+    there)."""
     prefix = f"{name}=".encode()
     try:
         with open(f"/proc/{pid}/environ", "rb") as fh:
             for item in fh.read().split(b"\0"):
                 if item.startswith(prefix):
-                    return item[len(prefix):].decode(errors="replace")
+                    return item[len(prefix) :].decode(errors="replace")
     except OSError:
         pass
     return None
 
 
-def _victims(root: int, token: str, started: int, procs: dict, known: set[int]) -> set[int]:
+def _victims(
+    root: int, token: str, started: int, procs: dict, known: set[int]
+) -> set[int]:
     me, my_sid = os.getpid(), os.getsid(0)
     found = {root} if root in procs else set()
     for pid, (ppid, sid, start, _) in procs.items():
         if pid == me:
             continue
-        if sid == root:                                   # (a) its session
+        if sid == root:  # (a) its session
             found.add(pid)
             continue
-        if start < started:  # older than the program: not its descendant (and no environ to read)
+        if (
+            start < started
+        ):  # older than the program: not its descendant (and no environ to read)
             continue
         marker = _marker_of(pid)
-        if marker == token:                               # (c) its marker
+        if marker == token:  # (c) its marker
             found.add(pid)
-        elif (marker is None and _SUBREAPER[0] and ppid == me and sid != my_sid
-              and pid not in known):                      # (d) an orphan adopted by us, of no other program
+        elif (
+            marker is None
+            and _SUBREAPER[0]
+            and ppid == me
+            and sid != my_sid
+            and pid not in known
+        ):  # (d) an orphan adopted by us, of no other program
             found.add(pid)
     children: dict[int, list[int]] = {}
     for pid, (ppid, *_rest) in procs.items():
         children.setdefault(ppid, []).append(pid)
     stack = list(found)
-    while stack:                                          # (b) descendants of all of the above
+    while stack:  # (b) descendants of all of the above
         for c in children.get(stack.pop(), ()):
             if c not in found and c != me:
                 found.add(c)
@@ -501,7 +555,8 @@ def _victims(root: int, token: str, started: int, procs: dict, known: set[int]) 
 
 
 def sweep(root: int, token: str, started: int = 0) -> set[int]:
-    """Stop, then kill, every process belonging to the program ``root`` (module doc); return their pids."""
+    """Stop, then kill, every process belonging to the program ``root`` (module doc);
+    return their pids."""
     if not os.path.isdir("/proc"):  # not Linux: the session is all we can name
         _signal_group(root, signal.SIGKILL)
         return set()
@@ -513,7 +568,9 @@ def sweep(root: int, token: str, started: int = 0) -> set[int]:
     except Exception:  # pragma: no cover - best effort
         pass
     stopped: set[int] = set()
-    for _ in range(20):  # until a look finds nothing new (stopped processes cannot fork)
+    for _ in range(
+        20
+    ):  # until a look finds nothing new (stopped processes cannot fork)
         new = _victims(root, token, started, _processes(), known) - stopped
         if not new:
             break
@@ -541,7 +598,8 @@ def _signal_group(pgid: int, sig: int) -> None:
 
 
 def _reap(pids: set[int], wait: float = 2.0) -> None:
-    """waitpid those of ``pids`` that are our (adopted) children, so no zombie is left."""
+    """waitpid those of ``pids`` that are our (adopted) children, so no zombie is
+    left."""
     end = time.monotonic() + wait
     left = set(pids)
     while left and time.monotonic() < end:

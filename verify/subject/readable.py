@@ -23,15 +23,19 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
-#: the longest integer ``Fraction(text)`` reads in a Python with default settings (None: no limit)
+# : the longest integer ``Fraction(text)`` reads in a Python with default settings
+# (None: no limit)
 READABLE_DIGITS: Optional[int] = getattr(sys.int_info, "default_max_str_digits", None)
 
 
 def longest_integer(instance_json: dict) -> int:
-    """Digits of the longest numerator or denominator among an instance dict's targets and values."""
+    """Digits of the longest numerator or denominator among an instance dict's targets
+    and values."""
     most = 0
     for req in instance_json.get("requests", ()):
-        for text in [req.get("target")] + list(req.get("prob") or req.get("cond") or ()):
+        for text in [req.get("target")] + list(
+            req.get("prob") or req.get("cond") or ()
+        ):
             if isinstance(text, str):
                 for part in text.split("/"):
                     most = max(most, len(part.lstrip("+-")))
@@ -39,5 +43,6 @@ def longest_integer(instance_json: dict) -> int:
 
 
 def readable(instance_json: dict) -> bool:
-    """Whether ``Fraction(text)`` reads every number of the instance with Python's default limit."""
+    """Whether ``Fraction(text)`` reads every number of the instance with Python's
+    default limit."""
     return READABLE_DIGITS is None or longest_integer(instance_json) <= READABLE_DIGITS

@@ -1,4 +1,5 @@
-"""How a solver under test is named and loaded: the *solver spec* (recorded in every report).
+"""How a solver under test is named and loaded: the *solver spec* (recorded in every
+report).
 
 The kinds (``registry``, ``native``, ``callable``, ``cmd``) are described in
 :mod:`verify.subject.adapters`; :func:`build` turns a spec into the
@@ -19,9 +20,14 @@ from solver.errors import OptionError, SpecError
 from solver.model import Instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import Selection
-
-from verify.subject.adapters import (DEFAULT_TIMEOUT, LineSolver, adapt_callable, adapt_command, adapt_native,
-                                     close_solver)
+from verify.subject.adapters import (
+    DEFAULT_TIMEOUT,
+    LineSolver,
+    adapt_callable,
+    adapt_command,
+    adapt_native,
+    close_solver,
+)
 
 KINDS = ("registry", "native", "callable", "cmd")
 
@@ -53,30 +59,48 @@ class SolverSpec:
 
     def __post_init__(self):
         if self.kind not in KINDS:
-            raise SpecError(f"unknown solver kind {self.kind!r} (one of {', '.join(KINDS)})")
-        # every solver timeout passes here (command line, API, a report, replay --timeout):
+            raise SpecError(
+                f"unknown solver kind {self.kind!r} (one of {', '.join(KINDS)})"
+            )
+        # every solver timeout passes here (command line, API, a report, replay
+        # --timeout):
         # in range, so no deadline computed from it overflows (solver/durations.py)
         object.__setattr__(self, "timeout", check_seconds(self.timeout, "timeout"))
         if self.startup_timeout is not None:
-            object.__setattr__(self, "startup_timeout", check_seconds(self.startup_timeout, "startup_timeout"))
+            object.__setattr__(
+                self,
+                "startup_timeout",
+                check_seconds(self.startup_timeout, "startup_timeout"),
+            )
         if self.jsonl and self.kind != "cmd":
             raise SpecError("jsonl applies to a --cmd program only")
         if self.startup_timeout is not None and self.kind == "registry":
-            raise SpecError("startup_timeout applies to a Python selector or a --cmd program")
+            raise SpecError(
+                "startup_timeout applies to a Python selector or a --cmd program"
+            )
 
     @property
     def label(self) -> str:
         """The solver as the command line names it."""
         if self.kind == "cmd":
-            return f"--cmd {shlex.quote(self.target)}" + (" --jsonl" if self.jsonl else "")
+            return f"--cmd {shlex.quote(self.target)}" + (
+                " --jsonl" if self.jsonl else ""
+            )
         return self.target
 
     @property
     def describe(self) -> str:
-        return {"registry": "our registered solver", "native": "Python callable on Instance objects",
-                "callable": "Python callable on the instance JSON",
-                "cmd": "program: one instance JSON line in, one selection JSON line out, one process for the run"
-                if self.jsonl else "program: instance JSON on stdin, selection JSON on stdout"}[self.kind]
+        return {
+            "registry": "our registered solver",
+            "native": "Python callable on Instance objects",
+            "callable": "Python callable on the instance JSON",
+            "cmd": (
+                "program: one instance JSON line in, one selection JSON line out, one"
+                " process for the run"
+                if self.jsonl
+                else "program: instance JSON on stdin, selection JSON on stdout"
+            ),
+        }[self.kind]
 
     def cli_args(self) -> list[str]:
         """Arguments of ``python -m verify test-solver`` that name this solver."""
@@ -104,7 +128,8 @@ class SolverSpec:
 
     @classmethod
     def from_json(cls, obj: dict) -> "SolverSpec":
-        """The spec of a report's ``solver`` (validated: :class:`SpecError` names what is wrong)."""
+        """The spec of a report's ``solver`` (validated: :class:`SpecError` names what
+        is wrong)."""
         if not isinstance(obj, dict):
             raise SpecError("'solver' must be an object with kind, target and timeout")
         for key in ("kind", "target"):
@@ -122,22 +147,31 @@ class SolverSpec:
         jsonl = obj.get("jsonl", False)
         if not isinstance(jsonl, bool):
             raise SpecError("'solver.jsonl' must be true or false")
-        return cls(obj["kind"], obj["target"], values["timeout"], jsonl, values["startup_timeout"])
+        return cls(
+            obj["kind"],
+            obj["target"],
+            values["timeout"],
+            jsonl,
+            values["startup_timeout"],
+        )
 
     @classmethod
     def for_suite(cls, name: str) -> "SolverSpec":
-        """The spec of a suite job's ``--solver`` value (a registry name or a native module:function)."""
+        """The spec of a suite job's ``--solver`` value (a registry name or a native
+        module:function)."""
         return cls("registry" if name in SOLVERS else "native", name)
 
 
-def build(spec: SolverSpec, warmup: Optional[Instance] = None) -> Callable[[Instance], Selection]:
-    """The ``(Instance) -> Selection`` callable for ``spec``; :class:`SpecError` if it cannot be loaded.
+def build(
+    spec: SolverSpec, warmup: Optional[Instance] = None
+) -> Callable[[Instance], Selection]:
+    """The ``(Instance) -> Selection`` callable for ``spec``; :class:`SpecError` if it
+    cannot be loaded.
 
     A Python selector (``callable``, ``native``) is imported here (a missing module is a
-    usage error) and runs in a selector worker (:mod:`verify.subject.worker`) that imports
-    it again and calls it once on ``warmup``, the trivial instance, before its first
-    timed call.
-    """
+    usage error) and runs in a selector worker (:mod:`verify.subject.worker`) that
+    imports it again and calls it once on ``warmup``, the trivial instance, before its
+    first timed call."""
     if spec.kind == "registry":
         try:
             return get_solver(spec.target)
@@ -150,8 +184,14 @@ def build(spec: SolverSpec, warmup: Optional[Instance] = None) -> Callable[[Inst
         return adapt_command(argv, spec.timeout)
     load_callable(spec.target)
     adapt = adapt_native if spec.kind == "native" else adapt_callable
-    return adapt(None, spec.timeout, load=lambda: load_callable(spec.target),
-                 module=spec.target.partition(":")[0], startup=spec.startup_timeout, warmup=warmup)
+    return adapt(
+        None,
+        spec.timeout,
+        load=lambda: load_callable(spec.target),
+        module=spec.target.partition(":")[0],
+        startup=spec.startup_timeout,
+        warmup=warmup,
+    )
 
 
 def load_callable(target: str) -> Callable:
@@ -162,7 +202,9 @@ def load_callable(target: str) -> Callable:
     try:
         obj: Any = importlib.import_module(module)
     except Exception as exc:  # ImportError, or the module's own error at import time
-        raise SpecError(f"cannot import {module!r}: {type(exc).__name__}: {exc}") from None
+        raise SpecError(
+            f"cannot import {module!r}: {type(exc).__name__}: {exc}"
+        ) from None
     for part in attr.split("."):
         try:
             obj = getattr(obj, part)
@@ -198,7 +240,8 @@ def check_command(command: str) -> None:
 
 
 def preflight(spec: SolverSpec, warmup: Optional[Instance]) -> None:
-    """Before a run: the solver must start and answer ``warmup``, a trivial instance, at all.
+    """Before a run: the solver must start and answer ``warmup``, a trivial instance, at
+    all.
 
     A Python selector: a selector worker imports it and makes its warm-up call; a
     ``--cmd`` program (either mode) gets the instance once.  Each within
@@ -208,7 +251,6 @@ def preflight(spec: SolverSpec, warmup: Optional[Instance]) -> None:
     findings.  A wrong answer, or declining, passes here: the properties judge it.
     """
     from solver.errors import SetupError, SolverFault
-
     from verify.subject.worker import DEFAULT_STARTUP
 
     if spec.kind == "registry":
@@ -224,13 +266,18 @@ def preflight(spec: SolverSpec, warmup: Optional[Instance]) -> None:
         return
     startup = DEFAULT_STARTUP if spec.startup_timeout is None else spec.startup_timeout
     argv = _split(spec.target)
-    solver = (LineSolver(argv, spec.timeout, startup) if spec.jsonl
-              else adapt_command(argv, max(spec.timeout, startup)))
+    solver = (
+        LineSolver(argv, spec.timeout, startup)
+        if spec.jsonl
+        else adapt_command(argv, max(spec.timeout, startup))
+    )
     try:
         solver(warmup)
     except SolverFault as exc:
         if exc.kind in ("crashed", "timeout") or exc.rule == "protocol":
-            raise SetupError(f"--cmd {spec.target!r} cannot answer a trivial instance: {exc}") from None
+            raise SetupError(
+                f"--cmd {spec.target!r} cannot answer a trivial instance: {exc}"
+            ) from None
     except Exception:  # noqa: BLE001 - declined, or anything else: the run judges it
         pass
     finally:

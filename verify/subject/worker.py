@@ -51,12 +51,15 @@ from solver.errors import Inconclusive, SetupError, SolverFault, Unsupported
 from solver.messages import abbreviate
 from solver.model import Instance
 from solver.selection import Selection
-
 from verify.subject import process
 
-DEFAULT_STARTUP = 120.0  # seconds for a worker's import and warm-up call (--startup-timeout)
+DEFAULT_STARTUP = (
+    120.0  # seconds for a worker's import and warm-up call (--startup-timeout)
+)
 _HEAD = struct.Struct("!Q")
-_MAX_REPLY = 64 * 2 ** 20  # a reply is a parsed selection: bounded by the adapter's output cap
+_MAX_REPLY = (
+    64 * 2**20
+)  # a reply is a parsed selection: bounded by the adapter's output cap
 
 
 class _Gone(Exception):
@@ -81,12 +84,21 @@ class SelectorWorker:
     >>> w.close()
     """
 
-    def __init__(self, make: Callable[[Callable], Callable[[Instance], Selection]], *,
-                 fn: Optional[Callable] = None, load: Optional[Callable[[], Callable]] = None,
-                 module: Optional[str] = None, timeout: float = 10.0, startup: Optional[float] = None,
-                 warmup: Optional[Instance] = None):
+    def __init__(
+        self,
+        make: Callable[[Callable], Callable[[Instance], Selection]],
+        *,
+        fn: Optional[Callable] = None,
+        load: Optional[Callable[[], Callable]] = None,
+        module: Optional[str] = None,
+        timeout: float = 10.0,
+        startup: Optional[float] = None,
+        warmup: Optional[Instance] = None,
+    ):
         if (fn is None) == (load is None):
-            raise ValueError("give the selector (fn) or how to import it (load), exactly one")
+            raise ValueError(
+                "give the selector (fn) or how to import it (load), exactly one"
+            )
         self.make, self.fn, self.load = make, fn, load
         self.timeout = timeout
         self.startup = DEFAULT_STARTUP if startup is None else startup
@@ -102,7 +114,10 @@ class SelectorWorker:
         :class:`SetupError` (``setup``: before a run, exit 2), else :class:`Inconclusive`
         (a restart during a run: that case is undecided, never a finding)."""
         self.close()
-        for f in (sys.stdout, sys.stderr):  # what is buffered here must not be printed twice
+        for f in (
+            sys.stdout,
+            sys.stderr,
+        ):  # what is buffered here must not be printed twice
             try:
                 f.flush()
             except (OSError, ValueError):
@@ -131,15 +146,21 @@ class SelectorWorker:
             status, value = self._receive(time.monotonic() + self.startup)
         except (_Gone, process.Timeout) as exc:
             code = self._end(wait=1.0 if isinstance(exc, _Gone) else 0.0)
-            why = (f"no answer within --startup-timeout {self.startup:g} s" if isinstance(exc, process.Timeout)
-                   else f"the worker {_exit_text(code)}")
+            why = (
+                f"no answer within --startup-timeout {self.startup:g} s"
+                if isinstance(exc, process.Timeout)
+                else f"the worker {_exit_text(code)}"
+            )
             self._fail(f"{why} (import and warm-up call)", setup)
         if status != "ready":
             self._end()
             self._fail(value, setup)
 
     def _fail(self, why: str, setup: bool):
-        text = f"the selector in module {self.module!r} cannot start: {abbreviate(why, 300)}"
+        text = (
+            f"the selector in module {self.module!r} cannot start:"
+            f" {abbreviate(why, 300)}"
+        )
         if not setup:
             raise Inconclusive(f"a fresh selector worker could not start: {text}")
         raise SetupError(text)
@@ -148,16 +169,26 @@ class SelectorWorker:
         if self.pid is None or not self._alive():
             self.start(setup=False)
         try:
-            self._send(pickle.dumps(instance, protocol=pickle.HIGHEST_PROTOCOL), time.monotonic() + self.timeout)
+            self._send(
+                pickle.dumps(instance, protocol=pickle.HIGHEST_PROTOCOL),
+                time.monotonic() + self.timeout,
+            )
             status, value = self._receive(time.monotonic() + self.timeout)
         except process.Timeout:
             self._end()
-            raise SolverFault(f"solver gave no answer within the timeout of {self.timeout:g} s (hangs?)",
-                              kind="timeout", rule="timeout") from None
+            raise SolverFault(
+                f"solver gave no answer within the timeout of {self.timeout:g} s"
+                " (hangs?)",
+                kind="timeout",
+                rule="timeout",
+            ) from None
         except _Gone:
             code = self._end(wait=1.0)
-            raise SolverFault(f"solver process {_exit_text(code)} during the call", kind="crashed",
-                              rule="exit") from None
+            raise SolverFault(
+                f"solver process {_exit_text(code)} during the call",
+                kind="crashed",
+                rule="exit",
+            ) from None
         if status == "ok":
             return value
         if status == "declined":
@@ -187,7 +218,7 @@ class SelectorWorker:
                 if not sel.select(wait_slice(left)):
                     continue
                 try:
-                    n = os.write(self.req, view[:2 ** 16])
+                    n = os.write(self.req, view[: 2**16])
                 except BlockingIOError:
                     continue
                 except OSError:
@@ -213,7 +244,7 @@ class SelectorWorker:
                 if not sel.select(wait_slice(left)):
                     continue
                 try:
-                    data = os.read(self.rep, min(n - len(out), 2 ** 20))
+                    data = os.read(self.rep, min(n - len(out), 2**20))
                 except BlockingIOError:
                     continue
                 if not data:
@@ -223,7 +254,8 @@ class SelectorWorker:
 
     def _end(self, wait: float = 0.0) -> Optional[int]:
         """Sweep the worker and everything it started; its exit status (None: unknown).
-        ``wait``: seconds to let a worker that closed its pipe finish exiting (to say how)."""
+        ``wait``: seconds to let a worker that closed its pipe finish exiting (to say
+        how)."""
         pid, self.pid = self.pid, None
         if pid is None:
             return None
@@ -250,7 +282,9 @@ class SelectorWorker:
             try:
                 _, status = os.waitpid(pid, 0)
                 code = os.waitstatus_to_exitcode(status)
-                code = None if code == -signal.SIGKILL else code  # killed by our sweep: no news
+                code = (
+                    None if code == -signal.SIGKILL else code
+                )  # killed by our sweep: no news
             except ChildProcessError:
                 pass
         process._STARTED.discard(pid)
@@ -260,7 +294,9 @@ class SelectorWorker:
         """End the worker (and what it started)."""
         self._end()
 
-    def __del__(self):  # pragma: no cover - a forgotten worker dies with its parent anyway
+    def __del__(
+        self,
+    ):  # pragma: no cover - a forgotten worker dies with its parent anyway
         try:
             self._end()
         except Exception:  # noqa: BLE001
@@ -280,9 +316,12 @@ def _exit_text(code: Optional[int]) -> str:
 
 # ---------------------------------------------------------------- the worker's side
 
+
 def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -> None:
     os.setsid()
-    os.environ[process.MARKER] = token  # what it starts carries the marker (the sweep finds it)
+    os.environ[process.MARKER] = (
+        token  # what it starts carries the marker (the sweep finds it)
+    )
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -295,12 +334,20 @@ def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -
         try:
             data = pickle.dumps((status, value), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - an unpicklable answer (our Selection always pickles)
-            data = pickle.dumps(("fault", (f"solver answer cannot be sent back: {type(exc).__name__}",
-                                           "malformed", "answer")))
+            data = pickle.dumps(
+                (
+                    "fault",
+                    (
+                        f"solver answer cannot be sent back: {type(exc).__name__}",
+                        "malformed",
+                        "answer",
+                    ),
+                )
+            )
         data = _HEAD.pack(len(data)) + data
         view = memoryview(data)
         while view.nbytes:
-            view = view[os.write(rep, view):]
+            view = view[os.write(rep, view) :]
 
     def read(n: int) -> bytes:
         out = bytearray()
@@ -329,7 +376,9 @@ def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -
         reply(*_answer(solve, instance))
 
 
-def _answer(solve: Callable[[Instance], Selection], instance: Instance) -> tuple[str, Any]:
+def _answer(
+    solve: Callable[[Instance], Selection], instance: Instance
+) -> tuple[str, Any]:
     try:
         return "ok", solve(instance)
     except SolverFault as exc:
@@ -337,7 +386,11 @@ def _answer(solve: Callable[[Instance], Selection], instance: Instance) -> tuple
     except Unsupported as exc:
         return "declined", str(exc)
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: the selector's doing
-        return "fault", (f"solver raised {type(exc).__name__}: {_text(exc)}", "raised", type(exc).__name__)
+        return "fault", (
+            f"solver raised {type(exc).__name__}: {_text(exc)}",
+            "raised",
+            type(exc).__name__,
+        )
 
 
 def _text(exc: BaseException) -> str:
@@ -348,6 +401,8 @@ def _text(exc: BaseException) -> str:
 
 
 def _error_text(exc: BaseException) -> str:
-    if type(exc).__name__ == "SpecError":  # verify.subject.spec's: it names the module already
+    if (
+        type(exc).__name__ == "SpecError"
+    ):  # verify.subject.spec's: it names the module already
         return _text(exc)
     return f"{type(exc).__name__}: {_text(exc)}"

@@ -1,4 +1,5 @@
-"""Running Z3 soundly: verdicts, sessions (context, seed, deadline), exact coefficients, belief.
+"""Running Z3 soundly: verdicts, sessions (context, seed, deadline), exact coefficients,
+belief.
 
 Shared by the two Z3 encodings (:mod:`verify.oracles.z3.encoding`, the direct one, and
 :mod:`verify.oracles.z3.decomposed`, the per-tree proof).  Nothing here knows the
@@ -61,26 +62,31 @@ from typing import Any, Iterable, Mapping
 import z3
 
 from solver.errors import Inconclusive, Z3Fault
+from solver.feasibility import violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection, make_ok
-
-from solver.feasibility import violations
 
 SEED = 0  # the fixed random seed of every solver (determinism)
 DEFAULT_MEMORY_MB = 4096  # what one Z3 call may allocate (``--z3-memory``)
 
 # verdicts of :class:`Z3Result`
-FEASIBLE = "FEASIBLE"          # feasibility: a feasible selection (re-checked) exists
-INFEASIBLE = "INFEASIBLE"      # feasibility / optimum: Z3 proved that no feasible selection exists
-OPTIMAL = "OPTIMAL"            # refutation: no feasible selection is worth more than the value;
-                               # optimum: the selection is feasible and nothing is worth more
-BETTER = "BETTER"              # refutation: a feasible selection worth more (re-checked witness)
+FEASIBLE = "FEASIBLE"  # feasibility: a feasible selection (re-checked) exists
+INFEASIBLE = (  # feasibility / optimum: Z3 proved that no feasible selection exists
+    "INFEASIBLE"
+)
+OPTIMAL = "OPTIMAL"  # refutation: no feasible selection is worth more than the value;
+# optimum: the selection is feasible and nothing is worth more
+BETTER = "BETTER"  # refutation: a feasible selection worth more (re-checked witness)
 INCONCLUSIVE = "INCONCLUSIVE"  # unknown, timeout, interrupt: never a pass
 
-DECOMPOSED = "decomposed"      # per-tree tables + count-level claim (verify.oracles.z3.decomposed)
-MONOLITHIC = "monolithic"      # one 0/1 variable per node, all constraints at once
-OPTIMIZE = "optimize"          # monolithic, with Z3's own Optimize (optimum mode only; small inputs)
+DECOMPOSED = (  # per-tree tables + count-level claim (verify.oracles.z3.decomposed)
+    "decomposed"
+)
+MONOLITHIC = "monolithic"  # one 0/1 variable per node, all constraints at once
+OPTIMIZE = (  # monolithic, with Z3's own Optimize (optimum mode only; small inputs)
+    "optimize"
+)
 
 
 @dataclass(frozen=True)
@@ -115,14 +121,22 @@ def rational(q: Fraction | int, ctx: z3.Context) -> z3.RatNumRef:
 class Session:
     """Context, seed, deadline and query count of one API call (see module doc)."""
 
-    def __init__(self, timeout: float | None = None, rlimit: int | None = None,
-                 memory_mb: int | None = None):
+    def __init__(
+        self,
+        timeout: float | None = None,
+        rlimit: int | None = None,
+        memory_mb: int | None = None,
+    ):
         if timeout is not None and math.isinf(timeout) and timeout > 0:
             timeout = None
-        elif timeout is not None and not timeout > 0:  # zero, negative or NaN: no time at all
+        elif (
+            timeout is not None and not timeout > 0
+        ):  # zero, negative or NaN: no time at all
             timeout = 0.0
         self.memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
-        held = z3.z3core.Z3_get_estimated_alloc_size() // 2 ** 20  # earlier calls' leftovers do not count
+        held = (
+            z3.z3core.Z3_get_estimated_alloc_size() // 2**20
+        )  # earlier calls' leftovers do not count
         z3.set_param("memory_max_size", held + self.memory_mb)
         self.ctx = z3.Context()
         self.timeout = timeout
@@ -142,21 +156,29 @@ class Session:
         return time.monotonic() - self.start
 
     def tick(self) -> None:
-        """Raise :class:`Inconclusive` once the deadline has passed (called while building encodings)."""
+        """Raise :class:`Inconclusive` once the deadline has passed (called while
+        building encodings)."""
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise Inconclusive(f"Z3 time limit of {self.timeout:g} s reached while building the encoding "
-                               f"(after {self.queries} queries)")
+            raise Inconclusive(
+                f"Z3 time limit of {self.timeout:g} s reached while building the"
+                f" encoding (after {self.queries} queries)"
+            )
 
     def out_of_memory(self) -> Inconclusive:
-        return Inconclusive(f"Z3 ran out of memory (limit {self.memory_mb} MB; --z3-memory) after "
-                            f"{self.queries} queries")
+        return Inconclusive(
+            f"Z3 ran out of memory (limit {self.memory_mb} MB; --z3-memory) after "
+            f"{self.queries} queries"
+        )
 
     def remaining_ms(self) -> int | None:
         if self.deadline is None:
             return None
         left = int((self.deadline - time.monotonic()) * 1000)
         if left <= 0:
-            raise Inconclusive(f"Z3 time limit of {self.timeout:g} s reached after {self.queries} queries")
+            raise Inconclusive(
+                f"Z3 time limit of {self.timeout:g} s reached after {self.queries}"
+                " queries"
+            )
         return left
 
     def check(self, s: z3.Solver | z3.Optimize, *assumptions) -> bool:
@@ -178,12 +200,20 @@ class Session:
         raise Inconclusive(f"Z3 answered unknown ({why}) after {self.queries} queries")
 
     def result(self, verdict: str, method: str, **kw) -> Z3Result:
-        return Z3Result(verdict, method=method, queries=self.queries, seconds=self.elapsed(), **kw)
+        return Z3Result(
+            verdict, method=method, queries=self.queries, seconds=self.elapsed(), **kw
+        )
 
 
-def believe(instance: Instance, sets: Mapping[str, Iterable[int]], *, above: Fraction | None = None,
-            what: str = "Z3 model") -> Selection:
-    """The selection ``sets`` after the exact checker accepted it (and its value > ``above``).
+def believe(
+    instance: Instance,
+    sets: Mapping[str, Iterable[int]],
+    *,
+    above: Fraction | None = None,
+    what: str = "Z3 model",
+) -> Selection:
+    """The selection ``sets`` after the exact checker accepted it (and its value >
+    ``above``).
 
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 1, "requests": [
@@ -198,7 +228,12 @@ def believe(instance: Instance, sets: Mapping[str, Iterable[int]], *, above: Fra
     sel = make_ok(instance, sets)
     bad = violations(instance, sel.selected, sel.objective)
     if bad:
-        raise Z3Fault(f"{what} fails the exact checker: " + "; ".join(v.text for v in bad))
+        raise Z3Fault(
+            f"{what} fails the exact checker: " + "; ".join(v.text for v in bad)
+        )
     if above is not None and not sel.objective > above:
-        raise Z3Fault(f"{what} is worth {fraction_str(sel.objective)}, not more than {fraction_str(above)}")
+        raise Z3Fault(
+            f"{what} is worth {fraction_str(sel.objective)}, not more than"
+            f" {fraction_str(above)}"
+        )
     return sel

@@ -51,7 +51,6 @@ import z3
 
 from solver.model import Instance
 from solver.selection import Selection
-
 from verify.oracles.z3.common import Session, Z3Fault, believe, rational
 
 PREFIX, INCREMENTS, ONEHOT = "prefix", "increments", "onehot"
@@ -65,11 +64,18 @@ def _sum(terms: list, zero: z3.ExprRef) -> z3.ExprRef:
 
 
 class CountClaim:
-    """The claim over counts for exact values ``values[i][k]`` on domains ``domains[i]``."""
+    """The claim over counts for exact values ``values[i][k]`` on domains
+    ``domains[i]``."""
 
-    def __init__(self, session: Session, instance: Instance, values: Sequence[Values],
-                 witnesses: Sequence[Sequence | Mapping], domains: Sequence[Sequence[int]],
-                 form: str = ONEHOT):
+    def __init__(
+        self,
+        session: Session,
+        instance: Instance,
+        values: Sequence[Values],
+        witnesses: Sequence[Sequence | Mapping],
+        domains: Sequence[Sequence[int]],
+        form: str = ONEHOT,
+    ):
         if form not in FORMS:
             raise ValueError(f"unknown count-claim form {form!r}")
         self.session, self.instance, self.form = session, instance, form
@@ -98,7 +104,10 @@ class CountClaim:
                 s.add(y >= 0, y <= 1)
             s.add(_sum(ys, zero_i) == 1)
             count = _sum([k * y for k, y in zip(domain, ys) if k != 0], zero_i)
-            value = _sum([rational(u[k], ctx) * y for k, y in zip(domain, ys) if u[k] != 0], zero_r)
+            value = _sum(
+                [rational(u[k], ctx) * y for k, y in zip(domain, ys) if u[k] != 0],
+                zero_r,
+            )
             return count, value
         low, high = domain[0], domain[-1]
         ds = [z3.Int(f"d{i}.{j}", ctx) for j in range(1, high - low + 1)]
@@ -112,8 +121,9 @@ class CountClaim:
             env = concave_envelope([u[k] for k in range(low, high + 1)])
             deltas = [env[j] - env[j - 1] for j in range(1, high - low + 1)]
         count = low + _sum(ds, zero_i)
-        value = rational(u[low], ctx) + _sum([rational(dl, ctx) * d for dl, d in zip(deltas, ds) if dl != 0],
-                                             zero_r)
+        value = rational(u[low], ctx) + _sum(
+            [rational(dl, ctx) * d for dl, d in zip(deltas, ds) if dl != 0], zero_r
+        )
         inside = set(domain)
         for k in range(low + 1, high):
             if k not in inside:
@@ -121,7 +131,8 @@ class CountClaim:
         return count, value
 
     def exists(self, above: Fraction | None = None) -> list[int] | None:
-        """Counts satisfying the claim (worth more than ``above``), or None if Z3 proves none."""
+        """Counts satisfying the claim (worth more than ``above``), or None if Z3 proves
+        none."""
         if self.solver is None:
             return None
         s = self.solver
@@ -135,14 +146,22 @@ class CountClaim:
         s.pop()
         return counts
 
-    def selection(self, counts: Sequence[int], above: Fraction | None = None) -> Selection:
-        """The witnesses W_i(c_i) as one selection, re-checked (worth more than ``above``)."""
+    def selection(
+        self, counts: Sequence[int], above: Fraction | None = None
+    ) -> Selection:
+        """The witnesses W_i(c_i) as one selection, re-checked (worth more than
+        ``above``)."""
         sets = {}
         for i, (r, c) in enumerate(zip(self.instance.requests, counts)):
             if c not in self.domains[i]:
-                raise Z3Fault(f"Z3 count {c} for request {r.id!r} is outside its domain {self.domains[i]}")
+                raise Z3Fault(
+                    f"Z3 count {c} for request {r.id!r} is outside its domain"
+                    f" {self.domains[i]}"
+                )
             sets[r.id] = self.witnesses[i][c]
-        return believe(self.instance, sets, above=above, what="selection from Z3's counts")
+        return believe(
+            self.instance, sets, above=above, what="selection from Z3's counts"
+        )
 
 
 def concave_envelope(u: Sequence[Fraction]) -> list[Fraction]:
@@ -155,7 +174,9 @@ def concave_envelope(u: Sequence[Fraction]) -> list[Fraction]:
     for k in range(len(u)):
         while len(hull) >= 2:
             a, b = hull[-2], hull[-1]
-            if (u[b] - u[a]) * (k - a) <= (u[k] - u[a]) * (b - a):  # b on or below the chord a..k
+            if (u[b] - u[a]) * (k - a) <= (u[k] - u[a]) * (
+                b - a
+            ):  # b on or below the chord a..k
                 hull.pop()
             else:
                 break

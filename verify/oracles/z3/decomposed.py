@@ -64,7 +64,6 @@ import z3
 from solver.model import Instance, Tree
 from solver.numbers import fraction_str
 from solver.selection import Selection
-
 from verify.oracles.z3.common import Session, Z3Fault, believe, rational
 from verify.oracles.z3.counts import ONEHOT, CountClaim, concave_envelope
 from verify.oracles.z3.tree import TreeProver
@@ -83,13 +82,15 @@ class Decomposition:
         self.provers = []
         for i, r in enumerate(instance.requests):
             session.tick()  # the deadline covers building the encoding too
-            self.provers.append(TreeProver(session, r.tree, max_count(instance, r.tree), f"r{i}"))
+            self.provers.append(
+                TreeProver(session, r.tree, max_count(instance, r.tree), f"r{i}")
+            )
         self.targets = [r.target for r in instance.requests]
-        self.proof = ""           # the stage that gave the last "nothing better"
-        self._mins = None         # stage 1
-        self._feasible = None     # stage 1: None (unknown), True, False
+        self.proof = ""  # the stage that gave the last "nothing better"
+        self._mins = None  # stage 1
+        self._feasible = None  # stage 1: None (unknown), True, False
         self._multipliers = None  # stage 2: proved (lam, [M_i])
-        self._keeps = None        # stage 4: (gap, [D_i]) proved for that gap
+        self._keeps = None  # stage 4: (gap, [D_i]) proved for that gap
 
     # ---------------------------------------------------------------- stage 1
     def minimal_counts(self) -> list[int | None]:
@@ -119,20 +120,39 @@ class Decomposition:
         inst = self.instance
         conv = "roots charged" if inst.root_charged else "roots free"
         if inst.node_budget < 0:
-            return f"the {len(inst.requests)} roots alone exceed the budget {inst.budget} ({conv})"
+            return (
+                f"the {len(inst.requests)} roots alone exceed the budget {inst.budget}"
+                f" ({conv})"
+            )
         mins = self.minimal_counts()
         for r, p, n in zip(inst.requests, self.provers, mins):
             if n is None:
                 if p.upto == len(r.tree) - 1:
-                    return f"request {r.id!r}: no rooted subtree reaches the target {fraction_str(r.target)} (Z3)"
-                return (f"request {r.id!r}: no rooted subtree with at most {p.upto} non-root nodes (the node "
-                        f"budget) reaches the target {fraction_str(r.target)} (Z3)")
-        return (f"the targets need at least {sum(mins)} non-root nodes in total (Z3-proved minimal counts) "
-                f"but the node budget is {inst.node_budget} (budget {inst.budget}, {conv})")
+                    return (
+                        f"request {r.id!r}: no rooted subtree reaches the target"
+                        f" {fraction_str(r.target)} (Z3)"
+                    )
+                return (
+                    f"request {r.id!r}: no rooted subtree with at most {p.upto}"
+                    " non-root nodes (the node budget) reaches the target"
+                    f" {fraction_str(r.target)} (Z3)"
+                )
+        return (
+            f"the targets need at least {sum(mins)} non-root nodes in total (Z3-proved"
+            f" minimal counts) but the node budget is {inst.node_budget} (budget"
+            f" {inst.budget}, {conv})"
+        )
 
-    def _selection(self, counts: Sequence[int], above: Fraction | None = None) -> Selection:
-        sets = {r.id: p.known.witnesses[c] for r, p, c in zip(self.instance.requests, self.provers, counts)}
-        return believe(self.instance, sets, above=above, what="selection from known witnesses")
+    def _selection(
+        self, counts: Sequence[int], above: Fraction | None = None
+    ) -> Selection:
+        sets = {
+            r.id: p.known.witnesses[c]
+            for r, p, c in zip(self.instance.requests, self.provers, counts)
+        }
+        return believe(
+            self.instance, sets, above=above, what="selection from known witnesses"
+        )
 
     # ---------------------------------------------------------------- stage 2
     def _allowed(self, i: int) -> list[int]:
@@ -144,32 +164,42 @@ class Decomposition:
         return max(u[k] - lam * k for k in self._allowed(i))
 
     def plan(self) -> tuple[Fraction, list[Fraction], list[int]]:
-        """Candidates from the known values: lam, the M_i and the best allocation found."""
+        """Candidates from the known values: lam, the M_i and the best allocation
+        found."""
         allowed = [self._allowed(i) for i in range(len(self.provers))]
         low = [a[0] for a in allowed]
         incs = []  # (envelope increment, request, step)
         for i, (p, a) in enumerate(zip(self.provers, allowed)):
-            env = concave_envelope(p.known.values[a[0]:a[-1] + 1])
+            env = concave_envelope(p.known.values[a[0] : a[-1] + 1])
             incs.extend((env[j] - env[j - 1], i, j) for j in range(1, len(env)))
         incs.sort(key=lambda e: (-e[0], e[1], e[2]))
         spare = self.instance.node_budget - sum(low)
-        lam = max(Fraction(0), incs[spare][0]) if 0 <= spare < len(incs) else Fraction(0)
+        lam = (
+            max(Fraction(0), incs[spare][0]) if 0 <= spare < len(incs) else Fraction(0)
+        )
         ms = [self._m(i, lam) for i in range(len(self.provers))]
         by_envelope = list(low)
-        for _, i, _ in incs[:max(spare, 0)]:
+        for _, i, _ in incs[: max(spare, 0)]:
             by_envelope[i] += 1
-        options = [c for c in (by_envelope, self._greedy(allowed)) if self._fits(c, allowed)]
+        options = [
+            c for c in (by_envelope, self._greedy(allowed)) if self._fits(c, allowed)
+        ]
         best = max(options, key=self._value, default=list(low))
         return lam, ms, best
 
     def _value(self, counts: Sequence[int]) -> Fraction:
-        return sum((p.known.values[c] for p, c in zip(self.provers, counts)), Fraction(0))
+        return sum(
+            (p.known.values[c] for p, c in zip(self.provers, counts)), Fraction(0)
+        )
 
     def _fits(self, counts, allowed) -> bool:
-        return sum(counts) <= self.instance.node_budget and all(c in a for c, a in zip(counts, allowed))
+        return sum(counts) <= self.instance.node_budget and all(
+            c in a for c, a in zip(counts, allowed)
+        )
 
     def _greedy(self, allowed) -> list[int]:
-        """Minimal counts, then the best next known increment while budget lasts (a heuristic)."""
+        """Minimal counts, then the best next known increment while budget lasts (a
+        heuristic)."""
         sets = [set(a) for a in allowed]
         counts = [a[0] for a in allowed]
         left = self.instance.node_budget - sum(counts)
@@ -190,7 +220,8 @@ class Decomposition:
         return counts
 
     def stabilize(self) -> tuple[Fraction, list[Fraction]]:
-        """Stage 2: rounds until Z3 finds no subtree above its tree's bound; the proved (lam, M)."""
+        """Stage 2: rounds until Z3 finds no subtree above its tree's bound; the proved
+        (lam, M)."""
         while self._multipliers is None:
             lam, ms, _ = self.plan()
             changed = False
@@ -203,14 +234,16 @@ class Decomposition:
         return self._multipliers
 
     def candidate(self) -> Selection:
-        """The best known allocation as a re-checked selection (instance known feasible)."""
+        """The best known allocation as a re-checked selection (instance known
+        feasible)."""
         if self.feasible() is None:
             raise ValueError("no feasible selection: nothing to propose")
         return self._selection(self.plan()[2])
 
     # ---------------------------------------------------------------- stages 3, 4
     def better_than(self, value: Fraction) -> Selection | None:
-        """A re-checked feasible selection worth more than ``value``, or None (Z3-proved)."""
+        """A re-checked feasible selection worth more than ``value``, or None
+        (Z3-proved)."""
         if self.feasible() is None:
             self.proof = "minimal counts"  # nothing is feasible at all
             return None
@@ -226,8 +259,14 @@ class Decomposition:
             return None
         domains = self._domains(lam, ms, gap)
         self.proof = "reduced claim"
-        claim = CountClaim(self.session, self.instance, [p.known.values for p in self.provers],
-                           [p.known.witnesses for p in self.provers], domains, ONEHOT)
+        claim = CountClaim(
+            self.session,
+            self.instance,
+            [p.known.values for p in self.provers],
+            [p.known.witnesses for p in self.provers],
+            domains,
+            ONEHOT,
+        )
         counts = claim.exists(above=value)
         return None if counts is None else claim.selection(counts, above=value)
 
@@ -242,7 +281,8 @@ class Decomposition:
         return self.better_than(Fraction(math.ceil(value * d) - 1, d))
 
     def maximize(self, hint: Fraction | None = None) -> Selection | None:
-        """The optimum, re-checked, with Z3's proof that nothing is worth more; None: infeasible.
+        """The optimum, re-checked, with Z3's proof that nothing is worth more; None:
+        infeasible.
 
         Bisection between the best selection found and the proved bound:
         "worth more than the midpoint?" (``sat`` raises the best, ``unsat``
@@ -270,7 +310,11 @@ class Decomposition:
             return found
 
         if hint is not None and hint > best.objective:
-            if ask(hint) is None and (got := self.at_least(hint)) is not None and got.objective > best.objective:
+            if (
+                ask(hint) is None
+                and (got := self.at_least(hint)) is not None
+                and got.objective > best.objective
+            ):
                 best = got
         while proved is None or proved > best.objective:
             mid = best.objective + (high - best.objective) / 2
@@ -280,8 +324,11 @@ class Decomposition:
         self.proof = final
         return best
 
-    def _prove_sum(self, lam: Fraction, ms: Sequence[Fraction], value: Fraction) -> None:
-        """Stage 3: reals y_i <= M_i + lam c_i, sum c_i <= B' cannot sum to more than ``value``."""
+    def _prove_sum(
+        self, lam: Fraction, ms: Sequence[Fraction], value: Fraction
+    ) -> None:
+        """Stage 3: reals y_i <= M_i + lam c_i, sum c_i <= B' cannot sum to more than
+        ``value``."""
         ctx = self.session.ctx
         s = self.session.solver()
         cs, ys = [], []
@@ -294,21 +341,34 @@ class Decomposition:
         s.add((z3.Sum(ys) if ys else z3.RealVal(0, ctx)) > rational(value, ctx))
         if self.session.check(s):
             bound = sum(ms, Fraction(0)) + lam * self.instance.node_budget
-            raise Z3Fault(f"Z3 finds the Lagrangian sum above {fraction_str(value)} although exact "
-                          f"arithmetic bounds it by {fraction_str(bound)}")
+            raise Z3Fault(
+                f"Z3 finds the Lagrangian sum above {fraction_str(value)} although"
+                f" exact arithmetic bounds it by {fraction_str(bound)}"
+            )
 
-    def _domains(self, lam: Fraction, ms: Sequence[Fraction], gap: Fraction) -> list[list[int]]:
-        """Stage 4: the counts each tree can still use, proved, with exact values on them."""
-        if self._keeps is None or self._keeps[0] < gap:  # a set proved for a larger gap stays valid
+    def _domains(
+        self, lam: Fraction, ms: Sequence[Fraction], gap: Fraction
+    ) -> list[list[int]]:
+        """Stage 4: the counts each tree can still use, proved, with exact values on
+        them."""
+        if (
+            self._keeps is None or self._keeps[0] < gap
+        ):  # a set proved for a larger gap stays valid
             keeps = []
             for i, p in enumerate(self.provers):
                 floor = ms[i] - gap
 
                 def promising(i=i, p=p, floor=floor):
-                    return {k for k in self._allowed(i) if p.known.values[k] - lam * k > floor}
+                    return {
+                        k
+                        for k in self._allowed(i)
+                        if p.known.values[k] - lam * k > floor
+                    }
 
                 keep = promising()
-                while (found := p.exceeds(lam, floor, self.targets[i], outside=keep)) is not None:
+                while (
+                    found := p.exceeds(lam, floor, self.targets[i], outside=keep)
+                ) is not None:
                     keep |= {len(found) - 1} | promising()
                 keeps.append(keep)
             self._keeps = (gap, keeps)
@@ -317,19 +377,34 @@ class Decomposition:
             for k in sorted(keep):
                 p.prove_count(k)
             u = p.known.values
-            out.append([k for k in sorted(keep) if u[k] >= self.targets[i] and u[k] - lam * k > ms[i] - gap])
+            out.append(
+                [
+                    k
+                    for k in sorted(keep)
+                    if u[k] >= self.targets[i] and u[k] - lam * k > ms[i] - gap
+                ]
+            )
         return out
 
     # ---------------------------------------------------------------- for comparison
     def better_than_by_claim(self, value: Fraction, form: str) -> Selection | None:
-        """Without stages 2 to 4: every count proved exact, one count claim of ``form`` (benchmark)."""
+        """Without stages 2 to 4: every count proved exact, one count claim of ``form``
+        (benchmark)."""
         if self.feasible() is None:
             return None
         tables = [p.table() for p in self.provers]
-        domains = [[k for k in range(n, len(t.values)) if t.values[k] >= a]
-                   for t, n, a in zip(tables, self.minimal_counts(), self.targets)]
-        claim = CountClaim(self.session, self.instance, [t.values for t in tables],
-                           [t.witnesses for t in tables], domains, form)
+        domains = [
+            [k for k in range(n, len(t.values)) if t.values[k] >= a]
+            for t, n, a in zip(tables, self.minimal_counts(), self.targets)
+        ]
+        claim = CountClaim(
+            self.session,
+            self.instance,
+            [t.values for t in tables],
+            [t.witnesses for t in tables],
+            domains,
+            form,
+        )
         self.proof = f"count claim ({form})"
         counts = claim.exists(above=value)
         return None if counts is None else claim.selection(counts, above=value)

@@ -1,4 +1,5 @@
-"""Z3, the second exact method: feasibility, optimum and refutation, every answer re-checked.
+"""Z3, the second exact method: feasibility, optimum and refutation, every answer
+re-checked.
 
 The problem of SPEC section 1, both root conventions, with exact rational
 coefficients and no fact the paper proves (no top-k structure, no
@@ -60,24 +61,54 @@ from fractions import Fraction
 import z3
 
 from solver.errors import Inconclusive
+from solver.feasibility import violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection, make_invalid
-
-from solver.feasibility import violations
-from verify.oracles.z3.common import (BETTER, DECOMPOSED, FEASIBLE, INCONCLUSIVE, INFEASIBLE, MONOLITHIC, OPTIMAL,
-                        OPTIMIZE, SEED, Session, Z3Fault, Z3Result, believe, rational)
+from verify.oracles.z3.common import (
+    BETTER,
+    DECOMPOSED,
+    FEASIBLE,
+    INCONCLUSIVE,
+    INFEASIBLE,
+    MONOLITHIC,
+    OPTIMAL,
+    OPTIMIZE,
+    SEED,
+    Session,
+    Z3Fault,
+    Z3Result,
+    believe,
+    rational,
+)
 from verify.oracles.z3.decomposed import Decomposition
 
-__all__ = ["FEASIBLE", "INFEASIBLE", "OPTIMAL", "BETTER", "INCONCLUSIVE", "DECOMPOSED", "MONOLITHIC",
-           "OPTIMIZE", "Z3Result", "Z3Fault", "Direct", "feasible", "refute", "optimize", "solve_z3",
-           "confirm"]
+__all__ = [
+    "FEASIBLE",
+    "INFEASIBLE",
+    "OPTIMAL",
+    "BETTER",
+    "INCONCLUSIVE",
+    "DECOMPOSED",
+    "MONOLITHIC",
+    "OPTIMIZE",
+    "Z3Result",
+    "Z3Fault",
+    "Direct",
+    "feasible",
+    "refute",
+    "optimize",
+    "solve_z3",
+    "confirm",
+]
 
 
 # ------------------------------------------------------------------ monolithic
 
+
 class Direct:
-    """The monolithic encoding of one instance (see module doc) in a session's context."""
+    """The monolithic encoding of one instance (see module doc) in a session's
+    context."""
 
     def __init__(self, session: Session, instance: Instance, solver=None):
         self.session, self.instance = session, instance
@@ -95,12 +126,20 @@ class Direct:
                 if p != tree.root:
                     s.add(xv <= x[p])  # rooted: child implies parent
             value = rational(tree.f[tree.root], ctx) + _sum(
-                [rational(tree.f[v], ctx) * xv for v, xv in x.items() if tree.f[v] != 0], z3.RealVal(0, ctx))
+                [
+                    rational(tree.f[v], ctx) * xv
+                    for v, xv in x.items()
+                    if tree.f[v] != 0
+                ],
+                z3.RealVal(0, ctx),
+            )
             s.add(value >= rational(req.target, ctx))  # target, root's f included
             self.x.append(x)
             values.append(value)
             counts.extend(x.values())
-        s.add(_sum(counts, z3.IntVal(0, ctx)) <= instance.node_budget)  # budget on non-root nodes
+        s.add(
+            _sum(counts, z3.IntVal(0, ctx)) <= instance.node_budget
+        )  # budget on non-root nodes
         self.total = _sum(values, z3.RealVal(0, ctx))
         self.solver = s
 
@@ -108,11 +147,15 @@ class Direct:
         out = {}
         for req, x in zip(self.instance.requests, self.x):
             out[req.id] = (req.tree.root,) + tuple(
-                v for v, xv in x.items() if model.eval(xv, model_completion=True).as_long() == 1)
+                v
+                for v, xv in x.items()
+                if model.eval(xv, model_completion=True).as_long() == 1
+            )
         return out
 
     def exists(self, above: Fraction | None = None) -> Selection | None:
-        """A re-checked feasible selection (worth more than ``above``), or None if Z3 proves none."""
+        """A re-checked feasible selection (worth more than ``above``), or None if Z3
+        proves none."""
         s = self.solver
         s.push()
         if above is not None:
@@ -130,29 +173,44 @@ def _sum(terms, zero):
 
 # ------------------------------------------------------------------ the modes
 
+
 def _run(method: str, timeout, rlimit, body, memory=None) -> Z3Result:
     session = Session(timeout, rlimit, memory)
     try:
         try:
             return body(session)
         except z3.Z3Exception as exc:  # raised by any API call, building included
-            text = exc.value.decode(errors="replace") if isinstance(exc.value, bytes) else str(exc.value)
+            text = (
+                exc.value.decode(errors="replace")
+                if isinstance(exc.value, bytes)
+                else str(exc.value)
+            )
             if "memory" in text:
                 raise session.out_of_memory() from None
             raise Z3Fault(f"Z3 error: {text}") from None
         except MemoryError:
-            raise Inconclusive(f"out of memory in the Z3 stage (after {session.queries} queries)") from None
+            raise Inconclusive(
+                f"out of memory in the Z3 stage (after {session.queries} queries)"
+            ) from None
     except Inconclusive as exc:
         return session.result(INCONCLUSIVE, method, reason=str(exc))
 
 
 def _check_method(method: str, allowed=(DECOMPOSED, MONOLITHIC)) -> None:
     if method not in allowed:
-        raise ValueError(f"unknown method {method!r} (choose from {', '.join(allowed)})")
+        raise ValueError(
+            f"unknown method {method!r} (choose from {', '.join(allowed)})"
+        )
 
 
-def feasible(instance: Instance, *, timeout: float | None = None, method: str = DECOMPOSED,
-             rlimit: int | None = None, memory: int | None = None) -> Z3Result:
+def feasible(
+    instance: Instance,
+    *,
+    timeout: float | None = None,
+    method: str = DECOMPOSED,
+    rlimit: int | None = None,
+    memory: int | None = None,
+) -> Z3Result:
     """FEASIBLE with a re-checked selection, INFEASIBLE (Z3 proof), or INCONCLUSIVE."""
     _check_method(method)
 
@@ -160,7 +218,9 @@ def feasible(instance: Instance, *, timeout: float | None = None, method: str = 
         if method == MONOLITHIC:
             sel = Direct(session, instance).exists()
             if sel is None:
-                return session.result(INFEASIBLE, method, reason="Z3: the constraints are unsatisfiable")
+                return session.result(
+                    INFEASIBLE, method, reason="Z3: the constraints are unsatisfiable"
+                )
             return session.result(FEASIBLE, method, selection=sel)
         dec = Decomposition(session, instance)
         sel = dec.feasible()
@@ -171,8 +231,15 @@ def feasible(instance: Instance, *, timeout: float | None = None, method: str = 
     return _run(method, timeout, rlimit, body, memory)
 
 
-def refute(instance: Instance, value: Fraction, *, timeout: float | None = None,
-           method: str = DECOMPOSED, rlimit: int | None = None, memory: int | None = None) -> Z3Result:
+def refute(
+    instance: Instance,
+    value: Fraction,
+    *,
+    timeout: float | None = None,
+    method: str = DECOMPOSED,
+    rlimit: int | None = None,
+    memory: int | None = None,
+) -> Z3Result:
     """Is some feasible selection worth more than ``value``?  OPTIMAL (no), BETTER (witness), INCONCLUSIVE."""
     _check_method(method)
     value = Fraction(value)
@@ -186,16 +253,36 @@ def refute(instance: Instance, value: Fraction, *, timeout: float | None = None,
             sel = dec.better_than(value)
             stats["proof"] = dec.proof
         if sel is None:
-            return session.result(OPTIMAL, method, value=value, stats=stats,
-                                  reason=f"Z3: no feasible selection is worth more than {fraction_str(value)}")
-        return session.result(BETTER, method, value=value, selection=sel,
-                              reason=f"a feasible selection is worth {fraction_str(sel.objective)}")
+            return session.result(
+                OPTIMAL,
+                method,
+                value=value,
+                stats=stats,
+                reason=(
+                    "Z3: no feasible selection is worth more than"
+                    f" {fraction_str(value)}"
+                ),
+            )
+        return session.result(
+            BETTER,
+            method,
+            value=value,
+            selection=sel,
+            reason=f"a feasible selection is worth {fraction_str(sel.objective)}",
+        )
 
     return _run(method, timeout, rlimit, body, memory)
 
 
-def optimize(instance: Instance, *, timeout: float | None = None, method: str = DECOMPOSED,
-             rlimit: int | None = None, hint: Fraction | None = None, memory: int | None = None) -> Z3Result:
+def optimize(
+    instance: Instance,
+    *,
+    timeout: float | None = None,
+    method: str = DECOMPOSED,
+    rlimit: int | None = None,
+    hint: Fraction | None = None,
+    memory: int | None = None,
+) -> Z3Result:
     """The optimum: OPTIMAL with a re-checked selection and an ``unsat`` proof above it,
     INFEASIBLE, or INCONCLUSIVE.
 
@@ -216,35 +303,56 @@ def optimize(instance: Instance, *, timeout: float | None = None, method: str = 
             dec = Decomposition(session, instance)
             best = dec.maximize(hint)
             if best is None:
-                return session.result(INFEASIBLE, method, reason=dec.infeasible_reason())
+                return session.result(
+                    INFEASIBLE, method, reason=dec.infeasible_reason()
+                )
             stats["proof"] = dec.proof
         else:
             if method == OPTIMIZE:
                 best = _optimize_builtin(session, instance)
                 if best is None:
-                    return session.result(INFEASIBLE, method, reason="Z3: the constraints are unsatisfiable")
+                    return session.result(
+                        INFEASIBLE,
+                        method,
+                        reason="Z3: the constraints are unsatisfiable",
+                    )
             direct = Direct(session, instance)
             if method == MONOLITHIC:
                 best = direct.exists()
                 if best is None:
-                    return session.result(INFEASIBLE, method, reason="Z3: the constraints are unsatisfiable")
+                    return session.result(
+                        INFEASIBLE,
+                        method,
+                        reason="Z3: the constraints are unsatisfiable",
+                    )
                 best = _better_seed(instance, best)
             stats["improvements"] = 0
             while (better := direct.exists(above=best.objective)) is not None:
                 best = better
                 stats["improvements"] += 1
-        return session.result(OPTIMAL, method, selection=best, value=best.objective, stats=stats,
-                              reason=f"Z3: optimum {fraction_str(best.objective)}, nothing is worth more")
+        return session.result(
+            OPTIMAL,
+            method,
+            selection=best,
+            value=best.objective,
+            stats=stats,
+            reason=f"Z3: optimum {fraction_str(best.objective)}, nothing is worth more",
+        )
 
     return _run(method, timeout, rlimit, body, memory)
 
 
 def _better_seed(instance: Instance, best: Selection) -> Selection:
-    """The reference greedy's answer if it passes the checker and beats ``best`` (a candidate only)."""
+    """The reference greedy's answer if it passes the checker and beats ``best`` (a
+    candidate only)."""
     from solver.reference import solve_reference
 
     cand = solve_reference(instance)
-    if cand.ok and cand.objective > best.objective and not violations(instance, cand.selected, cand.objective):
+    if (
+        cand.ok
+        and cand.objective > best.objective
+        and not violations(instance, cand.selected, cand.objective)
+    ):
         return cand
     return best
 
@@ -261,9 +369,16 @@ def _optimize_builtin(session: Session, instance: Instance) -> Selection | None:
 
 # ------------------------------------------------------------------ for the CLI
 
-def solve_z3(instance: Instance, *, timeout: float | None = None, method: str = DECOMPOSED,
-             memory: int | None = None) -> Selection:
-    """``--solver z3``: an optimal selection or INVALID; raises Inconclusive when Z3 cannot decide."""
+
+def solve_z3(
+    instance: Instance,
+    *,
+    timeout: float | None = None,
+    method: str = DECOMPOSED,
+    memory: int | None = None,
+) -> Selection:
+    """``--solver z3``: an optimal selection or INVALID; raises Inconclusive when Z3
+    cannot decide."""
     result = optimize(instance, timeout=timeout, method=method, memory=memory)
     if result.verdict == INCONCLUSIVE:
         raise Inconclusive(result.reason)
@@ -272,8 +387,13 @@ def solve_z3(instance: Instance, *, timeout: float | None = None, method: str = 
     return result.selection
 
 
-def confirm(instance: Instance, optimum: Fraction | None, *, timeout: float | None = None,
-            memory: int | None = None) -> str | None:
+def confirm(
+    instance: Instance,
+    optimum: Fraction | None,
+    *,
+    timeout: float | None = None,
+    memory: int | None = None,
+) -> str | None:
     """Z3's own optimum against another oracle's (None: infeasible).
 
     Z3 computes its own optimum (the decomposed :func:`optimize`; the other

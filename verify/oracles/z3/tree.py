@@ -55,20 +55,21 @@ import z3
 
 from solver.model import Tree
 from solver.numbers import fraction_str
-
 from verify.oracles.z3.common import Session, Z3Fault, rational
 
 
 @dataclass(frozen=True)
 class TreeTable:
-    """Exact best value per count 0..K, each with its witness (root included, sorted)."""
+    """Exact best value per count 0..K, each with its witness (root included,
+    sorted)."""
 
     values: tuple[Fraction, ...]
     witnesses: tuple[tuple[int, ...], ...]
 
 
 def _grow(tree: Tree, nodes: tuple[int, ...]) -> tuple[int, ...] | None:
-    """The subtree plus its best frontier node (largest f, then smallest index); None if full."""
+    """The subtree plus its best frontier node (largest f, then smallest index); None if
+    full."""
     have = set(nodes)
     frontier = [v for v in tree.non_root if v not in have and tree.parent[v] in have]
     if not frontier:
@@ -91,13 +92,16 @@ class Known:
             self.values.append(tree.value(grown))
 
     def offer(self, nodes: tuple[int, ...]) -> bool:
-        """Keep ``nodes`` (a checked rooted subtree) if it beats the known one of its count."""
+        """Keep ``nodes`` (a checked rooted subtree) if it beats the known one of its
+        count."""
         k = len(nodes) - 1
         value = self.tree.value(nodes)
         if value <= self.values[k]:
             return False
         self.witnesses[k], self.values[k] = nodes, value
-        while k < self.upto:  # a better count-k witness may grow into better larger ones
+        while (
+            k < self.upto
+        ):  # a better count-k witness may grow into better larger ones
             grown = _grow(self.tree, self.witnesses[k])
             if self.tree.value(grown) <= self.values[k + 1]:
                 break
@@ -123,7 +127,9 @@ class TreeProver:
                 s.add(xv <= self.x[tree.parent[v]])  # rooted: a node needs its parent
         zero_i, zero_r = z3.IntVal(0, ctx), z3.RealVal(0, ctx)
         self.count = z3.Sum(list(self.x.values())) if self.x else zero_i
-        terms = [rational(tree.f[v], ctx) * xv for v, xv in self.x.items() if tree.f[v] != 0]
+        terms = [
+            rational(tree.f[v], ctx) * xv for v, xv in self.x.items() if tree.f[v] != 0
+        ]
         self.gain = z3.Sum(terms) if terms else zero_r  # f(S) - f(root)
         self.base = tree.f[root]
         self.solver = s
@@ -134,11 +140,20 @@ class TreeProver:
         return rational(value, self.session.ctx)
 
     def _read(self, m: z3.ModelRef) -> tuple[int, ...]:
-        return tuple(sorted([self.tree.root] + [v for v, xv in self.x.items()
-                                                if m.eval(xv, model_completion=True).as_long() == 1]))
+        return tuple(
+            sorted(
+                [self.tree.root]
+                + [
+                    v
+                    for v, xv in self.x.items()
+                    if m.eval(xv, model_completion=True).as_long() == 1
+                ]
+            )
+        )
 
     def _ask(self, *constraints) -> tuple[int, ...] | None:
-        """A rooted subtree satisfying ``constraints`` (checked rooted), or None on ``unsat``."""
+        """A rooted subtree satisfying ``constraints`` (checked rooted), or None on
+        ``unsat``."""
         s = self.solver
         s.push()
         s.add(*constraints)
@@ -146,24 +161,38 @@ class TreeProver:
         if self.session.check(s):
             found = self._read(s.model())
         s.pop()
-        if found is not None and not (self.tree.is_rooted(found) and len(found) - 1 <= self.upto):
-            raise Z3Fault(f"tree {self.name!r}: Z3 model {found} is not a rooted subtree with at most "
-                          f"{self.upto} non-root nodes")
+        if found is not None and not (
+            self.tree.is_rooted(found) and len(found) - 1 <= self.upto
+        ):
+            raise Z3Fault(
+                f"tree {self.name!r}: Z3 model {found} is not a rooted subtree with at"
+                f" most {self.upto} non-root nodes"
+            )
         return found
 
     def _improve(self, nodes: tuple[int, ...], claim: str) -> None:
         if not self.known.offer(nodes):
-            raise Z3Fault(f"tree {self.name!r}: Z3 model {nodes} ({claim}) is worth "
-                          f"{fraction_str(self.tree.value(nodes))}, no better than the known "
-                          f"{fraction_str(self.known.values[len(nodes) - 1])} of its count")
+            raise Z3Fault(
+                f"tree {self.name!r}: Z3 model {nodes} ({claim}) is worth "
+                f"{fraction_str(self.tree.value(nodes))}, no better than the known "
+                f"{fraction_str(self.known.values[len(nodes) - 1])} of its count"
+            )
 
     def prove_count(self, k: int) -> Fraction:
-        """U(k): refine known[k] with Z3's better models until ``unsat``; k becomes exact."""
+        """U(k): refine known[k] with Z3's better models until ``unsat``; k becomes
+        exact."""
         if k not in self.exact:
-            while (found := self._ask(self.count == k,
-                                      self.gain > self._q(self.known.values[k] - self.base))) is not None:
+            while (
+                found := self._ask(
+                    self.count == k,
+                    self.gain > self._q(self.known.values[k] - self.base),
+                )
+            ) is not None:
                 if len(found) != k + 1:
-                    raise Z3Fault(f"tree {self.name!r}: Z3 model {found} does not have {k} non-root nodes")
+                    raise Z3Fault(
+                        f"tree {self.name!r}: Z3 model {found} does not have {k}"
+                        " non-root nodes"
+                    )
                 self._improve(found, f"count {k}")
             self.exact.add(k)
         return self.known.values[k]
@@ -174,35 +203,52 @@ class TreeProver:
         return TreeTable(tuple(values), tuple(self.known.witnesses))
 
     def min_count(self, target: Fraction) -> int | None:
-        """The proved minimal count reaching ``target`` (None: no count <= upto reaches it)."""
+        """The proved minimal count reaching ``target`` (None: no count <= upto reaches
+        it)."""
         known = self.known
         n = next((k for k, u in enumerate(known.values) if u >= target), None)
         while True:
             limit = self.upto if n is None else n - 1
             if limit < 0:
                 return n
-            found = self._ask(self.count <= limit, self.gain >= self._q(target - self.base))
+            found = self._ask(
+                self.count <= limit, self.gain >= self._q(target - self.base)
+            )
             if found is None:
                 return n
             if not (len(found) - 1 <= limit and self.tree.value(found) >= target):
-                raise Z3Fault(f"tree {self.name!r}: Z3 model {found} does not reach {fraction_str(target)} "
-                              f"with at most {limit} non-root nodes")
+                raise Z3Fault(
+                    f"tree {self.name!r}: Z3 model {found} does not reach"
+                    f" {fraction_str(target)} with at most {limit} non-root nodes"
+                )
             self._improve(found, f"reaches the target with {len(found) - 1} nodes")
             n = len(found) - 1
 
-    def exceeds(self, lam: Fraction, bound: Fraction, target: Fraction,
-                outside: Iterable[int] = ()) -> tuple[int, ...] | None:
-        """A subtree reaching ``target`` with f(S) - lam * count > bound (count not in ``outside``),
-        re-checked and kept in ``known``; None when Z3 proves there is none."""
+    def exceeds(
+        self,
+        lam: Fraction,
+        bound: Fraction,
+        target: Fraction,
+        outside: Iterable[int] = (),
+    ) -> tuple[int, ...] | None:
+        """A subtree reaching ``target`` with f(S) - lam * count > bound (count not in
+        ``outside``), re-checked and kept in ``known``; None when Z3 proves there is
+        none."""
         ks = sorted(set(outside))
-        found = self._ask(self.count <= self.upto, self.gain >= self._q(target - self.base),
-                          self.gain - self._q(lam) * self.count > self._q(bound - self.base),
-                          *[self.count != k for k in ks])
+        found = self._ask(
+            self.count <= self.upto,
+            self.gain >= self._q(target - self.base),
+            self.gain - self._q(lam) * self.count > self._q(bound - self.base),
+            *[self.count != k for k in ks],
+        )
         if found is None:
             return None
         c, value = len(found) - 1, self.tree.value(found)
         if not (value >= target and value - lam * c > bound and c not in ks):
-            raise Z3Fault(f"tree {self.name!r}: Z3 model {found} does not have f - {fraction_str(lam)} * count "
-                          f"above {fraction_str(bound)} while reaching {fraction_str(target)}")
+            raise Z3Fault(
+                f"tree {self.name!r}: Z3 model {found} does not have f -"
+                f" {fraction_str(lam)} * count above {fraction_str(bound)} while"
+                f" reaching {fraction_str(target)}"
+            )
         self._improve(found, "beats the Lagrangian bound")
         return found
