@@ -44,7 +44,7 @@ def block_after(marker: str, text: str) -> list[str]:
 
 def table_after(marker: str, text: str = README) -> list[dict]:
     rest = text[text.index(marker) :].split("\n")
-    rows = []
+    rows: list[list[str]] = []
     for line in rest:
         if not line.startswith("|"):
             if rows:
