@@ -295,7 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="generated inputs per property (default: profile's)",
     )
     p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
-    for declared in DECLARED.values():  # the restrictions, as declared
+    # the restrictions, as declared; the root convention (a run option) first
+    for declared in sorted(DECLARED.values(), key=lambda r: not r.run_option):
         for flag, argument in declared.arguments:
             p.add_argument(flag, **argument)
     p.add_argument(
