@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Optional
 
 from solver.messages import clip_line
+from solver.verdicts import Confirmation
 from verify.search.claim_search import (
     COUNTEREXAMPLE,
     INCONCLUSIVE,
@@ -158,7 +159,8 @@ def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
     if rec.get("origin") not in (None, "generated"):
         out.append(f"{pad}from:     {rec['origin']} (--instances), reduced")
     conf = rec.get("confirmation") or {}
-    if conf.get("status") == "intermittent":  # (a confirmed finding reads as before)
+    # (a confirmed finding reads as before)
+    if conf.get("status") == Confirmation.INTERMITTENT:
         out.append(f"{pad}replayed: {confirmation_text(conf)}")
         out.append(
             f"{pad}answers:  {_answer(rec.get('output'))} (failing); "
