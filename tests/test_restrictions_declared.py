@@ -126,3 +126,13 @@ def test_suggest_flags_names_declared_flags():
         declined_shapes=declined, judged_shapes=judged, declined=5,
     )  # fmt: skip
     assert suggest_flags([result]) == [("budget=0", 100, "--min-budget 1")]
+
+
+@pytest.mark.parametrize("name", DECLARED_NAMES)
+def test_every_flag_is_in_the_docs_options_table(name):
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "test-solver.md").read_text("utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| `--")]
+    for flag in DECLARED[name].flags:
+        assert any(f"`{flag}" in row for row in rows), f"docs/test-solver.md: {flag}"
