@@ -578,6 +578,7 @@ def run_claim(
                     )
 
     start = time.perf_counter()
+    verdict: str
     verdict, note = VERIFIED, None
     first_at = None
     wanted = max_findings - len(found)

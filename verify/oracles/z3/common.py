@@ -201,7 +201,7 @@ class Session:
             why = f"time limit of {self.timeout:g} s reached"
         raise Inconclusive(f"Z3 answered unknown ({why}) after {self.queries} queries")
 
-    def result(self, verdict: str, method: str, **kw) -> Z3Result:
+    def result(self, verdict: Z3Verdict, method: str, **kw) -> Z3Result:
         return Z3Result(
             verdict, method=method, queries=self.queries, seconds=self.elapsed(), **kw
         )
