@@ -183,11 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write a report per counterexample (docs/reports.md)",
     )
-    p.add_argument(
-        "--values",
-        metavar="CLASS,...",
-        help="draw only these value classes (docs/suite.md)",
-    )
+    flag, argument = DECLARED["values"].arguments[0]  # test-solver's --values
+    p.add_argument(flag, **argument)
 
     p = sub.add_parser(
         "solve", help="solve instance files, print one selection JSON per line"
