@@ -593,7 +593,7 @@ def test_answers_with_many_entries_give_one_short_line(capsys, node, copies, tai
     assert code == 1 and out.count("\n") == 1 and len(out) < 2100
     if copies > 4:
         assert (
-            f"entries for a tree of 4 nodes)" in out
+            "entries for a tree of 4 nodes)" in out
             and f"({copies + len(tail)} entries" in out
         )
 

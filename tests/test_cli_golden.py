@@ -98,7 +98,10 @@ def run_cli(args):
         text=True,
         timeout=600,
     )
-    norm = lambda s: generation_counts(_TIME.sub("<T> s", s))
+
+    def norm(s):
+        return generation_counts(_TIME.sub("<T> s", s))
+
     return (
         f"exit: {proc.returncode}\n--- stdout\n{norm(proc.stdout)}---"
         f" stderr\n{norm(proc.stderr)}"

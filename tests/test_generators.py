@@ -128,7 +128,9 @@ def test_float_counts_match_the_greedy_in_both_arithmetics(values, kind, step, d
 
 
 def test_known_float_traps():
-    tenths = lambda *d: [Fraction(x, 10) for x in d]
+    def tenths(*d):
+        return [Fraction(x, 10) for x in d]
+
     # 1 + 0.4 + 0.2 = 1.5999999999999999 in double: one node more than exact arithmetic
     assert gen.float_counts(tenths(4, 2, 1), Fraction(8, 5)) == (2, 3)
     assert gen.float_traps(tenths(4, 4), "boundary", Fraction(0)) == [
@@ -367,7 +369,9 @@ def test_precision_weighting_only_adds_every_default_class_keeps_half_its_share(
 
 
 def test_precision_aims_boundary_targets_at_the_sums_that_format_misses():
-    tenths = lambda *xs: [Fraction(x, 10) for x in xs]
+    def tenths(*xs):
+        return [Fraction(x, 10) for x in xs]
+
     # 1 + 0.3 + 0.3 < 1.6 in float32, not in double: only a float32 selector misses it
     assert gen.float_traps(tenths(3, 3), "boundary", Fraction(0)) == []
     assert gen.float_traps(

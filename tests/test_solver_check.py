@@ -601,11 +601,14 @@ def test_each_signature_is_shrunk_from_the_smallest_case_that_failed_with_it(
     )  # not just the first
 
 
-@pytest.mark.skipif(sys.version_info < (3, 11), reason="ExceptionGroup is Python 3.11+")
 def test_a_flaky_failure_of_our_own_stop_signals_is_the_signal_not_an_error():
     # Hypothesis >= 6.1xx replays a case: "rejected as declined" then "gave up" becomes
-    # a
-    # FlakyFailure group holding _GaveUp; it must stop the search as a give-up does
+    # a FlakyFailure group holding _GaveUp; it must stop the search as a give-up does
+    if sys.version_info >= (3, 11):
+        from builtins import ExceptionGroup
+    else:  # the backport, Hypothesis's dependency below 3.11 (its FlakyFailure's base)
+        from exceptiongroup import ExceptionGroup
+
     from verify.search import claim_search as campaign
 
     def group_of(*excs):

@@ -39,7 +39,9 @@ def _selection(p: PairRun):
 
 
 def _facts(p: PairRun, model, x) -> dict:
-    ev = lambda t: z3.is_true(model.eval(t, model_completion=True))
+    def ev(t):
+        return z3.is_true(model.eval(t, model_completion=True))
+
     out = {
         "requests": [run_facts(t, model) for t in p.trees],
         "targets": [str(fraction(model, a)) for a in p.A],

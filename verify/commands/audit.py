@@ -936,8 +936,8 @@ def run_audit(
                     print(f"malformed: {rec['text']}", file=err)
                 elif count == SHOWN_MALFORMED + 1:
                     print(
-                        f"malformed: more lines; every one is counted (and listed with"
-                        f" --json)",
+                        "malformed: more lines; every one is counted (and listed with"
+                        " --json)",
                         file=err,
                     )
             if details is not None:

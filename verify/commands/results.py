@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from solver.exit_codes import ExitCode
-from verify.run.fingerprint import (
-    FINGERPRINT_DIRS,
-    fingerprint,
-)  # noqa: F401 (re-exported: results.fingerprint)
+
+# re-exported (``name as name``): results.FINGERPRINT_DIRS
+from verify.run.fingerprint import FINGERPRINT_DIRS as FINGERPRINT_DIRS
+from verify.run.fingerprint import fingerprint
 
 ROOT = (
     Path(__file__).resolve().parents[2]

@@ -16,10 +16,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from solver.errors import (
-    ExecutorLost,
-    ExecutorUnavailable,
-)  # noqa: F401 (re-exported: defined in solver/errors.py)
+# re-exported (``name as name``): defined in solver/errors.py
+from solver.errors import ExecutorLost as ExecutorLost
+from solver.errors import ExecutorUnavailable as ExecutorUnavailable
 
 
 @dataclass(frozen=True)

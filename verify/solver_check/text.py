@@ -300,7 +300,10 @@ def render(run_: Run) -> str:
         for x in run_.results
     ]
     widths = [max(len(row[i]) for row in rows + [head]) for i in range(len(head))]
-    fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    def fmt(row: tuple) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
     lines += ["", fmt(head), fmt(tuple("-" * w for w in widths))]
     for i, (x, row) in enumerate(zip(run_.results, rows)):
         lines.append(fmt(row))
