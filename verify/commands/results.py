@@ -484,7 +484,8 @@ def proof_replay_command(c: dict, ties: bool) -> str:
     """The command that finds this smallest counterexample again and replays it on the
     real code.
 
-    >>> proof_replay_command({"claim": "APP-B", "greedy": "paper", "n": 3, "shape": "012"}, True)
+    >>> row = {"claim": "APP-B", "greedy": "paper", "n": 3, "shape": "012"}
+    >>> proof_replay_command(row, True)
     'python -m proofs --allow-ties --claims APP-B --greedy paper --max-nodes 3'
     """
     bound = (

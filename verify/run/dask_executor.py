@@ -102,10 +102,11 @@ def parse_address(address: str) -> tuple[Optional[str], Optional[int]]:
 
     >>> parse_address("local:2"), parse_address("10.0.0.5:8786"), parse_address("tls://h:8786")
     ((None, 2), ('tcp://10.0.0.5:8786', None), ('tls://h:8786', None))
-    >>> parse_address("local:0")
+    >>> parse_address("local:0")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    solver.errors.ExecutorUnavailable: --dask local:N needs N >= 1 workers, got 'local:0'
+    solver.errors.ExecutorUnavailable: --dask local:N needs N >= 1 workers, got
+    'local:0'
     """
     if address.startswith("local:"):
         n = address[len("local:") :]

@@ -77,9 +77,10 @@ class SelectorWorker:
 
     >>> from solver.parse import parse_instance
     >>> from verify.subject.adapters import adapt_callable
-    >>> w = SelectorWorker(adapt_callable, fn=lambda obj: {"status": "OK", "selected": {"r": [0]}},
-    ...                    timeout=5)
-    >>> w(parse_instance({"budget": 0, "requests": [{"id": "r", "target": 1, "parent": [-1], "prob": [1]}]})).selected
+    >>> w = SelectorWorker(adapt_callable, timeout=5,
+    ...                    fn=lambda obj: {"status": "OK", "selected": {"r": [0]}})
+    >>> r = {"id": "r", "target": 1, "parent": [-1], "prob": [1]}
+    >>> w(parse_instance({"budget": 0, "requests": [r]})).selected
     {'r': (0,)}
     >>> w.close()
     """
@@ -111,8 +112,9 @@ class SelectorWorker:
     # ---------------------------------------------------------------- the parent's side
     def start(self, setup: bool = True) -> None:
         """Fork a worker and wait for its import and warm-up.  If they fail:
-        :class:`SetupError` (``setup``: before a run, exit 2), else :class:`Inconclusive`
-        (a restart during a run: that case is undecided, never a finding)."""
+        :class:`SetupError` (``setup``: before a run, exit 2), else
+        :class:`Inconclusive` (a restart during a run: that case is undecided, never a
+        finding)."""
         self.close()
         for f in (
             sys.stdout,
