@@ -553,9 +553,8 @@ def test_check_solver_options_are_checked_like_the_command_line(kwargs):
         **kwargs,
     }
     here = os.getcwd()
-    os.chdir(
-        DIR
-    )  # report_dir="x" and instances="5" are relative paths: keep them in the fuzz folder
+    # report_dir="x" and instances="5" are relative paths: keep them in the fuzz folder
+    os.chdir(DIR)
     try:
         result = check_solver(_roots, **args)
     except (

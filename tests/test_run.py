@@ -579,7 +579,8 @@ inst = parse_instance(json.load(sys.stdin))
 sel = solve_reference(inst).to_json()
 sel.pop("certificate", None)
 if {buggy}:  # every node of every request: over the budget whenever it binds
-    sel = {{"status": "OK", "selected": {{r.id: list(range(len(r.tree))) for r in inst.requests}}}}
+    every = {{r.id: list(range(len(r.tree))) for r in inst.requests}}
+    sel = {{"status": "OK", "selected": every}}
 json.dump(sel, sys.stdout)
 """
 

@@ -1,13 +1,14 @@
 """``python -m verify test-solver``: the adapters, and the command's output and exit
 codes.
 
-Adapters (verify/subject/adapters.py): every way a solver that is not ours can
-misbehave (raise, hang, crash, print garbage, decline) becomes a finding or a
-declined input, never a crash of ours.  The check (verify/solver_check/, its command
-line verify/commands/solver_cli.py): golden files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
-with timings and report paths normalised.  After an intended change of output,
-regenerate with ``UPDATE_GOLDEN=1 python -m pytest tests/test_solver_check.py``
-and read the diff: a golden file is a claim a person has read.
+Adapters (verify/subject/adapters.py): every way a solver that is not ours can misbehave
+(raise, hang, crash, print garbage, decline) becomes a finding or a declined input,
+never a crash of ours.  The check (verify/solver_check/, its command line
+verify/commands/solver_cli.py): golden files under ``tests/golden_test_solver/`` pin
+stdout, stderr and the exit code, with timings and report paths normalised.  After an
+intended change of output, regenerate with ``UPDATE_GOLDEN=1 python -m pytest
+tests/test_solver_check.py`` and read the diff: a golden file is a claim a person has
+read.
 """
 
 import json
