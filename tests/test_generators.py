@@ -4,10 +4,10 @@ traps are real.
 Class balance is measured the way the suite reports it (docs/suite.md, "generated
 classes"): over the cases of a whole quick run that draw an axis, pooled over every
 check, the share in which each class occurs, sampled with
-:func:`verify.commands.suite.planned_classes` (same strategies, seeds and Hypothesis settings
-as the run, no checks).  The expected classes come from the class lists of the
-generators, not from what was drawn, so a class that lost its weight is missed,
-not silently dropped (``test_balance_check_fails_without_a_class``).
+:func:`verify.commands.suite.planned_classes` (same strategies, seeds and Hypothesis
+settings as the run, no checks).  The expected classes come from the class lists of the
+generators, not from what was drawn, so a class that lost its weight is missed, not
+silently dropped (``test_balance_check_fails_without_a_class``).
 """
 
 from collections import Counter
@@ -258,7 +258,12 @@ def test_merge_classes_merge_in_the_format_they_aim_at():
 
             t()
             rates[kind, fmt] = sum(hits) / len(hits)
-    assert min(rates.values()) >= 0.25, sorted(rates.items())
+    # The rate depends on the seed, which derandomize derives from this function's
+    # source (a reformat changes it).  Measured with @seed(s), 200 cases each:
+    # underflow 0.21-0.53 (s = 0..29), close-siblings 0.63-0.86 and near-one >= 0.98
+    # (s = 0..9); at 0.25 the reformatted source's seed failed (underflow/float32
+    # 0.205).  0.15 still fails a class that stopped merging.
+    assert min(rates.values()) >= 0.15, sorted(rates.items())
 
 
 def test_the_budget_cuts_the_trees_in_at_least_40_percent_of_cases_in_every_mode():
