@@ -99,11 +99,6 @@ class OptionError(InputError):
             f"{flag}{value}: {self.template.format_map(_Names(flag=True))}"
         )
 
-    def with_source(self, source: str) -> "OptionError":
-        return OptionError(
-            self.template, option=self.option, value=self.value, source=source
-        )
-
 
 class _Names(dict):
     """``{name}`` in an option message: the keyword, or the flag (``--max-nodes``)."""

@@ -57,18 +57,6 @@ from verify.search.precision import (
     to_format,
 )
 
-#: cause kinds, in the order a failure's class is chosen when several apply
-CLASSES = (
-    "tie",
-    "merge",
-    "no tie",
-    "float sum",
-    "stopped early",
-    "beyond budget",
-    "swap",
-    "none",
-)
-
 
 def cause_class(causes: list[dict]) -> str:
     """The class of a failure with ``causes``: the first cause's kind (``underflow`` is

@@ -61,7 +61,6 @@ NAMES = (
     "scores",
     "best_effort",
 )
-SCORES = ("prob", "log")
 
 
 #: the smallest value of each numeric restriction
