@@ -109,7 +109,8 @@ def _send_event(conn, index: int, event) -> None:
         conn.send((index, "event", event))
     except (OSError, EOFError):  # the caller is gone: the SIGTERM or the watch ends us
         pass
-    except Exception:  # noqa: BLE001 - an event that does not pickle is not worth a failed task
+    # an event that does not pickle is not worth a failed task
+    except Exception:  # noqa: BLE001
         pass
 
 

@@ -129,7 +129,8 @@ class Store:
             if entry.get("type") != _type_name(result):
                 return False, None
             return True, result
-        except Exception:  # noqa: BLE001 - whatever a damaged file raises: run the task again
+        # whatever a damaged file raises: run the task again
+        except Exception:  # noqa: BLE001
             return False, None
 
     def put(self, task: Task, result: Any) -> None:

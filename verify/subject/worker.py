@@ -335,7 +335,8 @@ def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -
     def reply(status: str, value: Any) -> None:
         try:
             data = pickle.dumps((status, value), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - an unpicklable answer (our Selection always pickles)
+        # an unpicklable answer (our Selection always pickles)
+        except Exception as exc:  # noqa: BLE001
             data = pickle.dumps(
                 (
                     "fault",
@@ -387,7 +388,8 @@ def _answer(
         return "fault", (str(exc), exc.kind, exc.rule)
     except Unsupported as exc:
         return "declined", str(exc)
-    except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: the selector's doing
+    # SystemExit, KeyboardInterrupt: the selector's doing
+    except BaseException as exc:  # noqa: BLE001
         return "fault", (
             f"solver raised {type(exc).__name__}: {_text(exc)}",
             "raised",
