@@ -12,7 +12,8 @@ Z3 (the default), printing iterations per second; ``--z3`` adds one Z3 run.
 
 Goal (issue 15, part 3): at least 20 iterations per second at 64 x 25 on 2 cores.
 
-Run:  python benchmarks/bench_audit.py [--requests 64] [--iterations 400] [--jobs 2] [--z3]
+Run:  python benchmarks/bench_audit.py [--requests 64] [--iterations 400] [--jobs 2]
+          [--z3]
 """
 
 from __future__ import annotations

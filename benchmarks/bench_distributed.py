@@ -10,9 +10,9 @@ strict premise) on every shape up to N nodes::
 for N = 9 and 10 and prints: the wall time of each, the overhead ratio (Dask / local;
 goal at most 1.15x; the Dask run includes starting its LocalCluster), tasks per second,
 and that both runs give the same rows.  It then measures the CPU seconds of shape tasks
-in this process (``--sample K`` shapes of each n = 8, 9, 10, spread over the enumeration;
-CPU time, so the machine's load does not inflate it) and projects the wall time of
-N = 11, 12, 13 on 16, 64 and 256 workers:
+in this process (``--sample K`` shapes of each n = 8, 9, 10, spread over the
+enumeration; CPU time, so the machine's load does not inflate it) and projects the wall
+time of N = 11, 12, 13 on 16, 64 and 256 workers:
 
 * per-shape time at n > 10: the geometric growth per node fitted to the sampled means
   (least squares on their logarithms), from the mean at n = 10;

@@ -26,7 +26,8 @@ compared; a mismatch is printed as MISMATCH.
 
 Goals (issue 15, part 2): 1024 x 25 with B = 16,384 judged in <= 0.5 s in process.
 
-Run:  python benchmarks/bench_dp.py [--runs N] [--seed S] [--sizes 16,64,256,1024] [--z3-max 256]
+Run:  python benchmarks/bench_dp.py [--runs N] [--seed S] [--sizes 16,64,256,1024]
+          [--z3-max 256]
 Prints medians of --runs runs (one run for anything slower than a second).
 """
 

@@ -24,7 +24,8 @@ suite's, the audit's, and docs/results.html) into DIR (docs/images).
 Goals (issue 24): page under 2 MB, opens in under 1 s, writing it adds under 5 % to a
 run.
 
-Run:  python benchmarks/bench_html.py [--iterations 10000] [--requests 2] [--repeat 2] [--screenshots DIR]
+Run:  python benchmarks/bench_html.py [--iterations 10000] [--requests 2] [--repeat 2]
+          [--screenshots DIR]
 """
 
 from __future__ import annotations

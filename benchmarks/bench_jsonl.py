@@ -1,7 +1,7 @@
 """``--cmd`` one process per call against ``--cmd ... --jsonl`` (issue 11 part 7; issue
 16 containment).
 
-    python benchmarks/bench_jsonl.py            # both parts (about 2 minutes on 2 cores)
+    python benchmarks/bench_jsonl.py            # both parts (2 minutes on 2 cores)
     python benchmarks/bench_jsonl.py --quick    # part 1 only
 
 Part 1, calls per second on one small instance, three ways: a bare ``subprocess.run``

@@ -121,9 +121,8 @@ def case(name: str, rng: random.Random):
         "status": "OK",
         "selected": {r["id"]: _bfs_prefix(r["parent"], per) for r in reqs},
     }
-    if (
-        len(reqs) > 1
-    ):  # the reference greedy's answer with one request's last node dropped (suboptimal)
+    # the reference greedy's answer with one request's last node dropped (suboptimal)
+    if len(reqs) > 1:
         from solver.parse import parse_instance
         from solver.reference import solve_reference
 

@@ -32,8 +32,9 @@ Every pair of results is compared (answers' JSON, verdicts' text); a difference
 prints MISMATCH.  Goals (issue 25): at 1,024 requests the greedy <= 60 ms and the
 judge <= 50 ms; audit >= 300 iterations/s at 64 x 25 with one job.
 
-Run:  python benchmarks/bench_numeric.py [--runs 5] [--sizes 64,256,1024] [--iterations 200] [--jobs 2]
-          [--skip-audit] [--skip-large] [--old-tree DIR] [--cpu]
+Run:  python benchmarks/bench_numeric.py [--runs 5] [--sizes 64,256,1024]
+          [--iterations 200] [--jobs 2] [--skip-audit] [--skip-large] [--old-tree DIR]
+          [--cpu]
 """
 
 from __future__ import annotations
@@ -212,7 +213,8 @@ def audit_rates(requests, iterations, jobs, seed, old_tree):
             got["scaled"] = _child(here, argv)
             env_code = (
                 "import sys; from solver import scaled; "
-                "scaled.common_denominator = lambda values, factor=4: None; "  # the documented fallback
+                # the documented fallback
+                "scaled.common_denominator = lambda values, factor=4: None; "
                 "from verify.commands.cli import main; sys.exit(main(sys.argv[1:]))"
             )
             t0, c0 = time.perf_counter(), _children_cpu()

@@ -1,7 +1,8 @@
 """paper-alg1 and paper-alg2 on many requests: the heap GetTop against the old scan
 (issue 16, item 18).
 
-    python benchmarks/bench_paper.py             # 10,000 requests (fast variants); old scan on 1,000 and 2,000
+    python benchmarks/bench_paper.py             # 10,000 requests (fast variants);
+                                                 # old scan on 1,000 and 2,000
     python benchmarks/bench_paper.py --old-full  # the old scan on 10,000 too (minutes)
 
 Instances: random trees of 2-10 nodes, conditionals from a grid (ties across requests),

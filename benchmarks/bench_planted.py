@@ -15,9 +15,9 @@ property in table order) and prints:
 * how many properties failed, and how many findings (distinct failure signatures) in
   all.
 
-Part 2 (``--new``): the classes of issue 11 (rounded scores, two defects, a selector that
-raises outside its declared domain, one that needs a draft token).  Per planted selector,
-over ``--seeds`` seeds (default 5):
+Part 2 (``--new``): the classes of issue 11 (rounded scores, two defects, a selector
+that raises outside its declared domain, one that needs a draft token).  Per planted
+selector, over ``--seeds`` seeds (default 5):
 
 * found: on how many seeds the expected finding (its kind, on any property) comes up
   within 30 s of wall time from the start of a full default run (properties in table

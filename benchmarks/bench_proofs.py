@@ -6,8 +6,8 @@ process (so worker start-up counts) and prints the wall time, the verdict and
 the summed solver seconds per n.  Optionally also the two-request claims
 (``--pair-max M``) as a separate run.
 
-    python benchmarks/bench_proofs.py                      # N = 10, J = 2, both greedies
-    python benchmarks/bench_proofs.py --greedy frontier    # the reference GetTop only
+    python benchmarks/bench_proofs.py                    # N = 10, J = 2, both greedies
+    python benchmarks/bench_proofs.py --greedy frontier  # the reference GetTop only
     python benchmarks/bench_proofs.py --allow-ties --pair-max 4
 """
 

@@ -13,11 +13,14 @@ tests.quality.planted:NAME --seed S [flags]`` as a user would (a fresh process,
 
 Cases (the outcome each must get):
 
-``roots_always_free``             ignores root_charged; default run: over budget on a roots-charged instance
-``float32_target``                target test in float32; a wrong INVALID whose cause names the float32 sum
+``roots_always_free``             ignores root_charged; default run: over budget on a
+                                  roots-charged instance
+``float32_target``                target test in float32; a wrong INVALID whose cause
+                                  names the float32 sum
 ``float32_target --precision``    the same with ``--precision float32``
-``capped_float_target``           per-request cap + double target test: two target-missed findings on
-                                  THM-P2, causes ``float sum`` and ``stopped early``
+``capped_float_target``           per-request cap + double target test: two
+                                  target-missed findings on THM-P2, causes ``float
+                                  sum`` and ``stopped early``
 ``best_effort --best-effort``     correct best-effort selector: exit 0
 ``best_effort``                   the same, undeclared: a target-missed finding
 

@@ -3,8 +3,8 @@
 Usage::
 
     python -m proofs [--max-nodes N] [--pair-max M] [--claims APP-B,LEM-C1,...]
-                     [--greedy frontier,paper] [--allow-ties] [--jobs J | --dask ADDRESS]
-                     [--store DIR]
+                     [--greedy frontier,paper] [--allow-ties]
+                     [--jobs J | --dask ADDRESS] [--store DIR]
                      [--timeout S] [--seed K] [--json] [--out DIR]
                      [--report-dir DIR | --no-reports] [--quiet]
 

@@ -13,10 +13,11 @@ reaches the operating system whole.
 
 >>> check_seconds(2.5, "timeout")
 2.5
->>> check_seconds(1e12, "timeout")
+>>> check_seconds(1e12, "timeout")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-solver.errors.OptionError: timeout=1000000000000.0: must be a positive number of seconds, at most 1000000 (11.6 days)
+solver.errors.OptionError: timeout=1000000000000.0: must be a positive number of
+seconds, at most 1000000 (11.6 days)
 """
 
 from __future__ import annotations

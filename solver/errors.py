@@ -99,11 +99,6 @@ class OptionError(InputError):
             f"{flag}{value}: {self.template.format_map(_Names(flag=True))}"
         )
 
-    def with_source(self, source: str) -> "OptionError":
-        return OptionError(
-            self.template, option=self.option, value=self.value, source=source
-        )
-
 
 class _Names(dict):
     """``{name}`` in an option message: the keyword, or the flag (``--max-nodes``)."""
@@ -129,8 +124,8 @@ class SetupError(InputError):
     cannot answer a trivial instance (raises, crashes, hangs, a program that does not
     run).  A usage error (exit 2, one line), never a finding.
 
-    >>> str(SetupError("the selector in module 'm' cannot start: ImportError: no torch"))
-    "the selector in module 'm' cannot start: ImportError: no torch"
+    >>> str(SetupError("the selector in module 'm' cannot start: ImportError: torch"))
+    "the selector in module 'm' cannot start: ImportError: torch"
     """
 
 
@@ -242,10 +237,10 @@ class Unsupported(Declined):
     """Raise it in a selector to decline an input it does not handle.
 
     ``raise Unsupported("needs at least one draft token")`` is the same as returning
-    ``{"status": "UNSUPPORTED", "reason": "needs at least one draft token"}``: test-solver
-    counts the input as *declined* (by class and reason), never judges it, and draws
-    another in its place.  Any other exception a selector raises is a finding.  A
-    property whose inputs were mostly declined is inconclusive, never a pass; the
+    ``{"status": "UNSUPPORTED", "reason": "needs at least one draft token"}``:
+    test-solver counts the input as *declined* (by class and reason), never judges it,
+    and draws another in its place.  Any other exception a selector raises is a finding.
+    A property whose inputs were mostly declined is inconclusive, never a pass; the
     restrictions (``--min-budget``, ``--single-request``, ...) keep such inputs out.
 
     >>> def select(instance):

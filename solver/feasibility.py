@@ -15,7 +15,8 @@ before it is believed.
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 1, "requests": [
-...     {"id": "r0", "target": "1.5", "parent": [-1, 0, 1], "prob": [1, "0.7", "0.5"]}]})
+...     {"id": "r0", "target": "1.5", "parent": [-1, 0, 1],
+...      "prob": [1, "0.7", "0.5"]}]})
 >>> [v.text for v in violations(inst, {"r0": [0, 2]})]
 ["rooted: request 'r0' node 2 selected without its parent 1"]
 """

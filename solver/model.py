@@ -39,7 +39,10 @@ from .numbers import fraction_str
 class Tree:
     """A candidate token tree with exact path probabilities.
 
-    >>> t = Tree.from_parents([-1, 0, 0, 1], [Fraction(1), Fraction(7, 10), Fraction(1, 5), Fraction(21, 50)])
+    >>> t = Tree.from_parents(
+    ...     [-1, 0, 0, 1],
+    ...     [Fraction(1), Fraction(7, 10), Fraction(1, 5), Fraction(21, 50)],
+    ... )
     >>> t.root, t.children[0], t.depth, t.height
     (0, (1, 2), (0, 1, 1, 2), 2)
     >>> t.mass

@@ -126,7 +126,7 @@ def solve_paper_alg1(instance: Instance) -> Selection:
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 1, "requests": [   # node 1 is node 2's child
     ...     {"id": "r", "target": 1, "parent": [-1, 2, 0], "prob": [1, "0.5", "0.5"]}]})
-    >>> solve_paper_alg1(inst).selected["r"]     # 0.5 == 0.5: index 1 first, then 2 (B = -1)
+    >>> solve_paper_alg1(inst).selected["r"]  # 0.5 == 0.5: index 1, then 2 (B = -1)
     (0, 1, 2)
     >>> inst0 = parse_instance({"budget": 0, "requests": [
     ...     {"id": "r", "target": 1, "parent": [-1, 2, 0], "prob": [1, "0.5", "0.5"]}]})
@@ -173,7 +173,8 @@ def to_double(x: Fraction) -> float:
     "1e400" gets inf; the literal float variant sees inf (and then compares and
     adds with it as IEEE arithmetic does).
 
-    >>> to_double(Fraction(10) ** 400), to_double(-Fraction(10) ** 400), to_double(Fraction(1, 10))
+    >>> big = Fraction(10) ** 400
+    >>> to_double(big), to_double(-big), to_double(Fraction(1, 10))
     (inf, -inf, 0.1)
     """
     try:
@@ -193,7 +194,8 @@ def solve_float_greedy(instance: Instance) -> Selection:
 
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 2, "requests": [
-    ...     {"id": "r", "target": "1.6", "parent": [-1, 0, 0, 0], "prob": [1, "0.4", "0.2", "0.1"]}]})
+    ...     {"id": "r", "target": "1.6", "parent": [-1, 0, 0, 0],
+    ...      "prob": [1, "0.4", "0.2", "0.1"]}]})
     >>> 1.0 + 0.4 + 0.2 < 1.6                   # so float needs the third node
     True
     >>> solve_float_greedy(inst).status
@@ -240,7 +242,8 @@ def solve_paper_alg2(
 
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 3, "root_charged": True, "requests": [
-    ...     {"id": "r", "target": 1, "parent": [-1, 0, 0, 0], "prob": [1, "0.5", "0.4", "0.3"]}]})
+    ...     {"id": "r", "target": 1, "parent": [-1, 0, 0, 0],
+    ...      "prob": [1, "0.5", "0.4", "0.3"]}]})
     >>> solve_paper_alg2(inst).selected["r"]     # B = 3 - 1 = 2, `while B >= 0` takes 3
     (0, 1, 2, 3)
     """

@@ -315,9 +315,8 @@ def path_products(
             kids[p].append(v)
     f = [Fraction(0)] * n
     f[root] = Fraction(1)
-    ratio = (
-        [(0, 1)] * n
-    )  # f as (numerator, denominator): products of small ints without Fraction's overhead
+    # f as (numerator, denominator): products of small ints without Fraction's overhead
+    ratio = [(0, 1)] * n
     ratio[root] = (1, 1)
     if bits_left is None:  # shared by the requests of one instance
         bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]

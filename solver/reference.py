@@ -21,7 +21,8 @@ The greedy is a *certifying* algorithm: each answer carries a certificate
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 2, "requests": [
-...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1], "prob": [1, "0.7", "0.2", "0.42"]},
+...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1],
+...      "prob": [1, "0.7", "0.2", "0.42"]},
 ...     {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, "0.5"]}]})
 >>> sel = solve_reference(inst)
 >>> sel.status, dict(sel.selected), sel.objective

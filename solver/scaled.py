@@ -75,8 +75,11 @@ def common_denominator(
 
     >>> common_denominator([Fraction(1, 4), Fraction(3, 10)])
     20
-    >>> primes = [p for p in range(3, 20000) if all(p % q for q in range(2, int(p ** 0.5) + 1))]
-    >>> common_denominator([Fraction(1, p) for p in primes]) is None  # 2,261 distinct primes
+    >>> primes = [
+    ...     p for p in range(3, 20000) if all(p % q for q in range(2, int(p**0.5) + 1))
+    ... ]
+    >>> # 2,261 distinct primes
+    >>> common_denominator([Fraction(1, p) for p in primes]) is None
     True
     """
     if not values:

@@ -21,8 +21,9 @@ SLOW_TESTS = Path(__file__).with_name("slow_tests.txt")
 
 def pytest_collection_modifyitems(config, items):
     """Mark ``slow`` the tests listed in tests/slow_tests.txt: measured, not guessed
-    (``python tests/common/durations.py durations.txt --threshold 1.5 --ids``; tests/README.md),
-    so ``python -m pytest -m "not slow"`` is the fast tier.  CI runs everything."""
+    (``python tests/common/durations.py durations.txt --threshold 1.5 --ids``;
+    tests/README.md), so ``python -m pytest -m "not slow"`` is the fast tier.  CI runs
+    everything."""
     slow = {
         line.strip()
         for line in SLOW_TESTS.read_text(encoding="utf-8").splitlines()

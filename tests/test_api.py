@@ -422,7 +422,7 @@ def test_a_selector_calling_sys_exit_is_a_finding_not_the_end_of_the_caller(code
     assert f"solver raised SystemExit: {'' if code is None else code}" in f.condition
 
 
-def test_a_selector_calling_sys_exit_on_every_call_is_a_setup_error_not_the_end_of_the_caller():
+def test_sys_exit_on_every_call_is_a_setup_error_not_the_end_of_the_caller():
     def exits(inst):
         sys.exit(3)
 

@@ -81,8 +81,10 @@ GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
 def layer(module: str) -> str:
     """The layer of a module: its subpackage of verify, or its top-level package.
 
-    >>> layer("verify.oracles.z3.common"), layer("verify.__main__"), layer("solver.model")
-    ('verify.oracles', 'verify', 'solver')
+    >>> layer("verify.oracles.z3.common"), layer("verify.__main__")
+    ('verify.oracles', 'verify')
+    >>> layer("solver.model")
+    'solver'
     """
     parts = module.split(".")
     if parts[0] == "verify" and len(parts) > 1 and f"verify.{parts[1]}" in ALLOWED:

@@ -463,21 +463,24 @@ def test_jobs_give_the_same_rows(capsys, tmp_path):
     ]
     _, one = _run(capsys, *args)
     _, two = _run(capsys, *args, "--jobs", "2")
-    strip = lambda rows: [
-        {
-            k: r[k]
-            for k in (
-                "claim",
-                "greedy",
-                "n",
-                "shapes",
-                "queries",
-                "result",
-                "counterexamples",
-            )
-        }
-        for r in rows
-    ]
+
+    def strip(rows):
+        return [
+            {
+                k: r[k]
+                for k in (
+                    "claim",
+                    "greedy",
+                    "n",
+                    "shapes",
+                    "queries",
+                    "result",
+                    "counterexamples",
+                )
+            }
+            for r in rows
+        ]
+
     assert strip(one["rows"]) == strip(two["rows"])
 
 

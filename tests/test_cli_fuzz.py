@@ -553,9 +553,8 @@ def test_check_solver_options_are_checked_like_the_command_line(kwargs):
         **kwargs,
     }
     here = os.getcwd()
-    os.chdir(
-        DIR
-    )  # report_dir="x" and instances="5" are relative paths: keep them in the fuzz folder
+    # report_dir="x" and instances="5" are relative paths: keep them in the fuzz folder
+    os.chdir(DIR)
     try:
         result = check_solver(_roots, **args)
     except (
@@ -593,7 +592,7 @@ def test_answers_with_many_entries_give_one_short_line(capsys, node, copies, tai
     assert code == 1 and out.count("\n") == 1 and len(out) < 2100
     if copies > 4:
         assert (
-            f"entries for a tree of 4 nodes)" in out
+            "entries for a tree of 4 nodes)" in out
             and f"({copies + len(tail)} entries" in out
         )
 

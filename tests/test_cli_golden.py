@@ -1,12 +1,12 @@
 """The CLI's outputs and exit codes, pinned by golden files (docs/cli.md,
 docs/suite.md).
 
-Each case runs ``python -m verify ...`` in a subprocess and compares exit code,
-stdout and stderr with ``tests/golden/<case>.txt``.  Timings are normalised
-(``12.3 s`` -> ``<T> s``).  After an intended change of output, regenerate with
-``UPDATE_GOLDEN=1 python -m pytest tests/test_cli_golden.py`` and review the diff.
-Numbers that depend on the installed Hypothesis version are masked (tests/common/golden_norm.py):
-a golden file is a claim a person has read, not a recording.
+Each case runs ``python -m verify ...`` in a subprocess and compares exit code, stdout
+and stderr with ``tests/golden/<case>.txt``.  Timings are normalised (``12.3 s`` ->
+``<T> s``).  After an intended change of output, regenerate with ``UPDATE_GOLDEN=1
+python -m pytest tests/test_cli_golden.py`` and review the diff.  Numbers that depend on
+the installed Hypothesis version are masked (tests/common/golden_norm.py): a golden file
+is a claim a person has read, not a recording.
 """
 
 import re
@@ -98,7 +98,10 @@ def run_cli(args):
         text=True,
         timeout=600,
     )
-    norm = lambda s: generation_counts(_TIME.sub("<T> s", s))
+
+    def norm(s):
+        return generation_counts(_TIME.sub("<T> s", s))
+
     return (
         f"exit: {proc.returncode}\n--- stdout\n{norm(proc.stdout)}---"
         f" stderr\n{norm(proc.stderr)}"

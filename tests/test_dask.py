@@ -273,9 +273,10 @@ def test_proofs_through_a_separately_started_scheduler_and_workers(procs, tmp_pa
     local = _proofs(*common, "--jobs", "2", "--json", "--quiet")
     assert on_dask.returncode == local.returncode == 0, on_dask.stderr[-2000:]
     dask_out, local_out = json.loads(on_dask.stdout), json.loads(local.stdout)
-    strip = lambda out: [
-        {k: v for k, v in r.items() if k != "seconds"} for r in out["rows"]
-    ]
+
+    def strip(out):
+        return [{k: v for k, v in r.items() if k != "seconds"} for r in out["rows"]]
+
     assert strip(dask_out) == strip(local_out) and len(local_out["rows"]) > 20
     assert (
         dask_out["settings"]["dask"] == address and "dask" not in local_out["settings"]
@@ -309,9 +310,10 @@ def test_a_lost_scheduler_ends_the_run_and_the_store_resumes_it(procs, tmp_path)
         text=True,
     )
     deadline = time.monotonic() + 120
-    entries = lambda: (
-        sum(len(files) for _, _, files in os.walk(store)) - 1
-    )  # store.json aside
+
+    def entries():
+        return sum(len(files) for _, _, files in os.walk(store)) - 1  # store.json aside
+
     while entries() < 5 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     procs.kill(sched)

@@ -4,10 +4,10 @@ traps are real.
 Class balance is measured the way the suite reports it (docs/suite.md, "generated
 classes"): over the cases of a whole quick run that draw an axis, pooled over every
 check, the share in which each class occurs, sampled with
-:func:`verify.commands.suite.planned_classes` (same strategies, seeds and Hypothesis settings
-as the run, no checks).  The expected classes come from the class lists of the
-generators, not from what was drawn, so a class that lost its weight is missed,
-not silently dropped (``test_balance_check_fails_without_a_class``).
+:func:`verify.commands.suite.planned_classes` (same strategies, seeds and Hypothesis
+settings as the run, no checks).  The expected classes come from the class lists of the
+generators, not from what was drawn, so a class that lost its weight is missed, not
+silently dropped (``test_balance_check_fails_without_a_class``).
 """
 
 from collections import Counter
@@ -128,7 +128,9 @@ def test_float_counts_match_the_greedy_in_both_arithmetics(values, kind, step, d
 
 
 def test_known_float_traps():
-    tenths = lambda *d: [Fraction(x, 10) for x in d]
+    def tenths(*d):
+        return [Fraction(x, 10) for x in d]
+
     # 1 + 0.4 + 0.2 = 1.5999999999999999 in double: one node more than exact arithmetic
     assert gen.float_counts(tenths(4, 2, 1), Fraction(8, 5)) == (2, 3)
     assert gen.float_traps(tenths(4, 4), "boundary", Fraction(0)) == [
@@ -256,7 +258,12 @@ def test_merge_classes_merge_in_the_format_they_aim_at():
 
             t()
             rates[kind, fmt] = sum(hits) / len(hits)
-    assert min(rates.values()) >= 0.25, sorted(rates.items())
+    # The rate depends on the seed, which derandomize derives from this function's
+    # source (a reformat changes it).  Measured with @seed(s), 200 cases each:
+    # underflow 0.21-0.53 (s = 0..29), close-siblings 0.63-0.86 and near-one >= 0.98
+    # (s = 0..9); at 0.25 the reformatted source's seed failed (underflow/float32
+    # 0.205).  0.15 still fails a class that stopped merging.
+    assert min(rates.values()) >= 0.15, sorted(rates.items())
 
 
 def test_the_budget_cuts_the_trees_in_at_least_40_percent_of_cases_in_every_mode():
@@ -367,7 +374,9 @@ def test_precision_weighting_only_adds_every_default_class_keeps_half_its_share(
 
 
 def test_precision_aims_boundary_targets_at_the_sums_that_format_misses():
-    tenths = lambda *xs: [Fraction(x, 10) for x in xs]
+    def tenths(*xs):
+        return [Fraction(x, 10) for x in xs]
+
     # 1 + 0.3 + 0.3 < 1.6 in float32, not in double: only a float32 selector misses it
     assert gen.float_traps(tenths(3, 3), "boundary", Fraction(0)) == []
     assert gen.float_traps(

@@ -189,7 +189,10 @@ def test_beyond_the_exact_limit_is_one_line_exit_2(tmp_path, capsys):
     assert code == 2 and out == "" and err.count("\n") == 1
     assert (
         err.startswith("error: ")
-        and f"request 'r' node 6: the common denominator of the instance's exact values exceeds {MAX_EXACT_DIGITS} digits"
+        and (
+            "request 'r' node 6: the common denominator of the instance's exact values"
+            f" exceeds {MAX_EXACT_DIGITS} digits"
+        )
         in err
     )
     inst["requests"][0]["prob"] = prob[:6] + ["0", "0"]
@@ -342,7 +345,10 @@ def test_many_duplicate_nodes_give_a_short_verdict(tmp_path, capsys):
     assert code == 1 and out.count("\n") == 1 and len(out) < 2100
     assert (
         out.startswith("infeasible: format: request 'r' node 1 listed twice; ")
-        and "and 299996 more entries repeated or not nodes of the tree (300001 entries for a tree of 2 nodes)"
+        and (
+            "and 299996 more entries repeated or not nodes of the tree"
+            " (300001 entries for a tree of 2 nodes)"
+        )
         in out
     )
 

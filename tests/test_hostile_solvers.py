@@ -123,7 +123,8 @@ def test_timeout_holds_when_a_setsid_child_keeps_stdout_open(tmp_path, mark):
         import os, sys, time
         if os.fork() == 0:
             os.setsid()
-            time.sleep(1000)  # {mark}: keeps the inherited stdout open in its own session
+            # {mark}: keeps the inherited stdout open in its own session
+            time.sleep(1000)
         time.sleep(1000)
     """,
     )
@@ -235,7 +236,8 @@ def test_a_valid_but_huge_answer_is_output_too_large(tmp_path, mark):
         """
         import json, sys
         sys.stdin.read()
-        print(json.dumps({"status": "OK", "selected": {"r": [0, 1]}, "reason": "y" * (20 * 2 ** 20)}))
+        huge = "y" * (20 * 2 ** 20)
+        print(json.dumps({"status": "OK", "selected": {"r": [0, 1]}, "reason": huge}))
     """,
     )
     assert "output too large" in fault(adapt_command(argv, timeout=30))
@@ -261,7 +263,8 @@ def test_not_utf8_output_is_a_finding(tmp_path, mark):
         tmp_path,
         r"""
         import sys
-        sys.stdout.buffer.write(b'{"status": "OK", "selected": {"r": [0]}, "reason": "\xff"}')
+        out = b'{"status": "OK", "selected": {"r": [0]}, "reason": "\xff"}'
+        sys.stdout.buffer.write(out)
     """,
     )
     assert (
@@ -322,7 +325,8 @@ LOOP = """
         inst = json.loads(line)
         req = inst["requests"][0]
         BODY
-        print(json.dumps({"status": "OK", "selected": {req["id"]: [req["parent"].index(-1)]}}), flush=True)
+        root_only = {req["id"]: [req["parent"].index(-1)]}
+        print(json.dumps({"status": "OK", "selected": root_only}), flush=True)
 """
 
 
@@ -528,9 +532,11 @@ LATE = """
     import json, sys, time  # MARK
     for n, line in enumerate(sys.stdin, 1):
         req = json.loads(line)["requests"][0]
-        answer = json.dumps({"status": "OK", "selected": {req["id"]: [req["parent"].index(-1)]}})
+        root_only = {req["id"]: [req["parent"].index(-1)]}
+        answer = json.dumps({"status": "OK", "selected": root_only})
         print(answer, flush=True)
-        if req["id"] == "q1":  # this instance's answer comes twice, the copy a moment later
+        # this instance's answer comes twice, the copy a moment later
+        if req["id"] == "q1":
             time.sleep(0.3)
             print(answer, flush=True)
 """

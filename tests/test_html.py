@@ -257,9 +257,9 @@ def test_the_committed_results_html_is_up_to_date():
     from verify.commands import results as R
     from verify.commands.results_html import render_html
 
-    strip = lambda text: re.sub(
-        r'src="data:image/svg\+xml;base64,[^"]*"', 'src="…"', text
-    )
+    def strip(text):
+        return re.sub(r'src="data:image/svg\+xml;base64,[^"]*"', 'src="…"', text)
+
     assert strip(RESULTS_HTML.read_text(encoding="utf-8")) == strip(
         render_html(R.load_runs())
     ), "docs/results.html is stale: run python -m verify results"

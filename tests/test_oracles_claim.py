@@ -104,9 +104,9 @@ def test_a_wrong_invalid_is_a_disagreement(monkeypatch):
 
 def test_an_infeasible_selection_is_caught_even_if_all_oracles_agree(monkeypatch):
     # every oracle answers the whole tree: budget 2 is exceeded; agreement is not enough
-    whole = lambda inst, *a, **k: make_ok(
-        inst, {r.id: range(len(r.tree)) for r in inst.requests}
-    )
+    def whole(inst, *a, **k):
+        return make_ok(inst, {r.id: range(len(r.tree)) for r in inst.requests})
+
     monkeypatch.setattr(dp, "solve_dp", whole)
     monkeypatch.setattr(z3_encoding, "solve_z3", whole)
     fail = prop.check_oracles(None, NONMONO)

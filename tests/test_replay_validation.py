@@ -311,7 +311,8 @@ def test_a_missing_program_is_a_usage_error_not_still_fails(report, tmp_path, ca
 @pytest.mark.parametrize(
     "target",
     [
-        "verify.report.finding:subprocess.getoutput",  # an attribute path out of a module of ours
+        # an attribute path out of a module of ours
+        "verify.report.finding:subprocess.getoutput",
         "verify.report.replay:sys.exit",
         "verify.report.finding:subprocess",  # a module imported by ours
         "verify.report.replay:PROJECT",  # not a function

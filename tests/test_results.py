@@ -1,8 +1,10 @@
 """docs/results.md is what ``python -m verify results`` renders, from runs of the
 committed code.
 
-(i)   rendering the committed raw JSON (docs/results/*.json) gives docs/results.md byte for byte;
-(ii)  the runs were made with the current code (same fingerprint), else the page is stale;
+(i)   rendering the committed raw JSON (docs/results/*.json) gives docs/results.md byte
+      for byte;
+(ii)  the runs were made with the current code (same fingerprint), else the page is
+      stale;
 (iii) the renderer on a small hand-written run gives the rows written out by hand below.
 """
 

@@ -340,9 +340,10 @@ def test_test_solver_cli_jobs_and_store(tmp_path, capsys):
             spec, options, out=out, err=err, jobs=2, store_dir=store
         )
         runs.append((code, out.getvalue(), err.getvalue()))
-    strip = lambda s: [
-        line for line in s.splitlines() if not line.startswith("result:")
-    ]
+
+    def strip(s):
+        return [line for line in s.splitlines() if not line.startswith("result:")]
+
     assert runs[0][0] == runs[1][0] == 1 and strip(runs[0][1]) == strip(runs[1][1])
     assert "reused 2 of 2 tasks" in runs[1][2] and "reused" not in runs[0][2]
     assert (
@@ -403,9 +404,14 @@ def test_proofs_store_rerun_reuses_every_task_and_prints_the_same_table(
     first = capsys.readouterr()
     assert proofs_cli.main(args) == 1
     second = capsys.readouterr()
-    table = lambda text: [
-        line.rsplit(None, 1)[0] for line in text.splitlines()[1:] if line[:1].isupper()
-    ]
+
+    def table(text):
+        return [
+            line.rsplit(None, 1)[0]
+            for line in text.splitlines()[1:]
+            if line[:1].isupper()
+        ]
+
     assert table(first.out) == table(second.out)
     assert "finished tasks of this code" in second.err and "reused" in second.err
 
@@ -451,9 +457,10 @@ def test_ctrl_c_stops_the_workers_and_the_store_resumes(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    count = lambda: (
-        sum(len(f) for _, _, f in os.walk(store)) - 1 if store.exists() else 0
-    )
+
+    def count():
+        return sum(len(f) for _, _, f in os.walk(store)) - 1 if store.exists() else 0
+
     deadline = time.monotonic() + 60
     while count() < 3 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -470,9 +477,10 @@ def test_ctrl_c_stops_the_workers_and_the_store_resumes(tmp_path):
     fresh = subprocess.run(
         cmd[:-2], cwd=root, env=env, capture_output=True, text=True, timeout=300
     )
-    table = lambda text: [
-        line for line in text.splitlines() if not line.startswith("total ")
-    ]
+
+    def table(text):
+        return [line for line in text.splitlines() if not line.startswith("total ")]
+
     assert again.returncode == fresh.returncode and table(again.stdout) == table(
         fresh.stdout
     )
@@ -483,29 +491,32 @@ def test_matplotlib_is_imported_only_when_drawing():
     import subprocess
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    run = lambda *extra: subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "verify",
-            "test-solver",
-            "tests.quality.planted:budget_ge0",
-            "--examples",
-            "40",
-            "--claims",
-            "RULE-BUDGET",
-            "--jobs",
-            "1",
-            *extra,
-        ],
-        cwd=root,
-        env=dict(os.environ, PYTHONPATH=root),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def run(*extra):
+        return subprocess.run(
+            [
+                sys.executable,
+                "-X",
+                "importtime",
+                "-m",
+                "verify",
+                "test-solver",
+                "tests.quality.planted:budget_ge0",
+                "--examples",
+                "40",
+                "--claims",
+                "RULE-BUDGET",
+                "--jobs",
+                "1",
+                *extra,
+            ],
+            cwd=root,
+            env=dict(os.environ, PYTHONPATH=root),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     plain = run()
     assert plain.returncode == 1 and "matplotlib" not in plain.stderr
     import tempfile
@@ -568,7 +579,8 @@ inst = parse_instance(json.load(sys.stdin))
 sel = solve_reference(inst).to_json()
 sel.pop("certificate", None)
 if {buggy}:  # every node of every request: over the budget whenever it binds
-    sel = {{"status": "OK", "selected": {{r.id: list(range(len(r.tree))) for r in inst.requests}}}}
+    every = {{r.id: list(range(len(r.tree))) for r in inst.requests}}
+    sel = {{"status": "OK", "selected": every}}
 json.dump(sel, sys.stdout)
 """
 

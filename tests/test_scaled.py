@@ -1,13 +1,14 @@
 """The numeric core (solver/scaled.py) against the Fraction reference, on every
 generated class.
 
-Each test runs the same work on the scaled path (ints over the common denominator) and on
-the Fraction path and compares what users see, byte for byte: the reference greedy's JSON
-(certificate included), the DP's answer, the judge's verdict on the greedy's answer and on
-spoiled answers, the certificate checker's findings on true and forged certificates.  The
-classes are the generators' (verify/search/generators.py): ties and zeros (grid), decimals,
-near-one, close siblings, underflow, float32/float16/bfloat16, non-monotone scores; and
-instances whose denominators are huge (the fallback) or large but still scaled.
+Each test runs the same work on the scaled path (ints over the common denominator) and
+on the Fraction path and compares what users see, byte for byte: the reference greedy's
+JSON (certificate included), the DP's answer, the judge's verdict on the greedy's answer
+and on spoiled answers, the certificate checker's findings on true and forged
+certificates.  The classes are the generators' (verify/search/generators.py): ties and
+zeros (grid), decimals, near-one, close siblings, underflow, float32/float16/bfloat16,
+non-monotone scores; and instances whose denominators are huge (the fallback) or large
+but still scaled.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """``python -m verify test-solver``: the adapters, and the command's output and exit
 codes.
 
-Adapters (verify/subject/adapters.py): every way a solver that is not ours can
-misbehave (raise, hang, crash, print garbage, decline) becomes a finding or a
-declined input, never a crash of ours.  The check (verify/solver_check/, its command
-line verify/commands/solver_cli.py): golden files under ``tests/golden_test_solver/`` pin stdout, stderr and the exit code,
-with timings and report paths normalised.  After an intended change of output,
-regenerate with ``UPDATE_GOLDEN=1 python -m pytest tests/test_solver_check.py``
-and read the diff: a golden file is a claim a person has read.
+Adapters (verify/subject/adapters.py): every way a solver that is not ours can misbehave
+(raise, hang, crash, print garbage, decline) becomes a finding or a declined input,
+never a crash of ours.  The check (verify/solver_check/, its command line
+verify/commands/solver_cli.py): golden files under ``tests/golden_test_solver/`` pin
+stdout, stderr and the exit code, with timings and report paths normalised.  After an
+intended change of output, regenerate with ``UPDATE_GOLDEN=1 python -m pytest
+tests/test_solver_check.py`` and read the diff: a golden file is a claim a person has
+read.
 """
 
 import json
@@ -601,11 +602,14 @@ def test_each_signature_is_shrunk_from_the_smallest_case_that_failed_with_it(
     )  # not just the first
 
 
-@pytest.mark.skipif(sys.version_info < (3, 11), reason="ExceptionGroup is Python 3.11+")
 def test_a_flaky_failure_of_our_own_stop_signals_is_the_signal_not_an_error():
     # Hypothesis >= 6.1xx replays a case: "rejected as declined" then "gave up" becomes
-    # a
-    # FlakyFailure group holding _GaveUp; it must stop the search as a give-up does
+    # a FlakyFailure group holding _GaveUp; it must stop the search as a give-up does
+    if sys.version_info >= (3, 11):
+        from builtins import ExceptionGroup
+    else:  # the backport, Hypothesis's dependency below 3.11 (its FlakyFailure's base)
+        from exceptiongroup import ExceptionGroup
+
     from verify.search import claim_search as campaign
 
     def group_of(*excs):

@@ -9,12 +9,10 @@ compared with the value put; two processes creating one store at once both get i
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import random
 import stat
-import sys
 from fractions import Fraction
 
 import pytest

@@ -35,10 +35,12 @@ SLEEPER = """
     import json, os, sys, time
     flag = sys.argv[1]
     inst = json.loads(sys.stdin.read())
-    if not os.path.exists(flag):  # the first call (the warm-up before the run) answers at once
+    # the first call (the warm-up before the run) answers at once
+    if not os.path.exists(flag):
         open(flag, "w").close()
         req = inst["requests"][0]
-        print(json.dumps({"status": "OK", "selected": {req["id"]: [req["parent"].index(-1)]}}))
+        root_only = {req["id"]: [req["parent"].index(-1)]}
+        print(json.dumps({"status": "OK", "selected": root_only}))
         sys.exit(0)
     if os.fork() == 0:  # a child of the solver, sleeping too
         os.setsid()

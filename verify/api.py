@@ -144,7 +144,8 @@ def judge(
     """The exact verdict on ``selection``, as ``python -m verify check`` gives it.
 
     ``kind`` is one of ``optimal``, ``invalid-confirmed``, ``suboptimal``,
-    ``infeasible``, ``wrong-invalid``, ``wrong-objective``, ``declined``, ``inconclusive``
+    ``infeasible``, ``wrong-invalid``, ``wrong-objective``, ``declined``,
+    ``inconclusive``
     (``oracle-fault``: a bug of ours); ``text`` is the line ``check`` prints;
     ``optimal`` an optimal selection (dict) and ``optimum`` the exact optimum
     (``None`` when no feasible selection exists).  With ``z3=True`` Z3 confirms
@@ -153,8 +154,10 @@ def judge(
     >>> inst = {"budget": 1, "requests": [
     ...     {"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}]}
     >>> v = judge(inst, {"status": "OK", "selected": {"r": [0, 2]}})
-    >>> v.kind, v.text, v.optimal
-    ('suboptimal', 'suboptimal: objective 13/10, optimum 3/2', {'status': 'OK', 'selected': {'r': [0, 1]}, 'objective': '3/2'})
+    >>> v.kind, v.text
+    ('suboptimal', 'suboptimal: objective 13/10, optimum 3/2')
+    >>> v.optimal
+    {'status': 'OK', 'selected': {'r': [0, 1]}, 'objective': '3/2'}
     >>> judge(inst, {"status": "OK", "selected": {"r": [0, 1]}}).passed
     True
     """
@@ -208,8 +211,9 @@ def assert_optimal(
     if where is not None and _final_example():
         try:
             lines.append(
-                "  report:  "
-                f" {_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}/report.md"
+                "  report:   "
+                f"{_write_report(where, inst, sel, verdict, z3, allow_nonmonotone)}"
+                "/report.md"
             )
         except (
             OSError
@@ -282,7 +286,8 @@ def solve(instance: InstanceLike) -> dict:
     """The reference greedy's answer (exact; with its certificate,
     docs/certificates.md).
 
-    >>> solve({"budget": 1, "requests": [{"id": "r", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]}]})["selected"]
+    >>> r = {"id": "r", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]}
+    >>> solve({"budget": 1, "requests": [r]})["selected"]
     {'r': [0, 1]}
     """
     from solver.reference import solve_reference
@@ -295,9 +300,11 @@ def optimum(
 ) -> Optional[Fraction]:
     """The exact optimum, or ``None`` when no feasible selection exists (INVALID).
 
-    >>> optimum({"budget": 1, "requests": [{"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}]})
+    >>> r = {"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}
+    >>> optimum({"budget": 1, "requests": [r]})
     Fraction(3, 2)
-    >>> optimum({"budget": 0, "requests": [{"id": "r", "target": 2, "parent": [-1, 0], "prob": [1, 1]}]}) is None
+    >>> r = {"id": "r", "target": 2, "parent": [-1, 0], "prob": [1, 1]}
+    >>> optimum({"budget": 0, "requests": [r]}) is None
     True
     """
     from verify.checks.judge import exact_optimum
@@ -309,7 +316,8 @@ def optimum(
 def certify(instance: InstanceLike, selection: SelectionLike) -> list[str]:
     """Why the selection's certificate does not prove its answer; ``[]`` when it does.
 
-    >>> inst = {"budget": 1, "requests": [{"id": "r", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]}]}
+    >>> inst = {"budget": 1, "requests": [
+    ...     {"id": "r", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]}]}
     >>> certify(inst, solve(inst))
     []
     >>> certify(inst, {"status": "OK", "selected": {"r": [0, 1]}})
@@ -329,12 +337,12 @@ class Finding:
 
     ``signature`` is ``(property, rule, kind, cause class)`` (docs/test-solver.md): two
     findings with the same signature are the same defect; ``properties`` lists every
-    property the defect breaks (found by several, it is one finding).  ``instance``, ``answer`` and
-    ``optimal`` are dicts of docs/format.md; ``report`` the report directory (when
-    ``report_dir`` was given).  ``confirmation``: how replays on fresh solvers went,
-    ``confirmed (reproduced 3 of 3)`` or ``intermittent (reproduced 2 of 5; ...)``
-    (docs/test-solver.md, "Confirmed findings"); failures no replay reproduced are not
-    findings (:attr:`SolverCheck.not_confirmed`).
+    property the defect breaks (found by several, it is one finding).  ``instance``,
+    ``answer`` and ``optimal`` are dicts of docs/format.md; ``report`` the report
+    directory (when ``report_dir`` was given).  ``confirmation``: how replays on fresh
+    solvers went, ``confirmed (reproduced 3 of 3)`` or ``intermittent (reproduced 2 of
+    5; ...)`` (docs/test-solver.md, "Confirmed findings"); failures no replay reproduced
+    are not findings (:attr:`SolverCheck.not_confirmed`).
     """
 
     property: str
@@ -409,10 +417,14 @@ def check_solver(
     ``max_findings``, ``timeout``, ``report_dir`` and ``instances`` (a JSON Lines file
     or folder of your own instances) are test-solver's options.  Runs in this process.
 
-    >>> def first_child(inst):  # takes one child per request: over budget when the budget is 0
-    ...     return {"status": "OK", "selected": {r["id"]: [r["parent"].index(-1)] + [
-    ...         v for v, p in enumerate(r["parent"]) if p == r["parent"].index(-1)][:1] for r in inst["requests"]}}
-    >>> result = check_solver(first_child, profile="smoke", claims=("RULE-BUDGET",), single_request=True)
+    >>> def first_child(inst):  # one child per request: over budget at budget 0
+    ...     def pick(r):
+    ...         root = r["parent"].index(-1)
+    ...         return [root] + [v for v, p in enumerate(r["parent"]) if p == root][:1]
+    ...     selected = {r["id"]: pick(r) for r in inst["requests"]}
+    ...     return {"status": "OK", "selected": selected}
+    >>> result = check_solver(first_child, profile="smoke", claims=("RULE-BUDGET",),
+    ...                       single_request=True)
     >>> result.exit_status, result.findings[0].kind
     (1, 'over budget')
     """

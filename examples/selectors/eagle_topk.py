@@ -17,8 +17,10 @@ The worked example of docs/test-solver.md.  Two layers:
 
 Run it (single request, no targets: the sub-problem it solves)::
 
-    python -m verify test-solver examples.selectors.eagle_topk:select --single-request --no-targets
-    python -m verify test-solver --cmd "python examples/selectors/eagle_topk_cmd.py" --single-request --no-targets
+    python -m verify test-solver examples.selectors.eagle_topk:select \
+        --single-request --no-targets
+    python -m verify test-solver --cmd "python examples/selectors/eagle_topk_cmd.py" \
+        --single-request --no-targets
 
 :func:`select_topk_ties` is the same reranker with the tie order of an unstable
 top-k (``torch.topk`` does not specify which of equal scores it returns): on a

@@ -42,7 +42,8 @@ def main() -> int:
         for line in sys.stdin:  # one instance per line, one answer per line, in order
             if line.strip():
                 sys.stdout.write(json.dumps(choose(json.loads(line))) + "\n")
-                sys.stdout.flush()  # the checker waits for this line: never leave it in a buffer
+                # the checker waits for this line: never leave it in a buffer
+                sys.stdout.flush()
         return 0
     answer = choose(json.load(sys.stdin))
     if answer["status"] == "UNSUPPORTED":

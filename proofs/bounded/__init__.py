@@ -3,7 +3,7 @@
 Modules, one concept each:
 
 ``shapes``       every rooted tree shape with n nodes, once (Beyer-Hedetniemi)
-``tree_run``     the greedy's loop on one shape, unrolled for Z3 (frontier / paper GetTop)
+``tree_run``     the greedy's loop on one shape unrolled for Z3 (frontier, paper GetTop)
 ``pair_run``     Algorithm 1 on two requests (SLO phase, throughput phase)
 ``claims_tree``  APP-B, LEM-C1, LEM-C2 and the run lemmas as negations
 ``claims_pair``  THM-P1, THM-P2 as negations

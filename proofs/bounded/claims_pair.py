@@ -12,7 +12,9 @@ budget, the probabilities, the labelings and all tie-breaks are symbolic.
 >>> from proofs.bounded.shapes import Shape
 >>> from proofs.bounded.pair_run import PairRun
 >>> from proofs.bounded.smt import new_solver, refute
->>> p = PairRun(Shape.from_levels((0, 1, 2)), Shape.from_levels((0,)), "frontier", ties=True)
+>>> p = PairRun(
+...     Shape.from_levels((0, 1, 2)), Shape.from_levels((0,)), "frontier", ties=True
+... )
 >>> s = new_solver(0, 30); s.add(p.constraints)
 >>> refute(s, *neg_thm_p2(p)[0]).status
 'proved'
@@ -39,7 +41,9 @@ def _selection(p: PairRun):
 
 
 def _facts(p: PairRun, model, x) -> dict:
-    ev = lambda t: z3.is_true(model.eval(t, model_completion=True))
+    def ev(t):
+        return z3.is_true(model.eval(t, model_completion=True))
+
     out = {
         "requests": [run_facts(t, model) for t in p.trees],
         "targets": [str(fraction(model, a)) for a in p.A],

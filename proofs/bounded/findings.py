@@ -27,14 +27,19 @@ companion
     on the same trees with one unit less budget, where its loop takes as many
     nodes as the modelled one; reported only if the property fails on it too.
 
->>> property_for("APP-B", ties=True), property_for("THM-P2", ties=True), subject("paper").label
-('APP-B/ties', 'THM-P2', 'proofs.replay:algorithm1_all_unselected')
+>>> property_for("APP-B", ties=True), property_for("THM-P2", ties=True)
+('APP-B/ties', 'THM-P2')
+>>> subject("paper").label
+'proofs.replay:algorithm1_all_unselected'
 >>> obj = {"budget": 1, "requests": [{"id": "r0", "target": "1", "parent": [-1, 2, 0],
 ...                                   "prob": ["1", "1/2", "1/2"]}]}
->>> for c in cases(obj, "APP-B", "paper", ties=True):
-...     print(c["property"], c["spec"].target, "budget", c["instance"].budget, "|", c["failure"].condition)
-APP-B/ties proofs.replay:algorithm1_all_unselected budget 1 | rooted: request 'r0' node 1 selected without its parent 2
-APP-B/ties paper-alg1 budget 0 | rooted: request 'r0' node 1 selected without its parent 2
+>>> for c in cases(obj, "APP-B", "paper", ties=True):  # doctest: +NORMALIZE_WHITESPACE
+...     print(c["property"], c["spec"].target, "budget", c["instance"].budget,
+...           "|", c["failure"].condition)
+APP-B/ties proofs.replay:algorithm1_all_unselected budget 1 | rooted: request 'r0'
+    node 1 selected without its parent 2
+APP-B/ties paper-alg1 budget 0 | rooted: request 'r0' node 1 selected without its
+    parent 2
 """
 
 from __future__ import annotations

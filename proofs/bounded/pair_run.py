@@ -27,7 +27,9 @@ run (:class:`proofs.bounded.tree_run.TreeRun`); the throughput phase compares th
 the two trees' next steps.  This is the algorithm's loop, not a summary of it.
 
 >>> from proofs.bounded.shapes import Shape
->>> p = PairRun(Shape.from_levels((0, 1)), Shape.from_levels((0,)), "frontier", ties=False)
+>>> p = PairRun(
+...     Shape.from_levels((0, 1)), Shape.from_levels((0,)), "frontier", ties=False
+... )
 >>> len(p.steps)
 1
 """

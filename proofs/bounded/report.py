@@ -1,7 +1,7 @@
 """The output of ``python -m proofs``: a table claim x n, or JSON.
 
->>> print(table([{"claim": "APP-B", "greedy": "paper", "n": 3, "shapes": 2, "queries": 2,
-...               "result": "proved", "seconds": 0.01}]))
+>>> print(table([{"claim": "APP-B", "greedy": "paper", "n": 3, "shapes": 2,
+...               "queries": 2, "result": "proved", "seconds": 0.01}]))
 claim     greedy     n  shapes  queries  result           seconds
 APP-B     paper      3       2        2  proved              0.01
 """

@@ -11,7 +11,8 @@ query was undecided, else ``proved``.
 ...      "status": "counterexample", "seconds": 0.1, "witness": {}, "reason": ""},
 ...     {"claim": "APP-B", "greedy": "paper", "n": 3, "shape": "011", "queries": 1,
 ...      "status": "proved", "seconds": 0.1, "witness": None, "reason": ""}])
->>> rows[0]["result"], rows[0]["shapes"], rows[0]["counterexamples"], rows[0]["first_counterexample"]
+>>> r = rows[0]
+>>> r["result"], r["shapes"], r["counterexamples"], r["first_counterexample"]
 ('counterexample', 2, 1, '012')
 """
 

@@ -10,7 +10,8 @@ tree), ``shape`` (level-sequence name; ``a+b`` for pairs), ``queries``,
 ``status`` (proved / counterexample / unknown), ``seconds`` (building and
 solving), ``witness`` (counterexample facts) and ``reason`` (for unknown).
 
->>> recs = shape_task(((0, 1, 2), Settings(ties=True, greedies=("paper",), tree_claims=("APP-B",))))
+>>> settings = Settings(ties=True, greedies=("paper",), tree_claims=("APP-B",))
+>>> recs = shape_task(((0, 1, 2), settings))
 >>> [(r["claim"], r["status"]) for r in recs]
 [('RUN', 'proved'), ('APP-B', 'counterexample')]
 """

@@ -63,7 +63,8 @@ class TreeRun:
         ]
         self.pick: list[list[z3.BoolRef]] = [[]]  # pick[k], k >= 1
         self.g: list[z3.ArithRef] = []
-        self.skeleton: list = []  # the part of ``run`` that only says "one new node per step"
+        # the part of ``run`` that only says "one new node per step"
+        self.skeleton: list = []
         self.run = self._labeling() + self._loop()
 
     # ------------------------------------------------------------ building

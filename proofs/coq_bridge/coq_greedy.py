@@ -571,9 +571,9 @@ def _serve_lines(allow_nonmonotone: bool) -> int:
     """``--jsonl``: one executable for the whole stream, each answer written as soon as
     its line is read.
 
-    This is the protocol of ``test-solver --cmd ... --jsonl``: one instance JSON per line
-    in, one selection JSON per line out, in order.  A bad line ends the stream (one line
-    on stderr, exit 2), as a bad instance ends a one-instance call.
+    This is the protocol of ``test-solver --cmd ... --jsonl``: one instance JSON per
+    line in, one selection JSON per line out, in order.  A bad line ends the stream (one
+    line on stderr, exit 2), as a bad instance ends a one-instance call.
     """
     build()
     proc = subprocess.Popen(

@@ -56,7 +56,8 @@ turned back into Fractions.
 (0, 1, 3)
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 2, "requests": [
-...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1], "prob": [1, "0.7", "0.2", "0.42"]},
+...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1],
+...      "prob": [1, "0.7", "0.2", "0.42"]},
 ...     {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, "0.5"]}]})
 >>> sel = solve_dp(inst)
 >>> sel.status, sel.objective
@@ -163,7 +164,8 @@ def tree_table(tree: Tree) -> list[Fraction]:
     nodes.
 
     >>> from fractions import Fraction as F
-    >>> [str(x) for x in tree_table(Tree.from_parents([-1, 0, 1], [F(1), F(1, 2), F(1, 4)]))]
+    >>> path = Tree.from_parents([-1, 0, 1], [F(1), F(1, 2), F(1, 4)])
+    >>> [str(x) for x in tree_table(path)]
     ['1', '3/2', '7/4']
     """
     return TreeDP(tree).table

@@ -1,8 +1,8 @@
 """Task functions for the executor tests (tests/test_run.py, tests/test_dask.py), and
-faulty selectors (also tests/test_campaign.py): module-level, so workers import them by name.
-Arguments are plain tuples; files mark what already happened, since a worker that dies
-takes its memory with it.  Also :func:`without_seconds`, how those tests compare two
-runs' results."""
+faulty selectors (also tests/test_campaign.py): module-level, so workers import them by
+name.  Arguments are plain tuples; files mark what already happened, since a worker that
+dies takes its memory with it.  Also :func:`without_seconds`, how those tests compare
+two runs' results."""
 
 from __future__ import annotations
 

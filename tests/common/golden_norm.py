@@ -1,20 +1,23 @@
 """Normalise what depends on the exact cases Hypothesis generates, not on our code's
 behaviour.
 
-Golden files pin formats, verdicts, smallest counterexamples and exit codes.  How many cases
-came before the first failure, how many inputs a solver declined and the class shares change
-with the installed Hypothesis version (CI installs the newest), and with the source code itself
-(Hypothesis draws literals it finds in the project's modules, so adding a constant anywhere moves
-them), so those numbers are masked: ``13`` cases before a counterexample becomes ``#`` (whatever its
-width: the spacing after it is masked too), a share ``14%`` becomes ``<P>%``.
+Golden files pin formats, verdicts, smallest counterexamples and exit codes.  How many
+cases came before the first failure, how many inputs a solver declined and the class
+shares change with the installed Hypothesis version (CI installs the newest), and with
+the source code itself (Hypothesis draws literals it finds in the project's modules, so
+adding a constant anywhere moves them), so those numbers are masked: ``13`` cases before
+a counterexample becomes ``#`` (whatever its width: the spacing after it is masked too),
+a share ``14%`` becomes ``<P>%``.
 
->>> generation_counts("RULE-BUDGET  Sec. 3  paper-alg1  sampled  13     counterexample (finding)")
+>>> generation_counts("RULE-BUDGET  Sec. 3  paper-alg1  sampled  13"
+...                   "     counterexample (finding)")
 'RULE-BUDGET  Sec. 3  paper-alg1  sampled  #  counterexample (finding)'
 >>> generation_counts("  budget: above-all 14%, exact 3%(!)")
 '  budget: above-all <P>%, exact <P>%'
 >>> generation_counts("LEM-C2    Lemma C.2  verified      30      4")
 'LEM-C2    Lemma C.2  verified      30      #'
->>> generation_counts("must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)")
+>>> generation_counts("must-hold claims: 9 verified, 1 counterexample,"
+...                   " 0 inconclusive (of 9)")
 'must-hold claims: 9 verified, 1 counterexample, 0 inconclusive (of 9)'
 """
 

@@ -8,37 +8,47 @@ would hand in a selector: a Python callable on the instance JSON dict
 returns a selection dict.  ``python -m tests.quality.planted NAME`` runs one as a
 ``--cmd`` program (instance JSON on stdin, selection JSON on stdout).
 
-=====================  ==================================================  ==========================
-name                   defect                                              caught by (at least)
-=====================  ==================================================  ==========================
-budget_ge0             throughput loop printed ``while B >= 0``            RULE-BUDGET, THM-P2
-gettop_all             GetTop over all unselected nodes, ties by index     APP-B/ties
-float_target           target test summed in IEEE double                   LEM-C1, THM-P1 or THM-P2
-no_slo                 no SLO phase: throughput only                       RULE-TARGET, THM-P2
-no_throughput          no throughput phase: leftover budget unspent        THM-P2, LEM-C2
-strict_target          SLO loop ``while acc <= A`` (one node too many)     LEM-C1, THM-P1 or THM-P2
-roots_always_free      ignores ``root_charged``                            RULE-BUDGET (by default)
-never_invalid          answers OK with unmet targets instead of INVALID    RULE-TARGET
-invalid_when_tight     INVALID already when the targets need exactly B     THM-P1
-by_conditional         ranks by conditional, not path, probability         THM-P2, LEM-C2
-one_based_nodes        reports node ids + 1 (a 1-based array leaks out)    RULE-FORMAT
-index_error_on_wide    crashes (IndexError) on a node with 3+ children     any: "solver raised"
-frontier_float32       frontier greedy ranking by float32 f (index ties)   THM-P2, LEM-C2: suboptimal
-frontier_bfloat16      the same in bfloat16                                THM-P2, LEM-C2: suboptimal
-topb_all_float32       top-B over all nodes by float32 f, index ties       APP-B: not rooted (strict f!)
-budget0_float32        takes a node at budget 0 *and* ranks by float32     THM-P2: over budget and
-                                                                           suboptimal,
-                                                                           two findings
-raises_outside_domain  one request, no targets; raises outside; at         RULE-BUDGET, THM-P2: over
-                       budget 0 still takes a node                         budget (never "raised")
-float32_target         target test accumulated in float32                  THM-P1: wrong INVALID
-                                                                           (cause: a
-                                                                           float32 sum)
-capped_float_target    per-request cap *and* a double target test          THM-P2: two target-missed
-                                                                           findings, two
-                                                                           causes
-own_unsupported        declines by raising its own ``Unsupported``         "raised", with a hint
-=====================  ==================================================  ==========================
+=====================  ====================================  ===========================
+name                   defect                                caught by (at least)
+=====================  ====================================  ===========================
+budget_ge0             throughput loop printed               RULE-BUDGET, THM-P2
+                       ``while B >= 0``
+gettop_all             GetTop over all unselected nodes,     APP-B/ties
+                       ties by index
+float_target           target test summed in IEEE double     LEM-C1, THM-P1 or THM-P2
+no_slo                 no SLO phase: throughput only         RULE-TARGET, THM-P2
+no_throughput          no throughput phase: leftover budget  THM-P2, LEM-C2
+                       unspent
+strict_target          SLO loop ``while acc <= A`` (one      LEM-C1, THM-P1 or THM-P2
+                       node too many)
+roots_always_free      ignores ``root_charged``              RULE-BUDGET (by default)
+never_invalid          answers OK with unmet targets         RULE-TARGET
+                       instead of INVALID
+invalid_when_tight     INVALID already when the targets      THM-P1
+                       need exactly B
+by_conditional         ranks by conditional, not path,       THM-P2, LEM-C2
+                       probability
+one_based_nodes        reports node ids + 1 (a 1-based       RULE-FORMAT
+                       array leaks out)
+index_error_on_wide    crashes (IndexError) on a node with   any: "solver raised"
+                       3+ children
+frontier_float32       frontier greedy ranking by float32 f  THM-P2, LEM-C2: suboptimal
+                       (index ties)
+frontier_bfloat16      the same in bfloat16                  THM-P2, LEM-C2: suboptimal
+topb_all_float32       top-B over all nodes by float32 f,    APP-B: not rooted (strict
+                       index ties                            f!)
+budget0_float32        takes a node at budget 0 *and* ranks  THM-P2: over budget and
+                       by float32                            suboptimal, two findings
+raises_outside_domain  one request, no targets; raises       RULE-BUDGET, THM-P2: over
+                       outside; at budget 0 still takes a    budget (never "raised")
+                       node
+float32_target         target test accumulated in float32    THM-P1: wrong INVALID
+                                                             (cause: a float32 sum)
+capped_float_target    per-request cap *and* a double        THM-P2: two target-missed
+                       target test                           findings, two causes
+own_unsupported        declines by raising its own           "raised", with a hint
+                       ``Unsupported``
+=====================  ====================================  ===========================
 
 The float planted bugs are what SPEC section 3 item 9 describes: a selector that
 holds f in float32 or bfloat16 (as ``float(Fraction(s))`` then cast) ranks values
@@ -298,9 +308,10 @@ def frontier_bfloat16(obj):
 
 
 def topb_all_float32(obj):
-    """An EAGLE-style reranker: the top-B non-root nodes of all trees by float32 f, ties by (request,
-    index); targets ignored (declared: ``--no-targets``).  A child whose f merges with its parent's in
-    float32 and has the smaller index is taken first: an orphan although f strictly decreases.
+    """An EAGLE-style reranker: the top-B non-root nodes of all trees by float32 f, ties
+    by (request, index); targets ignored (declared: ``--no-targets``).  A child whose f
+    merges with its parent's in float32 and has the smaller index is taken first: an
+    orphan although f strictly decreases.
     """
     inst = parse_instance(obj)
     B = max(inst.budget - (len(inst.requests) if inst.root_charged else 0), 0)
@@ -319,15 +330,17 @@ def topb_all_float32(obj):
 
 
 def budget0_float32(obj):
-    """Two defects: a node budget of 0 is taken as 1 (a selector that always drafts one token), and
-    candidates are ranked in float32.  The first hides the second unless the search goes on.
+    """Two defects: a node budget of 0 is taken as 1 (a selector that always drafts one
+    token), and candidates are ranked in float32.  The first hides the second unless the
+    search goes on.
     """
     return _greedy(obj, fmt="float32", at_least_one=True)
 
 
 def raises_outside_domain(obj):
-    """Declared domain: one request, no targets (``--single-request --no-targets``); outside it, it raises
-    (ValueError) as real code does.  Inside it, a real defect: at budget 0 it still takes one node.
+    """Declared domain: one request, no targets (``--single-request --no-targets``);
+    outside it, it raises (ValueError) as real code does.  Inside it, a real defect: at
+    budget 0 it still takes one node.
     """
     reqs = obj["requests"]
     if len(reqs) != 1:
@@ -345,15 +358,16 @@ def float32_target(obj):
 
 def capped_float_target(obj):
     """Two defects of the AdaServe authors' selection code (issue 20): a per-request cap
-    n_max = int(1.2 * B / n) that leaves a feasible target unmet with budget left, and a target
-    test accumulated in IEEE double (1 + 2/3 < 5/3 there).  Both are "target missed" on THM-P2;
-    their causes (stopped early, float sum) tell them apart."""
+    n_max = int(1.2 * B / n) that leaves a feasible target unmet with budget left, and a
+    target test accumulated in IEEE double (1 + 2/3 < 5/3 there).  Both are "target
+    missed" on THM-P2; their causes (stopped early, float sum) tell them apart."""
     return _greedy(obj, acc_number=float, cap=True)
 
 
 def best_effort(obj):
-    """Correct as a best-effort selector (as AdaServe's): never INVALID; when the budget runs out
-    the SLO phase moves on, leaving the target unmet.  Passes with ``--best-effort``."""
+    """Correct as a best-effort selector (as AdaServe's): never INVALID; when the budget
+    runs out the SLO phase moves on, leaving the target unmet.  Passes with
+    ``--best-effort``."""
     return _greedy(obj, invalid=False)
 
 

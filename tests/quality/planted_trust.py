@@ -5,24 +5,32 @@ JSON dict, or a program); ``tests/quality/test_trust.py`` requires the exact out
 in the table, and ``benchmarks/bench_trust.py`` runs them with 5 seeds, on a quiet
 machine and with two busy loops.
 
-=========================  =================================================  ===========================
-name                       what it does                                       outcome it must get
-=========================  =================================================  ===========================
-slow_first_orphan          its first call in a process loads a "model" for    the orphan (APP-B/ties: not
-                           longer than the per-call timeout (state kept only  rooted), no timeout finding,
-                           once the load finished, like a half-done ``import  exit 1
-                           torch``); then GetTop over all nodes, index ties
-slow_first_correct         the same load, then the correct greedy             exit 0, nothing found
-random_ties_orphan         on a parent and child of equal f, breaks the tie   APP-B/ties: one finding,
-                           at random: deeper first (an orphan) or the         intermittent, reproduced
-                           correct order                                      k of 5 with 0 < k < 5
-fails_once                 correct, but its first timed call raises (a        not confirmed (0 of 5),
-                           disturbance, not a defect)                         no finding, exit 3
-``cannot_start`` (--cmd)   ``python -m tests.quality.planted_trust            exit 2, one line naming
-                           cannot_start``: fails importing its model          the program and the error
-``jsonl stray`` (--jsonl)  prints ``model loaded`` on stdout, then answers    exit 2, one line quoting
-                           correctly, one line per instance                   'model loaded'
-=========================  =================================================  ===========================
+=========================  =================================  ==========================
+name                       what it does                       outcome it must get
+=========================  =================================  ==========================
+slow_first_orphan          its first call in a process loads  the orphan (APP-B/ties:
+                           a "model" for longer than the      not rooted), no timeout
+                           per-call timeout (state kept only  finding, exit 1
+                           once the load finished, like a
+                           half-done ``import torch``); then
+                           GetTop over all nodes, index ties
+slow_first_correct         the same load, then the correct    exit 0, nothing found
+                           greedy
+random_ties_orphan         on a parent and child of equal f,  APP-B/ties: one finding,
+                           breaks the tie at random: deeper   intermittent, reproduced k
+                           first (an orphan) or the correct   of 5 with 0 < k < 5
+                           order
+fails_once                 correct, but its first timed call  not confirmed (0 of 5), no
+                           raises (a disturbance, not a       finding, exit 3
+                           defect)
+``cannot_start`` (--cmd)   ``python -m                        exit 2, one line naming
+                           tests.quality.planted_trust        the program and the error
+                           cannot_start``: fails importing
+                           its model
+``jsonl stray`` (--jsonl)  prints ``model loaded`` on         exit 2, one line quoting
+                           stdout, then answers correctly,    'model loaded'
+                           one line per instance
+=========================  =================================  ==========================
 
 ``PLANTED_LOAD_SECONDS`` (default 2) is the load time; ``PLANTED_COIN`` names a
 file whose counter replaces the random coin of :func:`random_ties_orphan` (heads

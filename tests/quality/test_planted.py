@@ -1,12 +1,12 @@
 """Quality of the checker itself: test-solver must catch every planted bug, small, and
 pass correct solvers.
 
-Each planted-bug solver (tests/quality/planted.py) is run through the same path
-as ``python -m verify test-solver tests.quality.planted:NAME`` (the Python
-callable adapter), on the property that is its most direct witness, with a fixed
-seed and few examples; the test asserts that a counterexample is found, what it
-says, and that it was shrunk (Hypothesis, then verify/search/minimize.py) to a small instance.  The numbers (cases to
-the first counterexample, shrunk sizes, timings for the whole catalogue) come
+Each planted-bug solver (tests/quality/planted.py) is run through the same path as
+``python -m verify test-solver tests.quality.planted:NAME`` (the Python callable
+adapter), on the property that is its most direct witness, with a fixed seed and few
+examples; the test asserts that a counterexample is found, what it says, and that it was
+shrunk (Hypothesis, then verify/search/minimize.py) to a small instance.  The numbers
+(cases to the first counterexample, shrunk sizes, timings for the whole catalogue) come
 from ``python benchmarks/bench_planted.py``.
 
 A correct solver with another tie order and another output order must pass every
@@ -378,9 +378,7 @@ def test_a_selector_ignoring_root_charged_is_caught_by_the_default_run():
 
 
 @pytest.mark.parametrize("precision", [None, "float32"])
-def test_a_float32_target_test_is_found_with_and_without_precision_and_its_cause_names_float32(
-    precision,
-):
+def test_a_float32_target_test_is_found_and_its_cause_names_float32(precision):
     # a wrong INVALID that only float32 addition explains (1 + 0.3 + 0.3 < 1.6 there,
     # not in double):
     # at seed 0 on THM-P2 by default, on THM-P1 with --precision float32 (which draws

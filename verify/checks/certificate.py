@@ -24,16 +24,23 @@ whose shape is wrong (a field missing, of the wrong type, unknown) gets one
 >>> from solver.parse import parse_instance
 >>> from solver.reference import solve_reference
 >>> inst = parse_instance({"budget": 1, "requests": [
-...     {"id": "r0", "target": "1.5", "parent": [-1, 0, 0], "prob": [1, "0.6", "0.3"]}]})
+...     {"id": "r0", "target": "1.5", "parent": [-1, 0, 0],
+...      "prob": [1, "0.6", "0.3"]}]})
 >>> sel = solve_reference(inst)
 >>> certificate_problems(inst, sel)
 []
 >>> forged = dict(sel.certificate, **{"lambda": "1/10"})
->>> certificate_problems(inst, type(sel)(sel.status, sel.selected, sel.objective, None, forged))
+>>> def with_certificate(cert):
+...     return type(sel)(sel.status, sel.selected, sel.objective, None, cert)
+>>> certificate_problems(inst, with_certificate(forged))
 ["lambda 1/10: request 'r0' leaves node 2 unchosen with f = 3/10 > lambda"]
->>> certificate_problems(inst, type(sel)(sel.status, sel.selected, sel.objective, None,
-...                                      dict(sel.certificate, quota_witness="1")))
-['malformed certificate: quota_witness: must be an object mapping request ids to numbers, got a string']
+>>> problems = certificate_problems(
+...     inst, with_certificate(dict(sel.certificate, quota_witness="1")))
+>>> print(*problems)  # doctest: +NORMALIZE_WHITESPACE
+malformed certificate: quota_witness: must be an object mapping request ids to numbers,
+got a string
+>>> len(problems)
+1
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ limit the core already runs on Fractions and there is nothing to compare
 >>> from solver.selection import parse_selection
 >>> inst = parse_instance({"budget": 1, "requests": [
 ...     {"id": "r0", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.25"]}]})
->>> judge_mismatch(inst, parse_selection({"status": "OK", "selected": {"r0": [0, 2]}})) is None
+>>> sel = parse_selection({"status": "OK", "selected": {"r0": [0, 2]}})
+>>> judge_mismatch(inst, sel) is None
 True
 >>> numbers_path(inst)
 'scaled'

@@ -41,10 +41,12 @@ kind                   text                                    exit
 >>> from solver.selection import parse_selection
 >>> inst = parse_instance({"budget": 1, "requests": [
 ...     {"id": "r0", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.25"]}]})
->>> v = judge(inst, parse_selection({"status": "OK", "selected": {"r0": [0, 2]}}), use_z3=False)
+>>> sel = parse_selection({"status": "OK", "selected": {"r0": [0, 2]}})
+>>> v = judge(inst, sel, use_z3=False)
 >>> v.kind, v.text, v.method
 ('suboptimal', 'suboptimal: objective 5/4, optimum 3/2', 'certificate')
->>> judge(inst, parse_selection({"status": "OK", "selected": {"r0": [0, 1]}}), use_z3=False).kind
+>>> sel = parse_selection({"status": "OK", "selected": {"r0": [0, 1]}})
+>>> judge(inst, sel, use_z3=False).kind
 'optimal'
 """
 

@@ -93,7 +93,8 @@ LOST_KINDS = (
 )  # a feasible answer to a feasible instance
 TRACE_FIELDS = ("instance", "selection", "id", "time")
 BUCKETS = ("0", "(0, 0.1%]", "(0.1%, 1%]", "(1%, 10%]", "> 10%")
-TEXT_LIMIT = 1000  # characters of a verdict text kept per iteration in --json (reports keep it whole)
+# characters of a verdict text kept per iteration in --json (reports keep it whole)
+TEXT_LIMIT = 1000
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr (all are in --json)
 LINES_PER_CHUNK, BYTES_PER_CHUNK = 16, 1 << 22
 MAX_LINE_BYTES = (
@@ -257,7 +258,8 @@ def judge_line(
 
             v = cross_checked(v, instance, selection)
             rec["cross_checked"] = True
-    except Exception as exc:  # Z3Fault or any bug of ours: a finding, never a pass, and the run goes on
+    # Z3Fault or any bug of ours: a finding, never a pass, and the run goes on
+    except Exception as exc:
         rec.update(verdict=ORACLE_FAULT, text=_fault(exc))
         return rec
     rec.update(
@@ -295,9 +297,10 @@ def _fault(exc: Exception) -> str:
     what = (
         str(exc) if isinstance(exc, AdaserveError) else f"{type(exc).__name__}: {exc}"
     )
-    return f"oracle fault: internal fault: {what} (a bug of adaserve-verify; please report it with the line)"[
-        :TEXT_LIMIT
-    ]
+    return (
+        f"oracle fault: internal fault: {what} (a bug of adaserve-verify; please report"
+        " it with the line)"
+    )[:TEXT_LIMIT]
 
 
 def judge_chunk(task: tuple[AuditOptions, list]) -> list[dict]:
@@ -311,9 +314,10 @@ def judge_chunk(task: tuple[AuditOptions, list]) -> list[dict]:
 
 
 def read_chunks(fh, options: AuditOptions) -> Iterator[tuple[AuditOptions, list]]:
-    """Tasks for :func:`judge_chunk`: non-blank lines of the open binary file ``fh`` (read once,
-    front to back: a pipe or FIFO works) with their numbers and byte offsets.  A line longer than
-    :data:`MAX_LINE_BYTES` is passed on as a :class:`LineTooLong`, skipped block by block.
+    """Tasks for :func:`judge_chunk`: non-blank lines of the open binary file ``fh``
+    (read once, front to back: a pipe or FIFO works) with their numbers and byte
+    offsets.  A line longer than :data:`MAX_LINE_BYTES` is passed on as a
+    :class:`LineTooLong`, skipped block by block.
     """
     if isinstance(fh, (str, os.PathLike)):
         with open(fh, "rb") as opened:
@@ -359,11 +363,12 @@ def local_mapper(jobs: int) -> Mapper:
     """``map`` for one job; else :class:`verify.run.pool.ProcessPool` workers, results
     in order.
 
-    Chunks go out in windows of ``4 * jobs`` (memory stays bounded however the trace ends).  A
-    worker that dies (killed, out of memory) has its chunk judged again on a fresh worker, as
-    every pool task is; a chunk that kills ``ALLOWED_FAILURES + 1`` workers is judged again line
-    by line, and a line that still kills its workers is an ``oracle-fault`` finding, never
-    dropped.  Workers ignore Ctrl-C: the caller stops them (one line, no tracebacks).
+    Chunks go out in windows of ``4 * jobs`` (memory stays bounded however the trace
+    ends).  A worker that dies (killed, out of memory) has its chunk judged again on a
+    fresh worker, as every pool task is; a chunk that kills ``ALLOWED_FAILURES + 1``
+    workers is judged again line by line, and a line that still kills its workers is an
+    ``oracle-fault`` finding, never dropped.  Workers ignore Ctrl-C: the caller stops
+    them (one line, no tracebacks).
     """
     if jobs <= 1:
         return map
@@ -426,9 +431,10 @@ def _killed(item, options: AuditOptions, failed) -> list[dict]:
             "line": n,
             "offset": offset,
             "verdict": ORACLE_FAULT,
-            "text": f"oracle fault: judging this line {why} (out of memory? a bug of adaserve-verify; please report it with the line)"[
-                :TEXT_LIMIT
-            ],
+            "text": (
+                f"oracle fault: judging this line {why} (out of memory? a bug of"
+                " adaserve-verify; please report it with the line)"
+            )[:TEXT_LIMIT],
         }
     ]
 
@@ -808,7 +814,8 @@ def render(
                 f"total {approx(total.value)}, mean"
                 f" {approx(total.value / lost['iterations'])}"
             )
-        else:  # bounded numbers: the exact sum is in no output (each loss is, in --json details)
+        # bounded numbers: the exact sum is in no output (each loss is: --json details)
+        else:
             sums = (
                 f"total ≈{decimal_text(total.approx(), 4)}, "
                 f"mean ≈{decimal_text(total.approx(lost['iterations']), 4)}"
@@ -937,8 +944,8 @@ def run_audit(
                     print(f"malformed: {rec['text']}", file=err)
                 elif count == SHOWN_MALFORMED + 1:
                     print(
-                        f"malformed: more lines; every one is counted (and listed with"
-                        f" --json)",
+                        "malformed: more lines; every one is counted (and listed with"
+                        " --json)",
                         file=err,
                     )
             if details is not None:

@@ -381,7 +381,10 @@ def run_campaign(
 
 def _table(head: tuple, rows: list[tuple]) -> list[str]:
     widths = [max(len(str(x[i])) for x in rows + [head]) for i in range(len(head))]
-    fmt = lambda row: "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    def fmt(row: tuple) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()
+
     return [fmt(head), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in rows]
 
 
@@ -599,7 +602,11 @@ def main_campaign(
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     seeds, first = parse_seeds(seeds_text)
-    say = lambda line: (err.write(line + "\n"), err.flush())
+
+    def say(line: str) -> None:
+        err.write(line + "\n")
+        err.flush()
+
     store = Store(store_dir) if store_dir else None
     for line in (
         subject_notes(subject.spec.kind, subject.spec.target)

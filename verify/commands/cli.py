@@ -8,11 +8,11 @@ solve FILE...          one selection JSON per line, one per file, in order
 check INSTANCE SEL     judge a selection against the exact optimum
 certify INSTANCE SEL   check a selection's certificate, without solving
 test-solver SOLVER     check a solver that is not ours against every applicable claim
-campaign               many seeds of the suite (or of a test-solver run) over the workers
+campaign               many seeds of the suite or of a test-solver run, over the workers
 replay REPORT          rerun the case of a counterexample report
-html DIR...            (re)build the index.html page of report directories from their JSON
+html DIR...            (re)build the index.html of report directories from their JSON
 audit TRACE            judge every iteration of a recorded trace (JSON Lines)
-results                render docs/results.md from docs/results/*.json (--run: redo the runs)
+results                render docs/results.md from docs/results/*.json (--run: rerun)
 
 Exit codes: 0 success / pass; 1 a finding (wrong answer, invalid certificate);
 2 usage or input error (one line on stderr, never a traceback); 3 inconclusive.

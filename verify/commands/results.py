@@ -39,10 +39,10 @@ from typing import Callable, Iterable, Optional
 
 from solver.exit_codes import ExitCode
 from solver.verdicts import ClaimVerdict
-from verify.run.fingerprint import (
-    FINGERPRINT_DIRS,
-    fingerprint,
-)  # noqa: F401 (re-exported: results.fingerprint)
+
+# re-exported (``name as name``): results.FINGERPRINT_DIRS
+from verify.run.fingerprint import FINGERPRINT_DIRS as FINGERPRINT_DIRS
+from verify.run.fingerprint import fingerprint
 
 ROOT = (
     Path(__file__).resolve().parents[2]
@@ -485,7 +485,8 @@ def proof_replay_command(c: dict, ties: bool) -> str:
     """The command that finds this smallest counterexample again and replays it on the
     real code.
 
-    >>> proof_replay_command({"claim": "APP-B", "greedy": "paper", "n": 3, "shape": "012"}, True)
+    >>> row = {"claim": "APP-B", "greedy": "paper", "n": 3, "shape": "012"}
+    >>> proof_replay_command(row, True)
     'python -m proofs --allow-ties --claims APP-B --greedy paper --max-nodes 3'
     """
     bound = (

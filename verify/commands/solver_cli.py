@@ -52,7 +52,11 @@ def main_test_solver(
         f"testing {spec.label} on {len(claims)} properties (profile {options.profile}, "
         f"seed {options.seed})\n"
     )
-    say = lambda line: (err.write(line + "\n"), err.flush())
+
+    def say(line: str) -> None:
+        err.write(line + "\n")
+        err.flush()
+
     store = Store(store_dir) if store_dir else None
     for line in subject_notes(spec.kind, spec.target) if store else ():
         say(line)

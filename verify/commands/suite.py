@@ -311,7 +311,10 @@ def render_table(
             (r.claim, r.paper, r.solver or "-", r.method, str(r.cases), verdict)
         )
     widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
-    fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    def fmt(row: tuple) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
     lines = [
         f"adaserve-verify suite: profile {profile}, seed {seed}",
         "",
@@ -403,7 +406,11 @@ def main_suite(
             "python -m verify: error: no claim can draw the value classes of --values\n"
         )
         return ExitCode.USAGE_ERROR
-    say = lambda line: (err.write(line + "\n"), err.flush())
+
+    def say(line: str) -> None:
+        err.write(line + "\n")
+        err.flush()
+
     store = Store(store_dir) if store_dir else None
     with make_executor(jobs, dask, preload=solver_modules(job_list)) as executor:
         where = f"{jobs} processes" if not dask else executor.label

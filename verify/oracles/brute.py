@@ -1,11 +1,11 @@
 """Brute-force enumerator: the judge of the judges (tiny instances only).
 
-It tries every combination of rooted subtrees, one per request, and keeps the
-best feasible one.  Deliberately plain: no pruning, no ordering tricks, the
-rules restated from SPEC section 1 rather than taken from the code it judges
-(the tree DP :mod:`verify.oracles.dp`, Z3 :mod:`verify.oracles.z3.encoding`, the greedy).
-Only for trees of a few nodes: :data:`LIMIT` nodes in all is what the suite's
-ORACLES claim enumerates (at most 2^(LIMIT - 1) combinations).
+It tries every combination of rooted subtrees, one per request, and keeps the best
+feasible one.  Deliberately plain: no pruning, no ordering tricks, the rules restated
+from SPEC section 1 rather than taken from the code it judges (the tree DP
+:mod:`verify.oracles.dp`, Z3 :mod:`verify.oracles.z3.encoding`, the greedy).  Only for
+trees of a few nodes: :data:`LIMIT` nodes in all is what the suite's ORACLES claim
+enumerates (at most 2^(LIMIT - 1) combinations).
 
 Terminology: a *combination* picks one rooted subtree per request; it is
 *feasible* if the budget (SPEC section 1, either root convention) and every
@@ -13,7 +13,8 @@ target hold.
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 1, "requests": [
-...     {"id": "a", "target": "1.5", "parent": [-1, 0, 0], "prob": [1, "0.5", "0.25"]}]})
+...     {"id": "a", "target": "1.5", "parent": [-1, 0, 0],
+...      "prob": [1, "0.5", "0.25"]}]})
 >>> brute_force(inst)
 (Fraction(3, 2), {'a': (0, 1)})
 >>> brute_force(parse_instance({"budget": 0, "requests": [
@@ -37,7 +38,8 @@ def rooted_subtrees(tree: Tree) -> list[tuple[int, ...]]:
     """Every node set that contains the root and, with each node, its parent.
 
     >>> from solver.model import Tree
-    >>> rooted_subtrees(Tree.from_parents([-1, 0, 1], [1, Fraction(1, 2), Fraction(1, 4)]))
+    >>> path = Tree.from_parents([-1, 0, 1], [1, Fraction(1, 2), Fraction(1, 4)])
+    >>> rooted_subtrees(path)
     [(0,), (0, 1), (0, 1, 2)]
     """
     non_root = [v for v in range(len(tree.parent)) if tree.parent[v] != -1]

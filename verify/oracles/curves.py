@@ -48,7 +48,8 @@ integers) as Python lists.
 [0, 3, 5, 8, 9]
 >>> is_concave([0, 3, 4]), is_concave([0, 1, 5])
 (True, False)
->>> allocate([[0, 3, 4], [0, 1, 5], [0, 2]], 3)  # 3 + 5 + 0 = 8 beats 4 + 0 + 2 and 0 + 5 + 2
+>>> # 3 + 5 + 0 = 8 beats 4 + 0 + 2 and 0 + 5 + 2
+>>> allocate([[0, 3, 4], [0, 1, 5], [0, 2]], 3)
 [1, 2, 0]
 """
 

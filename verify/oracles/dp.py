@@ -62,7 +62,8 @@ quadratic in their total length, times log2(c).
 (0, 1, 3)
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 2, "requests": [
-...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1], "prob": [1, "0.7", "0.2", "0.42"]},
+...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1],
+...      "prob": [1, "0.7", "0.2", "0.42"]},
 ...     {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, "0.5"]}]})
 >>> sel = solve_dp(inst)
 >>> sel.status, sel.objective
@@ -172,7 +173,8 @@ def tree_table(tree: Tree) -> list[Fraction]:
     LEM-C2 property compares this table with the best k-subsets.
 
     >>> from fractions import Fraction as F
-    >>> [str(x) for x in tree_table(Tree.from_parents([-1, 0, 1], [F(1), F(1, 2), F(1, 4)]))]
+    >>> path = Tree.from_parents([-1, 0, 1], [F(1), F(1, 2), F(1, 4)])
+    >>> [str(x) for x in tree_table(path)]
     ['1', '3/2', '7/4']
     """
     return TreeDP(tree).table

@@ -70,7 +70,8 @@ from solver.model import Tree
 SMALL = (
     1 << 16
 )  # rows of one sweep kept in memory when n * (K + 1) is at most this many numbers
-VECTOR = 256  # rows this long or longer are numpy int64 arrays when that is exact (see TreeKnapsack)
+# rows this long or longer are numpy int64 arrays when that is exact (see TreeKnapsack)
+VECTOR = 256
 
 
 def preorder(tree: Tree) -> tuple[list[int], list[int]]:
@@ -78,7 +79,8 @@ def preorder(tree: Tree) -> tuple[list[int], list[int]]:
     subtree.
 
     >>> from fractions import Fraction as F
-    >>> preorder(Tree.from_parents([-1, 0, 0, 2], [F(1)] * 4))  # node 2 (size 2) after node 1
+    >>> # node 2 (size 2) after node 1
+    >>> preorder(Tree.from_parents([-1, 0, 0, 2], [F(1)] * 4))
     ([0, 1, 2, 3], [4, 2, 4, 4])
     """
     n = len(tree)

@@ -235,11 +235,11 @@ def proof_finding(
     """The report of a counterexample found by the bounded-exhaustive proofs (``python
     -m proofs``).
 
-    ``failure`` is what the property ``claim_id`` (:data:`verify.search.claims.CLAIMS_BY_ID`)
-    returned on ``case`` for the solver ``spec``: the same check ``verify replay``
-    runs.  The report has every field of :func:`finding`; ``how_generated`` says
-    how the proof found it and ``proof`` carries the proof's own facts (shape,
-    bound, premise, the SMT witness).
+    ``failure`` is what the property ``claim_id``
+    (:data:`verify.search.claims.CLAIMS_BY_ID`) returned on ``case`` for the solver
+    ``spec``: the same check ``verify replay`` runs.  The report has every field of
+    :func:`finding`; ``how_generated`` says how the proof found it and ``proof`` carries
+    the proof's own facts (shape, bound, premise, the SMT witness).
     """
     from verify.search.claim_search import counterexample_record
 

@@ -44,20 +44,27 @@ PAGE = "index.html"
 MAX_NODE_ROWS = 120  # rows of a finding's instance table (report.md lists every node)
 MAX_VIOLATIONS = 40  # violations listed per finding
 
+# a backslash at the end of a line of CSS or SCRIPT joins it to the next (the page's
+# bytes stay as they were)
 CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1200px;
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;\
+max-width:1200px;
 padding:0 16px 48px;color:#1b1b1b}
-h1{font-size:22px;margin:18px 0 6px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}
+h1{font-size:22px;margin:18px 0 6px}\
+h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}
 h3{font-size:16px;margin:0 0 6px}
-table{border-collapse:collapse;margin:6px 0 10px}td,th{border:1px solid #ccc;padding:2px 7px;
+table{border-collapse:collapse;margin:6px 0 10px}\
+td,th{border:1px solid #ccc;padding:2px 7px;
 text-align:left;vertical-align:top}th{background:#f2f2f2}
 code,pre{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace}
-pre{background:#f6f6f6;padding:6px 8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+pre{background:#f6f6f6;padding:6px 8px;overflow-x:auto;white-space:pre-wrap;\
+word-break:break-all}
 .head td:first-child{font-weight:600;white-space:nowrap}
 .v-counterexample,.v-broken,.bad{color:#b00020;font-weight:600}.v-verified,.v-proved{color:#14701e}
 .v-inconclusive,.v-error{color:#8a5a00;font-weight:600}
 .finding{border:1px solid #ddd;border-radius:6px;padding:10px 14px;margin:14px 0}
-.grid{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.grid>div{flex:1 1 420px;min-width:0;overflow-x:auto}
+.grid{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}\
+.grid>div{flex:1 1 420px;min-width:0;overflow-x:auto}
 .picture img,.plot img{max-width:100%;height:auto;border:1px solid #eee}
 .filters{margin:8px 0}.filters label{margin-right:14px}
 #js-errors{color:#b00020;white-space:pre-wrap}
@@ -70,13 +77,15 @@ window.onerror = function (msg, src, line) {
   e.hidden = false; e.textContent += 'script error: ' + msg + ' (line ' + line + ')\\n';
 };
 (function () {
-  var selects = Array.prototype.slice.call(document.querySelectorAll('select[data-filter]'));
+  var selects = Array.prototype.slice.call(\
+document.querySelectorAll('select[data-filter]'));
   var items = Array.prototype.slice.call(document.querySelectorAll('[data-verdict]'));
   function apply() {
     var shown = 0;
     items.forEach(function (el) {
       var ok = selects.every(function (s) {
-        var have = (el.getAttribute('data-' + s.getAttribute('data-filter')) || '').split('|');
+        var have = (el.getAttribute('data-' + s.getAttribute('data-filter')) || '')\
+.split('|');
         return !s.value || have.indexOf(s.value) >= 0;
       });
       el.hidden = !ok;
@@ -92,7 +101,8 @@ window.onerror = function (msg, src, line) {
 window.addEventListener('load', function () {
   // for tests/test_browser.py: pictures decoded, and the time the page took to open
   var imgs = Array.prototype.slice.call(document.images);
-  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; })\
+.length;
   document.body.setAttribute('data-images', ok + '/' + imgs.length);
   document.body.setAttribute('data-load-ms', String(Math.round(performance.now())));
 });
@@ -852,7 +862,8 @@ def audit_page(directory: str, data: dict) -> str:
             img = picture(directory, (p.get("svg"), p.get("png")), p.get("title", ""))
             body.append(
                 "<div"
-                f' class="plot"><h3>{esc(p.get("title"))}</h3>{img}<p>{esc(p.get("caption", ""))}'
+                f' class="plot"><h3>{esc(p.get("title"))}</h3>{img}'
+                f"<p>{esc(p.get('caption', ''))}"
                 f' Files: <a href="{esc(p.get("png"))}">{esc(p.get("png"))}</a> · <a'
                 f' href="{esc(p.get("svg"))}">{esc(p.get("svg"))}</a></p></div>'
             )

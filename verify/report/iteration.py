@@ -7,10 +7,13 @@ report.md and tree.png, so it reads like every other report, with these
 differences:
 
 ``type``          ``"audit-iteration"``
-``property``      ``audit/<verdict kind>`` (``audit/suboptimal``, ``audit/infeasible``, ...)
-``solver``        ``{"kind": "recorded", "target": "<trace> line <n>", ...}``: nothing is run
+``property``      ``audit/<verdict kind>`` (``audit/suboptimal``, ``audit/infeasible``,
+                  ...)
+``solver``        ``{"kind": "recorded", "target": "<trace> line <n>", ...}``: nothing
+                  is run
 ``output``        the recorded selection, exactly as read
-``recorded``      where it came from: ``trace``, ``line`` and the line's ``id`` and ``time``
+``recorded``      where it came from: ``trace``, ``line`` and the line's ``id`` and
+                  ``time``
 
 :func:`write_iteration_report` also writes ``instance.json`` and
 ``selection.json`` beside report.json, so ``python -m verify check`` can judge

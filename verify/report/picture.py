@@ -79,7 +79,8 @@ def short(x: Fraction, limit: int = LABEL_CHARS) -> str:
     """A number short enough for a label: the fraction, or ~0.1235 (4 digits) when that
     is long.
 
-    >>> short(Fraction(1, 2)), short(Fraction(999999999999, 10**12)), short(Fraction(1, 3 * 10**9))
+    >>> F = Fraction
+    >>> short(F(1, 2)), short(F(999999999999, 10**12)), short(F(1, 3 * 10**9))
     ('1/2', '~1', '~3.333e-10')
     """
     s = fraction_str(x)
@@ -305,11 +306,10 @@ def figure(
             name = (
                 req.id if req.id.isprintable() and len(req.id) <= 40 else show(req.id)
             )
-            head = (
-                f"{name}: target"
-                f" {exact.number((req.id, 'target'), f'request {req.id!r} target', req.target)}"
-                f" · {who}"
+            target = exact.number(
+                (req.id, "target"), f"request {req.id!r} target", req.target
             )
+            head = f"{name}: target {target} · {who}"
             if chosen is None:
                 body = note or "no selection"
             else:

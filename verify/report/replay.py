@@ -202,7 +202,8 @@ def untrusted_reason(spec: SolverSpec) -> Optional[str]:
     module, _, attr = spec.target.partition(":")
     where = module_file(module) if module else None
     if where is None:
-        return None  # nothing to import: building it fails with "cannot import", running nothing
+        # nothing to import: building it fails with "cannot import", running nothing
+        return None
     if not _ours(where):
         return (
             f"the report's solver imports module {show(module)} from {show(where, 80)},"
@@ -234,12 +235,12 @@ def own_function(module: str, name: str, depth: int = 0) -> bool:
     """Whether ``module:name`` is a function of ours, decided by reading files, never
     running them.
 
-    True when the module's file (ours: this project or the current directory) binds ``name``
-    once in its top-level scope, by a ``def``, or by ``from M import name`` of a module M
-    that is ours and defines it so (a re-export such as ``proofs.replay``; followed at most
-    :data:`REEXPORTS` steps).  ``a.b`` walks attributes into whatever the module imported,
-    and any other binding (assignment, import of something not ours, a class) may be
-    anything: not trusted.
+    True when the module's file (ours: this project or the current directory) binds
+    ``name`` once in its top-level scope, by a ``def``, or by ``from M import name`` of
+    a module M that is ours and defines it so (a re-export such as ``proofs.replay``;
+    followed at most :data:`REEXPORTS` steps).  ``a.b`` walks attributes into whatever
+    the module imported, and any other binding (assignment, import of something not
+    ours, a class) may be anything: not trusted.
     """
     import ast
 
@@ -277,7 +278,8 @@ def own_function(module: str, name: str, depth: int = 0) -> bool:
                     alias.name == "*"
                     or (alias.asname or alias.name.partition(".")[0]) == name
                 ):
-                    binds += 1  # an import of that name, or a star import that may bind anything
+                    # an import of that name, or a star import that may bind anything
+                    binds += 1
                     if (
                         isinstance(node, ast.ImportFrom)
                         and node.level == 0

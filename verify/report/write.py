@@ -9,8 +9,10 @@ Layout: one directory per run, one sub-directory per finding::
         run.json     the same, machine-readable
         01-THM-P2/   one finding (numbered in table order; "/" in claim ids becomes "-")
             report.json   everything, machine-readable (fields below)
-            report.md     the same for a person: what broke, the instance, both answers, replay
-            tree.png      the tree(s): node values, the solver's and an optimal selection, offending nodes
+            report.md     the same for a person: what broke, the instance, both
+                          answers, replay
+            tree.png      the tree(s): node values, the solver's and an optimal
+                          selection, offending nodes
             tree.svg      the same picture as SVG (index.html shows it)
 
 The report dict itself (every field of report.json) is built by
@@ -404,6 +406,7 @@ def markdown(report: dict) -> str:
             "",
         ]
     if report.get("derived_from"):
+        derived = parse_instance(report["derived_from"], allow_nonmonotone=True)
         lines += [
             "## Where it came from",
             "",
@@ -411,7 +414,7 @@ def markdown(report: dict) -> str:
                 f"{report['property']} derived the instance above (a probed budget of"
                 " one request) from this "
                 "generated case:"
-                f" `{describe(parse_instance(report['derived_from'], allow_nonmonotone=True))}`"
+                f" `{describe(derived)}`"
             ),
             "",
         ]

@@ -100,12 +100,15 @@ def parse_address(address: str) -> tuple[Optional[str], Optional[int]]:
     """``(scheduler address, None)`` or ``(None, N)`` for ``local:N``;
     :class:`ExecutorUnavailable` if malformed.
 
-    >>> parse_address("local:2"), parse_address("10.0.0.5:8786"), parse_address("tls://h:8786")
-    ((None, 2), ('tcp://10.0.0.5:8786', None), ('tls://h:8786', None))
-    >>> parse_address("local:0")
+    >>> parse_address("local:2"), parse_address("10.0.0.5:8786")
+    ((None, 2), ('tcp://10.0.0.5:8786', None))
+    >>> parse_address("tls://h:8786")
+    ('tls://h:8786', None)
+    >>> parse_address("local:0")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    solver.errors.ExecutorUnavailable: --dask local:N needs N >= 1 workers, got 'local:0'
+    solver.errors.ExecutorUnavailable: --dask local:N needs N >= 1 workers, got
+    'local:0'
     """
     if address.startswith("local:"):
         n = address[len("local:") :]
@@ -235,7 +238,8 @@ class DaskExecutor(Executor):
                         key=key,
                         pure=False,
                     )
-                except Exception as exc:  # noqa: BLE001 - the client is closed or cannot reach the scheduler
+                # the client is closed or cannot reach the scheduler
+                except Exception as exc:  # noqa: BLE001
                     raise self._lost(exc) from None
                 index[fut.key], names[i] = i, task.what
                 running.add(fut)
@@ -255,7 +259,8 @@ class DaskExecutor(Executor):
                     )
             except TimeoutError:
                 done = set()
-            except Exception as exc:  # noqa: BLE001 - the connection to the scheduler broke
+            # the connection to the scheduler broke
+            except Exception as exc:  # noqa: BLE001
                 raise self._lost(exc) from None
             if not done and deadline is not None and time.monotonic() >= deadline:
                 self.client.cancel(list(running))
@@ -267,7 +272,8 @@ class DaskExecutor(Executor):
                 if fut.status == "finished":
                     try:
                         value = fut.result()
-                    except Exception as exc:  # noqa: BLE001 - finished, yet not fetched: the connection broke
+                    # finished, yet not fetched: the connection broke
+                    except Exception as exc:  # noqa: BLE001
                         raise self._lost(exc) from None
                     yield i, value
                 elif fut.status == "cancelled":
@@ -275,7 +281,8 @@ class DaskExecutor(Executor):
                 else:  # "error"
                     try:
                         exc = fut.exception()
-                    except Exception as lost:  # noqa: BLE001 - the error could not be fetched
+                    # the error could not be fetched
+                    except Exception as lost:  # noqa: BLE001
                         raise self._lost(lost) from None
                     if isinstance(exc, Cancelled):
                         raise self._lost(exc)
@@ -291,7 +298,8 @@ class DaskExecutor(Executor):
                         raise exc
                 try:
                     fut.release()
-                except Exception:  # noqa: BLE001 - nothing to release once the scheduler is gone
+                # nothing to release once the scheduler is gone
+                except Exception:  # noqa: BLE001
                     pass
 
     def _lost(self, exc) -> ExecutorLost:

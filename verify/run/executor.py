@@ -29,13 +29,8 @@ from typing import Any, Callable, Iterable, Optional
 
 from verify.run.imports import settle
 from verify.run.pool import ProcessPool
-from verify.run.seam import (
-    Executor,
-    ExecutorLost,
-    ExecutorUnavailable,
-    Task,
-    TaskFailed,
-)  # noqa: F401 (re-exported)
+from verify.run.seam import Executor, ExecutorLost, Task, TaskFailed
+from verify.run.seam import ExecutorUnavailable as ExecutorUnavailable  # re-exported
 
 
 class InProcess(Executor):

@@ -11,8 +11,9 @@
                        own: the module file of ``module:function``, every existing
                        file named on a ``--cmd`` line, and the module a ``--cmd``
                        line runs as ``python -m NAME`` (its file; a package's
-                       ``__init__.py`` and ``__main__.py``).  What those files import, or a program found
-                       on PATH, is not covered (docs/distributed.md).  A ``-m``
+                       ``__init__.py`` and ``__main__.py``).  What those files
+                       import, or a program found on PATH, is not covered
+                       (docs/distributed.md).  A ``-m``
                        module whose file is not found makes the fingerprint unique
                        to this process: its results are never reused
                        (:func:`subject_notes` says so).
@@ -94,7 +95,8 @@ def subject_fingerprint(kind: str, target: str) -> dict[str, str]:
 
     >>> subject_fingerprint("registry", "reference")
     {}
-    >>> list(subject_fingerprint("callable", "solver.reference:solve_reference").values())[0] != ""
+    >>> prints = subject_fingerprint("callable", "solver.reference:solve_reference")
+    >>> list(prints.values())[0] != ""
     True
     """
     files: list[str] = []
@@ -137,10 +139,14 @@ def run_modules(words: list[str]) -> list[str]:
     """The modules a command line runs as ``python [options] -m NAME`` (``-m`` alone or
     last of a group).
 
-    >>> run_modules(["python3", "-u", "-m", "pkg.sel", "--fast"]), run_modules(["python", "-Im", "x"])
-    (['pkg.sel'], ['x'])
-    >>> run_modules(["python", "sel.py", "-m", "y"]), run_modules(["env", "python3.11", "-m", "z"])
-    ([], ['z'])
+    >>> run_modules(["python3", "-u", "-m", "pkg.sel", "--fast"])
+    ['pkg.sel']
+    >>> run_modules(["python", "-Im", "x"])
+    ['x']
+    >>> run_modules(["python", "sel.py", "-m", "y"])
+    []
+    >>> run_modules(["env", "python3.11", "-m", "z"])
+    ['z']
     """
     out = []
     for i, word in enumerate(words):
@@ -155,7 +161,8 @@ def run_modules(words: list[str]) -> list[str]:
                     out.append(words[j + 1])
                 break
             if opt in ("-W", "-X", "-c", "-Q"):
-                break  # -c runs a string; -W/-X take an argument: keep it simple, stop here
+                # -c runs a string; -W/-X take an argument: keep it simple, stop here
+                break
     return out
 
 

@@ -19,10 +19,14 @@ Not covered: the calling process's ``__main__`` when it is a script of your own
 (``python my_script.py`` calling the Python API): workers do not import it.
 
 >>> names = project_modules()
->>> "verify.run.imports" in names and "solver.model" in names and not any(n.endswith("__main__") for n in names)
+>>> "verify.run.imports" in names and "solver.model" in names
 True
+>>> any(n.endswith("__main__") for n in names)
+False
 >>> import sys
->>> settle(("json",)) and "proofs.bounded.tasks" in sys.modules and "verify.commands.results" in sys.modules
+>>> "json" in settle(("json",))
+True
+>>> "proofs.bounded.tasks" in sys.modules and "verify.commands.results" in sys.modules
 True
 """
 

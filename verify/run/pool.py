@@ -57,9 +57,10 @@ def _children() -> list[int]:
 
 
 def _stopped(signum, frame) -> None:
-    """SIGTERM from the pool: kill the programs this worker started (a solver under test runs in a
-    session of its own: its process group is its pid), then leave at once.  Raising SystemExit is
-    not enough: Hypothesis, catching it mid-search, would go on and start new programs.
+    """SIGTERM from the pool: kill the programs this worker started (a solver under test
+    runs in a session of its own: its process group is its pid), then leave at once.
+    Raising SystemExit is not enough: Hypothesis, catching it mid-search, would go on
+    and start new programs.
     """
     for pid in _children():
         for kill in (
@@ -74,9 +75,10 @@ def _stopped(signum, frame) -> None:
 
 
 def _die_with(parent: int) -> None:
-    """SIGTERM when the caller dies (Linux; strictly: when the thread that started us ends, the
-    pool's caller).  The pipe's EOF is not enough with fork: a worker forked later holds a copy of
-    this worker's pipe end, so two orphans would keep each other alive."""
+    """SIGTERM when the caller dies (Linux; strictly: when the thread that started us
+    ends, the pool's caller).  The pipe's EOF is not enough with fork: a worker forked
+    later holds a copy of this worker's pipe end, so two orphans would keep each other
+    alive."""
     try:
         import ctypes
 
@@ -107,7 +109,8 @@ def _send_event(conn, index: int, event) -> None:
         conn.send((index, "event", event))
     except (OSError, EOFError):  # the caller is gone: the SIGTERM or the watch ends us
         pass
-    except Exception:  # noqa: BLE001 - an event that does not pickle is not worth a failed task
+    # an event that does not pickle is not worth a failed task
+    except Exception:  # noqa: BLE001
         pass
 
 
@@ -243,7 +246,8 @@ class _Worker:
         pid = getattr(self.proc, "pid", None) or getattr(
             getattr(self.proc, "popen", None), "pid", None
         )
-        if pid:  # the solvers it started die with it (killed, out of memory: also what they forked)
+        # killed or out of memory: the solvers it started, and their forks, die with it
+        if pid:
             sweep_started_by(pid)
 
 
@@ -252,9 +256,10 @@ class ProcessPool:
 
     ``start``: ``fork`` (fast; the workers inherit the caller's imports), ``spawn``
     (fresh interpreters: no state shared through fork, as the proofs want), or
-    ``subprocess`` (fresh interpreters started without multiprocessing).  ``preload``: the
-    modules every worker settles before its first task (verify/run/imports.py); ``None``:
-    none, for tasks whose results do not depend on the imported modules (``audit``'s chunks).
+    ``subprocess`` (fresh interpreters started without multiprocessing).  ``preload``:
+    the modules every worker settles before its first task (verify/run/imports.py);
+    ``None``: none, for tasks whose results do not depend on the imported modules
+    (``audit``'s chunks).
 
     >>> with ProcessPool(2) as pool:
     ...     sorted(pool.imap(abs, [-3, 1, -2]))
@@ -300,9 +305,9 @@ class ProcessPool:
         deadline: Optional[float] = None,
         names: Callable[[int], str] = str,
     ) -> Iterator[tuple[int, Any]]:
-        """``(index, fn(arg))`` as tasks finish; stops (and stops the running tasks) at ``deadline``
-        (``time.monotonic()``).  A task that keeps killing workers yields a :class:`TaskFailed`
-        named ``names(index)``."""
+        """``(index, fn(arg))`` as tasks finish; stops (and stops the running tasks) at
+        ``deadline`` (``time.monotonic()``).  A task that keeps killing workers yields a
+        :class:`TaskFailed` named ``names(index)``."""
         source = iter(enumerate(args))
         retry: deque = deque()
         deaths: dict[int, int] = {}
@@ -422,9 +427,8 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-if (
-    __name__ == "__main__"
-):  # a worker started with start="subprocess": python -m verify.run.pool FD - [MODULE...]
+# a worker started with start="subprocess": python -m verify.run.pool FD - [MODULE...]
+if __name__ == "__main__":
     _worker_main(
         Connection(int(sys.argv[1])),
         tuple(sys.argv[3:]),

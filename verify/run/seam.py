@@ -16,10 +16,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from solver.errors import (
-    ExecutorLost,
-    ExecutorUnavailable,
-)  # noqa: F401 (re-exported: defined in solver/errors.py)
+# re-exported (``name as name``): defined in solver/errors.py
+from solver.errors import ExecutorLost as ExecutorLost
+from solver.errors import ExecutorUnavailable as ExecutorUnavailable
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,9 @@ _LISTENER: list = [None]  # where emit() sends an event in this process (see emi
 def emit(event: Any) -> None:
     """Tell the caller something while a task still runs (a finding the moment it is
     confirmed): in the calling process, :func:`listen`'s callback gets it at once; in a
-    ``--jobs`` worker it travels over the worker's pipe (:mod:`verify.run.pool`); on Dask
-    it is dropped (the task's result carries everything anyway).  Picklable events only.
+    ``--jobs`` worker it travels over the worker's pipe (:mod:`verify.run.pool`); on
+    Dask it is dropped (the task's result carries everything anyway).  Picklable events
+    only.
     """
     listener = _LISTENER[0]
     if listener is not None:

@@ -4,8 +4,8 @@ stopped.
 Layout::
 
     DIR/store.json                   what this directory is (schema, how to read it)
-    DIR/<fp>/<key>.json              one finished task; <fp> = the first 16 hex digits of
-                                     the run fingerprint of the code that made it
+    DIR/<fp>/<key>.json              one finished task; <fp> = the first 16 hex digits
+                                     of the run fingerprint of the code that made it
 
 One entry: ``what`` (the task's name), ``inputs`` (its inputs, JSON), ``fingerprint``
 (:func:`verify.run.fingerprint.run_fingerprint`: the code and library versions),
@@ -35,8 +35,10 @@ A store holds pickles: reuse only stores you made yourself.
 >>> t = Task(abs, -3, "abs -3", {"x": -3})
 >>> s.get(t)
 (False, None)
->>> s.put(t, 3); s.get(t), Store(d, fingerprint="ab" * 32).finished, Store(d, fingerprint="cd" * 32).other_code
-((True, 3), 1, 1)
+>>> s.put(t, 3); s.get(t)
+(True, 3)
+>>> Store(d, fingerprint="ab" * 32).finished, Store(d, fingerprint="cd" * 32).other_code
+(1, 1)
 """
 
 from __future__ import annotations
@@ -87,7 +89,10 @@ class Store:
         )
 
     def key(self, task: Task) -> str:
-        fn = f"{getattr(task.fn, '__module__', '?')}.{getattr(task.fn, '__qualname__', '?')}"
+        fn = (
+            f"{getattr(task.fn, '__module__', '?')}"
+            f".{getattr(task.fn, '__qualname__', '?')}"
+        )
         text = json.dumps(
             [self.fingerprint, fn, task.what, task.inputs], sort_keys=True, default=repr
         )
@@ -124,7 +129,8 @@ class Store:
             if entry.get("type") != _type_name(result):
                 return False, None
             return True, result
-        except Exception:  # noqa: BLE001 - whatever a damaged file raises: run the task again
+        # whatever a damaged file raises: run the task again
+        except Exception:  # noqa: BLE001
             return False, None
 
     def put(self, task: Task, result: Any) -> None:

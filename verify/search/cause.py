@@ -64,18 +64,6 @@ from verify.search.precision import (
     to_format,
 )
 
-#: cause kinds, in the order a failure's class is chosen when several apply
-CLASSES = (
-    "tie",
-    "merge",
-    "no tie",
-    "float sum",
-    "stopped early",
-    "beyond budget",
-    "swap",
-    "none",
-)
-
 
 def cause_class(causes: list[dict]) -> str:
     """The class of a failure with ``causes``: the first cause's kind (``underflow`` is
@@ -158,9 +146,10 @@ def explain_verdict(
 
     >>> from solver.parse import parse_instance
     >>> from solver.selection import make_ok
-    >>> inst = parse_instance({"budget": 0, "requests": [{"id": "r", "target": 1, "parent": [-1, 0],
-    ...     "prob": [1, "1/2"]}]})
-    >>> [c["kind"] for c in explain_verdict(inst, make_ok(inst, {"r": [0, 1]}), "infeasible")]
+    >>> inst = parse_instance({"budget": 0, "requests": [
+    ...     {"id": "r", "target": 1, "parent": [-1, 0], "prob": [1, "1/2"]}]})
+    >>> sel = make_ok(inst, {"r": [0, 1]})
+    >>> [c["kind"] for c in explain_verdict(inst, sel, "infeasible")]
     ['beyond budget']
     """
     if verdict_kind in FAILURE_OF_VERDICT:
@@ -264,9 +253,17 @@ def _explain(
     >>> from solver.parse import parse_instance
     >>> from solver.selection import make_ok
     >>> inst = parse_instance({"budget": 1, "requests": [{"id": "r", "target": "1",
-    ...     "parent": [-1, 2, 0], "prob": ["1", "99999998/100000000", "999999999/1000000000"]}]})
-    >>> [c["text"] for c in _explain(inst, make_ok(inst, {"r": [0, 1]}), None, "rooted", "not rooted")]
-    ["request 'r' node 1 (f = 49999999/50000000) and its parent 2 (f = 999999999/1000000000) differ exactly but are equal after rounding to float32 (both 1.0): the node was taken before its parent"]
+    ...     "parent": [-1, 2, 0],
+    ...     "prob": ["1", "99999998/100000000", "999999999/1000000000"]}]})
+    >>> sel = make_ok(inst, {"r": [0, 1]})
+    >>> causes = _explain(inst, sel, None, "rooted", "not rooted")
+    >>> print(*[c["text"] for c in causes])  # doctest: +NORMALIZE_WHITESPACE
+    request 'r' node 1 (f = 49999999/50000000) and its parent 2
+    (f = 999999999/1000000000) differ exactly but are equal after rounding to float32
+    (both 1.0): the node was
+    taken before its parent
+    >>> len(causes)
+    1
     """
     out: list[dict] = []
     if output is None or not output.ok:
@@ -307,7 +304,8 @@ def _explain(
             c.update(request=v.request, nodes=[v.node, p])
             out.append(c)
     if any(v.rule == "format" for v in bad):
-        return out  # unknown requests or nodes: nothing more to explain than the violation itself
+        # unknown requests or nodes: nothing more to explain than the violation itself
+        return out
     if any(v.rule == "budget" for v in bad):
         marked = beyond_budget(instance, output.selected)
         n = sum(len(x) for x in marked.values())

@@ -181,8 +181,9 @@ def case_classes(case: Any, labels: list[str]) -> set[str]:
     sizes.
 
     >>> from solver.parse import parse_instance
-    >>> sorted(case_classes(parse_instance({"budget": 0, "requests": [
-    ...     {"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}]}), ["prob:grid"]))
+    >>> inst = parse_instance({"budget": 0, "requests": [
+    ...     {"id": "r", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.3"]}]})
+    >>> sorted(case_classes(inst, ["prob:grid"]))
     ['budget=0', 'depth=1', 'nodes=3', 'prob:grid', 'requests=1', 'width=2']
     """
     out = set(labels)
@@ -212,8 +213,9 @@ def case_features(
     were probed).
 
     >>> from solver.parse import parse_instance
-    >>> case_features(parse_instance({"budget": 0, "requests": [
-    ...     {"id": "r", "target": 2, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.5"]}]}), ["prob:grid"])
+    >>> inst = parse_instance({"budget": 0, "requests": [
+    ...     {"id": "r", "target": 2, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.5"]}]})
+    >>> case_features(inst, ["prob:grid"])
     (1, 0, 3, 3, 2, 1, True, ('grid',))
     """
     if not isinstance(case, Instance):
@@ -233,7 +235,8 @@ def case_features(
 
 
 def describe(instance: Instance) -> str:
-    """An instance in one line: ``B=2 roots free | r0: A=8/5 parent=[-1,0,0] f=[1,1/2,1/2]``.
+    """An instance in one line:
+    ``B=2 roots free | r0: A=8/5 parent=[-1,0,0] f=[1,1/2,1/2]``.
 
     A message, not data: values of more than 200 characters are abbreviated
     (:func:`solver.messages.number`); the instance itself is in the report's JSON.
@@ -296,8 +299,10 @@ def case_seed(claim_id: str, seed: int) -> int:
     each claim gets its own stream, the same for every solver (so the paper
     variants meet the cases the reference passed) and on every run.
 
-    >>> case_seed("THM-P1", 0) != case_seed("THM-P2", 0), case_seed("THM-P1", 0) == case_seed("THM-P1", 0)
-    (True, True)
+    >>> case_seed("THM-P1", 0) != case_seed("THM-P2", 0)
+    True
+    >>> case_seed("THM-P1", 0) == case_seed("THM-P1", 0)
+    True
     """
     return seed * 2**32 + zlib.crc32(claim_id.encode())
 
@@ -324,8 +329,10 @@ def count_case(classes: Counter, axis_cases: Counter, labels) -> None:
 
     >>> c, a = Counter(), Counter()
     >>> count_case(c, a, ["prob:grid", "prob:grid", "prob:strict", "roots:free"])
-    >>> sorted(c.items()), sorted(a.items())
-    ([('prob:grid', 1), ('prob:strict', 1), ('roots:free', 1)], [('prob', 1), ('roots', 1)])
+    >>> sorted(c.items())
+    [('prob:grid', 1), ('prob:strict', 1), ('roots:free', 1)]
+    >>> sorted(a.items())
+    [('prob', 1), ('roots', 1)]
     """
     present = set(labels)
     classes.update(present)
@@ -350,8 +357,10 @@ def sample_classes(
 
     >>> from verify.search.claims import CLAIMS_BY_ID, PROFILES
     >>> classes, axes = sample_classes(CLAIMS_BY_ID["APP-B"], PROFILES["smoke"])
-    >>> sorted(k for k in classes if k.startswith("prob:")), axes["roots"] == PROFILES["smoke"].examples
-    (['prob:close-siblings', 'prob:near-one', 'prob:strict', 'prob:underflow'], True)
+    >>> sorted(k for k in classes if k.startswith("prob:"))
+    ['prob:close-siblings', 'prob:near-one', 'prob:strict', 'prob:underflow']
+    >>> axes["roots"] == PROFILES["smoke"].examples
+    True
     """
     classes: Counter = Counter()
     axis_cases: Counter = Counter()
@@ -452,8 +461,8 @@ def run_claim(
     """Search for counterexamples to ``claim`` (on ``solver`` when the claim is per
     solver).
 
-    ``fresh(factor)``: a fresh solver with its per-call timeout times ``factor`` (ended by
-    ``close``); given, every finding is replayed on fresh solvers before it counts
+    ``fresh(factor)``: a fresh solver with its per-call timeout times ``factor`` (ended
+    by ``close``); given, every finding is replayed on fresh solvers before it counts
     (:mod:`verify.search.confirm`): confirmed and intermittent ones are findings, the
     others are listed in ``unconfirmed``.  ``on_finding(record)`` is called the moment a
     finding is confirmed (and shrunk, reduced).
@@ -501,7 +510,8 @@ def run_claim(
     strategy = generators.labelled(strategy)
 
     def judge(case) -> tuple[str, Any]:
-        """("ok" | "fail" | "declined" | "inconclusive" | "outside", detail), once per distinct case."""
+        """("ok" | "fail" | "declined" | "inconclusive" | "outside", detail), once per
+        distinct case."""
         key = _key(case)
         if key not in memo:
             if isinstance(case, Instance) and not limits.contains(case):
@@ -582,7 +592,8 @@ def run_claim(
     verdict, note = VERIFIED, None
     first_at = None
     wanted = max_findings - len(found)
-    seen: dict = {}  # signature -> its first and its smallest generated case, in order of discovery
+    # signature -> its first and its smallest generated case, in order of discovery
+    seen: dict = {}
     if wanted > 0:
         verdict, note = _discover(
             claim,
@@ -731,7 +742,8 @@ OBSERVED = (  # the feature name of our verdict in Hypothesis's observability
 def observe(kind: str, detail: Any) -> None:
     """Our verdict on the current case as a Hypothesis event, so that its observability
     records (``HYPOTHESIS_EXPERIMENTAL_OBSERVABILITY``, Tyche) carry it in ``features``:
-    ``{"adaserve-verify verdict": "fails: optimality/suboptimal: objective 1 < optimum 3/2"}``,
+    ``{"adaserve-verify verdict":
+    "fails: optimality/suboptimal: objective 1 < optimum 3/2"}``,
     ``"holds"``, ``"declined: <reason>"``, ``"outside the restrictions: <why>"``,
     ``"inconclusive: <why>"`` (docs/test-solver.md).  Hypothesis's own ``status`` says
     ``passed`` for a case the search goes on after, even when our verdict is a failure.
@@ -772,10 +784,10 @@ def _discover(
     implies (verified unless the search gave up or broke).
 
     Every case is judged and counted once.  The pass stops at the case that brings the
-    ``wanted``-th new signature (what a rounds-based search would have counted), else after
-    the whole example budget.  ``known`` holds the signatures the user's own instances
-    already found (``--instances``): those are findings too, so the search never ends
-    inconclusive when there are any.
+    ``wanted``-th new signature (what a rounds-based search would have counted), else
+    after the whole example budget.  ``known`` holds the signatures the user's own
+    instances already found (``--instances``): those are findings too, so the search
+    never ends inconclusive when there are any.
     """
     run: dict[str, Any] = {"pos": 0, "stop": None}
 
@@ -784,9 +796,8 @@ def _discover(
     def discover(case):
         labels = generators.take_labels()
         if run["stop"] is not None:
-            raise run[
-                "stop"
-            ]()  # Hypothesis replays the case it stopped at: the same outcome, uncounted
+            # Hypothesis replays the case it stopped at: the same outcome, uncounted
+            raise run["stop"]()
         run["pos"] += 1
         if state["declined"] > max_declined:
             run["stop"] = _GaveUp
@@ -992,10 +1003,11 @@ def shares(
     classes: Counter, axis_cases: Optional[Counter] = None
 ) -> dict[str, dict[str, float]]:
     """Per axis, each class's count over the cases that draw the axis (``axis_cases``;
-    without it, over all counts of the axis).  Classes of :data:`~verify.search.generators.AXES`
-    that never occurred are listed with share 0.
+    without it, over all counts of the axis).  Classes of
+    :data:`~verify.search.generators.AXES` that never occurred are listed with share 0.
 
-    >>> shares(Counter({"roots:free": 3, "x:a": 1, "x:b": 1}), Counter({"roots": 4, "x": 1}))
+    >>> counts = Counter({"roots:free": 3, "x:a": 1, "x:b": 1})
+    >>> shares(counts, Counter({"roots": 4, "x": 1}))
     {'roots': {'charged': 0.0, 'free': 0.75}, 'x': {'a': 1.0, 'b': 1.0}}
     """
     axes: dict[str, Counter] = {}

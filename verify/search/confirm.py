@@ -162,7 +162,8 @@ def confirmation_text(conf: Optional[dict]) -> str:
     """One line: ``confirmed (reproduced 3 of 3)``, ``intermittent (reproduced 2 of 5;
     otherwise: passed)``.
 
-    >>> confirmation_text({"status": "intermittent", "reproduced": 2, "replays": 5, "otherwise": "passed"})
+    >>> confirmation_text({"status": "intermittent", "reproduced": 2, "replays": 5,
+    ...                    "otherwise": "passed"})
     'intermittent (reproduced 2 of 5; otherwise: passed)'
     >>> confirmation_text(None)
     'not replayed'

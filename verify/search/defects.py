@@ -40,7 +40,8 @@ def defect_key(rec: dict) -> Optional[str]:
     >>> a = {"instance": {"budget": 0, "root_charged": False, "requests": [
     ...     {"id": "r0", "target": "1", "parent": [-1, 0], "prob": ["1", "1"]}]},
     ...     "output": {"status": "OK", "selected": {"r0": [1, 0]}},
-    ...     "signature": {"property": "RULE-BUDGET", "rule": "budget", "kind": "over budget"}}
+    ...     "signature": {"property": "RULE-BUDGET", "rule": "budget",
+    ...                   "kind": "over budget"}}
     >>> b = json.loads(json.dumps(a)); b["instance"]["requests"][0]["target"] = "0"
     >>> b["output"]["selected"]["r0"] = [0, 1]; b["signature"]["property"] = "LEM-C2"
     >>> defect_key(a) == defect_key(b)
@@ -84,10 +85,11 @@ def defect_key(rec: dict) -> Optional[str]:
 
 
 def merge_defects(results: list) -> int:
-    """Mark the findings of ``results`` (:class:`~verify.search.claim_search.ClaimResult`, in
-    table order) that are one defect: the first gets ``properties`` (every property it breaks;
-    a defect of one property gets none), the others ``same_as`` = ``{"property", "finding"}``
-    (1-based) and the same ``properties``.  Returns the number of distinct defects.  Idempotent.
+    """Mark the findings of ``results``
+    (:class:`~verify.search.claim_search.ClaimResult`, in table order) that are one
+    defect: the first gets ``properties`` (every property it breaks; a defect of one
+    property gets none), the others ``same_as`` = ``{"property", "finding"}`` (1-based)
+    and the same ``properties``.  Returns the number of distinct defects.  Idempotent.
     """
     primary: dict[str, tuple[dict, str, int]] = {}
     distinct = 0

@@ -26,12 +26,15 @@ is never tried: a report never shows an input the solver was not declared to han
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 3, "requests": [
-...     {"id": "a", "target": "3/2", "parent": [-1, 0, 0, 1], "prob": ["1", "1/2", "1/4", "1/8"]},
+...     {"id": "a", "target": "3/2", "parent": [-1, 0, 0, 1],
+...      "prob": ["1", "1/2", "1/4", "1/8"]},
 ...     {"id": "b", "target": "1", "parent": [-1], "prob": ["1"]}]})
->>> fails = lambda i: i.budget >= 1 and len(i.requests[0].tree.parent) >= 2  # "a budget of 1 and a child"
+>>> def fails(i):  # "a budget of 1 and a child"
+...     return i.budget >= 1 and len(i.requests[0].tree.parent) >= 2
 >>> small, calls = reduce_instance(inst, fails)
->>> small.to_json()
-{'budget': 1, 'root_charged': False, 'requests': [{'id': 'a', 'target': '1', 'parent': [-1, 0], 'prob': ['1', '1/2']}]}
+>>> small.to_json()  # doctest: +NORMALIZE_WHITESPACE
+{'budget': 1, 'root_charged': False, 'requests': [{'id': 'a', 'target': '1',
+ 'parent': [-1, 0], 'prob': ['1', '1/2']}]}
 """
 
 from __future__ import annotations
@@ -82,9 +85,8 @@ def _candidates(obj: dict) -> Iterator[dict]:
             if req["parent"][v] != -1 and v not in parents:
                 smaller = _drop_leaf(obj, k, v)
                 yield smaller
-                if (
-                    "prob" in req
-                ):  # the target the remaining tree can still reach, if it was above that
+                # the target the remaining tree can still reach, if it was above that
+                if "prob" in req:
                     new = smaller["requests"][k]
                     mass = sum((to_fraction(x) for x in new["prob"]), to_fraction(0))
                     if to_fraction(req["target"]) > mass:
@@ -126,9 +128,11 @@ def reduce_instance(
     >>> from solver.parse import parse_instance
     >>> one = parse_instance({"budget": 1, "requests": [
     ...     {"id": "a", "target": "1", "parent": [-1, 0], "prob": ["1", "1/2"]}]})
-    >>> reduce_instance(one, lambda i: True)[0].requests       # "anything fails": down to nothing
+    >>> reduce_instance(one, lambda i: True)[0].requests  # "anything fails": to nothing
     ()
-    >>> len(reduce_instance(one, lambda i: True, inside=lambda i: len(i.requests) == 1)[0].requests)
+    >>> def one_request(i):
+    ...     return len(i.requests) == 1
+    >>> len(reduce_instance(one, lambda i: True, inside=one_request)[0].requests)
     1
     """
     best = instance

@@ -97,8 +97,10 @@ def seen_value(x: Fraction, fmt: str, domain: str = "prob") -> float:
     """``x`` as a selector holding it in ``fmt`` adds it: ``float(x)`` rounded to
     ``fmt``, or (``domain="log"``) ``exp`` of ``log x`` rounded to ``fmt``, in double.
 
-    >>> seen_value(Fraction(3, 10), "float32") > 0.3, seen_value(Fraction(1, 2), "bfloat16", "log")
-    (True, 0.5008712234296745)
+    >>> seen_value(Fraction(3, 10), "float32") > 0.3
+    True
+    >>> seen_value(Fraction(1, 2), "bfloat16", "log")
+    0.5008712234296745
     """
     if domain == "log":
         if x <= 0:
@@ -110,12 +112,13 @@ def seen_value(x: Fraction, fmt: str, domain: str = "prob") -> float:
 def format_count(
     values, target: Fraction, fmt: str = "double", domain: str = "prob"
 ) -> Optional[int]:
-    """Nodes a greedy takes to reach ``target`` from the root (f = 1) adding ``values`` (largest
-    first) as :func:`seen_value` in ``fmt`` arithmetic, every partial sum rounded to ``fmt``
-    (None: never).  ``fmt="exact"``: in exact arithmetic.
+    """Nodes a greedy takes to reach ``target`` from the root (f = 1) adding ``values``
+    (largest first) as :func:`seen_value` in ``fmt`` arithmetic, every partial sum
+    rounded to ``fmt`` (None: never).  ``fmt="exact"``: in exact arithmetic.
 
     >>> from fractions import Fraction as F
-    >>> format_count([F(3, 10), F(3, 10)], F(8, 5), "float32"), format_count([F(3, 10), F(3, 10)], F(8, 5))
+    >>> format_count([F(3, 10), F(3, 10)], F(8, 5), "float32"), format_count(
+    ...     [F(3, 10), F(3, 10)], F(8, 5))
     (None, 2)
     """
     if fmt == "exact":

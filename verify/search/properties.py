@@ -34,36 +34,35 @@ sets are not unique (SPEC section 3, item 5).
 
 Failure signatures
 ------------------
-Every :class:`Failure` says which *rule* broke and what *kind* of failure it is,
-and (once the search has explained it, :mod:`verify.search.cause`) its *cause
-class*: an exact tie, a merge in a format, a sum in a format, a request stopped
-early with budget left, ... (``none`` when no cause is known); with the property,
-``(property, rule, kind, cause)`` is its *signature* (:func:`signature`).  Two failures with the same signature are the same defect
-as far as the search can tell: the campaign reports each distinct signature as
-its own finding, and shrinking and reduction keep a smaller case only when it
-fails with the same signature.  Kinds (:data:`KINDS`):
+Every :class:`Failure` says which *rule* broke and what *kind* of failure it is, and
+(once the search has explained it, :mod:`verify.search.cause`) its *cause class*: an
+exact tie, a merge in a format, a sum in a format, a request stopped early with budget
+left, ... (``none`` when no cause is known); with the property, ``(property, rule, kind,
+cause)`` is its *signature* (:func:`signature`).  Two failures with the same signature
+are the same defect as far as the search can tell: the campaign reports each distinct
+signature as its own finding, and shrinking and reduction keep a smaller case only when
+it fails with the same signature.  Kinds (:data:`KINDS`):
 
-================  ==================================  ==================================
-kind              rule                                what failed
-================  ==================================  ==================================
-not rooted        ``rooted``                          a node without its parent, or no root
-over budget       ``budget``                          more nodes than the budget
-target missed     ``target``                          a request below its target
-malformed         ``format`` / ``answer``             unknown request or node, a node twice,
-                                                      or (rule ``answer``) an answer
-                                                      that is not a selection at all
-suboptimal        ``optimality``                      feasible but worth less than the optimum
-above optimum     ``optimality``                      worth more than the optimum (an oracle bug)
-wrong INVALID     ``INVALID soundness``               INVALID although a feasible selection exists
-not minimal       ``minimal count``                   LEM-C1: first met the target with more nodes
-                                                      than needed, or at no budget at
-                                                      all
-below minimum     ``minimal count``                   LEM-C1: met it with fewer than any subset needs
-raised            the exception's type                the solver raised (``IndexError``, ...)
-timeout           ``timeout``                         no answer within the per-call timeout
-crashed           ``exit``                            the program exited non-zero or was killed
-claim             the claim                           a claim about trees or oracles (no solver)
-================  ==================================  ==================================
+=============  =======================  ================================================
+kind           rule                     what failed
+=============  =======================  ================================================
+not rooted     ``rooted``               a node without its parent, or no root
+over budget    ``budget``               more nodes than the budget
+target missed  ``target``               a request below its target
+malformed      ``format`` / ``answer``  unknown request or node, a node twice, or (rule
+                                        ``answer``) an answer that is not a selection at
+                                        all
+suboptimal     ``optimality``           feasible but worth less than the optimum
+above optimum  ``optimality``           worth more than the optimum (an oracle bug)
+wrong INVALID  ``INVALID soundness``    INVALID although a feasible selection exists
+not minimal    ``minimal count``        LEM-C1: first met the target with more nodes
+                                        than needed, or at no budget at all
+below minimum  ``minimal count``        LEM-C1: met it with fewer than any subset needs
+raised         the exception's type     the solver raised (``IndexError``, ...)
+timeout        ``timeout``              no answer within the per-call timeout
+crashed        ``exit``                 the program exited non-zero or was killed
+claim          the claim                a claim about trees or oracles (no solver)
+=============  =======================  ================================================
 
 The rule of an infeasible answer is the first rule it breaks in the order
 ``format``, ``rooted``, ``budget``, ``target`` (an orphan that also overspends is
@@ -142,8 +141,8 @@ class Outside(Exception):
 def signature(claim_id: str, failure: Failure) -> tuple[str, str, str, str]:
     """``(property, rule, kind, cause class)``: what makes two failures the same defect.
 
-    >>> signature("THM-P2", Failure("objective 1 < optimum 3/2", rule="optimality", kind="suboptimal",
-    ...                             causes=({"kind": "swap", "text": "..."},)))
+    >>> signature("THM-P2", Failure("objective 1 < optimum 3/2", rule="optimality",
+    ...     kind="suboptimal", causes=({"kind": "swap", "text": "..."},)))
     ('THM-P2', 'optimality', 'suboptimal', 'swap')
     """
     return (claim_id, failure.rule, failure.kind, failure.cause)
@@ -161,7 +160,8 @@ def looks_like_decline(name: str, message: str) -> bool:
     ``Unsupported`` (its own, not :class:`solver.errors.Unsupported`) or its message
     starts with "unsupported".
 
-    >>> looks_like_decline("Unsupported", "one request only"), looks_like_decline("ValueError", "Unsupported: x")
+    >>> looks_like_decline("Unsupported", "one request only"), looks_like_decline(
+    ...     "ValueError", "Unsupported: x")
     (True, True)
     >>> looks_like_decline("ValueError", "bad input")
     False
@@ -175,7 +175,8 @@ def fault_failure(exc: SolverFault) -> Failure:
     """The failure of a solver that raised, crashed, hung or answered garbage, with its
     rule and kind.
 
-    >>> fault_failure(SolverFault("solver raised IndexError: list index out of range")).rule
+    >>> fault = SolverFault("solver raised IndexError: list index out of range")
+    >>> fault_failure(fault).rule
     'IndexError'
     >>> fault_failure(SolverFault("solver printed malformed JSON: ...")).kind
     'malformed'
@@ -315,7 +316,8 @@ def _rule_check(rules: tuple[str, ...]):
             and all(v.rule == "target" for v in bad)
             and not dp.solve_dp(instance).ok
         ):
-            return None  # best effort: on an infeasible instance only budget and rootedness count
+            # best effort: on an infeasible instance only budget and rootedness count
+            return None
         if bad:
             return _rule_failure("; ".join(v.text for v in bad), bad, output=sel)
         return None
@@ -360,7 +362,8 @@ def check_optimal(
     )  # first, so that a declined input counts as declined
     best = dp.solve_dp(instance)
     if not best.ok:
-        return fail  # nothing to match on an infeasible instance, but a crash is still a crash
+        # nothing to match on an infeasible instance, but a crash is still a crash
+        return fail
     if fail:
         return replace(fail, optimum=best.objective, optimal_selection=best)
     if sel.status != OK:
@@ -448,9 +451,9 @@ def check_min_count(
     """LEM-C1: probe node budgets 0, 1, ...; the first one the solver meets must be the
     true minimum.
 
-    Applies to the first request of ``instance`` on its own, in its root convention.  Under a
-    ``min_budget`` restriction the probes start there: meeting the target at the first probe
-    is then correct whenever the true minimum is not above it.
+    Applies to the first request of ``instance`` on its own, in its root convention.
+    Under a ``min_budget`` restriction the probes start there: meeting the target at the
+    first probe is then correct whenever the true minimum is not above it.
     """
     req = instance.requests[0]
     truth = fewest_nodes_any_subset(req.tree, req.target)
@@ -523,10 +526,10 @@ def check_top_b(
     """LEM-C2: for every budget b, no target: answer value == best b-subset == best
     rooted b-subtree.
 
-    Under a ``min_budget`` restriction only the budgets it admits are probed.  Every budget
-    is judged on its own: the first failure is returned, with the failures of other
-    signatures at later budgets in ``others`` (an over-budget answer at b = 0 must not hide
-    a ranking defect at b = 2).
+    Under a ``min_budget`` restriction only the budgets it admits are probed.  Every
+    budget is judged on its own: the first failure is returned, with the failures of
+    other signatures at later budgets in ``others`` (an over-budget answer at b = 0 must
+    not hide a ranking defect at b = 2).
     """
     req = instance.requests[0]
     table = dp.tree_table(req.tree)
@@ -749,8 +752,10 @@ def check_oracles(_solver, instance: Instance, restrictions=None) -> Optional[Fa
     the checker.
 
     >>> from solver.parse import parse_instance
-    >>> check_oracles(None, parse_instance({"budget": 1, "root_charged": True, "requests": [
-    ...     {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]}]}, allow_nonmonotone=True)) is None
+    >>> inst = parse_instance({"budget": 1, "root_charged": True, "requests": [
+    ...     {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]}]},
+    ...     allow_nonmonotone=True)
+    >>> check_oracles(None, inst) is None
     True
     """
     try:

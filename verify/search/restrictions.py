@@ -560,7 +560,8 @@ class Restrictions:
         admit.
 
         Without ``values``: ``allowed``.  With it: the declared classes the claim's
-        premise admits, so ``--values`` can also extend a claim beyond its default classes.
+        premise admits, so ``--values`` can also extend a claim beyond its default
+        classes.
         """
         from verify.search import generators as gen
 
@@ -595,11 +596,14 @@ class Restrictions:
 
         >>> from solver.parse import parse_instance
         >>> inst = parse_instance({"budget": 0, "requests": [
-        ...     {"id": "r", "target": 1, "parent": [-1, 0, 1], "prob": [1, "1/2", "1/4"]}]})
+        ...     {"id": "r", "target": 1, "parent": [-1, 0, 1],
+        ...      "prob": [1, "1/2", "1/4"]}]})
         >>> Restrictions(single_request=True, chains=True).contains(inst)
         True
-        >>> Restrictions(min_budget=1).contains(inst), Restrictions(values=("grid",)).contains(inst)
-        (False, True)
+        >>> Restrictions(min_budget=1).contains(inst)
+        False
+        >>> Restrictions(values=("grid",)).contains(inst)
+        True
         """
         return self.outside(instance) is None
 

@@ -4,8 +4,9 @@ arguments.
 Terminology (docs/test-solver.md)
 ---------------------------------
 restrictions
-    What the solver claims to handle (:class:`~verify.search.restrictions.Restrictions`):
-    one request only, no targets (every target <= 1), chains, at most / at least so
+    What the solver claims to handle
+    (:class:`~verify.search.restrictions.Restrictions`): one request only, no targets
+    (every target <= 1), chains, at most / at least so
     many nodes per tree, depth, children per node, a smallest budget, the value
     classes.  Generated, shrunk and reduced instances all stay inside them, and each
     property judges the solver against the exact optimum of that sub-problem.

@@ -86,7 +86,8 @@ def suggest_flags(
     >>> from verify.search.claim_search import ClaimResult
     >>> r = ClaimResult("X", "", "", None, True, "verified", 3, 0.0, 0,
     ...     declined_shapes=Counter({(1, 0, 3, 3, 2, 1, False, ("grid",)): 5}),
-    ...     judged_shapes=Counter({(1, 2, 3, 3, 2, 1, False, ("grid",)): 9}), declined=5)
+    ...     judged_shapes=Counter({(1, 2, 3, 3, 2, 1, False, ("grid",)): 9}),
+    ...     declined=5)
     >>> suggest_flags([r])
     [('budget=0', 100, '--min-budget 1')]
     """
@@ -130,7 +131,8 @@ def suggest_flags(
 
 def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
     same = rec.get("same_as")
-    if same:  # one defect, one finding: shown (and reported) under the first property that found it
+    # one defect, one finding: shown (and reported) under the first property finding it
+    if same:
         return [
             clip_line(
                 f"{pad}same defect as {same['property']}"
@@ -238,7 +240,10 @@ def render(run_: Run) -> str:
         for x in run_.results
     ]
     widths = [max(len(row[i]) for row in rows + [head]) for i in range(len(head))]
-    fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    def fmt(row: tuple) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
     lines += ["", fmt(head), fmt(tuple("-" * w for w in widths))]
     for i, (x, row) in enumerate(zip(run_.results, rows)):
         lines.append(fmt(row))

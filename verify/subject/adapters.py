@@ -49,10 +49,11 @@ What comes back:
 ...     return {"status": "OK", "selected": {"r": [0, 1]}}
 >>> adapt_callable(mine)(inst).selected
 {'r': (0, 1)}
->>> adapt_callable(lambda obj: {"status": "OK"})(inst)
+>>> adapt_callable(lambda obj: {"status": "OK"})(inst)  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-solver.errors.SolverFault: solver answered a malformed selection: selected: an OK selection needs an object mapping request ids to node lists
+solver.errors.SolverFault: solver answered a malformed selection: selected: an OK
+selection needs an object mapping request ids to node lists
 """
 
 from __future__ import annotations
@@ -177,7 +178,8 @@ def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None, **wo
             raise SolverFault(
                 f"solver returned {type(out).__name__}, not a selection dict"
             )
-        try:  # the same reading as --cmd: through JSON text, so numpy ints and floats behave alike
+        # read as --cmd reads: through JSON text, so numpy ints and floats behave alike
+        try:
             text = json.dumps(out, default=_jsonable)
         except (TypeError, ValueError, RecursionError) as exc:
             raise SolverFault(
@@ -376,7 +378,8 @@ class LineSolver:
                     rule="protocol",
                 ) from None
             raise exc from None
-        if program.out:  # a second line already there: the stream no longer pairs lines with instances
+        # a second line already there: the stream no longer pairs lines with instances
+        if program.out:
             extra_text = _first_line(program.out)
             self._restart()
             raise SolverFault(

@@ -123,9 +123,10 @@ def _prctl():
 
 
 def die_with_parent(parent: int | None = None) -> None:
-    """In a child: SIGKILL when the thread that started it ends (Linux ``PR_SET_PDEATHSIG``),
-    so a solver never outlives the worker that runs it (killed, out of memory, a Dask
-    worker shut down).  ``parent``: the starter's pid; if it is gone already, exit now.
+    """In a child: SIGKILL when the thread that started it ends (Linux
+    ``PR_SET_PDEATHSIG``), so a solver never outlives the worker that runs it (killed,
+    out of memory, a Dask worker shut down).  ``parent``: the starter's pid; if it is
+    gone already, exit now.
     """
     prctl = _prctl()
     if prctl is not None:
@@ -146,7 +147,8 @@ class Program:
         env[MARKER] = self.token
         self.started = _boot_ticks_now()
         parent = os.getpid()
-        _prctl()  # looked up here: the child must not load libraries between fork and exec
+        # looked up here: the child must not load libraries between fork and exec
+        _prctl()
         self.proc = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
@@ -202,7 +204,8 @@ class Program:
                 if until_line and b"\n" in self.out:
                     return
                 if self.proc.poll() is not None:
-                    self._drain()  # what it wrote before exiting is in the pipes already
+                    # what it wrote before exiting is in the pipes already
+                    self._drain()
                     return
                 if until_line and self.out_eof:
                     return
@@ -239,7 +242,8 @@ class Program:
             sel.close()
 
     def _read_out(self) -> bool:
-        """Read what stdout has; False at end of file.  :class:`OutputTooLarge` past the cap."""
+        """Read what stdout has; False at end of file.  :class:`OutputTooLarge` past the
+        cap."""
         try:
             data = os.read(self.proc.stdout.fileno(), _CHUNK)
         except BlockingIOError:
@@ -306,7 +310,9 @@ class Program:
         if i < 0:
             if len(self.out) > self.max_output:
                 raise OutputTooLarge()
-            try:  # end of file on stdout: usually the program is ending; say how, if it does so soon
+            # end of file on stdout: usually the program is ending; say how, if it does
+            # so soon
+            try:
                 self.proc.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
                 pass

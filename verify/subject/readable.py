@@ -13,8 +13,9 @@ readable
     discards others); the user's own instances (``--instances``) may not be: the
     run then says how many and how to read them (docs/test-solver.md).
 
->>> longest_integer({"budget": 1, "requests": [{"id": "r", "target": "3/2", "parent": [-1, 0],
-...                                              "prob": ["1", "1/" + "7" * 5000]}]})
+>>> longest_integer({"budget": 1, "requests": [
+...     {"id": "r", "target": "3/2", "parent": [-1, 0],
+...      "prob": ["1", "1/" + "7" * 5000]}]})
 5000
 """
 

@@ -40,7 +40,9 @@ class SolverSpec:
     >>> SolverSpec("cmd", "python3 my_selector.py --fast", 5.0).label
     "--cmd 'python3 my_selector.py --fast'"
     >>> SolverSpec.from_json(SolverSpec("callable", "pkg.mod:fn").to_json())
-    SolverSpec(kind='callable', target='pkg.mod:fn', timeout=10.0, jsonl=False, startup_timeout=None)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    SolverSpec(kind='callable', target='pkg.mod:fn', timeout=10.0, jsonl=False,
+               startup_timeout=None)
     >>> SolverSpec("cmd", "python3 sel.py", 2.0, jsonl=True).cli_args()
     ['--cmd', 'python3 sel.py', '--timeout', '2', '--jsonl']
 

@@ -78,9 +78,10 @@ class SelectorWorker:
 
     >>> from solver.parse import parse_instance
     >>> from verify.subject.adapters import adapt_callable
-    >>> w = SelectorWorker(adapt_callable, fn=lambda obj: {"status": "OK", "selected": {"r": [0]}},
-    ...                    timeout=5)
-    >>> w(parse_instance({"budget": 0, "requests": [{"id": "r", "target": 1, "parent": [-1], "prob": [1]}]})).selected
+    >>> w = SelectorWorker(adapt_callable, timeout=5,
+    ...                    fn=lambda obj: {"status": "OK", "selected": {"r": [0]}})
+    >>> r = {"id": "r", "target": 1, "parent": [-1], "prob": [1]}
+    >>> w(parse_instance({"budget": 0, "requests": [r]})).selected
     {'r': (0,)}
     >>> w.close()
     """
@@ -112,8 +113,9 @@ class SelectorWorker:
     # ---------------------------------------------------------------- the parent's side
     def start(self, setup: bool = True) -> None:
         """Fork a worker and wait for its import and warm-up.  If they fail:
-        :class:`SetupError` (``setup``: before a run, exit 2), else :class:`Inconclusive`
-        (a restart during a run: that case is undecided, never a finding)."""
+        :class:`SetupError` (``setup``: before a run, exit 2), else
+        :class:`Inconclusive` (a restart during a run: that case is undecided, never a
+        finding)."""
         self.close()
         for f in (
             sys.stdout,
@@ -334,7 +336,8 @@ def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -
     def reply(status: str, value: Any) -> None:
         try:
             data = pickle.dumps((status, value), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - an unpicklable answer (our Selection always pickles)
+        # an unpicklable answer (our Selection always pickles)
+        except Exception as exc:  # noqa: BLE001
             data = pickle.dumps(
                 (
                     "fault",
@@ -390,7 +393,8 @@ def _answer(
         return "fault", (str(exc), exc.kind, exc.rule)
     except Unsupported as exc:
         return "declined", str(exc)
-    except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: the selector's doing
+    # SystemExit, KeyboardInterrupt: the selector's doing
+    except BaseException as exc:  # noqa: BLE001
         return "fault", (
             f"solver raised {type(exc).__name__}: {_text(exc)}",
             FailureKind.RAISED,

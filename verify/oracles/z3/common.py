@@ -219,13 +219,15 @@ def believe(
 
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 1, "requests": [
-    ...     {"id": "r", "target": 1, "parent": [-1, 0, 1], "prob": [1, "0.5", "0.25"]}]})
+    ...     {"id": "r", "target": 1, "parent": [-1, 0, 1],
+    ...      "prob": [1, "0.5", "0.25"]}]})
     >>> believe(inst, {"r": [0, 1]}).objective
     Fraction(3, 2)
-    >>> believe(inst, {"r": [0, 2]})
+    >>> believe(inst, {"r": [0, 2]})  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    solver.errors.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2 selected without its parent 1
+    solver.errors.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2
+    selected without its parent 1
     """
     sel = make_ok(instance, sets)
     bad = violations(instance, sel.selected, sel.objective)

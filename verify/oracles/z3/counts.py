@@ -167,7 +167,8 @@ class CountClaim:
 def concave_envelope(u: Sequence[Fraction]) -> list[Fraction]:
     """The least concave majorant of ``u`` on 0..len(u)-1 (upper hull), exactly.
 
-    >>> [str(x) for x in concave_envelope([Fraction(0), Fraction(0), Fraction(2), Fraction(2)])]
+    >>> steps = [Fraction(0), Fraction(0), Fraction(2), Fraction(2)]
+    >>> [str(x) for x in concave_envelope(steps)]
     ['0', '1', '2', '2']
     """
     hull: list[int] = []

@@ -40,9 +40,11 @@ Stages (terms as in :mod:`verify.oracles.z3.tree`; B' = node budget, K_i = max c
 
 >>> from solver.parse import parse_instance
 >>> from verify.oracles.z3.common import Session
->>> inst = parse_instance({"budget": 3, "requests": [  # 0 -> 1 (f 0) -> 2 (f 1): not concave
+>>> # 0 -> 1 (f 0) -> 2 (f 1): not concave
+>>> inst = parse_instance({"budget": 3, "requests": [
 ...     {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]},
-...     {"id": "b", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]}]}, allow_nonmonotone=True)
+...     {"id": "b", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0, 1]}]},
+...     allow_nonmonotone=True)
 >>> dec = Decomposition(Session(30), inst)
 >>> dec.candidate().objective                    # the greedy allocation: 2 + 1
 Fraction(3, 1)

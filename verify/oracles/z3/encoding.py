@@ -39,7 +39,8 @@ argument and the measurements.
 
 >>> from solver.parse import parse_instance
 >>> inst = parse_instance({"budget": 2, "requests": [
-...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1], "prob": [1, "0.7", "0.2", "0.42"]},
+...     {"id": "a", "target": "1.6", "parent": [-1, 0, 0, 1],
+...      "prob": [1, "0.7", "0.2", "0.42"]},
 ...     {"id": "b", "target": 1, "parent": [-1, 0], "prob": [1, "0.5"]}]})
 >>> r = optimize(inst, timeout=30)
 >>> r.verdict, r.selection.objective
@@ -240,7 +241,8 @@ def refute(
     rlimit: int | None = None,
     memory: int | None = None,
 ) -> Z3Result:
-    """Is some feasible selection worth more than ``value``?  OPTIMAL (no), BETTER (witness), INCONCLUSIVE."""
+    """Is some feasible selection worth more than ``value``?  OPTIMAL (no), BETTER
+    (witness), INCONCLUSIVE."""
     _check_method(method)
     value = Fraction(value)
 
@@ -404,13 +406,16 @@ def confirm(
 
     >>> from solver.parse import parse_instance
     >>> inst = parse_instance({"budget": 1, "requests": [
-    ...     {"id": "a", "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.25"]}]})
+    ...     {"id": "a", "target": 1, "parent": [-1, 0, 0],
+    ...      "prob": [1, "0.5", "0.25"]}]})
     >>> confirm(inst, Fraction(3, 2)) is None
     True
-    >>> confirm(inst, Fraction(5, 4))
-    'optimum 3/2 (witness {"status": "OK", "selected": {"a": [0, 1]}, "objective": "3/2"})'
-    >>> confirm(inst, None)
-    'feasible: optimum 3/2 (witness {"status": "OK", "selected": {"a": [0, 1]}, "objective": "3/2"})'
+    >>> print(confirm(inst, Fraction(5, 4)))  # doctest: +NORMALIZE_WHITESPACE
+    optimum 3/2 (witness {"status": "OK", "selected": {"a": [0, 1]},
+    "objective": "3/2"})
+    >>> print(confirm(inst, None))  # doctest: +NORMALIZE_WHITESPACE
+    feasible: optimum 3/2 (witness {"status": "OK", "selected": {"a": [0, 1]},
+    "objective": "3/2"})
     """
     try:
         result = optimize(instance, timeout=timeout, hint=optimum, memory=memory)

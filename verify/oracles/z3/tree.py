@@ -33,7 +33,8 @@ Lagrangian bound (lam, M)
 
 >>> from fractions import Fraction as F
 >>> from verify.oracles.z3.common import Session
->>> t = Tree.from_parents([-1, 0, 1, 0], [F(1), F(0), F(1), F(1, 2)])  # 0 -> 1 (f 0) -> 2 (f 1)
+>>> # 0 -> 1 (f 0) -> 2 (f 1)
+>>> t = Tree.from_parents([-1, 0, 1, 0], [F(1), F(0), F(1), F(1, 2)])
 >>> p = TreeProver(Session(30), t, 3)
 >>> [str(x) for x in p.known.values]          # grown: 3 first (1/2), then 1, then 2
 ['1', '3/2', '3/2', '5/2']
@@ -41,7 +42,8 @@ Lagrangian bound (lam, M)
 (Fraction(2, 1), (0, 1, 2))
 >>> p.min_count(F(2))                         # one node never reaches 2; two nodes do
 2
->>> p.exceeds(F(1, 2), F(3, 2), F(1)) is None  # f(S) - count / 2 <= 3/2 for every S reaching 1
+>>> # f(S) - count / 2 <= 3/2 for every S reaching 1
+>>> p.exceeds(F(1, 2), F(3, 2), F(1)) is None
 True
 """
 
