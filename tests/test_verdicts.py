@@ -57,7 +57,7 @@ def test_the_judges_table_lists_every_verdict_kind():
 
 
 def test_the_properties_table_lists_every_failure_kind():
-    words = _table_words(properties.__doc__, "kind              rule")
+    words = _table_words(properties.__doc__, "kind           rule")
     assert words == [k.value for k in V.FailureKind] == list(properties.KINDS)
 
 
