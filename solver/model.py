@@ -150,7 +150,7 @@ class Instance:
     budget: int
     requests: tuple[Request, ...]
     root_charged: bool = False
-    index: Mapping[str, int] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    index: Mapping[str, int] = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(
