@@ -150,7 +150,12 @@ class Instance:
     budget: int
     requests: tuple[Request, ...]
     root_charged: bool = False
-    index: Mapping[str, int] = field(default=None, compare=False, repr=False)
+    # None only until __post_init__, which always fills it
+    index: Mapping[str, int] = field(
+        default=None,  # type: ignore[arg-type]
+        compare=False,
+        repr=False,
+    )
 
     def __post_init__(self):
         object.__setattr__(
