@@ -226,6 +226,7 @@ def believe(
     solver.errors.Z3Fault: Z3 model fails the exact checker: rooted: request 'r' node 2 selected without its parent 1
     """
     sel = make_ok(instance, sets)
+    assert sel.selected is not None and sel.objective is not None, "make_ok sets both"
     bad = violations(instance, sel.selected, sel.objective)
     if bad:
         raise Z3Fault(

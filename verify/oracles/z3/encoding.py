@@ -115,7 +115,8 @@ class Direct:
         ctx = session.ctx
         s = session.solver() if solver is None else solver
         self.x: list[dict[int, z3.ArithRef]] = []
-        values, counts = [], []
+        values: list[z3.ArithRef] = []
+        counts: list[z3.ArithRef] = []
         for i, req in enumerate(instance.requests):
             tree = req.tree
             session.tick()
@@ -348,10 +349,12 @@ def _better_seed(instance: Instance, best: Selection) -> Selection:
     from solver.reference import solve_reference
 
     cand = solve_reference(instance)
-    if (
-        cand.ok
-        and cand.objective > best.objective
-        and not violations(instance, cand.selected, cand.objective)
+    if not cand.ok:
+        return best
+    assert cand.selected is not None and cand.objective is not None, "an OK one"
+    assert best.objective is not None, "best is an OK selection"
+    if cand.objective > best.objective and not violations(
+        instance, cand.selected, cand.objective
     ):
         return cand
     return best
@@ -384,6 +387,7 @@ def solve_z3(
         raise Inconclusive(result.reason)
     if result.verdict == INFEASIBLE:
         return make_invalid(result.reason)
+    assert result.selection is not None, "OPTIMAL comes with the optimum"
     return result.selection
 
 
@@ -420,7 +424,9 @@ def confirm(
         raise Inconclusive(result.reason)
     if result.verdict == INFEASIBLE:
         return None if optimum is None else f"infeasible: {result.reason}"
+    assert result.selection is not None, "OPTIMAL comes with the optimum"
     found = result.selection.objective
+    assert found is not None, "the optimum is an OK selection"
     if optimum is not None and found == optimum:
         return None
     text = f"optimum {fraction_str(found)} (witness {result.selection.dumps()})"
