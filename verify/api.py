@@ -82,7 +82,9 @@ def _instance(obj: InstanceLike, allow_nonmonotone: bool = False) -> Instance:
 
 def _selection(obj: SelectionLike) -> Selection:
     if isinstance(obj, Selection):
-        return obj
+        if not (obj.ok and obj.selected is None):
+            return obj
+        obj = obj.to_json()  # OK without nodes: the JSON reader names the problem
     from solver.selection import parse_selection
 
     return parse_selection(obj, source="<selection>")

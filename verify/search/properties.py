@@ -77,11 +77,19 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Callable, Optional
 
-from solver.errors import Declined, Inconclusive, SolverFault
+from solver.errors import Declined, Inconclusive, SelectionFormatError, SolverFault
 from solver.feasibility import violations
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
-from solver.selection import INVALID, OK, UNSUPPORTED, Selection, make_invalid, make_ok
+from solver.selection import (
+    INVALID,
+    OK,
+    UNSUPPORTED,
+    Selection,
+    make_invalid,
+    make_ok,
+    parse_selection,
+)
 from verify.oracles import brute, dp
 from verify.oracles.z3 import encoding as z3_encoding
 from verify.oracles.z3.common import Z3Fault
@@ -309,6 +317,13 @@ def run_solver(solver: Solver, instance: Instance) -> Selection:
         raise SolverFault(f"solver returned {type(out).__name__}, not a Selection")
     if out.status == UNSUPPORTED:
         raise Declined(out.reason or "the solver declined this input")
+    if out.ok and out.selected is None:  # the JSON reader's rule, for an object
+        try:
+            parse_selection(out.to_json())
+        except SelectionFormatError as exc:
+            raise SolverFault(
+                f"solver answered a malformed selection: {exc.one_line()}"
+            ) from None
     return out
 
 
