@@ -118,6 +118,8 @@ def format_count(
     >>> format_count([F(3, 10), F(3, 10)], F(8, 5), "float32"), format_count([F(3, 10), F(3, 10)], F(8, 5))
     (None, 2)
     """
+    acc: Fraction | float
+    goal: Fraction | float
     if fmt == "exact":
         acc, goal = Fraction(1), target
         for k, x in enumerate(values):
