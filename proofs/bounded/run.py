@@ -142,7 +142,7 @@ def execute(
     progress: Callable[[int, int, list], None] | None = None,
     dask: str | None = None,
     store=None,
-    note: Callable[[str], None] | None = None,
+    note: Callable[[str], object] | None = None,
 ) -> list[dict]:
     """Run the tasks (in-process, in ``jobs`` processes, or on Dask); return all records
     in task order.

@@ -51,7 +51,7 @@ def load_instances(path: str) -> list[tuple[str, Instance]]:
         ) from None
     except UnicodeDecodeError as exc:
         raise InstanceError(f"not UTF-8 text (byte {exc.start})", source=path) from None
-    out = []
+    out: list[tuple[str, Instance]] = []
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue

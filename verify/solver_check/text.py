@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Optional
+from typing import Callable, Optional
 
 from solver.messages import clip_line
 from verify.search.claim_search import (
@@ -44,7 +44,7 @@ def _declined_lines(
     if not total:
         like = _decline_like_lines(results)
         return ["", "declined inputs (not judged): 0"] + like if like else []
-    reasons = Counter()
+    reasons: Counter[str] = Counter()
     for x in results:
         reasons.update(x.declined_reasons)
     rows = declined_by_class(results)
@@ -91,7 +91,8 @@ def suggest_flags(
     """
     from verify.search.generators import PROB_CLASSES
 
-    declined, judged = Counter(), Counter()
+    declined: Counter[tuple] = Counter()  # by the features of a case
+    judged: Counter[tuple] = Counter()
     for x in results:
         declined.update({k: n for k, n in x.declined_shapes.items() if k is not None})
         judged.update({k: n for k, n in x.judged_shapes.items() if k is not None})
@@ -110,7 +111,7 @@ def suggest_flags(
     # (flag, what, excludes(features), preference): on a tie the bluntest flags (node
     # counts) come last,
     # and of one flag the least restrictive threshold first
-    cands = []
+    cands: list[tuple[str, str, Callable[..., bool], tuple]] = []
     if not restrictions.single_request:
         cands.append(("--single-request", "requests != 1", lambda f: f[0] != 1, (2, 0)))
     if not restrictions.no_targets:
