@@ -352,7 +352,8 @@ class Finding:
     ] = ()  # every property this one defect breaks (the first is ``property``)
     confirmation: Optional[str] = None
 
-    @property
+    # the field 'property' above is only an annotation: the builtin is meant here
+    @property  # type: ignore[operator]
     def kind(self) -> str:
         return self.signature[2]
 

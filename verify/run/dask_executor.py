@@ -274,21 +274,21 @@ class DaskExecutor(Executor):
                     raise self._lost(_cancel_reason(fut))
                 else:  # "error"
                     try:
-                        exc = fut.exception()
+                        error = fut.exception()
                     except Exception as lost:  # noqa: BLE001 - the error could not be fetched
                         raise self._lost(lost) from None
-                    if isinstance(exc, Cancelled):
-                        raise self._lost(exc)
-                    if isinstance(exc, distributed.KilledWorker):
+                    if isinstance(error, Cancelled):
+                        raise self._lost(error)
+                    if isinstance(error, distributed.KilledWorker):
                         yield (
                             i,
                             TaskFailed(
                                 names[i],
-                                f"the Dask workers running it died: {_one_line(exc)}",
+                                f"the Dask workers running it died: {_one_line(error)}",
                             ),
                         )
                     else:
-                        raise exc
+                        raise error
                 try:
                     fut.release()
                 except Exception:  # noqa: BLE001 - nothing to release once the scheduler is gone

@@ -18,6 +18,7 @@ traceback as its ``__cause__``.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -130,7 +131,7 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
         if msg is None:
             return
         index, fn, arg = msg
-        listen(lambda event, index=index: _send_event(conn, index, event))
+        listen(functools.partial(_send_event, conn, index))
         try:
             out = ("ok", fn(arg))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
