@@ -25,7 +25,7 @@ import math
 import os
 import signal
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
 
 from solver.durations import RANGE as SECONDS_RANGE
 from solver.durations import check_seconds
@@ -40,7 +40,7 @@ from solver.exit_codes import ExitCode
 from solver.messages import clip_line, join_some
 from solver.parse import load_instance
 from solver.registry import SOLVERS, get_solver
-from solver.selection import load_selection
+from solver.selection import Selection, load_selection
 
 
 class _Parser(argparse.ArgumentParser):
@@ -606,7 +606,7 @@ def cmd_solve(args) -> int:
     instances = [
         load_instance(f, allow_nonmonotone=args.allow_nonmonotone) for f in args.files
     ]
-    solve = get_solver(args.solver)
+    solve: Callable[..., Selection] = get_solver(args.solver)
     if args.solver == "z3":
         from functools import partial
 
@@ -786,7 +786,12 @@ def cmd_campaign(args) -> int:
         finite, _ = parse_seeds(seeds)
         if finite is None and not args.time_budget:
             raise ValueError(f"--seeds {seeds}: an open-ended list needs --time-budget")
-        sub = build_parser()._subparsers._group_actions[0].choices["test-solver"]
+        commands = next(
+            a
+            for a in build_parser()._actions
+            if isinstance(a, argparse._SubParsersAction)
+        )
+        sub = commands.choices["test-solver"]
         subject = subject_from_args(args, lambda argv: sub.parse_args(argv))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
