@@ -150,12 +150,8 @@ class Instance:
     budget: int
     requests: tuple[Request, ...]
     root_charged: bool = False
-    # None only until __post_init__, which always fills it
-    index: Mapping[str, int] = field(
-        default=None,  # type: ignore[arg-type]
-        compare=False,
-        repr=False,
-    )
+    # request id -> position: __post_init__ always fills it
+    index: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(
