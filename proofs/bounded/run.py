@@ -157,7 +157,8 @@ def execute(
 
     def on_result(i, recs, reused):
         if isinstance(recs, TaskFailed):
-            recs = lost_records(*tasks[i], recs.reason)
+            fn, args = tasks[i]
+            recs = lost_records(fn, args, recs.reason)
         done[0] += 1
         if progress:
             progress(done[0], total, recs)

@@ -197,12 +197,13 @@ class DaskExecutor(Executor):
     def imap(self, tasks, deadline=None):
         import distributed
 
+        Cancelled: type[BaseException]
         try:
             from distributed.client import FutureCancelledError as Cancelled
         except ImportError:  # older distributed
             from concurrent.futures import CancelledError as Cancelled
         source = iter(enumerate(tasks))
-        index: dict[str, int] = {}
+        index: dict[Any, int] = {}  # future key (the str we gave) -> task
         names: dict[int, str] = {}
         if self.outstanding:  # left by an earlier run stopped half way
             self.client.cancel(list(self.outstanding))

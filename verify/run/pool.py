@@ -218,6 +218,7 @@ class _Child:
 
 class _Worker:
     def __init__(self, ctx, preload):
+        self.proc: _Child | multiprocessing.process.BaseProcess
         if ctx is None:
             self.proc = _Child(preload)
             self.conn = self.proc.conn
@@ -226,6 +227,7 @@ class _Worker:
             self.proc = ctx.Process(
                 target=_worker_main, args=(child, preload, os.getpid()), daemon=True
             )
+            assert isinstance(self.proc, multiprocessing.process.BaseProcess)
             self.proc.start()
             child.close()
         self.task: Optional[int] = None  # the index it runs

@@ -57,6 +57,7 @@ argument and the measurements.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import z3
 
@@ -264,6 +265,7 @@ def refute(
                     f" {fraction_str(value)}"
                 ),
             )
+        assert sel.objective is not None, "a re-checked selection has its value"
         return session.result(
             BETTER,
             method,
@@ -299,7 +301,7 @@ def optimize(
     _check_method(method, (DECOMPOSED, MONOLITHIC, OPTIMIZE))
 
     def body(session):
-        stats = {}
+        stats: dict[str, Any] = {}
         if method == DECOMPOSED:
             dec = Decomposition(session, instance)
             best = dec.maximize(hint)
@@ -327,10 +329,12 @@ def optimize(
                         reason="Z3: the constraints are unsatisfiable",
                     )
                 best = _better_seed(instance, best)
+            assert best is not None, "OPTIMIZE and MONOLITHIC returned when None"
             stats["improvements"] = 0
             while (better := direct.exists(above=best.objective)) is not None:
                 best = better
                 stats["improvements"] += 1
+        assert best.objective is not None, "a re-checked selection has its value"
         return session.result(
             OPTIMAL,
             method,
