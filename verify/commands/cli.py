@@ -25,7 +25,7 @@ import math
 import os
 import signal
 import sys
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from solver.durations import RANGE as SECONDS_RANGE
 from solver.durations import check_seconds
@@ -40,7 +40,7 @@ from solver.exit_codes import ExitCode
 from solver.messages import clip_line, join_some
 from solver.parse import load_instance
 from solver.registry import SOLVERS, get_solver
-from solver.selection import Selection, load_selection
+from solver.selection import load_selection
 
 
 class _Parser(argparse.ArgumentParser):
@@ -606,7 +606,7 @@ def cmd_solve(args) -> int:
     instances = [
         load_instance(f, allow_nonmonotone=args.allow_nonmonotone) for f in args.files
     ]
-    solve: Callable[..., Selection] = get_solver(args.solver)
+    solve: Callable[..., Any] = get_solver(args.solver)  # partial takes keywords
     if args.solver == "z3":
         from functools import partial
 
