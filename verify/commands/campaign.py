@@ -205,13 +205,8 @@ def _each_finding(result: ClaimResult) -> Iterator[ClaimResult]:
         yield replace(result, counterexample=rec, findings=[rec])
 
 
-def _case(result: ClaimResult) -> dict:
-    """The counterexample record of a counterexample result."""
-    assert result.counterexample is not None, "a result without its counterexample"
-    return result.counterexample
-
-
-def _size(rec: dict) -> tuple:
+def _size(rec: Optional[dict]) -> tuple:
+    assert rec is not None, "a counterexample result has its record"
     inst = rec.get("instance")
     if isinstance(inst, dict):
         reqs = inst.get("requests", [])
@@ -221,6 +216,12 @@ def _size(rec: dict) -> tuple:
             len(rec.get("summary", "")),
         )
     return (10**6, 0, len(rec.get("summary", "")))
+
+
+def _case(result: ClaimResult) -> dict:
+    """The counterexample record of a counterexample result."""
+    assert result.counterexample is not None, "a result without its counterexample"
+    return result.counterexample
 
 
 @dataclass
@@ -238,8 +239,8 @@ class Finding:
 
     def add(self, r: ClaimResult) -> None:
         self.seeds.append(r.seed)
-        if self.smallest is None or (_size(_case(r)), r.seed) < (
-            _size(_case(self.smallest)),
+        if self.smallest is None or (_size(r.counterexample), r.seed) < (
+            _size(self.smallest.counterexample),
             self.smallest.seed,
         ):
             self.smallest = r
