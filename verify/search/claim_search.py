@@ -71,6 +71,7 @@ from solver.errors import Declined, Inconclusive
 from solver.messages import number
 from solver.model import Instance
 from solver.numbers import fraction_str
+from solver.verdicts import ClaimVerdict, FailureKind
 from verify.search import generators
 from verify.search.cause import explain
 from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim, Profile
@@ -79,7 +80,9 @@ from verify.search.minimize import reduce_instance
 from verify.search.properties import Failure, Outside, signature
 from verify.search.restrictions import Restrictions
 
-VERIFIED, COUNTEREXAMPLE, INCONCLUSIVE = "verified", "counterexample", "inconclusive"
+VERIFIED = ClaimVerdict.VERIFIED
+COUNTEREXAMPLE = ClaimVerdict.COUNTEREXAMPLE
+INCONCLUSIVE = ClaimVerdict.INCONCLUSIVE
 
 
 @dataclass
@@ -575,6 +578,7 @@ def run_claim(
                     )
 
     start = time.perf_counter()
+    verdict: str
     verdict, note = VERIFIED, None
     first_at = None
     wanted = max_findings - len(found)
@@ -925,7 +929,7 @@ def causes(
     if not isinstance(inst, Instance):
         return []
     optimal = failure.optimal_selection
-    if optimal is None and failure.kind == "suboptimal":
+    if optimal is None and failure.kind == FailureKind.SUBOPTIMAL:
         from verify.oracles.dp import solve_dp
 
         optimal = solve_dp(inst)
