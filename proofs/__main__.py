@@ -172,7 +172,7 @@ def _levels(name: str) -> tuple[int, ...]:
 def _smallest(records: list[dict]) -> list[dict]:
     """Per (claim, greedy): the counterexample with the fewest nodes, canonical shape
     order."""
-    best: dict[tuple, dict] = {}
+    best: dict[tuple, tuple[tuple, dict]] = {}  # (sort key, record)
     for r in records:
         if r["status"] != COUNTEREXAMPLE:
             continue

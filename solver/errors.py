@@ -220,6 +220,8 @@ class SolverFault(Exception):
     'malformed'
     """
 
+    instance: Any = None  # the Instance it is about, when the raiser knows better
+
     def __init__(
         self, message: str, *, kind: str | None = None, rule: str | None = None
     ):
@@ -231,6 +233,8 @@ class SolverFault(Exception):
 class Declined(Exception):
     """The solver declined the input (status UNSUPPORTED): counted by the campaign,
     never judged."""
+
+    instance: Any = None  # the Instance declined (a probe), set by the raiser
 
 
 class Unsupported(Declined):

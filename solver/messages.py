@@ -66,7 +66,8 @@ def abbreviate(text: str, limit: int = VALUE_CHARS) -> str:
 
 def join_some(items: Iterable[str], sep: str = "; ", most: int = LIST_ITEMS) -> str:
     """The first ``most`` items joined, then how many were left out."""
-    shown, rest = [], 0
+    shown: list[str] = []
+    rest = 0
     for item in items:
         if len(shown) < most:
             shown.append(item)

@@ -153,7 +153,8 @@ class Instance:
     budget: int
     requests: tuple[Request, ...]
     root_charged: bool = False
-    index: Mapping[str, int] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    # request id -> position: __post_init__ always fills it
+    index: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(

@@ -241,7 +241,9 @@ def _clip(text: str) -> str:
 
 def _decimal(text: str, max_digits: int = MAX_DIGITS) -> Fraction:
     """Exact value of decimal text, refusing sizes that would stall or not print."""
-    sign, whole, frac, exponent = _DECIMAL.fullmatch(text).groups()
+    match = _DECIMAL.fullmatch(text)
+    assert match is not None, "the callers checked text against _DECIMAL_TEXT"
+    sign, whole, frac, exponent = match.groups()
     frac = frac or ""
     if exponent is not None and len(exponent.lstrip("+-")) > 12:
         raise NotANumber(f"{_clip(text)} has too many digits (limit {max_digits})")

@@ -87,7 +87,7 @@ class _AllRequests:
 
     def __init__(self, pools: list[_Unselected]):
         self.pools = pools
-        self.heap = []
+        self.heap: list[tuple[Fraction, int, int]] = []
         for i, pool in enumerate(pools):
             self._push(i)
         heapq.heapify(self.heap)

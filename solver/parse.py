@@ -20,7 +20,7 @@ import json
 import math
 import os
 from fractions import Fraction
-from typing import Any
+from typing import Any, Sequence
 
 from .errors import InstanceError
 from .files import read_text
@@ -266,7 +266,7 @@ def _parse_request(
     if key == "prob":
         tree = Tree.from_parents(parent, exact)
         if not allow_nonmonotone:
-            f = tree.f
+            f: Sequence[Fraction] = tree.f
             for v in tree.order:
                 p = parent[v]  # f[v] > f[p], cross-multiplied (positive denominators)
                 if (

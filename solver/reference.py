@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import heapq
 from fractions import Fraction
-from typing import Callable
+from typing import Any, Callable
 
 from .model import Instance, Tree
 from .numbers import fraction_str
@@ -81,7 +81,11 @@ def greedy_run(
     for i, req in enumerate(instance.requests):
         tree = req.tree
         fv = values.f[i] if values is not None else [number(x) for x in tree.f]
-        frontier = _Frontier(tree, lambda v, fv=fv, t=tree: (-fv[v], t.depth[v]))
+        # defaults bind this request's values; mypy cannot infer such a lambda
+        frontier = _Frontier(
+            tree,
+            lambda v, fv=fv, t=tree: (-fv[v], t.depth[v]),  # type: ignore[misc]
+        )
         chosen = [tree.root]
         acc = fv[tree.root]
         target = values.target[i] if values is not None else number(req.target)
@@ -92,9 +96,10 @@ def greedy_run(
         sets.append(chosen)
         quotas.append(len(chosen) - 1 if acc >= target else None)
         frontiers.append(frontier)
-    if any(q is None for q in quotas) or sum(quotas) > budget:
+    counts = [q for q in quotas if q is not None]
+    if len(counts) < len(quotas) or sum(counts) > budget:
         return sets, quotas, None
-    remaining = budget - sum(quotas)
+    remaining = budget - sum(counts)
     # one heap over the best frontier node of every request
     heap = [fr.peek()[:2] + (i,) for i, fr in enumerate(frontiers) if fr]
     heapq.heapify(heap)
@@ -126,7 +131,8 @@ def sorted_run(instance: Instance, values: ExactValues):
     ``order`` is None when the SLO counts do not fit, else the throughput picks.
     """
     budget = instance.node_budget
-    sets, quotas, rest = [], [], []
+    sets, quotas = [], []
+    rest: list[tuple[Any, int, int, int]] = []  # (-f, depth, request, node)
     for i, req in enumerate(instance.requests):
         tree, fv, target = req.tree, values.f[i], values.target[i]
         depth, root = tree.depth, tree.root
@@ -141,10 +147,11 @@ def sorted_run(instance: Instance, values: ExactValues):
         sets.append([root] + ranked[:k])
         quotas.append(k if acc >= target else None)
         rest.extend((-fv[v], depth[v], i, v) for v in ranked[k:])
-    if any(q is None for q in quotas) or sum(quotas) > budget:
+    counts = [q for q in quotas if q is not None]
+    if len(counts) < len(quotas) or sum(counts) > budget:
         return sets, quotas, None
     rest.sort()
-    order = [(i, v) for _, _, i, v in rest[: budget - sum(quotas)]]
+    order = [(i, v) for _, _, i, v in rest[: budget - sum(counts)]]
     for i, v in order:
         sets[i].append(v)
     return sets, quotas, order
@@ -215,6 +222,7 @@ def min_count_bound(
     ``shortfall`` is scaled too (``values.exact`` gives the Fraction).
     """
     if values is not None:
+        assert index is not None, "values come with the request's index"
         acc, target, ranked = (
             values.f[index][tree.root],
             values.target[index],

@@ -53,7 +53,7 @@ from __future__ import annotations
 import math
 import operator
 from fractions import Fraction
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from .model import Instance
 
@@ -119,8 +119,9 @@ class ExactValues:
         self.instance = instance
         if den is None:  # the fraction path: the values themselves
             self.path, self.den, self.shift = FRACTION, 1, None
-            self.f = [list(r.tree.f) for r in reqs]
-            self.target = [r.target for r in reqs]
+            # ints over D on the scaled path, Fractions here: Any covers both
+            self.f: list[list[Any]] = [list(r.tree.f) for r in reqs]
+            self.target: list[Any] = [r.target for r in reqs]
         else:
             self.path, self.den = SCALED, den
             self.shift = den.bit_length() - 1 if den & (den - 1) == 0 else None
@@ -162,6 +163,8 @@ class ExactValues:
     def compare(self, n, q: Fraction) -> int:
         """-1, 0 or 1 as the scaled number ``n`` is below, equal to or above the exact
         ``q`` (any q)."""
+        a: int | Fraction
+        b: int | Fraction
         if self.path == FRACTION:
             a, b = n, q
         else:

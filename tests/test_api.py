@@ -210,6 +210,15 @@ def test_bad_input_is_an_input_error_naming_the_node():
     assert issubclass(verify.InputError, verify.AdaserveError)
 
 
+def test_an_ok_selection_object_without_nodes_is_an_input_error():
+    # Selection(OK) with selected=None reached violations() as a TypeError
+    from solver.selection import OK, Selection
+
+    for call in (verify.judge, verify.certify):
+        with pytest.raises(verify.InputError, match="selected"):
+            call(INST, Selection(OK))
+
+
 def test_solve_certify_optimum_agree():
     sel = verify.solve(INST)
     assert verify.certify(INST, sel) == []

@@ -112,6 +112,14 @@ def fault(solver) -> str:
     return str(info.value)
 
 
+def test_an_ok_selection_object_without_nodes_is_a_malformed_answer():
+    # a Python solver's Selection(OK) with selected=None: was a TypeError in judge
+    from solver.selection import OK, Selection
+
+    text = fault(lambda instance: Selection(OK))
+    assert text.startswith("solver answered a malformed selection: selected")
+
+
 # ------------------------------------------------------------------ item 4: a child
 # holding stdout
 

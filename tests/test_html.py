@@ -249,6 +249,18 @@ def test_results_html_is_rendered_from_the_same_json_as_results_md(tmp_path):
     assert render_html(runs) == text  # a pure function of the raw JSON
 
 
+def test_a_run_without_a_fingerprint_is_rendered():
+    # sorting the fingerprints of None and a str raised TypeError
+    from verify.commands import results as R
+    from verify.commands.results_html import render_html
+
+    runs = R.load_runs()
+    first = sorted(runs)[0]
+    runs[first] = {k: v for k, v in runs[first].items() if k != "fingerprint"}
+    assert len({r.get("fingerprint") for r in runs.values()}) > 1
+    assert "different code" in render_html(runs)
+
+
 def test_the_committed_results_html_is_up_to_date():
     # pictures aside (their SVG bytes depend on the matplotlib version), the committed
     # page is

@@ -216,6 +216,13 @@ def test_specs_round_trip_and_bad_specs_are_usage_errors():
         check_command("no-such-program-xyz --flag")
 
 
+def test_a_spec_with_a_null_timeout_is_refused():
+    # "timeout": null skipped the check and replayed with no time limit at all
+    obj = {"kind": "cmd", "target": "python3 sel.py", "timeout": None}
+    with pytest.raises(SpecError, match="'solver.timeout' must be"):
+        SolverSpec.from_json(obj)
+
+
 # ------------------------------------------------------------------ the command
 # (golden)
 

@@ -83,7 +83,9 @@ def _instance(obj: InstanceLike, allow_nonmonotone: bool = False) -> Instance:
 
 def _selection(obj: SelectionLike) -> Selection:
     if isinstance(obj, Selection):
-        return obj
+        if not (obj.ok and obj.selected is None):
+            return obj
+        obj = obj.to_json()  # OK without nodes: the JSON reader names the problem
     from solver.selection import parse_selection
 
     return parse_selection(obj, source="<selection>")
@@ -359,7 +361,8 @@ class Finding:
     ] = ()  # every property this one defect breaks (the first is ``property``)
     confirmation: Optional[str] = None
 
-    @property
+    # the field 'property' above is only an annotation: the builtin is meant here
+    @property  # type: ignore[operator]
     def kind(self) -> str:
         return self.signature[2]
 

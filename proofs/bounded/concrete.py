@@ -99,6 +99,7 @@ def instance_json(claim: str, parents: list, witness: dict) -> Optional[dict]:
 def _answer(instance, sel: Selection) -> dict:
     out: dict[str, Any] = {"status": sel.status}
     if sel.ok:
+        assert sel.selected is not None and sel.objective is not None, "an OK one"
         out["selected"] = {k: list(v) for k, v in sel.selected.items()}
         out["objective"] = fraction_str(sel.objective)
         out["violations"] = [v.text for v in violations(instance, sel.selected)]

@@ -100,7 +100,7 @@ def cases(obj: dict, claim: str, greedy: str, ties: bool) -> list[dict]:
     from verify.subject.spec import SolverSpec
 
     prop = property_for(claim, ties)
-    out = []
+    out: list[dict] = []
     instance = parse_instance(obj)
     failure = judge(prop, subject(greedy), instance)
     if failure is None:
@@ -146,7 +146,7 @@ def rerun_command(cex: dict, ties: bool, seed: int) -> str:
     )
 
 
-def _how(cex: dict, case: dict, settings: dict, counts: tuple[int, int]) -> str:
+def _how(cex: dict, case: dict, settings: dict, counts: tuple[int, ...]) -> str:
     pair = "+" in cex["shape"]
     where = (
         f"the pair of shapes {cex['shape']} (larger tree {cex['n']} nodes)"

@@ -143,7 +143,7 @@ def execute(
     progress: Callable[[int, int, list], None] | None = None,
     dask: str | None = None,
     store=None,
-    note: Callable[[str], None] | None = None,
+    note: Callable[[str], object] | None = None,
 ) -> list[dict]:
     """Run the tasks (in-process, in ``jobs`` processes, or on Dask); return all records
     in task order.
@@ -158,7 +158,8 @@ def execute(
 
     def on_result(i, recs, reused):
         if isinstance(recs, TaskFailed):
-            recs = lost_records(*tasks[i], recs.reason)
+            fn, args = tasks[i]
+            recs = lost_records(fn, args, recs.reason)
         done[0] += 1
         if progress:
             progress(done[0], total, recs)

@@ -57,7 +57,8 @@ def _record(claim, greedy, n, shape, queries, status, seconds, witness=None, rea
 
 def _lemmas(solver, lemmas):
     """Prove the run lemmas; return (status, proven names, queries, seconds, reason)."""
-    proven, status, reason, secs = set(), PROVED, "", 0.0
+    proven: set[str] = set()
+    status, reason, secs = PROVED, "", 0.0
     for name, neg, expect_sat, keep in lemmas:
         out = check(solver, *neg)
         secs += out.seconds

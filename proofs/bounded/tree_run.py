@@ -115,6 +115,7 @@ class TreeRun:
                 out.append(z3.Implies(pick[v], z3.And(cand, gk == f[v])))
                 out.append(z3.Implies(cand, gk >= f[v]))  # largest f among candidates
                 if ik is not None:  # ties: no tied candidate has a smaller index
+                    assert self.idx is not None, "ik exists only with idx"
                     out.append(z3.Implies(pick[v], ik == self.idx[v]))
                     out.append(z3.Implies(z3.And(cand, f[v] == gk), ik <= self.idx[v]))
             cur = [z3.BoolVal(True)] + [

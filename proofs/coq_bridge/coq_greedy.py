@@ -312,7 +312,7 @@ def _witness(claimed: Any, count: int | None) -> str:
         raise _Reject(str(exc)) from None
 
 
-def _enc_certificate(instance, status: str, cert: Any) -> str:
+def _enc_certificate(instance, status: object, cert: Any) -> str:
     ids = [r.id for r in instance.requests]
     if not isinstance(cert, dict):
         return "NONE"
@@ -583,6 +583,7 @@ def _serve_lines(allow_nonmonotone: bool) -> int:
         text=True,
         bufsize=1,
     )
+    assert proc.stdin is not None and proc.stdout is not None, "both are pipes"
     try:
         for number, text in enumerate(sys.stdin, 1):
             if not text.strip():

@@ -320,6 +320,7 @@ def _check_invalid(instance: Instance, cert: dict, ev: ExactValues) -> list[str]
                     f" {number(fraction_str(mass))}"
                 )
             continue
+        assert isinstance(k, int), "a count, once not UNREACHABLE"
         out += _shortfall_problems(ev, i, k, claimed.get(req.id))
         total += k
     out += _optional_equal(
@@ -376,7 +377,8 @@ def _check_optimal(
             f"node_budget: must be an integer, got {_value(cert['node_budget'])}"
         )
 
-    bad = violations(instance, selection.selected or {}, selection.objective, ev.path)
+    selected = selection.selected or {}
+    bad = violations(instance, selected, selection.objective, ev.path)
     if bad:
         return ["selection is not feasible: " + v.text for v in bad]
     if not ev.is_monotone():
@@ -394,7 +396,7 @@ def _check_optimal(
     )  # x > lam iff x > lam_floor; x < lam iff x < lam_ceil
     used, left = 0, 0
     for i, req in enumerate(instance.requests):
-        tree, chosen, fv = req.tree, set(selection.selected[req.id]), ev.f[i]
+        tree, chosen, fv = req.tree, set(selected[req.id]), ev.f[i]
         m_i, n_i = counts[req.id], quotas[req.id]
         if m_i != len(chosen) - 1:
             out.append(

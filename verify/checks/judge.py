@@ -114,7 +114,8 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Oracle:
-    """The exact optimum as certified by the oracles consulted."""
+    """The exact optimum as certified by the oracles consulted (``optimum`` and
+    ``selection`` are set exactly when ``feasible``)."""
 
     feasible: bool
     optimum: Optional[Fraction]
@@ -205,6 +206,7 @@ def dp_optimum(
 
     sel = solve_dp(instance, method=method, numbers=numbers)
     if sel.status == OK:
+        assert sel.selected is not None, "the DP's OK selection has its nodes"
         bad = violations(instance, sel.selected, sel.objective, numbers)
         if bad:
             raise OracleFault(
@@ -234,7 +236,8 @@ def _confirm_with_z3(
     ):  # Python's own allocations while Z3 runs: inconclusive, never a traceback
         raise Inconclusive("out of memory while Z3 confirmed the optimum") from None
     if disagreement is not None:
-        dp = _n(oracle.optimum) if oracle.feasible else "infeasible"
+        # feasible: the oracle has its optimum (see Oracle)
+        dp = _n(oracle.optimum) if oracle.optimum is not None else "infeasible"
         raise OracleFault(f"DP says {dp}, Z3 says {disagreement}")
 
 
@@ -263,6 +266,8 @@ def judge(
         )
     bad: list[Violation] = []
     if selection.status == OK:
+        # run_solver and the API refuse an OK selection without nodes
+        assert selection.selected is not None, "an OK selection without nodes"
         bad = violations(instance, selection.selected, None, numbers)
         if bad:
             return Verdict(
@@ -287,6 +292,7 @@ def judge(
     if selection.status == INVALID:
         if not oracle.feasible:
             return Verdict(INVALID_CONFIRMED, "INVALID confirmed", method=how)
+        assert oracle.selection is not None, "a feasible oracle has its selection"
         return Verdict(
             WRONG_INVALID,
             clip_line(
@@ -298,6 +304,7 @@ def judge(
             method=how,
         )
     ev = exact_values(instance, numbers)
+    assert selection.selected is not None, "OK here: checked above"
     got = ev.exact(
         sum(
             (
@@ -315,6 +322,7 @@ def judge(
             objective=got,
             method=how,
         )
+    assert oracle.optimum is not None, "a feasible oracle has its optimum"
     if selection.objective is not None and selection.objective != got:
         return Verdict(
             WRONG_OBJECTIVE,

@@ -273,6 +273,7 @@ def judge_line(
     if v.optimum is not None:
         rec["optimum"] = fraction_str(v.optimum)
     if v.kind in LOST_KINDS:
+        assert v.optimum is not None and v.objective is not None, "judge sets both"
         lost = v.optimum - v.objective
         rec["lost"] = fraction_str(lost)
         rec["relative"] = _bucket(lost / v.optimum if v.optimum else Fraction(0))
@@ -1059,7 +1060,7 @@ def write_reports(
     from verify.report.write import new_run_dir
 
     run_dir = new_run_dir(report_dir, f"audit-{os.path.basename(path)}")
-    tasks = []
+    tasks: list[tuple] = []
     for kind in FINDINGS:
         if kind == MALFORMED:
             continue  # nothing to judge: the lines are listed in the summary and --json
@@ -1226,6 +1227,7 @@ def _finish(
     if run_dir:
         print(f"reports: {len(written)} written to {run_dir}/ (index.md)")
     if json_path:
+        assert part_path is not None, "set whenever json_path is"
         head = {
             "schema": SCHEMA,
             "trace": path,

@@ -103,9 +103,15 @@ class Subject:
     )
 
     @property
+    def ts_options(self) -> solver_check.Options:
+        """The test-solver options (set whenever ``spec`` is)."""
+        assert self.options is not None, "test-solver mode comes with its options"
+        return self.options
+
+    @property
     def label(self) -> str:
         if self.spec is not None:
-            return f"test-solver {self.spec.label} (profile {self.options.profile})"
+            return f"test-solver {self.spec.label} (profile {self.ts_options.profile})"
         return (
             f"suite profile {self.profile}"
             + (f", solver {self.solver}" if self.solver else "")
@@ -122,7 +128,7 @@ class Subject:
     def tasks(self, seed: int) -> list[tuple[Task, bool]]:
         """The tasks of one seed, each with whether its claim must hold."""
         if self.spec is not None:
-            opts = replace(self.options, seed=seed, report_dir=None)
+            opts = replace(self.ts_options, seed=seed, report_dir=None)
             claims, _ = solver_check.plan(opts)
             return [
                 (t, True) for t in solver_check.claim_tasks(self.spec, opts, claims)
@@ -140,7 +146,7 @@ class Subject:
     def rerun(self, result: ClaimResult) -> str:
         if self.spec is not None:
             return solver_check.rerun_command(
-                self.spec, replace(self.options, seed=result.seed), result.claim
+                self.spec, replace(self.ts_options, seed=result.seed), result.claim
             )
         who = f" --solver {result.solver}" if result.solver else ""
         return (
@@ -199,7 +205,8 @@ def _each_finding(result: ClaimResult) -> Iterator[ClaimResult]:
         yield replace(result, counterexample=rec, findings=[rec])
 
 
-def _size(rec: dict) -> tuple:
+def _size(rec: Optional[dict]) -> tuple:
+    assert rec is not None, "a counterexample result has its record"
     inst = rec.get("instance")
     if isinstance(inst, dict):
         reqs = inst.get("requests", [])
@@ -211,12 +218,24 @@ def _size(rec: dict) -> tuple:
     return (10**6, 0, len(rec.get("summary", "")))
 
 
+def _case(result: ClaimResult) -> dict:
+    """The counterexample record of a counterexample result."""
+    assert result.counterexample is not None, "a result without its counterexample"
+    return result.counterexample
+
+
 @dataclass
 class Finding:
     signature: tuple[str, str, str]
     must_hold: bool
     seeds: list[int] = field(default_factory=list)
     smallest: Optional[ClaimResult] = None
+
+    @property
+    def best(self) -> ClaimResult:
+        """The smallest counterexample's result (a finding has at least one)."""
+        assert self.smallest is not None, "a finding without a counterexample"
+        return self.smallest
 
     def add(self, r: ClaimResult) -> None:
         self.seeds.append(r.seed)
@@ -227,14 +246,14 @@ class Finding:
             self.smallest = r
 
     def to_json(self) -> dict:
-        c = self.smallest.counterexample
+        c = _case(self.best)
         return {
             "claim": self.signature[0],
             "solver": self.signature[1],
             "kind": self.signature[2],
             "must_hold": self.must_hold,
             "seeds": sorted(self.seeds),
-            "smallest_seed": self.smallest.seed,
+            "smallest_seed": self.best.seed,
             "summary": c.get("summary"),
             "condition": c.get("condition"),
             "counterexample": c,
@@ -305,7 +324,7 @@ class Campaign:
 def run_campaign(
     subject: Subject,
     seeds: Optional[list[int]],
-    first: int,
+    first: Optional[int],  # the first seed of an open-ended list (seeds None)
     budget: Optional[float],
     executor,
     store=None,
@@ -317,7 +336,8 @@ def run_campaign(
     passed."""
     start = time.perf_counter()
     deadline = time.monotonic() + budget if budget else None
-    wanted = seeds if seeds is not None else itertools.count(first)
+    assert seeds is not None or first is not None, "parse_seeds gives one of them"
+    wanted = seeds if seeds is not None else itertools.count(first or 0)
     order: list[
         tuple[int, int, bool]
     ] = []  # task index -> (seed, position in the seed, must hold)
@@ -389,7 +409,7 @@ def _table(head: tuple, rows: list[tuple]) -> list[str]:
 
 
 def _seed_counts(camp: Campaign, s: int) -> Counter:
-    c = Counter()
+    c: Counter[str] = Counter()
     for r, m in zip(camp.per_seed[s], camp.must[s]):
         if r is None:
             c["not run"] += 1
@@ -415,6 +435,7 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
         "findings, deduplicated by failure signature (claim, solver, kind of"
         f" condition): {len(found)}"
     )
+    rows: list[tuple]
     if found:
         rows = []
         for f in found:
@@ -425,7 +446,7 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
                     "must hold" if f.must_hold else "finding",
                     f"{len(f.seeds)}/{len(camp.seeds)}",
                     min(f.seeds),
-                    f.smallest.seed,
+                    f.best.seed,
                 )
             )
         lines += [
@@ -435,9 +456,9 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
             )
         ]
         for i, f in enumerate(found):
-            c = f.smallest.counterexample
+            c = _case(f.best)
             lines.append(f"  {f.signature[0]} on {f.signature[1]}: {f.signature[2]}")
-            lines.append(f"      smallest: {c.get('summary')} (seed {f.smallest.seed})")
+            lines.append(f"      smallest: {c.get('summary')} (seed {f.best.seed})")
             if c.get("confirmation"):
                 lines.append(f"      replayed: {confirmation_text(c['confirmation'])}")
             if i in reports:
@@ -560,15 +581,17 @@ def write_reports(report_dir: str, camp: Campaign) -> tuple[str, dict[int, str]]
     run_dir = new_run_dir(report_dir, "campaign")
     dirs = {}
     for i, f in enumerate(camp.findings()):
-        r = f.smallest
+        r = f.best
+        spec: Optional[SolverSpec]
         if camp.subject.spec is not None:
             spec = camp.subject.spec
+            options = camp.subject.ts_options
             opts = {
-                "profile": camp.subject.options.profile,
-                "examples": camp.subject.options.examples,
+                "profile": options.profile,
+                "examples": options.examples,
                 "seed": r.seed,
-                "root_charged": camp.subject.options.root_charged,
-                "restrictions": camp.subject.options.restrictions.to_json(),
+                "root_charged": options.root_charged,
+                "restrictions": options.restrictions.to_json(),
             }
         else:
             spec = SolverSpec.for_suite(r.solver) if r.solver else None
@@ -620,7 +643,7 @@ def main_campaign(
         from verify.solver_check.tasks import warmup_instance
         from verify.subject.spec import preflight
 
-        preflight(subject.spec, warmup_instance(subject.options))
+        preflight(subject.spec, warmup_instance(subject.ts_options))
     with make_executor(jobs, dask, preload=subject.preload()) as executor:
         say(
             f"campaign: {subject.label}; seeds {seeds_text}; {executor.label}"
@@ -639,7 +662,7 @@ def main_campaign(
             note=say,
             seeds_text=seeds_text,
         )
-    reports = {}
+    reports: dict[int, str] = {}
     if report_dir:
         run_dir, reports = write_reports(report_dir, camp)
     out.write(render(camp, reports) + "\n")

@@ -25,7 +25,7 @@ import math
 import os
 import signal
 import sys
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from solver.durations import RANGE as SECONDS_RANGE
 from solver.durations import check_seconds
@@ -544,7 +544,7 @@ def cmd_solve(args) -> int:
     instances = [
         load_instance(f, allow_nonmonotone=args.allow_nonmonotone) for f in args.files
     ]
-    solve = get_solver(args.solver)
+    solve: Callable[..., Any] = get_solver(args.solver)  # partial takes keywords
     if args.solver == "z3":
         from functools import partial
 
@@ -724,7 +724,12 @@ def cmd_campaign(args) -> int:
         finite, _ = parse_seeds(seeds)
         if finite is None and not args.time_budget:
             raise ValueError(f"--seeds {seeds}: an open-ended list needs --time-budget")
-        sub = build_parser()._subparsers._group_actions[0].choices["test-solver"]
+        commands = next(
+            a
+            for a in build_parser()._actions
+            if isinstance(a, argparse._SubParsersAction)
+        )
+        sub = commands.choices["test-solver"]
         subject = subject_from_args(args, lambda argv: sub.parse_args(argv))
     except ValueError as exc:
         raise UsageError(str(exc)) from None

@@ -120,7 +120,7 @@ def run_suite(
     seed: int,
     jobs: int,
     out_dir: Path,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], object] | None = None,
 ) -> dict:
     """Run the suite in-process; write its raw JSON and one replayable report per
     finding."""

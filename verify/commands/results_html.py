@@ -105,7 +105,7 @@ def render_html(runs: dict[str, dict], directory: Path = RESULTS_DIR) -> str:
             ],
         ),
     ]
-    fps = sorted({r.get("fingerprint") for r in runs.values()})
+    fps = sorted({r.get("fingerprint") for r in runs.values()}, key=str)  # None too
     keys: list[str] = []
     for r in runs.values():
         keys += [k for k in r.get("versions", {}) if k not in keys]

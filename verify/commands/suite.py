@@ -133,9 +133,9 @@ def not_run(
     wanted = set(claims) if claims else None
     limits = Restrictions(values=values)
     return [
-        (c.id, limits.applies(c))
+        (c.id, why)
         for c in CLAIMS
-        if (wanted is None or c.id in wanted) and limits.applies(c)
+        if (wanted is None or c.id in wanted) and (why := limits.applies(c))
     ]
 
 
@@ -201,10 +201,10 @@ def solver_modules(jobs: Iterable[Job]) -> tuple[str, ...]:
 def run(
     jobs: list[Job],
     workers: int = 1,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], object] | None = None,
     executor=None,
     store=None,
-    note: Callable[[str], None] | None = None,
+    note: Callable[[str], object] | None = None,
 ) -> list[ClaimResult]:
     """Run the jobs (in ``workers`` local processes, or on ``executor``), reporting each
     as it finishes.

@@ -99,6 +99,7 @@ def brute_force(instance: Instance, cross_check: bool = False):
                 best, best_combo = total, combo
     if best is None:
         return None, None
+    assert best_combo is not None, "set with best"
     selection = {r.id: s for r, s in zip(reqs, best_combo)}
     found = violations(instance, selection, best)
     if found:

@@ -58,7 +58,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import accumulate, repeat
 from operator import add, sub
-from typing import Sequence
+from typing import Any, Sequence
 
 Curve = Sequence  # of exact numbers (int or Fraction), non-decreasing
 DIRECT_CELLS = (
@@ -136,7 +136,8 @@ class ConcaveMerge:
     """
 
     def __init__(self, curves: Sequence[Curve], limit: int | None = None):
-        owner, neg = [], []
+        owner: list[int] = []
+        neg: list[Any] = []  # exact numbers, as in the curves
         for i, g in enumerate(curves):
             if len(g) > 1:
                 owner.extend(repeat(i, len(g) - 1))
@@ -165,7 +166,7 @@ class Window:
 
     __slots__ = ("lo", "values")
 
-    def __init__(self, lo: int, values: list):
+    def __init__(self, lo: int, values: Any):  # a list or an int64 numpy array
         self.lo, self.values = lo, values
 
     @property
@@ -236,7 +237,7 @@ def _int64(curves: Sequence[Curve], everything: Sequence[Curve]) -> list:
     return [np.array(g, dtype=np.int64) for g in curves]
 
 
-def _slice(g: Curve, lo: int, hi: int):
+def _slice(g: Any, lo: int, hi: int):  # g: a list or an int64 numpy array
     return list(g[lo : hi + 1]) if isinstance(g, list) else g[lo : hi + 1].copy()
 
 
@@ -268,16 +269,17 @@ def _merged(items: Sequence[Curve], concave_last: bool, low: int, high: int) -> 
     time."""
     rest = sum(len(g) - 1 for g in items)
     cum = 0
-    acc = None
+    acc: Window | None = None
     for t, g in enumerate(items):
         cum += len(g) - 1
         rest -= len(g) - 1
         lo, hi = max(0, low - rest), min(high, cum)
         acc = (
             Window(lo, _slice(g, lo, hi))
-            if t == 0
+            if acc is None  # t == 0
             else _convolve_window(acc, g, lo, hi, concave_last and t == len(items) - 1)
         )
+    assert acc is not None, "at least one curve to merge"
     return acc
 
 
@@ -358,7 +360,8 @@ def allocate(curves: Sequence[Curve], goal: int) -> list[int]:
     """
     if goal < 0 or goal > sum(len(g) - 1 for g in curves):
         raise ValueError(f"cannot place {goal} extra nodes")
-    concave, other = [], []
+    concave: list[int] = []
+    other: list[int] = []
     for i, g in enumerate(curves):
         (concave if is_concave(g) else other).append(i)
     counts = [0] * len(curves)
@@ -366,6 +369,7 @@ def allocate(curves: Sequence[Curve], goal: int) -> list[int]:
         return counts
     merged = ConcaveMerge([curves[i] for i in concave], limit=goal) if concave else None
     if not other:
+        assert merged is not None, "curves is not empty: some are concave"
         for i, x in zip(concave, merged.counts(goal)):
             counts[i] = x
         return counts

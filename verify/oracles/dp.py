@@ -224,7 +224,7 @@ def solve_dp(
         if method == "auto" and ev.is_monotone(
             i
         ):  # scaling by a positive integer keeps the order
-            curve = TopK(r.tree, w)
+            curve: TopK | TreeKnapsack = TopK(r.tree, w)
         else:
             curve = TreeKnapsack(r.tree, w, cap=node_budget, keep_rows=False)
         curves.append(curve)

@@ -69,8 +69,10 @@ def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
         ax.plot(xs, ys, linewidth=0.8, color="#2a6fdb")
         lossy = [(x, y) for x, y in zip(xs, ys) if y > 0]
         if lossy:
+            lost_x, lost_y = zip(*lossy)
             ax.scatter(
-                *zip(*lossy),
+                lost_x,
+                lost_y,
                 s=9,
                 color="#d0021b",
                 zorder=3,

@@ -24,7 +24,7 @@ import re
 import subprocess
 import sys
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from solver.feasibility import violations
 from solver.model import Instance
@@ -90,7 +90,7 @@ def read_selection(obj: Optional[dict]) -> Optional[Selection]:
     return parse_selection(obj) if obj is not None else None
 
 
-def used_budget(instance: Instance, sets: dict) -> int:
+def used_budget(instance: Instance, sets: Mapping) -> int:
     """Budget units a selection uses under the instance's root convention."""
     if instance.root_charged:
         return sum(len(set(s)) for s in sets.values())
@@ -192,7 +192,10 @@ def finding(
         optimal = solve_dp(instance)
     report["output"] = None if output is None else output.to_json()
     report["optimal"] = optimal.to_json()
-    report["optimum"] = fraction_str(optimal.objective) if optimal.ok else None
+    report["optimum"] = None
+    if optimal.ok:
+        assert optimal.objective is not None, "an OK optimum has its value"
+        report["optimum"] = fraction_str(optimal.objective)
     report["broken"] = broken(
         instance, claim.id, rec.get("condition", ""), output, optimal
     )
@@ -282,6 +285,7 @@ def broken(
         return out
     out["status"] = output.status
     if output.ok:
+        assert output.selected is not None, "read_selection: an OK one has nodes"
         bad = violations(instance, output.selected)
         out["violations"] = [
             {"rule": v.rule, "request": v.request, "node": v.node, "text": v.text}
@@ -307,6 +311,7 @@ def broken(
         out["kind"] = "wrong INVALID" if optimal.ok else "claim"
         out["rules"] = ["INVALID soundness"] if optimal.ok else []
     if optimal.ok:
+        assert optimal.objective is not None, "an OK optimum has its value"
         out["optimum"] = fraction_str(optimal.objective)
     if (
         claim == "LEM-C1"

@@ -33,7 +33,7 @@ import json
 import math
 import os
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, TypeGuard
 
 from solver.errors import InputError
 from solver.exit_codes import ExitCode
@@ -73,6 +73,7 @@ def _optimal(instance: Instance, verdict: Verdict) -> Selection:
         return verdict.optimal_selection
     oracle = exact_optimum(instance, use_z3=False)
     if oracle.feasible:
+        assert oracle.selection is not None, "a feasible oracle has its selection"
         return oracle.selection
     from verify.oracles.dp import solve_dp
 
@@ -102,6 +103,10 @@ def iteration_report(
     instance = parse_instance(instance_json, allow_nonmonotone=True)
     output = parse_selection(selection_json)
     optimal = _optimal(instance, verdict)
+    optimum = None
+    if optimal.ok:
+        assert optimal.objective is not None, "an OK optimum has its value"
+        optimum = fraction_str(optimal.objective)
     where = f"{trace} line {line}"
     label = where + (f" (id {record_id})" if record_id is not None else "")
     claim_id = f"audit/{verdict.kind}"
@@ -151,10 +156,11 @@ def iteration_report(
         "instance": instance_json,
         "output": selection_json,
         "optimal": optimal.to_json(),
-        "optimum": fraction_str(optimal.objective) if optimal.ok else None,
+        "optimum": optimum,
     }
     b = broken(instance, claim_id, verdict.text, output, optimal)
     if verdict.kind == WRONG_OBJECTIVE:  # broken() leaves the stated objective out
+        assert output.selected is not None, "a wrong objective: an OK selection"
         bad = [
             v
             for v in violations(instance, output.selected, output.objective)
@@ -206,8 +212,8 @@ def _picture(directory: str, report: dict) -> Optional[str]:
     instance = parse_instance(report["instance"], allow_nonmonotone=True)
     output = parse_selection(report["output"])
     optimal = parse_selection(report["optimal"])
-    mine = dict(output.selected) if output.ok else {}
-    best = dict(optimal.selected) if optimal.ok else {}
+    mine = dict(output.selected or {}) if output.ok else {}  # OK: has nodes
+    best = dict(optimal.selected or {}) if optimal.ok else {}
     bad, notes = violation_marks(report["broken"])
     flagged = {
         v["request"]
@@ -282,7 +288,9 @@ def replay_iteration(report: dict, path: str) -> tuple[int, str]:
     def bad(msg):
         return InputError(msg, source=path)
 
-    options = report.get("options") if isinstance(report.get("options"), dict) else {}
+    options = report.get("options")
+    if not isinstance(options, dict):
+        options = {}
     if not isinstance(report.get("instance"), dict) or not isinstance(
         report.get("output"), dict
     ):
@@ -312,7 +320,7 @@ def replay_iteration(report: dict, path: str) -> tuple[int, str]:
     return ExitCode.FOUND, text
 
 
-def _positive_seconds(x: Any) -> bool:
+def _positive_seconds(x: Any) -> TypeGuard[float]:
     """A usable recorded timeout: a finite number > 0 (a report is data; nan or inf is
     ignored)."""
     return (

@@ -384,7 +384,7 @@ def figure(
     for row, req in enumerate(reqs):
         tree = req.tree
         pos = layout(tree)
-        g = nx.DiGraph()
+        g: nx.DiGraph[int] = nx.DiGraph()
         g.add_nodes_from(range(len(tree)))
         g.add_edges_from(
             (tree.parent[v], v) for v in range(len(tree)) if tree.parent[v] != -1

@@ -247,6 +247,7 @@ def own_function(module: str, name: str, depth: int = 0) -> bool:
     where = module_file(module)
     if depth > REEXPORTS or not name.isidentifier() or not _ours(where):
         return False
+    assert where is not None, "_ours(None) is False"
     try:
         with open(where, "rb") as fh:
             tree = ast.parse(fh.read())
@@ -283,6 +284,7 @@ def own_function(module: str, name: str, depth: int = 0) -> bool:
                     if (
                         isinstance(node, ast.ImportFrom)
                         and node.level == 0
+                        and node.module is not None  # (always, at level 0)
                         and node in tree.body
                         and alias.name != "*"
                     ):
@@ -331,7 +333,9 @@ def replay(
         raise bad(f"cannot rebuild the input: {exc.message}") from None
     from verify.search.restrictions import Restrictions
 
-    options = report.get("options") if isinstance(report.get("options"), dict) else {}
+    options = report.get("options")
+    if not isinstance(options, dict):
+        options = {}
     try:  # the restrictions of the run (LEM-C1/C2 probe only the budgets they admit)
         limits = Restrictions.from_json(options.get("restrictions") or {})
     except (TypeError, ValueError, AttributeError):

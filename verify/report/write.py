@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from solver.errors import UnwritablePath
 from solver.numbers import fraction_str
@@ -275,6 +275,7 @@ def markdown(report: dict) -> str:
 
     inst = parse_instance(report["instance"], allow_nonmonotone=True)
     out, opt = report.get("output"), report.get("optimal")
+    assert opt is not None, "every report shows an optimal answer (finding.py)"
     conv = (
         "roots charged: every selected node counts"
         if inst.root_charged
@@ -454,7 +455,7 @@ def write_index(
     title: str,
     header: list[str],
     results: list[ClaimResult],
-    dirs: dict[int, str],
+    dirs: Mapping[int, str | list[str]],  # one directory or one per finding
     extra: dict,
 ) -> None:
     rows = [

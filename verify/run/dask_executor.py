@@ -200,12 +200,13 @@ class DaskExecutor(Executor):
     def imap(self, tasks, deadline=None):
         import distributed
 
+        Cancelled: type[BaseException]
         try:
             from distributed.client import FutureCancelledError as Cancelled
         except ImportError:  # older distributed
             from concurrent.futures import CancelledError as Cancelled
         source = iter(enumerate(tasks))
-        index: dict[str, int] = {}
+        index: dict[Any, int] = {}  # future key (the str we gave) -> task
         names: dict[int, str] = {}
         if self.outstanding:  # left by an earlier run stopped half way
             self.client.cancel(list(self.outstanding))
@@ -280,22 +281,22 @@ class DaskExecutor(Executor):
                     raise self._lost(_cancel_reason(fut))
                 else:  # "error"
                     try:
-                        exc = fut.exception()
+                        error = fut.exception()
                     # the error could not be fetched
                     except Exception as lost:  # noqa: BLE001
                         raise self._lost(lost) from None
-                    if isinstance(exc, Cancelled):
-                        raise self._lost(exc)
-                    if isinstance(exc, distributed.KilledWorker):
+                    if isinstance(error, Cancelled):
+                        raise self._lost(error)
+                    if isinstance(error, distributed.KilledWorker):
                         yield (
                             i,
                             TaskFailed(
                                 names[i],
-                                f"the Dask workers running it died: {_one_line(exc)}",
+                                f"the Dask workers running it died: {_one_line(error)}",
                             ),
                         )
                     else:
-                        raise exc
+                        raise error
                 try:
                     fut.release()
                 # nothing to release once the scheduler is gone

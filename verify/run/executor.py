@@ -133,7 +133,7 @@ def run_tasks(
     preload: Iterable[str] = (),
     on_result: Callable[[int, Any, bool], None] | None = None,
     deadline: Optional[float] = None,
-    note: Callable[[str], None] | None = None,
+    note: Callable[[str], object] | None = None,
 ) -> Outcome:
     """Run ``tasks`` on ``executor``, reusing and filling ``store`` (a
     :class:`verify.run.store.Store`).

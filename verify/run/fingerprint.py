@@ -185,6 +185,7 @@ def module_files(name: str) -> list[str]:
         if spec is None:
             return []
         path = list(spec.submodule_search_locations or []) or None
+    assert spec is not None, "found for every part of the name (else returned)"
     if (
         spec.submodule_search_locations
     ):  # a package runs its __init__.py, then its __main__.py

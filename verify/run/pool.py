@@ -18,6 +18,7 @@ traceback as its ``__cause__``.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -133,7 +134,7 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
         if msg is None:
             return
         index, fn, arg = msg
-        listen(lambda event, index=index: _send_event(conn, index, event))
+        listen(functools.partial(_send_event, conn, index))
         try:
             out = ("ok", fn(arg))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
@@ -220,6 +221,7 @@ class _Child:
 
 class _Worker:
     def __init__(self, ctx, preload):
+        self.proc: _Child | multiprocessing.process.BaseProcess
         if ctx is None:
             self.proc = _Child(preload)
             self.conn = self.proc.conn
@@ -228,6 +230,7 @@ class _Worker:
             self.proc = ctx.Process(
                 target=_worker_main, args=(child, preload, os.getpid()), daemon=True
             )
+            assert isinstance(self.proc, multiprocessing.process.BaseProcess)
             self.proc.start()
             child.close()
         self.task: Optional[int] = None  # the index it runs

@@ -37,7 +37,7 @@ failure are two findings.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Optional
+from typing import Mapping, Optional
 
 from solver.feasibility import violations
 from solver.model import Instance
@@ -76,6 +76,12 @@ def cause_class(causes: list[dict]) -> str:
         return "none"
     kind = causes[0].get("kind", "none")
     return "merge" if kind == "underflow" else kind
+
+
+def _nodes(sel: Selection) -> Mapping[str, tuple[int, ...]]:
+    """An OK selection's nodes (run_solver refuses an OK one without them)."""
+    assert sel.selected is not None, "an OK selection without nodes"
+    return sel.selected
 
 
 def _val(x: Fraction) -> str:
@@ -156,7 +162,7 @@ def explain_verdict(
         rule, kind = FAILURE_OF_VERDICT[VerdictKind(verdict_kind)]
     elif verdict_kind == VerdictKind.INFEASIBLE and output is not None and output.ok:
         # the first rule broken, named as verify.search.properties names it
-        rules = [v.rule for v in violations(instance, output.selected)]
+        rules = [v.rule for v in violations(instance, _nodes(output))]
         rule = min(
             rules,
             key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER),
@@ -172,7 +178,7 @@ def explain_verdict(
     return explain(instance, output, optimal, rule, kind)
 
 
-def beyond_budget(instance: Instance, selected: dict) -> dict[str, list[int]]:
+def beyond_budget(instance: Instance, selected: Mapping) -> dict[str, list[int]]:
     """Per request, the nodes marked as beyond the budget: repeatedly the smallest-f
     leaf of the selection (no selected child; a root only when roots are charged and it
     is all that is left of its selection), as many as the selection overspends.
@@ -274,10 +280,10 @@ def _explain(
         ):
             out += _float_sum_counts(instance, precision, scores)
         return out
-    bad = violations(instance, output.selected)
+    bad = violations(instance, _nodes(output))
     if rule == "rooted" or kind == FailureKind.NOT_ROOTED:
         for v in bad:
-            if v.rule != "rooted" or v.node is None:
+            if v.rule != "rooted" or v.node is None or v.request is None:
                 continue
             tree = instance.request(v.request).tree
             p = tree.parent[v.node]
@@ -307,7 +313,7 @@ def _explain(
         # unknown requests or nodes: nothing more to explain than the violation itself
         return out
     if any(v.rule == "budget" for v in bad):
-        marked = beyond_budget(instance, output.selected)
+        marked = beyond_budget(instance, _nodes(output))
         n = sum(len(x) for x in marked.values())
         where = "; ".join(
             f"request {rid!r} node{'s' * (len(vs) != 1)} {', '.join(map(str, vs))}"
@@ -328,7 +334,11 @@ def _explain(
         # first, then a
         # request stopped early, then sums in the other formats (coarse formats meet
         # many targets)
-        missed = list(dict.fromkeys(v.request for v in bad if v.rule == "target"))
+        missed = list(
+            dict.fromkeys(
+                v.request for v in bad if v.rule == "target" and v.request is not None
+            )
+        )
         likely = ("double", precision) if precision else ("double",)
         sums = [
             c
@@ -377,7 +387,7 @@ def _float_sum_met(
     chosen = sorted(
         (
             req.tree.f[u]
-            for u in set(output.selected.get(rid, ()))
+            for u in set(_nodes(output).get(rid, ()))
             if isinstance(u, int) and 0 <= u < len(req.tree) and u != req.tree.root
         ),
         reverse=True,
@@ -418,7 +428,7 @@ def _stopped_early(
     sets = {
         r.id: {
             v
-            for v in output.selected.get(r.id, ())
+            for v in _nodes(output).get(r.id, ())
             if isinstance(v, int) and 0 <= v < len(r.tree)
         }
         for r in instance.requests
@@ -485,7 +495,7 @@ def _unspent(instance: Instance, output: Selection) -> list[dict]:
             if instance.root_charged
             else len(set(s) - {instance.request(rid).tree.root})
         )
-        for rid, s in output.selected.items()
+        for rid, s in _nodes(output).items()
     )
     left = instance.budget - used
     if left <= 0:
@@ -494,8 +504,8 @@ def _unspent(instance: Instance, output: Selection) -> list[dict]:
         (r.tree.f[v], r.id, v)
         for r in instance.requests
         for v in range(len(r.tree))
-        if v not in output.selected.get(r.id, ())
-        and r.tree.parent[v] in output.selected.get(r.id, ())
+        if v not in _nodes(output).get(r.id, ())
+        and r.tree.parent[v] in _nodes(output).get(r.id, ())
         and r.tree.f[v] > 0
     ]
     if not avail:
@@ -521,8 +531,8 @@ def _swaps(
     took, left = [], []
     for r in instance.requests:
         mine, best = (
-            set(output.selected.get(r.id, ())),
-            set(optimal.selected.get(r.id, ())),
+            set(_nodes(output).get(r.id, ())),
+            set(_nodes(optimal).get(r.id, ())),
         )
         took += [(r.tree.f[v], r.id, v) for v in mine - best]
         left += [(r.tree.f[v], r.id, v) for v in best - mine]

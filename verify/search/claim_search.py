@@ -979,7 +979,8 @@ def declined_by_class(results: list[ClaimResult]) -> list[tuple[str, int, int]]:
     case's sizes (``requests=2``, ``width=3``, ``budget=0``): see
     :func:`case_classes`.
     """
-    declined, judged = Counter(), Counter()
+    declined: Counter[str] = Counter()
+    judged: Counter[str] = Counter()
     for x in results:
         declined.update(x.declined_classes)
         judged.update(x.judged_classes)
@@ -1016,7 +1017,7 @@ def shares(
         axes.setdefault(axis, Counter())[cls] = n
     out = {}
     for axis, counts in sorted(axes.items()):
-        total = (axis_cases or {}).get(axis) or sum(counts.values())
+        total = (axis_cases or Counter()).get(axis) or sum(counts.values())
         known = {c: 0 for c in generators.AXES.get(axis, ())}
         known.update(counts)
         out[axis] = {c: n / total for c, n in sorted(known.items())}

@@ -115,7 +115,6 @@ def _instances(classes=ALL_CLASSES, *, single=False, targets=True):
             kw.update(max_requests=p.max_requests)
         return gen.instances(**_limited(kw, classes, limits, single))
 
-    make.classes = tuple(classes)
     return make
 
 

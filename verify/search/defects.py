@@ -118,7 +118,9 @@ def merge_defects(results: list) -> int:
     ):  # every copy lists every property (the primary's list grew after copies)
         for rec in res.findings:
             if "same_as" in rec:
-                rec["properties"] = list(primary[defect_key(rec)][0]["properties"])
+                key = defect_key(rec)
+                assert key is not None, "only a keyed record is a copy"
+                rec["properties"] = list(primary[key][0]["properties"])
     return distinct
 
 

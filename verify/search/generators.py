@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import assume
 from hypothesis import event as _hypothesis_event
@@ -420,7 +421,8 @@ def conditionals(
     conditional they draw lies strictly between 0 and 1.
     """
     out = [Fraction(1)]
-    sibling = {}  # close-siblings: node -> (base conditional, gap, children so far)
+    # close-siblings: node -> [base conditional, gap, children so far]
+    sibling: dict[int, list[Any]] = {}
     for v in range(1, n):
         if kind == "strict":
             out.append(_strict(draw))
@@ -587,7 +589,7 @@ def boundary_target(
     """The target of class ``kind`` (boundary / above / below) at prefix ``k`` of
     ``values``."""
     boundary = 1 + sum(values[:k], Fraction(0))
-    return boundary + {"boundary": 0, "above": step, "below": -step}[kind]
+    return boundary + {"boundary": Fraction(0), "above": step, "below": -step}[kind]
 
 
 def float_traps(

@@ -121,6 +121,8 @@ def format_count(
     ...     [F(3, 10), F(3, 10)], F(8, 5))
     (None, 2)
     """
+    acc: Fraction | float
+    goal: Fraction | float
     if fmt == "exact":
         acc, goal = Fraction(1), target
         for k, x in enumerate(values):

@@ -76,11 +76,19 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Callable, Optional
 
-from solver.errors import Declined, Inconclusive, SolverFault
+from solver.errors import Declined, Inconclusive, SelectionFormatError, SolverFault
 from solver.feasibility import violations
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
-from solver.selection import INVALID, OK, UNSUPPORTED, Selection, make_invalid, make_ok
+from solver.selection import (
+    INVALID,
+    OK,
+    UNSUPPORTED,
+    Selection,
+    make_invalid,
+    make_ok,
+    parse_selection,
+)
 from solver.verdicts import FAILURE_OF_RULE, RULE_ORDER, FailureKind
 from verify.oracles import brute, dp
 from verify.oracles.z3 import encoding as z3_encoding
@@ -188,12 +196,13 @@ def fault_failure(exc: SolverFault) -> Failure:
     )
     if raised and looks_like_decline(name.strip(), message.strip()):
         text += DECLINE_HINT
-    if getattr(exc, "kind", None):  # set where the adapter raised it
+    kind = getattr(exc, "kind", None)
+    if kind:  # set where the adapter raised it
         # (a --jsonl line that came late is about the instance that produced it)
         return Failure(
             text,
-            rule=exc.rule or exc.kind,
-            kind=exc.kind,
+            rule=exc.rule or kind,
+            kind=kind,
             instance=getattr(exc, "instance", None),
         )
     if raised:
@@ -291,7 +300,20 @@ def run_solver(solver: Solver, instance: Instance) -> Selection:
         raise SolverFault(f"solver returned {type(out).__name__}, not a Selection")
     if out.status == UNSUPPORTED:
         raise Declined(out.reason or "the solver declined this input")
+    if out.ok and out.selected is None:  # the JSON reader's rule, for an object
+        try:
+            parse_selection(out.to_json())
+        except SelectionFormatError as exc:
+            raise SolverFault(
+                f"solver answered a malformed selection: {exc.one_line()}"
+            ) from None
     return out
+
+
+def _objective(sel: Selection) -> Fraction:
+    """An OK selection's objective (the oracles' and the readers' always have one)."""
+    assert sel.objective is not None, "an OK selection without its objective"
+    return sel.objective
 
 
 def _answer(solver: Solver, instance: Instance):
@@ -342,7 +364,7 @@ def check_invalid_sound(
     if best.ok:
         return Failure(
             "answered INVALID but a feasible selection worth"
-            f" {fraction_str(best.objective)} exists",
+            f" {fraction_str(_objective(best))} exists",
             sel,
             best.objective,
             best,
@@ -369,7 +391,7 @@ def check_optimal(
     if sel.status != OK:
         return Failure(
             f"answered {sel.status} on a feasible instance (optimum "
-            f"{fraction_str(best.objective)})",
+            f"{fraction_str(_objective(best))})",
             sel,
             best.objective,
             best,
@@ -391,14 +413,14 @@ def check_optimal(
     )
     if got != best.objective:
         return Failure(
-            f"objective {fraction_str(got)} {'<' if got < best.objective else '>'}"
-            f" optimum {fraction_str(best.objective)}",
+            f"objective {fraction_str(got)} {'<' if got < _objective(best) else '>'}"
+            f" optimum {fraction_str(_objective(best))}",
             sel,
             best.objective,
             best,
             rule="optimality",
             kind=FailureKind.SUBOPTIMAL
-            if got < best.objective
+            if got < _objective(best)
             else FailureKind.ABOVE_OPTIMUM,
         )
     return None
@@ -485,6 +507,7 @@ def check_min_count(
                     rule="minimal count",
                     kind=FailureKind.BELOW_MINIMUM,
                 )
+            assert expected is not None, "truth is known here"
             if b > expected:
                 return Failure(
                     f"request {req.id!r}: fewest nodes reaching target"
@@ -497,6 +520,7 @@ def check_min_count(
                 )
             return None
     if truth is not None:
+        assert expected is not None, "truth is known"
         case = single(req, expected, charged=instance.root_charged)
         sel, _ = _answer(solver, case)
         return Failure(
@@ -709,12 +733,12 @@ def check_beam_contains_optimum(
         got = (
             "no feasible selection"
             if not inside.ok
-            else f"at most {fraction_str(inside.objective)}"
+            else f"at most {fraction_str(_objective(inside))}"
         )
         kept = ", ".join(f"{rid}: {sorted(k)}" for rid, k in keep.items())
         return Failure(
             f"a beam of width {width} (kept nodes {kept}) holds {got}; the optimum is "
-            f"{fraction_str(best.objective)}",
+            f"{fraction_str(_objective(best))}",
             None,
             best.objective,
             best,
@@ -766,6 +790,7 @@ def check_oracles(_solver, instance: Instance, restrictions=None) -> Optional[Fa
         if sel.status not in (OK, INVALID):
             return Failure(f"{name} answered {sel.status}")
         if sel.ok:
+            assert sel.selected is not None, "the oracles' OK selections have nodes"
             bad = violations(instance, sel.selected, sel.objective)
             if bad:
                 return Failure(
@@ -773,7 +798,7 @@ def check_oracles(_solver, instance: Instance, restrictions=None) -> Optional[Fa
                     + "; ".join(v.text for v in bad)
                 )
     says = {
-        name: fraction_str(sel.objective) if sel.ok else "INVALID"
+        name: fraction_str(_objective(sel)) if sel.ok else "INVALID"
         for name, sel in answers.items()
     }
     if len(set(says.values())) > 1:

@@ -76,11 +76,11 @@ def exit_code(results: list[ClaimResult]) -> int:
 def run(
     spec: SolverSpec,
     options: Options,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], object] | None = None,
     solver=None,
     executor=None,
     store=None,
-    note: Callable[[str], None] | None = None,
+    note: Callable[[str], object] | None = None,
     fresh=None,
 ) -> Run:
     """Every applicable property against the solver; writes reports if

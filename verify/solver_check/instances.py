@@ -43,7 +43,7 @@ def load_instances(path: str) -> list[tuple[str, Instance]]:
         path, InstanceError, max_bytes=MAX_INSTANCE_BYTES, cannot="cannot read"
     )
     lines = text.splitlines()
-    out = []
+    out: list[tuple[str, Instance]] = []
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue

@@ -45,7 +45,7 @@ def _declined_lines(
     if not total:
         like = _decline_like_lines(results)
         return ["", "declined inputs (not judged): 0"] + like if like else []
-    reasons = Counter()
+    reasons: Counter[str] = Counter()
     for x in results:
         reasons.update(x.declined_reasons)
     rows = declined_by_class(results)
@@ -91,7 +91,8 @@ def suggest_flags(
     >>> suggest_flags([r])
     [('budget=0', 100, '--min-budget 1')]
     """
-    declined, judged = Counter(), Counter()
+    declined: Counter[tuple] = Counter()  # by the features of a case
+    judged: Counter[tuple] = Counter()
     for x in results:
         declined.update({k: n for k, n in x.declined_shapes.items() if k is not None})
         judged.update({k: n for k, n in x.judged_shapes.items() if k is not None})

@@ -147,13 +147,16 @@ def _call(fn: Callable, arg: Any) -> Any:
 
 
 def adapt_native(
-    fn: Callable[[Instance], Selection], timeout: float | None = None, **worker
+    fn: Callable[[Instance], Selection] | None,  # None: a worker's ``load`` gives it
+    timeout: float | None = None,
+    **worker,
 ):
     """A ``(Instance) -> Selection`` callable; with a ``timeout``, each call runs in a
     selector worker (:class:`~verify.subject.worker.SelectorWorker`: ``startup``,
     ``warmup``, ``load``, ``module`` go to it), never interrupted in this process."""
     if timeout is not None:
         return _isolated(adapt_native, fn, timeout, worker)
+    assert fn is not None, "a selector to call here"
 
     def solve(instance: Instance) -> Selection:
         return _call(fn, instance)
@@ -162,11 +165,16 @@ def adapt_native(
     return solve
 
 
-def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None, **worker):
+def adapt_callable(
+    fn: Callable[[dict], Any] | None,  # None: a worker's ``load`` gives it
+    timeout: float | None = None,
+    **worker,
+):
     """A callable on the instance JSON dict, read back exactly as a selection file would
     be (with a ``timeout``: in a selector worker, as :func:`adapt_native`)."""
     if timeout is not None:
         return _isolated(adapt_callable, fn, timeout, worker)
+    assert fn is not None, "a selector to call here"
 
     def solve(instance: Instance) -> Selection:
         out = _call(

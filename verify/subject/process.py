@@ -56,7 +56,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Iterable
+from typing import IO, Iterable
 
 from solver.durations import wait_slice
 
@@ -104,7 +104,7 @@ def become_subreaper() -> bool:
     return _SUBREAPER[0]
 
 
-_PRCTL = []
+_PRCTL: list = []  # libc's prctl, once looked up
 
 
 def _prctl():
@@ -162,7 +162,7 @@ class Program:
         )
         _STARTED.add(self.proc.pid)
         _LIVE.add(self)
-        for f in (self.proc.stdout, self.proc.stderr):
+        for f in (self._stdout, self._stderr):
             os.set_blocking(f.fileno(), False)
         self.pidfd = None
         if hasattr(os, "pidfd_open"):
@@ -174,6 +174,16 @@ class Program:
         self.err = bytearray()  # the tail of stderr
         self.out_eof = self.err_eof = False
         self.swept = False
+
+    @property
+    def _stdout(self) -> IO[bytes]:
+        assert self.proc.stdout is not None, "started with a pipe"
+        return self.proc.stdout
+
+    @property
+    def _stderr(self) -> IO[bytes]:
+        assert self.proc.stderr is not None, "started with a pipe"
+        return self.proc.stderr
 
     # -------------------------------------------------------------- I/O with a deadline
     def _pump(
@@ -195,9 +205,9 @@ class Program:
             elif close_stdin:
                 self._close_stdin()
             if not self.out_eof:
-                sel.register(self.proc.stdout.fileno(), selectors.EVENT_READ, "out")
+                sel.register(self._stdout.fileno(), selectors.EVENT_READ, "out")
             if not self.err_eof:
-                sel.register(self.proc.stderr.fileno(), selectors.EVENT_READ, "err")
+                sel.register(self._stderr.fileno(), selectors.EVENT_READ, "err")
             if self.pidfd is not None:
                 sel.register(self.pidfd, selectors.EVENT_READ, "exit")
             while True:
@@ -217,6 +227,7 @@ class Program:
                 ):
                     what = key.data
                     if what == "in":
+                        assert stdin is not None, "registered only with a pipe"
                         try:
                             n = os.write(stdin.fileno(), view[:_CHUNK])
                             view = view[n:]
@@ -233,10 +244,10 @@ class Program:
                                 self._close_stdin()
                     elif what == "out":
                         if not self._read_out():
-                            sel.unregister(self.proc.stdout.fileno())
+                            sel.unregister(self._stdout.fileno())
                     elif what == "err":
                         if not self._read_err():
-                            sel.unregister(self.proc.stderr.fileno())
+                            sel.unregister(self._stderr.fileno())
                     # "exit": the loop's poll() sees it
         finally:
             sel.close()
@@ -245,7 +256,7 @@ class Program:
         """Read what stdout has; False at end of file.  :class:`OutputTooLarge` past the
         cap."""
         try:
-            data = os.read(self.proc.stdout.fileno(), _CHUNK)
+            data = os.read(self._stdout.fileno(), _CHUNK)
         except BlockingIOError:
             return True
         if not data:
@@ -258,7 +269,7 @@ class Program:
 
     def _read_err(self) -> bool:
         try:
-            data = os.read(self.proc.stderr.fileno(), _CHUNK)
+            data = os.read(self._stderr.fileno(), _CHUNK)
         except BlockingIOError:
             return True
         if not data:
@@ -368,7 +379,7 @@ class Program:
                 subprocess.TimeoutExpired
             ):  # pragma: no cover - SIGKILL is not ignorable
                 pass
-            for f in (self.proc.stdout, self.proc.stderr):
+            for f in (self._stdout, self._stderr):
                 try:
                     f.close()
                 except OSError:
@@ -477,7 +488,7 @@ def _boot_ticks_now() -> int:
 def _processes() -> dict[int, tuple[int, int, int, str]]:
     """pid -> (parent pid, session id, start time in ticks, state) of every process
     /proc shows."""
-    out = {}
+    out: dict[int, tuple[int, int, int, str]] = {}
     try:
         names = os.listdir("/proc")
     except OSError:
@@ -570,7 +581,7 @@ def sweep(root: int, token: str, started: int = 0) -> set[int]:
     try:
         import multiprocessing
 
-        known |= {p.pid for p in multiprocessing.active_children()}
+        known |= {p.pid for p in multiprocessing.active_children() if p.pid is not None}
     except Exception:  # pragma: no cover - best effort
         pass
     stopped: set[int] = set()

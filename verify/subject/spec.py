@@ -138,10 +138,10 @@ class SolverSpec:
         for key in ("kind", "target"):
             if not isinstance(obj.get(key), str) or not obj[key]:
                 raise SpecError(f"'solver.{key}' must be a non-empty string")
-        values = {}
+        values: dict[str, float | None] = {}
         for key, default in (("timeout", DEFAULT_TIMEOUT), ("startup_timeout", None)):
             x = obj.get(key, default)
-            if x is not None:
+            if x is not None or default is not None:  # timeout: never null
                 try:
                     x = check_seconds(x, key)
                 except OptionError:
@@ -150,10 +150,12 @@ class SolverSpec:
         jsonl = obj.get("jsonl", False)
         if not isinstance(jsonl, bool):
             raise SpecError("'solver.jsonl' must be true or false")
+        timeout = values["timeout"]
+        assert timeout is not None, "checked above"
         return cls(
             obj["kind"],
             obj["target"],
-            values["timeout"],
+            timeout,
             jsonl,
             values["startup_timeout"],
         )
@@ -254,12 +256,13 @@ def preflight(spec: SolverSpec, warmup: Optional[Instance]) -> None:
     findings.  A wrong answer, or declining, passes here: the properties judge it.
     """
     from solver.errors import SetupError, SolverFault
-    from verify.subject.worker import DEFAULT_STARTUP
+    from verify.subject.worker import DEFAULT_STARTUP, SelectorWorker
 
     if spec.kind == "registry":
         return
     if spec.kind in ("callable", "native"):
         solver = build(spec, warmup)
+        assert isinstance(solver, SelectorWorker), "build isolates Python selectors"
         try:
             solver.start()
         finally:

@@ -200,6 +200,7 @@ class SelectorWorker:
         raise SolverFault(message, kind=kind, rule=rule)
 
     def _alive(self) -> bool:
+        assert self.pid is not None, "asked only of a started worker"
         try:
             done, _ = os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
@@ -363,7 +364,11 @@ def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -
         return bytes(out)
 
     try:
-        fn = spec.fn if spec.fn is not None else spec.load()
+        if spec.fn is not None:
+            fn = spec.fn
+        else:
+            assert spec.load is not None, "fn or load: __init__ checked"
+            fn = spec.load()
         solve = spec.make(fn)
     except BaseException as exc:  # noqa: BLE001 - the module's own error at import time
         reply("setup", _error_text(exc))

@@ -230,6 +230,7 @@ def believe(
     selected without its parent 1
     """
     sel = make_ok(instance, sets)
+    assert sel.selected is not None and sel.objective is not None, "make_ok sets both"
     bad = violations(instance, sel.selected, sel.objective)
     if bad:
         raise Z3Fault(

@@ -59,7 +59,7 @@ from __future__ import annotations
 import heapq
 import math
 from fractions import Fraction
-from typing import Sequence
+from typing import Sequence, cast
 
 import z3
 
@@ -76,12 +76,24 @@ def max_count(instance: Instance, tree: Tree) -> int:
     return min(len(tree) - 1, max(instance.node_budget, 0))
 
 
+def _all_known(mins: list[int | None]) -> list[int]:
+    """The minimal counts once none is None (every target is reachable)."""
+    assert None not in mins, "a target no subtree reaches"
+    return cast("list[int]", mins)
+
+
+def _objective(sel: Selection) -> Fraction:
+    """The objective of a re-checked selection (make_ok always sets it)."""
+    assert sel.objective is not None, "an OK selection has its objective"
+    return sel.objective
+
+
 class Decomposition:
     """The stages of the module doc for one instance, in one session."""
 
     def __init__(self, session: Session, instance: Instance):
         self.session, self.instance = session, instance
-        self.provers = []
+        self.provers: list[TreeProver] = []
         for i, r in enumerate(instance.requests):
             session.tick()  # the deadline covers building the encoding too
             self.provers.append(
@@ -89,10 +101,12 @@ class Decomposition:
             )
         self.targets = [r.target for r in instance.requests]
         self.proof = ""  # the stage that gave the last "nothing better"
-        self._mins = None  # stage 1
-        self._feasible = None  # stage 1: None (unknown), True, False
-        self._multipliers = None  # stage 2: proved (lam, [M_i])
-        self._keeps = None  # stage 4: (gap, [D_i]) proved for that gap
+        self._mins: list[int | None] | None = None  # stage 1
+        self._feasible: bool | None = None  # stage 1: None (unknown), True, False
+        # stage 2: proved (lam, [M_i])
+        self._multipliers: tuple[Fraction, list[Fraction]] | None = None
+        # stage 4: (gap, [D_i]) proved for that gap
+        self._keeps: tuple[Fraction, list[set[int]]] | None = None
 
     # ---------------------------------------------------------------- stage 1
     def minimal_counts(self) -> list[int | None]:
@@ -104,10 +118,10 @@ class Decomposition:
         """A re-checked feasible selection, or None when Z3 proved that none exists."""
         mins = self.minimal_counts()
         if self._feasible is None:
-            self._feasible = None not in mins and self._counts_fit(mins)
+            self._feasible = None not in mins and self._counts_fit(_all_known(mins))
         if not self._feasible:
             return None
-        return self._selection(mins)
+        return self._selection(_all_known(mins))
 
     def _counts_fit(self, mins: Sequence[int]) -> bool:
         ctx = self.session.ctx
@@ -139,8 +153,9 @@ class Decomposition:
                     " non-root nodes (the node budget) reaches the target"
                     f" {fraction_str(r.target)} (Z3)"
                 )
+        need = sum(_all_known(mins))
         return (
-            f"the targets need at least {sum(mins)} non-root nodes in total (Z3-proved"
+            f"the targets need at least {need} non-root nodes in total (Z3-proved"
             f" minimal counts) but the node budget is {inst.node_budget} (budget"
             f" {inst.budget}, {conv})"
         )
@@ -159,6 +174,7 @@ class Decomposition:
     # ---------------------------------------------------------------- stage 2
     def _allowed(self, i: int) -> list[int]:
         p, n, target = self.provers[i], self.minimal_counts()[i], self.targets[i]
+        assert n is not None, "asked only once feasible"
         return [k for k in range(n, p.upto + 1) if p.known.values[k] >= target]
 
     def _m(self, i: int, lam: Fraction) -> Fraction:
@@ -170,7 +186,8 @@ class Decomposition:
         found."""
         allowed = [self._allowed(i) for i in range(len(self.provers))]
         low = [a[0] for a in allowed]
-        incs = []  # (envelope increment, request, step)
+        # (envelope increment, request, step)
+        incs: list[tuple[Fraction, int, int]] = []
         for i, (p, a) in enumerate(zip(self.provers, allowed)):
             env = concave_envelope(p.known.values[a[0] : a[-1] + 1])
             incs.extend((env[j] - env[j - 1], i, j) for j in range(1, len(env)))
@@ -205,7 +222,7 @@ class Decomposition:
         sets = [set(a) for a in allowed]
         counts = [a[0] for a in allowed]
         left = self.instance.node_budget - sum(counts)
-        heap = []
+        heap: list[tuple[Fraction, int]] = []
 
         def push(i):
             c, u = counts[i] + 1, self.provers[i].known.values
@@ -251,7 +268,7 @@ class Decomposition:
             return None
         lam, ms = self.stabilize()
         cand = self.candidate()
-        if cand.objective > value:
+        if _objective(cand) > value:
             return cand
         budget = self.instance.node_budget
         gap = sum(ms, Fraction(0)) + lam * budget - value
@@ -307,22 +324,22 @@ class Decomposition:
                 high = min(high, value)
                 proved = value if proved is None else min(proved, value)
                 final = self.proof
-            elif found.objective > best.objective:
+            elif _objective(found) > _objective(best):
                 best = found
             return found
 
-        if hint is not None and hint > best.objective:
+        if hint is not None and hint > _objective(best):
             if (
                 ask(hint) is None
                 and (got := self.at_least(hint)) is not None
-                and got.objective > best.objective
+                and _objective(got) > _objective(best)
             ):
                 best = got
-        while proved is None or proved > best.objective:
-            mid = best.objective + (high - best.objective) / 2
-            if mid > best.objective and ask(mid) is not None:
+        while proved is None or proved > _objective(best):
+            mid = _objective(best) + (high - _objective(best)) / 2
+            if mid > _objective(best) and ask(mid) is not None:
                 continue
-            ask(best.objective)
+            ask(_objective(best))
         self.proof = final
         return best
 
@@ -397,7 +414,7 @@ class Decomposition:
         tables = [p.table() for p in self.provers]
         domains = [
             [k for k in range(n, len(t.values)) if t.values[k] >= a]
-            for t, n, a in zip(tables, self.minimal_counts(), self.targets)
+            for t, n, a in zip(tables, _all_known(self.minimal_counts()), self.targets)
         ]
         claim = CountClaim(
             self.session,

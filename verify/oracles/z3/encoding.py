@@ -58,6 +58,7 @@ argument and the measurements.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import z3
 
@@ -116,7 +117,8 @@ class Direct:
         ctx = session.ctx
         s = session.solver() if solver is None else solver
         self.x: list[dict[int, z3.ArithRef]] = []
-        values, counts = [], []
+        values: list[z3.ArithRef] = []
+        counts: list[z3.ArithRef] = []
         for i, req in enumerate(instance.requests):
             tree = req.tree
             session.tick()
@@ -265,6 +267,7 @@ def refute(
                     f" {fraction_str(value)}"
                 ),
             )
+        assert sel.objective is not None, "a re-checked selection has its value"
         return session.result(
             BETTER,
             method,
@@ -300,7 +303,7 @@ def optimize(
     _check_method(method, (DECOMPOSED, MONOLITHIC, OPTIMIZE))
 
     def body(session):
-        stats = {}
+        stats: dict[str, Any] = {}
         if method == DECOMPOSED:
             dec = Decomposition(session, instance)
             best = dec.maximize(hint)
@@ -328,10 +331,12 @@ def optimize(
                         reason="Z3: the constraints are unsatisfiable",
                     )
                 best = _better_seed(instance, best)
+            assert best is not None, "OPTIMIZE and MONOLITHIC returned when None"
             stats["improvements"] = 0
             while (better := direct.exists(above=best.objective)) is not None:
                 best = better
                 stats["improvements"] += 1
+        assert best.objective is not None, "a re-checked selection has its value"
         return session.result(
             OPTIMAL,
             method,
@@ -350,10 +355,12 @@ def _better_seed(instance: Instance, best: Selection) -> Selection:
     from solver.reference import solve_reference
 
     cand = solve_reference(instance)
-    if (
-        cand.ok
-        and cand.objective > best.objective
-        and not violations(instance, cand.selected, cand.objective)
+    if not cand.ok:
+        return best
+    assert cand.selected is not None and cand.objective is not None, "an OK one"
+    assert best.objective is not None, "best is an OK selection"
+    if cand.objective > best.objective and not violations(
+        instance, cand.selected, cand.objective
     ):
         return cand
     return best
@@ -386,6 +393,7 @@ def solve_z3(
         raise Inconclusive(result.reason)
     if result.verdict == INFEASIBLE:
         return make_invalid(result.reason)
+    assert result.selection is not None, "OPTIMAL comes with the optimum"
     return result.selection
 
 
@@ -425,7 +433,9 @@ def confirm(
         raise Inconclusive(result.reason)
     if result.verdict == INFEASIBLE:
         return None if optimum is None else f"infeasible: {result.reason}"
+    assert result.selection is not None, "OPTIMAL comes with the optimum"
     found = result.selection.objective
+    assert found is not None, "the optimum is an OK selection"
     if optimum is not None and found == optimum:
         return None
     text = f"optimum {fraction_str(found)} (witness {result.selection.dumps()})"

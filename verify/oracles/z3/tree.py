@@ -90,6 +90,7 @@ class Known:
         for _ in range(upto):
             tick()
             grown = _grow(tree, self.witnesses[-1])
+            assert grown is not None, "upto <= len(tree) - 1: never full here"
             self.witnesses.append(grown)
             self.values.append(tree.value(grown))
 
@@ -105,6 +106,7 @@ class Known:
             k < self.upto
         ):  # a better count-k witness may grow into better larger ones
             grown = _grow(self.tree, self.witnesses[k])
+            assert grown is not None, "k < upto <= len(tree) - 1: never full here"
             if self.tree.value(grown) <= self.values[k + 1]:
                 break
             k += 1
