@@ -59,14 +59,6 @@ def test_ruff_check():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    raises=ToolFindings,
-    reason=(
-        "mypy's configuration and its 0 errors come with the branch `types` (issue 23"
-        " part 4); the integrator removes this mark when merging it"
-    ),
-)
 def test_mypy():
     # the files to check are configured in pyproject.toml ([tool.mypy])
     run_tool("mypy")
