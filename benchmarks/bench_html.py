@@ -38,6 +38,7 @@ import contextlib
 import io
 import os
 import pickle
+import resource
 import subprocess
 import sys
 import tempfile
@@ -150,15 +151,18 @@ def opened(page: Path) -> str:
 
 def reports_in_fresh_process(
     mode: str, tree: str, tmp: str, trace: str, out_dir: str
-) -> float:
+) -> tuple[float, float]:
     """Seconds of audit's reports phase (``write_reports``: 3 reports per kind on 2
     workers, then the plots and the page) on the pickled tally, in a fresh interpreter
     importing ``verify`` from ``tree``: what a real run pays, lazy imports included.
-    ``mode`` "before": the code as it was before the page (:func:`without_page`)."""
+    ``mode`` "before": the code as it was before the page (:func:`without_page`).
+    Returns (wall seconds of the phase, CPU seconds of the whole child and its workers:
+    less noisy under load, but blind to what the workers do in parallel)."""
     env = {**os.environ, "BENCH_HTML_TREE": tree}
     env["PYTHONPATH"] = os.pathsep.join(
         [tree] + [p for p in [os.environ.get("PYTHONPATH")] if p]
     )
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, __file__, "--reports-child", mode, tmp, trace, out_dir],
         env=env,
@@ -166,7 +170,9 @@ def reports_in_fresh_process(
         text=True,
         check=True,
     )
-    return float(done.stdout.split()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    return float(done.stdout.split()[-1]), used
 
 
 def reports_child(mode: str, tmp: str, trace: str, out_dir: str) -> None:
@@ -193,6 +199,12 @@ def main(argv=None) -> int:
         metavar="DIR",
         help="also time the audit page of the code in DIR (e.g. `git archive COMMIT"
         " | tar -x -C DIR`): the code a change started from",
+    )
+    ap.add_argument(
+        "--trace",
+        metavar="FILE",
+        help="the audit's trace: written here if missing, else reused (it must be"
+        " the one --iterations and --requests make)",
     )
     ap.add_argument("--reports-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -227,11 +239,12 @@ def main(argv=None) -> int:
             print(f"  opens: {opened(page)}")
 
         if args.only != "suite":
-            trace = f"{tmp}/trace.jsonl"
+            trace = args.trace or f"{tmp}/trace.jsonl"
             t0 = time.perf_counter()
-            with open(trace, "w") as fh:
-                for line in trace_lines(args.requests, args.iterations, 0):
-                    fh.write(line + "\n")
+            if not os.path.exists(trace):
+                with open(trace, "w") as fh:
+                    for line in trace_lines(args.requests, args.iterations, 0):
+                        fh.write(line + "\n")
             print(
                 f"trace: {args.iterations} iterations x {args.requests} requests,"
                 f" {os.path.getsize(trace) / 1e6:.1f} MB (written in"
@@ -256,17 +269,21 @@ def main(argv=None) -> int:
                 variants.append((f"page of {args.old_tree}", "page", args.old_tree))
             variants.append(("page now", "page", str(ROOT)))
             seconds: dict[str, list[float]] = {v[0]: [] for v in variants}
+            cpu: dict[str, list[float]] = {v[0]: [] for v in variants}
             for i in range(args.repeat):  # alternated: the load drifts
                 for j, (name, mode, tree) in enumerate(variants):
                     out_dir = f"{tmp}/a{j}-{i}"
-                    seconds[name].append(
-                        reports_in_fresh_process(mode, tree, tmp, trace, out_dir)
+                    wall, used = reports_in_fresh_process(
+                        mode, tree, tmp, trace, out_dir
                     )
+                    seconds[name].append(wall)
+                    cpu[name].append(used)
                     if name == "page now":
                         arun = newest(out_dir)
             apage = arun / "index.html"
             reports = sum(1 for p in arun.iterdir() if (p / "report.json").exists())
             base = min(seconds["before the page"])
+            base_cpu = min(cpu["before the page"])
             print(
                 f"audit --jobs 2 --report-dir: {reports} reports; index.html"
                 f" {apage.stat().st_size / 1e6:.2f} MB; judging {judging:.1f} s;"
@@ -284,6 +301,12 @@ def main(argv=None) -> int:
                         f" {100 * added / (judging + base):.1f} % of the audit"
                         if name != "before the page"
                         else ""
+                    )
+                    + f"; CPU {min(cpu[name]):.2f} s"
+                    + (
+                        f" (+{min(cpu[name]) - base_cpu:.2f} s)"
+                        if name != "before the page"
+                        else " (the child, its imports and its 2 workers)"
                     )
                 )
             print(f"  opens: {opened(apage)}")
