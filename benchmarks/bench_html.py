@@ -149,6 +149,14 @@ def opened(page: Path) -> str:
     )
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children waited for (the workers)."""
+    me, kids = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def reports_in_fresh_process(
     mode: str, tree: str, tmp: str, trace: str, out_dir: str
 ) -> tuple[float, float]:
@@ -254,6 +262,7 @@ def main(argv=None) -> int:
 
             options = AuditOptions(trace=trace)
             t0 = time.perf_counter()
+            cpu0 = cpu_seconds()
             tally = run_audit(
                 trace,
                 options,
@@ -262,6 +271,7 @@ def main(argv=None) -> int:
                 keep_lines=True,  # as --report-dir does: the reports need the lines
             ).tally
             judging = time.perf_counter() - t0
+            judging_cpu = cpu_seconds() - cpu0
             with open(f"{tmp}/tally.pickle", "wb") as fh:
                 pickle.dump(tally, fh)
             variants = [("before the page", "before", str(ROOT))]
@@ -284,9 +294,11 @@ def main(argv=None) -> int:
             reports = sum(1 for p in arun.iterdir() if (p / "report.json").exists())
             base = min(seconds["before the page"])
             base_cpu = min(cpu["before the page"])
+            audit_cpu = judging_cpu + base_cpu
             print(
                 f"audit --jobs 2 --report-dir: {reports} reports; index.html"
-                f" {apage.stat().st_size / 1e6:.2f} MB; judging {judging:.1f} s;"
+                f" {apage.stat().st_size / 1e6:.2f} MB; judging {judging:.1f} s"
+                f" (CPU {judging_cpu:.2f} s);"
                 " writing the reports, each in a fresh process (imports counted),"
                 f" best of {args.repeat}:"
             )
@@ -304,7 +316,9 @@ def main(argv=None) -> int:
                     )
                     + f"; CPU {min(cpu[name]):.2f} s"
                     + (
-                        f" (+{min(cpu[name]) - base_cpu:.2f} s)"
+                        f" (+{min(cpu[name]) - base_cpu:.2f} s ="
+                        f" {100 * (min(cpu[name]) - base_cpu) / audit_cpu:.1f} % of"
+                        " the audit's CPU)"
                         if name != "before the page"
                         else " (the child, its imports and its 2 workers)"
                     )

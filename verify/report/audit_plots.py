@@ -95,7 +95,9 @@ def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
             s=9,
             color="#d0021b",
             zorder=3,
-            label="lost value",
+            label="a bin that lost value"
+            if stride * per > 1
+            else "an iteration that lost value",
         )
         ax.legend(loc="upper right", fontsize=8, frameon=False)
     ax.set_xlabel("time (the trace's 'time')" if by_time else "line of the trace")
