@@ -91,7 +91,8 @@ def draw_audit_plots(run_dir: str, data: dict[str, Any]) -> list[dict]:
     lossy = [(x, y) for x, y in zip(xs, ys) if y > 0]
     if lossy:
         ax.scatter(
-            *zip(*lossy),
+            [x for x, _ in lossy],
+            [y for _, y in lossy],
             s=9,
             color="#d0021b",
             zorder=3,
