@@ -11,9 +11,12 @@ Measures, in one process:
 2. an audit of a generated trace of ``--iterations`` iterations
    (benchmarks/bench_audit.py's trace, ``--requests`` requests each, ``--jobs 2``): the
    size of its index.html, and the time the page (SVGs, plots, index.html) adds: the
-   judging is timed once, then the reports phase (``write_reports``, 3 reports per kind,
-   pictures drawn on the 2 workers) on the same tally without and with the page,
-   alternated ``--repeat`` times;
+   judging is timed once (keeping the lines, as ``--report-dir`` does), then the reports
+   phase (``write_reports``, 3 reports per kind, pictures drawn on the 2 workers) on the
+   same tally, each time in a fresh interpreter (so the imports the page needs are
+   paid, as in a real run): without the page, with the page of ``--old-tree`` (the code
+   a change started from) if given, and with the page now, alternated ``--repeat``
+   times;
 3. how long each page takes to open in headless Chromium: ``performance.now()`` at the
    load event, as the page itself records it (``data-load-ms``; browser start-up not
    included), and the wall time of the whole browser run.
@@ -25,7 +28,7 @@ Goals (issue 24): page under 2 MB, opens in under 1 s, writing it adds under 5 %
 run.
 
 Run:  python benchmarks/bench_html.py [--iterations 10000] [--requests 2] [--repeat 2]
-          [--screenshots DIR]
+          [--old-tree DIR] [--only suite|audit] [--screenshots DIR]
 """
 
 from __future__ import annotations
@@ -34,14 +37,18 @@ import argparse
 import contextlib
 import io
 import os
+import pickle
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+# the tree whose verify is measured (the children of --old-tree import theirs)
+sys.path.insert(0, os.environ.get("BENCH_HTML_TREE", str(ROOT)))
 
 from bench_audit import trace_lines  # noqa: E402
 
@@ -142,6 +149,52 @@ def opened(page: Path) -> str:
     )
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children waited for (the workers)."""
+    me, kids = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def reports_in_fresh_process(
+    mode: str, tree: str, tmp: str, trace: str, out_dir: str
+) -> tuple[float, float]:
+    """Seconds of audit's reports phase (``write_reports``: 3 reports per kind on 2
+    workers, then the plots and the page) on the pickled tally, in a fresh interpreter
+    importing ``verify`` from ``tree``: what a real run pays, lazy imports included.
+    ``mode`` "before": the code as it was before the page (:func:`without_page`).
+    Returns (wall seconds of the phase, CPU seconds of the whole child and its workers:
+    less noisy under load, but blind to what the workers do in parallel)."""
+    env = {**os.environ, "BENCH_HTML_TREE": tree}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [tree] + [p for p in [os.environ.get("PYTHONPATH")] if p]
+    )
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [sys.executable, __file__, "--reports-child", mode, tmp, trace, out_dir],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    return float(done.stdout.split()[-1]), used
+
+
+def reports_child(mode: str, tmp: str, trace: str, out_dir: str) -> None:
+    from verify.commands.audit import local_mapper, write_reports
+
+    with open(f"{tmp}/tally.pickle", "rb") as fh:
+        tally = pickle.load(fh)
+    options = AuditOptions(trace=trace)
+    with without_page() if mode == "before" else contextlib.nullcontext():
+        t0 = time.perf_counter()
+        write_reports(out_dir, trace, options, tally, 3, "rerun", local_mapper(2))
+        print(time.perf_counter() - t0)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--iterations", type=int, default=10_000)
@@ -149,7 +202,23 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--screenshots", metavar="DIR")
     ap.add_argument("--only", choices=("suite", "audit"), help="measure only this run")
+    ap.add_argument(
+        "--old-tree",
+        metavar="DIR",
+        help="also time the audit page of the code in DIR (e.g. `git archive COMMIT"
+        " | tar -x -C DIR`): the code a change started from",
+    )
+    ap.add_argument(
+        "--trace",
+        metavar="FILE",
+        help="the audit's trace: written here if missing, else reused (it must be"
+        " the one --iterations and --requests make)",
+    )
+    ap.add_argument("--reports-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.reports_child:
+        reports_child(*args.reports_child)
+        return 0
     page = apage = None
     with tempfile.TemporaryDirectory() as tmp:
         old, new = [], []
@@ -178,63 +247,82 @@ def main(argv=None) -> int:
             print(f"  opens: {opened(page)}")
 
         if args.only != "suite":
-            trace = f"{tmp}/trace.jsonl"
+            trace = args.trace or f"{tmp}/trace.jsonl"
             t0 = time.perf_counter()
-            with open(trace, "w") as fh:
-                for line in trace_lines(args.requests, args.iterations, 0):
-                    fh.write(line + "\n")
+            if not os.path.exists(trace):
+                with open(trace, "w") as fh:
+                    for line in trace_lines(args.requests, args.iterations, 0):
+                        fh.write(line + "\n")
             print(
                 f"trace: {args.iterations} iterations x {args.requests} requests,"
                 f" {os.path.getsize(trace) / 1e6:.1f} MB (written in"
                 f" {time.perf_counter() - t0:.1f} s)"
             )
-            from verify.commands.audit import local_mapper, run_audit, write_reports
+            from verify.commands.audit import local_mapper, run_audit
 
             options = AuditOptions(trace=trace)
             t0 = time.perf_counter()
+            cpu0 = cpu_seconds()
             tally = run_audit(
-                trace, options, mapper=local_mapper(2), progress=False
+                trace,
+                options,
+                mapper=local_mapper(2),
+                progress=False,
+                keep_lines=True,  # as --report-dir does: the reports need the lines
             ).tally
             judging = time.perf_counter() - t0
-            a_old, a_new = [], []
-            for i in range(
-                args.repeat
-            ):  # the reports phase alone, on the same tally: less noise
-                with without_page():
-                    t0 = time.perf_counter()
-                    write_reports(
-                        f"{tmp}/aold{i}",
-                        trace,
-                        options,
-                        tally,
-                        3,
-                        "rerun",
-                        mapper=local_mapper(2),
+            judging_cpu = cpu_seconds() - cpu0
+            with open(f"{tmp}/tally.pickle", "wb") as fh:
+                pickle.dump(tally, fh)
+            variants = [("before the page", "before", str(ROOT))]
+            if args.old_tree:
+                variants.append((f"page of {args.old_tree}", "page", args.old_tree))
+            variants.append(("page now", "page", str(ROOT)))
+            seconds: dict[str, list[float]] = {v[0]: [] for v in variants}
+            cpu: dict[str, list[float]] = {v[0]: [] for v in variants}
+            for i in range(args.repeat):  # alternated: the load drifts
+                for j, (name, mode, tree) in enumerate(variants):
+                    out_dir = f"{tmp}/a{j}-{i}"
+                    wall, used = reports_in_fresh_process(
+                        mode, tree, tmp, trace, out_dir
                     )
-                    a_old.append(time.perf_counter() - t0)
-                t0 = time.perf_counter()
-                arun = Path(
-                    write_reports(
-                        f"{tmp}/anew{i}",
-                        trace,
-                        options,
-                        tally,
-                        3,
-                        "rerun",
-                        mapper=local_mapper(2),
-                    )[0]
-                )
-                a_new.append(time.perf_counter() - t0)
+                    seconds[name].append(wall)
+                    cpu[name].append(used)
+                    if name == "page now":
+                        arun = newest(out_dir)
             apage = arun / "index.html"
-            added = min(a_new) - min(a_old)
+            reports = sum(1 for p in arun.iterdir() if (p / "report.json").exists())
+            base = min(seconds["before the page"])
+            base_cpu = min(cpu["before the page"])
+            audit_cpu = judging_cpu + base_cpu
             print(
-                "audit --jobs 2 --report-dir: index.html"
-                f" {apage.stat().st_size / 1e6:.2f} MB; judging {judging:.1f} s;"
-                f" writing the reports {min(a_old):.1f} s without the page (no SVG,"
-                f" plots, index.html), {min(a_new):.1f} s with it (best of"
-                f" {args.repeat}): the page adds {added:.1f} s ="
-                f" {100 * added / (judging + min(a_old)):.1f} % of the audit"
+                f"audit --jobs 2 --report-dir: {reports} reports; index.html"
+                f" {apage.stat().st_size / 1e6:.2f} MB; judging {judging:.1f} s"
+                f" (CPU {judging_cpu:.2f} s);"
+                " writing the reports, each in a fresh process (imports counted),"
+                f" best of {args.repeat}:"
             )
+            for name, _, _ in variants:
+                best = min(seconds[name])
+                added = best - base
+                print(
+                    f"  {name}: {best:.2f} s"
+                    f" ({', '.join(f'{s:.2f}' for s in seconds[name])})"
+                    + (
+                        f": the page adds {added:.2f} s ="
+                        f" {100 * added / (judging + base):.1f} % of the audit"
+                        if name != "before the page"
+                        else ""
+                    )
+                    + f"; CPU {min(cpu[name]):.2f} s"
+                    + (
+                        f" (+{min(cpu[name]) - base_cpu:.2f} s ="
+                        f" {100 * (min(cpu[name]) - base_cpu) / audit_cpu:.1f} % of"
+                        " the audit's CPU)"
+                        if name != "before the page"
+                        else " (the child, its imports and its 2 workers)"
+                    )
+                )
             print(f"  opens: {opened(apage)}")
         results = ROOT / "docs" / "results.html"
         print(

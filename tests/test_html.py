@@ -275,3 +275,64 @@ def test_the_committed_results_html_is_up_to_date():
     assert strip(RESULTS_HTML.read_text(encoding="utf-8")) == strip(
         render_html(R.load_runs())
     ), "docs/results.html is stale: run python -m verify results"
+
+
+def test_the_binned_value_lost_plot_keeps_every_peak_and_the_exact_total(tmp_path):
+    from verify.report import audit_plots
+
+    # 2,000 iterations; loss (i * 7919) % 1000 / 1000 at line i, one peak of 5 at 1234
+    losses = {i: (i * 7919) % 1000 / 1000 for i in range(1, 2001)}
+    losses[1234] = 5.0
+    points = [[i, None, x, 0.0] for i, x in losses.items()]
+    total = "123456789/1000"  # the tally's exact total, whatever the floats say
+    data = {
+        "series": {"stride": 1, "points": points},
+        "value_lost": {"iterations": 2000, "total": total, "distribution": {"0": 1}},
+        "rules": {},
+    }
+    per, shown = audit_plots.binned(points)
+    assert per == 4 and len(shown) == 500 <= audit_plots.BINS
+    # each shown point is the largest of its 4 consecutive lines
+    assert [p[0] for p in shown] == [
+        max(range(i, i + 4), key=lambda n: (losses[n], -n)) for i in range(1, 2001, 4)
+    ]
+    assert [1234, None, 5.0, 0.0] in shown
+    plots = audit_plots.draw_audit_plots(str(tmp_path), data)
+    caption = plots[0]["caption"]
+    assert f"Total value lost (exact): {total}." in caption
+    assert "500 points for 2000 iterations" in caption and "binned" in caption
+    assert "largest of up to 4 iterations" in (tmp_path / "value-lost.svg").read_text()
+    # a short series is drawn point by point, and says nothing of bins
+    data["series"]["points"] = points[:10]
+    plots = audit_plots.draw_audit_plots(str(tmp_path), data)
+    assert "10 points for" in plots[0]["caption"]
+    assert "binned" not in plots[0]["caption"]
+
+
+def test_audit_plots_drawn_on_the_workers_are_the_plots_drawn_here(tmp_path):
+    # the reports phase sends the plots to its mapper beside the reports: with --jobs
+    # they are drawn on a worker; the index and the files are the same
+    from verify.commands.audit import (
+        AuditOptions,
+        local_mapper,
+        run_audit,
+        write_reports,
+    )
+
+    trace = str(Path(__file__).resolve().parent.parent / "examples" / "trace.jsonl")
+    options = AuditOptions(trace=trace)
+    tally = run_audit(trace, options, progress=False, keep_lines=True).tally
+    dirs = []
+    for name, mapper in (("here", map), ("workers", local_mapper(2))):
+        run_dir, written = write_reports(
+            str(tmp_path / name), trace, options, tally, 3, "rerun", mapper=mapper
+        )
+        dirs.append(Path(run_dir))
+        assert written  # the example trace has findings: reports were drawn too
+    here, there = (json.loads((d / "run.json").read_text()) for d in dirs)
+    assert here["plots"] == there["plots"] and len(here["plots"]) == 3
+    assert here["reports"] == there["reports"]
+    for p in here["plots"]:
+        for f in (p["png"], p["svg"]):
+            assert (dirs[1] / f).stat().st_size > 1000
+        assert p["title"] in (dirs[1] / "index.html").read_text()

@@ -1042,6 +1042,20 @@ def write_one_report(task: tuple) -> dict:
     }
 
 
+PLOTS = "plots"  # the task of :func:`write_one_part` that draws the audit's plots
+
+
+def write_one_part(task: tuple) -> Any:
+    """One task of the reports phase: ``(PLOTS, run_dir, data)`` draws the plots
+    (verify/report/audit_plots.py) and returns their index; any other task is a
+    report's (:func:`write_one_report`)."""
+    if task[0] == PLOTS:
+        from verify.report import audit_plots
+
+        return audit_plots.draw_audit_plots(task[1], task[2])
+    return write_one_report(task)
+
+
 def write_reports(
     report_dir: str,
     path: str,
@@ -1079,7 +1093,13 @@ def write_reports(
                     rec["raw"],
                 )
             )
-    written = list(mapper(write_one_report, tasks))
+    tallied = tally.to_json()
+    series = {"stride": tally.series.stride, "points": tally.series.points()}
+    plots = {"series": series, **{k: tallied.get(k) for k in ("value_lost", "rules")}}
+    # the plots first, so that with --jobs they are drawn on a worker while the others
+    # draw the reports' pictures (and this process never imports matplotlib for them)
+    done = list(mapper(write_one_part, [(PLOTS, run_dir, plots)] + tasks))
+    written: list[dict] = done[1:]
     rows = ["| # | verdict | line | id | report |", "|---|---|---|---|---|"]
     for i, w in enumerate(written, start=1):
         rid = "" if w["id"] is None else shown_id(w["id"]).replace("|", "\\|")
@@ -1098,7 +1118,6 @@ def write_reports(
             + "\n".join(rows)
             + "\n"
         )
-    from verify.report.audit_plots import draw_audit_plots
     from verify.report.html import run_facts, write_page
 
     data = {
@@ -1106,11 +1125,11 @@ def write_reports(
         "schema": SCHEMA,
         "trace": path,
         "options": asdict(options),
-        **tally.to_json(),
+        **tallied,
         "reports": written,
-        "series": {"stride": tally.series.stride, "points": tally.series.points()},
+        "series": series,
+        "plots": done[0],
     }
-    data["plots"] = draw_audit_plots(run_dir, data)
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2)
         fh.write("\n")
