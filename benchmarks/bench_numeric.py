@@ -212,7 +212,7 @@ def audit_rates(requests, iterations, jobs, seed, old_tree):
             got["scaled"] = _child(here, argv)
             env_code = (
                 "import sys; from solver import scaled; "
-                "scaled.common_denominator = lambda values, factor=4: None; "  # the documented fallback
+                "scaled.instance_denominator = lambda instance: None; "  # the fallback
                 "from verify.commands.cli import main; sys.exit(main(sys.argv[1:]))"
             )
             t0, c0 = time.perf_counter(), _children_cpu()
@@ -258,9 +258,9 @@ def stages(requests, iterations, seed):
         f" {'line':>8s}"
     )
     for p in PATHS:
-        real = scaled.common_denominator
+        real = scaled.instance_denominator
         if p == "fraction":
-            scaled.common_denominator = lambda values, factor=4: None
+            scaled.instance_denominator = lambda instance: None
         try:
             per = {}
             t0 = CLOCK()
@@ -289,7 +289,7 @@ def stages(requests, iterations, seed):
                 judge_line(i + 1, 0, x.encode(), AuditOptions())
             per["line"] = CLOCK() - t0
         finally:
-            scaled.common_denominator = real
+            scaled.instance_denominator = real
         n = len(lines)
         print(
             f"{p if p == 'fraction' else 'scaled':>9s} "

@@ -108,6 +108,24 @@ def parse_instance(
     if not isinstance(raw_requests, list):
         raise err("requests: must be a list")
 
+    try:
+        requests = _parse_requests(raw_requests, err, allow_nonmonotone, True)
+    except _Unsure:  # the exact way below decides, and words any error
+        requests = _parse_requests(raw_requests, err, allow_nonmonotone, False)
+    return Instance(budget=budget, requests=tuple(requests), root_charged=root_charged)
+
+
+class _Unsure(Exception):
+    """The integer way of validating cannot tell (a value near a size limit, or an
+    error to word): validate again the exact way."""
+
+
+def _parse_requests(
+    raw_requests: list, err, allow_nonmonotone: bool, scaled: bool
+) -> list[Request]:
+    """Every request, validated; ``scaled``: the values as ints over a common
+    denominator of each tree (:meth:`Tree.from_scaled`, no Fraction per node),
+    raising :class:`_Unsure` where only the exact way can decide."""
     requests = []
     seen: dict[str, int] = {}
     bits_left = [
@@ -117,15 +135,24 @@ def parse_instance(
         label = f"#{pos}"
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             label = raw["id"]
-        req = _parse_request(raw, label, err, allow_nonmonotone, bits_left)
+        req = _parse_request(raw, label, err, allow_nonmonotone, bits_left, scaled)
         if req.id in seen:
             raise err(
                 f"duplicate request id (also request #{seen[req.id]})", request=req.id
             )
         seen[req.id] = pos
         requests.append(req)
-    _check_exact_sizes(requests, err)
-    return Instance(budget=budget, requests=tuple(requests), root_charged=root_charged)
+    if scaled:
+        common = 1  # a multiple of the least common denominator of f and targets
+        for d in {r.tree.scaled[1] for r in requests} | {
+            r.target.denominator for r in requests
+        }:
+            common = common // math.gcd(common, d) * d
+        if common.bit_length() > _SAFE_BITS:
+            raise _Unsure
+    else:
+        _check_exact_sizes(requests, err)
+    return requests
 
 
 def _check_exact_sizes(requests: list[Request], err) -> None:
@@ -181,7 +208,12 @@ def _num(x: Fraction) -> str:
 
 
 def _parse_request(
-    raw: Any, label: str, err, allow_nonmonotone: bool, bits_left: list[float]
+    raw: Any,
+    label: str,
+    err,
+    allow_nonmonotone: bool,
+    bits_left: list[float],
+    scaled: bool = False,
 ) -> Request:
     if not isinstance(raw, dict):
         raise err("a request must be a JSON object", request=label)
@@ -231,7 +263,9 @@ def _parse_request(
             request=rid,
             node=roots[1],
         )
-    _check_acyclic(parent, roots[0], rid, err)
+    shape = Tree.shape(tuple(parent))
+    if len(shape.order) != n:
+        _check_acyclic(parent, roots[0], rid, err)
 
     has_prob, has_cond = "prob" in raw, "cond" in raw
     if has_prob == has_cond:
@@ -272,7 +306,9 @@ def _parse_request(
             node=root,
         )
 
-    if key == "prob":
+    if scaled:
+        tree = _scaled_tree(shape, key, exact, allow_nonmonotone, bits_left)
+    elif key == "prob":
         tree = Tree.from_parents(parent, exact)
         if not allow_nonmonotone:
             f = tree.f
@@ -300,6 +336,52 @@ def _parse_request(
         )
         tree = Tree.from_parents(parent, f, cond=exact)
     return Request(id=rid, target=target, tree=tree, given=key)
+
+
+def _scaled_tree(
+    shape: Tree,
+    key: str,
+    exact: list[Fraction],
+    allow_nonmonotone: bool,
+    bits_left: list[float],
+) -> Tree:
+    """The tree with f as ints over a common denominator D of its values (no Fraction
+    per node); :class:`_Unsure` when a limit might be crossed or f is non-monotone.
+
+    For ``cond`` the products are not reduced: each stays a multiple of the reduced
+    one, so within the limits here the exact way is within its limits too.
+    """
+    parent, n = shape.parent, len(shape.parent)
+    ratios = [(x.numerator, x.denominator) for x in exact]
+    if key == "prob":
+        nums, dens = [r[0] for r in ratios], [r[1] for r in ratios]
+    else:
+        nums, dens = [1] * n, [1] * n
+        left = bits_left[0]
+        for v in shape.order[1:]:
+            p = parent[v]
+            cn, cd = ratios[v]
+            d = dens[p] * cd
+            nums[v], dens[v] = nums[p] * cn, d
+            left -= 2 * d.bit_length()  # f <= 1: the numerator is no longer
+            if left < 0:
+                raise _Unsure
+        bits_left[0] = left
+    den = 1
+    for d in set(dens):
+        den = den // math.gcd(den, d) * d
+    if den.bit_length() > _SAFE_BITS:
+        raise _Unsure
+    factor = {d: den // d for d in set(dens)}
+    scaled = [x * factor[d] for x, d in zip(nums, dens)]
+    if key == "prob" and not allow_nonmonotone:
+        above = [scaled[p] for p in parent]  # each node's parent's value
+        above[shape.root] = scaled[shape.root]
+        if any(map(int.__gt__, scaled, above)):
+            raise _Unsure  # the exact way names the first such node
+    return Tree.from_scaled(
+        parent, scaled, den, cond=exact if key == "cond" else None, shape=shape
+    )
 
 
 def path_products(

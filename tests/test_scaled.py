@@ -254,12 +254,12 @@ def test_a_wrong_scaled_value_is_caught_by_the_cross_check(monkeypatch):
             ],
         }
     )
-    good = scaled.ExactValues._scale_all
+    good = scaled._rescale  # the parser's ints over the instance's D
     monkeypatch.setattr(
-        scaled.ExactValues,
-        "_scale_all",
-        lambda self, xs: [
-            x + (i == 2) * self.den for i, x in enumerate(good(self, xs))
+        scaled,
+        "_rescale",
+        lambda nums, den, common: [
+            x + (i == 2) * common for i, x in enumerate(good(nums, den, common))
         ],
     )
     sel = Selection(OK, {"r0": (0, 2)}, None)
