@@ -104,22 +104,21 @@ class Tree:
         order); on a parent array with a cycle ``order`` misses the nodes not
         connected to the root."""
         n = len(parent)
-        kids: list[list[int]] = [[] for _ in range(n)]
-        root = -1
+        kids: list[list[int]] = [[] for _ in range(n + 1)]  # the root's goes last
         for v, p in enumerate(parent):
-            if p == -1:
-                root = v
-            else:
-                kids[p].append(v)
+            kids[p].append(v)
+        last = kids.pop()
+        root = last[0] if last else -1
         depth = [0] * n
         order = [root]
         for v in order:
-            for c in kids[v]:
-                depth[c] = depth[v] + 1
-                order.append(c)
-        return cls(
-            parent, root, tuple(tuple(k) for k in kids), tuple(depth), tuple(order)
-        )
+            below = kids[v]
+            if below:
+                d = depth[v] + 1
+                for c in below:
+                    depth[c] = d
+                order += below
+        return cls(parent, root, tuple(map(tuple, kids)), tuple(depth), tuple(order))
 
     @property
     def f(self) -> tuple[Fraction, ...]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import os
 from fractions import Fraction
 from typing import Any
@@ -238,10 +239,10 @@ def _parse_request(
     # the common case in bulk; otherwise the loop below finds the first bad node and
     # says why
     good = (
-        all(type(p) is int for p in parent)
+        set(map(type, parent)) == {int}
         and min(parent) >= -1
         and max(parent) < n
-        and all(p != v for v, p in enumerate(parent))
+        and not any(map(operator.eq, parent, range(n)))
     )
     for v, p in enumerate(() if good else parent):
         if isinstance(p, TooLong):
@@ -284,10 +285,11 @@ def _parse_request(
         )
     try:  # the common case in bulk; otherwise the loop below names the first bad node
         exact = [to_fraction(x) for x in values]
+        ratios = list(map(Fraction.as_integer_ratio, exact))
     except NotANumber:
         exact = None
     if exact is None or not all(
-        0 <= q.numerator <= q.denominator for q in exact
+        [0 <= num <= den for num, den in ratios]
     ):  # each in [0, 1]
         exact = []
         for v, x in enumerate(values):
@@ -298,6 +300,7 @@ def _parse_request(
             if q.numerator < 0 or q.numerator > q.denominator:
                 raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
             exact.append(q)
+        ratios = list(map(Fraction.as_integer_ratio, exact))
     root = roots[0]
     if exact[root] != 1:
         raise err(
@@ -307,7 +310,7 @@ def _parse_request(
         )
 
     if scaled:
-        tree = _scaled_tree(shape, key, exact, allow_nonmonotone, bits_left)
+        tree = _scaled_tree(shape, key, exact, ratios, allow_nonmonotone, bits_left)
     elif key == "prob":
         tree = Tree.from_parents(parent, exact)
         if not allow_nonmonotone:
@@ -342,6 +345,7 @@ def _scaled_tree(
     shape: Tree,
     key: str,
     exact: list[Fraction],
+    ratios: list[tuple[int, int]],
     allow_nonmonotone: bool,
     bits_left: list[float],
 ) -> Tree:
@@ -352,28 +356,33 @@ def _scaled_tree(
     one, so within the limits here the exact way is within its limits too.
     """
     parent, n = shape.parent, len(shape.parent)
-    ratios = [(x.numerator, x.denominator) for x in exact]
     if key == "prob":
         nums, dens = [r[0] for r in ratios], [r[1] for r in ratios]
     else:
         nums, dens = [1] * n, [1] * n
+        # each f's numerator and denominator take at most depth * (longest cond
+        # denominator) bits: when that fits, no product needs to be measured
+        most = max([d for _, d in ratios]).bit_length()
+        cheap = 2 * most * sum(shape.depth) <= bits_left[0]
         left = bits_left[0]
         for v in shape.order[1:]:
             p = parent[v]
             cn, cd = ratios[v]
             d = dens[p] * cd
             nums[v], dens[v] = nums[p] * cn, d
-            left -= 2 * d.bit_length()  # f <= 1: the numerator is no longer
-            if left < 0:
-                raise _Unsure
-        bits_left[0] = left
-    den = 1
-    for d in set(dens):
-        den = den // math.gcd(den, d) * d
+            if not cheap:
+                left -= 2 * d.bit_length()  # f <= 1: the numerator is no longer
+                if left < 0:
+                    raise _Unsure
+        bits_left[0] = left - 2 * most * sum(shape.depth) if cheap else left
+    if key == "cond":  # a node's denominator divides its children's: leaves suffice
+        kids = shape.children
+        den = math.lcm(*[dens[v] for v in range(n) if not kids[v]])
+    else:
+        den = math.lcm(*set(dens))
+    scaled = [x * (den // d) for x, d in zip(nums, dens)]
     if den.bit_length() > _SAFE_BITS:
         raise _Unsure
-    factor = {d: den // d for d in set(dens)}
-    scaled = [x * factor[d] for x, d in zip(nums, dens)]
     if key == "prob" and not allow_nonmonotone:
         above = [scaled[p] for p in parent]  # each node's parent's value
         above[shape.root] = scaled[shape.root]
