@@ -392,3 +392,84 @@ def test_solve_and_certify_cross_check(tmp_path):
     )
     assert (code, out.strip()) == (0, "certificate valid: proves optimality")
     assert "scaled path, cross-checked" in err
+
+
+# ------------------------------------ the suite's and test-solver's cross-check
+
+
+def _plant_off_by_one(monkeypatch):
+    """The scaled path adds 1 (in units of the instance's D) to each tree's last node:
+    wrong on that path only, so only a cross-check can tell."""
+    from solver import scaled
+
+    good = scaled._rescale
+    monkeypatch.setattr(
+        scaled,
+        "_rescale",
+        lambda nums, den, common: (
+            good(nums, den, common)[:-1] + [good(nums, den, common)[-1] + common]
+        ),
+    )
+
+
+def _reference_on_thm_p2(cross_check: int):
+    from solver.registry import get_solver
+    from verify.search.claim_search import run_claim
+
+    return run_claim(
+        "THM-P2",
+        "smoke",
+        solver_name="reference",
+        solver=get_solver("reference"),
+        must_hold=True,
+        seed=0,
+        cross_check=cross_check,
+    )
+
+
+def test_property_cross_check_turns_a_scaled_path_fault_into_an_oracle_fault(
+    monkeypatch,
+):
+    """A planted fault of the scaled path: with the cross-check every sampled case is an
+    oracle fault (inconclusive, no finding, never verified)."""
+    _plant_off_by_one(monkeypatch)
+    assert _reference_on_thm_p2(cross_check=0).verdict == "counterexample"  # it bites
+    got = _reference_on_thm_p2(cross_check=1)
+    assert got.verdict == "inconclusive", (got.verdict, got.note)
+    assert "oracle fault: numeric cross-check" in got.note
+    assert got.counterexample is None
+
+
+def test_property_cross_check_samples_one_in_n_and_says_so():
+    every = _reference_on_thm_p2(cross_check=1)
+    some = _reference_on_thm_p2(cross_check=5)
+    off = _reference_on_thm_p2(cross_check=0)
+    assert every.verdict == some.verdict == off.verdict == "verified"
+    assert "numeric cross-check" not in (off.note or "")
+    n_all = int(every.note.split("numeric cross-check: ")[1].split()[0])
+    n_some = int(some.note.split("numeric cross-check: ")[1].split()[0])
+    assert n_all >= 10 and n_some == (n_all + 4) // 5, (every.note, some.note)
+
+
+def test_test_solver_and_suite_take_cross_check(capsys):
+    from verify import check_solver
+    from verify.commands.cli import main
+    from verify.solver_check.options import Options
+
+    assert Options(cross_check=3).cli_args()[-2:] == ["--cross-check", "3"]
+
+    def greedy(inst):
+        from solver.parse import parse_instance
+
+        return solve_reference(parse_instance(inst)).to_json()
+
+    got = check_solver(greedy, profile="smoke", claims=("THM-P2",), cross_check=2)
+    assert got.passed and "numeric cross-check: " in got.text
+    code = main(
+        [
+            "--profile", "smoke", "--claims", "THM-P2", "--solver", "reference",
+            "--jobs", "1", "--cross-check", "4",
+        ]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and "numeric cross-check: " in out, out
