@@ -245,8 +245,7 @@ class ExactValues:
 
     def value(self, i: int, nodes: Iterable[int]):
         """Scaled total f of a set of (valid, distinct) nodes of request ``i``."""
-        fv = self.f[i]
-        return sum([fv[v] for v in nodes], self.zero)
+        return sum(map(self.f[i].__getitem__, nodes), self.zero)
 
     @property
     def zero(self):
