@@ -473,3 +473,132 @@ def test_test_solver_and_suite_take_cross_check(capsys):
     )  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0 and "numeric cross-check: " in out, out
+
+
+# ------------------------------------------------ the parser's ints (the lazy model)
+
+
+def _exact_way(obj, **kw):
+    """The instance as validated the exact way (Fractions per node), as before the
+    parser kept ints."""
+    from solver import parse
+
+    real = parse._scaled_tree
+
+    def unsure(*a, **k):
+        raise parse._Unsure
+
+    parse._scaled_tree = unsure
+    try:
+        return parse.parse_instance(obj, **kw)
+    finally:
+        parse._scaled_tree = real
+
+
+def _as_cond(obj: dict, instance) -> dict:
+    """The same instance with conditionals given (f(v) / f(parent), 0 under a 0)."""
+    out = dict(obj, requests=[])
+    for item, r in zip(obj["requests"], instance.requests):
+        item = {k: v for k, v in item.items() if k not in ("prob", "cond")}
+        item["cond"] = [str(c) for c in r.tree.cond]
+        out["requests"].append(item)
+    return out
+
+
+@pytest.mark.parametrize("kind", PROB_CLASSES)
+@pytest.mark.parametrize("monotone", [True, False])
+def test_parser_ints_are_the_exact_values_on_every_class(kind, monotone):
+    """Parsed on ints (Tree.from_scaled) and parsed the exact way: the same values,
+    the same path chosen, and the same work on both paths."""
+    ints_seen = []
+
+    @settings(max_examples=25, derandomize=True, database=None, deadline=None)
+    @given(
+        instances(prob_classes=(kind,), monotone=monotone, max_requests=3, max_nodes=7),
+        st.integers(0, 99),
+    )
+    def run(instance, seed):
+        obj = instance.to_json()
+        texts = [obj] + ([_as_cond(obj, instance)] if monotone else [])
+        for text in texts:
+            kw = {"allow_nonmonotone": not monotone}
+            got, want = parse_instance(text, **kw), _exact_way(text, **kw)
+            assert not any(r.tree.has_scaled for r in want.requests)
+            ints_seen.append(all(r.tree.has_scaled for r in got.requests))
+            assert got == want
+            assert [r.tree.f for r in got.requests] == [
+                r.tree.f for r in instance.requests
+            ]
+            for a, b in zip(got.requests, want.requests):
+                nums, den = a.tree.scaled
+                assert [F(n, den) for n in nums] == list(b.tree.f)
+                assert a.tree.f == b.tree.f and a.tree.cond == b.tree.cond
+            least = common_denominator(
+                [x for r in want.requests for x in r.tree.f]
+                + [r.target for r in want.requests]
+            )
+            ev = exact_values(got)
+            assert ev.path == exact_values(want).path
+            assert ev.path == (FRACTION if least is None else SCALED)
+            if least is not None:
+                assert ev.den % least == 0  # a multiple of the least: still exact
+            _same_everywhere(got, seed)
+
+    run()
+    assert any(ints_seen)  # the parser's ints really ran
+
+
+def test_cond_products_are_kept_unreduced_and_exact():
+    """1/2, 2/3, 3/4, ...: the unreduced products grow, the exact ones do not."""
+    n = 40
+    cond = ["1"] + [f"{k}/{k + 1}" for k in range(1, n)]
+    obj = {
+        "budget": 3,
+        "requests": [
+            {"id": "a", "target": 1, "parent": list(range(-1, n - 1)), "cond": cond}
+        ],
+    }
+    inst = parse_instance(obj)
+    tree = inst.requests[0].tree
+    assert tree.has_scaled and tree.scaled[1] > n  # not reduced
+    assert list(tree.f) == [F(1, k + 1) for k in range(n)]
+    assert inst == _exact_way(obj)
+    _same_everywhere(inst)
+
+
+def test_values_the_ints_cannot_bound_are_validated_the_exact_way():
+    """A chain of k/(k+1) long enough that the unreduced products pass every size limit
+    while the exact ones are tiny: accepted, on Fractions, with the exact values."""
+    n = 7000
+    obj = {
+        "budget": 3,
+        "requests": [
+            {
+                "id": "a",
+                "target": 1,
+                "parent": list(range(-1, n - 1)),
+                "cond": ["1"] + [f"{k}/{k + 1}" for k in range(1, n)],
+            }
+        ],
+    }
+    inst = parse_instance(obj)
+    tree = inst.requests[0].tree
+    assert not tree.has_scaled  # validated again the exact way
+    assert tree.f[-1] == F(1, n) and tree.f[1] == F(1, 2)
+
+
+def test_errors_are_worded_the_exact_way():
+    from solver.errors import InstanceError
+
+    bad = {
+        "budget": 1,
+        "requests": [
+            {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": [1, "0.2", "0.3"]}
+        ],
+    }
+    with pytest.raises(InstanceError) as got:
+        parse_instance(bad)
+    with pytest.raises(InstanceError) as want:
+        _exact_way(bad)
+    assert str(got.value) == str(want.value) and "non-monotone" in str(got.value)
+    assert "node 2" in str(got.value)
