@@ -283,24 +283,11 @@ def _parse_request(
         raise err(
             f"{key}: has {len(values)} values but parent has {n} nodes", request=rid
         )
-    try:  # the common case in bulk; otherwise the loop below names the first bad node
-        exact = [to_fraction(x) for x in values]
-        ratios = list(map(Fraction.as_integer_ratio, exact))
-    except NotANumber:
-        exact = None
-    if exact is None or not all(
-        [0 <= num <= den for num, den in ratios]
-    ):  # each in [0, 1]
-        exact = []
-        for v, x in enumerate(values):
-            try:
-                q = to_fraction(x)
-            except NotANumber as exc:
-                raise err(f"{key}: {exc}", request=rid, node=v) from None
-            if q.numerator < 0 or q.numerator > q.denominator:
-                raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
-            exact.append(q)
-        ratios = list(map(Fraction.as_integer_ratio, exact))
+    known = _known_units(values) if scaled else None
+    if known is not None:  # every value a text already read, and in [0, 1]
+        exact, ratios = known
+    else:
+        exact, ratios = _read_values(values, key, rid, err)
     root = roots[0]
     if exact[root] != 1:
         raise err(
@@ -339,6 +326,59 @@ def _parse_request(
         )
         tree = Tree.from_parents(parent, f, cond=exact)
     return Request(id=rid, target=target, tree=tree, given=key)
+
+
+def _read_values(
+    values: list, key: str, rid: str, err
+) -> tuple[list[Fraction], list[tuple[int, int]]]:
+    """The values of ``prob`` or ``cond`` and their (numerator, denominator), each in
+    [0, 1]; else the error naming the first bad node."""
+    try:  # the common case in bulk; otherwise the loop below names the first bad node
+        exact = [to_fraction(x) for x in values]
+        ratios = list(map(Fraction.as_integer_ratio, exact))
+    except NotANumber:
+        exact = None
+    if exact is None or not all(
+        [0 <= num <= den for num, den in ratios]
+    ):  # each in [0, 1]
+        exact = []
+        for v, x in enumerate(values):
+            try:
+                q = to_fraction(x)
+            except NotANumber as exc:
+                raise err(f"{key}: {exc}", request=rid, node=v) from None
+            if q.numerator < 0 or q.numerator > q.denominator:
+                raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
+            exact.append(q)
+        ratios = list(map(Fraction.as_integer_ratio, exact))
+    _remember_units(values, exact, ratios)
+    return exact, ratios
+
+
+# Number texts of prob and cond already read, with their value in [0, 1] and its ratio:
+# a trace repeats the same short texts ("0.73") on every line.
+_UNITS: dict[str, tuple[Fraction, tuple[int, int]]] = {}
+_UNIT_TEXT = 40  # texts up to this long are kept
+_UNIT_ENTRIES = 1 << 14  # the table is emptied when it reaches this size
+
+
+def _known_units(values: list):
+    """(values, ratios) when every value is a text in the table; else None."""
+    try:
+        got = list(map(_UNITS.get, values))
+    except TypeError:  # an unhashable value (a list): read it the long way
+        return None
+    if None in got:
+        return None
+    return [x for x, _ in got], [r for _, r in got]
+
+
+def _remember_units(values: list, exact: list, ratios: list) -> None:
+    if len(_UNITS) >= _UNIT_ENTRIES:
+        _UNITS.clear()
+    for text, x, r in zip(values, exact, ratios):
+        if type(text) is str and len(text) <= _UNIT_TEXT:
+            _UNITS[text] = (x, r)
 
 
 def _scaled_tree(
