@@ -359,7 +359,7 @@ def _read_values(
 # a trace repeats the same short texts ("0.73") on every line.
 _UNITS: dict[str, tuple[Fraction, tuple[int, int]]] = {}
 _UNIT_TEXT = 40  # texts up to this long are kept
-_UNIT_ENTRIES = 1 << 14  # the table is emptied when it reaches this size
+_UNIT_ENTRIES = 1 << 14  # the table is emptied when it would exceed this size
 
 
 def _known_units(values: list):
@@ -374,8 +374,10 @@ def _known_units(values: list):
 
 
 def _remember_units(values: list, exact: list, ratios: list) -> None:
-    if len(_UNITS) >= _UNIT_ENTRIES:
+    if len(_UNITS) + len(values) > _UNIT_ENTRIES:  # also bounds one long request
         _UNITS.clear()
+        if len(values) > _UNIT_ENTRIES:
+            return
     for text, x, r in zip(values, exact, ratios):
         if type(text) is str and len(text) <= _UNIT_TEXT:
             _UNITS[text] = (x, r)

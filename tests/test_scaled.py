@@ -602,3 +602,29 @@ def test_errors_are_worded_the_exact_way():
         _exact_way(bad)
     assert str(got.value) == str(want.value) and "non-monotone" in str(got.value)
     assert "node 2" in str(got.value)
+
+
+def test_the_table_of_known_texts_stays_bounded():
+    """One long request of distinct texts does not grow the table past its bound (it
+    did: 21 MB more on a 100,000-node path before the bound applied per request)."""
+    from solver import parse
+
+    n = parse._UNIT_ENTRIES + 10
+    parse_instance(
+        {
+            "budget": 1,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1,
+                    "parent": list(range(-1, n - 1)),
+                    "prob": [f"{n - i}/{n}" for i in range(n)],
+                }
+            ],
+        }
+    )
+    assert len(parse._UNITS) <= parse._UNIT_ENTRIES
+    small = {"budget": 1, "requests": [{"id": "b", "target": 1, "parent": [-1, 0],
+                                        "prob": ["1", "0.123"]}]}  # fmt: skip
+    parse_instance(small)
+    assert parse._UNITS["0.123"] == (F(123, 1000), (123, 1000))
