@@ -365,7 +365,7 @@ _UNIT_ENTRIES = 1 << 14  # the table is emptied when it would exceed this size
 def _known_units(values: list):
     """(values, ratios) when every value is a text in the table; else None."""
     try:
-        got = list(map(_UNITS.get, values))
+        got: list = list(map(_UNITS.get, values))
     except TypeError:  # an unhashable value (a list): read it the long way
         return None
     if None in got:

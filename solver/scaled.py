@@ -150,7 +150,7 @@ class ExactValues:
         self.instance = instance
         if den is None:  # the fraction path: the values themselves
             self.path, self.den, self.shift = FRACTION, 1, None
-            self.f = [list(r.tree.f) for r in reqs]
+            self.f: list[list] = [list(r.tree.f) for r in reqs]  # ints when scaled
             self.target = [r.target for r in reqs]
         else:
             self.path, self.den = SCALED, den
