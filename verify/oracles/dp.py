@@ -78,8 +78,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from itertools import accumulate
 from fractions import Fraction
+from itertools import accumulate
 from typing import Iterable, Sequence
 
 from solver.model import Instance, Tree
