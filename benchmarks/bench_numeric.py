@@ -32,9 +32,13 @@ Every pair of results is compared (answers' JSON, verdicts' text); a difference
 prints MISMATCH.  Goals (issue 25): at 1,024 requests the greedy <= 60 ms and the
 judge <= 50 ms; audit >= 300 iterations/s at 64 x 25 with one job.
 
+With ``--base-tree DIR`` (a second checkout, e.g. a worktree of the commit a change
+started from) every table also shows that tree's scaled path ("base"), run in a
+fresh process on the same inputs, and its outputs are compared too.
+
 Run:  python benchmarks/bench_numeric.py [--runs 5] [--sizes 64,256,1024]
           [--iterations 200] [--jobs 2] [--skip-audit] [--skip-large] [--old-tree DIR]
-          [--cpu]
+          [--base-tree DIR] [--cpu]
 """
 
 from __future__ import annotations
@@ -89,10 +93,74 @@ def _ms(x: float) -> str:
     return f"{x * 1e3:9.1f} ms"
 
 
-def small_table(sizes, runs, seed):
+_BASE_CHILD = """
+import json, statistics, sys, time
+sys.path[:0] = [sys.argv[1], sys.argv[1] + '/benchmarks']
+from bench_dp import build
+from solver import scaled
+from solver.parse import parse_instance
+from solver.reference import solve_reference
+from solver.selection import Selection
+from verify.checks.certificate import certificate_problems
+from verify.checks.judge import judge
+clock = time.process_time if sys.argv[5] == 'cpu' else time.perf_counter
+def fresh(inst):
+    inst.__dict__.pop(scaled._CACHE, None)
+    return inst
+def timed(fn, runs):
+    times = []
+    for _ in range(runs):
+        t0 = clock(); out = fn(); times.append(clock() - t0)
+    return statistics.median(times), out
+out = {}
+for n in map(int, sys.argv[2].split(',')):
+    inst = build(n, 16 * n, False, int(sys.argv[4]))
+    runs = int(sys.argv[3])
+    t_g, sel = timed(lambda: solve_reference(fresh(inst), 'auto'), runs)
+    plain = Selection(sel.status, sel.selected, sel.objective, sel.reason)
+    t_j, v = timed(
+        lambda: judge(fresh(inst), plain, use_z3=False, numbers='auto'), runs)
+    t_c, p = timed(lambda: certificate_problems(fresh(inst), sel, 'auto'), runs)
+    out[n] = {'greedy': [t_g, sel.dumps()], 'judge': [t_j, [v.kind, v.text]],
+              'certificate': [t_c, p]}
+print(json.dumps(out))
+"""
+
+
+def base_times(base_tree, sizes, runs, seed) -> dict:
+    """The scaled path's times in ``base_tree`` (a fresh process with that tree's
+    code): {size: {work: [seconds, output]}}."""
+    import json
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _BASE_CHILD,
+            base_tree,
+            ",".join(map(str, sizes)),
+            str(runs),
+            str(seed),
+            "cpu" if CLOCK is time.process_time else "wall",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=base_tree,
+        env={**os.environ, "PYTHONPATH": base_tree},
+    )
+    if proc.returncode:
+        raise SystemExit(f"--base-tree run failed: {proc.stderr.strip()[-400:]}")
+    return {int(k): v for k, v in json.loads(proc.stdout).items()}
+
+
+def small_table(sizes, runs, seed, base_tree=None):
+    base = base_times(base_tree, sizes, runs, seed) if base_tree else {}
     print(
-        f"\n{'requests':>8s} {'work':>12s} {'Fraction':>12s} {'scaled':>12s}"
-        f" {'speed-up':>9s}  check"
+        f"\n{'requests':>8s} {'work':>12s} {'Fraction':>12s}"
+        + (f" {'base scaled':>12s}" if base else "")
+        + f" {'scaled':>12s} {'speed-up':>9s}"
+        + (f" {'vs base':>8s}" if base else "")
+        + "  check"
     )
     growth: dict[tuple[str, str], dict[int, float]] = {}
     for n in sizes:
@@ -114,11 +182,17 @@ def small_table(sizes, runs, seed):
             }
         for work in ("greedy", "judge", "certificate"):
             (t_old, a), (t_new, b) = rows["fraction"][work], rows["auto"][work]
-            check = "same" if a == b else "MISMATCH"
-            print(
-                f"{n:8d} {work:>12s} {_ms(t_old)} {_ms(t_new)} {t_old / t_new:8.1f}x "
-                f" {check}"
-            )
+            same = a == b
+            cols = f"{_ms(t_old)}"
+            if base:
+                t_base, c = base[n][work]
+                same = same and _as_json(c) == _as_json(b)
+                cols += f" {_ms(t_base)}"
+            cols += f" {_ms(t_new)} {t_old / t_new:8.1f}x"
+            if base:
+                cols += f" {t_base / t_new:7.2f}x"
+            check = "same" if same else "MISMATCH"
+            print(f"{n:8d} {work:>12s} {cols}  {check}")
             for path, t in (("fraction", t_old), ("auto", t_new)):
                 growth.setdefault((work, path), {})[n] = t
     if len(sizes) >= 2:
@@ -138,6 +212,13 @@ def small_table(sizes, runs, seed):
             print(
                 f"  {work:12s} Fraction {ex['fraction']:.2f}   scaled {ex['auto']:.2f}"
             )
+
+
+def _as_json(x):
+    """An output as JSON text (tuples and lists alike), to compare across processes."""
+    import json
+
+    return json.dumps(x, default=str)
 
 
 def _child(
@@ -182,11 +263,13 @@ def _children_cpu() -> float:
 
 
 def _summary(out: str) -> str:
-    """An audit summary without its timing line (the last one)."""
-    return out.rstrip("\n").rsplit("\n", 1)[0]
+    """An audit summary without its timing line (the last one) and without the
+    findings' ``cause:`` lines (added after the code before issue 25)."""
+    lines = out.rstrip("\n").split("\n")[:-1]
+    return "\n".join(x for x in lines if not x.lstrip().startswith("cause: "))
 
 
-def audit_rates(requests, iterations, jobs, seed, old_tree):
+def audit_rates(requests, iterations, jobs, seed, old_tree, base_tree=None):
     from bench_audit import trace_lines
 
     here = os.path.abspath(
@@ -203,18 +286,25 @@ def audit_rates(requests, iterations, jobs, seed, old_tree):
             " --jobs J --no-progress in a fresh process (start-up included;"
             f" {'per CPU second' if CLOCK is time.process_time else 'wall time'})"
         )
-        cols = (["before"] if old_tree else []) + ["Fraction", "scaled"]
+        cols = (
+            (["before"] if old_tree else [])
+            + ["Fraction"]
+            + (["base"] if base_tree else [])
+            + ["scaled"]
+        )
         print(f"{'jobs':>6s} " + " ".join(f"{c:>14s}" for c in cols) + "  check")
         for j in sorted({1, jobs}):
             argv = ["audit", path, "--jobs", str(j), "--no-progress"]
             got = {}
             if old_tree:
                 got["before"] = _child(old_tree, argv)
+            if base_tree:
+                got["base"] = _child(base_tree, argv)
             got["scaled"] = _child(here, argv)
             env_code = (
                 "import sys; from solver import scaled; "
                 # the documented fallback
-                "scaled.common_denominator = lambda values, factor=4: None; "
+                "scaled.instance_denominator = lambda instance: None; "
                 "from verify.commands.cli import main; sys.exit(main(sys.argv[1:]))"
             )
             t0, c0 = time.perf_counter(), _children_cpu()
@@ -260,9 +350,9 @@ def stages(requests, iterations, seed):
         f" {'line':>8s}"
     )
     for p in PATHS:
-        real = scaled.common_denominator
+        real = scaled.instance_denominator
         if p == "fraction":
-            scaled.common_denominator = lambda values, factor=4: None
+            scaled.instance_denominator = lambda instance: None
         try:
             per = {}
             t0 = CLOCK()
@@ -291,7 +381,7 @@ def stages(requests, iterations, seed):
                 judge_line(i + 1, 0, x.encode(), AuditOptions())
             per["line"] = CLOCK() - t0
         finally:
-            scaled.common_denominator = real
+            scaled.instance_denominator = real
         n = len(lines)
         print(
             f"{p if p == 'fraction' else 'scaled':>9s} "
@@ -302,7 +392,7 @@ def stages(requests, iterations, seed):
         )
 
 
-def large_cases(seed, old_tree):
+def large_cases(seed, old_tree, base_tree=None):
     """``check --no-z3`` on bench_memory.py's 100,000-node cases: before (old tree) and
     now."""
     import json
@@ -318,7 +408,7 @@ def large_cases(seed, old_tree):
         f"\nlarge inputs: python -m verify check --no-z3 in a fresh process ({what}"
         " time with start-up, peak RSS)"
     )
-    cols = (["before"] if old_tree else []) + ["now"]
+    cols = (["before"] if old_tree else []) + (["base"] if base_tree else []) + ["now"]
     print(f"{'case':>24s} " + " ".join(f"{c:>20s}" for c in cols) + "  check")
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("path-100000", "nonmonotone-tree-100000"):
@@ -334,6 +424,8 @@ def large_cases(seed, old_tree):
             got = {"now": _child(here, argv)}
             if old_tree:
                 got["before"] = _child(old_tree, argv)
+            if base_tree:
+                got["base"] = _child(base_tree, argv)
             same = len({(g[1], g[2]) for g in got.values()}) == 1
             print(
                 f"{name:>24s} "
@@ -375,6 +467,14 @@ def main(argv=None) -> int:
             " -C DIR): adds a 'before' column to the audit and large-input tables"
         ),
     )
+    ap.add_argument(
+        "--base-tree",
+        metavar="DIR",
+        help=(
+            "a second checkout to compare with (e.g. a worktree of the commit a change"
+            " started from): adds its scaled path's times as a 'base' column everywhere"
+        ),
+    )
     args = ap.parse_args(argv)
     global CLOCK
     if args.cpu:
@@ -386,13 +486,18 @@ def main(argv=None) -> int:
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the start"
     )
     small_table(
-        [int(x) for x in args.sizes.split(",") if x.strip()], args.runs, args.seed
+        [int(x) for x in args.sizes.split(",") if x.strip()],
+        args.runs,
+        args.seed,
+        args.base_tree,
     )
     if not args.skip_audit:
         stages(args.requests, 40, 1)
-        audit_rates(args.requests, args.iterations, args.jobs, 1, args.old_tree)
+        audit_rates(
+            args.requests, args.iterations, args.jobs, 1, args.old_tree, args.base_tree
+        )
     if not args.skip_large:
-        large_cases(args.seed, args.old_tree)
+        large_cases(args.seed, args.old_tree, args.base_tree)
     load = os.getloadavg()
     print(f"\nload average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end")
     return 0

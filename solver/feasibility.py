@@ -166,10 +166,11 @@ def violations(
         add("budget", f"uses {used} {what} of budget {instance.budget}")
 
     ev = exact_values(instance, numbers)
+    worth = {}  # scaled total of each request's selected nodes
     for i, req in enumerate(instance.requests):
         if req.id not in clean:
             continue
-        got = ev.value(i, clean[req.id])
+        got = worth[req.id] = ev.value(i, clean[req.id])
         if got < ev.target[i]:
             add(
                 "target",
@@ -181,7 +182,13 @@ def violations(
     if objective is not None and not any(v.rule == "format" for v in out):
         index = instance.index
         actual = ev.exact(
-            sum((ev.value(index[rid], s) for rid, s in clean.items()), ev.zero)
+            sum(
+                (
+                    worth[rid] if rid in worth else ev.value(index[rid], s)
+                    for rid, s in clean.items()
+                ),
+                ev.zero,
+            )
         )
         if actual != objective:
             add(

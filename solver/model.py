@@ -28,6 +28,7 @@ Objects here are immutable and already validated: build them with
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping
@@ -35,9 +36,14 @@ from typing import Iterable, Mapping
 from .numbers import fraction_str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tree:
     """A candidate token tree with exact path probabilities.
+
+    The values are held either as Fractions (``f``, ``cond``) or, as the parser
+    builds them, as ints over one common denominator of the tree (``scaled``:
+    ``f(v) == scaled[0][v] / scaled[1]``); the other form is built on first use
+    (most of the code reads only the ints: see :mod:`solver.scaled`).
 
     >>> t = Tree.from_parents(
     ...     [-1, 0, 0, 1],
@@ -47,11 +53,14 @@ class Tree:
     (0, (1, 2), (0, 1, 1, 2), 2)
     >>> t.mass
     Fraction(58, 25)
+    >>> t.scaled
+    ((50, 35, 10, 21), 50)
+    >>> u = Tree.from_scaled([-1, 0, 0, 1], (50, 35, 10, 21), 50)
+    >>> u.f == t.f, u.cond[3], u == t
+    (True, Fraction(3, 5), True)
     """
 
     parent: tuple[int, ...]
-    f: tuple[Fraction, ...]
-    cond: tuple[Fraction, ...]
     root: int
     children: tuple[tuple[int, ...], ...]
     depth: tuple[int, ...]
@@ -66,37 +75,111 @@ class Tree:
     ) -> "Tree":
         """Build from an already validated parent array (exactly one -1, acyclic)."""
         parent = tuple(parent)
-        f = tuple(x if type(x) is Fraction else Fraction(x) for x in f)
+        tree = cls.shape(parent)
+        fs = tuple(x if type(x) is Fraction else Fraction(x) for x in f)
+        object.__setattr__(tree, "_f", fs)
+        if cond is not None:
+            cs = tuple(x if type(x) is Fraction else Fraction(x) for x in cond)
+            object.__setattr__(tree, "_cond", cs)
+        return tree
+
+    @classmethod
+    def from_scaled(
+        cls,
+        parent: Iterable[int],
+        numerators: Iterable[int],
+        den: int,
+        cond: Iterable[Fraction] | None = None,
+        shape: "Tree | None" = None,
+    ) -> "Tree":
+        """Build from a validated parent array and f as ints over ``den`` (any
+        common denominator, not necessarily the least); ``shape``: the tree's
+        :meth:`shape`, when already built."""
+        tree = cls.shape(tuple(parent)) if shape is None else shape
+        object.__setattr__(tree, "_scaled", (tuple(numerators), den))
+        if cond is not None:
+            object.__setattr__(tree, "_cond", tuple(cond))
+        return tree
+
+    @classmethod
+    def shape(cls, parent: tuple[int, ...]) -> "Tree":
+        """The tree's structure without values (children, depth, breadth-first
+        order); on a parent array with a cycle ``order`` misses the nodes not
+        connected to the root."""
         n = len(parent)
-        kids: list[list[int]] = [[] for _ in range(n)]
-        root = -1
+        kids: list[list[int]] = [[] for _ in range(n + 1)]  # the root's goes last
         for v, p in enumerate(parent):
-            if p == -1:
-                root = v
-            else:
-                kids[p].append(v)
+            kids[p].append(v)
+        last = kids.pop()
+        root = last[0] if last else -1
         depth = [0] * n
         order = [root]
         for v in order:
-            for c in kids[v]:
-                depth[c] = depth[v] + 1
-                order.append(c)
-        if cond is None:
-            cond = tuple(
-                Fraction(1) if p == -1 else (f[v] / f[p] if f[p] != 0 else Fraction(0))
-                for v, p in enumerate(parent)
+            below = kids[v]
+            if below:
+                d = depth[v] + 1
+                for c in below:
+                    depth[c] = d
+                order += below
+        return cls(parent, root, tuple(map(tuple, kids)), tuple(depth), tuple(order))
+
+    @property
+    def f(self) -> tuple[Fraction, ...]:
+        """Path probabilities as Fractions (built from the ints on first use)."""
+        got = self.__dict__.get("_f")
+        if got is None:
+            nums, den = self.__dict__["_scaled"]
+            got = tuple([Fraction(n, den) for n in nums])
+            object.__setattr__(self, "_f", got)
+        return got
+
+    @property
+    def cond(self) -> tuple[Fraction, ...]:
+        """Conditional probabilities: as given, or f(v) / f(parent) (0 where that f
+        is 0)."""
+        got = self.__dict__.get("_cond")
+        if got is None:
+            f, zero, one = self.f, Fraction(0), Fraction(1)
+            got = tuple(
+                one if p == -1 else (f[v] / f[p] if f[p] != 0 else zero)
+                for v, p in enumerate(self.parent)
             )
-        else:
-            cond = tuple(x if type(x) is Fraction else Fraction(x) for x in cond)
-        return cls(
-            parent,
-            f,
-            cond,
-            root,
-            tuple(tuple(k) for k in kids),
-            tuple(depth),
-            tuple(order),
+            object.__setattr__(self, "_cond", got)
+        return got
+
+    @property
+    def scaled(self) -> tuple[tuple[int, ...], int]:
+        """``(numerators, den)`` with ``f(v) == numerators[v] / den``: the parser's
+        ints, or (for a tree built from Fractions) over their least common
+        denominator."""
+        got = self.__dict__.get("_scaled")
+        if got is None:
+            den = 1
+            for d in {x.denominator for x in self.f}:
+                den = den // math.gcd(den, d) * d
+            got = (tuple([x.numerator * (den // x.denominator) for x in self.f]), den)
+            object.__setattr__(self, "_scaled", got)
+        return got
+
+    @property
+    def has_scaled(self) -> bool:
+        """Whether the ints are at hand without building them from Fractions."""
+        return "_scaled" in self.__dict__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tree):
+            return NotImplemented
+        return (
+            self.parent == other.parent
+            and self.f == other.f
+            and self.cond == other.cond
         )
+
+    def __hash__(self) -> int:
+        return hash((self.parent, self.f))
+
+    def __repr__(self) -> str:
+        return f"Tree(parent={self.parent!r}, f={self.f!r})"
 
     def __len__(self) -> int:
         return len(self.parent)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import os
 from fractions import Fraction
 from typing import Any, Sequence
@@ -99,6 +100,24 @@ def parse_instance(
     if not isinstance(raw_requests, list):
         raise err("requests: must be a list")
 
+    try:
+        requests = _parse_requests(raw_requests, err, allow_nonmonotone, True)
+    except _Unsure:  # the exact way below decides, and words any error
+        requests = _parse_requests(raw_requests, err, allow_nonmonotone, False)
+    return Instance(budget=budget, requests=tuple(requests), root_charged=root_charged)
+
+
+class _Unsure(Exception):
+    """The integer way of validating cannot tell (a value near a size limit, or an
+    error to word): validate again the exact way."""
+
+
+def _parse_requests(
+    raw_requests: list, err, allow_nonmonotone: bool, scaled: bool
+) -> list[Request]:
+    """Every request, validated; ``scaled``: the values as ints over a common
+    denominator of each tree (:meth:`Tree.from_scaled`, no Fraction per node),
+    raising :class:`_Unsure` where only the exact way can decide."""
     requests = []
     seen: dict[str, int] = {}
     bits_left = [
@@ -108,15 +127,24 @@ def parse_instance(
         label = f"#{pos}"
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             label = raw["id"]
-        req = _parse_request(raw, label, err, allow_nonmonotone, bits_left)
+        req = _parse_request(raw, label, err, allow_nonmonotone, bits_left, scaled)
         if req.id in seen:
             raise err(
                 f"duplicate request id (also request #{seen[req.id]})", request=req.id
             )
         seen[req.id] = pos
         requests.append(req)
-    _check_exact_sizes(requests, err)
-    return Instance(budget=budget, requests=tuple(requests), root_charged=root_charged)
+    if scaled:
+        common = 1  # a multiple of the least common denominator of f and targets
+        for d in {r.tree.scaled[1] for r in requests} | {
+            r.target.denominator for r in requests
+        }:
+            common = common // math.gcd(common, d) * d
+        if common.bit_length() > _SAFE_BITS:
+            raise _Unsure
+    else:
+        _check_exact_sizes(requests, err)
+    return requests
 
 
 def _check_exact_sizes(requests: list[Request], err) -> None:
@@ -172,7 +200,12 @@ def _num(x: Fraction) -> str:
 
 
 def _parse_request(
-    raw: Any, label: str, err, allow_nonmonotone: bool, bits_left: list[float]
+    raw: Any,
+    label: str,
+    err,
+    allow_nonmonotone: bool,
+    bits_left: list[float],
+    scaled: bool = False,
 ) -> Request:
     if not isinstance(raw, dict):
         raise err("a request must be a JSON object", request=label)
@@ -197,10 +230,10 @@ def _parse_request(
     # the common case in bulk; otherwise the loop below finds the first bad node and
     # says why
     good = (
-        all(type(p) is int for p in parent)
+        set(map(type, parent)) == {int}
         and min(parent) >= -1
         and max(parent) < n
-        and all(p != v for v, p in enumerate(parent))
+        and not any(map(operator.eq, parent, range(n)))
     )
     for v, p in enumerate(() if good else parent):
         if isinstance(p, TooLong):
@@ -222,7 +255,9 @@ def _parse_request(
             request=rid,
             node=roots[1],
         )
-    _check_acyclic(parent, roots[0], rid, err)
+    shape = Tree.shape(tuple(parent))
+    if len(shape.order) != n:
+        _check_acyclic(parent, roots[0], rid, err)
 
     has_prob, has_cond = "prob" in raw, "cond" in raw
     if has_prob == has_cond:
@@ -239,22 +274,11 @@ def _parse_request(
         raise err(
             f"{key}: has {len(values)} values but parent has {n} nodes", request=rid
         )
-    try:  # the common case in bulk; otherwise the loop below names the first bad node
-        exact = [to_fraction(x) for x in values]
-    except NotANumber:
-        exact = None
-    if exact is None or not all(
-        0 <= q.numerator <= q.denominator for q in exact
-    ):  # each in [0, 1]
-        exact = []
-        for v, x in enumerate(values):
-            try:
-                q = to_fraction(x)
-            except NotANumber as exc:
-                raise err(f"{key}: {exc}", request=rid, node=v) from None
-            if q.numerator < 0 or q.numerator > q.denominator:
-                raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
-            exact.append(q)
+    known = _known_units(values) if scaled else None
+    if known is not None:  # every value a text already read, and in [0, 1]
+        exact, ratios = known
+    else:
+        exact, ratios = _read_values(values, key, rid, err)
     root = roots[0]
     if exact[root] != 1:
         raise err(
@@ -263,7 +287,9 @@ def _parse_request(
             node=root,
         )
 
-    if key == "prob":
+    if scaled:
+        tree = _scaled_tree(shape, key, exact, ratios, allow_nonmonotone, bits_left)
+    elif key == "prob":
         tree = Tree.from_parents(parent, exact)
         if not allow_nonmonotone:
             f: Sequence[Fraction] = tree.f
@@ -291,6 +317,113 @@ def _parse_request(
         )
         tree = Tree.from_parents(parent, f, cond=exact)
     return Request(id=rid, target=target, tree=tree, given=key)
+
+
+def _read_values(
+    values: list, key: str, rid: str, err
+) -> tuple[list[Fraction], list[tuple[int, int]]]:
+    """The values of ``prob`` or ``cond`` and their (numerator, denominator), each in
+    [0, 1]; else the error naming the first bad node."""
+    try:  # the common case in bulk; otherwise the loop below names the first bad node
+        exact = [to_fraction(x) for x in values]
+        ratios = list(map(Fraction.as_integer_ratio, exact))
+    except NotANumber:
+        exact = None
+    if exact is None or not all(
+        [0 <= num <= den for num, den in ratios]
+    ):  # each in [0, 1]
+        exact = []
+        for v, x in enumerate(values):
+            try:
+                q = to_fraction(x)
+            except NotANumber as exc:
+                raise err(f"{key}: {exc}", request=rid, node=v) from None
+            if q.numerator < 0 or q.numerator > q.denominator:
+                raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
+            exact.append(q)
+        ratios = list(map(Fraction.as_integer_ratio, exact))
+    _remember_units(values, exact, ratios)
+    return exact, ratios
+
+
+# Number texts of prob and cond already read, with their value in [0, 1] and its ratio:
+# a trace repeats the same short texts ("0.73") on every line.
+_UNITS: dict[str, tuple[Fraction, tuple[int, int]]] = {}
+_UNIT_TEXT = 40  # texts up to this long are kept
+_UNIT_ENTRIES = 1 << 14  # the table is emptied when it would exceed this size
+
+
+def _known_units(values: list):
+    """(values, ratios) when every value is a text in the table; else None."""
+    try:
+        got: list = list(map(_UNITS.get, values))
+    except TypeError:  # an unhashable value (a list): read it the long way
+        return None
+    if None in got:
+        return None
+    return [x for x, _ in got], [r for _, r in got]
+
+
+def _remember_units(values: list, exact: list, ratios: list) -> None:
+    if len(_UNITS) + len(values) > _UNIT_ENTRIES:  # also bounds one long request
+        _UNITS.clear()
+        if len(values) > _UNIT_ENTRIES:
+            return
+    for text, x, r in zip(values, exact, ratios):
+        if type(text) is str and len(text) <= _UNIT_TEXT:
+            _UNITS[text] = (x, r)
+
+
+def _scaled_tree(
+    shape: Tree,
+    key: str,
+    exact: list[Fraction],
+    ratios: list[tuple[int, int]],
+    allow_nonmonotone: bool,
+    bits_left: list[float],
+) -> Tree:
+    """The tree with f as ints over a common denominator D of its values (no Fraction
+    per node); :class:`_Unsure` when a limit might be crossed or f is non-monotone.
+
+    For ``cond`` the products are not reduced: each stays a multiple of the reduced
+    one, so within the limits here the exact way is within its limits too.
+    """
+    parent, n = shape.parent, len(shape.parent)
+    if key == "prob":
+        nums, dens = [r[0] for r in ratios], [r[1] for r in ratios]
+    else:
+        nums, dens = [1] * n, [1] * n
+        # each f's numerator and denominator take at most depth * (longest cond
+        # denominator) bits: when that fits, no product needs to be measured
+        most = max([d for _, d in ratios]).bit_length()
+        cheap = 2 * most * sum(shape.depth) <= bits_left[0]
+        left = bits_left[0]
+        for v in shape.order[1:]:
+            p = parent[v]
+            cn, cd = ratios[v]
+            d = dens[p] * cd
+            nums[v], dens[v] = nums[p] * cn, d
+            if not cheap:
+                left -= 2 * d.bit_length()  # f <= 1: the numerator is no longer
+                if left < 0:
+                    raise _Unsure
+        bits_left[0] = left - 2 * most * sum(shape.depth) if cheap else left
+    if key == "cond":  # a node's denominator divides its children's: leaves suffice
+        kids = shape.children
+        den = math.lcm(*[dens[v] for v in range(n) if not kids[v]])
+    else:
+        den = math.lcm(*set(dens))
+    scaled = [x * (den // d) for x, d in zip(nums, dens)]
+    if den.bit_length() > _SAFE_BITS:
+        raise _Unsure
+    if key == "prob" and not allow_nonmonotone:
+        above = [scaled[p] for p in parent]  # each node's parent's value
+        above[shape.root] = scaled[shape.root]
+        if any(map(int.__gt__, scaled, above)):
+            raise _Unsure  # the exact way names the first such node
+    return Tree.from_scaled(
+        parent, scaled, den, cond=exact if key == "cond" else None, shape=shape
+    )
 
 
 def path_products(

@@ -100,6 +100,42 @@ def common_denominator(
     return scale
 
 
+def instance_denominator(instance: Instance) -> int | None:
+    """The common denominator D the scaled path uses, or None beyond the fallback
+    limit.
+
+    When every tree holds the parser's ints (:attr:`Tree.scaled`), D is the least
+    common multiple of their denominators and the targets': a multiple of the
+    least one, so exact all the same.  It is used when it has at most
+    :data:`MIN_SCALE_BITS` bits (then the least one is within the limit too, and
+    the choice of path is the same); otherwise, and for trees built from
+    Fractions, D is the least one (:func:`common_denominator`).
+    """
+    reqs = instance.requests
+    if all(r.tree.has_scaled for r in reqs):
+        den = 1
+        for d in {r.tree.scaled[1] for r in reqs} | {
+            r.target.denominator for r in reqs
+        }:
+            den = den // math.gcd(den, d) * d
+        if den.bit_length() <= MIN_SCALE_BITS:
+            return den
+    return common_denominator(
+        [x for r in reqs for x in r.tree.f] + [r.target for r in reqs]
+    )
+
+
+def _rescale(nums: Sequence[int], den: int, common: int) -> list[int]:
+    """Ints over ``den`` as ints over ``common`` (a multiple of ``den``)."""
+    k = common // den
+    if k == 1:
+        return list(nums)
+    if k & (k - 1) == 0:
+        s = k.bit_length() - 1
+        return [n << s for n in nums]
+    return [n * k for n in nums]
+
+
 class ExactValues:
     """An instance's path probabilities and targets on one path (ints over D, or
     Fractions).
@@ -113,9 +149,7 @@ class ExactValues:
         reqs = instance.requests
         den = None
         if path == SCALED:
-            den = common_denominator(
-                [x for r in reqs for x in r.tree.f] + [r.target for r in reqs]
-            )
+            den = instance_denominator(instance)
         self.instance = instance
         if den is None:  # the fraction path: the values themselves
             self.path, self.den, self.shift = FRACTION, 1, None
@@ -125,11 +159,15 @@ class ExactValues:
         else:
             self.path, self.den = SCALED, den
             self.shift = den.bit_length() - 1 if den & (den - 1) == 0 else None
-            if self.shift is None:  # D // d for every distinct denominator d
-                self._factor = {
-                    d: den // d for d in {x.denominator for r in reqs for x in r.tree.f}
-                }
-            self.f = [self._scale_all(r.tree.f) for r in reqs]
+            if all(r.tree.has_scaled for r in reqs):  # the parser's ints: no Fraction
+                self.f = [_rescale(*r.tree.scaled, den) for r in reqs]
+            else:
+                if self.shift is None:  # D // d for every distinct denominator d
+                    self._factor = {
+                        d: den // d
+                        for d in {x.denominator for r in reqs for x in r.tree.f}
+                    }
+                self.f = [self._scale_all(r.tree.f) for r in reqs]
             self.target = [self.scale(r.target) for r in reqs]
         self._sorted: list = [None] * len(reqs)
         self._monotone: list = [None] * len(reqs)
@@ -213,8 +251,7 @@ class ExactValues:
 
     def value(self, i: int, nodes: Iterable[int]):
         """Scaled total f of a set of (valid, distinct) nodes of request ``i``."""
-        fv = self.f[i]
-        return sum([fv[v] for v in nodes], self.zero)
+        return sum(map(self.f[i].__getitem__, nodes), self.zero)
 
     @property
     def zero(self):

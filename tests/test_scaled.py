@@ -255,12 +255,12 @@ def test_a_wrong_scaled_value_is_caught_by_the_cross_check(monkeypatch):
             ],
         }
     )
-    good = scaled.ExactValues._scale_all
+    good = scaled._rescale  # the parser's ints over the instance's D
     monkeypatch.setattr(
-        scaled.ExactValues,
-        "_scale_all",
-        lambda self, xs: [
-            x + (i == 2) * self.den for i, x in enumerate(good(self, xs))
+        scaled,
+        "_rescale",
+        lambda nums, den, common: [
+            x + (i == 2) * common for i, x in enumerate(good(nums, den, common))
         ],
     )
     sel = Selection(OK, {"r0": (0, 2)}, None)
@@ -393,3 +393,239 @@ def test_solve_and_certify_cross_check(tmp_path):
     )
     assert (code, out.strip()) == (0, "certificate valid: proves optimality")
     assert "scaled path, cross-checked" in err
+
+
+# ------------------------------------ the suite's and test-solver's cross-check
+
+
+def _plant_off_by_one(monkeypatch):
+    """The scaled path adds 1 (in units of the instance's D) to each tree's last node:
+    wrong on that path only, so only a cross-check can tell."""
+    from solver import scaled
+
+    good = scaled._rescale
+    monkeypatch.setattr(
+        scaled,
+        "_rescale",
+        lambda nums, den, common: (
+            good(nums, den, common)[:-1] + [good(nums, den, common)[-1] + common]
+        ),
+    )
+
+
+def _reference_on_thm_p2(cross_check: int):
+    from solver.registry import get_solver
+    from verify.search.claim_search import run_claim
+
+    return run_claim(
+        "THM-P2",
+        "smoke",
+        solver_name="reference",
+        solver=get_solver("reference"),
+        must_hold=True,
+        seed=0,
+        cross_check=cross_check,
+    )
+
+
+def test_property_cross_check_turns_a_scaled_path_fault_into_an_oracle_fault(
+    monkeypatch,
+):
+    """A planted fault of the scaled path: with the cross-check every sampled case is an
+    oracle fault (inconclusive, no finding, never verified)."""
+    _plant_off_by_one(monkeypatch)
+    assert _reference_on_thm_p2(cross_check=0).verdict == "counterexample"  # it bites
+    got = _reference_on_thm_p2(cross_check=1)
+    assert got.verdict == "inconclusive", (got.verdict, got.note)
+    assert "oracle fault: numeric cross-check" in got.note
+    assert got.counterexample is None
+
+
+def test_property_cross_check_samples_one_in_n_and_says_so():
+    every = _reference_on_thm_p2(cross_check=1)
+    some = _reference_on_thm_p2(cross_check=5)
+    off = _reference_on_thm_p2(cross_check=0)
+    assert every.verdict == some.verdict == off.verdict == "verified"
+    assert "numeric cross-check" not in (off.note or "")
+    n_all = int(every.note.split("numeric cross-check: ")[1].split()[0])
+    n_some = int(some.note.split("numeric cross-check: ")[1].split()[0])
+    assert n_all >= 10 and n_some == (n_all + 4) // 5, (every.note, some.note)
+
+
+def test_test_solver_and_suite_take_cross_check(capsys):
+    from verify import check_solver
+    from verify.commands.cli import main
+    from verify.solver_check.options import Options
+
+    assert Options(cross_check=3).cli_args()[-2:] == ["--cross-check", "3"]
+
+    def greedy(inst):
+        from solver.parse import parse_instance
+
+        return solve_reference(parse_instance(inst)).to_json()
+
+    got = check_solver(greedy, profile="smoke", claims=("THM-P2",), cross_check=2)
+    assert got.passed and "numeric cross-check: " in got.text
+    code = main(
+        [
+            "--profile", "smoke", "--claims", "THM-P2", "--solver", "reference",
+            "--jobs", "1", "--cross-check", "4",
+        ]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and "numeric cross-check: " in out, out
+
+
+# ------------------------------------------------ the parser's ints (the lazy model)
+
+
+def _exact_way(obj, **kw):
+    """The instance as validated the exact way (Fractions per node), as before the
+    parser kept ints."""
+    from solver import parse
+
+    real = parse._scaled_tree
+
+    def unsure(*a, **k):
+        raise parse._Unsure
+
+    parse._scaled_tree = unsure
+    try:
+        return parse.parse_instance(obj, **kw)
+    finally:
+        parse._scaled_tree = real
+
+
+def _as_cond(obj: dict, instance) -> dict:
+    """The same instance with conditionals given (f(v) / f(parent), 0 under a 0)."""
+    out = dict(obj, requests=[])
+    for item, r in zip(obj["requests"], instance.requests):
+        item = {k: v for k, v in item.items() if k not in ("prob", "cond")}
+        item["cond"] = [str(c) for c in r.tree.cond]
+        out["requests"].append(item)
+    return out
+
+
+@pytest.mark.parametrize("kind", PROB_CLASSES)
+@pytest.mark.parametrize("monotone", [True, False])
+def test_parser_ints_are_the_exact_values_on_every_class(kind, monotone):
+    """Parsed on ints (Tree.from_scaled) and parsed the exact way: the same values,
+    the same path chosen, and the same work on both paths."""
+    ints_seen = []
+
+    @settings(max_examples=25, derandomize=True, database=None, deadline=None)
+    @given(
+        instances(prob_classes=(kind,), monotone=monotone, max_requests=3, max_nodes=7),
+        st.integers(0, 99),
+    )
+    def run(instance, seed):
+        obj = instance.to_json()
+        texts = [obj] + ([_as_cond(obj, instance)] if monotone else [])
+        for text in texts:
+            kw = {"allow_nonmonotone": not monotone}
+            got, want = parse_instance(text, **kw), _exact_way(text, **kw)
+            assert not any(r.tree.has_scaled for r in want.requests)
+            ints_seen.append(all(r.tree.has_scaled for r in got.requests))
+            assert got == want
+            assert [r.tree.f for r in got.requests] == [
+                r.tree.f for r in instance.requests
+            ]
+            for a, b in zip(got.requests, want.requests):
+                nums, den = a.tree.scaled
+                assert [F(n, den) for n in nums] == list(b.tree.f)
+                assert a.tree.f == b.tree.f and a.tree.cond == b.tree.cond
+            least = common_denominator(
+                [x for r in want.requests for x in r.tree.f]
+                + [r.target for r in want.requests]
+            )
+            ev = exact_values(got)
+            assert ev.path == exact_values(want).path
+            assert ev.path == (FRACTION if least is None else SCALED)
+            if least is not None:
+                assert ev.den % least == 0  # a multiple of the least: still exact
+            _same_everywhere(got, seed)
+
+    run()
+    assert any(ints_seen)  # the parser's ints really ran
+
+
+def test_cond_products_are_kept_unreduced_and_exact():
+    """1/2, 2/3, 3/4, ...: the unreduced products grow, the exact ones do not."""
+    n = 40
+    cond = ["1"] + [f"{k}/{k + 1}" for k in range(1, n)]
+    obj = {
+        "budget": 3,
+        "requests": [
+            {"id": "a", "target": 1, "parent": list(range(-1, n - 1)), "cond": cond}
+        ],
+    }
+    inst = parse_instance(obj)
+    tree = inst.requests[0].tree
+    assert tree.has_scaled and tree.scaled[1] > n  # not reduced
+    assert list(tree.f) == [F(1, k + 1) for k in range(n)]
+    assert inst == _exact_way(obj)
+    _same_everywhere(inst)
+
+
+def test_values_the_ints_cannot_bound_are_validated_the_exact_way():
+    """A chain of k/(k+1) long enough that the unreduced products pass every size limit
+    while the exact ones are tiny: accepted, on Fractions, with the exact values."""
+    n = 7000
+    obj = {
+        "budget": 3,
+        "requests": [
+            {
+                "id": "a",
+                "target": 1,
+                "parent": list(range(-1, n - 1)),
+                "cond": ["1"] + [f"{k}/{k + 1}" for k in range(1, n)],
+            }
+        ],
+    }
+    inst = parse_instance(obj)
+    tree = inst.requests[0].tree
+    assert not tree.has_scaled  # validated again the exact way
+    assert tree.f[-1] == F(1, n) and tree.f[1] == F(1, 2)
+
+
+def test_errors_are_worded_the_exact_way():
+    from solver.errors import InstanceError
+
+    bad = {
+        "budget": 1,
+        "requests": [
+            {"id": "a", "target": 1, "parent": [-1, 0, 1], "prob": [1, "0.2", "0.3"]}
+        ],
+    }
+    with pytest.raises(InstanceError) as got:
+        parse_instance(bad)
+    with pytest.raises(InstanceError) as want:
+        _exact_way(bad)
+    assert str(got.value) == str(want.value) and "non-monotone" in str(got.value)
+    assert "node 2" in str(got.value)
+
+
+def test_the_table_of_known_texts_stays_bounded():
+    """One long request of distinct texts does not grow the table past its bound (it
+    did: 21 MB more on a 100,000-node path before the bound applied per request)."""
+    from solver import parse
+
+    n = parse._UNIT_ENTRIES + 10
+    parse_instance(
+        {
+            "budget": 1,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1,
+                    "parent": list(range(-1, n - 1)),
+                    "prob": [f"{n - i}/{n}" for i in range(n)],
+                }
+            ],
+        }
+    )
+    assert len(parse._UNITS) <= parse._UNIT_ENTRIES
+    small = {"budget": 1, "requests": [{"id": "b", "target": 1, "parent": [-1, 0],
+                                        "prob": ["1", "0.123"]}]}  # fmt: skip
+    parse_instance(small)
+    assert parse._UNITS["0.123"] == (F(123, 1000), (123, 1000))

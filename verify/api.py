@@ -407,6 +407,7 @@ def check_solver(
     timeout: float = 10.0,
     report_dir: Optional[str] = None,
     instances: Optional[str] = None,
+    cross_check: int = 0,
     **restrictions,
 ) -> SolverCheck:
     """``python -m verify test-solver`` from Python: every applicable property against
@@ -417,8 +418,10 @@ def check_solver(
     answering ``{"status": "UNSUPPORTED"}``); any other exception is a finding.  A
     ``"package.module:function"`` string names it instead.  ``restrictions`` are those
     of :func:`instances`; ``profile``, ``examples``, ``seed``, ``claims``,
-    ``max_findings``, ``timeout``, ``report_dir`` and ``instances`` (a JSON Lines file
-    or folder of your own instances) are test-solver's options.  Runs in this process.
+    ``max_findings``, ``timeout``, ``report_dir``, ``instances`` (a JSON Lines file
+    or folder of your own instances) and ``cross_check`` (N: 1 in N judged cases
+    judged again on the Fraction path) are test-solver's options.  Runs in this
+    process.
 
     >>> def first_child(inst):  # one child per request: over budget at budget 0
     ...     def pick(r):
@@ -467,6 +470,7 @@ def check_solver(
         report_dir=report_dir,
         max_findings=max_findings,
         instances=instances,
+        cross_check=cross_check,
     )
     if not plan(options)[0]:
         raise OptionError(

@@ -425,7 +425,7 @@ def _check_optimal(
                     f" quota (rank {rank}) with f = {_num(ev, x)} < lambda"
                 )
                 break
-        for x, v in sorted(rest, key=lambda t: t[1]):
+        for x, v in rest:  # in node order, as built
             if x > lam_floor:
                 out.append(
                     f"lambda {lam_text}: request {show(req.id)} leaves node {v}"

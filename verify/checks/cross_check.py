@@ -12,7 +12,10 @@ solver answer its whole JSON.  A difference is a bug of ours, reported as an
 
 Switched on at run time: ``check --cross-check``, ``solve --cross-check`` (the
 reference greedy), ``certify --cross-check``, ``audit --cross-check N`` (every
-N-th iteration).  When the instance's common denominator exceeds the scaling
+N-th iteration), and for the suite and ``test-solver`` ``--cross-check N``
+(every N-th judged case: :func:`oracle_mismatch`, a difference makes the
+property inconclusive as an oracle fault, never a pass and never a finding of
+the solver).  When the instance's common denominator exceeds the scaling
 limit the core already runs on Fractions and there is nothing to compare
 (:func:`numbers_path` says which path ran).
 
@@ -107,6 +110,43 @@ def certificate_mismatch(instance: Instance, selection: Selection) -> Optional[s
         f"numeric cross-check: the certificate checker says {scaled!r} on the scaled"
         f" path but {reference!r} on the Fraction path"
     )
+
+
+def oracle_mismatch(
+    instance: Instance, answer: Optional[Selection] = None
+) -> Optional[str]:
+    """None when the oracles' work on ``instance`` is the same on both paths, else
+    what differs.
+
+    The work a property does with the oracles: the DP's answer (status, nodes,
+    objective), the judge of that answer (the certificate, its check, the
+    feasibility checker), and the judge of the solver's ``answer`` when given.
+
+    >>> from solver.parse import parse_instance
+    >>> oracle_mismatch(parse_instance({"budget": 1, "requests": [{"id": "r0",
+    ...     "target": 1, "parent": [-1, 0, 0], "prob": [1, "0.5", "0.25"]}]}))
+    """
+    from solver.selection import INVALID
+    from verify.oracles.dp import solve_dp
+
+    if numbers_path(instance) == FRACTION:
+        return None
+    scaled, reference = (
+        solve_dp(instance, numbers="auto"),
+        solve_dp(instance, numbers="fraction"),
+    )
+    if scaled.to_json() != reference.to_json():
+        return clip_line(
+            f"numeric cross-check: the DP answers {scaled.dumps()} on the scaled path"
+            f" but {reference.dumps()} on the Fraction path"
+        )
+    own = scaled if scaled.ok else Selection(INVALID, None, None, scaled.reason)
+    for sel in (own, answer):
+        if sel is not None:
+            mismatch = judge_mismatch(instance, sel)
+            if mismatch is not None:
+                return mismatch
+    return None
 
 
 def cross_checked(

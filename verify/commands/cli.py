@@ -110,6 +110,20 @@ def _add_z3_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_cross_check_flag(p: argparse.ArgumentParser) -> None:
+    """--cross-check N of the suite and test-solver (docs/cli.md, Exact numbers)."""
+    p.add_argument(
+        "--cross-check",
+        type=int,
+        default=0,
+        metavar="N",
+        help=(
+            "judge 1 in N judged cases (the first included) again on the Fraction path"
+            " and compare; a difference is an oracle fault (default 0: off)"
+        ),
+    )
+
+
 def _add_run_flags(p: argparse.ArgumentParser, jobs_default, jobs_help: str) -> None:
     """Where the work runs (docs/distributed.md): --jobs, --dask, --store."""
     p.add_argument("--jobs", type=int, default=jobs_default, help=jobs_help)
@@ -185,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     flag, argument = DECLARED["values"].arguments[0]  # test-solver's --values
     p.add_argument(flag, **argument)
+    _add_cross_check_flag(p)
 
     p = sub.add_parser(
         "solve", help="solve instance files, print one selection JSON per line"
@@ -311,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
             "folder of instance files)"
         ),
     )
+    _add_cross_check_flag(p)
     p.add_argument(
         "--claims",
         metavar="IDS",
@@ -660,6 +676,8 @@ def cmd_suite(args) -> int:
     _check_suite_solver(args.solver)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.cross_check < 0:
+        raise UsageError("--cross-check must be at least 0")
     values = None
     if args.values is not None:
         from verify.solver_check.options import parse_values
@@ -680,6 +698,7 @@ def cmd_suite(args) -> int:
         values=values,
         dask=args.dask,
         store_dir=args.store,
+        cross_check=args.cross_check,
     )
 
 

@@ -123,6 +123,7 @@ def _usage_to_run(args) -> tuple[SolverSpec, Options]:
         args.report_dir,
         getattr(args, "max_findings", MAX_FINDINGS),
         getattr(args, "instances", None),
+        getattr(args, "cross_check", 0),
     )
     if args.cmd:
         if args.native:

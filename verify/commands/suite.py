@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Iterable, Optional
 
 from solver.exit_codes import ExitCode
@@ -66,6 +66,7 @@ class Job:
     profile: str
     seed: int
     values: Optional[tuple[str, ...]] = None  # --values: the value classes drawn
+    cross_check: int = 0  # --cross-check N: 1 in N judged cases again on Fractions
 
 
 def resolve_solver(spec: str) -> Callable:
@@ -151,6 +152,7 @@ def run_job(job: Job) -> ClaimResult:
         seed=job.seed,
         root_charged=job.root_charged,
         restrictions=Restrictions(values=job.values) if job.values else None,
+        cross_check=job.cross_check,
     )
 
 
@@ -158,6 +160,8 @@ def job_task(job: Job) -> Task:
     """One suite check as a task of :mod:`verify.run` (its inputs key it in a task
     store)."""
     inputs = {"job": asdict(job)}
+    if not job.cross_check:  # off: stored tasks keep their keys
+        del inputs["job"]["cross_check"]
     if (
         job.solver and job.solver not in SOLVERS
     ):  # module:function: its file is part of what ran
@@ -394,6 +398,7 @@ def main_suite(
     values: Optional[tuple[str, ...]] = None,
     dask: Optional[str] = None,
     store_dir: Optional[str] = None,
+    cross_check: int = 0,
 ) -> int:
     out = (
         sys.stdout if out is None else out
@@ -401,6 +406,8 @@ def main_suite(
     err = sys.stderr if err is None else err
     start = time.perf_counter()
     job_list = plan(profile, seed, solver, claims, values)
+    if cross_check:
+        job_list = [replace(j, cross_check=cross_check) for j in job_list]
     if not job_list:
         err.write(
             "python -m verify: error: no claim can draw the value classes of --values\n"

@@ -80,6 +80,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from fractions import Fraction
+from itertools import accumulate
 from typing import Iterable, Sequence
 
 from solver.model import Instance, Tree
@@ -110,17 +111,13 @@ class TopK:
     """
 
     def __init__(self, tree: Tree, weights: Sequence):
-        neg = [-x for x in weights]
         self.tree = tree
         self.order = sorted(
-            tree.order[1:], key=neg.__getitem__
-        )  # stable over breadth-first order
-        acc = weights[tree.root]
-        table = [acc]
-        for v in self.order:
-            acc = acc + weights[v]
-            table.append(acc)
-        self.table = table
+            tree.order[1:], key=weights.__getitem__, reverse=True
+        )  # stable over breadth-first order (reverse keeps ties in their order)
+        self.table = list(
+            accumulate(map(weights.__getitem__, self.order), initial=weights[tree.root])
+        )
 
     def subtree(self, k: int) -> tuple[int, ...]:
         tree = self.tree

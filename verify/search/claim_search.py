@@ -71,6 +71,7 @@ from solver.errors import Declined, Inconclusive
 from solver.messages import number
 from solver.model import Instance
 from solver.numbers import fraction_str
+from solver.selection import Selection
 from solver.verdicts import ClaimVerdict, FailureKind
 from verify.search import generators
 from verify.search.cause import explain
@@ -457,6 +458,7 @@ def run_claim(
     fresh: Optional[Callable] = None,
     close: Optional[Callable] = None,
     on_finding: Optional[Callable[[dict], None]] = None,
+    cross_check: int = 0,
 ) -> ClaimResult:
     """Search for counterexamples to ``claim`` (on ``solver`` when the claim is per
     solver).
@@ -474,6 +476,9 @@ def run_claim(
     pairs checked before the generated cases (``--instances``); failures on them are
     findings too, reduced but not shrunk by Hypothesis (it did not generate them).
     Everything in and out is picklable, so a run can go to another process.
+    ``cross_check`` N > 0: every N-th judged instance is judged again on the Fraction
+    path (:func:`verify.checks.cross_check.oracle_mismatch`); a difference is an
+    oracle fault, which leaves that case inconclusive (never a pass, never a finding).
     """
     if isinstance(
         claim, str
@@ -488,6 +493,7 @@ def run_claim(
         "last_inconclusive": None,
         "declined": 0,
         "outside": 0,
+        "cross_checked": 0,
     }
     classes: Counter = Counter()
     axis_cases: Counter = Counter()
@@ -537,6 +543,10 @@ def run_claim(
                     memo[key] = (
                         ("fail", failure) if failure is not None else ("ok", None)
                     )
+                    if cross_check and isinstance(case, Instance):
+                        state["judged"] = state.get("judged", 0) + 1
+                        if state["judged"] % cross_check == 1 % cross_check:
+                            memo[key] = _cross_checked(memo[key], case, state)
         return memo[key]
 
     def tally(kind: str, detail, case, labels) -> None:
@@ -697,6 +707,18 @@ def run_claim(
                 ],
             )
         )
+    if cross_check:
+        note = "; ".join(
+            filter(
+                None,
+                [
+                    note,
+                    f"numeric cross-check: {state['cross_checked']} cases judged"
+                    f" again on the Fraction path (1 in {cross_check}, the first"
+                    " included)",
+                ],
+            )
+        )
     seconds = time.perf_counter() - start
     return ClaimResult(
         claim.id,
@@ -763,6 +785,20 @@ def observe(kind: str, detail: Any) -> None:
     else:
         text = f"{kind}: {detail}"
     event(OBSERVED, text[:2000])
+
+
+def _cross_checked(outcome: tuple[str, Any], case: Instance, state: dict):
+    """``outcome``, or ("inconclusive", the oracle fault) when the oracles' work on
+    ``case`` differs between the scaled and the Fraction path."""
+    from verify.checks.cross_check import oracle_mismatch
+
+    kind, detail = outcome
+    state["cross_checked"] += 1
+    answer = getattr(detail, "output", None)  # the solver's, when it failed
+    mismatch = oracle_mismatch(case, answer if isinstance(answer, Selection) else None)
+    if mismatch is None:
+        return outcome
+    return ("inconclusive", f"oracle fault: {mismatch}")
 
 
 def _discover(

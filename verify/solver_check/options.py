@@ -43,6 +43,7 @@ class Options:
     report_dir: Optional[str] = None
     max_findings: int = MAX_FINDINGS
     instances: Optional[str] = None  # --instances PATH
+    cross_check: int = 0  # --cross-check N: 1 in N judged cases again on Fractions
 
     def __post_init__(self):
         """The one check of a solver check's options, for ``test-solver`` and
@@ -72,6 +73,7 @@ class Options:
                 "must be a Restrictions", option="restrictions", value=self.restrictions
             )
         _set(self, "max_findings", whole_number(self.max_findings, "max_findings", 1))
+        _set(self, "cross_check", whole_number(self.cross_check, "cross_check", 0) or 0)
         if self.max_findings is None:
             _set(self, "max_findings", MAX_FINDINGS)
         for name in ("report_dir", "instances"):
@@ -119,6 +121,8 @@ class Options:
             out += ["--max-findings", str(self.max_findings)]
         if self.instances:
             out += ["--instances", self.instances]
+        if self.cross_check:
+            out += ["--cross-check", str(self.cross_check)]
         return out + self.restrictions.cli_args()
 
 

@@ -77,6 +77,7 @@ def run_one(
         fresh=fresh,
         close=close_solver,
         on_finding=lambda rec: emit({"finding": rec, "claim": claim.id}),
+        cross_check=options.cross_check,
     )
 
 
@@ -102,6 +103,8 @@ def claim_tasks(
             "instances": digest if own else None,
         },
     }
+    if options.cross_check:  # (absent when off: stored tasks keep their keys)
+        inputs["options"]["cross_check"] = options.cross_check
     return [
         Task(
             claim_task,
