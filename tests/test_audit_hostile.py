@@ -362,24 +362,31 @@ def test_a_killed_worker_has_its_chunk_judged_again(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_is_one_line_and_leaves_no_process(tmp_path):
-    trace = tmp_path / "t.jsonl"
-    trace.write_bytes(
-        b"[1]\n" * 400_000
-    )  # malformed lines: cheap to judge, so workers wait for work
+    # The trace is a pipe that stays open, so the run cannot end before the signal
+    # (a file of cheap malformed lines was judged to the end first on a loaded
+    # machine); workers wait for work.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "verify", "audit", str(trace), "--jobs", "2"],
+        [sys.executable, "-m", "verify", "audit", "/dev/stdin", "--jobs", "2"],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=ENV,
         start_new_session=True,
     )
+    assert proc.stdin is not None
+    writer = threading.Thread(
+        target=lambda: proc.stdin.write(b"[1]\n" * 100_000), daemon=True
+    )
+    writer.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(_session_processes(proc.pid)) < 3:
         time.sleep(0.1)  # the command and its two workers
     time.sleep(1.0)
+    assert proc.poll() is None, "the run ended before the signal"
     os.killpg(
         proc.pid, signal.SIGINT
     )  # what a terminal's Ctrl-C does: the whole foreground group
+    writer.join(timeout=60)
     out, err = proc.communicate(timeout=60)
     err = err.decode()
     assert (
@@ -390,4 +397,3 @@ def test_ctrl_c_is_one_line_and_leaves_no_process(tmp_path):
     assert err.strip().splitlines()[-1] == "interrupted"
     time.sleep(0.5)
     assert _session_processes(proc.pid) == []
-    assert not (tmp_path / "t.jsonl.part").exists()

@@ -439,7 +439,7 @@ def test_ctrl_c_stops_the_workers_and_the_store_resumes(tmp_path):
         "-m",
         "verify",
         "--profile",
-        "smoke",
+        "quick",  # long enough to be interrupted: smoke ended first when loaded
         "--solver",
         "reference",
         "--claims",
@@ -464,6 +464,7 @@ def test_ctrl_c_stops_the_workers_and_the_store_resumes(tmp_path):
     deadline = time.monotonic() + 60
     while count() < 3 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert run.poll() is None, "the run ended before the signal"
     workers = _children_of(run.pid)
     run.send_signal(signal.SIGINT)
     out, err = run.communicate(timeout=60)
