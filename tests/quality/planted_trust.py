@@ -22,6 +22,11 @@ fails_once                 correct, but its first timed call raises (a        no
                            cannot_start``: fails importing its model          the program and the error
 ``jsonl stray`` (--jsonl)  prints ``model loaded`` on stdout, then answers    exit 2, one line quoting
                            correctly, one line per instance                   'model loaded'
+``jsonl late_race``        correct, one line per instance, but on budget 3    one finding (rule protocol)
+(--jsonl)                  it prints its answer again 0.3 s later (one        about a budget-3 instance,
+                           thread: the next instance is sent before that)     quoting the copy; exit 1
+``jsonl late_thread``      the same copy, printed by a background thread      the same
+                           while the program answers on
 =========================  =================================================  ===========================
 
 ``PLANTED_LOAD_SECONDS`` (default 2) is the load time; ``PLANTED_COIN`` names a
@@ -110,7 +115,8 @@ def fails_once(obj):
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m tests.quality.planted_trust cannot_start`` or ``... jsonl_stray``."""
+    """``python -m tests.quality.planted_trust NAME``: ``cannot_start``, ``jsonl_stray``,
+    ``jsonl_late_race``, ``jsonl_late_thread``."""
     name = argv[1] if len(argv) > 1 else ""
     if name == "cannot_start":
         print(
@@ -125,6 +131,22 @@ def _main(argv: list[str]) -> int:
         )  # a log line on stdout: the protocol's stray line
         for line in sys.stdin:
             print(json.dumps(correct_other_ties(json.loads(line))), flush=True)
+        return 0
+    if name in ("jsonl_late_race", "jsonl_late_thread"):
+        import threading
+
+        def copy(text: str) -> None:
+            time.sleep(0.3)
+            print(text, flush=True)
+
+        for line in sys.stdin:
+            obj = json.loads(line)
+            answer = json.dumps(correct_other_ties(obj))
+            print(answer, flush=True)
+            if obj["budget"] == 3 and name == "jsonl_late_race":
+                copy(answer)  # late: the driver has sent the next instance by now
+            elif obj["budget"] == 3:  # not a daemon: it prints before the exit
+                threading.Thread(target=copy, args=(answer,)).start()
         return 0
     print(f"unknown program {name!r}", file=sys.stderr)
     return 2

@@ -42,6 +42,7 @@ from verify.search.properties import (
     run_solver,
     signature,
 )
+from verify.subject.adapters import settle_solver
 
 REPLAYS = 3  # replays of every finding
 MAX_REPLAYS = 5  # when they disagree
@@ -84,8 +85,8 @@ def replay_once(
             failure.kind in FAULT_KINDS
             and failure.output is None
             and isinstance(about, Instance)
-            and about is not case
-        ):  # a fault about another instance than the case (a late line)
+            and (about is not case or failure.rule == "protocol")
+        ):  # a fault about one instance (a late line: the instance that printed it)
             try:
                 run_solver(rec, about)
                 got = None
@@ -95,6 +96,9 @@ def replay_once(
         else:
             got = claim.check(rec, case, limits)
             failures = () if got is None else got.all()
+        late = settle_solver(solver)  # a --jsonl program's lines, counted as it exits
+        if late is not None:  # a line beyond its answers: this replay's verdict
+            failures = (fault_failure(late),)  # is that, whatever it judged
     except Declined as exc:
         return False, f"declined: {exc}", rec.last
     except Inconclusive as exc:
