@@ -15,6 +15,10 @@ replay
     One judgement of the finding's case by its property on a fresh solver (for a
     fault of the solver as a program, the one call on the instance the fault is
     about).  It *reproduces* the finding when it fails with the same signature.
+    A ``--jsonl`` program is then let exit and its lines counted
+    (:meth:`~verify.subject.adapters.LineSolver.settle`): a line beyond its
+    answers is the replay's outcome (a protocol failure), whatever it judged, since
+    an answer may have been read from another instance's line.
 confirmed
     Reproduced by every replay: a finding.
 intermittent
