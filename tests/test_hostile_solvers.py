@@ -623,6 +623,7 @@ def test_a_late_line_printed_at_exit_is_found_by_settle(tmp_path, mark):
 def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
     mode, monkeypatch, tmp_path
 ):
+    from verify.report.replay import replay
     from verify.search.claim_search import COUNTEREXAMPLE
     from verify.solver_check import Options, run
     from verify.subject.spec import SolverSpec
@@ -633,7 +634,10 @@ def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
     spec = SolverSpec(
         "cmd", f"{PY} -m tests.quality.planted_trust {mode}", 10.0, jsonl=True
     )
-    out = run(spec, Options(examples=150, claims=("RULE-FORMAT",), seed=1))
+    options = Options(
+        examples=150, claims=("RULE-FORMAT",), seed=1, report_dir=str(tmp_path)
+    )
+    out = run(spec, options)
     (res,) = out.results
     assert res.verdict == COUNTEREXAMPLE and out.exit_code == 1
     (rec,) = res.findings  # no other verdict: nothing judged against a wrong instance
@@ -642,4 +646,8 @@ def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
     assert rec["confirmation"]["status"] == "confirmed"
     ids = [r["id"] for r in rec["instance"]["requests"]]
     assert all(f'"{i}"' in rec["condition"] for i in ids)  # the copy, quoted
+    ((where,),) = out.reports.values()
+    code, text = replay(os.path.join(where, "report.json"), trust=True)
+    assert code == 1 and text.startswith("still fails: solver printed")
+    assert "(reproduced 3 of 3, each in a fresh process)" in text  # not "passes now"
     assert not marked(token)
