@@ -639,7 +639,9 @@ def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
     )
     out = run(spec, options)
     (res,) = out.results
-    assert res.verdict == COUNTEREXAMPLE and out.exit_code == 1
+    seen = [(r["condition"], r.get("confirmation")) for r in res.findings]
+    seen += [(r["condition"], r.get("confirmation")) for r in res.unconfirmed]
+    assert res.verdict == COUNTEREXAMPLE and out.exit_code == 1, (res.note, seen)
     (rec,) = res.findings  # no other verdict: nothing judged against a wrong instance
     assert rec["signature"]["rule"] == "protocol"
     assert rec["instance"]["budget"] == 3  # the instance that printed the copy

@@ -428,11 +428,16 @@ class LineSolver:
 
     def _culprit(self, sent: list[Instance]) -> tuple[Instance, list[str]] | None:
         """The instance of ``sent`` that, asked alone in a fresh program, prints a
-        line beyond its answer, with its lines; found by halving: a fresh program
-        asked a group of them prints more lines than instances iff one of the group
-        does (None: no group does again)."""
-        group = sent
-        lines = self._ask_all(group)
+        line beyond its answer, with its lines: the newest two are asked alone
+        first (a late line is mostly the previous instance's), the others found by
+        halving: a fresh program asked a group of them prints more lines than
+        instances iff one of the group does (None: no group does again)."""
+        for one in sent[:-3:-1]:  # the newest two alone first: usually the one
+            lines = self._ask_all([one])
+            if lines is not None and len(lines) > 1:
+                return one, lines
+        group = sent[:-2]
+        lines = self._ask_all(group) if group else None
         if lines is None or len(lines) <= len(group):
             return None
         while len(group) > 1:
