@@ -115,8 +115,8 @@ def fails_once(obj):
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m tests.quality.planted_trust NAME``: ``cannot_start``, ``jsonl_stray``,
-    ``jsonl_late_race``, ``jsonl_late_thread``."""
+    """``python -m tests.quality.planted_trust NAME``: ``cannot_start``,
+    ``jsonl_stray``, ``jsonl_late_race``, ``jsonl_late_thread``."""
     name = argv[1] if len(argv) > 1 else ""
     if name == "cannot_start":
         print(
