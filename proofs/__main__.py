@@ -34,6 +34,7 @@ import time
 
 from solver.errors import Inconclusive, InputError
 from solver.exit_codes import ExitCode
+from solver.verdicts import ProofResult
 from verify.run.store import Store
 
 from .bounded.claims_pair import PAIR_CLAIMS
@@ -285,10 +286,10 @@ def main(argv=None) -> int:
     cexs = [concretize(r, st, args.out) for r in _smallest(records)]
     code = (
         ExitCode.FOUND
-        if any(r["result"] == "counterexample" for r in rows)
+        if any(r["result"] == ProofResult.COUNTEREXAMPLE for r in rows)
         else (
             ExitCode.INCONCLUSIVE
-            if any(r["result"] == "unknown" for r in rows)
+            if any(r["result"] == ProofResult.UNKNOWN for r in rows)
             else ExitCode.OK
         )
     )

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from .errors import InstanceError
+from .files import read_text
 from .messages import abbreviate, number, show
 from .model import Instance, Request, Tree
 from .numbers import (
@@ -45,17 +46,7 @@ def load_instance(
 ) -> Instance:
     """Read and validate an instance file; errors name the file."""
     source = os.fspath(path)
-    try:
-        with open(source, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise InstanceError(
-            f"cannot read file: {exc.strerror or exc}", source=source
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise InstanceError(
-            f"not UTF-8 text (byte {exc.start})", source=source
-        ) from None
+    text = read_text(source, InstanceError)
     return loads_instance(text, source=source, allow_nonmonotone=allow_nonmonotone)
 
 

@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from .errors import SelectionFormatError
+from .files import read_text
 from .messages import abbreviate
 from .model import Instance
 from .numbers import (
@@ -97,17 +98,7 @@ def make_invalid(reason: str, certificate=None) -> Selection:
 
 def load_selection(path: str | os.PathLike) -> Selection:
     source = os.fspath(path)
-    try:
-        with open(source, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise SelectionFormatError(
-            f"cannot read file: {exc.strerror or exc}", source=source
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise SelectionFormatError(
-            f"not UTF-8 text (byte {exc.start})", source=source
-        ) from None
+    text = read_text(source, SelectionFormatError)
     return loads_selection(text, source=source)
 
 

@@ -134,8 +134,8 @@ def test_dp_beats_greedy_on_non_monotone():
 
 
 # ----------------------------------------------------------------- random instances
-# (the strategies are in tests/common/strategies.py, shared with test_dp_fast and
-# test_judge_fast)
+# (the strategies are in tests/common/strategies.py, shared with test_dp_vs_quadratic
+# and test_judge)
 
 
 def _check_ok(instance, sel, best):

@@ -1,12 +1,19 @@
 """What README.md promises is run here, so it cannot silently rot.
 
-* the install and test commands are exactly what ``.ci/run`` runs;
-* the suite command's output contains every line of the README's excerpt (the suite runs
-  once, profile quick, as a reviewer would run it);
-* the example session (solve, certify, check) prints what the README shows;
-* every command of the claims table is accepted by the CLI it names, and each row's
-  expected verdict agrees with docs/results.md (which tests/test_results.py ties to the
-  committed code).
+The README is short (at most 10 KB); what it used to hold lives in the docs page it
+belongs to, and each promise is checked where it now lives:
+
+* the install and test commands of README.md are exactly what ``.ci/run`` runs;
+* the suite command's output contains every line of the excerpt in docs/suite.md
+  ("Output"; the suite runs once, profile quick, as a reviewer would run it);
+* the example session of docs/cli.md (solve, certify, check) prints what it shows;
+* every command of the claims table of docs/claims.md is accepted by the CLI it names,
+  and each row's expected verdict agrees with docs/results.md (which
+  tests/test_results.py ties to the committed code);
+* README.md's table at a glance lists every row of docs/claims.md, in the same order,
+  with the same verdict and the same kinds of check;
+* every relative link of README.md, CONTRIBUTING.md, tests/README.md and docs/*.md
+  points to an existing file, and its anchor to a heading of that file.
 """
 
 import re
@@ -22,19 +29,22 @@ from tests.common.golden_norm import generation_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
+CLAIMS_PAGE = (ROOT / "docs" / "claims.md").read_text()
+SUITE_PAGE = (ROOT / "docs" / "suite.md").read_text()
+CLI_PAGE = (ROOT / "docs" / "cli.md").read_text()
 
 
-def block_after(marker: str) -> list[str]:
+def block_after(marker: str, text: str) -> list[str]:
     """The lines of the first fenced block after an HTML comment marker."""
-    rest = README[README.index(marker) :]
+    rest = text[text.index(marker) :]
     start = rest.index("```")
     body = rest[rest.index("\n", start) + 1 :]
     return body[: body.index("```")].rstrip("\n").split("\n")
 
 
-def table_after(marker: str) -> list[dict]:
-    rest = README[README.index(marker) :].split("\n")
-    rows = []
+def table_after(marker: str, text: str = README) -> list[dict]:
+    rest = text[text.index(marker) :].split("\n")
+    rows: list[list[str]] = []
     for line in rest:
         if not line.startswith("|"):
             if rows:
@@ -49,12 +59,29 @@ def commands(cell: str) -> list[str]:
     return re.findall(r"`([^`]+)`", cell)
 
 
+# ------------------------------------------------------------- the README itself
+
+
+def test_the_readme_is_at_most_10_kb():
+    size = len(README.encode("utf-8"))
+    assert size <= 10 * 1024, f"README.md is {size} bytes: move details to docs/"
+
+
+def test_the_readme_says_how_style_and_types_are_checked_beside_the_test_command():
+    section = README[
+        README.index("| run the tests |") : README.index("## The claims at a glance")
+    ]
+    for words in ("tests/test_style.py", "`ruff format --check .`", "`ruff check .`"):
+        assert words in section, words
+    assert "`mypy`" in section and "pyproject.toml" in section
+
+
 # ------------------------------------------------------------- the two commands
 
 
 def test_ci_runs_exactly_the_readme_install_and_test_commands():
     section = README[
-        README.index("## 1. Getting started") : README.index("## 2. Claims")
+        README.index("## Getting started") : README.index("## The claims at a glance")
     ]
     install = [
         line.strip()
@@ -75,7 +102,7 @@ def test_ci_runs_exactly_the_readme_install_and_test_commands():
     assert ci == install + [test_cmd]
 
 
-def test_the_suite_output_contains_the_readme_excerpt():
+def test_the_suite_output_contains_the_excerpt_of_suite_md():
     suite_row = next(
         r
         for r in table_after("| what | command |")
@@ -96,17 +123,17 @@ def test_the_suite_output_contains_the_readme_excerpt():
     out = {generation_counts(line.rstrip()) for line in proc.stdout.splitlines()}
     missing = [
         line
-        for line in block_after("README-SUITE-EXCERPT")
+        for line in block_after("README-SUITE-EXCERPT", SUITE_PAGE)
         if line.strip() and generation_counts(line.rstrip()) not in out
     ]
-    assert not missing, "README excerpt lines not in the suite output:\n" + "\n".join(
-        missing
+    assert not missing, (
+        "docs/suite.md excerpt lines not in the suite output:\n" + "\n".join(missing)
     )
 
 
-def test_the_example_session_prints_what_the_readme_shows(tmp_path):
+def test_the_example_session_of_cli_md_prints_what_it_shows(tmp_path):
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    lines = block_after("README-SESSION")
+    lines = block_after("README-SESSION", CLI_PAGE)
     expected: list[tuple[str, list[str]]] = []
     for line in lines:
         if line.startswith("$ "):
@@ -134,7 +161,7 @@ def test_the_example_session_prints_what_the_readme_shows(tmp_path):
 
 # ------------------------------------------------------------- the claims table
 
-CLAIM_ROWS = table_after("README-CLAIMS")
+CLAIM_ROWS = table_after("README-CLAIMS", CLAIMS_PAGE)
 
 
 def results_rows() -> list[dict]:
@@ -274,3 +301,110 @@ def test_each_command_of_the_claims_table_is_valid_and_its_verdict_matches_resul
             assert expected == "passed"
         else:
             pytest.fail(f"unknown command in the claims table: {cmd}")
+
+
+# ------------------------------------------------------------- the table at a glance
+
+GLANCE_ROWS = table_after("README-GLANCE")
+VERDICT_WORDS = ("proved", "verified", "counterexample", "passed", "false")
+
+
+def verdict_words(cell: str) -> set[str]:
+    return {word for word in VERDICT_WORDS if word in cell}
+
+
+def kinds_of_check(how: str) -> set[str]:
+    """The kinds of check a row of docs/claims.md names in its "how" cell."""
+    kinds = set()
+    if "Coq" in how:
+        kinds.add("Coq")
+    if re.search(r"proved up to|proved for two requests|proof with ties", how):
+        kinds.add("Z3")
+    if "sampled" in how:
+        kinds.add("sampled")
+    return kinds
+
+
+def test_the_readme_glance_lists_every_claim_of_claims_md_with_the_same_verdict():
+    assert [r["id"] for r in GLANCE_ROWS] == [r["id"] for r in CLAIM_ROWS]
+    for glance, row in zip(GLANCE_ROWS, CLAIM_ROWS):
+        assert verdict_words(glance["verdict"]) == verdict_words(row["expected"]), (
+            glance,
+            row["expected"],
+        )
+        checked_by = {k.split(" ")[0] for k in glance["checked by"].split(", ")}
+        assert checked_by == kinds_of_check(row["how"]), (glance, row["how"])
+
+
+# ------------------------------------------------------------- links
+
+DOCUMENTS = [
+    ROOT / "README.md",
+    ROOT / "CONTRIBUTING.md",
+    ROOT / "tests" / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+]
+# Built, not committed (make -C proofs/coq html): an anchor there is a Coq name, checked
+# against the .v file the page is made from.
+COQ_HTML = ROOT / "proofs" / "coq" / "html"
+COQ_VERNACULAR = "Definition|Fixpoint|Inductive|Record|Theorem|Lemma|Corollary|Notation"
+
+
+def without_blocks(text: str) -> str:
+    """The text without fenced blocks and HTML comments."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    return re.sub(r"<!--.*?-->", "", text, flags=re.S)
+
+
+def prose(text: str) -> str:
+    """The text without fenced blocks, HTML comments and inline code."""
+    return re.sub(r"`[^`\n]*`", "", without_blocks(text))
+
+
+def anchors(path: Path) -> set[str]:
+    """GitHub's anchors of a Markdown file's headings (duplicates get -1, -2, ...)."""
+    seen: dict[str, int] = {}
+    found = set()
+    for line in without_blocks(path.read_text(encoding="utf-8")).splitlines():
+        heading = re.match(r"#{1,6} (.+)", line)
+        if not heading:
+            continue
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading.group(1))
+        slug = re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        found.add(slug if n == 0 else f"{slug}-{n}")
+    return found
+
+
+def coq_names(page: Path) -> str:
+    source = ROOT / "proofs" / "coq" / (page.stem.split(".")[-1] + ".v")
+    return source.read_text(encoding="utf-8") if source.exists() else ""
+
+
+def broken_links(document: Path) -> list[str]:
+    text = document.read_text(encoding="utf-8")
+    broken = []
+    # the code spans are removed first, so that link-like code is not taken for a link
+    for target in re.findall(r"\]\(([^)\s]+)\)", prose(text)):
+        if re.match(r"[a-z]+:", target):
+            continue  # https:, mailto:
+        file, _, anchor = target.partition("#")
+        path = (document.parent / file).resolve() if file else document
+        if path.is_relative_to(COQ_HTML):
+            name = re.escape(anchor)
+            if not re.search(rf"\b({COQ_VERNACULAR})\s+{name}\b", coq_names(path)):
+                broken.append(target)
+            continue
+        if not path.exists():
+            broken.append(target)
+        elif anchor and path.suffix == ".md" and anchor not in anchors(path):
+            broken.append(target)
+    return broken
+
+
+@pytest.mark.parametrize(
+    "document", DOCUMENTS, ids=[str(d.relative_to(ROOT)) for d in DOCUMENTS]
+)
+def test_every_relative_link_points_to_an_existing_file_and_anchor(document):
+    assert not broken_links(document), broken_links(document)

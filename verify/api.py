@@ -14,7 +14,8 @@ restrictions
     what a selector claims to handle, by the keywords of ``test-solver``'s flags:
     ``single_request``, ``no_targets``, ``chains``, ``max_nodes``, ``max_width``,
     ``max_depth``, ``min_budget``, ``min_nodes``, ``root_charged``, ``values``,
-    ``precision`` (docs/test-solver.md).
+    ``precision``, ``scores``, ``best_effort`` (docs/test-solver.md; declared in
+    :mod:`verify.search.restrictions`).
 
 Every verdict is exact (rational arithmetic); nothing here trusts the selector's
 own ``objective``.

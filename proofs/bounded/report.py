@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from solver.verdicts import ProofResult
+
 SCHEMA = "adaserve-verify/proofs/1"
 
 
@@ -21,9 +23,9 @@ def table(rows: list[dict]) -> str:
     lines = [head]
     for r in rows:
         result = r["result"]
-        if result == "counterexample":
+        if result == ProofResult.COUNTEREXAMPLE:
             result = f"cex {r['counterexamples']}/{r['shapes']}"
-        elif result == "unknown":
+        elif result == ProofResult.UNKNOWN:
             result = f"unknown {r['unknown']}/{r['shapes']}"
         lines.append(
             f"{r['claim']:<9} {r['greedy']:<8} {r['n']:>3} {r['shapes']:>7}"

@@ -25,7 +25,7 @@ from verify.run.executor import make_executor, run_tasks
 from verify.run.seam import Task, TaskFailed
 
 from .shapes import Shape, shapes_up_to
-from .smt import COUNTEREXAMPLE, UNKNOWN, configure
+from .smt import COUNTEREXAMPLE, PROVED, UNKNOWN, configure
 from .tasks import Settings, pair_task, shape_task, skeleton_task
 
 CLAIM_ORDER = (
@@ -244,11 +244,11 @@ def aggregate(records: Iterable[dict]) -> list[dict]:
                 row["unknown_reasons"].append(f"{r['shape']}: {r['reason']}")
     for row in rows.values():
         row["result"] = (
-            "counterexample"
+            COUNTEREXAMPLE
             if row["counterexamples"]
-            else "unknown"
+            else UNKNOWN
             if row["unknown"]
-            else "proved"
+            else PROVED
         )
         row["seconds"] = round(row["seconds"], 3)
     order = {c: i for i, c in enumerate(CLAIM_ORDER)}

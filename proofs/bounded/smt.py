@@ -25,7 +25,11 @@ from typing import Optional
 
 import z3
 
-PROVED, COUNTEREXAMPLE, UNKNOWN = "proved", "counterexample", "unknown"
+from solver.verdicts import ProofResult
+
+PROVED = ProofResult.PROVED
+COUNTEREXAMPLE = ProofResult.COUNTEREXAMPLE
+UNKNOWN = ProofResult.UNKNOWN
 
 
 @dataclass

@@ -3,7 +3,7 @@ opinion.
 
 This is the tree dynamic program that ``--solver dp`` used until the fast
 combination of value curves (:mod:`verify.oracles.dp`) replaced it.  It is kept
-unchanged, for the differential tests (tests/test_dp_fast.py: the new DP must
+unchanged, for the differential tests (tests/test_dp_vs_quadratic.py: the new DP must
 find the same optimum as this one and as brute force) and for the benchmark
 (benchmarks/bench_dp.py prints the ratio).  Do not use it on large inputs:
 time and memory grow with the square of the tree sizes and of the budget

@@ -1,7 +1,8 @@
 """Small random instances for the exact methods' tests: Hypothesis strategies.
 
-Used by tests/test_dp.py (DP against brute force and the greedy), tests/test_dp_fast.py
-(fast DP against the quadratic one) and tests/test_judge_fast.py.  Scores come from two
+Used by tests/test_dp.py (DP against brute force and the greedy),
+tests/test_dp_vs_quadratic.py (fast DP against the quadratic one) and
+tests/test_judge.py.  Scores come from two
 grids: *conditional* probabilities (``COND_GRID``, monotone instances: a child's path
 probability is its parent's times a conditional) and *path* probabilities
 (``PROB_GRID``, non-monotone instances: any value, a child may exceed its parent).

@@ -61,27 +61,18 @@ from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.scaled import exact_values
 from solver.selection import INVALID, OK, Selection
+from solver.verdicts import VerdictKind
 
-OPTIMAL = "optimal"
-INVALID_CONFIRMED = "invalid-confirmed"
-SUBOPTIMAL = "suboptimal"
-INFEASIBLE = "infeasible"
-WRONG_INVALID = "wrong-invalid"
-WRONG_OBJECTIVE = "wrong-objective"
-DECLINED = "declined"
-ORACLE_FAULT = "oracle-fault"
-INCONCLUSIVE = "inconclusive"
-KINDS = (
-    OPTIMAL,
-    INVALID_CONFIRMED,
-    SUBOPTIMAL,
-    INFEASIBLE,
-    WRONG_INVALID,
-    WRONG_OBJECTIVE,
-    DECLINED,
-    ORACLE_FAULT,
-    INCONCLUSIVE,
-)
+OPTIMAL = VerdictKind.OPTIMAL
+INVALID_CONFIRMED = VerdictKind.INVALID_CONFIRMED
+SUBOPTIMAL = VerdictKind.SUBOPTIMAL
+INFEASIBLE = VerdictKind.INFEASIBLE
+WRONG_INVALID = VerdictKind.WRONG_INVALID
+WRONG_OBJECTIVE = VerdictKind.WRONG_OBJECTIVE
+DECLINED = VerdictKind.DECLINED
+ORACLE_FAULT = VerdictKind.ORACLE_FAULT
+INCONCLUSIVE = VerdictKind.INCONCLUSIVE
+KINDS = tuple(VerdictKind)  # the words and their meaning: solver/verdicts.py
 
 EXIT = {OPTIMAL: 0, INVALID_CONFIRMED: 0, INCONCLUSIVE: 3}
 
@@ -90,7 +81,7 @@ CERTIFICATE, DP = "certificate", "dp"  # how an optimum was established (Oracle.
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # one of KINDS
+    kind: VerdictKind  # one of KINDS
     text: str  # the line ``check`` prints
     optimum: Optional[Fraction] = None  # exact optimum (None: infeasible or unknown)
     optimal_selection: Optional[Selection] = None

@@ -55,6 +55,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from solver.errors import AdaserveError, InputError
 from solver.exit_codes import ExitCode
+from solver.files import open_input
 from solver.messages import abbreviate, show
 from solver.numbers import fraction_str, int_str, loads_exact, to_fraction
 from solver.parse import parse_instance
@@ -1140,12 +1141,7 @@ def main_audit(
             ) from None
         if not os.access(report_dir, os.W_OK):
             raise InputError("--report-dir: not writable", source=report_dir)
-    try:
-        source = open(path, "rb")
-    except OSError as exc:
-        raise InputError(
-            f"cannot read file: {exc.strerror or exc}", source=path
-        ) from None
+    source = open_input(path)
     part_path = json_path + ".part" if json_path else None
     part = None
     try:

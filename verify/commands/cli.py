@@ -41,6 +41,7 @@ from solver.messages import clip_line, join_some
 from solver.parse import load_instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import load_selection
+from verify.search.restrictions import DECLARED
 
 
 class _Parser(argparse.ArgumentParser):
@@ -182,11 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write a report per counterexample (docs/reports.md)",
     )
-    p.add_argument(
-        "--values",
-        metavar="CLASS,...",
-        help="draw only these value classes (docs/suite.md)",
-    )
+    flag, argument = DECLARED["values"].arguments[0]  # test-solver's --values
+    p.add_argument(flag, **argument)
 
     p = sub.add_parser(
         "solve", help="solve instance files, print one selection JSON per line"
@@ -294,70 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="generated inputs per property (default: profile's)",
     )
     p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
-    p.add_argument(
-        "--roots",
-        choices=["free", "charged"],
-        help="draw only this root convention (default: both, free and charged)",
-    )
-    p.add_argument(
-        "--root-charged", action="store_true", help="the same as --roots charged"
-    )
-    p.add_argument(
-        "--single-request",
-        action="store_true",
-        help="generate one request per instance",
-    )
-    p.add_argument("--no-targets", action="store_true", help="every target <= 1")
-    p.add_argument(
-        "--max-nodes", type=int, metavar="N", help="at most N nodes per tree"
-    )
-    p.add_argument("--max-depth", type=int, metavar="D", help="trees at most D deep")
-    p.add_argument(
-        "--max-width", type=int, metavar="W", help="at most W children per node"
-    )
-    p.add_argument(
-        "--chains",
-        action="store_true",
-        help="every tree is one chain (each node at most one child)",
-    )
-    p.add_argument(
-        "--min-budget",
-        type=int,
-        metavar="N",
-        help="every instance's budget is at least N",
-    )
-    p.add_argument(
-        "--min-nodes", type=int, metavar="N", help="at least N nodes per tree"
-    )
-    p.add_argument(
-        "--values",
-        metavar="CLASS,...",
-        help="draw only these value classes (docs/suite.md)",
-    )
-    p.add_argument(
-        "--precision",
-        metavar="FORMAT",
-        help=(
-            "the solver computes in float32, bfloat16 or float16: aim generation at"
-            " values that merge there and sums it misses (it only adds)"
-        ),
-    )
-    p.add_argument(
-        "--scores",
-        choices=["prob", "log"],
-        help=(
-            "the solver ranks probabilities or "
-            "log-probabilities (causes try that domain only; default both)"
-        ),
-    )
-    p.add_argument(
-        "--best-effort",
-        action="store_true",
-        help=(
-            "the solver never answers INVALID: on "
-            "infeasible instances judge only budget and rootedness"
-        ),
-    )
+    # the restrictions, as declared; the root convention (a run option) first
+    for declared in sorted(DECLARED.values(), key=lambda r: not r.run_option):
+        for flag, argument in declared.arguments:
+            p.add_argument(flag, **argument)
     p.add_argument(
         "--max-findings",
         type=int,

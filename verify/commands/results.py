@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from solver.exit_codes import ExitCode
+from solver.verdicts import ClaimVerdict
 from verify.run.fingerprint import (
     FINGERPRINT_DIRS,
     fingerprint,
@@ -136,7 +137,7 @@ def run_suite(
         old.unlink()
     replays, n = [], 0
     for r in results:
-        if r.verdict != "counterexample":
+        if r.verdict != ClaimVerdict.COUNTEREXAMPLE:
             continue
         n += 1
         name = (
@@ -425,9 +426,9 @@ def instance_table(instance: dict) -> list[str]:
 def suite_verdict(r: dict) -> str:
     """The verdict as the suite's table shows it (findings marked on non-must-hold
     rows)."""
-    if not r["must_hold"] and r["verdict"] == "counterexample":
+    if not r["must_hold"] and r["verdict"] == ClaimVerdict.COUNTEREXAMPLE:
         return "counterexample (finding)"
-    if not r["must_hold"] and r["verdict"] == "verified":
+    if not r["must_hold"] and r["verdict"] == ClaimVerdict.VERIFIED:
         return "verified (no finding)"
     return r["verdict"]
 
@@ -667,7 +668,7 @@ def render(runs: dict[str, dict]) -> str:
         replay = {(f["claim"], f["solver"]): f for f in suite.get("findings", [])}
         for r in suite["output"]["results"]:
             c = r.get("counterexample")
-            if r["verdict"] != "counterexample" or not c:
+            if r["verdict"] != ClaimVerdict.COUNTEREXAMPLE or not c:
                 continue
             n += 1
             who = f" on {r['solver']}" if r["solver"] else ""

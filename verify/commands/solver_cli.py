@@ -19,10 +19,10 @@ from solver.errors import OptionError
 from verify.run.executor import make_executor
 from verify.run.fingerprint import subject_notes
 from verify.run.store import Store
-from verify.search.restrictions import Restrictions
+from verify.search.restrictions import DECLARED, Restrictions
 from verify.solver_check.check import run
 from verify.solver_check.instances import load_instances
-from verify.solver_check.options import MAX_FINDINGS, Options, parse_values
+from verify.solver_check.options import MAX_FINDINGS, Options
 from verify.solver_check.planning import plan
 from verify.solver_check.tasks import solver_modules
 from verify.solver_check.text import render
@@ -104,28 +104,11 @@ def _usage_to_run(args) -> tuple[SolverSpec, Options]:
             "--startup-timeout applies to MODULE:FUNCTION or --cmd, not to a registered"
             " solver"
         )
-    restrictions = Restrictions(
-        single_request=args.single_request,
-        no_targets=args.no_targets,
-        max_nodes=args.max_nodes,
-        max_depth=args.max_depth,
-        max_width=args.max_width,
-        chains=getattr(args, "chains", False),
-        min_budget=getattr(args, "min_budget", None),
-        min_nodes=getattr(args, "min_nodes", None),
-        values=parse_values(getattr(args, "values", None)),
-        precision=getattr(args, "precision", None),
-        scores=getattr(args, "scores", None),
-        best_effort=getattr(args, "best_effort", False),
-    )
-    roots = getattr(args, "roots", None)
-    if getattr(args, "root_charged", False):
-        if roots == "free":
-            raise ValueError("--root-charged and --roots free contradict each other")
-        roots = "charged"
-    root_charged = (
-        None if roots is None else roots == "charged"
-    )  # None: both conventions
+    declared = {
+        name: r.from_args(args) for name, r in DECLARED.items() if not r.run_option
+    }
+    restrictions = Restrictions(**declared)
+    root_charged = DECLARED["root_charged"].from_args(args)  # None: both conventions
     options = Options(
         args.profile,
         args.examples,

@@ -31,6 +31,7 @@ from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import Selection, parse_selection
+from solver.verdicts import FailureKind
 from verify.search.claim_search import COUNTEREXAMPLE, ClaimResult
 from verify.search.claims import CLAIMS_BY_ID
 from verify.subject.spec import SolverSpec
@@ -203,7 +204,7 @@ def finding(
         sig = rec.get("signature") or {}
         b = report["broken"]
         kind = sig.get("kind") or (
-            "suboptimal" if "optimality" in b["rules"] else b.get("kind", "")
+            FailureKind.SUBOPTIMAL if "optimality" in b["rules"] else b.get("kind", "")
         )
         precision = ((options or {}).get("restrictions") or {}).get("precision")
         b["cause"] = explain(

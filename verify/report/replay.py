@@ -37,6 +37,7 @@ from typing import Any, Optional
 
 from solver.errors import Declined, Inconclusive, InputError, ReportError, Untrusted
 from solver.exit_codes import ExitCode
+from solver.files import read_text
 from solver.messages import show
 from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
@@ -50,15 +51,7 @@ PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file
 
 
 def load_report(path: str) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read().decode("utf-8")
-    except OSError as exc:
-        raise ReportError(
-            f"cannot read file: {exc.strerror or exc}", source=path
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ReportError(f"not UTF-8 text (byte {exc.start})", source=path) from None
+    text = read_text(path, ReportError, newlines=False)
     try:
         report = loads_exact(text, max_digits=MAX_ANSWER_DIGITS)
     except RecursionError:

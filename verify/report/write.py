@@ -27,6 +27,7 @@ from solver.errors import UnwritablePath
 from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import OK
+from solver.verdicts import Confirmation
 from verify.report.finding import read_selection, slug, used_budget
 from verify.search.claim_search import ClaimResult, declined_by_class, describe
 
@@ -256,7 +257,7 @@ def markdown(report: dict) -> str:
             f"**Confirmed:** {conf['status']}, reproduced {conf.get('reproduced')} of"
             f" {conf.get('replays')} ({conf.get('how', 'replayed on fresh solvers')})"
         )
-        if conf.get("otherwise") and conf["status"] != "confirmed":
+        if conf.get("otherwise") and conf["status"] != Confirmation.CONFIRMED:
             line += f"; otherwise: {conf['otherwise']}"
         lines += [line, ""]
     if "tree" in report.get("arguments", {}):

@@ -43,6 +43,13 @@ from solver.feasibility import violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection
+from solver.verdicts import (
+    FAILURE_OF_RULE,
+    FAILURE_OF_VERDICT,
+    RULE_ORDER,
+    FailureKind,
+    VerdictKind,
+)
 from verify.search.precision import (
     FORMATS,
     domains,
@@ -156,28 +163,20 @@ def explain_verdict(
     >>> [c["kind"] for c in explain_verdict(inst, make_ok(inst, {"r": [0, 1]}), "infeasible")]
     ['beyond budget']
     """
-    if verdict_kind == "suboptimal":
-        rule, kind = "optimality", "suboptimal"
-    elif verdict_kind == "wrong-invalid":
-        rule, kind = "INVALID soundness", "wrong INVALID"
-    elif verdict_kind == "infeasible" and output is not None and output.ok:
-        # the first rule broken, named as verify.search.properties names it (not
-        # imported: a cycle)
-        order = ("format", "rooted", "budget", "target")
+    if verdict_kind in FAILURE_OF_VERDICT:
+        rule, kind = FAILURE_OF_VERDICT[VerdictKind(verdict_kind)]
+    elif verdict_kind == VerdictKind.INFEASIBLE and output is not None and output.ok:
+        # the first rule broken, named as verify.search.properties names it
         rules = [v.rule for v in violations(instance, output.selected)]
         rule = min(
             rules,
-            key=lambda r: order.index(r) if r in order else len(order),
+            key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER),
             default="format",
         )
-        kind = {
-            "rooted": "not rooted",
-            "budget": "over budget",
-            "target": "target missed",
-        }.get(rule, "malformed")
+        kind = FAILURE_OF_RULE.get(rule, FailureKind.MALFORMED)
     else:
         return []
-    if optimal is None and kind == "suboptimal":
+    if optimal is None and kind == FailureKind.SUBOPTIMAL:
         from verify.oracles.dp import solve_dp
 
         optimal = solve_dp(instance)
@@ -271,11 +270,15 @@ def _explain(
     """
     out: list[dict] = []
     if output is None or not output.ok:
-        if kind in ("wrong INVALID", "not minimal", "below minimum"):
+        if kind in (
+            FailureKind.WRONG_INVALID,
+            FailureKind.NOT_MINIMAL,
+            FailureKind.BELOW_MINIMUM,
+        ):
             out += _float_sum_counts(instance, precision, scores)
         return out
     bad = violations(instance, output.selected)
-    if rule == "rooted" or kind == "not rooted":
+    if rule == "rooted" or kind == FailureKind.NOT_ROOTED:
         for v in bad:
             if v.rule != "rooted" or v.node is None:
                 continue
@@ -340,11 +343,11 @@ def _explain(
         out += [c for c in sums if c["format"] in likely]
         out += _stopped_early(instance, output, missed)
         out += [c for c in sums if c["format"] not in likely]
-    if kind in ("suboptimal",) and optimal is not None and optimal.ok:
+    if kind == FailureKind.SUBOPTIMAL and optimal is not None and optimal.ok:
         out += _unspent(instance, output) or _swaps(
             instance, output, optimal, precision, scores
         )
-    if kind in ("not minimal", "below minimum"):
+    if kind in (FailureKind.NOT_MINIMAL, FailureKind.BELOW_MINIMUM):
         out += _float_sum_counts(instance, precision, scores)
     return out
 

@@ -71,6 +71,7 @@ from solver.errors import Declined, Inconclusive
 from solver.messages import number
 from solver.model import Instance
 from solver.numbers import fraction_str
+from solver.verdicts import ClaimVerdict, FailureKind
 from verify.search import generators
 from verify.search.cause import explain
 from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim, Profile
@@ -80,7 +81,9 @@ from verify.search.properties import Failure, Outside, fault_failure, signature
 from verify.search.restrictions import Restrictions
 from verify.subject.adapters import settle_solver
 
-VERIFIED, COUNTEREXAMPLE, INCONCLUSIVE = "verified", "counterexample", "inconclusive"
+VERIFIED = ClaimVerdict.VERIFIED
+COUNTEREXAMPLE = ClaimVerdict.COUNTEREXAMPLE
+INCONCLUSIVE = ClaimVerdict.INCONCLUSIVE
 
 
 @dataclass
@@ -576,6 +579,7 @@ def run_claim(
                     )
 
     start = time.perf_counter()
+    verdict: str
     verdict, note = VERIFIED, None
     first_at = None
     wanted = max_findings - len(found)
@@ -944,7 +948,7 @@ def causes(
     if not isinstance(inst, Instance):
         return []
     optimal = failure.optimal_selection
-    if optimal is None and failure.kind == "suboptimal":
+    if optimal is None and failure.kind == FailureKind.SUBOPTIMAL:
         from verify.oracles.dp import solve_dp
 
         optimal = solve_dp(inst)

@@ -39,6 +39,7 @@ from typing import Any, Callable, Optional
 
 from solver.errors import Declined, Inconclusive, SolverFault
 from solver.model import Instance
+from solver.verdicts import FAULT_KINDS, Confirmation, FailureKind
 from verify.search.properties import (
     Failure,
     Outside,
@@ -53,8 +54,9 @@ MAX_REPLAYS = 5  # when they disagree
 TIMEOUT_FACTOR = (
     4  # the per-call timeout of a replay of a timeout finding, times the run's
 )
-CONFIRMED, INTERMITTENT, NOT_CONFIRMED = "confirmed", "intermittent", "not confirmed"
-FAULT_KINDS = ("raised", "timeout", "crashed", "malformed")
+CONFIRMED = Confirmation.CONFIRMED
+INTERMITTENT = Confirmation.INTERMITTENT
+NOT_CONFIRMED = Confirmation.NOT_CONFIRMED
 
 
 class _Recorder:
@@ -130,14 +132,14 @@ def confirm(
     ``fresh(factor)`` builds a fresh solver whose per-call timeout is ``factor`` times
     the run's; ``close`` ends it.
     """
-    factor = TIMEOUT_FACTOR if failure.kind == "timeout" else 1
+    factor = TIMEOUT_FACTOR if failure.kind == FailureKind.TIMEOUT else 1
     outcomes: list[tuple[bool, str, Any]] = []
 
     def undecided() -> (
         bool
     ):  # disagreeing replays, or none reproduced a failure that was seen
         k = sum(ok for ok, _, _ in outcomes)
-        return 0 < k < len(outcomes) or (k == 0 and failure.kind != "timeout")
+        return 0 < k < len(outcomes) or (k == 0 and failure.kind != FailureKind.TIMEOUT)
 
     while len(outcomes) < REPLAYS or (len(outcomes) < MAX_REPLAYS and undecided()):
         solver = fresh(factor)

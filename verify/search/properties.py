@@ -82,6 +82,7 @@ from solver.feasibility import violations
 from solver.model import Instance, Request, Tree
 from solver.numbers import fraction_str
 from solver.selection import INVALID, OK, UNSUPPORTED, Selection, make_invalid, make_ok
+from solver.verdicts import FAILURE_OF_RULE, RULE_ORDER, FailureKind
 from verify.oracles import brute, dp
 from verify.oracles.z3 import encoding as z3_encoding
 from verify.oracles.z3.common import Z3Fault
@@ -95,28 +96,7 @@ Z3_TIMEOUT = (
 )
 
 
-KINDS = (
-    "not rooted",
-    "over budget",
-    "target missed",
-    "malformed",
-    "suboptimal",
-    "above optimum",
-    "wrong INVALID",
-    "not minimal",
-    "below minimum",
-    "raised",
-    "timeout",
-    "crashed",
-    "claim",
-)
-RULE_ORDER = ("format", "rooted", "budget", "target")
-RULE_KIND = {
-    "format": "malformed",
-    "rooted": "not rooted",
-    "budget": "over budget",
-    "target": "target missed",
-}
+KINDS = tuple(FailureKind)  # the words and their meaning: solver/verdicts.py
 
 
 @dataclass(frozen=True)
@@ -133,7 +113,7 @@ class Failure:
         None  # the instance the condition is about, when derived
     )
     rule: str = "claim"  # the rule broken (see the module docstring)
-    kind: str = "claim"  # one of KINDS
+    kind: FailureKind = FailureKind.CLAIM  # one of KINDS
     others: tuple = ()  # failures of other signatures on the same case (LEM-C2)
     causes: Optional[tuple] = (
         None  # verify.search.cause's explanation (None: not yet asked)
@@ -216,12 +196,12 @@ def fault_failure(exc: SolverFault) -> Failure:
             instance=getattr(exc, "instance", None),
         )
     if raised:
-        return Failure(text, rule=name.strip() or "exception", kind="raised")
+        return Failure(text, rule=name.strip() or "exception", kind=FailureKind.RAISED)
     if "within the timeout" in text:
-        return Failure(text, rule="timeout", kind="timeout")
+        return Failure(text, rule="timeout", kind=FailureKind.TIMEOUT)
     if text.startswith(("solver exited", "solver was killed", "solver program")):
-        return Failure(text, rule="exit", kind="crashed")
-    return Failure(text, rule="answer", kind="malformed")
+        return Failure(text, rule="exit", kind=FailureKind.CRASHED)
+    return Failure(text, rule="answer", kind=FailureKind.MALFORMED)
 
 
 def explained(check: Callable) -> Callable:
@@ -261,7 +241,7 @@ def with_causes(
     from verify.search.cause import explain
 
     optimal = failure.optimal_selection
-    if optimal is None and failure.kind == "suboptimal":
+    if optimal is None and failure.kind == FailureKind.SUBOPTIMAL:
         optimal = dp.solve_dp(inst)
     return replace(
         failure,
@@ -284,7 +264,8 @@ def _rule_failure(text: str, bad, **kw) -> Failure:
         (v.rule for v in bad),
         key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER),
     )
-    return Failure(text, rule=rule, kind=RULE_KIND.get(rule, "malformed"), **kw)
+    kind = FAILURE_OF_RULE.get(rule, FailureKind.MALFORMED)
+    return Failure(text, rule=rule, kind=kind, **kw)
 
 
 def run_solver(solver: Solver, instance: Instance) -> Selection:
@@ -364,7 +345,7 @@ def check_invalid_sound(
             best.objective,
             best,
             rule="INVALID soundness",
-            kind="wrong INVALID",
+            kind=FailureKind.WRONG_INVALID,
         )
     return None
 
@@ -390,7 +371,7 @@ def check_optimal(
             best.objective,
             best,
             rule="INVALID soundness",
-            kind="wrong INVALID",
+            kind=FailureKind.WRONG_INVALID,
         )
     bad = violations(instance, sel.selected)
     if bad:
@@ -413,7 +394,9 @@ def check_optimal(
             best.objective,
             best,
             rule="optimality",
-            kind="suboptimal" if got < best.objective else "above optimum",
+            kind=FailureKind.SUBOPTIMAL
+            if got < best.objective
+            else FailureKind.ABOVE_OPTIMUM,
         )
     return None
 
@@ -497,7 +480,7 @@ def check_min_count(
                     sel,
                     instance=case,
                     rule="minimal count",
-                    kind="below minimum",
+                    kind=FailureKind.BELOW_MINIMUM,
                 )
             if b > expected:
                 return Failure(
@@ -507,7 +490,7 @@ def check_min_count(
                     sel,
                     instance=case,
                     rule="minimal count",
-                    kind="not minimal",
+                    kind=FailureKind.NOT_MINIMAL,
                 )
             return None
     if truth is not None:
@@ -519,7 +502,7 @@ def check_min_count(
             sel,
             instance=case,
             rule="minimal count",
-            kind="not minimal",
+            kind=FailureKind.NOT_MINIMAL,
         )
     return None
 
@@ -564,7 +547,7 @@ def check_top_b(
                     subset_best,
                     instance=case,
                     rule="top-b",
-                    kind="claim",
+                    kind=FailureKind.CLAIM,
                 )
             )
             continue
@@ -586,7 +569,7 @@ def check_top_b(
                     table[b],
                     instance=case,
                     rule="INVALID soundness",
-                    kind="wrong INVALID",
+                    kind=FailureKind.WRONG_INVALID,
                 )
             )
         elif violations(case, sel.selected):
@@ -610,7 +593,9 @@ def check_top_b(
                     subset_best,
                     instance=case,
                     rule="optimality",
-                    kind="suboptimal" if got < subset_best else "above optimum",
+                    kind=FailureKind.SUBOPTIMAL
+                    if got < subset_best
+                    else FailureKind.ABOVE_OPTIMUM,
                 )
             )
     if found:

@@ -6,8 +6,11 @@ the strategy) and the reduction pass (:mod:`verify.search.minimize` tries only
 candidates that :meth:`Restrictions.contains` accepts).  A property that means
 nothing under them is not run (:meth:`Restrictions.applies`).
 
-The restrictions, by name (the keywords of the test-solver flags and of the
-future public ``instances(**restrictions)``):
+Each restriction is declared once, as a field of :class:`Restrictions` whose
+:class:`Restriction` gives its flags, description and suggestions (:data:`DECLARED`):
+the test-solver command line, the keywords of ``verify.instances(**restrictions)`` and
+``verify.check_solver``, the run header and the decline suggestions all derive from it.
+The restrictions, by name:
 
 ================  =====================================================================
 single_request    exactly one request per instance
@@ -38,40 +41,15 @@ best_effort       the selector never answers INVALID: on an instance the exact o
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any, Optional
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from solver.errors import OptionError
 
 if TYPE_CHECKING:
     from solver.model import Instance
 
-NAMES = (
-    "single_request",
-    "no_targets",
-    "chains",
-    "max_nodes",
-    "max_width",
-    "max_depth",
-    "min_budget",
-    "min_nodes",
-    "root_charged",
-    "values",
-    "precision",
-    "scores",
-    "best_effort",
-)
 SCORES = ("prob", "log")
-
-
-#: the smallest value of each numeric restriction
-LEAST = {
-    "max_nodes": 1,
-    "max_depth": 0,
-    "max_width": 1,
-    "min_budget": 0,
-    "min_nodes": 1,
-}
 
 
 def whole_number(value: Any, option: str, least: int) -> Optional[int]:
@@ -120,6 +98,201 @@ def value_classes(values: Any) -> tuple[str, ...]:
     return values
 
 
+#: a case's shape as :func:`verify.search.claim_search.case_features` gives it:
+#: (requests, budget, fewest nodes, most nodes, widest node, depth, a target above 1?,
+#: value classes)
+Shape = tuple
+#: a suggested value: (the value, what it keeps out, excludes(shape), preference on a
+#: tie: lower first)
+Suggestion = tuple[Any, str, Callable[[Shape], bool], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """One restriction, declared once (the metadata of its :class:`Restrictions`
+    field, :func:`restriction`): its name, type and default are the field's; the
+    test-solver flags, the ``instances()`` / ``check_solver`` keyword, the
+    descriptions and the suggestions are derived from it (:data:`DECLARED`)."""
+
+    #: the test-solver flags that declare it: (flag, argparse keywords); the first is
+    #: the one written in commands (``cli_args``)
+    arguments: tuple[tuple[str, dict], ...]
+    #: how the run header and the report's "declared" line name a value
+    describe: Callable[[Any], str]
+    shown: int  # its place in a description (the run header's order)
+    written: int  # its place in a written command (``cli_args``, rerun commands)
+    least: Optional[int] = None  # a whole number: the smallest value
+    narrows: bool = True  # passed to the strategies (``generator_kwargs``)
+    #: the flag's text read as a value (None: argparse's value as it is)
+    parse: Optional[Callable[[Any], Any]] = None
+    #: the value of parsed test-solver arguments (None: the flag's, through ``parse``)
+    read: Optional[Callable[[Any], Any]] = None
+    #: the values a suggestion would add, for the shapes seen (None: never suggested,
+    #: it excludes no generated case by a shape)
+    suggest: Optional[Callable[[set, "Restrictions"], list[Suggestion]]] = None
+    run_option: bool = False  # written by the run's options (``--roots``), not here
+    example: Any = True  # a value that declares it (docs, tests)
+    name: str = ""  # the field's name and default (set by :data:`DECLARED`)
+    default: Any = None
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(flag for flag, _ in self.arguments)
+
+    def to_flags(self, value: Any) -> list[str]:
+        """The flags that declare ``value`` (none for the default).
+
+        >>> DECLARED["values"].to_flags(("grid", "halving"))
+        ['--values', 'grid,halving']
+        >>> DECLARED["chains"].to_flags(True), DECLARED["min_budget"].to_flags(0)
+        (['--chains'], ['--min-budget', '0'])
+        """
+        if value is None or value is False:
+            return []
+        if value is True:
+            return [self.flags[0]]
+        if isinstance(value, tuple):
+            return [self.flags[0], ",".join(value)]
+        return [self.flags[0], str(value)]
+
+    def from_args(self, args: Any) -> Any:
+        """The value parsed test-solver arguments declare (ValueError: a usage
+        error)."""
+        if self.read is not None:
+            return self.read(args)
+        value = getattr(args, self.name, None)
+        if value is None:
+            return self.default
+        return value if self.parse is None else self.parse(value)
+
+
+def restriction(default: Any, **declaration: Any) -> Any:
+    """A :class:`Restrictions` field that declares one restriction."""
+    return field(default=default, metadata={"restriction": Restriction(**declaration)})
+
+
+def _switch(flag: str, text: str) -> tuple[tuple[str, dict], ...]:
+    return ((flag, {"action": "store_true", "help": text}),)
+
+
+def _count(flag: str, metavar: str, text: str) -> tuple[tuple[str, dict], ...]:
+    return ((flag, {"type": int, "metavar": metavar, "help": text}),)
+
+
+def values_flag(text: Any) -> tuple[str, ...]:
+    """``--values CLASS,...``: known value classes (ValueError otherwise)."""
+    try:
+        return value_classes(text)
+    except OptionError as exc:
+        raise ValueError(exc.as_flag()) from None
+
+
+def _roots(args: Any) -> Optional[bool]:
+    """``--roots free|charged`` and its synonym ``--root-charged``: None is both."""
+    roots = getattr(args, "roots", None)
+    if getattr(args, "root_charged", False):
+        if roots == "free":
+            raise ValueError("--root-charged and --roots free contradict each other")
+        roots = "charged"
+    return None if roots is None else roots == "charged"
+
+
+def _axis(shapes: set, i: int) -> list:
+    return sorted({f[i] for f in shapes})
+
+
+def _below(axis: int, k: int) -> Callable[[Shape], bool]:
+    return lambda shape: shape[axis] < k
+
+
+def _above(axis: int, k: int) -> Callable[[Shape], bool]:
+    return lambda shape: shape[axis] > k
+
+
+def _has_class(c: str) -> Callable[[Shape], bool]:
+    return lambda shape: c in shape[7]
+
+
+def _suggest_single(shapes: set, r: "Restrictions") -> list[Suggestion]:
+    if r.single_request:
+        return []
+    return [(True, "requests != 1", lambda f: f[0] != 1, (2, 0))]
+
+
+def _suggest_no_targets(shapes: set, r: "Restrictions") -> list[Suggestion]:
+    if r.no_targets:
+        return []
+    return [(True, "targets above 1", lambda f: f[6], (3, 0))]
+
+
+def _suggest_min_budget(shapes: set, r: "Restrictions") -> list[Suggestion]:
+    budgets = _axis(shapes, 1)
+    # the least restrictive threshold that keeps out budgets up to b
+    return [
+        (
+            b + 1,
+            f"budget={b}" if b == budgets[0] else f"budget <= {b}",
+            _below(1, b + 1),
+            (4, b + 1),
+        )
+        for b in budgets[:-1]
+    ]
+
+
+def _suggest_min_nodes(shapes: set, r: "Restrictions") -> list[Suggestion]:
+    return [
+        (n + 1, f"trees of {n} nodes or fewer", _below(2, n + 1), (6, n))
+        for n in _axis(shapes, 2)[:-1]
+    ]
+
+
+def _suggest_max_nodes(shapes: set, r: "Restrictions") -> list[Suggestion]:
+    return [
+        (n - 1, f"trees of {n} nodes or more", _above(3, n - 1), (7, -n))
+        for n in _axis(shapes, 3)[1:]
+    ]
+
+
+def _suggest_width(chains: bool) -> Callable[[set, "Restrictions"], list[Suggestion]]:
+    """Width 1 is ``--chains``, a wider one ``--max-width W``."""
+
+    def suggest(shapes: set, r: "Restrictions") -> list[Suggestion]:
+        return [
+            (
+                True if chains else w - 1,
+                f"width >= {w}",
+                _above(4, w - 1),
+                (0, -w),
+            )
+            for w in _axis(shapes, 4)[1:]
+            if w - 1 >= 1 and (w - 1 == 1) == chains
+        ]
+
+    return suggest
+
+
+def _suggest_max_depth(shapes: set, r: "Restrictions") -> list[Suggestion]:
+    return [
+        (d - 1, f"depth >= {d}", _above(5, d - 1), (1, -d))
+        for d in _axis(shapes, 5)[1:]
+    ]
+
+
+def _suggest_values(shapes: set, r: "Restrictions") -> list[Suggestion]:
+    from verify.search.generators import PROB_CLASSES
+
+    classes = sorted(
+        {c for f in shapes for c in f[7]},
+        key=lambda c: PROB_CLASSES.index(c) if c in PROB_CLASSES else len(PROB_CLASSES),
+    )
+    out: list[Suggestion] = []
+    for c in classes:
+        rest = tuple(x for x in r.values or PROB_CLASSES if x != c)
+        if rest:
+            out.append((rest, f"prob:{c}", _has_class(c), (5, 0)))
+    return out
+
+
 @dataclass(frozen=True)
 class Restrictions:
     """The part of the problem a solver under test claims to handle.
@@ -136,24 +309,190 @@ class Restrictions:
     '--values grid: none of its classes has strictly decreasing values (the premise)'
     """
 
-    single_request: bool = False
-    no_targets: bool = False
-    max_nodes: Optional[int] = None
-    max_depth: Optional[int] = None
-    max_width: Optional[int] = None
-    chains: bool = False
-    min_budget: Optional[int] = None
-    min_nodes: Optional[int] = None
-    root_charged: Optional[bool] = None
-    values: Optional[tuple[str, ...]] = None
-    precision: Optional[str] = None
-    scores: Optional[str] = None
-    best_effort: bool = False
+    # The declaration of every restriction (Restriction): adding one is adding a field
+    # here, and its test in outside() when it excludes instances.
+    single_request: bool = restriction(
+        False,
+        arguments=_switch("--single-request", "generate one request per instance"),
+        describe=lambda v: "single request",
+        shown=0,
+        written=0,
+        suggest=_suggest_single,
+    )
+    no_targets: bool = restriction(
+        False,
+        arguments=_switch("--no-targets", "every target <= 1"),
+        describe=lambda v: "no targets (every target <= 1)",
+        shown=1,
+        written=1,
+        suggest=_suggest_no_targets,
+    )
+    max_nodes: Optional[int] = restriction(
+        None,
+        arguments=_count("--max-nodes", "N", "at most N nodes per tree"),
+        describe=lambda v: f"at most {v} nodes per tree",
+        shown=3,
+        written=3,
+        least=1,
+        suggest=_suggest_max_nodes,
+        example=5,
+    )
+    max_depth: Optional[int] = restriction(
+        None,
+        arguments=_count("--max-depth", "D", "trees at most D deep"),
+        describe=lambda v: f"depth at most {v}",
+        shown=5,
+        written=4,
+        least=0,
+        suggest=_suggest_max_depth,
+        example=3,
+    )
+    max_width: Optional[int] = restriction(
+        None,
+        arguments=_count("--max-width", "W", "at most W children per node"),
+        describe=lambda v: f"at most {v} children per node",
+        shown=6,
+        written=5,
+        least=1,
+        suggest=_suggest_width(chains=False),
+        example=2,
+    )
+    chains: bool = restriction(
+        False,
+        arguments=_switch(
+            "--chains", "every tree is one chain (each node at most one child)"
+        ),
+        describe=lambda v: "chains (every tree a single path)",
+        shown=2,
+        written=2,
+        suggest=_suggest_width(chains=True),
+    )
+    min_budget: Optional[int] = restriction(
+        None,
+        arguments=_count("--min-budget", "N", "every instance's budget is at least N"),
+        describe=lambda v: f"budget at least {v}",
+        shown=7,
+        written=6,
+        least=0,
+        suggest=_suggest_min_budget,
+        example=1,
+    )
+    min_nodes: Optional[int] = restriction(
+        None,
+        arguments=_count("--min-nodes", "N", "at least N nodes per tree"),
+        describe=lambda v: f"at least {v} nodes per tree",
+        shown=4,
+        written=7,
+        least=1,
+        suggest=_suggest_min_nodes,
+        example=2,
+    )
+    root_charged: Optional[bool] = restriction(
+        None,
+        arguments=(
+            (
+                "--roots",
+                {
+                    "choices": ["free", "charged"],
+                    "help": (
+                        "draw only this root convention (default: both, free and"
+                        " charged)"
+                    ),
+                },
+            ),
+            (
+                "--root-charged",
+                {"action": "store_true", "help": "the same as --roots charged"},
+            ),
+        ),
+        describe=lambda v: "roots charged" if v else "roots free",
+        shown=8,
+        written=8,
+        narrows=False,
+        read=_roots,
+        run_option=True,
+        example=True,
+    )
+    values: Optional[tuple[str, ...]] = restriction(
+        None,
+        arguments=(
+            (
+                "--values",
+                {
+                    "metavar": "CLASS,...",
+                    "help": "draw only these value classes (docs/suite.md)",
+                },
+            ),
+        ),
+        describe=lambda v: f"values {', '.join(v)}",
+        shown=9,
+        written=9,
+        parse=values_flag,
+        suggest=_suggest_values,
+        example=("grid", "decimal"),
+    )
+    precision: Optional[str] = restriction(
+        None,
+        arguments=(
+            (
+                "--precision",
+                {
+                    "metavar": "FORMAT",
+                    "help": (
+                        "the solver computes in float32, bfloat16 or float16: aim"
+                        " generation at values that merge there and sums it misses"
+                        " (it only adds)"
+                    ),
+                },
+            ),
+        ),
+        describe=lambda v: f"computes in {v} (generation aims at what merges there)",
+        shown=10,
+        written=10,
+        example="float32",
+    )
+    scores: Optional[str] = restriction(
+        None,
+        arguments=(
+            (
+                "--scores",
+                {
+                    "choices": list(SCORES),
+                    "help": (
+                        "the solver ranks probabilities or log-probabilities (causes"
+                        " try that domain only; default both)"
+                    ),
+                },
+            ),
+        ),
+        describe=lambda v: (
+            "ranks log-probabilities" if v == "log" else "ranks probabilities"
+        ),
+        shown=11,
+        written=11,
+        narrows=False,
+        example="log",
+    )
+    best_effort: bool = restriction(
+        False,
+        arguments=_switch(
+            "--best-effort",
+            "the solver never answers INVALID: on infeasible instances judge only"
+            " budget and rootedness",
+        ),
+        describe=lambda v: (
+            "best effort (never INVALID: infeasible instances judged for budget and"
+            " rootedness)"
+        ),
+        shown=12,
+        written=12,
+        narrows=False,
+    )
 
     def __post_init__(self):
         """Every restriction checked here, for the command line, the API and reports
         alike: :class:`~solver.errors.OptionError` names the first one out of range."""
-        for name in ("single_request", "no_targets", "chains", "best_effort"):
+        for name in SWITCHES:
             if not isinstance(getattr(self, name), bool):
                 raise OptionError(
                     "must be True or False", option=name, value=getattr(self, name)
@@ -213,8 +552,7 @@ class Restrictions:
         return {
             k: v
             for k, v in self.to_json().items()
-            if v not in (None, False)
-            and k not in ("root_charged", "scores", "best_effort")
+            if v not in (None, False) and DECLARED[k].narrows
         }
 
     def classes(self, allowed) -> tuple[str, ...]:
@@ -312,66 +650,25 @@ class Restrictions:
         return None
 
     def describe(self) -> str:
-        parts = []
-        if self.single_request:
-            parts.append("single request")
-        if self.no_targets:
-            parts.append("no targets (every target <= 1)")
-        if self.chains:
-            parts.append("chains (every tree a single path)")
-        if self.max_nodes is not None:
-            parts.append(f"at most {self.max_nodes} nodes per tree")
-        if self.min_nodes is not None:
-            parts.append(f"at least {self.min_nodes} nodes per tree")
-        if self.max_depth is not None:
-            parts.append(f"depth at most {self.max_depth}")
-        if self.max_width is not None:
-            parts.append(f"at most {self.max_width} children per node")
-        if self.min_budget is not None:
-            parts.append(f"budget at least {self.min_budget}")
-        if self.root_charged is not None:
-            parts.append("roots charged" if self.root_charged else "roots free")
-        if self.values is not None:
-            parts.append(f"values {', '.join(self.values)}")
-        if self.precision is not None:
-            parts.append(
-                f"computes in {self.precision} (generation aims at what merges there)"
-            )
-        if self.scores is not None:
-            parts.append(
-                "ranks log-probabilities"
-                if self.scores == "log"
-                else "ranks probabilities"
-            )
-        if self.best_effort:
-            parts.append(
-                "best effort (never INVALID: infeasible instances judged for budget and"
-                " rootedness)"
-            )
+        shown = sorted(DECLARED.values(), key=lambda r: r.shown)
+        parts = [r.describe(getattr(self, r.name)) for r in shown if self._declares(r)]
         return ", ".join(parts) or "none"
 
     def cli_args(self) -> list[str]:
         """The test-solver flags that declare these restrictions (the root convention:
-        ``--root-charged``)."""
-        out = []
-        if self.single_request:
-            out.append("--single-request")
-        if self.no_targets:
-            out.append("--no-targets")
-        if self.chains:
-            out.append("--chains")
-        for name in ("max_nodes", "max_depth", "max_width", "min_budget", "min_nodes"):
-            if getattr(self, name) is not None:
-                out += ["--" + name.replace("_", "-"), str(getattr(self, name))]
-        if self.values is not None:
-            out += ["--values", ",".join(self.values)]
-        if self.precision is not None:
-            out += ["--precision", self.precision]
-        if self.scores is not None:
-            out += ["--scores", self.scores]
-        if self.best_effort:
-            out.append("--best-effort")
-        return out
+        ``--roots``, written by the run's options)."""
+        written = sorted(DECLARED.values(), key=lambda r: r.written)
+        return [
+            flag
+            for r in written
+            if not r.run_option
+            for flag in r.to_flags(getattr(self, r.name))
+        ]
+
+    def _declares(self, r: Restriction) -> bool:
+        """Whether ``r`` is declared (a switch when on; 0 and False are values)."""
+        value = getattr(self, r.name)
+        return value is not None and not (r.default is False and value is False)
 
     def to_json(self) -> dict:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -429,3 +726,16 @@ class Restrictions:
             if self.contains(inst):
                 return inst
         return None
+
+
+#: every restriction by name, in the order of the fields (the JSON's)
+DECLARED: dict[str, Restriction] = {
+    f.name: replace(f.metadata["restriction"], name=f.name, default=f.default)
+    for f in fields(Restrictions)
+}
+#: the keywords of ``instances()`` and ``check_solver``, in the descriptions' order
+NAMES = tuple(sorted(DECLARED, key=lambda name: DECLARED[name].shown))
+#: the smallest value of each whole-number restriction
+LEAST = {name: r.least for name, r in DECLARED.items() if r.least is not None}
+#: the restrictions that are True or False
+SWITCHES = tuple(name for name, r in DECLARED.items() if r.default is False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from solver.files import read_text
 from solver.model import Instance
 
 # each runs on every property; 10**4 rather than a literal so Hypothesis's pool of
@@ -38,19 +39,10 @@ def load_instances(path: str) -> list[tuple[str, Instance]]:
         return [
             (os.path.join(path, f), load_instance(os.path.join(path, f))) for f in files
         ]
-    try:
-        if os.path.getsize(path) > MAX_INSTANCE_BYTES:
-            raise InstanceError(
-                f"larger than {MAX_INSTANCE_BYTES // 2**20} MiB", source=path
-            )
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except OSError as exc:
-        raise InstanceError(
-            f"cannot read: {exc.strerror or exc}", source=path
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise InstanceError(f"not UTF-8 text (byte {exc.start})", source=path) from None
+    text = read_text(
+        path, InstanceError, max_bytes=MAX_INSTANCE_BYTES, cannot="cannot read"
+    )
+    lines = text.splitlines()
     out = []
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from solver.errors import OptionError
-from verify.search.restrictions import Restrictions, value_classes, whole_number
+from verify.search.restrictions import Restrictions, values_flag, whole_number
 
 MAX_FINDINGS = 5  # distinct findings per property (--max-findings)
 
@@ -138,12 +138,7 @@ def roots_text(root_charged: Optional[bool]) -> str:
 def parse_values(text: Optional[str]) -> Optional[tuple[str, ...]]:
     """``--values CLASS,...``: known value classes (ValueError otherwise), in the order
     given."""
-    if text is None:
-        return None
-    try:
-        return value_classes(text)
-    except OptionError as exc:
-        raise ValueError(exc.as_flag()) from None
+    return None if text is None else values_flag(text)
 
 
 def check_satisfiable(r: Restrictions, profile) -> None:

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Optional
 
 from solver.messages import clip_line
+from solver.verdicts import Confirmation
 from verify.search.claim_search import (
     COUNTEREXAMPLE,
     INCONCLUSIVE,
@@ -19,7 +20,7 @@ from verify.search.claim_search import (
 from verify.search.claims import PROFILES
 from verify.search.confirm import confirmation_text
 from verify.search.defects import decline_like
-from verify.search.restrictions import Restrictions
+from verify.search.restrictions import DECLARED, Restrictions
 from verify.solver_check.check import Run
 from verify.solver_check.options import roots_text
 
@@ -89,8 +90,6 @@ def suggest_flags(
     >>> suggest_flags([r])
     [('budget=0', 100, '--min-budget 1')]
     """
-    from verify.search.generators import PROB_CLASSES
-
     declined, judged = Counter(), Counter()
     for x in results:
         declined.update({k: n for k, n in x.declined_shapes.items() if k is not None})
@@ -98,77 +97,15 @@ def suggest_flags(
     if not declined:
         return []
     shapes = set(declined) | set(judged)
-    budgets = sorted({f[1] for f in shapes})
-    nodes_lo = sorted({f[2] for f in shapes})
-    nodes_hi = sorted({f[3] for f in shapes})
-    widths = sorted({f[4] for f in shapes})
-    depths = sorted({f[5] for f in shapes})
-    classes = sorted(
-        {c for f in shapes for c in f[7]},
-        key=lambda c: PROB_CLASSES.index(c) if c in PROB_CLASSES else len(PROB_CLASSES),
-    )
-    # (flag, what, excludes(features), preference): on a tie the bluntest flags (node
-    # counts) come last,
-    # and of one flag the least restrictive threshold first
-    cands = []
-    if not restrictions.single_request:
-        cands.append(("--single-request", "requests != 1", lambda f: f[0] != 1, (2, 0)))
-    if not restrictions.no_targets:
-        cands.append(("--no-targets", "targets above 1", lambda f: f[6], (3, 0)))
-    for b in budgets[
-        :-1
-    ]:  # the least restrictive threshold that keeps out budgets up to b
-        k = b + 1
-        cands.append(
-            (
-                f"--min-budget {k}",
-                f"budget={b}" if b == budgets[0] else f"budget <= {b}",
-                lambda f, k=k: f[1] < k,
-                (4, k),
-            )
-        )
-    for n in nodes_lo[:-1]:
-        cands.append(
-            (
-                f"--min-nodes {n + 1}",
-                f"trees of {n} nodes or fewer",
-                lambda f, k=n + 1: f[2] < k,
-                (6, n),
-            )
-        )
-    for n in nodes_hi[1:]:
-        cands.append(
-            (
-                f"--max-nodes {n - 1}",
-                f"trees of {n} nodes or more",
-                lambda f, k=n - 1: f[3] > k,
-                (7, -n),
-            )
-        )
-    for w in widths[1:]:
-        if w - 1 >= 1:
-            flag = "--chains" if w - 1 == 1 else f"--max-width {w - 1}"
-            cands.append((flag, f"width >= {w}", lambda f, k=w - 1: f[4] > k, (0, -w)))
-    for d in depths[1:]:
-        cands.append(
-            (
-                f"--max-depth {d - 1}",
-                f"depth >= {d}",
-                lambda f, k=d - 1: f[5] > k,
-                (1, -d),
-            )
-        )
-    for c in classes:
-        rest = [x for x in restrictions.values or PROB_CLASSES if x != c]
-        if rest:
-            cands.append(
-                (
-                    f"--values {','.join(rest)}",
-                    f"prob:{c}",
-                    lambda f, c=c: c in f[7],
-                    (5, 0),
-                )
-            )
+    # (flag, what, excludes(features), preference): each declared restriction's
+    # suggestions (verify.search.restrictions); on a tie the bluntest flags (node
+    # counts) come last, and of one flag the least restrictive threshold first
+    cands = [
+        (" ".join(r.to_flags(value)), what, excludes, pref)
+        for r in DECLARED.values()
+        if r.suggest is not None
+        for value, what, excludes, pref in r.suggest(shapes, restrictions)
+    ]
     left = Counter(declined)
     total = sum(declined.values())
     out = []
@@ -222,7 +159,8 @@ def _finding_lines(rec: dict, report: Optional[str], pad: str) -> list[str]:
     if rec.get("origin") not in (None, "generated"):
         out.append(f"{pad}from:     {rec['origin']} (--instances), reduced")
     conf = rec.get("confirmation") or {}
-    if conf.get("status") == "intermittent":  # (a confirmed finding reads as before)
+    # (a confirmed finding reads as before)
+    if conf.get("status") == Confirmation.INTERMITTENT:
         out.append(f"{pad}replayed: {confirmation_text(conf)}")
         out.append(
             f"{pad}answers:  {_answer(rec.get('output'))} (failing); "

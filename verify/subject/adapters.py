@@ -68,6 +68,7 @@ from solver.messages import abbreviate
 from solver.model import Instance
 from solver.numbers import MAX_ANSWER_DIGITS, fraction_str, loads_exact
 from solver.selection import UNSUPPORTED, Selection, parse_selection
+from solver.verdicts import FailureKind
 from verify.subject.process import MAX_OUTPUT, Exited, OutputTooLarge, Program, Timeout
 from verify.subject.worker import DEFAULT_STARTUP, SelectorWorker
 
@@ -139,7 +140,7 @@ def _call(fn: Callable, arg: Any) -> Any:
     ) as exc:  # sys.exit() in a selector must not end the caller
         raise SolverFault(
             f"solver raised {type(exc).__name__}: {_text(exc)}",
-            kind="raised",
+            kind=FailureKind.RAISED,
             rule=type(exc).__name__,
         ) from exc
 
@@ -184,7 +185,7 @@ def adapt_callable(fn: Callable[[dict], Any], timeout: float | None = None, **wo
             ) from None
         if len(text) > MAX_OUTPUT:
             raise SolverFault(
-                _too_large(MAX_OUTPUT), kind="malformed", rule="output size"
+                _too_large(MAX_OUTPUT), kind=FailureKind.MALFORMED, rule="output size"
             )
         return read_answer(text)
 
@@ -221,12 +222,12 @@ def adapt_command(
         except Timeout:
             raise SolverFault(
                 f"solver gave no answer within the timeout of {timeout:g} s (hangs?)",
-                kind="timeout",
+                kind=FailureKind.TIMEOUT,
                 rule="timeout",
             ) from None
         except OutputTooLarge:
             raise SolverFault(
-                _too_large(max_output), kind="malformed", rule="output size"
+                _too_large(max_output), kind=FailureKind.MALFORMED, rule="output size"
             ) from None
         err_text = err.decode("utf-8", errors="replace")
         if rc == DECLINE_EXIT:
@@ -238,7 +239,7 @@ def adapt_command(
             raise SolverFault(
                 _exit_text(rc)
                 + (f"; stderr: {_clip(err_text, 200)}" if err_text.strip() else ""),
-                kind="crashed",
+                kind=FailureKind.CRASHED,
                 rule="exit",
             )
         return read_answer(_utf8(out))
@@ -336,13 +337,15 @@ class LineSolver:
                 f"solver gave no answer line within the timeout of {self.timeout:g} s"
                 + (f" (+ {extra:g} s start-up)" if extra else "")
                 + " (hangs?)",
-                kind="timeout",
+                kind=FailureKind.TIMEOUT,
                 rule="timeout",
             ) from None
         except OutputTooLarge:
             self._restart()
             raise SolverFault(
-                _too_large(self.max_output), kind="malformed", rule="output size"
+                _too_large(self.max_output),
+                kind=FailureKind.MALFORMED,
+                rule="output size",
             ) from None
         except Exited as exc:
             err = program.err.decode("utf-8", errors="replace")
@@ -355,7 +358,7 @@ class LineSolver:
             raise SolverFault(
                 f"{what} before answering this line"
                 + (f"; stderr: {_clip(err, 200)}" if err.strip() else ""),
-                kind="crashed",
+                kind=FailureKind.CRASHED,
                 rule="exit",
             ) from None
         except BaseException:
@@ -374,7 +377,7 @@ class LineSolver:
                     "solver printed a line that is not an answer:"
                     f" {_clip(_lossy(raw))}{then} (stdout is for answer lines only; log"
                     " to stderr)",
-                    kind="malformed",
+                    kind=FailureKind.MALFORMED,
                     rule="protocol",
                 ) from None
             raise exc from None
@@ -511,7 +514,9 @@ def _late_fault(
         else f"solver printed another line after its answer: {_clip(late)}"
     )
     exc = SolverFault(
-        text + (f" ({how})" if how else ""), kind="malformed", rule="protocol"
+        text + (f" ({how})" if how else ""),
+        kind=FailureKind.MALFORMED,
+        rule="protocol",
     )
     exc.instance = about
     return exc
@@ -538,7 +543,7 @@ def _start(argv: list[str], max_output: int) -> Program:
     except OSError as exc:
         raise SolverFault(
             f"solver program {argv[0]!r} cannot start: {exc.strerror or exc}",
-            kind="crashed",
+            kind=FailureKind.CRASHED,
             rule="exit",
         ) from None
 

@@ -20,6 +20,7 @@ from solver.errors import OptionError, SpecError
 from solver.model import Instance
 from solver.registry import SOLVERS, get_solver
 from solver.selection import Selection
+from solver.verdicts import FailureKind
 from verify.subject.adapters import (
     DEFAULT_TIMEOUT,
     LineSolver,
@@ -274,7 +275,10 @@ def preflight(spec: SolverSpec, warmup: Optional[Instance]) -> None:
     try:
         solver(warmup)
     except SolverFault as exc:
-        if exc.kind in ("crashed", "timeout") or exc.rule == "protocol":
+        if (
+            exc.kind in (FailureKind.CRASHED, FailureKind.TIMEOUT)
+            or exc.rule == "protocol"
+        ):
             raise SetupError(
                 f"--cmd {spec.target!r} cannot answer a trivial instance: {exc}"
             ) from None

@@ -51,6 +51,7 @@ from solver.errors import Inconclusive, SetupError, SolverFault, Unsupported
 from solver.messages import abbreviate
 from solver.model import Instance
 from solver.selection import Selection
+from solver.verdicts import FailureKind
 from verify.subject import process
 
 DEFAULT_STARTUP = (
@@ -179,14 +180,14 @@ class SelectorWorker:
             raise SolverFault(
                 f"solver gave no answer within the timeout of {self.timeout:g} s"
                 " (hangs?)",
-                kind="timeout",
+                kind=FailureKind.TIMEOUT,
                 rule="timeout",
             ) from None
         except _Gone:
             code = self._end(wait=1.0)
             raise SolverFault(
                 f"solver process {_exit_text(code)} during the call",
-                kind="crashed",
+                kind=FailureKind.CRASHED,
                 rule="exit",
             ) from None
         if status == "ok":
@@ -339,7 +340,7 @@ def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -
                     "fault",
                     (
                         f"solver answer cannot be sent back: {type(exc).__name__}",
-                        "malformed",
+                        FailureKind.MALFORMED,
                         "answer",
                     ),
                 )
@@ -366,7 +367,11 @@ def _worker(req: int, rep: int, token: str, parent: int, spec: SelectorWorker) -
         return
     if spec.warmup is not None:
         status, value = _answer(solve, spec.warmup)
-        if status == "fault" and value[1] in ("raised", "timeout", "crashed"):
+        if status == "fault" and value[1] in (
+            FailureKind.RAISED,
+            FailureKind.TIMEOUT,
+            FailureKind.CRASHED,
+        ):
             reply("setup", f"the warm-up call on a trivial instance failed: {value[0]}")
             return
     reply("ready", None)
@@ -388,7 +393,7 @@ def _answer(
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: the selector's doing
         return "fault", (
             f"solver raised {type(exc).__name__}: {_text(exc)}",
-            "raised",
+            FailureKind.RAISED,
             type(exc).__name__,
         )
 

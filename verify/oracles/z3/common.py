@@ -66,19 +66,21 @@ from solver.feasibility import violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.selection import Selection, make_ok
+from solver.verdicts import Z3Verdict
 
 SEED = 0  # the fixed random seed of every solver (determinism)
 DEFAULT_MEMORY_MB = 4096  # what one Z3 call may allocate (``--z3-memory``)
 
 # verdicts of :class:`Z3Result`
-FEASIBLE = "FEASIBLE"  # feasibility: a feasible selection (re-checked) exists
+FEASIBLE = Z3Verdict.FEASIBLE  # feasibility: a feasible selection (re-checked) exists
 INFEASIBLE = (  # feasibility / optimum: Z3 proved that no feasible selection exists
-    "INFEASIBLE"
+    Z3Verdict.INFEASIBLE
 )
-OPTIMAL = "OPTIMAL"  # refutation: no feasible selection is worth more than the value;
-# optimum: the selection is feasible and nothing is worth more
-BETTER = "BETTER"  # refutation: a feasible selection worth more (re-checked witness)
-INCONCLUSIVE = "INCONCLUSIVE"  # unknown, timeout, interrupt: never a pass
+# refutation: nothing feasible is worth more than the value; optimum: the selection is
+# feasible and nothing is worth more
+OPTIMAL = Z3Verdict.OPTIMAL
+BETTER = Z3Verdict.BETTER  # refutation: a feasible selection worth more (re-checked)
+INCONCLUSIVE = Z3Verdict.INCONCLUSIVE  # unknown, timeout, interrupt: never a pass
 
 DECOMPOSED = (  # per-tree tables + count-level claim (verify.oracles.z3.decomposed)
     "decomposed"
@@ -98,7 +100,7 @@ class Z3Result:
     asked about; ``reason`` says why (the proof's gist, or why INCONCLUSIVE).
     """
 
-    verdict: str
+    verdict: Z3Verdict
     selection: Selection | None = None
     value: Fraction | None = None
     reason: str = ""
@@ -199,7 +201,7 @@ class Session:
             why = f"time limit of {self.timeout:g} s reached"
         raise Inconclusive(f"Z3 answered unknown ({why}) after {self.queries} queries")
 
-    def result(self, verdict: str, method: str, **kw) -> Z3Result:
+    def result(self, verdict: Z3Verdict, method: str, **kw) -> Z3Result:
         return Z3Result(
             verdict, method=method, queries=self.queries, seconds=self.elapsed(), **kw
         )
