@@ -619,9 +619,16 @@ def test_a_late_line_printed_at_exit_is_found_by_settle(tmp_path, mark):
     assert late.instance is not None and not marked(mark)
 
 
-@pytest.mark.parametrize("mode", ["jsonl_late_race", "jsonl_late_thread"])
+@pytest.mark.parametrize(
+    "mode, claim, examples",
+    [
+        ("jsonl_late_race", "RULE-FORMAT", 150),
+        ("jsonl_late_thread", "RULE-FORMAT", 150),
+        ("jsonl_late_race", "LEM-C1", 30),  # probes budgets: many calls per case
+    ],
+)
 def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
-    mode, monkeypatch, tmp_path
+    mode, claim, examples, monkeypatch, tmp_path
 ):
     from verify.report.replay import replay
     from verify.search.claim_search import COUNTEREXAMPLE
@@ -635,7 +642,7 @@ def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
         "cmd", f"{PY} -m tests.quality.planted_trust {mode}", 10.0, jsonl=True
     )
     options = Options(
-        examples=150, claims=("RULE-FORMAT",), seed=1, report_dir=str(tmp_path)
+        examples=examples, claims=(claim,), seed=1, report_dir=str(tmp_path)
     )
     out = run(spec, options)
     (res,) = out.results
