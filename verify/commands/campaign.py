@@ -335,13 +335,13 @@ class Campaign:
         ]
         same = one_defect(self.per_seed[s] for s in self.seeds)
         out: dict[tuple, Finding] = {}
+        copies = [one for one in found if (one.counterexample or {}).get("same_as")]
         for one in found:  # the first finding of a defect in a seed, then its copies
-            if not one.counterexample.get("same_as"):
+            if not any(one is c for c in copies):
                 sig = same(failure_signature(one))
                 out.setdefault(sig, Finding(sig, one.must_hold)).add(one)
-        for one in found:
-            if one.counterexample.get("same_as"):
-                out[same(failure_signature(one))].breaks(one)
+        for one in copies:
+            out[same(failure_signature(one))].breaks(one)
         return sorted(out.values(), key=lambda f: (not f.must_hold, f.signature))
 
     def complete(self, seed: int) -> bool:
