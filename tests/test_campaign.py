@@ -191,3 +191,126 @@ def test_an_open_ended_campaign_that_completes_no_seed_is_inconclusive(capsys):
     assert "nothing judged in full: inconclusive" in out and out.rstrip().endswith(
         "exit 3"
     )
+
+
+# ------------------------------------------------------------------ one defect, one
+# finding (issue 20 part 5, in campaign)
+
+
+def _over(target: str, selected: list, prop: str) -> dict:
+    """An over-budget answer on a one-request instance (target <= 1: one defect)."""
+    return {
+        "instance": {
+            "budget": 0,
+            "root_charged": False,
+            "requests": [
+                {"id": "r0", "target": target, "parent": [-1, 0], "prob": ["1", "1"]}
+            ],
+        },
+        "output": {"status": "OK", "selected": {"r0": selected}},
+        "summary": f"B=0 {prop}",
+        "condition": "budget: uses 1 non-root nodes (roots free) of budget 0",
+        "signature": {
+            "property": prop,
+            "rule": "budget",
+            "kind": "over budget",
+            "cause": "none",
+        },
+    }
+
+
+def _found(claim: str, seed: int, *recs: dict):
+    from verify.search.claim_search import ClaimResult
+
+    return ClaimResult(
+        claim,
+        "",
+        "",
+        "sel",
+        True,
+        C.COUNTEREXAMPLE,
+        10,
+        0.1,
+        seed,
+        counterexample=recs[0],
+        findings=list(recs),
+    )
+
+
+def _camp(per_seed: dict) -> C.Campaign:
+    return C.Campaign(
+        C.Subject(),
+        str(len(per_seed)),
+        "in-process",
+        None,
+        list(per_seed),
+        per_seed,
+        {s: [True] * len(rs) for s, rs in per_seed.items()},
+        True,
+        1.0,
+        wanted=list(per_seed),
+    )
+
+
+def test_one_defect_of_several_properties_is_one_campaign_finding():
+    camp = _camp(
+        {
+            0: [  # one defect, found by three properties on one instance
+                _found("RULE-BUDGET", 0, _over("1", [0, 1], "RULE-BUDGET")),
+                _found("THM-P2", 0, _over("1/2", [1, 0], "THM-P2")),
+                _found("LEM-C2", 0, _over("0", [0, 1], "LEM-C2")),
+            ],
+            1: [  # seed 1: RULE-BUDGET shrank to another instance; THM-P2 alone still
+                _found("RULE-BUDGET", 1, _over("2", [0, 1], "RULE-BUDGET")),
+                _found("THM-P2", 1, _over("1", [0, 1], "THM-P2")),
+            ],
+        }
+    )
+    (f,) = camp.findings()
+    assert f.signature == ("RULE-BUDGET", "sel", "budget: over budget")
+    assert f.properties == ["RULE-BUDGET", "THM-P2", "LEM-C2"] and f.seeds == [0, 1]
+    (js,) = C.to_json(camp)["findings"]
+    assert js["properties"] == ["RULE-BUDGET", "THM-P2", "LEM-C2"]
+    text = C.render(camp)
+    assert "breaks:   RULE-BUDGET, THM-P2, LEM-C2 (one defect, one finding)" in text
+    assert "THM-P2 on sel" not in text and camp.exit_code == 1
+    # two instances (a target above 1 is another): two findings, one property each
+    camp = _camp(
+        {
+            0: [
+                _found("RULE-BUDGET", 0, _over("2", [0, 1], "RULE-BUDGET")),
+                _found("THM-P2", 0, _over("1", [0, 1], "THM-P2")),
+            ]
+        }
+    )
+    assert [f.properties for f in camp.findings()] == [["RULE-BUDGET"], ["THM-P2"]]
+
+
+def test_campaign_reports_budget_0_ignored_once_for_every_property(capsys, tmp_path):
+    code = cli.main(
+        [
+            "campaign",
+            "--seeds",
+            "2",
+            "--json",
+            str(tmp_path / "c.json"),
+            "--report-dir",
+            str(tmp_path / "r"),
+            "test-solver",
+            "tests.quality.planted:budget_ge0",
+            "--examples",
+            "60",
+            "--claims",
+            "RULE-BUDGET,THM-P2,LEM-C2",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    data = json.loads((tmp_path / "c.json").read_text())
+    over = [f for f in data["findings"] if "over budget" in f["kind"]]
+    assert len(over) == 1 and over[0]["claim"] == "RULE-BUDGET"
+    assert set(over[0]["properties"]) == {"RULE-BUDGET", "THM-P2", "LEM-C2"}
+    assert out.count("budget: over budget") == 1 and "THM-P2 on " not in out
+    assert "(one defect, one finding)" in out
+    (page,) = (tmp_path / "r").glob("*/index.html")
+    assert ", ".join(over[0]["properties"]) in page.read_text()

@@ -583,34 +583,94 @@ def test_a_late_jsonl_line_is_attributed_to_the_instance_that_printed_it(
         fresh.close()
 
 
-def test_a_late_line_read_as_the_next_answer_is_not_confirmed_against_that_instance(
+def test_a_late_line_that_races_the_next_instance_is_attributed_to_its_printer(
     tmp_path, mark
 ):
-    from verify.search.claims import CLAIMS_BY_ID
-    from verify.search.confirm import NOT_CONFIRMED, confirm
-    from verify.search.restrictions import Restrictions
-
+    # q1's copy comes 0.3 s after its answer; q2 is sent at once, so the copy is
+    # what arrives first after q2 was sent (or with q2's own answer)
     path = tmp_path / "late.py"
     path.write_text(textwrap.dedent(LATE).replace("MARK", mark))
-    claim = CLAIMS_BY_ID["RULE-FORMAT"]
     solver = LineSolver([PY, str(path)], timeout=10)
+    first, second = tiny(1), tiny(2)
     try:
-        assert solver(tiny(1)).ok
-        second = tiny(2)
-        failure = claim.check(
-            solver, second, Restrictions()
-        )  # the race: q1's copy read as q2's answer
+        assert solver(first).ok
+        try:
+            solver(second)  # q1's copy may be taken as q2's answer here ...
+            late = solver.settle()  # ... the line count says so as the program exits
+        except SolverFault as exc:  # ... or q2's answer came with it: at once
+            late = exc
     finally:
         solver.close()
-    assert failure is not None  # blamed on q2 by the search ...
-    conf = confirm(
-        claim,
-        second,
-        failure,
-        Restrictions(),
-        lambda factor: LineSolver([PY, str(path)], timeout=10, linger=1.0),
-        lambda s: s.close(),
+    assert late is not None and late.rule == "protocol" and late.instance is first
+    assert '"q1"' in str(late) and "asked alone in a fresh program" in str(late)
+    assert not marked(mark)
+
+
+def test_a_program_that_prints_one_line_per_instance_settles_without_a_finding(
+    tmp_path, mark
+):
+    solver = LineSolver(loop(tmp_path, setup=f"# {mark}"), timeout=10)
+    try:
+        for n in range(5):
+            assert solver(tiny(n)).ok
+        assert solver.settle() is None
+    finally:
+        solver.close()
+    assert not marked(mark)
+
+
+def test_a_late_line_printed_at_exit_is_found_by_settle(tmp_path, mark):
+    # the line comes only when stdin is closed: no later call would ever see it
+    body = "pass"
+    setup = f"# {mark}\nimport atexit; atexit.register(lambda: print('bye'))"
+    solver = LineSolver(loop(tmp_path, body=body, setup=setup), timeout=10)
+    try:
+        assert solver(tiny(1)).ok
+        late = solver.settle()
+    finally:
+        solver.close()
+    assert late is not None and late.rule == "protocol" and "'bye'" in str(late)
+    assert late.instance is not None and not marked(mark)
+
+
+@pytest.mark.parametrize(
+    "mode, claim, examples",
+    [
+        ("jsonl_late_race", "RULE-FORMAT", 150),
+        ("jsonl_late_thread", "RULE-FORMAT", 150),
+        ("jsonl_late_race", "LEM-C1", 30),  # probes budgets: many calls per case
+    ],
+)
+def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
+    mode, claim, examples, monkeypatch, tmp_path
+):
+    from verify.report.replay import replay
+    from verify.search.claim_search import COUNTEREXAMPLE
+    from verify.solver_check import Options, run
+    from verify.subject.spec import SolverSpec
+
+    token = "late" + secrets.token_hex(6)
+    monkeypatch.setenv("HOSTILE_TEST_MARK", token)
+    monkeypatch.chdir(ROOT)
+    spec = SolverSpec(
+        "cmd", f"{PY} -m tests.quality.planted_trust {mode}", 10.0, jsonl=True
     )
-    assert (
-        conf["status"] == NOT_CONFIRMED and conf["otherwise"] == "passed"
-    )  # ... and never reported
+    options = Options(
+        examples=examples, claims=(claim,), seed=1, report_dir=str(tmp_path)
+    )
+    out = run(spec, options)
+    (res,) = out.results
+    seen = [(r["condition"], r.get("confirmation")) for r in res.findings]
+    seen += [(r["condition"], r.get("confirmation")) for r in res.unconfirmed]
+    assert res.verdict == COUNTEREXAMPLE and out.exit_code == 1, (res.note, seen)
+    (rec,) = res.findings  # no other verdict: nothing judged against a wrong instance
+    assert rec["signature"]["rule"] == "protocol"
+    assert rec["instance"]["budget"] == 3  # the instance that printed the copy
+    assert rec["confirmation"]["status"] == "confirmed"
+    ids = [r["id"] for r in rec["instance"]["requests"]]
+    assert all(f'"{i}"' in rec["condition"] for i in ids)  # the copy, quoted
+    ((where,),) = out.reports.values()
+    code, text = replay(os.path.join(where, "report.json"), trust=True)
+    assert code == 1 and text.startswith("still fails: solver printed")
+    assert "(reproduced 3 of 3, each in a fresh process)" in text  # not "passes now"
+    assert not marked(token)

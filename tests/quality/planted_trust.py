@@ -5,32 +5,16 @@ JSON dict, or a program); ``tests/quality/test_trust.py`` requires the exact out
 in the table, and ``benchmarks/bench_trust.py`` runs them with 5 seeds, on a quiet
 machine and with two busy loops.
 
-=========================  =================================  ==========================
-name                       what it does                       outcome it must get
-=========================  =================================  ==========================
-slow_first_orphan          its first call in a process loads  the orphan (APP-B/ties:
-                           a "model" for longer than the      not rooted), no timeout
-                           per-call timeout (state kept only  finding, exit 1
-                           once the load finished, like a
-                           half-done ``import torch``); then
-                           GetTop over all nodes, index ties
-slow_first_correct         the same load, then the correct    exit 0, nothing found
-                           greedy
-random_ties_orphan         on a parent and child of equal f,  APP-B/ties: one finding,
-                           breaks the tie at random: deeper   intermittent, reproduced k
-                           first (an orphan) or the correct   of 5 with 0 < k < 5
-                           order
-fails_once                 correct, but its first timed call  not confirmed (0 of 5), no
-                           raises (a disturbance, not a       finding, exit 3
-                           defect)
-``cannot_start`` (--cmd)   ``python -m                        exit 2, one line naming
-                           tests.quality.planted_trust        the program and the error
-                           cannot_start``: fails importing
-                           its model
-``jsonl stray`` (--jsonl)  prints ``model loaded`` on         exit 2, one line quoting
-                           stdout, then answers correctly,    'model loaded'
-                           one line per instance
-=========================  =================================  ==========================
+
+``jsonl late_race``        correct, one line per instance,    one finding (rule
+(--jsonl)                  but on budget 3 it prints its      protocol) about a budget-3
+                           answer again 0.3 s later (one      instance, quoting the
+                           thread: the next instance is sent  copy; exit 1
+                           before that)
+``jsonl late_thread``      the same copy, printed by a        the same
+(--jsonl)                  background thread while the
+                           program answers on
+=========================  =================================  ===================
 
 ``PLANTED_LOAD_SECONDS`` (default 2) is the load time; ``PLANTED_COIN`` names a
 file whose counter replaces the random coin of :func:`random_ties_orphan` (heads
@@ -118,7 +102,8 @@ def fails_once(obj):
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m tests.quality.planted_trust cannot_start`` or ``... jsonl_stray``."""
+    """``python -m tests.quality.planted_trust NAME``: ``cannot_start``,
+    ``jsonl_stray``, ``jsonl_late_race``, ``jsonl_late_thread``."""
     name = argv[1] if len(argv) > 1 else ""
     if name == "cannot_start":
         print(
@@ -133,6 +118,25 @@ def _main(argv: list[str]) -> int:
         )  # a log line on stdout: the protocol's stray line
         for line in sys.stdin:
             print(json.dumps(correct_other_ties(json.loads(line))), flush=True)
+        return 0
+    if name in ("jsonl_late_race", "jsonl_late_thread"):
+        import threading
+
+        def say(text: str) -> None:  # one write: lines of two threads never mix
+            os.write(1, (text + "\n").encode())
+
+        def copy(text: str) -> None:
+            time.sleep(0.3)
+            say(text)
+
+        for line in sys.stdin:
+            obj = json.loads(line)
+            answer = json.dumps(correct_other_ties(obj))
+            say(answer)
+            if obj["budget"] == 3 and name == "jsonl_late_race":
+                copy(answer)  # late: the driver has sent the next instance by now
+            elif obj["budget"] == 3:  # not a daemon: it prints before the exit
+                threading.Thread(target=copy, args=(answer,)).start()
         return 0
     print(f"unknown program {name!r}", file=sys.stderr)
     return 2

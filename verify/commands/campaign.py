@@ -12,6 +12,10 @@ are done or ``--time-budget`` runs out.  Then it aggregates:
                      of a result counts, not only its first).
                      Findings are deduplicated by it: how many seeds found each, the
                      smallest counterexample and its seed.
+*one defect*         findings of several properties that are the same failure (as
+                     test-solver groups them: :mod:`verify.search.defects`) are
+                     one finding listing every property it breaks
+                     (:func:`one_defect`); it must hold if any of them must.
 *per-seed outcome*   for every seed: checks verified, counterexamples, inconclusive,
                      not run, and whether the seed is complete.
 *throughput*         judged cases per second of wall time, tasks done, tasks reused.
@@ -36,7 +40,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from solver.exit_codes import ExitCode
 from verify import solver_check
@@ -55,6 +59,7 @@ from verify.search.claim_search import (
     ClaimResult,
 )
 from verify.search.confirm import confirmation_text
+from verify.search.defects import merge_defects
 from verify.solver_check.tasks import failed_task_result
 from verify.subject.spec import SolverSpec
 
@@ -205,6 +210,48 @@ def _each_finding(result: ClaimResult) -> Iterator[ClaimResult]:
         yield replace(result, counterexample=rec, findings=[rec])
 
 
+def one_defect(seeds: Iterable[Iterable[Optional[ClaimResult]]]):
+    """``same(signature)``: the signature of the campaign finding a failure signature
+    belongs to.
+
+    Within each seed, findings of several properties that are one defect are
+    marked as test-solver marks them (:func:`verify.search.defects.merge_defects`,
+    per solver, in table order): the first property's finding is the defect's,
+    the others are ``same_as`` it.  A signature that was ``same_as`` another in
+    some seed is that one's in every seed (seeds shrink to different instances,
+    so a later seed may find the copy alone).
+    """
+    parent: dict[tuple, tuple] = {}
+
+    def root(sig: tuple) -> tuple:
+        while parent.get(sig, sig) != sig:
+            sig = parent[sig]
+        return sig
+
+    for results in seeds:
+        by_solver: dict[str, list[ClaimResult]] = {}
+        for r in results:
+            if r is not None:
+                by_solver.setdefault(r.solver or "-", []).append(r)
+        for group in by_solver.values():
+            merge_defects(group)
+            first = {(r.claim, k + 1): r for r in group for k in range(len(r.findings))}
+            for r in group:
+                for rec in r.findings:
+                    same = rec.get("same_as")
+                    if not same:
+                        continue
+                    primary = first.get((same["property"], same["finding"]))
+                    if primary is None:  # pragma: no cover - merge_defects names one
+                        continue
+                    prec = primary.findings[same["finding"] - 1]
+                    a = root(failure_signature(replace(r, counterexample=rec)))
+                    b = root(failure_signature(replace(primary, counterexample=prec)))
+                    if a != b:
+                        parent[a] = b
+    return root
+
+
 def _size(rec: Optional[dict]) -> tuple:
     assert rec is not None, "a counterexample result has its record"
     inst = rec.get("instance")
@@ -226,10 +273,15 @@ def _case(result: ClaimResult) -> dict:
 
 @dataclass
 class Finding:
+    """One distinct finding of a campaign: a failure signature, or several that were
+    one defect (:func:`one_defect`); the seeds that found it, its smallest
+    counterexample and every property it breaks."""
+
     signature: tuple[str, str, str]
     must_hold: bool
     seeds: list[int] = field(default_factory=list)
     smallest: Optional[ClaimResult] = None
+    properties: list[str] = field(default_factory=list)
 
     @property
     def best(self) -> ClaimResult:
@@ -238,12 +290,20 @@ class Finding:
         return self.smallest
 
     def add(self, r: ClaimResult) -> None:
-        self.seeds.append(r.seed)
+        if r.seed not in self.seeds:
+            self.seeds.append(r.seed)
+        self.breaks(r)
         if self.smallest is None or (_size(r.counterexample), r.seed) < (
             _size(self.smallest.counterexample),
             self.smallest.seed,
         ):
             self.smallest = r
+
+    def breaks(self, r: ClaimResult) -> None:
+        """``r`` (a finding of this defect) breaks its property too."""
+        self.must_hold = self.must_hold or r.must_hold
+        if r.claim not in self.properties:
+            self.properties.append(r.claim)
 
     def to_json(self) -> dict:
         c = _case(self.best)
@@ -254,6 +314,7 @@ class Finding:
             "must_hold": self.must_hold,
             "seeds": sorted(self.seeds),
             "smallest_seed": self.best.seed,
+            "properties": list(self.properties),
             "summary": c.get("summary"),
             "condition": c.get("condition"),
             "counterexample": c,
@@ -282,13 +343,24 @@ class Campaign:
             yield from (r for r in self.per_seed[s] if r is not None)
 
     def findings(self) -> list[Finding]:
+        """The distinct findings: one per failure signature, and one for signatures
+        that were one defect (:func:`one_defect`)."""
+        found = [
+            one
+            for s in self.seeds
+            for r in self.per_seed[s]
+            if r is not None and r.verdict == COUNTEREXAMPLE and r.counterexample
+            for one in _each_finding(r)
+        ]
+        same = one_defect(self.per_seed[s] for s in self.seeds)
         out: dict[tuple, Finding] = {}
-        for s in self.seeds:
-            for r in self.per_seed[s]:
-                if r is not None and r.verdict == COUNTEREXAMPLE and r.counterexample:
-                    for one in _each_finding(r):
-                        sig = failure_signature(one)
-                        out.setdefault(sig, Finding(sig, one.must_hold)).add(one)
+        copies = [one for one in found if (one.counterexample or {}).get("same_as")]
+        for one in found:  # the first finding of a defect in a seed, then its copies
+            if not any(one is c for c in copies):
+                sig = same(failure_signature(one))
+                out.setdefault(sig, Finding(sig, one.must_hold)).add(one)
+        for one in copies:
+            out[same(failure_signature(one))].breaks(one)
         return sorted(out.values(), key=lambda f: (not f.must_hold, f.signature))
 
     def complete(self, seed: int) -> bool:
@@ -433,7 +505,8 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
     found = camp.findings()
     lines.append(
         "findings, deduplicated by failure signature (claim, solver, kind of"
-        f" condition): {len(found)}"
+        " condition; one defect that breaks several properties is one finding):"
+        f" {len(found)}"
     )
     rows: list[tuple]
     if found:
@@ -459,6 +532,11 @@ def render(camp: Campaign, reports: Optional[dict[int, str]] = None) -> str:
             c = _case(f.best)
             lines.append(f"  {f.signature[0]} on {f.signature[1]}: {f.signature[2]}")
             lines.append(f"      smallest: {c.get('summary')} (seed {f.best.seed})")
+            if len(f.properties) > 1:
+                lines.append(
+                    f"      breaks:   {', '.join(f.properties)} (one defect, one"
+                    " finding)"
+                )
             if c.get("confirmation"):
                 lines.append(f"      replayed: {confirmation_text(c['confirmation'])}")
             if i in reports:
@@ -558,7 +636,9 @@ def to_json(camp: Campaign) -> dict:
         "cases": camp.cases(),
         "reused": camp.reused,
         "signature": (
-            "claim, solver, rule: kind (verify/commands/campaign.py:failure_signature)"
+            "claim, solver, rule: kind (verify/commands/campaign.py:failure_signature);"
+            " one defect of several properties is one finding listing them"
+            " (properties; verify/search/defects.py)"
         ),
         "findings": [f.to_json() for f in camp.findings()],
         "per_seed": [

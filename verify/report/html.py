@@ -721,7 +721,7 @@ def campaign_page(directory: str, data: dict) -> str:
         name = next((n for n in subdirs if n.startswith(f"{i + 1:02d}-")), "")
         verdict = "counterexample" if f.get("must_hold") else "broken variant"
         cells = [
-            esc(f.get("claim")),
+            esc(", ".join(f.get("properties") or [f.get("claim")])),
             esc(f.get("solver") or "–"),
             verdict_cell(verdict),
             esc(f.get("kind")),

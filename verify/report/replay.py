@@ -43,8 +43,8 @@ from solver.numbers import MAX_ANSWER_DIGITS, loads_exact
 from solver.parse import parse_instance
 from verify.search.claims import CLAIMS_BY_ID
 from verify.search.confirm import MAX_REPLAYS, REPLAYS
-from verify.search.properties import Outside
-from verify.subject.adapters import close_solver
+from verify.search.properties import Outside, fault_failure
+from verify.subject.adapters import close_solver, settle_solver
 from verify.subject.spec import SolverSpec, SpecError, build, check_command, preflight
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -379,7 +379,9 @@ def replay(
     ):
         solver = build(spec) if claim.per_solver else None
         try:
-            failures.append(claim.check(solver, case, limits))
+            got = claim.check(solver, case, limits)
+            late = settle_solver(solver)  # a --jsonl program's lines, counted at exit
+            failures.append(got if late is None else fault_failure(late))
         except Declined as exc:
             return (
                 ExitCode.INCONCLUSIVE,

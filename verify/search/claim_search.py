@@ -78,8 +78,9 @@ from verify.search.cause import explain
 from verify.search.claims import CLAIMS_BY_ID, PROFILES, Claim, Profile
 from verify.search.confirm import NOT_CONFIRMED, confirm
 from verify.search.minimize import reduce_instance
-from verify.search.properties import Failure, Outside, signature
+from verify.search.properties import Failure, Outside, fault_failure, signature
 from verify.search.restrictions import Restrictions
+from verify.subject.adapters import settle_solver
 
 VERIFIED = ClaimVerdict.VERIFIED
 COUNTEREXAMPLE = ClaimVerdict.COUNTEREXAMPLE
@@ -622,7 +623,22 @@ def run_claim(
         found.append(dict(item, origin=None, shrink=True))
         first_at = item["first_at"] if first_at is None else first_at
 
-    records, unconfirmed = [], []
+    records: list[dict] = []
+    unconfirmed: list[dict] = []
+
+    def report(rec: dict, case: Any, failure: Failure) -> None:
+        """Confirm a shrunk, reduced finding; a finding if it reproduced, emitted."""
+        if fresh is not None and claim.per_solver:
+            rec["confirmation"] = confirm(
+                claim, case, failure, limits, fresh, close or (lambda s: None)
+            )
+        if rec.get("confirmation", {}).get("status") == NOT_CONFIRMED:
+            unconfirmed.append(rec)
+            return
+        records.append(rec)
+        if on_finding is not None:
+            on_finding(rec)
+
     for item in (
         found
     ):  # each shrunk, reduced, confirmed and reported on its own, as soon as it is
@@ -648,16 +664,19 @@ def run_claim(
             if isinstance(generated, Instance)
             else "Hypothesis"
         )
-        if fresh is not None and claim.per_solver:
-            rec["confirmation"] = confirm(
-                claim, case, failure, limits, fresh, close or (lambda s: None)
-            )
-        if rec.get("confirmation", {}).get("status") == NOT_CONFIRMED:
-            unconfirmed.append(rec)
-            continue
-        records.append(rec)
-        if on_finding is not None:
-            on_finding(rec)
+        report(rec, case, failure)
+    late = settle_solver(solver) if claim.per_solver else None
+    if late is not None:  # a --jsonl program printed more lines than it was sent
+        failure = fault_failure(late)
+        sig = signature(claim.id, failure)
+        if all(item["sig"] != sig for item in found):
+            about = failure.instance
+            rec = counterexample_record(about, failure, claim.id)
+            rec["cause"] = causes(about, failure, limits.precision, limits.scores)
+            rec["origin"] = "generated"
+            rec["first_at"] = None
+            rec["shrunk"] = "not shrunk (a line counted as the program exited)"
+            report(rec, about, failure)
 
     if records:
         verdict = COUNTEREXAMPLE

@@ -15,6 +15,10 @@ replay
     One judgement of the finding's case by its property on a fresh solver (for a
     fault of the solver as a program, the one call on the instance the fault is
     about).  It *reproduces* the finding when it fails with the same signature.
+    A ``--jsonl`` program is then let exit and its lines counted
+    (:meth:`~verify.subject.adapters.LineSolver.settle`): a line beyond its
+    answers is the replay's outcome (a protocol failure), whatever it judged, since
+    an answer may have been read from another instance's line.
 confirmed
     Reproduced by every replay: a finding.
 intermittent
@@ -43,6 +47,7 @@ from verify.search.properties import (
     run_solver,
     signature,
 )
+from verify.subject.adapters import settle_solver
 
 REPLAYS = 3  # replays of every finding
 MAX_REPLAYS = 5  # when they disagree
@@ -86,8 +91,8 @@ def replay_once(
             failure.kind in FAULT_KINDS
             and failure.output is None
             and isinstance(about, Instance)
-            and about is not case
-        ):  # a fault about another instance than the case (a late line)
+            and (about is not case or failure.rule == "protocol")
+        ):  # a fault about one instance (a late line: the instance that printed it)
             try:
                 run_solver(rec, about)
                 got = None
@@ -97,6 +102,9 @@ def replay_once(
         else:
             got = claim.check(rec, case, limits)
             failures = () if got is None else got.all()
+        late = settle_solver(solver)  # a --jsonl program's lines, counted as it exits
+        if late is not None:  # a line beyond its answers: this replay's verdict
+            failures = (fault_failure(late),)  # is that, whatever it judged
     except Declined as exc:
         return False, f"declined: {exc}", rec.last
     except Inconclusive as exc:

@@ -316,6 +316,13 @@ def _objective(sel: Selection) -> Fraction:
     return sel.objective
 
 
+def _about(fail: Failure, probe: Instance) -> Instance:
+    """The instance a solver's failure on ``probe`` is about: the probe, unless the
+    failure already names one (a late ``--jsonl`` line: the instance that printed
+    it)."""
+    return fail.instance if isinstance(fail.instance, Instance) else probe
+
+
 def _answer(solver: Solver, instance: Instance):
     """(selection, None) or (None, Failure) when the solver itself failed."""
     try:
@@ -491,8 +498,8 @@ def check_min_count(
         except Declined as exc:
             exc.instance = case  # what was declined: the probe, not the generated case
             raise
-        if fail:
-            return replace(fail, instance=case)
+        if fail:  # about the probe (a late --jsonl line: already about its printer)
+            return replace(fail, instance=_about(fail, case))
         if sel.ok and not [
             v for v in violations(case, sel.selected) if v.rule in ("target", "format")
         ]:
@@ -587,7 +594,7 @@ def check_top_b(
             continue
         judged += 1
         if fail:
-            found.append(replace(fail, instance=case))
+            found.append(replace(fail, instance=_about(fail, case)))
         elif not sel.ok:
             found.append(
                 Failure(

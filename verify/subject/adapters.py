@@ -265,16 +265,27 @@ class LineSolver:
     The per-call timeout applies to every line; the first call after each
     (re)start may take ``startup`` seconds more (the program's start-up; default
     :data:`~verify.subject.worker.DEFAULT_STARTUP`).  A crash, a hang, an answer
-    line that is not a selection, more than one line for one instance, or too much
-    output is a finding; the program is then swept and started again for the next
-    call.  Output that arrives after an answer is attributed to the instance that
-    produced it, never to the next one: found before a call, it is a finding
-    (rule ``protocol``) about the previous instance (:attr:`SolverFault.instance`);
-    ``linger`` seconds after each answer are spent waiting for such output (a
-    replay sets it; the search does not wait).  A line that is not an answer is
-    quoted in the message.  :meth:`close` ends the program (stdin closed, a second's
-    grace, then a sweep), and :func:`verify.subject.process.close_all` runs at exit
-    in any case.
+    line that is not a selection, or too much output is a finding; the program is
+    then swept and started again for the next call.  A line that is not an answer
+    is quoted in the message.
+
+    *Desync*: the program printed more lines than it was sent instances (seen
+    before a call, as a second line after an answer, or when :meth:`settle` closes
+    its stdin and lets it exit).  A late line may have been read as a later
+    instance's answer, so which instance printed it is found out, not guessed: a
+    group of the instances this program was sent (the last :data:`PROBES`, in
+    order) is asked again in a fresh program that is then let exit: it prints
+    more lines than instances iff one of the group prints an extra line, so
+    halving the group finds the one (:meth:`_culprit`); the finding (rule
+    ``protocol``, :attr:`SolverFault.instance`) is about it and quotes what it
+    printed asked alone.  When a program was sent one instance only, that one
+    is the answer without asking.  When no group prints an extra line again, the
+    finding says the line is not attributed (its
+    replays then do not confirm it: never a defect, never a pass).  ``linger``
+    seconds after each answer are spent waiting for such a line (a replay sets
+    it; the search does not wait).  :meth:`close` ends the program (stdin closed,
+    a second's grace, then a sweep), and
+    :func:`verify.subject.process.close_all` runs at exit in any case.
     """
 
     def __init__(
@@ -293,9 +304,10 @@ class LineSolver:
         )
         self.startup = DEFAULT_STARTUP if startup is None else startup
         self.program: Program | None = None
-        self.previous: Instance | None = (
-            None  # the instance the running program answered last
-        )
+        # the instances the running program answered, newest last (for attribution)
+        self.answered: list[Instance] = []
+        self.sent = 0  # instances sent to the running program
+        self.last_send = 0.0  # when the last one was (time.monotonic())
         self.starts = 0
         self.__name__ = os.path.basename(argv[0])
 
@@ -303,26 +315,17 @@ class LineSolver:
         if self.program is not None:
             self.program.sweep()
         self.program = None
-        self.previous = None
+        self.answered, self.sent = [], 0
 
     def __call__(self, instance: Instance) -> Selection:
-        line = json.dumps(instance.to_json(), separators=(",", ":")).encode() + b"\n"
+        line = _line(instance)
         if self.program is not None and not self.program.alive:
             self._restart()
         if self.program is not None and self.program.pending_output():
-            late, previous = _first_line(self.program.out), self.previous
+            late = _first_line(self.program.out)
+            if self.answered:  # one of theirs: found out which, said about that one
+                raise self._desync(late, None)
             self._restart()
-            if (
-                previous is not None
-            ):  # the previous instance's doing: say so, about that instance
-                raise _about(
-                    SolverFault(
-                        f"solver printed another line after its answer: {_clip(late)}",
-                        kind=FailureKind.MALFORMED,
-                        rule="protocol",
-                    ),
-                    previous,
-                )
         extra = 0.0
         if self.program is None:
             self.program = _start(self.argv, self.max_output)
@@ -330,6 +333,8 @@ class LineSolver:
             extra = self.startup
         program = self.program
         try:
+            self.sent += 1
+            self.last_send = time.monotonic()
             raw = program.ask_line(line, self.timeout + extra)
             if self.linger and not program.out:
                 try:
@@ -386,23 +391,152 @@ class LineSolver:
                     rule="protocol",
                 ) from None
             raise exc from None
-        # a second line already there: the stream no longer pairs lines with instances
-        if program.out:
-            extra_text = _first_line(program.out)
-            self._restart()
-            raise SolverFault(
-                "solver printed more than one line for one instance: the answer "
-                f"{_clip(_lossy(raw))}, then {_clip(extra_text)}",
-                kind=FailureKind.MALFORMED,
-                rule="protocol",
-            )
-        self.previous = instance
+        if program.out:  # a second line: its first may be an earlier instance's
+            raise self._desync(_first_line(program.out), instance, _lossy(raw))
+        self.answered = (self.answered + [instance])[-PROBES:]
         return answer
+
+    def settle(self) -> SolverFault | None:
+        """End the program and count its lines: close its stdin and let it exit
+        (until the per-call timeout after the last instance sent has passed, at
+        least a second); a line it prints meanwhile is a desync, found out and
+        returned as the finding it is (class doc).  None: every line it printed
+        was an answer to its own instance."""
+        program = self.program
+        if program is None or program.swept:
+            self.program = None
+            return None
+        try:
+            late = _leftover(program, max(self.last_send + self.timeout, 0.0))
+        finally:
+            program.sweep()
+        if late is None or not self.answered:
+            self._restart()
+            return None
+        return self._desync(late, None)
+
+    def _desync(
+        self, late: str, current: Instance | None, answer: str | None = None
+    ) -> SolverFault:
+        """The finding for a line the program printed beyond its answers (class
+        doc); the program is ended."""
+        sent = self.answered + ([current] if current is not None else [])
+        single = self.sent == 1  # one instance sent: the line is its own
+        self._restart()
+        if single:
+            return _late_fault(sent[-1], late, answer)
+        found = self._culprit(sent)
+        if found is not None:
+            about, lines = found
+            return _late_fault(
+                about, lines[-1], lines[-2], "asked alone in a fresh program"
+            )
+        return _late_fault(
+            sent[-1],
+            late,
+            answer,
+            f"the {len(sent)} instances this program was sent, asked again in a"
+            " fresh program, gave one line each: not attributed",
+        )
+
+    def _culprit(self, sent: list[Instance]) -> tuple[Instance, list[str]] | None:
+        """The instance of ``sent`` that, asked alone in a fresh program, prints a
+        line beyond its answer, with its lines: the newest two are asked alone
+        first (a late line is mostly the previous instance's), the others found by
+        halving: a fresh program asked a group of them prints more lines than
+        instances iff one of the group does (None: no group does again)."""
+        for one in sent[:-3:-1]:  # the newest two alone first: usually the one
+            lines = self._ask_all([one])
+            if lines is not None and len(lines) > 1:
+                return one, lines
+        group = sent[:-2]
+        lines = self._ask_all(group) if group else None
+        if lines is None or len(lines) <= len(group):
+            return None
+        while len(group) > 1:
+            half = len(group) // 2
+            for part in (group[half:], group[:half]):  # the newer half first
+                lines = self._ask_all(part)
+                if lines is not None and len(lines) > len(part):
+                    group = part
+                    break
+            else:  # only together (the program keeps state): not one instance's
+                return None
+        assert lines is not None
+        return group[0], lines
+
+    def _ask_all(self, instances: list[Instance]) -> list[str] | None:
+        """The lines a fresh program prints for ``instances``, sent in order, until it
+        exits after its stdin is closed (one per instance, then at most one more;
+        None: it failed otherwise)."""
+        try:
+            program = _start(self.argv, self.max_output)
+        except SolverFault:
+            return None
+        try:
+            lines, extra = [], self.startup
+            for instance in instances:
+                lines.append(
+                    _lossy(program.ask_line(_line(instance), self.timeout + extra))
+                )
+                extra = 0.0
+            late = _leftover(program, time.monotonic() + self.timeout)
+        except (Timeout, OutputTooLarge, Exited):
+            return None
+        finally:
+            program.sweep()
+        return lines + ([] if late is None else [late])
 
     def close(self) -> None:
         if self.program is not None:
             self.program.close()
         self.program = None
+
+
+PROBES = 4096  # the instances of a program kept to attribute a late line (newest)
+
+
+def _line(instance: Instance) -> bytes:
+    return json.dumps(instance.to_json(), separators=(",", ":")).encode() + b"\n"
+
+
+def _leftover(program: Program, until: float) -> str | None:
+    """After the last answer: close stdin and read until the program exits (until
+    ``until`` on the monotonic clock, at least a second from now); the first line
+    (or bytes) it printed beyond its answers, None if none."""
+    if not program.out:
+        program._close_stdin()
+        try:
+            program._pump(max(until, time.monotonic() + 1.0), until_line=True)
+        except (Timeout, OutputTooLarge):
+            pass
+    return _first_line(program.out) if program.out else None
+
+
+def _late_fault(
+    about: Instance, late: str, answer: str | None, how: str | None = None
+) -> SolverFault:
+    """A protocol finding about ``about``: it printed ``late`` beyond its answer."""
+    text = (
+        f"solver printed more than one line for one instance: the answer"
+        f" {_clip(answer)}, then {_clip(late)}"
+        if answer is not None
+        else f"solver printed another line after its answer: {_clip(late)}"
+    )
+    exc = SolverFault(
+        text + (f" ({how})" if how else ""),
+        kind=FailureKind.MALFORMED,
+        rule="protocol",
+    )
+    exc.instance = about
+    return exc
+
+
+def settle_solver(solver: Any) -> SolverFault | None:
+    """A :class:`LineSolver`'s :meth:`~LineSolver.settle` (its program ended, its lines
+    counted: the finding for a line beyond its answers); others: None."""
+    settle = getattr(solver, "settle", None)
+    return settle() if callable(settle) else None
 
 
 def close_solver(solver: Any) -> None:
@@ -430,12 +564,6 @@ def _first_line(data) -> str:
 
 def _lossy(data: bytes) -> str:
     return bytes(data[:4096]).decode("utf-8", errors="replace")
-
-
-def _about(exc: SolverFault, instance: Instance) -> SolverFault:
-    """The fault is about ``instance`` (an earlier call's), not the one being made."""
-    exc.instance = instance
-    return exc
 
 
 def _utf8(data: bytes) -> str:
