@@ -668,7 +668,8 @@ def test_a_late_line_in_a_run_is_one_confirmed_finding_about_its_printer(
     assert rec["instance"]["budget"] == 3  # the instance that printed the copy
     assert rec["confirmation"]["status"] == "confirmed"
     ids = [r["id"] for r in rec["instance"]["requests"]]
-    assert all(f'"{i}"' in rec["condition"] for i in ids)  # the copy, quoted
+    # the copy, quoted
+    assert all(f'"{i}"' in rec["condition"] for i in ids), (ids, rec["condition"])
     ((where,),) = out.reports.values()
     code, text = replay(os.path.join(where, "report.json"), trust=True)
     assert code == 1 and text.startswith("still fails: solver printed")
