@@ -80,6 +80,8 @@ def test_the_docs_example_file_runs_and_passes(tmp_path):
             "-q",
             "-p",
             "no:cacheprovider",
+            "-n",
+            "0",  # one process: the project's addopts ask for one per core
             str(test_file),
         ],
         cwd=ROOT,
@@ -110,6 +112,8 @@ def test_the_docs_example_catches_a_broken_reranker(tmp_path):
             "-q",
             "-p",
             "no:cacheprovider",
+            "-n",
+            "0",  # one process: the project's addopts ask for one per core
             str(test_file),
             "--adaserve-report-dir",
             str(reports),

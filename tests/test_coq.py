@@ -39,6 +39,9 @@ from solver.reference import solve_reference
 from verify.checks.certificate import certificate_problems
 from verify.search import generators
 
+# one worker of pytest-xdist runs them all (one build, no two makes at once)
+pytestmark = pytest.mark.xdist_group("coq")
+
 ROOT = Path(__file__).resolve().parent.parent
 COQ = ROOT / "proofs" / "coq"
 INSTALL = "apt-get install coq libcoq-mathcomp-ssreflect ocaml"
