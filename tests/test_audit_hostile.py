@@ -374,9 +374,14 @@ def test_ctrl_c_is_one_line_and_leaves_no_process(tmp_path):
         start_new_session=True,
     )
     assert proc.stdin is not None
-    writer = threading.Thread(
-        target=lambda: proc.stdin.write(b"[1]\n" * 100_000), daemon=True
-    )
+
+    def feed() -> None:
+        try:
+            proc.stdin.write(b"[1]\n" * 100_000)
+        except BrokenPipeError:  # the run ended on the signal: its stdin is closed
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(_session_processes(proc.pid)) < 3:
