@@ -49,9 +49,8 @@ def trace_lines(requests: int, iterations: int, seed: int):
             if len(nodes) > 1:
                 tree = inst.request(rid).tree
                 drop = rng.choice([v for v in nodes if v != tree.root])
-                sel["selected"][rid] = [
-                    v for v in nodes if v != drop
-                ]  # maybe leaves an orphan
+                # maybe leaves an orphan
+                sel["selected"][rid] = [v for v in nodes if v != drop]
                 sel.pop("objective", None)
         yield json.dumps(
             {

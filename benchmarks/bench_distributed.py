@@ -96,9 +96,8 @@ def proofs(n: int, where: list[str]) -> tuple[float, dict]:
 
 
 def tasks_of(n: int) -> int:
-    return (
-        sum(SHAPES[k] for k in range(1, n + 1)) + n
-    )  # one task per shape, one skeleton task per n
+    # one task per shape, one skeleton task per n
+    return sum(SHAPES[k] for k in range(1, n + 1)) + n
 
 
 def per_shape(rows: list[dict]) -> tuple[dict[int, float], dict[int, float]]:
@@ -199,9 +198,8 @@ def main() -> int:
         / sum((n - mean_n) ** 2 for n, _ in logs)
     )
     gs = skel[top] / skel[top - 1] if skel.get(top - 1) else g
-    scale = (
-        cpu[top] / wall_t[top]
-    )  # the skeleton tasks' wall seconds, scaled to CPU as the shapes' are
+    # the skeleton tasks' wall seconds, scaled to CPU as the shapes' are
+    scale = cpu[top] / wall_t[top]
     shape_t = {n: wall_t[n] * scale for n in wall_t}
     shape_t.update(cpu)
     skel = {n: t * scale for n, t in skel.items()}

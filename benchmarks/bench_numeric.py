@@ -69,15 +69,13 @@ PATHS = ("fraction", "auto")
 
 
 def _fresh(instance):
-    instance.__dict__.pop(
-        scaled._CACHE, None
-    )  # time the scaled values' construction too
+    # time the scaled values' construction too
+    instance.__dict__.pop(scaled._CACHE, None)
     return instance
 
 
-CLOCK = (
-    time.perf_counter
-)  # --cpu: time.process_time (what one free core would take on a busy machine)
+# --cpu: time.process_time (what one free core would take on a busy machine)
+CLOCK = time.perf_counter
 
 
 def timed(fn, runs: int) -> tuple[float, object]:

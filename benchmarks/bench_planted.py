@@ -56,12 +56,14 @@ from hypothesis import seed as hypothesis_seed
 from solver.errors import Declined, Inconclusive  # noqa: E402
 from solver.parse import parse_instance  # noqa: E402
 from verify.search import generators as gen  # noqa: E402
+
+# noqa: E402
 from verify.search.claim_search import (
     COUNTEREXAMPLE,
     _search_settings,
     case_seed,
     run_claim,
-)  # noqa: E402
+)
 from verify.search.claims import CLAIMS_BY_ID, PROFILES  # noqa: E402
 from verify.search.properties import Outside  # noqa: E402
 from verify.solver_check import Options, Restrictions, plan, run  # noqa: E402

@@ -53,9 +53,8 @@ BUGS = [
     "index_error_on_wide",
 ]
 CORRECT = "correct_other_ties"
-OPTIONS = {
-    "roots_always_free": ["--root-charged"]
-}  # the convention under which the bug shows
+# the convention under which the bug shows
+OPTIONS = {"roots_always_free": ["--root-charged"]}
 
 
 CPU = [0.0]  # CPU seconds (user + system) of the last run's process tree

@@ -48,9 +48,8 @@ def beam_tree(rng: random.Random, depth: int = 8, width: int = 3):
         cands = []
         for b in beam:
             w = [rng.random() ** 2 for _ in range(width)]
-            tot = sum(w) * (
-                1 + rng.random() * 0.3
-            )  # mass left to tokens outside the tree
+            # mass left to tokens outside the tree
+            tot = sum(w) * (1 + rng.random() * 0.3)
             for x in w:
                 c = Fraction(int(x / tot * 100), 100)
                 cands.append((f[b] * c, b, c))
@@ -118,9 +117,8 @@ def count_claim_only(instance, value, form: str, timeout: float) -> Z.Z3Result:
         better = dec.better_than_by_claim(value, form)
     except Inconclusive as exc:
         return session.result(Z.INCONCLUSIVE, form, reason=str(exc))
-    except (
-        Z3Fault
-    ):  # the envelope relaxation answered sat on counts that are not worth more
+    # the envelope relaxation answered sat on counts that are not worth more
+    except Z3Fault:
         return session.result("RELAXED-SAT", form)
     return session.result(Z.OPTIMAL if better is None else Z.BETTER, form, value=value)
 

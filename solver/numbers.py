@@ -147,9 +147,8 @@ def digits_exceed(n: int, limit: int) -> bool:
     (True, False)
     """
     bits = abs(n).bit_length()
-    low = (
-        int((bits - 1) * 0.30102999566) + 1 if bits else 1
-    )  # digits of 2**(bits-1), rounded down
+    # digits of 2**(bits-1), rounded down
+    low = int((bits - 1) * 0.30102999566) + 1 if bits else 1
     high = int(bits * 0.30103) + 1
     if high <= limit:
         return False
@@ -185,9 +184,8 @@ def to_fraction(value: Any, *, max_digits: int = MAX_DIGITS) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if type(value) not in (int, float) and isinstance(value, (float, numbers.Integral)):
-        value = (
-            float(value) if isinstance(value, float) else int(value)
-        )  # numpy's float64, int64
+        # numpy's float64, int64
+        value = float(value) if isinstance(value, float) else int(value)
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
@@ -296,9 +294,8 @@ def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
     >>> loads_exact('{"a": 0.1, "b": ' + "1" * 5000 + '}')["b"]
     '11111111111111111111111111111111'... (5000 characters)
     """
-    cache = _TEXT_CACHE.setdefault(
-        -max_digits, {}
-    )  # JSON number texts (negative key: not strings)
+    # JSON number texts (negative key: not strings)
+    cache = _TEXT_CACHE.setdefault(-max_digits, {})
 
     def number(text):
         got = cache.get(text)

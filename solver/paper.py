@@ -254,9 +254,8 @@ def solve_paper_alg2(
         return make_ok(instance, {})
     B = instance.budget - n  # line "B <- B - 1" per request
     if n_max is None:
-        n_max = (6 * instance.budget) // (
-            5 * n
-        )  # int(1.2 * B / n), exactly: no float overflow
+        # int(1.2 * B / n), exactly: no float overflow
+        n_max = (6 * instance.budget) // (5 * n)
     pools = [_Unselected(r.tree) for r in instance.requests]
     order = sorted(
         range(n), key=lambda i: instance.requests[i].target, reverse=descending

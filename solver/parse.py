@@ -120,9 +120,8 @@ def _parse_requests(
     raising :class:`_Unsure` where only the exact way can decide."""
     requests = []
     seen: dict[str, int] = {}
-    bits_left = [
-        MAX_TOTAL_DIGITS * 3.3219280948873626
-    ]  # digits of the cond products, all requests
+    # digits of the cond products, all requests
+    bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]
     for pos, raw in enumerate(raw_requests):
         label = f"#{pos}"
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
@@ -329,9 +328,8 @@ def _read_values(
         ratios = list(map(Fraction.as_integer_ratio, exact))
     except NotANumber:
         exact = None
-    if exact is None or not all(
-        [0 <= num <= den for num, den in ratios]
-    ):  # each in [0, 1]
+    # each in [0, 1]
+    if exact is None or not all([0 <= num <= den for num, den in ratios]):
         exact = []
         for v, x in enumerate(values):
             try:
@@ -459,14 +457,12 @@ def path_products(
         fn, fd = ratio[v]
         for c in kids[v]:
             cn, cd = cond_ratio[c]
-            if (
-                fd.bit_length() + cd.bit_length() <= _SMALL_BITS
-            ):  # f(v) * cond(c), reduced as Fraction does
+            # f(v) * cond(c), reduced as Fraction does
+            if fd.bit_length() + cd.bit_length() <= _SMALL_BITS:
                 g1, g2 = math.gcd(fn, cd), math.gcd(cn, fd)
                 num, den = (fn // g1) * (cn // g2), (fd // g2) * (cd // g1)
-                x = Fraction(
-                    num, den
-                )  # already in lowest terms: the gcd Fraction takes again is cheap
+                # already in lowest terms: the gcd Fraction takes again is cheap
+                x = Fraction(num, den)
             else:  # long numbers: Fraction's product, which skips that second gcd
                 x = f[v] * cond[c]
                 num, den = x.numerator, x.denominator
@@ -490,9 +486,8 @@ def path_products(
 
 
 _SMALL_BITS = 256  # products whose denominator stays this short are built from ints
-_SAFE_BITS = int(
-    (MAX_EXACT_DIGITS - 1) / 0.30103
-)  # no denominator this short exceeds MAX_EXACT_DIGITS
+# no denominator this short exceeds MAX_EXACT_DIGITS
+_SAFE_BITS = int((MAX_EXACT_DIGITS - 1) / 0.30103)
 
 
 def _check_acyclic(parent: list[int], root: int, rid: str, err) -> None:

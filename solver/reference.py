@@ -166,9 +166,8 @@ def solve_reference(instance: Instance, numbers: str = "auto") -> Selection:
     """
     ev = exact_values(instance, numbers)
     if ev.path == SCALED and ev.is_monotone():
-        sets, quotas, order = sorted_run(
-            instance, ev
-        )  # the same answer, by sorting (see sorted_run)
+        # the same answer, by sorting (see sorted_run)
+        sets, quotas, order = sorted_run(instance, ev)
     else:
         sets, quotas, order = greedy_run(instance, values=ev)
     if order is None:

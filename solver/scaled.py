@@ -230,9 +230,8 @@ class ExactValues:
         if got is None:
             tree, fv = self.instance.requests[i].tree, self.f[i]
             above = [fv[p] for p in tree.parent]  # each node's parent's value
-            above[tree.root] = fv[
-                tree.root
-            ]  # (the root's "parent" -1 would read the last value)
+            # (the root's "parent" -1 would read the last value)
+            above[tree.root] = fv[tree.root]
             got = self._monotone[i] = all(map(operator.le, fv, above))
         return got
 

@@ -116,9 +116,8 @@ def loads_selection(text: str, *, source: str | None = None) -> Selection:
 def _show(value: Any) -> str:
     if isinstance(value, TooLong):
         return value.reason
-    if isinstance(
-        value, Fraction
-    ):  # a JSON number with a point: 1.0 must not read as "is 1"
+    # a JSON number with a point: 1.0 must not read as "is 1"
+    if isinstance(value, Fraction):
         return abbreviate(
             f"{fraction_str(value.numerator)}.0"
             if value.denominator == 1

@@ -253,13 +253,11 @@ def _write_report(
     from verify.report.iteration import iteration_report, write_iteration_report
     from verify.report.write import new_run_dir
 
-    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[
-        0
-    ]  # "tests/t.py::test_x (call)"
+    # "tests/t.py::test_x (call)"
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
     origin = f"assert_optimal in {test}" if test else "assert_optimal"
-    reports_written.append(
-        ""
-    )  # reserve the number first: concurrent failures stay distinct
+    # reserve the number first: concurrent failures stay distinct
+    reports_written.append("")
     n = len(reports_written)
     directory = new_run_dir(
         report_dir, f"assert-optimal-{n:03d}-{slug(test.rpartition('::')[2] or 'call')}"
@@ -379,9 +377,8 @@ class SolverCheck:
 
     exit_status: int
     findings: tuple[Finding, ...]
-    verdicts: dict = field(
-        default_factory=dict
-    )  # property -> verified / counterexample / inconclusive
+    # property -> verified / counterexample / inconclusive
+    verdicts: dict = field(default_factory=dict)
     text: str = ""
     run_dir: Optional[str] = None
     not_confirmed: tuple[
@@ -478,9 +475,8 @@ def check_solver(
             option="claims",
             value=options.claims,
         )
-    if (
-        options.report_dir is not None
-    ):  # as test-solver --report-dir: before the run, not after it
+    # as test-solver --report-dir: before the run, not after it
+    if options.report_dir is not None:
         from verify.report.write import UnwritablePath, check_writable_dir
 
         try:
@@ -494,9 +490,8 @@ def check_solver(
             ) from None
     spec = SolverSpec("callable", target, timeout)
     warm = r.with_convention(options.root_charged).trivial_instance()
-    solver = adapt_callable(
-        fn, spec.timeout, warmup=warm
-    )  # a selector worker: forked, so any callable works
+    # a selector worker: forked, so any callable works
+    solver = adapt_callable(fn, spec.timeout, warmup=warm)
     try:
         out = run(
             spec,
@@ -510,9 +505,8 @@ def check_solver(
     for i, res in enumerate(out.results):
         dirs = list(out.reports.get(i, ()))
         for k, rec in enumerate(res.findings):
-            if rec.get(
-                "same_as"
-            ):  # one defect, one finding: listed under its first property
+            # one defect, one finding: listed under its first property
+            if rec.get("same_as"):
                 continue
             sig = rec.get("signature") or {
                 "property": res.claim,

@@ -65,9 +65,8 @@ def rerank(
         for i, (_, score) in enumerate(layer)
     ]
     if stable:
-        flat.sort(
-            key=lambda x: x[0], reverse=True
-        )  # stable: equal scores keep layer order
+        # stable: equal scores keep layer order
+        flat.sort(key=lambda x: x[0], reverse=True)
     else:
         flat.sort(reverse=True)  # equal scores: deeper layer first
     return sorted((d, i) for _, d, i in flat[: max(total_tokens, 0)])

@@ -168,14 +168,14 @@ def neg_lem_c1(run: TreeRun) -> tuple[list, Witness]:
     acc = [run.acc(j) for j in range(m + 1)]
     neg = [q >= 0, q <= m]
     neg += [z3.Implies(j < q, acc[j] < tau) for j in range(m)]  # the loop went on
-    neg += [
-        z3.Implies(q == j, z3.Or(acc[j] >= tau, j == m)) for j in range(m + 1)
-    ]  # and stopped at q
+    # and stopped at q
+    neg += [z3.Implies(q == j, z3.Or(acc[j] >= tau, j == m)) for j in range(m + 1)]
     acc_q = z3.Sum([z3.If(q == j, acc[j], 0) for j in range(m + 1)])
+    # a smaller set reaches tau
     neg += [
         1 + total >= tau,
         z3.Or(count < q, acc_q < tau),
-    ]  # a smaller set reaches tau
+    ]
 
     def witness(model):
         return {

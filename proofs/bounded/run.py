@@ -237,9 +237,8 @@ def aggregate(records: Iterable[dict]) -> list[dict]:
                 row["first_counterexample"] is None
                 or r["shape"] > row["first_counterexample"]
             ):
-                row["first_counterexample"] = r[
-                    "shape"
-                ]  # canonical order: larger level sequence first
+                # canonical order: larger level sequence first
+                row["first_counterexample"] = r["shape"]
         elif r["status"] == UNKNOWN:
             row["unknown"] += 1
             if r["reason"] and len(row["unknown_reasons"]) < 3:

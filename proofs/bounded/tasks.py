@@ -226,9 +226,8 @@ def refined_witness(claim: str, greedy: str, levels: list, st: Settings) -> dict
         base, runs, extra = pair.constraints, pair.trees, pair.tie_in_input_order()
         neg, witness = PAIR_CLAIMS[claim](pair)
     nice = [z3.And(t.f[v] > 0, t.f[v] < 1) for t in runs for v in t.shape.non_root]
-    nice += [
-        t.idx[t.shape.root] == 0 for t in runs if t.idx is not None
-    ]  # root as node 0
+    # root as node 0
+    nice += [t.idx[t.shape.root] == 0 for t in runs if t.idx is not None]
     solver = new_solver(st.seed, st.timeout)
     solver.add(base)
     for wish in (extra + nice, extra, []):

@@ -103,9 +103,8 @@ class TreeRun:
             gk = z3.Real(f"{tag}g{k}")
             self.pick.append(pick)
             self.g.append(gk)
-            skel = [
-                z3.PbEq([(pick[v], 1) for v in shape.non_root], 1)
-            ]  # one pick per step
+            # one pick per step
+            skel = [z3.PbEq([(pick[v], 1) for v in shape.non_root], 1)]
             skel += [
                 z3.Implies(pick[v], z3.Not(self.sel[k - 1][v])) for v in shape.non_root
             ]

@@ -500,9 +500,8 @@ def coq_report(claims: Sequence[str], out=sys.stdout) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
     rows = [(c, name) for c in claims for name in CLAIM_THEOREMS.get(c, ())]
-    if set(claims) >= set(CLAIM_THEOREMS) - set(
-        COQ_ONLY
-    ):  # all claims: also the Coq-only ones
+    # all claims: also the Coq-only ones
+    if set(claims) >= set(CLAIM_THEOREMS) - set(COQ_ONLY):
         rows += [(c, name) for c in COQ_ONLY for name in CLAIM_THEOREMS.get(c, ())]
         rows += [(d, name) for d, names in DEFECT_THEOREMS.items() for name in names]
     print(

@@ -390,10 +390,11 @@ def _check_optimal(
     if lam < 0:
         out.append(f"lambda {number(fraction_str(lam))} is negative")
     lam_text = number(fraction_str(lam))
+    # x > lam iff x > lam_floor; x < lam iff x < lam_ceil
     lam_floor, lam_ceil = (
         ev.floor(lam),
         ev.ceil(lam),
-    )  # x > lam iff x > lam_floor; x < lam iff x < lam_ceil
+    )
     used, left = 0, 0
     for i, req in enumerate(instance.requests):
         tree, chosen, fv = req.tree, set(selected[req.id]), ev.f[i]
@@ -407,9 +408,8 @@ def _check_optimal(
             out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
         out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
         picked = sorted((fv[v] for v in chosen if v != tree.root), reverse=True)
-        rest = [
-            (fv[v], v) for v in range(len(fv)) if v not in chosen
-        ]  # feasible: the root is chosen
+        # feasible: the root is chosen
+        rest = [(fv[v], v) for v in range(len(fv)) if v not in chosen]
         if picked and rest:
             top_rest = max(rest)
             if top_rest[0] > picked[-1]:

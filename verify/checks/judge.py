@@ -172,9 +172,8 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
     from verify.checks.certificate import certificate_problems
     from verify.oracles.dp import solve_dp
 
-    sel = solve_dp(
-        instance, numbers=numbers
-    )  # monotone: sorted values, merged by sorted increments
+    # monotone: sorted values, merged by sorted increments
+    sel = solve_dp(instance, numbers=numbers)
     if sel.status == OK:
         quotas = [
             min_count_bound(r.tree, r.target, ev, i)[0]
@@ -221,9 +220,8 @@ def _confirm_with_z3(
 ) -> None:
     from verify.oracles.z3 import encoding as z3e
 
-    confirm: Callable = (
-        z3e.confirm
-    )  # raises Inconclusive / returns None or a disagreement text
+    # raises Inconclusive / returns None or a disagreement text
+    confirm: Callable = z3e.confirm
     try:
         disagreement = confirm(
             instance,
@@ -231,9 +229,8 @@ def _confirm_with_z3(
             timeout=timeout,
             memory=memory,
         )
-    except (
-        MemoryError
-    ):  # Python's own allocations while Z3 runs: inconclusive, never a traceback
+    # Python's own allocations while Z3 runs: inconclusive, never a traceback
+    except MemoryError:
         raise Inconclusive("out of memory while Z3 confirmed the optimum") from None
     if disagreement is not None:
         # feasible: the oracle has its optimum (see Oracle)

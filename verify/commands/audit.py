@@ -86,20 +86,20 @@ FINDINGS = (
     ORACLE_FAULT,
     MALFORMED,
 )
+# a feasible answer to a feasible instance
 LOST_KINDS = (
     OPTIMAL,
     SUBOPTIMAL,
     WRONG_OBJECTIVE,
-)  # a feasible answer to a feasible instance
+)
 TRACE_FIELDS = ("instance", "selection", "id", "time")
 BUCKETS = ("0", "(0, 0.1%]", "(0.1%, 1%]", "(1%, 10%]", "> 10%")
 # characters of a verdict text kept per iteration in --json (reports keep it whole)
 TEXT_LIMIT = 1000
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr (all are in --json)
 LINES_PER_CHUNK, BYTES_PER_CHUNK = 16, 1 << 22
-MAX_LINE_BYTES = (
-    16 << 20
-)  # one trace line; a longer one is malformed, skipped without being held
+# one trace line; a longer one is malformed, skipped without being held
+MAX_LINE_BYTES = 16 << 20
 MALFORMED_LISTED = (
     1000  # malformed lines listed in the summary's malformed_lines (details has all)
 )
@@ -234,10 +234,11 @@ def judge_line(
         return rec
     try:
         obj = read_record(text, line, options)
+        # kept even if the instance or the selection is malformed
         for key in (
             "id",
             "time",
-        ):  # kept even if the instance or the selection is malformed
+        ):
             if obj.get(key) is not None:
                 rec[key] = _plain(obj[key])
         instance, selection = build(obj, line, options)
@@ -251,9 +252,8 @@ def judge_line(
         return rec
     try:
         v = judge(instance, selection, use_z3=options.z3, z3_timeout=options.z3_timeout)
-        if (
-            options.cross_check and line % options.cross_check == 0
-        ):  # the numeric core vs Fractions
+        # the numeric core vs Fractions
+        if options.cross_check and line % options.cross_check == 0:
             from verify.checks.cross_check import cross_checked
 
             v = cross_checked(v, instance, selection)
@@ -279,11 +279,12 @@ def judge_line(
         rec["relative"] = _bucket(lost / v.optimum if v.optimum else Fraction(0))
     if v.violations:
         rec["violations"] = [[x.rule, x.request, x.node] for x in v.violations]
+    # why, as test-solver names it
     if v.kind in (
         SUBOPTIMAL,
         INFEASIBLE,
         WRONG_INVALID,
-    ):  # why, as test-solver names it
+    ):
         from verify.search.cause import explain_verdict
 
         why = explain_verdict(instance, selection, v.kind, v.optimal_selection)
@@ -397,9 +398,8 @@ def _in_order(pool, fn: Callable, window: list) -> Iterator:
     done: dict[int, Any] = dict(pool.imap(fn, window))
     for i, task in enumerate(window):
         out = done.get(i)
-        if (
-            isinstance(out, TaskFailed) and fn is not judge_chunk
-        ):  # a report: nothing to split
+        # a report: nothing to split
+        if isinstance(out, TaskFailed) and fn is not judge_chunk:
             from solver.errors import ExecutorLost
 
             raise ExecutorLost(f"writing an audit report: {out.reason}")
@@ -418,9 +418,8 @@ def _in_order(pool, fn: Callable, window: list) -> Iterator:
             else:
                 out = _killed(lines[0], options, out)
         if out is None:
-            raise RuntimeError(
-                "a chunk of the trace got no result"
-            )  # the pool returns every task
+            # the pool returns every task
+            raise RuntimeError("a chunk of the trace got no result")
         yield out
 
 
@@ -475,9 +474,8 @@ def decimal_text(x: Fraction, digits: int) -> str:
 
     with decimal.localcontext() as ctx:
         ctx.prec, ctx.Emin, ctx.Emax = digits + 15, decimal.MIN_EMIN, decimal.MAX_EMAX
-        k = (
-            x.denominator.bit_length()
-        )  # x = (num * 2**k / den) / 2**k, the quotient exact enough
+        # x = (num * 2**k / den) / 2**k, the quotient exact enough
+        k = x.denominator.bit_length()
         q = (x.numerator << (k + 4 * digits + 8)) // x.denominator
         value = decimal.Decimal(q) / (decimal.Decimal(2) ** (k + 4 * digits + 8))
         return f"{value:.{digits}g}"
@@ -670,9 +668,8 @@ class Tally:
             "worst": None,
             "distribution": dict(self.buckets),
         }
-        if (
-            not total.exact
-        ):  # the exact sum would need unbounded numbers: 20 significant digits
+        # the exact sum would need unbounded numbers: 20 significant digits
+        if not total.exact:
             out["approx"] = {
                 "total": decimal_text(total.approx(), 20),
                 "mean": decimal_text(total.approx(n), 20),
@@ -912,14 +909,12 @@ def run_audit(
     err = err or sys.stderr
     tally = Tally(worst)
     st = os.fstat(source.fileno()) if hasattr(source, "fileno") else None
-    total = (
-        st.st_size if st is not None and stat.S_ISREG(st.st_mode) else None
-    )  # a pipe has no size
+    # a pipe has no size
+    total = st.st_size if st is not None and stat.S_ISREG(st.st_mode) else None
     started = last = time.perf_counter()
     done_bytes = 0
-    sent: deque = (
-        deque()
-    )  # the lines of the chunks in flight, when their bytes are kept
+    # the lines of the chunks in flight, when their bytes are kept
+    sent: deque = deque()
 
     def tasks():
         for task in read_chunks(source, options):
@@ -935,9 +930,8 @@ def run_audit(
                 and rec["verdict"] in FINDINGS
                 and isinstance(raws.get(rec["line"]), bytes)
             ):
-                rec["raw"] = raws[
-                    rec["line"]
-                ]  # dropped with the record unless it is among the worst
+                # dropped with the record unless it is among the worst
+                rec["raw"] = raws[rec["line"]]
             tally.add(rec)
             if rec["verdict"] == MALFORMED:
                 count = tally.verdicts[MALFORMED]
@@ -1263,9 +1257,8 @@ def _finish(
                 open(part_path, encoding="utf-8") as src,
             ):
                 text = json.dumps(head, indent=1)
-                out.write(
-                    text[:-2] + ',\n "details": [\n'
-                )  # the object without its closing brace
+                # the object without its closing brace
+                out.write(text[:-2] + ',\n "details": [\n')
                 while True:
                     block = src.read(1 << 20)
                     if not block:

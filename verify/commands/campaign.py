@@ -189,9 +189,8 @@ def failure_signature(result: ClaimResult) -> tuple[str, str, str]:
     rec = result.counterexample or {}
     sig = rec.get("signature")
     if isinstance(sig, dict) and sig.get("kind"):
-        cause = (
-            f" ({sig['cause']})" if sig.get("cause") not in (None, "none") else ""
-        )  # two causes: two findings
+        # two causes: two findings
+        cause = f" ({sig['cause']})" if sig.get("cause") not in (None, "none") else ""
         return (
             result.claim,
             result.solver or "-",
@@ -334,9 +333,8 @@ class Campaign:
     seconds: float
     reused: int = 0
     failed: int = 0
-    wanted: list[int] = field(
-        default_factory=list
-    )  # the seeds asked for (open-ended: those issued)
+    # the seeds asked for (open-ended: those issued)
+    wanted: list[int] = field(default_factory=list)
 
     def results(self) -> Iterator[ClaimResult]:
         for s in self.seeds:
@@ -383,9 +381,8 @@ class Campaign:
             self.finite and not self.all_done
         ):
             return ExitCode.INCONCLUSIVE
-        if not any(
-            self.complete(s) for s in self.seeds
-        ):  # nothing judged in full is not a pass
+        # nothing judged in full is not a pass
+        if not any(self.complete(s) for s in self.seeds):
             return ExitCode.INCONCLUSIVE
         return ExitCode.OK
 
@@ -717,9 +714,8 @@ def main_campaign(
         else ()
     ):
         say(line)
-    if (
-        subject.spec is not None
-    ):  # a solver that cannot answer a trivial instance: exit 2, not findings
+    # a solver that cannot answer a trivial instance: exit 2, not findings
+    if subject.spec is not None:
         from verify.solver_check.tasks import warmup_instance
         from verify.subject.spec import preflight
 

@@ -45,9 +45,8 @@ from verify.search.restrictions import DECLARED
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(
-        self, message
-    ):  # one line, exit 2 (argparse prints usage too; keep it short)
+    # one line, exit 2 (argparse prints usage too; keep it short)
+    def error(self, message):
         self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}\n")
 
 
@@ -883,9 +882,8 @@ def _check_outputs(
         raise UsageError(str(exc)) from None
 
 
-_MAIN_PID = [
-    0
-]  # the process that installed the handler (worker processes fork it: not theirs)
+# the process that installed the handler (worker processes fork it: not theirs)
+_MAIN_PID = [0]
 
 
 def _terminated(signum, frame):
@@ -932,9 +930,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     from verify.subject.process import end_run, mark_run
 
-    run_mark = (
-        mark_run()
-    )  # whatever this run starts carries it; swept at the end (no process left)
+    # whatever this run starts carries it; swept at the end (no process left)
+    run_mark = mark_run()
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:

@@ -44,9 +44,8 @@ from solver.verdicts import ClaimVerdict
 from verify.run.fingerprint import FINGERPRINT_DIRS as FINGERPRINT_DIRS
 from verify.run.fingerprint import fingerprint
 
-ROOT = (
-    Path(__file__).resolve().parents[2]
-)  # verify/commands/results.py -> the project root
+# verify/commands/results.py -> the project root
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = ROOT / "docs" / "results"
 RESULTS_MD = ROOT / "docs" / "results.md"
 SCHEMA = "adaserve-verify/results-run/1"
@@ -402,9 +401,8 @@ def instance_table(instance: dict) -> list[str]:
     from solver.parse import parse_instance
 
     conv = "roots charged" if instance.get("root_charged") else "roots free"
-    parsed = parse_instance(
-        instance, allow_nonmonotone=True
-    )  # f from prob, or products of cond
+    # f from prob, or products of cond
+    parsed = parse_instance(instance, allow_nonmonotone=True)
     rows = [
         [
             r["id"],

@@ -43,9 +43,8 @@ def main_test_solver(
     """``jobs`` local processes (or ``dask``) run the properties in parallel
     (docs/distributed.md); ``junit`` / ``json_path``: also write the run as JUnit XML /
     JSON (:mod:`verify.report.junit`)."""
-    out = (
-        sys.stdout if out is None else out
-    )  # looked up now, not at import: tests redirect them
+    # looked up now, not at import: tests redirect them
+    out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     claims, _ = plan(options)
     err.write(
@@ -155,7 +154,6 @@ def _usage_to_run(args) -> tuple[SolverSpec, Options]:
             "no applicable property left to run (see --claims and the restrictions)"
         )
     if options.instances:
-        load_instances(
-            options.instances
-        )  # bad input: one line naming file, line, request and node; exit 2
+        # bad input: one line naming file, line, request and node; exit 2
+        load_instances(options.instances)
     return spec, options

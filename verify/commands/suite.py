@@ -49,18 +49,18 @@ PAPER_VARIANTS = ("paper-alg1", "paper-alg2", "float-greedy")
 # Algorithm 2 as printed always charges roots; it is run on instances of that
 # convention.
 CONVENTION = {"paper-alg2": True}
+# premise dropped: reported either way, not must-hold
 EXPLORATORY = {
     "THM-4.1/ties",
     "THM-P2/nonmonotone",
-}  # premise dropped: reported either way, not must-hold
+}
 
 
 @dataclass(frozen=True)
 class Job:
     claim: str
-    solver: Optional[
-        str
-    ]  # registry name or "module:function"; None for tree-level claims
+    # registry name or "module:function"; None for tree-level claims
+    solver: Optional[str]
     must_hold: bool
     root_charged: Optional[bool]
     profile: str
@@ -162,9 +162,8 @@ def job_task(job: Job) -> Task:
     inputs = {"job": asdict(job)}
     if not job.cross_check:  # off: stored tasks keep their keys
         del inputs["job"]["cross_check"]
-    if (
-        job.solver and job.solver not in SOLVERS
-    ):  # module:function: its file is part of what ran
+    # module:function: its file is part of what ran
+    if job.solver and job.solver not in SOLVERS:
         inputs["subject"] = subject_fingerprint("native", job.solver)
     who = f" on {job.solver}" if job.solver else ""
     return Task(run_job, job, f"suite {job.claim}{who} seed {job.seed}", inputs)
@@ -400,9 +399,8 @@ def main_suite(
     store_dir: Optional[str] = None,
     cross_check: int = 0,
 ) -> int:
-    out = (
-        sys.stdout if out is None else out
-    )  # looked up now, not at import: tests redirect them
+    # looked up now, not at import: tests redirect them
+    out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     start = time.perf_counter()
     job_list = plan(profile, seed, solver, claims, values)

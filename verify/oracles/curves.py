@@ -61,9 +61,8 @@ from operator import add, sub
 from typing import Any, Sequence
 
 Curve = Sequence  # of exact numbers (int or Fraction), non-decreasing
-DIRECT_CELLS = (
-    1 << 19
-)  # partial curves kept at once when reading back directly (a fixed bound)
+# partial curves kept at once when reading back directly (a fixed bound)
+DIRECT_CELLS = 1 << 19
 
 
 def is_concave(g: Curve) -> bool:
@@ -83,9 +82,8 @@ def maxplus(a: Curve, b: Curve, limit: int | None = None) -> list:
         a, b = b, a
     n = len(a) + len(b) - 1 if limit is None else min(len(a) + len(b) - 1, limit + 1)
     b0 = b[0]
-    out = [x + b0 for x in a[:n]] + [-1] * max(
-        0, n - len(a)
-    )  # -1: below every value (all >= 0)
+    # -1: below every value (all >= 0)
+    out = [x + b0 for x in a[:n]] + [-1] * max(0, n - len(a))
     for x in range(1, len(b)):
         width = min(len(a), n - x)
         if width <= 0:
@@ -141,12 +139,10 @@ class ConcaveMerge:
         for i, g in enumerate(curves):
             if len(g) > 1:
                 owner.extend(repeat(i, len(g) - 1))
-                neg.extend(
-                    map(sub, g[:-1], g[1:])
-                )  # g[x - 1] - g[x]: ascending = increments descending
-        order = sorted(
-            range(len(neg)), key=neg.__getitem__
-        )  # stable: ties keep (curve, position) order
+                # g[x - 1] - g[x]: ascending = increments descending
+                neg.extend(map(sub, g[:-1], g[1:]))
+        # stable: ties keep (curve, position) order
+        order = sorted(range(len(neg)), key=neg.__getitem__)
         if limit is not None:
             order = order[:limit]
         base = sum((g[0] for g in curves), 0)
@@ -188,10 +184,11 @@ def _convolve_window(prev: Window, g: Curve, lo: int, hi: int, concave: bool) ->
     new = [-1] * (hi - lo + 1)  # every entry gets a value (all values are >= 0)
     plo, phi, vals = prev.lo, prev.hi, prev.values
     for x in range(len(g)):
+        # previous counts that land in the window
         p0, p1 = (
             max(plo, lo - x),
             min(phi, hi - x),
-        )  # previous counts that land in the window
+        )
         if p0 > p1:
             continue
         t0, t1 = p0 + x - lo, p1 + x - lo + 1
@@ -328,9 +325,8 @@ def _split_counts(items: Sequence[Curve], concave_last: bool, goal: int) -> list
         if hi - lo == 1:
             out[lo] = g
             continue
-        last = concave_last and hi == len(
-            items
-        )  # the concave item is the last of the whole list
+        # the concave item is the last of the whole list
+        last = concave_last and hi == len(items)
         if _window_cells(items[lo:hi], g) <= DIRECT_CELLS:
             out[lo:hi] = _direct(items[lo:hi], last, g)
             continue

@@ -112,9 +112,8 @@ class TopK:
 
     def __init__(self, tree: Tree, weights: Sequence):
         self.tree = tree
-        self.order = sorted(
-            tree.order[1:], key=weights.__getitem__, reverse=True
-        )  # stable over breadth-first order (reverse keeps ties in their order)
+        # stable over breadth-first order (reverse keeps ties in their order)
+        self.order = sorted(tree.order[1:], key=weights.__getitem__, reverse=True)
         self.table = list(
             accumulate(map(weights.__getitem__, self.order), initial=weights[tree.root])
         )
@@ -124,9 +123,8 @@ class TopK:
         nodes = [tree.root] + self.order[:k]
         inside = set(nodes)
         for v in nodes[1:]:
-            if (
-                tree.parent[v] not in inside
-            ):  # pragma: no cover - impossible on a monotone tree
+            # pragma: no cover - impossible on a monotone tree
+            if tree.parent[v] not in inside:
                 raise AssertionError(f"top-{k} set is not rooted at node {v}")
         return tuple(sorted(nodes))
 
@@ -201,9 +199,8 @@ def solve_dp(
         )
     ev = exact_values(instance, numbers)
     weights, targets = [], []
-    for i, r in enumerate(
-        reqs
-    ):  # an unreachable target sinks the instance: report the first, before any table
+    # an unreachable target sinks the instance: report the first, before any table
+    for i, r in enumerate(reqs):
         w = ev.f[i]
         if min(w) < 0:
             raise ValueError("the DP needs f >= 0")
@@ -218,9 +215,8 @@ def solve_dp(
 
     curves, mins = [], []
     for i, (r, w, target) in enumerate(zip(reqs, weights, targets)):
-        if method == "auto" and ev.is_monotone(
-            i
-        ):  # scaling by a positive integer keeps the order
+        # scaling by a positive integer keeps the order
+        if method == "auto" and ev.is_monotone(i):
             curve: TopK | TreeKnapsack = TopK(r.tree, w)
         else:
             curve = TreeKnapsack(r.tree, w, cap=node_budget, keep_rows=False)
@@ -229,9 +225,8 @@ def solve_dp(
     need = sum(mins)
     if need > node_budget:
         for i, (r, w, target) in enumerate(zip(reqs, weights, targets)):
-            if mins[i] == len(
-                curves[i].table
-            ):  # beyond the capped table: the exact count, for the message
+            # beyond the capped table: the exact count, for the message
+            if mins[i] == len(curves[i].table):
                 mins[i] = bisect_left(
                     TreeKnapsack(r.tree, w, keep_rows=False).table, target
                 )
@@ -242,16 +237,14 @@ def solve_dp(
 
     spare = node_budget - need
     gains = [c.table[m : m + spare + 1] for c, m in zip(curves, mins)]
-    goal = min(
-        spare, sum(len(g) - 1 for g in gains)
-    )  # some optimum uses exactly this many extras
+    # some optimum uses exactly this many extras
+    goal = min(spare, sum(len(g) - 1 for g in gains))
     extra = allocate(gains, goal)
     best = sum((g[x] for g, x in zip(gains, extra)), ev.zero)
     del gains
     sets = {r.id: c.subtree(m + x) for r, c, m, x in zip(reqs, curves, mins, extra)}
-    total = sum(
-        (ev.value(i, sets[r.id]) for i, r in enumerate(reqs)), ev.zero
-    )  # recomputed from the sets
+    # recomputed from the sets
+    total = sum((ev.value(i, sets[r.id]) for i, r in enumerate(reqs)), ev.zero)
     if total != best:  # pragma: no cover - self-check
         raise AssertionError("dp read-back does not add up to the optimum")
     return make_ok(instance, sets, objective=ev.exact(total))

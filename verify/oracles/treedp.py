@@ -67,9 +67,8 @@ from typing import Sequence
 
 from solver.model import Tree
 
-SMALL = (
-    1 << 16
-)  # rows of one sweep kept in memory when n * (K + 1) is at most this many numbers
+# rows of one sweep kept in memory when n * (K + 1) is at most this many numbers
+SMALL = 1 << 16
 # rows this long or longer are numpy int64 arrays when that is exact (see TreeKnapsack)
 VECTOR = 256
 
@@ -94,9 +93,8 @@ def preorder(tree: Tree) -> tuple[list[int], list[int]]:
     while stack:
         v = stack.pop()
         seq.append(v)
-        kids = sorted(
-            tree.children[v], key=size.__getitem__
-        )  # stable: light first, heavy last
+        # stable: light first, heavy last
+        kids = sorted(tree.children[v], key=size.__getitem__)
         stack.extend(reversed(kids))
     pos = [0] * n
     for p, v in enumerate(seq):
@@ -173,13 +171,11 @@ class TreeKnapsack:
             return np.concatenate(((0,), head, take[len(sk) - 1 :])).astype(
                 np.int64, copy=False
             )
-        take = [
-            wp + x for x in (nxt if len(nxt) <= cap else islice(nxt, cap))
-        ]  # counts 1..
+        # counts 1..
+        take = [wp + x for x in (nxt if len(nxt) <= cap else islice(nxt, cap))]
         head = [a if a > b else b for a, b in zip(take, islice(sk, 1, None))]
-        return (
-            [sk[0]] + head + take[len(sk) - 1 :]
-        )  # a row of a larger cap may be longer: cut at take's
+        # a row of a larger cap may be longer: cut at take's
+        return [sk[0]] + head + take[len(sk) - 1 :]
 
     def _sweep(self, lo: int, hi: int, given: dict, keep, cap: int) -> dict:
         """Rows ``B[p]`` for ``p = hi-1 .. lo``; returns ``{q: B[q]}`` for ``q`` in
@@ -260,9 +256,8 @@ class TreeKnapsack:
             p, c = self._walk_rows(1, self.n, k, self._rows, chosen)
         else:
             p, c = self._walk(1, self.n, k, {self.n: self._start()}, chosen)
-        if (
-            p != self.n or c != 0
-        ):  # pragma: no cover - the rows guarantee a complete walk
+        # pragma: no cover - the rows guarantee a complete walk
+        if p != self.n or c != 0:
             raise AssertionError(
                 f"tree knapsack read-back ended at position {p} with {c} nodes left"
             )

@@ -59,9 +59,8 @@ def versions() -> dict[str, str]:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             out[dist] = "not installed"
-    root = os.path.dirname(
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    )  # verify/report/ -> root
+    # verify/report/ -> root
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     try:
         commit = subprocess.run(
             ["git", "-C", root, "rev-parse", "--short", "HEAD"],
@@ -156,9 +155,8 @@ def finding(
         "options": options or {},
         "rerun": rerun,
     }
-    if rec.get(
-        "confirmation"
-    ):  # replayed on fresh solvers before it counted (verify/search/confirm.py)
+    # replayed on fresh solvers before it counted (verify/search/confirm.py)
+    if rec.get("confirmation"):
         report["confirmation"] = rec["confirmation"]
     if "tree" in rec:  # THM-3.1: a (tree, subtree) case, no instance
         report["arguments"] = {"tree": rec["tree"]}
@@ -184,9 +182,8 @@ def finding(
     }
     output = read_selection(rec.get("output"))
     optimal = read_selection(rec.get("optimal"))
-    if (
-        optimal is None
-    ):  # every report shows an optimal answer, even when the property did not need one
+    # every report shows an optimal answer, even when the property did not need one
+    if optimal is None:
         from verify.oracles.dp import solve_dp
 
         optimal = solve_dp(instance)
@@ -261,9 +258,8 @@ def proof_finding(
     )
     report = finding(result, spec, rerun=rerun, options=options)
     report["how_generated"] = how_generated
-    report["claim"]["method"] = (
-        result.method
-    )  # not the sampling method of the suite's claim
+    # not the sampling method of the suite's claim
+    report["claim"]["method"] = result.method
     report["proof"] = proof
     return report
 
@@ -313,8 +309,7 @@ def broken(
     if optimal.ok:
         assert optimal.objective is not None, "an OK optimum has its value"
         out["optimum"] = fraction_str(optimal.objective)
-    if (
-        claim == "LEM-C1"
-    ):  # the claim is about the count; rules the answer also breaks come after
+    # the claim is about the count; rules the answer also breaks come after
+    if claim == "LEM-C1":
         out["rules"] = ["minimal count"] + out["rules"]
     return out

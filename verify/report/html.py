@@ -144,9 +144,8 @@ def picture(directory: str, names: Iterable[Optional[str]], alt: str) -> str:
     """An ``<img>`` of the first of ``names`` (file names in ``directory``) that can be
     read."""
     for name in names:
-        if (
-            not name or os.path.basename(name) != name
-        ):  # a report is data: only files beside it
+        # a report is data: only files beside it
+        if not name or os.path.basename(name) != name:
             continue
         uri = data_uri(os.path.join(directory, name))
         if uri:

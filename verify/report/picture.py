@@ -54,9 +54,8 @@ def layout(tree: Tree) -> dict[int, tuple[float, int]]:
     pos: dict[int, tuple[float, int]] = {}
     next_x = 0.0
     stack = [(tree.root, False)]
-    while (
-        stack
-    ):  # post-order without recursion: deep paths must not hit the recursion limit
+    # post-order without recursion: deep paths must not hit the recursion limit
+    while stack:
         v, done = stack.pop()
         kids = sorted(tree.children[v])
         if not kids:
@@ -260,13 +259,12 @@ def figure(
     reqs = list(instance.requests) or []
     exact = _Exact()
     named = exact_rows(instance, causes)
+    # the cause's nodes first: exact f and, if a format merged them, rounded
     for (
         rid,
         v,
         fmt,
-    ) in (
-        named
-    ):  # the cause's nodes first: exact f and, if a format merged them, rounded
+    ) in named:
         f = instance.request(rid).tree.f[v]
         rounded = f"; {show_in_format(f, fmt)} in {fmt}" if fmt else ""
         exact.mark(
@@ -556,7 +554,6 @@ def figure(
             ha="left",
         )
     fig.suptitle(_printable(sup), fontsize=10)
-    fig.tight_layout(
-        rect=(0, (legend_h + table_h) / total_h, 1, 1)
-    )  # it makes room for the suptitle
+    # it makes room for the suptitle
+    fig.tight_layout(rect=(0, (legend_h + table_h) / total_h, 1, 1))
     return fig

@@ -184,9 +184,8 @@ def _inside(path: str, root: str) -> bool:
     if not (path == root or path.startswith(root.rstrip(os.sep) + os.sep)):
         return False
     rest = path[len(root) :].split(os.sep)
-    return not any(
-        part in ("site-packages", "dist-packages") for part in rest
-    )  # installed code is not ours
+    # installed code is not ours
+    return not any(part in ("site-packages", "dist-packages") for part in rest)
 
 
 def untrusted_reason(spec: SolverSpec) -> Optional[str]:
@@ -314,9 +313,8 @@ def replay(
 
     from verify.report.iteration import is_iteration_report, replay_iteration
 
-    if is_iteration_report(
-        report
-    ):  # python -m verify audit: a recorded answer, re-judged
+    # python -m verify audit: a recorded answer, re-judged
+    if is_iteration_report(report):
         return replay_iteration(report, path)
     prop = report.get("property")
     if not isinstance(prop, str):
@@ -358,14 +356,12 @@ def replay(
             )
         try:
             if spec.kind == "cmd":
-                check_command(
-                    spec.target
-                )  # a missing program is a usage error, not "still fails"
+                # a missing program is a usage error, not "still fails"
+                check_command(spec.target)
             else:
                 build(spec)
-            preflight(
-                spec, None
-            )  # cannot start at all: a setup error (exit 2), not "still fails"
+            # cannot start at all: a setup error (exit 2), not "still fails"
+            preflight(spec, None)
         except SpecError as exc:
             raise bad(f"cannot load the solver: {exc}") from None
     # replayed on fresh solvers (a new process each time) as test-solver confirms a

@@ -464,9 +464,8 @@ def write_index(
     ]
     for i, r in enumerate(results):
         found = dirs.get(i, [])
-        found = (
-            [found] if isinstance(found, str) else found
-        )  # one directory per finding
+        # one directory per finding
+        found = [found] if isinstance(found, str) else found
         link = ", ".join(
             f"[{os.path.basename(d)}]({os.path.basename(d)}/report.md)" for d in found
         )

@@ -91,9 +91,8 @@ def run_on_worker(
             fn, [arg], names=lambda i: getattr(fn, "__name__", "task")
         ):
             return result
-        raise RuntimeError(
-            "the worker's child process returned nothing"
-        )  # not reached: imap yields once
+        # not reached: imap yields once
+        raise RuntimeError("the worker's child process returned nothing")
 
 
 def parse_address(address: str) -> tuple[Optional[str], Optional[int]]:
@@ -139,9 +138,8 @@ class DaskExecutor(Executor):
         self.preload = tuple(preload)
         self.address = address
         self.fingerprint = run_fingerprint()
-        for name in (
-            QUIET_LOGGERS
-        ):  # reconnect attempts log tracebacks; the run says what happened in one line
+        # reconnect attempts log tracebacks; the run says what happened in one line
+        for name in QUIET_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL)
         self.cluster = None
         self.outstanding: set = set()  # futures submitted and not yet handed back
@@ -252,9 +250,8 @@ class DaskExecutor(Executor):
                 else max(0.0, min(2.0, deadline - time.monotonic()))
             )
             try:
-                with (
-                    self.client.as_current()
-                ):  # distributed.wait asks for the current client
+                # distributed.wait asks for the current client
+                with self.client.as_current():
                     done, _ = distributed.wait(
                         list(running), timeout=timeout, return_when="FIRST_COMPLETED"
                     )
@@ -304,18 +301,16 @@ class DaskExecutor(Executor):
                     pass
 
     def _lost(self, exc) -> ExecutorLost:
-        logging.getLogger("distributed").setLevel(
-            logging.CRITICAL
-        )  # no reconnect tracebacks after the line
+        # no reconnect tracebacks after the line
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
         text = _one_line(exc)
         if "scheduler-connection-lost" in text:
             text = "the connection to it broke (scheduler-connection-lost)"
         return ExecutorLost(f"lost the Dask scheduler {self.address}: {text}")
 
     def close(self) -> None:
-        logging.getLogger("distributed").setLevel(
-            logging.CRITICAL
-        )  # shutting down is not news
+        # shutting down is not news
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
         try:
             if self.outstanding:
                 self.client.cancel([f for f in self.outstanding if not f.done()])

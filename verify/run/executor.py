@@ -143,9 +143,8 @@ def run_tasks(
     store's messages (how many tasks it reused) for stderr.  A task that kept
     killing its workers has a :class:`TaskFailed` as its result (not stored).
     """
-    settle(
-        preload
-    )  # the caller sees the same modules as every worker (verify/run/imports.py)
+    # the caller sees the same modules as every worker (verify/run/imports.py)
+    settle(preload)
     start = time.perf_counter()
     results: list = []
     fed: list[int] = []  # executor's index -> task index

@@ -28,9 +28,8 @@ import re
 import shlex
 from pathlib import Path
 
-ROOT = (
-    Path(__file__).resolve().parents[2]
-)  # verify/run/fingerprint.py -> the project root
+# verify/run/fingerprint.py -> the project root
+ROOT = Path(__file__).resolve().parents[2]
 FINGERPRINT_DIRS = ("solver", "verify", "proofs")
 LIBRARIES = ("hypothesis", "z3-solver")
 
@@ -186,9 +185,8 @@ def module_files(name: str) -> list[str]:
             return []
         path = list(spec.submodule_search_locations or []) or None
     assert spec is not None, "found for every part of the name (else returned)"
-    if (
-        spec.submodule_search_locations
-    ):  # a package runs its __init__.py, then its __main__.py
+    # a package runs its __init__.py, then its __main__.py
+    if spec.submodule_search_locations:
         files = [
             os.path.join(d, f)
             for d in spec.submodule_search_locations

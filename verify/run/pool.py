@@ -116,9 +116,8 @@ def _send_event(conn, index: int, event) -> None:
 
 
 def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -> None:
-    signal.signal(
-        signal.SIGINT, signal.SIG_IGN
-    )  # the caller handles Ctrl-C and stops us
+    # the caller handles Ctrl-C and stops us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stopped)
     if parent is None:
         _watch(os.getppid())
@@ -141,11 +140,12 @@ def _worker_main(conn, preload: tuple[str, ...], parent: Optional[int] = None) -
             out = ("error", (exc, traceback.format_exc()))
         try:
             conn.send((index,) + out)
+        # the caller is gone: nobody to tell
         except (
             BrokenPipeError,
             ConnectionError,
             EOFError,
-        ):  # the caller is gone: nobody to tell
+        ):
             _stopped(signal.SIGTERM, None)
         except Exception as exc:  # the result or the exception does not pickle
             try:
@@ -175,9 +175,8 @@ class _Child:
 
     def __init__(self, preload):
         mine, theirs = socket.socketpair()
-        path = os.pathsep.join(
-            p for p in sys.path if p
-        )  # the caller's path, also entries pytest or Dask added
+        # the caller's path, also entries pytest or Dask added
+        path = os.pathsep.join(p for p in sys.path if p)
         env = dict(os.environ, PYTHONPATH=path)
         # no parent-death signal here (it follows the starting thread, a Dask worker
         # thread); a
@@ -343,9 +342,8 @@ class ProcessPool:
                     try:
                         w.conn.send((i, fn, arg))
                     except (BrokenPipeError, EOFError, ConnectionError):
-                        retry.appendleft(
-                            (i, arg)
-                        )  # not started: the next round gives it another worker
+                        # not started: the next round gives it another worker
+                        retry.appendleft((i, arg))
                         continue
                     held[i] = arg
                     w.task = i
@@ -369,9 +367,8 @@ class ProcessPool:
                         except (EOFError, OSError):
                             status = None
                         else:
-                            if (
-                                status == "event"
-                            ):  # the task still runs: pass it on in this process
+                            # the task still runs: pass it on in this process
+                            if status == "event":
                                 emit(value)
                                 continue
                             w.task = None
@@ -404,9 +401,8 @@ class ProcessPool:
                             retry.append((i, held[i]))
         finally:
             for w in self.workers:
-                if (
-                    w.task is not None
-                ):  # stopped early (deadline, error, Ctrl-C): its task is abandoned
+                # stopped early (deadline, error, Ctrl-C): its task is abandoned
+                if w.task is not None:
                     w.stop()
             self.workers = [
                 w for w in self.workers if w.task is None and w.proc.is_alive()

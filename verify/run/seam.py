@@ -38,9 +38,8 @@ class Task:
     what: str
     inputs: Any = None
     main_thread: bool = False
-    store: bool = field(
-        default=True, compare=False
-    )  # False: never stored (cheap, or writes files)
+    # False: never stored (cheap, or writes files)
+    store: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True)

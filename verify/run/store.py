@@ -161,9 +161,8 @@ class Store:
         self.finished += 1
 
 
-MAX_ENTRY_BYTES = (
-    1 << 30
-)  # an entry file larger than this is not one we wrote: run the task again
+# an entry file larger than this is not one we wrote: run the task again
+MAX_ENTRY_BYTES = 1 << 30
 
 
 def _checksum(key: str, blob: bytes) -> str:

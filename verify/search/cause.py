@@ -239,9 +239,8 @@ def explain(
     none)."""
     try:
         return _explain(instance, output, optimal, rule, kind, precision, scores)
-    except (
-        Exception
-    ):  # a cause is a courtesy: a malformed answer must not cost the finding
+    # a cause is a courtesy: a malformed answer must not cost the finding
+    except Exception:
         return []
 
 

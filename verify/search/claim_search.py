@@ -104,32 +104,24 @@ class ClaimResult:
     )
     note: Optional[str] = None  # why inconclusive, or other remarks
     declined: int = 0  # generated inputs the solver declined (not judged)
-    declined_classes: Counter = field(
-        default_factory=Counter
-    )  # case_classes of declined cases
+    # case_classes of declined cases
+    declined_classes: Counter = field(default_factory=Counter)
     declined_reasons: Counter = field(default_factory=Counter)
-    judged_classes: Counter = field(
-        default_factory=Counter
-    )  # case_classes of judged cases
-    axis_cases: Counter = field(
-        default_factory=Counter
-    )  # judged cases that draw each axis
-    findings: list = field(
-        default_factory=list
-    )  # every finding, the first is `counterexample`
+    # case_classes of judged cases
+    judged_classes: Counter = field(default_factory=Counter)
+    # judged cases that draw each axis
+    axis_cases: Counter = field(default_factory=Counter)
+    # every finding, the first is `counterexample`
+    findings: list = field(default_factory=list)
     first_at: Optional[int] = None  # generated cases judged up to the first failing one
-    own: Counter = field(
-        default_factory=Counter
-    )  # the user's instances (--instances): judged, ...
-    declined_shapes: Counter = field(
-        default_factory=Counter
-    )  # case_features of declined cases
-    judged_shapes: Counter = field(
-        default_factory=Counter
-    )  # case_features of judged cases
-    unconfirmed: list = field(
-        default_factory=list
-    )  # failures seen once that no replay reproduced
+    # the user's instances (--instances): judged, ...
+    own: Counter = field(default_factory=Counter)
+    # case_features of declined cases
+    declined_shapes: Counter = field(default_factory=Counter)
+    # case_features of judged cases
+    judged_shapes: Counter = field(default_factory=Counter)
+    # failures seen once that no replay reproduced
+    unconfirmed: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.counterexample is not None and not self.findings:
@@ -269,9 +261,8 @@ def counterexample_record(
     if isinstance(inst, Instance):
         rec["instance"] = inst.to_json()
         rec["summary"] = describe(inst)
-        if inst is not case and isinstance(
-            case, Instance
-        ):  # derived (LEM-C1/C2): keep the input to replay
+        # derived (LEM-C1/C2): keep the input to replay
+        if inst is not case and isinstance(case, Instance):
             rec["case"] = case.to_json()
     else:  # THM-3.1 cases: (tree, nodes)
         tree, nodes = case
@@ -310,9 +301,8 @@ def case_seed(claim_id: str, seed: int) -> int:
 
 
 def _search_settings(examples: int, shrink: bool = True):
-    unused = {Phase.explain} | (
-        set() if shrink else {Phase.shrink}
-    )  # explain reruns the failure
+    # explain reruns the failure
+    unused = {Phase.explain} | (set() if shrink else {Phase.shrink})
     return settings(
         max_examples=examples,
         database=None,
@@ -481,9 +471,8 @@ def run_claim(
     path (:func:`verify.checks.cross_check.oracle_mismatch`); a difference is an
     oracle fault, which leaves that case inconclusive (never a pass, never a finding).
     """
-    if isinstance(
-        claim, str
-    ):  # a claim id and a profile name travel better between processes
+    # a claim id and a profile name travel better between processes
+    if isinstance(claim, str):
         claim = CLAIMS_BY_ID[claim]
     if isinstance(profile, str):
         profile = PROFILES[profile]
@@ -639,9 +628,8 @@ def run_claim(
         if on_finding is not None:
             on_finding(rec)
 
-    for item in (
-        found
-    ):  # each shrunk, reduced, confirmed and reported on its own, as soon as it is
+    # each shrunk, reduced, confirmed and reported on its own, as soon as it is
+    for item in found:
         if item.get("shrink"):
             case, failure, why = _shrink(claim, strategy, examples, seed, judge, item)
             if why:
@@ -947,10 +935,11 @@ def _shrink(
             return
         failures = {signature(claim.id, f): f for f in detail.all()}
         if sig in failures and (run["last"] is not None or run["pos"] >= item["pos"]):
+            # the last one recorded is Hypothesis's shrunk case
             run["last"] = (
                 case,
                 failures[sig],
-            )  # the last one recorded is Hypothesis's shrunk case
+            )
             raise _Found(failures[sig].condition)
 
     why = None

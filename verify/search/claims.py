@@ -17,9 +17,8 @@ from verify.search import properties as prop
 
 ALL_CLASSES = gen.PROB_CLASSES
 TIE_CLASSES = ("grid", "decimal", "float16", "bfloat16")
-STRICT_CLASSES = (
-    gen.STRICT_CLASSES
-)  # APP-B's premise: strict, and the merge classes (strict exactly)
+# APP-B's premise: strict, and the merge classes (strict exactly)
+STRICT_CLASSES = gen.STRICT_CLASSES
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,11 @@ class Claim:
     statement: str
     method: str
     check: Callable
-    strategy: Callable[
-        ..., object
-    ]  # (profile, roots charged?, limits=None) -> strategy
+    # (profile, roots charged?, limits=None) -> strategy
+    strategy: Callable[..., object]
     per_solver: bool = True
-    examples: Callable[[Profile], int] = lambda p: (
-        p.examples
-    )  # cases per run of this claim
+    # cases per run of this claim
+    examples: Callable[[Profile], int] = lambda p: p.examples
     subject: Optional[str] = (
         None  # the one solver a run-once claim is about (shown in the table)
     )

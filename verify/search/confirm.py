@@ -87,12 +87,13 @@ def replay_once(
     rec = _Recorder(solver)
     about = failure.instance
     try:
+        # a fault about one instance (a late line: the instance that printed it)
         if (
             failure.kind in FAULT_KINDS
             and failure.output is None
             and isinstance(about, Instance)
             and (about is not case or failure.rule == "protocol")
-        ):  # a fault about one instance (a late line: the instance that printed it)
+        ):
             try:
                 run_solver(rec, about)
                 got = None
@@ -135,9 +136,8 @@ def confirm(
     factor = TIMEOUT_FACTOR if failure.kind == FailureKind.TIMEOUT else 1
     outcomes: list[tuple[bool, str, Any]] = []
 
-    def undecided() -> (
-        bool
-    ):  # disagreeing replays, or none reproduced a failure that was seen
+    # disagreeing replays, or none reproduced a failure that was seen
+    def undecided() -> bool:
         k = sum(ok for ok, _, _ in outcomes)
         return 0 < k < len(outcomes) or (k == 0 and failure.kind != FailureKind.TIMEOUT)
 

@@ -107,15 +107,13 @@ def merge_defects(results: list) -> int:
                     primary[key] = (rec, res.claim, k + 1)
                 continue
             first_rec, claim, index = first
-            first_rec.setdefault(
-                "properties", [claim]
-            )  # only a defect of several properties lists them
+            # only a defect of several properties lists them
+            first_rec.setdefault("properties", [claim])
             if res.claim not in first_rec["properties"]:
                 first_rec["properties"].append(res.claim)
             rec["same_as"] = {"property": claim, "finding": index}
-    for res in (
-        results
-    ):  # every copy lists every property (the primary's list grew after copies)
+    # every copy lists every property (the primary's list grew after copies)
+    for res in results:
         for rec in res.findings:
             if "same_as" in rec:
                 key = defect_key(rec)

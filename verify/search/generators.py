@@ -216,9 +216,8 @@ GRID = (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(3, 4), Fraction(0)
 DECIMALS = tuple(Fraction(d, 10) for d in (4, 2, 7, 3, 9, 1, 6, 4, 2, 7, 3, 9))
 DECIMAL_SET = frozenset(DECIMALS)
 STEP = Fraction(1, 1000)  # "one grid step" off a boundary target
-TINY = Fraction(
-    1, 2**60
-)  # below half an ulp of any double in [1, 16): float(A + TINY) == float(A)
+# below half an ulp of any double in [1, 16): float(A + TINY) == float(A)
+TINY = Fraction(1, 2**60)
 
 _recorded: list[str] = []
 
@@ -341,9 +340,8 @@ def shapes(
         options = [p for p in options if room(p)]
         if deep and v == 2:
             options = [1]
-        if (
-            not options and v < min_nodes
-        ):  # the shape's rule is full: anywhere the limits allow
+        # the shape's rule is full: anywhere the limits allow
+        if not options and v < min_nodes:
             options = [p for p in range(v) if room(p, max_width)]
         if not options:
             break

@@ -155,9 +155,8 @@ def reduce_instance(
             calls += 1
             try:
                 fails = still_fails(candidate)
-            except (
-                Exception
-            ):  # a decline, an inconclusive oracle, a crash: not evidence of failure
+            # a decline, an inconclusive oracle, a crash: not evidence of failure
+            except Exception:
                 fails = False
             if fails:
                 best, changed = candidate, True

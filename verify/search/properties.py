@@ -283,10 +283,11 @@ def run_solver(solver: Solver, instance: Instance) -> Selection:
     raises :class:`Declined`."""
     try:
         out = solver(instance)
+    # Inconclusive: a fresh selector worker could not start
     except (
         SolverFault,
         Inconclusive,
-    ):  # Inconclusive: a fresh selector worker could not start
+    ):
         raise
     except (
         Declined
@@ -386,9 +387,8 @@ def check_optimal(
 ) -> Optional[Failure]:
     """THM-P2: feasible instance => feasible answer of exactly optimal value (and not
     INVALID)."""
-    sel, fail = _answer(
-        solver, instance
-    )  # first, so that a declined input counts as declined
+    # first, so that a declined input counts as declined
+    sel, fail = _answer(solver, instance)
     best = dp.solve_dp(instance)
     if not best.ok:
         # nothing to match on an infeasible instance, but a crash is still a crash
@@ -658,9 +658,8 @@ def expected_acceptance(tree: Tree, nodes) -> Fraction:
     """
     s = set(nodes)
     total = Fraction(0)
-    stack = [
-        (tree.root, Fraction(1), 1)
-    ]  # (node, probability of reaching it, tokens so far)
+    # (node, probability of reaching it, tokens so far)
+    stack = [(tree.root, Fraction(1), 1)]
     while stack:
         u, reach, tokens = stack.pop()
         kids = [c for c in tree.children[u] if c in s]

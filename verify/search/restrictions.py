@@ -714,10 +714,11 @@ class Restrictions:
         if self.max_nodes is not None:
             n = min(n, max(self.max_nodes, self.min_nodes or 1))
         budget = max(self.min_budget or 0, 2 if charged else 1)
+        # a chain, a star
         for parent in (
             [-1] + list(range(n - 1)),
             [-1] + [0] * (n - 1),
-        ):  # a chain, a star
+        ):
             f = [Fraction(1, 2**i) for i in range(n)]
             try:
                 inst = Instance(

@@ -50,14 +50,12 @@ class Run:
     results: list[ClaimResult]
     skipped: list[tuple[str, str]]  # (claim id, why it does not apply)
     seconds: float
-    reports: dict[int, list[str]] = field(
-        default_factory=dict
-    )  # result index -> one directory per finding
+    # result index -> one directory per finding
+    reports: dict[int, list[str]] = field(default_factory=dict)
     run_dir: Optional[str] = None
     own: int = 0  # --instances used (inside the restrictions)
-    own_outside: list[tuple[str, str]] = field(
-        default_factory=list
-    )  # (origin, restriction broken)
+    # (origin, restriction broken)
+    own_outside: list[tuple[str, str]] = field(default_factory=list)
     defects: int = 0  # distinct defects over every property (verify.search.defects)
 
     @property
@@ -101,9 +99,8 @@ def run(
     claims, skipped = plan(options)
     if solver is None:
         preflight(spec, warmup_instance(options))
-    elif hasattr(
-        solver, "start"
-    ):  # a selector worker: import and warm-up now, a setup error here
+    # a selector worker: import and warm-up now, a setup error here
+    elif hasattr(solver, "start"):
         solver.start()
     own, outside = [], []
     if options.instances:
@@ -182,9 +179,8 @@ def run(
             )
             for c, r in zip(claims, out.results)
         ]
-    defects = merge_defects(
-        results
-    )  # one defect found by several properties: one finding
+    # one defect found by several properties: one finding
+    defects = merge_defects(results)
     out_run = Run(
         spec,
         options,

@@ -106,9 +106,8 @@ class Options:
                     option="claims",
                     value=bad[0],
                 )
-            _set(
-                self, "claims", claims or None
-            )  # none named (--claims "", claims=()): all of them
+            # none named (--claims "", claims=()): all of them
+            _set(self, "claims", claims or None)
         check_satisfiable(self.restrictions, PROFILES[self.profile])
 
     def cli_args(self) -> list[str]:
@@ -127,9 +126,8 @@ class Options:
 
 
 def _set(options: "Options", name: str, value) -> None:
-    object.__setattr__(
-        options, name, value
-    )  # frozen: normalised once, in __post_init__
+    # frozen: normalised once, in __post_init__
+    object.__setattr__(options, name, value)
 
 
 def roots_text(root_charged: Optional[bool]) -> str:

@@ -34,9 +34,8 @@ def write_run(report_dir: str, run) -> tuple[str, dict[int, list[str]]]:
         if r.verdict != COUNTEREXAMPLE:
             continue
         for k, rec in enumerate(r.findings):
-            if rec.get(
-                "same_as"
-            ):  # one defect, one report: the first property's, listing them all
+            # one defect, one report: the first property's, listing them all
+            if rec.get("same_as"):
                 dirs.setdefault(i, []).append(
                     written[rec["same_as"]["property"], rec["same_as"]["finding"]]
                 )

@@ -105,6 +105,7 @@ def claim_tasks(
     }
     if options.cross_check:  # (absent when off: stored tasks keep their keys)
         inputs["options"]["cross_check"] = options.cross_check
+    # (a Python selector runs in its own worker: any thread will do)
     return [
         Task(
             claim_task,
@@ -113,7 +114,7 @@ def claim_tasks(
             {**inputs, "claim": c.id},
         )
         for c in claims
-    ]  # (a Python selector runs in its own worker: any thread will do)
+    ]
 
 
 def solver_modules(spec: SolverSpec) -> tuple[str, ...]:

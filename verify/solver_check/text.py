@@ -49,9 +49,8 @@ def _declined_lines(
     for x in results:
         reasons.update(x.declined_reasons)
     rows = declined_by_class(results)
-    common = [
-        r for r in rows if r[1] * 10 >= total
-    ]  # classes of at least 10% of the declined inputs
+    # classes of at least 10% of the declined inputs
+    common = [r for r in rows if r[1] * 10 >= total]
     shown = [r for r in common if r[1] * 2 >= r[2]][:6] or common[:3] or rows[:3]
     out = [
         "",

@@ -177,9 +177,8 @@ def adapt_callable(
     assert fn is not None, "a selector to call here"
 
     def solve(instance: Instance) -> Selection:
-        out = _call(
-            fn, instance.to_json()
-        )  # a fresh dict per call: mutating it is harmless
+        # a fresh dict per call: mutating it is harmless
+        out = _call(fn, instance.to_json())
         if isinstance(out, Selection):
             return out
         if not isinstance(out, dict):
@@ -379,9 +378,8 @@ class LineSolver:
         except SolverFault as exc:
             more = bytes(program.out)
             self._restart()
-            if more or not raw.lstrip().startswith(
-                b"{"
-            ):  # a stray line (a log line on stdout), quoted
+            # a stray line (a log line on stdout), quoted
+            if more or not raw.lstrip().startswith(b"{"):
                 then = f"; then: {_clip(_first_line(more))}" if more else ""
                 raise SolverFault(
                     "solver printed a line that is not an answer:"

@@ -60,16 +60,14 @@ from typing import IO, Iterable
 
 from solver.durations import wait_slice
 
-MAX_OUTPUT = (
-    16 * 2**20
-)  # bytes of stdout one call may print (more: "output too large", a finding)
+# bytes of stdout one call may print (more: "output too large", a finding)
+MAX_OUTPUT = 16 * 2**20
 STDERR_TAIL = 64 * 2**10  # bytes of stderr kept (the end: where the error message is)
 MARKER = "ADASERVE_VERIFY_SOLVER"
 _CHUNK = 2**16
 _LIVE: set["Program"] = set()  # started and not yet swept
-_STARTED: set[int] = (
-    set()
-)  # pids of every program this process started (not adopted orphans)
+# pids of every program this process started (not adopted orphans)
+_STARTED: set[int] = set()
 _SUBREAPER = [False]
 
 
@@ -233,10 +231,11 @@ class Program:
                             view = view[n:]
                         except BlockingIOError:
                             continue
+                        # it does not read its input: its business
                         except (
                             BrokenPipeError,
                             OSError,
-                        ):  # it does not read its input: its business
+                        ):
                             view = view[:0]
                         if not view.nbytes:
                             sel.unregister(stdin.fileno())
@@ -375,9 +374,8 @@ class Program:
                 pass
             try:
                 self.proc.wait(timeout=5)
-            except (
-                subprocess.TimeoutExpired
-            ):  # pragma: no cover - SIGKILL is not ignorable
+            # pragma: no cover - SIGKILL is not ignorable
+            except subprocess.TimeoutExpired:
                 pass
             for f in (self._stdout, self._stderr):
                 try:
@@ -441,9 +439,8 @@ def sweep_marked(name: str, match) -> set[int]:
         return set()
     me = os.getpid()
     stopped: set[int] = set()
-    for _ in range(
-        20
-    ):  # until a look finds nothing new (stopped processes cannot fork)
+    # until a look finds nothing new (stopped processes cannot fork)
+    for _ in range(20):
         procs = _processes()
         found = set()
         for pid in procs:
@@ -544,20 +541,20 @@ def _victims(
         if sid == root:  # (a) its session
             found.add(pid)
             continue
-        if (
-            start < started
-        ):  # older than the program: not its descendant (and no environ to read)
+        # older than the program: not its descendant (and no environ to read)
+        if start < started:
             continue
         marker = _marker_of(pid)
         if marker == token:  # (c) its marker
             found.add(pid)
+        # (d) an orphan adopted by us, of no other program
         elif (
             marker is None
             and _SUBREAPER[0]
             and ppid == me
             and sid != my_sid
             and pid not in known
-        ):  # (d) an orphan adopted by us, of no other program
+        ):
             found.add(pid)
     children: dict[int, list[int]] = {}
     for pid, (ppid, *_rest) in procs.items():
@@ -585,9 +582,8 @@ def sweep(root: int, token: str, started: int = 0) -> set[int]:
     except Exception:  # pragma: no cover - best effort
         pass
     stopped: set[int] = set()
-    for _ in range(
-        20
-    ):  # until a look finds nothing new (stopped processes cannot fork)
+    # until a look finds nothing new (stopped processes cannot fork)
+    for _ in range(20):
         new = _victims(root, token, started, _processes(), known) - stopped
         if not new:
             break

@@ -58,9 +58,8 @@ DEFAULT_STARTUP = (
     120.0  # seconds for a worker's import and warm-up call (--startup-timeout)
 )
 _HEAD = struct.Struct("!Q")
-_MAX_REPLY = (
-    64 * 2**20
-)  # a reply is a parsed selection: bounded by the adapter's output cap
+# a reply is a parsed selection: bounded by the adapter's output cap
+_MAX_REPLY = 64 * 2**20
 
 
 class _Gone(Exception):
@@ -117,10 +116,11 @@ class SelectorWorker:
         :class:`Inconclusive` (a restart during a run: that case is undecided, never a
         finding)."""
         self.close()
+        # what is buffered here must not be printed twice
         for f in (
             sys.stdout,
             sys.stderr,
-        ):  # what is buffered here must not be printed twice
+        ):
             try:
                 f.flush()
             except (OSError, ValueError):
@@ -286,9 +286,8 @@ class SelectorWorker:
             try:
                 _, status = os.waitpid(pid, 0)
                 code = os.waitstatus_to_exitcode(status)
-                code = (
-                    None if code == -signal.SIGKILL else code
-                )  # killed by our sweep: no news
+                # killed by our sweep: no news
+                code = None if code == -signal.SIGKILL else code
             except ChildProcessError:
                 pass
         process._STARTED.discard(pid)
@@ -298,9 +297,10 @@ class SelectorWorker:
         """End the worker (and what it started)."""
         self._end()
 
+    # pragma: no cover - a forgotten worker dies with its parent anyway
     def __del__(
         self,
-    ):  # pragma: no cover - a forgotten worker dies with its parent anyway
+    ):
         try:
             self._end()
         except Exception:  # noqa: BLE001
@@ -415,8 +415,7 @@ def _text(exc: BaseException) -> str:
 
 
 def _error_text(exc: BaseException) -> str:
-    if (
-        type(exc).__name__ == "SpecError"
-    ):  # verify.subject.spec's: it names the module already
+    # verify.subject.spec's: it names the module already
+    if type(exc).__name__ == "SpecError":
         return _text(exc)
     return f"{type(exc).__name__}: {_text(exc)}"

@@ -131,14 +131,12 @@ class Session:
     ):
         if timeout is not None and math.isinf(timeout) and timeout > 0:
             timeout = None
-        elif (
-            timeout is not None and not timeout > 0
-        ):  # zero, negative or NaN: no time at all
+        # zero, negative or NaN: no time at all
+        elif timeout is not None and not timeout > 0:
             timeout = 0.0
         self.memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
-        held = (
-            z3.z3core.Z3_get_estimated_alloc_size() // 2**20
-        )  # earlier calls' leftovers do not count
+        # earlier calls' leftovers do not count
+        held = z3.z3core.Z3_get_estimated_alloc_size() // 2**20
         z3.set_param("memory_max_size", held + self.memory_mb)
         self.ctx = z3.Context()
         self.timeout = timeout

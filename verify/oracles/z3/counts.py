@@ -175,9 +175,8 @@ def concave_envelope(u: Sequence[Fraction]) -> list[Fraction]:
     for k in range(len(u)):
         while len(hull) >= 2:
             a, b = hull[-2], hull[-1]
-            if (u[b] - u[a]) * (k - a) <= (u[k] - u[a]) * (
-                b - a
-            ):  # b on or below the chord a..k
+            # b on or below the chord a..k
+            if (u[b] - u[a]) * (k - a) <= (u[k] - u[a]) * (b - a):
                 hull.pop()
             else:
                 break

@@ -370,9 +370,8 @@ class Decomposition:
     ) -> list[list[int]]:
         """Stage 4: the counts each tree can still use, proved, with exact values on
         them."""
-        if (
-            self._keeps is None or self._keeps[0] < gap
-        ):  # a set proved for a larger gap stays valid
+        # a set proved for a larger gap stays valid
+        if self._keeps is None or self._keeps[0] < gap:
             keeps = []
             for i, p in enumerate(self.provers):
                 floor = ms[i] - gap

@@ -140,9 +140,8 @@ class Direct:
             self.x.append(x)
             values.append(value)
             counts.extend(x.values())
-        s.add(
-            _sum(counts, z3.IntVal(0, ctx)) <= instance.node_budget
-        )  # budget on non-root nodes
+        # budget on non-root nodes
+        s.add(_sum(counts, z3.IntVal(0, ctx)) <= instance.node_budget)
         self.total = _sum(values, z3.RealVal(0, ctx))
         self.solver = s
 

@@ -102,9 +102,8 @@ class Known:
         if value <= self.values[k]:
             return False
         self.witnesses[k], self.values[k] = nodes, value
-        while (
-            k < self.upto
-        ):  # a better count-k witness may grow into better larger ones
+        # a better count-k witness may grow into better larger ones
+        while k < self.upto:
             grown = _grow(self.tree, self.witnesses[k])
             assert grown is not None, "k < upto <= len(tree) - 1: never full here"
             if self.tree.value(grown) <= self.values[k + 1]:
