@@ -220,11 +220,11 @@ def _as_json(x):
 
 
 def _child(
-    tree: str, argv: list[str], timeout: float = 3600
+    tree: str, argv: list[str], timeout: float = 3600, prelude: str = ""
 ) -> tuple[float, int, str, int]:
-    """``python -m verify ARGV`` with ``tree`` on PYTHONPATH: (seconds, exit, stdout,
-    peak RSS KiB)."""
-    code = (
+    """``python -m verify ARGV`` with ``tree`` on PYTHONPATH, after the Python
+    statements ``prelude``: (seconds, exit, stdout, peak RSS KiB)."""
+    code = prelude + (
         "import resource, sys; from verify.commands.cli import main; c ="
         " main(sys.argv[1:]); sys.stdout.flush(); print('RSS',"
         " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr);"
@@ -299,26 +299,12 @@ def audit_rates(requests, iterations, jobs, seed, old_tree, base_tree=None):
             if base_tree:
                 got["base"] = _child(base_tree, argv)
             got["scaled"] = _child(here, argv)
-            env_code = (
-                "import sys; from solver import scaled; "
-                # the documented fallback
+            # the documented fallback: the instance's denominator is too large
+            fallback = (
+                "from solver import scaled; "
                 "scaled.instance_denominator = lambda instance: None; "
-                "from verify.commands.cli import main; sys.exit(main(sys.argv[1:]))"
             )
-            t0, c0 = time.perf_counter(), _children_cpu()
-            proc = subprocess.run(
-                [sys.executable, "-c", env_code, *argv],
-                capture_output=True,
-                text=True,
-                cwd=here,
-                env={**os.environ, "PYTHONPATH": here},
-            )
-            took = (
-                (_children_cpu() - c0)
-                if CLOCK is time.process_time
-                else time.perf_counter() - t0
-            )
-            got["Fraction"] = (took, proc.returncode, proc.stdout, 0)
+            got["Fraction"] = _child(here, argv, prelude=fallback)
             same = len({(g[1], _summary(g[2])) for g in got.values()}) == 1
             print(
                 f"{j:6d} "
