@@ -36,6 +36,7 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Callable
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -48,51 +49,55 @@ NEW_FINDING = re.compile(r"^\[\s*\d+(\.\d+)? s\] finding")
 OLD_FINDING = re.compile(r"^\[\s*\d+/\d+\] .*counterexample")
 
 
-def run_one(tree: str, name: str, seed: int, flags: list[str]) -> dict:
-    env = dict(os.environ, PYTHONPATH=tree)
-    cmd = [
-        sys.executable,
-        "-m",
-        "verify",
-        "test-solver",
-        f"tests.quality.planted:{name}",
-        "--seed",
-        str(seed),
-        *flags,
-    ]
+def timed_test_solver(tree: str, args: list[str], first_line: Callable) -> dict:
+    """``python -m verify test-solver ARGS`` run from ``tree`` (and with it on
+    PYTHONPATH): its exit code, stdout, stderr, the seconds to the first stderr
+    line for which ``first_line`` is true (None if none was) and the whole run's."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd,
+        [sys.executable, "-m", "verify", "test-solver", *args],
         cwd=tree,
-        env=env,
+        env={**os.environ, "PYTHONPATH": tree},
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     first: list[float] = []
+    err: list[str] = []
 
     def read_stderr() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
-            if not first and (NEW_FINDING.match(line) or OLD_FINDING.match(line)):
+            err.append(line)
+            if not first and first_line(line):
                 first.append(time.perf_counter() - start)
 
     reader = threading.Thread(target=read_stderr)
     reader.start()
     assert proc.stdout is not None
-    proc.stdout.read()
+    out = proc.stdout.read()
     code = proc.wait()
     reader.join()
     return {
-        "exit": code,
+        "code": code,
+        "out": out,
+        "err": "".join(err),
         "first": first[0] if first else None,
-        "whole": time.perf_counter() - start,
+        "total": time.perf_counter() - start,
     }
+
+
+def run_one(tree: str, name: str, seed: int, flags: list[str]) -> dict:
+    return timed_test_solver(
+        tree,
+        [f"tests.quality.planted:{name}", "--seed", str(seed), *flags],
+        lambda line: bool(NEW_FINDING.match(line) or OLD_FINDING.match(line)),
+    )
 
 
 def cell(result: dict) -> str:
     first = "-" if result["first"] is None else f"{result['first']:.1f} s"
-    return f"{result['exit']} / {first} / {result['whole']:.1f} s"
+    return f"{result['code']} / {first} / {result['total']:.1f} s"
 
 
 def main() -> int:
@@ -124,7 +129,7 @@ def main() -> int:
                         result["first"] if result["first"] is not None else float("inf")
                     )
                     worst[label][0] = max(worst[label][0], first)
-                worst[label][1] = max(worst[label][1], result["whole"])
+                worst[label][1] = max(worst[label][1], result["total"])
         print(" | ".join(cells), flush=True)
     for label, (first, whole) in worst.items():
         print(

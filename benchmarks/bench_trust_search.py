@@ -38,10 +38,11 @@ import os
 import re
 import subprocess
 import sys
-import threading
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# one way to time a test-solver run and its first line
+from bench_first_finding import timed_test_solver  # noqa: E402
 
 
 def _roots(out: str, err: str, code: int) -> bool:
@@ -107,48 +108,12 @@ CASES = [
 
 
 def run_one(name: str, flags: list[str], seed: int, jobs: int) -> dict:
-    cmd = [
-        sys.executable,
-        "-m",
-        "verify",
-        "test-solver",
-        f"tests.quality.planted:{name}",
-        "--seed",
-        str(seed),
-        "--jobs",
-        str(jobs),
-        *flags,
-    ]
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": ROOT},
+    return timed_test_solver(
+        ROOT,
+        [f"tests.quality.planted:{name}", "--seed", str(seed), "--jobs", str(jobs)]
+        + flags,
+        lambda line: ": counterexample (" in line,
     )
-    first: list[float] = []
-    err_lines: list[str] = []
-
-    def read_err():
-        for line in proc.stderr:
-            err_lines.append(line)
-            if not first and ": counterexample (" in line:
-                first.append(time.perf_counter() - start)
-
-    reader = threading.Thread(target=read_err)
-    reader.start()
-    out = proc.stdout.read()
-    code = proc.wait()
-    reader.join()
-    return {
-        "code": code,
-        "out": out,
-        "err": "".join(err_lines),
-        "first": first[0] if first else None,
-        "total": time.perf_counter() - start,
-    }
 
 
 def main() -> None:
