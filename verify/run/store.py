@@ -202,13 +202,16 @@ def _open_directory(directory: str) -> None:
             raise InputError(
                 f"cannot read the store: {_why(exc)}", source=directory
             ) from None
-        if entries:
-            raise InputError(
-                "not a task store (no store.json) and not empty: give a new or empty"
-                " directory",
-                source=directory,
-            )
-        _create_meta(meta, directory)
+        # "store.json" listed: another run created the store since the first look
+        # (linked whole), and it is checked below like any store
+        if "store.json" not in entries:
+            if entries:
+                raise InputError(
+                    "not a task store (no store.json) and not empty: give a new or"
+                    " empty directory",
+                    source=directory,
+                )
+            _create_meta(meta, directory)
     try:
         with open(meta, encoding="utf-8") as fh:
             schema = json.load(fh).get("schema")
