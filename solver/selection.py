@@ -40,6 +40,7 @@ OK = "OK"
 INVALID = "INVALID"
 UNSUPPORTED = "UNSUPPORTED"
 STATUSES = (OK, INVALID, UNSUPPORTED)
+_INT = {int}  # the type of every node index (bool is a subclass, not accepted)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,9 @@ def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
         )
     selected: dict[str, tuple[int, ...]] = {}
     for rid, nodes in raw.items():
+        if type(nodes) is list and set(map(type, nodes)) <= _INT:
+            selected[rid] = tuple(nodes)  # the common case, checked in bulk
+            continue
         if not isinstance(nodes, list):
             raise err("selected: must be a list of node indices", request=rid)
         for pos, v in enumerate(nodes):
