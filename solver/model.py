@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Iterable, Mapping
 
 from .numbers import fraction_str
@@ -62,9 +63,6 @@ class Tree:
 
     parent: tuple[int, ...]
     root: int
-    children: tuple[tuple[int, ...], ...]
-    depth: tuple[int, ...]
-    order: tuple[int, ...]  # breadth-first from the root: parents before children
 
     @classmethod
     def from_parents(
@@ -103,25 +101,52 @@ class Tree:
 
     @classmethod
     def shape(cls, parent: tuple[int, ...]) -> "Tree":
-        """The tree's structure without values (children, depth, breadth-first
-        order); on a parent array with a cycle ``order`` misses the nodes not
-        connected to the root."""
-        n = len(parent)
-        kids: list[list[int]] = [[] for _ in range(n + 1)]  # the root's goes last
+        """The tree's structure without values (``order`` built, ``children`` and
+        ``depth`` on first use); on a parent array with a cycle ``order`` misses
+        the nodes not connected to the root."""
+        root = parent.index(-1) if -1 in parent else -1
+        tree = cls(parent, root)
+        tree.order  # built now: the parser reads it to find cycles
+        return tree
+
+    # The structure below is built on first use and then kept in the instance's
+    # __dict__ (where later reads find it without a call): an audit reads ``order``
+    # of most trees and ``children`` or ``depth`` of few.
+
+    @cached_property
+    def order(self) -> tuple[int, ...]:
+        """Breadth-first from the root, children in index order: parents before
+        children."""
+        parent = self.parent
+        kids: list[list[int]] = [[] for _ in range(len(parent) + 1)]  # -1's last
         for v, p in enumerate(parent):
             kids[p].append(v)
-        last = kids.pop()
-        root = last[0] if last else -1
-        depth = [0] * n
-        order = [root]
+        kids.pop()
+        order = [self.root]
         for v in order:
-            below = kids[v]
-            if below:
-                d = depth[v] + 1
-                for c in below:
-                    depth[c] = d
-                order += below
-        return cls(parent, root, tuple(map(tuple, kids)), tuple(depth), tuple(order))
+            order += kids[v]
+        self.__dict__["_kids"] = kids  # for children, if ever read
+        return tuple(order)
+
+    @cached_property
+    def children(self) -> tuple[tuple[int, ...], ...]:
+        """Each node's children, in index order."""
+        self.order  # builds the lists of children, unless already built
+        kids = self.__dict__.pop("_kids", None)
+        if kids is None:  # read (and dropped) by an earlier copy of this tree
+            kids = [[] for _ in self.parent]
+            for v, p in enumerate(self.parent):
+                if p != -1:
+                    kids[p].append(v)
+        return tuple(map(tuple, kids))
+
+    @cached_property
+    def depth(self) -> tuple[int, ...]:
+        """Each node's number of edges from the root (0 off the root's component)."""
+        parent, depth = self.parent, [0] * len(self.parent)
+        for v in self.order[1:]:
+            depth[v] = depth[parent[v]] + 1
+        return tuple(depth)
 
     @property
     def f(self) -> tuple[Fraction, ...]:

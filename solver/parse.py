@@ -21,7 +21,8 @@ import math
 import operator
 import os
 from fractions import Fraction
-from typing import Any, Sequence
+from itertools import repeat
+from typing import Any, Iterable, Sequence
 
 from .errors import InstanceError
 from .files import read_text
@@ -123,10 +124,12 @@ def _parse_requests(
     # digits of the cond products, all requests
     bits_left = [MAX_TOTAL_DIGITS * 3.3219280948873626]
     for pos, raw in enumerate(raw_requests):
-        label = f"#{pos}"
-        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            label = raw["id"]
-        req = _parse_request(raw, label, err, allow_nonmonotone, bits_left, scaled)
+        req = _quick_request(raw, allow_nonmonotone, bits_left) if scaled else None
+        if req is None:  # not sure: the careful way decides, and words any error
+            label = f"#{pos}"
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                label = raw["id"]
+            req = _parse_request(raw, label, err, allow_nonmonotone, bits_left, scaled)
         if req.id in seen:
             raise err(
                 f"duplicate request id (also request #{seen[req.id]})", request=req.id
@@ -196,6 +199,69 @@ def _show(value: Any) -> str:
 def _num(x: Fraction) -> str:
     """An exact value in a message, abbreviated when long."""
     return number(fraction_str(x))
+
+
+_FIELDS = {
+    frozenset({"id", "target", "parent", "prob"}): "prob",
+    frozenset({"id", "target", "parent", "cond"}): "cond",
+}
+_INT = {int}  # the type of every parent index (bool is a subclass, not accepted)
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def _quick_request(
+    raw: Any, allow_nonmonotone: bool, bits_left: list[float]
+) -> Request | None:
+    """A well-formed request of the common form, validated with few Python-level
+    steps; None when not sure (:func:`_parse_request` then decides and words any
+    error).
+
+    The common form: exactly the fields id, target, parent and one of prob and
+    cond; node 0 the root and every other node's parent a smaller index (then
+    the array is a tree: exactly one root, no self-loop, no cycle, and the index
+    order puts parents first); every value a text already read (the table of
+    :func:`_known_units`) or read in bulk.  What it accepts, the careful way
+    accepts with an equal request (tests/test_parse.py compares them).
+    """
+    if type(raw) is not dict:
+        return None
+    key = _FIELDS.get(frozenset(raw))
+    if key is None:
+        return None
+    rid, parent, values = raw["id"], raw["parent"], raw[key]
+    if type(rid) is not str or not rid or type(parent) is not list:
+        return None
+    n = len(parent)
+    if (
+        not n
+        or type(values) is not list
+        or len(values) != n
+        or set(map(type, parent)) != _INT
+        or parent[0] != -1
+        or parent.count(-1) != 1
+        or min(parent) != -1
+        or not all(map(operator.lt, parent, range(n)))
+    ):
+        return None
+    try:
+        target = to_fraction(raw["target"])
+    except NotANumber:
+        return None
+    known = _known_units(values)
+    if known is None:
+        known = _values_in_bulk(values)
+        if known is None:
+            return None
+    exact, ratios = known
+    if ratios[0] != (1, 1):  # the root's value (reduced) is not 1
+        return None
+    # node 0 the root, parents first in index order; the rest of the structure
+    # is built on first use
+    shape = Tree(tuple(parent), 0)
+    tree = _scaled_tree(
+        shape, key, exact, ratios, allow_nonmonotone, bits_left, range(1, n)
+    )
+    return Request(id=rid, target=target, tree=tree, given=key)
 
 
 def _parse_request(
@@ -323,23 +389,31 @@ def _read_values(
 ) -> tuple[list[Fraction], list[tuple[int, int]]]:
     """The values of ``prob`` or ``cond`` and their (numerator, denominator), each in
     [0, 1]; else the error naming the first bad node."""
-    try:  # the common case in bulk; otherwise the loop below names the first bad node
+    known = _values_in_bulk(values)  # the common case
+    if known is not None:
+        return known
+    for v, x in enumerate(values):  # the first bad node, and why
+        try:
+            q = to_fraction(x)
+        except NotANumber as exc:
+            raise err(f"{key}: {exc}", request=rid, node=v) from None
+        if q.numerator < 0 or q.numerator > q.denominator:
+            raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
+    raise AssertionError("_values_in_bulk refused values that are all good")
+
+
+def _values_in_bulk(
+    values: list,
+) -> tuple[list[Fraction], list[tuple[int, int]]] | None:
+    """The values and their (numerator, denominator), remembered in the table of
+    :func:`_known_units`, when each is a number in [0, 1]; else None."""
+    try:
         exact = [to_fraction(x) for x in values]
-        ratios = list(map(Fraction.as_integer_ratio, exact))
     except NotANumber:
-        exact = None
-    # each in [0, 1]
-    if exact is None or not all([0 <= num <= den for num, den in ratios]):
-        exact = []
-        for v, x in enumerate(values):
-            try:
-                q = to_fraction(x)
-            except NotANumber as exc:
-                raise err(f"{key}: {exc}", request=rid, node=v) from None
-            if q.numerator < 0 or q.numerator > q.denominator:
-                raise err(f"{key}: {_num(q)} is outside [0, 1]", request=rid, node=v)
-            exact.append(q)
-        ratios = list(map(Fraction.as_integer_ratio, exact))
+        return None
+    ratios = list(map(Fraction.as_integer_ratio, exact))
+    if not all([0 <= num <= den for num, den in ratios]):
+        return None
     _remember_units(values, exact, ratios)
     return exact, ratios
 
@@ -359,7 +433,7 @@ def _known_units(values: list):
         return None
     if None in got:
         return None
-    return [x for x, _ in got], [r for _, r in got]
+    return list(map(_FIRST, got)), list(map(_SECOND, got))
 
 
 def _remember_units(values: list, exact: list, ratios: list) -> None:
@@ -379,24 +453,26 @@ def _scaled_tree(
     ratios: list[tuple[int, int]],
     allow_nonmonotone: bool,
     bits_left: list[float],
+    below: Iterable[int] | None = None,
 ) -> Tree:
     """The tree with f as ints over a common denominator D of its values (no Fraction
     per node); :class:`_Unsure` when a limit might be crossed or f is non-monotone.
+    ``below``: the nodes but the root, parents first (default: ``shape.order``).
 
     For ``cond`` the products are not reduced: each stays a multiple of the reduced
     one, so within the limits here the exact way is within its limits too.
     """
     parent, n = shape.parent, len(shape.parent)
     if key == "prob":
-        nums, dens = [r[0] for r in ratios], [r[1] for r in ratios]
+        nums, dens = list(map(_FIRST, ratios)), list(map(_SECOND, ratios))
     else:
         nums, dens = [1] * n, [1] * n
         # each f's numerator and denominator take at most depth * (longest cond
-        # denominator) bits: when that fits, no product needs to be measured
-        most = max([d for _, d in ratios]).bit_length()
-        cheap = 2 * most * sum(shape.depth) <= bits_left[0]
+        # denominator) bits, and the depths sum to less than n * n / 2: when all
+        # that fits, the products are measured once built
         left = bits_left[0]
-        for v in shape.order[1:]:
+        cheap = max(map(_SECOND, ratios)).bit_length() * n * (n - 1) <= left
+        for v in shape.order[1:] if below is None else below:
             p = parent[v]
             cn, cd = ratios[v]
             d = dens[p] * cd
@@ -405,17 +481,16 @@ def _scaled_tree(
                 left -= 2 * d.bit_length()  # f <= 1: the numerator is no longer
                 if left < 0:
                     raise _Unsure
-        bits_left[0] = left - 2 * most * sum(shape.depth) if cheap else left
-    if key == "cond":  # a node's denominator divides its children's: leaves suffice
-        kids = shape.children
-        den = math.lcm(*[dens[v] for v in range(n) if not kids[v]])
-    else:
-        den = math.lcm(*set(dens))
-    scaled = [x * (den // d) for x, d in zip(nums, dens)]
+        if cheap:  # the root's denominator is 1, of bit length 1
+            left -= 2 * (sum(map(int.bit_length, dens)) - 1)
+        bits_left[0] = left
+    # for cond a node's denominator divides its children's: the leaves' lcm
+    den = math.lcm(*dens)
     if den.bit_length() > _SAFE_BITS:
         raise _Unsure
+    scaled = list(map(operator.mul, nums, map(operator.floordiv, repeat(den), dens)))
     if key == "prob" and not allow_nonmonotone:
-        above = [scaled[p] for p in parent]  # each node's parent's value
+        above = list(map(scaled.__getitem__, parent))  # each node's parent's value
         above[shape.root] = scaled[shape.root]
         if any(map(int.__gt__, scaled, above)):
             raise _Unsure  # the exact way names the first such node

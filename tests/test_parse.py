@@ -778,3 +778,151 @@ def test_cli_allow_nonmonotone_flag_accepts(tmp_path):
     proc = _run_cli("solve", "--allow-nonmonotone", "--solver", "dp", str(path))
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc
     assert json.loads(proc.stdout)["status"] in ("OK", "INVALID")
+
+
+# ------------------------------------------------------------------ the quick way
+# (solver/parse.py's _quick_request: the common form of a request, validated in bulk;
+# anything else goes the careful way, which words the errors)
+
+
+def _careful_only(obj, **kw):
+    """``obj`` parsed with the quick way switched off (every request the careful
+    way)."""
+    from solver import parse
+
+    real = parse._quick_request
+    parse._quick_request = lambda *a, **k: None
+    try:
+        return parse_instance(obj, **kw)
+    finally:
+        parse._quick_request = real
+
+
+def _structure(inst):
+    return [
+        (r.id, r.given, r.tree.root, r.tree.order, r.tree.children, r.tree.depth)
+        for r in inst.requests
+    ]
+
+
+def test_quick_way_builds_the_hand_computed_tree(monkeypatch):
+    from solver import parse
+
+    taken = []
+    real = parse._quick_request
+
+    def spy(*a, **k):
+        got = real(*a, **k)
+        taken.append(got is not None)
+        return got
+
+    monkeypatch.setattr(parse, "_quick_request", spy)
+    # breadth-first order differs from index order: 0; 1, 2; 3, 5 (under 1), 4
+    obj = {
+        "budget": 2,
+        "requests": [
+            {
+                "id": "q",
+                "target": "0.5",
+                "parent": [-1, 0, 0, 1, 2, 1],
+                "cond": ["1", "0.5", "1/4", "0.5", "1", "0"],
+            },
+            {"id": "p", "target": 1, "parent": [-1, 0], "prob": ["1", "0.25"]},
+        ],
+    }
+    inst = parse_instance(obj)
+    assert taken == [True, True]
+    t = inst.requests[0].tree
+    assert t.root == 0 and t.order == (0, 1, 2, 3, 5, 4)
+    assert t.children == ((1, 2), (3, 5), (4,), (), (), ())
+    assert t.depth == (0, 1, 1, 2, 2, 2)
+    assert t.f == (F(1), F(1, 2), F(1, 4), F(1, 4), F(1, 4), F(0))
+    assert t.cond == (F(1), F(1, 2), F(1, 4), F(1, 2), F(1), F(0))
+    nums, den = t.scaled
+    assert [F(n, den) for n in nums] == list(t.f)
+    assert inst.requests[1].tree.f == (F(1), F(1, 4))
+    assert inst == _careful_only(obj)
+    assert _structure(inst) == _structure(_careful_only(obj))
+
+
+def _agree(obj, **kw):
+    """Parsed the usual way and the careful way only: the same error, or equal
+    requests with the same structure and the same ints."""
+    try:
+        want = _careful_only(obj, **kw)
+    except InstanceError as exc:
+        with pytest.raises(InstanceError) as got:
+            parse_instance(obj, **kw)
+        assert str(got.value) == str(exc)
+        return
+    got = parse_instance(obj, **kw)
+    assert got == want and _structure(got) == _structure(want)
+    for a, b in zip(got.requests, want.requests):
+        assert a.target == b.target and a.tree.scaled == b.tree.scaled
+
+
+@pytest.mark.parametrize("monotone", [True, False])
+def test_quick_way_and_careful_way_agree_on_every_class(monotone):
+    """The generators' instances (nodes in any order, every class of values, cond
+    and prob): parsed with and without the quick way, the same."""
+    from hypothesis import given, settings
+
+    from verify.search.generators import PROB_CLASSES, instance_json
+
+    @settings(max_examples=60, derandomize=True, database=None, deadline=None)
+    @given(
+        instance_json(
+            prob_classes=PROB_CLASSES, monotone=monotone, max_requests=3, max_nodes=9
+        )
+    )
+    def run(obj):
+        _agree(obj, allow_nonmonotone=not monotone)
+        _agree(obj)
+
+    run()
+
+
+def test_quick_way_and_careful_way_agree_on_beam_trees():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_dp import build
+
+    for seed in range(3):
+        _agree(build(64, 1024, False, seed).to_json())
+
+
+@pytest.mark.parametrize(
+    "request_, expect, node",
+    [
+        # in the quick way's form but for one thing each: the careful way's message
+        ({"parent": [-1, 0, -1]}, "several roots", 2),
+        ({"parent": [-1, 0, -2]}, "index -2 out of range", 2),
+        ({"parent": [-1, 0, True]}, "true is not an integer", 2),
+        ({"parent": [-1, 2, 1]}, "cycle", 1),
+        ({"prob": ["1", "0.5", "0.7"]}, "non-monotone", 2),
+        ({"prob": ["1", "0.5", "1.5"]}, "outside [0, 1]", 2),
+        ({"prob": ["0.9", "0.5", "0.5"]}, "the root's value must be 1", 0),
+        ({"prob": ["1", "0.5", [1]]}, "expected a number", 2),
+        ({"prob": ["1", "0.5"]}, "has 2 values but parent has 3 nodes", None),
+        ({"target": "x"}, "target: ", None),
+        ({"extra": 1}, "unknown field 'extra'", None),
+    ],
+)
+def test_quick_way_leaves_every_error_to_the_careful_way(request_, expect, node):
+    item = {"id": "r", "target": 1, "parent": [-1, 0, 1], "prob": ["1", "0.5", "0.5"]}
+    item.update(request_)
+    ok = {"id": "s", "target": 1, "parent": [-1, 0], "prob": ["1", "0.5"]}
+    obj = {"budget": 1, "requests": [ok, item, dict(ok, id="r")]}
+    with pytest.raises(InstanceError) as got:
+        parse_instance(obj)
+    assert expect in str(got.value), str(got.value)
+    assert got.value.request == "r" and got.value.node == node
+    with pytest.raises(InstanceError) as want:
+        _careful_only(obj)
+    assert str(got.value) == str(want.value)
+
+
+def test_duplicate_id_after_quick_requests_names_the_first_seen():
+    ok = {"id": "s", "target": 1, "parent": [-1, 0], "cond": ["1", "0.5"]}
+    with pytest.raises(InstanceError) as got:
+        parse_instance({"budget": 1, "requests": [ok, dict(ok, id="t"), ok]})
+    assert "duplicate request id (also request #0)" in str(got.value)
