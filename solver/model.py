@@ -117,27 +117,27 @@ class Tree:
     def order(self) -> tuple[int, ...]:
         """Breadth-first from the root, children in index order: parents before
         children."""
-        parent = self.parent
-        kids: list[list[int]] = [[] for _ in range(len(parent) + 1)]  # -1's last
-        for v, p in enumerate(parent):
-            kids[p].append(v)
-        kids.pop()
+        # each node's first child and next sibling: two lists, not one per node
+        parent, n = self.parent, len(self.parent)
+        first, after = [-1] * (n + 1), [-1] * n  # -1's first child goes last
+        for v in range(n - 1, -1, -1):
+            p = parent[v]
+            after[v], first[p] = first[p], v
         order = [self.root]
         for v in order:
-            order += kids[v]
-        self.__dict__["_kids"] = kids  # for children, if ever read
+            c = first[v]
+            while c != -1:
+                order.append(c)
+                c = after[c]
         return tuple(order)
 
     @cached_property
     def children(self) -> tuple[tuple[int, ...], ...]:
         """Each node's children, in index order."""
-        self.order  # builds the lists of children, unless already built
-        kids = self.__dict__.pop("_kids", None)
-        if kids is None:  # read (and dropped) by an earlier copy of this tree
-            kids = [[] for _ in self.parent]
-            for v, p in enumerate(self.parent):
-                if p != -1:
-                    kids[p].append(v)
+        kids: list[list[int]] = [[] for _ in self.parent]
+        for v, p in enumerate(self.parent):
+            if p != -1:
+                kids[p].append(v)
         return tuple(map(tuple, kids))
 
     @cached_property

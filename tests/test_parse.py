@@ -926,3 +926,41 @@ def test_duplicate_id_after_quick_requests_names_the_first_seen():
     with pytest.raises(InstanceError) as got:
         parse_instance({"budget": 1, "requests": [ok, dict(ok, id="t"), ok]})
     assert "duplicate request id (also request #0)" in str(got.value)
+
+
+def test_tree_structure_built_on_first_use_matches_its_definition():
+    """order: breadth-first from the root, children in index order; children: the
+    nodes whose parent is v; depth: edges to the root.  Written here from the
+    definitions, on random trees with nodes in any order."""
+    import random
+    from collections import deque
+
+    from solver.model import Tree
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        n = rng.randint(1, 14)
+        labels = list(range(n))
+        rng.shuffle(labels)
+        parent = [-1] * n
+        for i in range(1, n):
+            parent[labels[i]] = labels[rng.randrange(i)]
+        kids = [sorted(v for v in range(n) if parent[v] == u) for u in range(n)]
+        root = parent.index(-1)
+        want, queue = [], deque([root])
+        while queue:
+            u = queue.popleft()
+            want.append(u)
+            queue.extend(kids[u])
+        depth = []
+        for v in range(n):
+            d, u = 0, v
+            while parent[u] != -1:
+                d, u = d + 1, parent[u]
+            depth.append(d)
+        t = Tree.shape(tuple(parent))
+        assert t.root == root and t.order == tuple(want)
+        assert t.children == tuple(map(tuple, kids)) and t.depth == tuple(depth)
+        lazy = Tree(tuple(parent), root)  # nothing built yet: each on first use
+        assert lazy.depth == tuple(depth) and lazy.children == t.children
+        assert lazy.order == t.order
