@@ -29,6 +29,7 @@ from .files import read_text
 from .messages import abbreviate, number, show
 from .model import Instance, Request, Tree
 from .numbers import (
+    MAX_DIGITS,
     MAX_EXACT_DIGITS,
     MAX_TOTAL_DIGITS,
     NotANumber,
@@ -248,8 +249,9 @@ def _quick_request(
     except NotANumber:
         return None
     known = _known_units(values)
+    most: int | None = _TEXT_BITS  # the table's texts, read with the digit limit
     if known is None:
-        known = _values_in_bulk(values)
+        known, most = _values_in_bulk(values), None
         if known is None:
             return None
     exact, ratios = known
@@ -259,7 +261,7 @@ def _quick_request(
     # is built on first use
     shape = Tree(tuple(parent), 0)
     tree = _scaled_tree(
-        shape, key, exact, ratios, allow_nonmonotone, bits_left, range(1, n)
+        shape, key, exact, ratios, allow_nonmonotone, bits_left, range(1, n), most
     )
     return Request(id=rid, target=target, tree=tree, given=key)
 
@@ -419,10 +421,12 @@ def _values_in_bulk(
 
 
 # Number texts of prob and cond already read, with their value in [0, 1] and its ratio:
-# a trace repeats the same short texts ("0.73") on every line.
+# a trace repeats the same short texts ("0.73") on every line.  Each was read from a
+# string with the digit limit, so its denominator has at most _TEXT_BITS bits.
 _UNITS: dict[str, tuple[Fraction, tuple[int, int]]] = {}
 _UNIT_TEXT = 40  # texts up to this long are kept
 _UNIT_ENTRIES = 1 << 14  # the table is emptied when it would exceed this size
+_TEXT_BITS = math.ceil(MAX_DIGITS * math.log2(10))
 
 
 def _known_units(values: list):
@@ -454,10 +458,12 @@ def _scaled_tree(
     allow_nonmonotone: bool,
     bits_left: list[float],
     below: Iterable[int] | None = None,
+    most: int | None = None,
 ) -> Tree:
     """The tree with f as ints over a common denominator D of its values (no Fraction
     per node); :class:`_Unsure` when a limit might be crossed or f is non-monotone.
-    ``below``: the nodes but the root, parents first (default: ``shape.order``).
+    ``below``: the nodes but the root, parents first (default: ``shape.order``);
+    ``most``: a bound on the bit length of every value's denominator, if known.
 
     For ``cond`` the products are not reduced: each stays a multiple of the reduced
     one, so within the limits here the exact way is within its limits too.
@@ -471,7 +477,9 @@ def _scaled_tree(
         # denominator) bits, and the depths sum to less than n * n / 2: when all
         # that fits, the products are measured once built
         left = bits_left[0]
-        cheap = max(map(_SECOND, ratios)).bit_length() * n * (n - 1) <= left
+        if most is None or most * n * (n - 1) > left:
+            most = max(map(_SECOND, ratios)).bit_length()
+        cheap = most * n * (n - 1) <= left
         for v in shape.order[1:] if below is None else below:
             p = parent[v]
             cn, cd = ratios[v]
