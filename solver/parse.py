@@ -492,7 +492,7 @@ def _scaled_tree(
         if cheap:  # the root's denominator is 1, of bit length 1
             left -= 2 * (sum(map(int.bit_length, dens)) - 1)
         bits_left[0] = left
-    # for cond a node's denominator divides its children's: the leaves' lcm
+    # (for cond a node's denominator divides its children's: the leaves' lcm)
     den = math.lcm(*dens)
     if den.bit_length() > _SAFE_BITS:
         raise _Unsure
