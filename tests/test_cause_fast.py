@@ -385,3 +385,34 @@ def test_audit_like_findings_are_explained_as_before(monotone):
             scores = rng.choice([None, "prob", "log"])
             _same_causes(instance, answer, best, rule, kind, fmt, scores)
     assert {"suboptimal", "infeasible", "wrong-invalid"} <= set(verdicts)
+
+
+def test_the_nodes_beyond_the_budget_are_the_references():
+    # every budget from 0 (the roots alone overspend when charged) to all the nodes,
+    # on random selections (orphans and nodes out of range too), ties in f included
+    rng = random.Random(77)
+    kinds = set()
+    for _ in range(300):
+        instance = _audit_like(rng, monotone=rng.random() < 0.5)
+        data = instance.to_json()
+        data["root_charged"] = charged = rng.random() < 0.5
+        for req in data["requests"]:
+            req["target"] = "1"
+        total = sum(len(r["parent"]) for r in data["requests"])
+        data["budget"] = rng.randint(0, total)
+        instance = make_instance(
+            **{k: data[k] for k in ("budget", "requests")},
+            root_charged=charged,
+            allow_nonmonotone=True,
+        )
+        selected = {}
+        for r in instance.requests:
+            n = len(r.tree)
+            nodes = [v for v in range(n) if rng.random() < 0.7]
+            selected[r.id] = nodes + ([n, -1] if rng.random() < 0.05 else [])
+        want = ref.beyond_budget(instance, selected)
+        assert cause.beyond_budget(instance, selected) == want
+        assert list(cause.beyond_budget(instance, selected)) == list(want)
+        roots = {r.id: r.tree.root for r in instance.requests}
+        kinds |= {v == roots[rid] for rid, vs in want.items() for v in vs}
+    assert kinds == {True, False}  # roots were marked too

@@ -36,6 +36,7 @@ failure are two findings.
 
 from __future__ import annotations
 
+import heapq
 from fractions import Fraction
 from typing import Mapping, Optional
 
@@ -216,25 +217,39 @@ def beyond_budget(instance: Instance, selected: Mapping) -> dict[str, list[int]]
     )
     extra = used - instance.budget
     marked: dict[str, list[int]] = {}
-    fs = exact_values(instance).f
-    while extra > 0:
-        leaves = []
-        for r, fi in zip(instance.requests, fs):
-            s = sets[r.id]
-            for v in s:
-                # a root only when roots are charged and nothing else is left (the roots
-                # alone overspend)
-                if not any(c in s for c in r.tree.children[v]) and (
-                    v != r.tree.root or len(s) == 1
-                ):
-                    leaves.append((v == r.tree.root, fi[v], -r.tree.depth[v], r.id, v))
-        leaves = [x for x in leaves if not x[0] or instance.root_charged]
-        if not leaves:
-            break
-        _, _, _, rid, v = min(leaves)
-        sets[rid].discard(v)
+    if extra <= 0:
+        return marked
+    fs, charged = exact_values(instance).f, instance.root_charged
+    # the leaves, smallest first: (is the root, f, -depth, request, node); a node
+    # becomes a leaf once, when its last selected child goes, and stays one
+    heap = []
+    for r, fi in zip(instance.requests, fs):
+        s, t = sets[r.id], r.tree
+        for v in s:
+            # a root only when roots are charged and nothing else is left (the roots
+            # alone overspend)
+            if not any(c in s for c in t.children[v]) and (
+                v != t.root or (len(s) == 1 and charged)
+            ):
+                heap.append((v == t.root, fi[v], -t.depth[v], r.id, v))
+    heapq.heapify(heap)
+    while extra > 0 and heap:
+        _, _, _, rid, v = heapq.heappop(heap)
+        i = instance.index[rid]
+        s, t, fi = sets[rid], instance.requests[i].tree, fs[i]
+        s.discard(v)
         marked.setdefault(rid, []).append(v)
         extra -= 1
+        p = t.parent[v]
+        if (
+            p != -1
+            and p != t.root
+            and p in s
+            and not any(c in s for c in t.children[p])
+        ):
+            heapq.heappush(heap, (False, fi[p], -t.depth[p], rid, p))
+        if charged and len(s) == 1 and t.root in s:  # the root is all that is left
+            heapq.heappush(heap, (True, fi[t.root], 0, rid, t.root))
     return marked
 
 
