@@ -27,6 +27,11 @@ Formats are tried finest first (float32, bfloat16, float16), or only the declare
 ``prob`` (f) and ``log`` (log f), or only the declared ``scores``.  Causes describe,
 they never judge: the verdict is the exact check's.
 
+The values are read as the numeric core holds them (:mod:`solver.scaled`: ints over
+the instance's common denominator, or Fractions on its fallback path), built once per
+instance and shared with the judge; a value's double is ``n / D``, the same as
+``float`` of its Fraction, and Fractions are built only for the numbers a text shows.
+
 The *cause class* of a failure (:func:`cause_class`) is the kind of its first cause
 (``underflow`` counts as ``merge``), or ``none``: it is part of the failure's
 signature (:func:`verify.search.properties.signature`), so two causes of one kind of
