@@ -14,7 +14,12 @@ by default: every 4th answer spoiled, every 10th a wrong INVALID):
   every finding are compared between the trees (``same`` or MISMATCH);
 * ``python -m verify audit TRACE --jobs 1 --no-progress`` in a fresh process of
   each tree (start-up included): iterations/s, median of ``--runs`` runs, and
-  whether the printed summaries (timing line aside) are the same.
+  whether the printed summaries (timing line aside) are the same;
+* large answers (unless ``--skip-large``): at 1,024 requests x 25 nodes
+  (benchmarks/bench_dp.py's instance, B = 16,384), the optimum with a node added to
+  200 requests (200 nodes beyond the budget), the optimum with a node swapped for a
+  smaller one in 300 requests (suboptimal), and INVALID (a wrong INVALID): ms per
+  finding, as above.
 
 ``--base-tree DIR`` is the tree to compare with (e.g. /work/main, the code a change
 started from); without it only this tree is measured.  On a shared, busy machine
@@ -22,7 +27,7 @@ started from); without it only this tree is measured.  On a shared, busy machine
 of the audit process) instead of wall time.
 
 Run:  python benchmarks/bench_cause.py [--base-tree DIR] [--requests 64]
-          [--iterations 400] [--runs 3] [--cpu]
+          [--iterations 400] [--runs 3] [--cpu] [--skip-large]
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -54,7 +60,7 @@ from verify.search.cause import explain_verdict
 path, clock, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 now = time.process_time if clock == "cpu" else time.perf_counter
 lines = open(path, "rb").read().splitlines()
-out = {"runs": [], "kinds": [], "causes": []}
+out = {"runs": [], "kinds": [], "causes": [], "first": []}
 for run in range(runs):
     findings = []
     for line in lines:  # fresh instances: nothing cached from the run before
@@ -64,15 +70,16 @@ for run in range(runs):
         v = judge(inst, sel, use_z3=False)
         if v.kind in ("suboptimal", "infeasible", "wrong-invalid"):
             findings.append((inst, sel, v.kind, v.optimal_selection))
-    seconds, causes = [], []
+    seconds, causes, first = [], [], []
     for inst, sel, kind, optimal in findings:
         t0 = now()
         why = explain_verdict(inst, sel, kind, optimal)
         seconds.append(now() - t0)
         causes.append(repr(why))
+        first.append(why[0]["kind"] if why else "none")
     out["runs"].append(seconds)
     out["kinds"] = [str(f[2]) for f in findings]
-    out["causes"] = causes
+    out["causes"], out["first"] = causes, first
 print(json.dumps(out))
 """
 
@@ -113,6 +120,54 @@ def audit_rate(tree: str, trace: str, runs: int, cpu: bool) -> tuple[float, str]
     return statistics.median(s for s, _ in got), summary
 
 
+def large_lines(seed: int) -> list[str]:
+    """The large answers' trace lines (module docstring)."""
+    from bench_dp import build
+
+    from verify.oracles.dp import solve_dp
+
+    rng = random.Random(seed)
+    instance = build(1024, 16 * 1024, False, seed)
+    best = solve_dp(instance)
+    assert best.ok, "the 1,024-request instance has a feasible selection"
+    over = {k: set(v) for k, v in best.selected.items()}
+    swapped = {k: set(v) for k, v in best.selected.items()}
+    grown = moved = 0
+    for r in instance.requests:
+        t = r.tree
+        s = over[r.id]
+        out = [v for v in range(len(t)) if v not in s and t.parent[v] in s]
+        if out and grown < 200:
+            s.add(rng.choice(out))
+            grown += 1
+        s = swapped[r.id]
+        leaves = [
+            v for v in s if v != t.root and not any(c in s for c in t.children[v])
+        ]
+        if leaves and moved < 300:
+            gone = rng.choice(leaves)
+            s.discard(gone)
+            smaller = [
+                v
+                for v in range(len(t))
+                if v not in s and v != gone and t.parent[v] in s and t.f[v] < t.f[gone]
+            ]
+            took = rng.choice(smaller) if smaller else None
+            s.add(took if took is not None else gone)
+            if took is not None and t.value(s) >= r.target:  # feasible: suboptimal
+                moved += 1
+            else:  # undone: the request keeps its optimal nodes
+                s.discard(took)
+                s.add(gone)
+    answers = [
+        {"status": "OK", "selected": {k: sorted(v) for k, v in over.items()}},
+        {"status": "OK", "selected": {k: sorted(v) for k, v in swapped.items()}},
+        {"status": "INVALID", "reason": "recorded"},
+    ]
+    data = instance.to_json()
+    return [json.dumps({"instance": data, "selection": a}) for a in answers]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base-tree", metavar="DIR", help="the tree to compare with")
@@ -121,6 +176,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--cpu", action="store_true", help="CPU time, not wall time")
+    ap.add_argument("--skip-large", action="store_true")
     args = ap.parse_args(argv)
     from bench_audit import trace_lines
 
@@ -141,6 +197,11 @@ def main(argv=None) -> int:
         with open(trace, "w") as fh:
             for line in trace_lines(args.requests, args.iterations, args.seed):
                 fh.write(line + "\n")
+        large = os.path.join(tmp, "large.jsonl")
+        if not args.skip_large:
+            with open(large, "w") as fh:
+                fh.write("\n".join(large_lines(args.seed)) + "\n")
+            big = {n: per_finding(t, large, args.runs, args.cpu) for n, t in trees}
         found = {
             name: per_finding(tree, trace, args.runs, args.cpu) for name, tree in trees
         }
@@ -179,6 +240,13 @@ def main(argv=None) -> int:
         + "".join(f"{args.iterations / rates[n][0]:10.1f}" for n, _ in trees)
     )
     same_causes = len({tuple(found[n]["causes"]) for n, _ in trees}) == 1
+    if not args.skip_large:
+        print("\nlarge answers, 1,024 x 25 (ms per finding):")
+        for i, kind in enumerate(next(iter(big.values()))["kinds"]):
+            cells = [statistics.median(r[i] for r in big[n]["runs"]) for n, _ in trees]
+            label = f"  {kind} (cause: {big[trees[0][0]]['first'][i]})"
+            print(f"{label:34s}" + "".join(f"{c * 1e3:10.1f}" for c in cells))
+        same_causes &= len({tuple(big[n]["causes"]) for n, _ in trees}) == 1
     same_audit = len({rates[n][1] for n, _ in trees}) == 1
     print(
         f"\ncauses of every finding: {'same' if same_causes else 'MISMATCH'};"
