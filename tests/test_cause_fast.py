@@ -416,3 +416,32 @@ def test_the_nodes_beyond_the_budget_are_the_references():
         roots = {r.id: r.tree.root for r in instance.requests}
         kinds |= {v == roots[rid] for rid, vs in want.items() for v in vs}
     assert kinds == {True, False}  # roots were marked too
+
+
+def test_pairs_come_in_the_order_a_stable_sort_of_them_all_gives():
+    # many ties in f, in node and across requests: the order of the old sort, pair by
+    # pair, and the first widest gap, as the old max found it
+    rng = random.Random(5)
+    for _ in range(400):
+
+        def nodes(k):
+            return [
+                (F(rng.randrange(0, 5), 4), rng.choice("ab"), rng.randrange(0, 4))
+                for _ in range(k)
+            ]
+
+        took, left = nodes(rng.randrange(0, 7)), nodes(rng.randrange(0, 7))
+        pairs = [(t, m) for t in took for m in left if t[0] < m[0]]
+        want = sorted(pairs, key=lambda tm: (tm[1][0] - tm[0][0], tm[0][2], tm[1][2]))
+        got = list(cause._by_difference(took, left))
+        assert [(took.index(t), left.index(m)) for t, m in got] == [
+            (took.index(t), left.index(m)) for t, m in want
+        ]
+        assert all(g[0] is w[0] and g[1] is w[1] for g, w in zip(got, want))
+        assert len(got) == len(want)
+        widest = cause._widest(took, left)
+        if pairs:
+            t, m = max(pairs, key=lambda tm: tm[1][0] - tm[0][0])
+            assert widest is not None and widest[0] is t and widest[1] is m
+        else:
+            assert widest is None

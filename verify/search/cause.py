@@ -41,9 +41,10 @@ failure are two findings.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from fractions import Fraction
-from typing import Mapping, Optional
+from typing import Iterator, Mapping, Optional
 
 from solver.feasibility import violations
 from solver.model import Instance
@@ -585,10 +586,10 @@ def _swaps(
         )
         took += [(fi[v], r.id, v) for v in mine - best]
         left += [(fi[v], r.id, v) for v in best - mine]
-    pairs = [(t, m) for t in took for m in left if t[0] < m[0]]
-    if not pairs:
+    widest = _widest(took, left)
+    if widest is None:  # no node taken is worth less than one left
         return []
-    for t, m in sorted(pairs, key=lambda tm: (tm[1][0] - tm[0][0], tm[0][2], tm[1][2])):
+    for t, m in _by_difference(took, left):
         c = _pair_cause(
             f"request {t[1]!r} node {t[2]}",
             ev.exact(t[0]),
@@ -601,7 +602,7 @@ def _swaps(
         if c is not None:
             c.update(nodes=[t[2], m[2]])
             return [c]
-    t, m = max(pairs, key=lambda tm: tm[1][0] - tm[0][0])
+    t, m = widest
     return [
         {
             "kind": "swap",
@@ -614,6 +615,47 @@ def _swaps(
             ),
         }
     ]
+
+
+def _widest(took: list, left: list) -> Optional[tuple]:
+    """The first pair ``(t, m)``, t by t, with the largest difference m's f - t's f > 0
+    (the first t worth the least, the first m worth the most), or None."""
+    if not took or not left:
+        return None
+    lo, hi = min(t[0] for t in took), max(m[0] for m in left)
+    if lo >= hi:
+        return None
+    return next(t for t in took if t[0] == lo), next(m for m in left if m[0] == hi)
+
+
+def _by_difference(took: list, left: list) -> Iterator[tuple]:
+    """The pairs ``(t, m)`` of ``took`` and ``left`` (``(f, request, node)`` each) with
+    t worth less than m, smallest difference first, then by t's node, m's node and the
+    pairs' order t by t (as a stable sort of them all would list them), one at a time:
+    a heap holds each t's next m, the ms in order of (f, node, position).
+
+    >>> took, left = [(1, "a", 3), (2, "b", 1)], [(3, "a", 5), (2, "b", 4), (4, "c", 0)]
+    >>> [(t[2], m[2]) for t, m in _by_difference(took, left)]
+    [(1, 5), (3, 4), (1, 0), (3, 5), (3, 0)]
+    """
+    order = sorted(range(len(left)), key=lambda j: (left[j][0], left[j][2], j))
+    values = [left[j][0] for j in order]
+    heap = []
+    for i, t in enumerate(took):
+        k = bisect.bisect_right(values, t[0])  # the first m worth more than t
+        if k < len(order):
+            m = left[order[k]]
+            heap.append((m[0] - t[0], t[2], m[2], i, order[k], k))
+    heapq.heapify(heap)
+    while heap:
+        _, _, _, i, j, k = heap[0]
+        t = took[i]
+        yield t, left[j]
+        if k + 1 < len(order):
+            m = left[order[k + 1]]
+            heapq.heapreplace(heap, (m[0] - t[0], t[2], m[2], i, order[k + 1], k + 1))
+        else:
+            heapq.heappop(heap)
 
 
 def _float_sum_counts(instance: Instance, precision, scores=None) -> list[dict]:
