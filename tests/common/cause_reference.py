@@ -1,7 +1,7 @@
-"""The cause analysis as it was before issue 25 (verify/search/cause.py and the
-helpers of verify/search/precision.py it used), on Fractions: kept unchanged as the
-independent reference the faster analysis is compared with (tests/test_cause_fast.py)
-and timed against (benchmarks/bench_cause.py).
+"""The cause analysis as it was before it ran on the numeric core's ints (issue 25;
+verify/search/cause.py and the helpers of verify/search/precision.py it used, at
+bbefe65), on Fractions: kept unchanged as the independent reference the faster
+analysis is compared with, text for text (tests/test_cause_fast.py).
 
 Test code, not product code: do not import it from solver/ or verify/.
 """
