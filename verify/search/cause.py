@@ -27,6 +27,11 @@ Formats are tried finest first (float32, bfloat16, float16), or only the declare
 ``prob`` (f) and ``log`` (log f), or only the declared ``scores``.  Causes describe,
 they never judge: the verdict is the exact check's.
 
+The values are read as the numeric core holds them (:mod:`solver.scaled`: ints over
+the instance's common denominator, or Fractions on its fallback path), built once per
+instance and shared with the judge; a value's double is ``n / D``, the same as
+``float`` of its Fraction, and Fractions are built only for the numbers a text shows.
+
 The *cause class* of a failure (:func:`cause_class`) is the kind of its first cause
 (``underflow`` counts as ``merge``), or ``none``: it is part of the failure's
 signature (:func:`verify.search.properties.signature`), so two causes of one kind of
@@ -36,12 +41,15 @@ failure are two findings.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from fractions import Fraction
-from typing import Mapping, Optional
+from typing import Iterator, Mapping, Optional
 
 from solver.feasibility import violations
 from solver.model import Instance
 from solver.numbers import fraction_str
+from solver.scaled import SCALED, ExactValues, exact_values
 from solver.selection import Selection
 from solver.verdicts import (
     FAILURE_OF_RULE,
@@ -53,8 +61,8 @@ from solver.verdicts import (
 from verify.search.precision import (
     FORMATS,
     domains,
-    format_count,
-    format_sum,
+    float_counts,
+    float_sum,
     log_merge_format,
     merge_format,
     round_to,
@@ -82,6 +90,16 @@ def _nodes(sel: Selection) -> Mapping[str, tuple[int, ...]]:
     """An OK selection's nodes (run_solver refuses an OK one without them)."""
     assert sel.selected is not None, "an OK selection without nodes"
     return sel.selected
+
+
+def _as_float(ev: ExactValues):
+    """The double of a value as ``ev`` holds it, ``float(x)`` of its exact value x:
+    ``n / D`` for ints over D (int division rounds correctly, as float(Fraction)
+    does)."""
+    if ev.path != SCALED:
+        return float
+    den = ev.den
+    return lambda n: n / den
 
 
 def _val(x: Fraction) -> str:
@@ -158,11 +176,13 @@ def explain_verdict(
     >>> [c["kind"] for c in explain_verdict(inst, sel, "infeasible")]
     ['beyond budget']
     """
+    bad = None
     if verdict_kind in FAILURE_OF_VERDICT:
         rule, kind = FAILURE_OF_VERDICT[VerdictKind(verdict_kind)]
     elif verdict_kind == VerdictKind.INFEASIBLE and output is not None and output.ok:
         # the first rule broken, named as verify.search.properties names it
-        rules = [v.rule for v in violations(instance, _nodes(output))]
+        bad = violations(instance, _nodes(output))
+        rules = [v.rule for v in bad]
         rule = min(
             rules,
             key=lambda r: RULE_ORDER.index(r) if r in RULE_ORDER else len(RULE_ORDER),
@@ -175,7 +195,7 @@ def explain_verdict(
         from verify.oracles.dp import solve_dp
 
         optimal = solve_dp(instance)
-    return explain(instance, output, optimal, rule, kind)
+    return explain(instance, output, optimal, rule, kind, broken=bad)
 
 
 def beyond_budget(instance: Instance, selected: Mapping) -> dict[str, list[int]]:
@@ -203,26 +223,39 @@ def beyond_budget(instance: Instance, selected: Mapping) -> dict[str, list[int]]
     )
     extra = used - instance.budget
     marked: dict[str, list[int]] = {}
-    while extra > 0:
-        leaves = []
-        for r in instance.requests:
-            s = sets[r.id]
-            for v in s:
-                # a root only when roots are charged and nothing else is left (the roots
-                # alone overspend)
-                if not any(c in s for c in r.tree.children[v]) and (
-                    v != r.tree.root or len(s) == 1
-                ):
-                    leaves.append(
-                        (v == r.tree.root, r.tree.f[v], -r.tree.depth[v], r.id, v)
-                    )
-        leaves = [x for x in leaves if not x[0] or instance.root_charged]
-        if not leaves:
-            break
-        _, _, _, rid, v = min(leaves)
-        sets[rid].discard(v)
+    if extra <= 0:
+        return marked
+    fs, charged = exact_values(instance).f, instance.root_charged
+    # the leaves, smallest first: (is the root, f, -depth, request, node); a node
+    # becomes a leaf once, when its last selected child goes, and stays one
+    heap = []
+    for r, fi in zip(instance.requests, fs):
+        s, t = sets[r.id], r.tree
+        for v in s:
+            # a root only when roots are charged and nothing else is left (the roots
+            # alone overspend)
+            if not any(c in s for c in t.children[v]) and (
+                v != t.root or (len(s) == 1 and charged)
+            ):
+                heap.append((v == t.root, fi[v], -t.depth[v], r.id, v))
+    heapq.heapify(heap)
+    while extra > 0 and heap:
+        _, _, _, rid, v = heapq.heappop(heap)
+        i = instance.index[rid]
+        s, t, fi = sets[rid], instance.requests[i].tree, fs[i]
+        s.discard(v)
         marked.setdefault(rid, []).append(v)
         extra -= 1
+        p = t.parent[v]
+        if (
+            p != -1
+            and p != t.root
+            and p in s
+            and not any(c in s for c in t.children[p])
+        ):
+            heapq.heappush(heap, (False, fi[p], -t.depth[p], rid, p))
+        if charged and len(s) == 1 and t.root in s:  # the root is all that is left
+            heapq.heappush(heap, (True, fi[t.root], 0, rid, t.root))
     return marked
 
 
@@ -234,11 +267,14 @@ def explain(
     kind: str,
     precision: Optional[str] = None,
     scores: Optional[str] = None,
+    broken: Optional[list] = None,
 ) -> list[dict]:
     """The causes of one failure; never raises (an answer too malformed to explain has
-    none)."""
+    none).  ``broken``: the answer's violations when already known."""
     try:
-        return _explain(instance, output, optimal, rule, kind, precision, scores)
+        return _explain(
+            instance, output, optimal, rule, kind, precision, scores, broken
+        )
     # a cause is a courtesy: a malformed answer must not cost the finding
     except Exception:
         return []
@@ -252,6 +288,7 @@ def _explain(
     kind: str,
     precision: Optional[str] = None,
     scores: Optional[str] = None,
+    broken: Optional[list] = None,
 ) -> list[dict]:
     """The causes of one failure (``rule`` and ``kind`` of its signature); may be empty.
 
@@ -279,21 +316,23 @@ def _explain(
         ):
             out += _float_sum_counts(instance, precision, scores)
         return out
-    bad = violations(instance, _nodes(output))
+    bad = violations(instance, _nodes(output)) if broken is None else broken
     if rule == "rooted" or kind == FailureKind.NOT_ROOTED:
+        ev = exact_values(instance)
         for v in bad:
             if v.rule != "rooted" or v.node is None or v.request is None:
                 continue
-            tree = instance.request(v.request).tree
-            p = tree.parent[v.node]
+            i = instance.index[v.request]
+            p = instance.requests[i].tree.parent[v.node]
             if p == -1:
                 continue
             label = f"request {v.request!r} node {v.node}"
+            fv, fp = ev.exact(ev.f[i][v.node]), ev.exact(ev.f[i][p])
             c = _pair_cause(
                 label,
-                tree.f[v.node],
+                fv,
                 f"its parent {p}",
-                tree.f[p],
+                fp,
                 precision,
                 ": the node was taken before its parent",
                 scores,
@@ -302,8 +341,8 @@ def _explain(
                 c = {
                     "kind": "no tie",
                     "text": (
-                        f"{label} (f = {_val(tree.f[v.node])}) is below its parent {p} "
-                        f"(f = {_val(tree.f[p])}), also after rounding: not a tie"
+                        f"{label} (f = {_val(fv)}) is below its parent {p} "
+                        f"(f = {_val(fp)}), also after rounding: not a tie"
                     ),
                 }
             c.update(request=v.request, nodes=[v.node, p])
@@ -382,23 +421,26 @@ def _float_sum_met(
 ) -> Optional[dict]:
     """A request below its target whose selected values, added in some format (largest
     first), meet it: every such format and domain, the declared ones first."""
-    req = instance.request(rid)
+    ev = exact_values(instance)
+    i = instance.index[rid]
+    tree, fi = instance.requests[i].tree, ev.f[i]
     chosen = sorted(
         (
-            req.tree.f[u]
+            fi[u]
             for u in set(_nodes(output).get(rid, ()))
-            if isinstance(u, int) and 0 <= u < len(req.tree) and u != req.tree.root
+            if isinstance(u, int) and 0 <= u < len(tree) and u != tree.root
         ),
         reverse=True,
     )
-    exact = req.tree.f[req.tree.root] + sum(chosen, Fraction(0))
-    if exact >= req.target:
+    exact = fi[tree.root] + sum(chosen, ev.zero)
+    if exact >= ev.target[i]:
         return None
+    as_float, target = _as_float(ev), instance.requests[i].target
     hits = []
     for domain in domains(scores):
         for fmt in sum_formats(precision):
-            acc = format_sum(chosen, fmt, domain)
-            if acc >= to_format(float(req.target), fmt):
+            acc = float_sum(chosen, fmt, domain, as_float)
+            if acc >= to_format(float(target), fmt):
                 hits.append((fmt, domain, acc))
     if not hits:
         return None
@@ -412,8 +454,8 @@ def _float_sum_met(
         "formats": [f"{f}/{d}" for f, d, _ in hits],
         "text": (
             f"request {rid!r}: the selected values sum to {acc!r} in"
-            f" {_arith(fmt, domain)}{also}, which meets the target {_val(req.target)};"
-            f" exactly they sum to {_val(exact)} < target"
+            f" {_arith(fmt, domain)}{also}, which meets the target {_val(target)};"
+            f" exactly they sum to {_val(ev.exact(exact))} < target"
         ),
     }
 
@@ -437,16 +479,17 @@ def _stopped_early(
         for rid, s in sets.items()
     )
     left = instance.budget - used
+    ev = exact_values(instance)
     past = []
-    for r in instance.requests:
-        s, t = sets[r.id], r.tree
+    for i, r in enumerate(instance.requests):
+        s, t, fi = sets[r.id], r.tree, ev.f[i]
         leaves = [
             v for v in s if v != t.root and not any(c in s for c in t.children[v])
         ]
         if (
             r.id not in missed
             and leaves
-            and t.value(s) - min(t.f[v] for v in leaves) >= r.target
+            and ev.value(i, s) - min(fi[v] for v in leaves) >= ev.target[i]
         ):
             past.append(r.id)
     if left <= 0 and not past:
@@ -462,14 +505,16 @@ def _stopped_early(
     )
     out = []
     for rid in missed:
-        req, s = instance.request(rid), sets[rid]
+        i = instance.index[rid]
+        req, s, fi = instance.requests[i], sets[rid], ev.f[i]
         t = req.tree
         frontier = [
-            v for v in range(len(t)) if v not in s and t.parent[v] in s and t.f[v] > 0
+            v for v in range(len(t)) if v not in s and t.parent[v] in s and fi[v] > 0
         ]
         if not frontier:
             continue
-        best = max(frontier, key=lambda v: (t.f[v], -v))
+        best = max(frontier, key=lambda v: (fi[v], -v))
+        reach = ev.exact(ev.value(i, s))
         out.append(
             {
                 "kind": "stopped early",
@@ -477,8 +522,9 @@ def _stopped_early(
                 "nodes": [best],
                 "text": (
                     f"request {rid!r} stopped at {len(s - {t.root})} node(s), below its"
-                    f" target {_val(req.target)} (reaches {_val(t.value(s))}), with"
-                    f" {spare} and node {best} (f = {_val(t.f[best])}) still available:"
+                    f" target {_val(req.target)} (reaches {_val(reach)}),"
+                    f" with {spare} and node {best} (f = {_val(ev.exact(fi[best]))})"
+                    " still available:"
                     " a per-request cap or a loop that ends too soon"
                 ),
             }
@@ -499,17 +545,21 @@ def _unspent(instance: Instance, output: Selection) -> list[dict]:
     left = instance.budget - used
     if left <= 0:
         return []
-    avail = [
-        (r.tree.f[v], r.id, v)
-        for r in instance.requests
-        for v in range(len(r.tree))
-        if v not in _nodes(output).get(r.id, ())
-        and r.tree.parent[v] in _nodes(output).get(r.id, ())
-        and r.tree.f[v] > 0
-    ]
+    ev, nodes = exact_values(instance), _nodes(output)
+    avail = []
+    for r, fi in zip(instance.requests, ev.f):
+        # a set answers `in` as the list did (the ids were hashed just above)
+        s = set(nodes.get(r.id, ()))
+        parent = r.tree.parent
+        avail += [
+            (fi[v], r.id, v)
+            for v in range(len(parent))
+            if v not in s and parent[v] in s and fi[v] > 0
+        ]
     if not avail:
         return []
-    f, rid, v = max(avail, key=lambda x: (x[0], -x[2]))
+    n, rid, v = max(avail, key=lambda x: (x[0], -x[2]))
+    f = ev.exact(n)
     return [
         {
             "kind": "stopped early",
@@ -527,23 +577,24 @@ def _unspent(instance: Instance, output: Selection) -> list[dict]:
 def _swaps(
     instance: Instance, output: Selection, optimal: Selection, precision, scores=None
 ) -> list[dict]:
+    ev = exact_values(instance)
     took, left = [], []
-    for r in instance.requests:
+    for r, fi in zip(instance.requests, ev.f):
         mine, best = (
             set(_nodes(output).get(r.id, ())),
             set(_nodes(optimal).get(r.id, ())),
         )
-        took += [(r.tree.f[v], r.id, v) for v in mine - best]
-        left += [(r.tree.f[v], r.id, v) for v in best - mine]
-    pairs = [(t, m) for t in took for m in left if t[0] < m[0]]
-    if not pairs:
+        took += [(fi[v], r.id, v) for v in mine - best]
+        left += [(fi[v], r.id, v) for v in best - mine]
+    widest = _widest(took, left)
+    if widest is None:  # no node taken is worth less than one left
         return []
-    for t, m in sorted(pairs, key=lambda tm: (tm[1][0] - tm[0][0], tm[0][2], tm[1][2])):
+    for t, m in _by_difference(took, left):
         c = _pair_cause(
             f"request {t[1]!r} node {t[2]}",
-            t[0],
+            ev.exact(t[0]),
             f"request {m[1]!r} node {m[2]}",
-            m[0],
+            ev.exact(m[0]),
             precision,
             f": the solver took node {t[2]}, the smaller, and left node {m[2]}",
             scores,
@@ -551,34 +602,82 @@ def _swaps(
         if c is not None:
             c.update(nodes=[t[2], m[2]])
             return [c]
-    t, m = max(pairs, key=lambda tm: tm[1][0] - tm[0][0])
+    t, m = widest
     return [
         {
             "kind": "swap",
             "nodes": [t[2], m[2]],
             "text": (
-                f"the solver took request {t[1]!r} node {t[2]} (f = {_val(t[0])}) and"
-                f" left request {m[1]!r} node {m[2]} (f = {_val(m[0])}); no rounding to"
+                f"the solver took request {t[1]!r} node {t[2]}"
+                f" (f = {_val(ev.exact(t[0]))}) and left request {m[1]!r} node {m[2]}"
+                f" (f = {_val(ev.exact(m[0]))}); no rounding to"
                 f" {precision or '/'.join(FORMATS)} makes them equal"
             ),
         }
     ]
 
 
+def _widest(took: list, left: list) -> Optional[tuple]:
+    """The first pair ``(t, m)``, t by t, with the largest difference m's f - t's f > 0
+    (the first t worth the least, the first m worth the most), or None."""
+    if not took or not left:
+        return None
+    lo, hi = min(t[0] for t in took), max(m[0] for m in left)
+    if lo >= hi:
+        return None
+    return next(t for t in took if t[0] == lo), next(m for m in left if m[0] == hi)
+
+
+def _by_difference(took: list, left: list) -> Iterator[tuple]:
+    """The pairs ``(t, m)`` of ``took`` and ``left`` (``(f, request, node)`` each) with
+    t worth less than m, smallest difference first, then by t's node, m's node and the
+    pairs' order t by t (as a stable sort of them all would list them), one at a time:
+    a heap holds each t's next m, the ms in order of (f, node, position).
+
+    >>> took, left = [(1, "a", 3), (2, "b", 1)], [(3, "a", 5), (2, "b", 4), (4, "c", 0)]
+    >>> [(t[2], m[2]) for t, m in _by_difference(took, left)]
+    [(1, 5), (3, 4), (1, 0), (3, 5), (3, 0)]
+    """
+    order = sorted(range(len(left)), key=lambda j: (left[j][0], left[j][2], j))
+    values = [left[j][0] for j in order]
+    heap = []
+    for i, t in enumerate(took):
+        k = bisect.bisect_right(values, t[0])  # the first m worth more than t
+        if k < len(order):
+            m = left[order[k]]
+            heap.append((m[0] - t[0], t[2], m[2], i, order[k], k))
+    heapq.heapify(heap)
+    while heap:
+        _, _, _, i, j, k = heap[0]
+        t = took[i]
+        yield t, left[j]
+        if k + 1 < len(order):
+            m = left[order[k + 1]]
+            heapq.heapreplace(heap, (m[0] - t[0], t[2], m[2], i, order[k + 1], k + 1))
+        else:
+            heapq.heappop(heap)
+
+
 def _float_sum_counts(instance: Instance, precision, scores=None) -> list[dict]:
     """Requests whose target addition in some format (largest first) reaches with
     another count than exact arithmetic: every such format and domain, the declared ones
     first."""
+    ev = exact_values(instance)
+    as_float, one = _as_float(ev), ev.scale(Fraction(1))
+    tried = [(fmt, d) for d in domains(scores) for fmt in sum_formats(precision)]
     out = []
-    for r in instance.requests:
-        values = r.tree.sorted_values()
-        exact = format_count(values, r.target, "exact")
-        hits = [
-            (fmt, d, format_count(values, r.target, fmt, d))
-            for d in domains(scores)
-            for fmt in sum_formats(precision)
-        ]
-        hits = [h for h in hits if h[2] != exact]
+    for i, r in enumerate(instance.requests):
+        values, target = ev.sorted_values(i), ev.target[i]
+        acc, exact = one, None
+        for k, x in enumerate(values):  # the exact count
+            if acc >= target:
+                exact = k
+                break
+            acc += x
+        else:
+            exact = len(values) if acc >= target else None
+        counts = float_counts(values, float(r.target), tried, as_float)
+        hits = [(*fd, n) for fd, n in zip(tried, counts) if n != exact]
         if not hits:
             continue
         fmt, domain, flt = hits[0]

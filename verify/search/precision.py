@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import struct
 from fractions import Fraction
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 FORMATS = ("float32", "bfloat16", "float16")
 #: the arithmetics a target test may add in, finest first
@@ -70,6 +70,37 @@ def round_to(x: Fraction, fmt: str) -> Fraction:
     return round_float(float(x), fmt)
 
 
+_FLOAT32, _FLOAT16, _UINT32 = struct.Struct("f"), struct.Struct("e"), struct.Struct("I")
+
+
+def _float32(x: float) -> float:
+    return _FLOAT32.unpack(_FLOAT32.pack(x))[0]
+
+
+def _float16(x: float) -> float:
+    try:
+        return _FLOAT16.unpack(_FLOAT16.pack(x))[0]
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+def _bfloat16(x: float) -> float:
+    # round-to-nearest-even on the top 16 bits of the float32
+    bits = _UINT32.unpack(_FLOAT32.pack(x))[0]
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return _FLOAT32.unpack(_UINT32.pack(bits))[0]
+
+
+#: per sum format, the double rounded to it as :func:`to_format` rounds a finite
+#: double or an infinity (``double``: ``float``, unchanged); what the sums below call
+ROUNDING: dict[str, Callable[[float], float]] = {
+    "double": float,
+    "float32": _float32,
+    "bfloat16": _bfloat16,
+    "float16": _float16,
+}
+
+
 def to_format(x: float, fmt: str) -> float:
     """The double ``x`` rounded to ``fmt`` (``double``: unchanged), not clamped: for
     sums and targets above 1 and for log-probabilities.
@@ -77,20 +108,19 @@ def to_format(x: float, fmt: str) -> float:
     >>> to_format(1.6, "float32") == 1.6, to_format(1.6, "double")
     (False, 1.6)
     """
-    if fmt == "double" or x != x or x in (float("inf"), float("-inf")):
+    if fmt == "double" or x != x or x in (math.inf, -math.inf):
         return x
-    if fmt == "float32":
-        return struct.unpack("f", struct.pack("f", x))[0]
-    if fmt == "float16":
-        try:
-            return struct.unpack("e", struct.pack("e", x))[0]
-        except OverflowError:
-            return float("inf") if x > 0 else float("-inf")
-    if fmt == "bfloat16":
-        bits = struct.unpack("I", struct.pack("f", x))[0]
-        bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
-        return struct.unpack("f", struct.pack("I", bits))[0]
-    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(SUM_FORMATS)})")
+    return rounding(fmt)(x)
+
+
+def rounding(fmt: str) -> Callable[[float], float]:
+    """The rounding of a double to the sum format ``fmt`` (:data:`ROUNDING`)."""
+    try:
+        return ROUNDING[fmt]
+    except KeyError:
+        raise ValueError(
+            f"unknown format {fmt!r} (one of {', '.join(SUM_FORMATS)})"
+        ) from None
 
 
 def seen_value(x: Fraction, fmt: str, domain: str = "prob") -> float:
@@ -121,29 +151,97 @@ def format_count(
     ...     [F(3, 10), F(3, 10)], F(8, 5))
     (None, 2)
     """
-    acc: Fraction | float
-    goal: Fraction | float
     if fmt == "exact":
-        acc, goal = Fraction(1), target
+        acc = Fraction(1)
         for k, x in enumerate(values):
-            if acc >= goal:
+            if acc >= target:
                 return k
             acc += x
-        return len(values) if acc >= goal else None
-    acc, goal = to_format(1.0, fmt), to_format(float(target), fmt)
-    for k, x in enumerate(values):
-        if acc >= goal:
-            return k
-        acc = to_format(acc + seen_value(x, fmt, domain), fmt)
-    return len(values) if acc >= goal else None
+        return len(values) if acc >= target else None
+    return float_count(values, float(target), fmt, domain)
+
+
+def float_count(
+    values: Sequence,
+    target: float,
+    fmt: str = "double",
+    domain: str = "prob",
+    as_float: Callable[[Any], float] = float,
+) -> Optional[int]:
+    """:func:`format_count` in a float format, the target given as its double and each
+    value as an exact number ``as_float`` turns into its double (``float`` for
+    Fractions, ``n / D`` for ints over a common denominator D: the same double).
+
+    >>> float_count([3, 3], 1.6, "float32", as_float=lambda n: n / 10)
+    >>> float_count([3, 3], 1.6, "double", "log", as_float=lambda n: n / 10)
+    2
+    """
+    return float_counts(values, target, [(fmt, domain)], as_float)[0]
+
+
+def float_counts(
+    values: Sequence,
+    target: float,
+    tried: Iterable[tuple[str, str]],
+    as_float: Callable[[Any], float] = float,
+) -> list[Optional[int]]:
+    """:func:`float_count` in each ``(format, domain)`` of ``tried``, in that order.
+
+    The values' doubles and logarithms are computed once for every format, and only
+    for the values a count reaches, as :func:`format_count` did (a positive value
+    whose double is 0 has no logarithm: the error is raised where it raised).
+    """
+    exp, log, n = math.exp, math.log, len(values)
+    floats: list[float] = []  # the doubles of values[: len(floats)]
+    logs: list[Optional[float]] = []  # their logarithms (None: the value is <= 0)
+    counts: list[Optional[int]] = []
+    for fmt, domain in tried:
+        rnd = rounding(fmt)
+        acc, goal, k = rnd(1.0), rnd(target), 0
+        if domain == "log":
+            while acc < goal:
+                if k == n:
+                    break
+                if k == len(logs):
+                    x = values[k]
+                    logs.append(log(as_float(x)) if x > 0 else None)
+                lg = logs[k]
+                acc = rnd(acc + (0.0 if lg is None else exp(rnd(lg))))
+                k += 1
+        else:
+            while acc < goal:
+                if k == n:
+                    break
+                if k == len(floats):
+                    floats.append(as_float(values[k]))
+                acc = rnd(acc + rnd(floats[k]))
+                k += 1
+        counts.append(k if acc >= goal else None)
+    return counts
 
 
 def format_sum(values, fmt: str = "double", domain: str = "prob") -> float:
     """1 (the root) plus ``values`` (largest first) added as :func:`format_count` adds
     them."""
-    acc = to_format(1.0, fmt)
+    return float_sum(values, fmt, domain)
+
+
+def float_sum(
+    values: Iterable,
+    fmt: str = "double",
+    domain: str = "prob",
+    as_float: Callable[[Any], float] = float,
+) -> float:
+    """:func:`format_sum` of exact values given as :func:`float_count` takes them."""
+    rnd = rounding(fmt)
+    acc = rnd(1.0)
+    if domain == "log":
+        exp, log = math.exp, math.log
+        for x in values:
+            acc = rnd(acc + (exp(rnd(log(as_float(x)))) if x > 0 else 0.0))
+        return acc
     for x in values:
-        acc = to_format(acc + seen_value(x, fmt, domain), fmt)
+        acc = rnd(acc + rnd(as_float(x)))
     return acc
 
 
