@@ -859,12 +859,15 @@ def audit_page(directory: str, data: dict) -> str:
         body.append("<h2>Plots</h2>")
         for p in plots:
             img = picture(directory, (p.get("svg"), p.get("png")), p.get("title", ""))
+            files = " · ".join(
+                f'<a href="{esc(f)}">{esc(f)}</a>'
+                for f in (p.get("png"), p.get("svg"))
+                if f  # no PNG without Pillow
+            )
             body.append(
                 "<div"
                 f' class="plot"><h3>{esc(p.get("title"))}</h3>{img}'
-                f"<p>{esc(p.get('caption', ''))}"
-                f' Files: <a href="{esc(p.get("png"))}">{esc(p.get("png"))}</a> · <a'
-                f' href="{esc(p.get("svg"))}">{esc(p.get("svg"))}</a></p></div>'
+                f"<p>{esc(p.get('caption', ''))} Files: {files}</p></div>"
             )
     rules = data.get("rules") or {}
     if rules:
