@@ -14,9 +14,10 @@ Measures, in one process:
    judging is timed once (keeping the lines, as ``--report-dir`` does), then the reports
    phase (``write_reports``, 3 reports per kind, pictures drawn on the 2 workers) on the
    same tally, each time in a fresh interpreter (so the imports the page needs are
-   paid, as in a real run): without the page, with the page of ``--old-tree`` (the code
-   a change started from) if given, and with the page now, alternated ``--repeat``
-   times;
+   paid, as in a real run): without the page, without it but with the SVG beside each
+   tree.png (so the page proper, plots and index.html, is told apart from the SVGs),
+   with the page of ``--old-tree`` (the code a change started from) if given, and with
+   the page now, alternated ``--repeat`` times;
 3. how long each page takes to open in headless Chromium: ``performance.now()`` at the
    load event, as the page itself records it (``data-load-ms``; browser start-up not
    included), and the wall time of the whole browser run.
@@ -58,10 +59,11 @@ from verify.report import audit_plots, html  # noqa: E402
 
 
 @contextlib.contextmanager
-def without_page():
+def without_page(keep_svg: bool = False):
     """The code as it was before the page: no index.html, no SVG beside tree.png, no
     audit plots (the writers import these at call time, so patching the modules is
-    enough)."""
+    enough). ``keep_svg``: the SVG beside each tree.png is written (issue 24 asks for it
+    beside every picture, page or not): what the page proper costs is the rest."""
     import matplotlib.figure
 
     saved = (
@@ -73,7 +75,9 @@ def without_page():
 
     def png_only(self, fname, *a, **kw):
         return (
-            None if kw.get("format") == "svg" else real_savefig(self, fname, *a, **kw)
+            None
+            if kw.get("format") == "svg" and not keep_svg
+            else real_savefig(self, fname, *a, **kw)
         )
 
     html.write_page = lambda d: None
@@ -163,7 +167,8 @@ def reports_in_fresh_process(
     """Seconds of audit's reports phase (``write_reports``: 3 reports per kind on 2
     workers, then the plots and the page) on the pickled tally, in a fresh interpreter
     importing ``verify`` from ``tree``: what a real run pays, lazy imports included.
-    ``mode`` "before": the code as it was before the page (:func:`without_page`).
+    ``mode`` "before": the code as it was before the page (:func:`without_page`);
+    "svg": the same with the SVG beside each tree.png.
     Returns (wall seconds of the phase, CPU seconds of the whole child and its workers:
     less noisy under load, but blind to what the workers do in parallel)."""
     env = {**os.environ, "BENCH_HTML_TREE": tree}
@@ -189,7 +194,11 @@ def reports_child(mode: str, tmp: str, trace: str, out_dir: str) -> None:
     with open(f"{tmp}/tally.pickle", "rb") as fh:
         tally = pickle.load(fh)
     options = AuditOptions(trace=trace)
-    with without_page() if mode == "before" else contextlib.nullcontext():
+    with (
+        without_page(keep_svg=mode == "svg")
+        if mode in ("before", "svg")
+        else contextlib.nullcontext()
+    ):
         t0 = time.perf_counter()
         write_reports(out_dir, trace, options, tally, 3, "rerun", local_mapper(2))
         print(time.perf_counter() - t0)
@@ -274,7 +283,10 @@ def main(argv=None) -> int:
             judging_cpu = cpu_seconds() - cpu0
             with open(f"{tmp}/tally.pickle", "wb") as fh:
                 pickle.dump(tally, fh)
-            variants = [("before the page", "before", str(ROOT))]
+            variants = [
+                ("before the page", "before", str(ROOT)),
+                ("no page, SVG beside tree.png", "svg", str(ROOT)),
+            ]
             if args.old_tree:
                 variants.append((f"page of {args.old_tree}", "page", args.old_tree))
             variants.append(("page now", "page", str(ROOT)))
@@ -302,6 +314,7 @@ def main(argv=None) -> int:
                 " writing the reports, each in a fresh process (imports counted),"
                 f" best of {args.repeat}:"
             )
+            svg_cpu = min(cpu["no page, SVG beside tree.png"])
             for name, _, _ in variants:
                 best = min(seconds[name])
                 added = best - base
@@ -321,6 +334,13 @@ def main(argv=None) -> int:
                         " the audit's CPU)"
                         if name != "before the page"
                         else " (the child, its imports and its 2 workers)"
+                    )
+                    + (
+                        f"; the page alone (plots, index.html) +"
+                        f"{min(cpu[name]) - svg_cpu:.2f} s ="
+                        f" {100 * (min(cpu[name]) - svg_cpu) / audit_cpu:.1f} %"
+                        if name.startswith("page")
+                        else ""
                     )
                 )
             print(f"  opens: {opened(apage)}")
