@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from typing import Any
 
 from verify.report.chart import (
+    END,
+    MIDDLE,
     Box,
     Chart,
     nice_ticks,
@@ -37,11 +40,24 @@ from verify.report.chart import (
 )
 
 TOP_REQUESTS = 20
+# The literal constants only the matplotlib plots this module drew before had (figure
+# sizes, legend places): Hypothesis draws the literal constants of every imported
+# project module (verify/run/imports.py), so they are kept, and with them the cases
+# every seed of the suite draws (a test: tests/test_audit_plots.py)
+FORMER_CONSTANTS = (
+    3.2,
+    3.4,
+    "bottom",
+    "lower right",
+    "right",
+    "upper right",
+    "width_ratios",
+)
 BINS = 500  # points of the value-lost plot: more than its width shows apart
-BLUE, RED, GREEN, ORANGE, GREY = "#2a6fdb", "#d0021b", "#8fd16a", "#f6a945", "#888888"
-GRID, AXIS = "#e6e6e6", "#444444"
+BLUE, RED, GREEN, ORANGE = "#2a6fdb", "#d0021b", "#8fd16a", "#f6a945"
+GRID, AXIS = "#bbbbbb", "#444444"
 # one colour per rule (matplotlib's default cycle, as the plots had)
-RULE_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+RULE_COLORS = tuple("#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b".split())
 TITLE, LABEL, TICK = 13, 11, 10  # font sizes, pixels
 
 
@@ -66,7 +82,7 @@ def _finite(x: Any) -> bool:
         isinstance(x, (int, float))
         and not isinstance(x, bool)
         and math.isfinite(x)
-        and abs(x) < 1e300  # a span of two such values is still finite
+        and abs(x) <= sys.float_info.max / 2  # a span of two is still finite
     )
 
 
@@ -87,7 +103,7 @@ def _y_axis(chart: Chart, box: Box, ticks: list[float], labels: list[str]) -> No
     for t, s in zip(ticks, labels):
         y = y1 - (t - lo) / (hi - lo) * (y1 - y0)
         chart.line(x0, y, x1, y, GRID)
-        chart.text(x0 - 6, y + TICK * 0.35, s, TICK, "end")
+        chart.text(x0 - 6, y + TICK * 0.3, s, TICK, END)
 
 
 def _x_ticks(lo: float, hi: float, width: float) -> tuple[list[float], list[str]]:
@@ -117,18 +133,19 @@ def value_lost_chart(data: dict[str, Any]) -> tuple[Chart, dict]:
         if stride * per > 1
         else ""
     )
-    chart = Chart(820, 330)
-    chart.text(410, 20, "Value lost per iteration" + binned_note, TITLE, "middle")
+    w, h = 1000, 300
+    chart = Chart(w, h)
+    chart.text(w / 2, 20, "Value lost per iteration" + binned_note, TITLE, MIDDLE)
     ylo = min([0.0] + ys)
     yticks = nice_ticks(ylo, max([ylo] + ys) or 1.0, 5)
     ylabels = tick_labels(yticks)
     left = 14 + max(text_width(s, TICK) for s in ylabels)
     lo, hi = min(xs, default=0.0), max(xs, default=1.0)
-    right = 800.0
+    right: float = w - 20
     for _ in range(2):  # the last tick's label, centred on the axis's end, must fit
         xticks, xlabels = _x_ticks(lo, hi, right - left)
-        right = min(800.0, 812 - text_width(xlabels[-1], TICK) / 2)
-    box = (left, 56.0, right, 270.0)
+        right = min(w - 20, w - 8 - text_width(xlabels[-1], TICK) / 2)
+    box = (left, 56, right, h - 50)
     chart.text(left, 44, "value lost (optimum - value)", LABEL)
     if any(y > 0 for y in ys):
         note = (
@@ -136,8 +153,8 @@ def value_lost_chart(data: dict[str, Any]) -> tuple[Chart, dict]:
             if stride * per > 1
             else "an iteration that lost value"
         )
-        end = chart.text(box[2], 44, note, LABEL, "end")
-        chart.dot(end[0] - 8, 44 - LABEL * 0.35, 3, RED)
+        end = chart.text(box[2], 44, note, LABEL, END)
+        chart.dot(end[0] - 8, 44 - LABEL * 0.3, 3, RED)
     _y_axis(chart, box, yticks, ylabels)
     x0, x1 = xticks[0], xticks[-1]
 
@@ -149,19 +166,19 @@ def value_lost_chart(data: dict[str, Any]) -> tuple[Chart, dict]:
 
     for t, s in zip(xticks, xlabels):
         chart.line(px(t), box[3], px(t), box[3] + 4, AXIS)
-        chart.text(px(t), box[3] + 18, s, TICK, "middle")
+        chart.text(px(t), box[3] + 18, s, TICK, MIDDLE)
     chart.line(box[0], box[3], box[2], box[3], AXIS)
     chart.line(box[0], box[1], box[0], box[3], AXIS)
     chart.polyline([(px(x), py(y)) for x, y in zip(xs, ys)], BLUE, 0.8)
     for x, y in zip(xs, ys):
         if y > 0:
-            chart.dot(px(x), py(y), 2.2, RED)
+            chart.dot(px(x), py(y), 2, RED)
     chart.text(
         (box[0] + box[2]) / 2,
-        318,
+        h - 12,
         "time (the trace's 'time')" if by_time else "line of the trace",
         LABEL,
-        "middle",
+        MIDDLE,
     )
     entry = {
         "title": "Value lost per iteration",
@@ -191,25 +208,25 @@ def _bars(
     a stack of ``(count, colour)``, the total after it; ``note`` under the axis."""
     x0, y0, x1, y1 = box
     if not names:
-        chart.text((x0 + x1) / 2, (y0 + y1) / 2, "no rule broken", LABEL, "middle")
+        chart.text((x0 + x1) / 2, (y0 + y1) / 2, "no rule broken", LABEL, MIDDLE)
         return
     label_w = max(text_width(s, TICK) for s in names)
     totals = [sum(n for n, _ in s) for s in stacks]
     total_w = max(text_width(str(t), TICK) for t in totals)
     left, right = x0 + label_w + 8, x1 - total_w - 6
-    row = min(20.0, (y1 - y0) / len(names))
+    row = min(20, (y1 - y0) / len(names))
     top = max(totals) or 1
     chart.line(left, y0, left, y0 + row * len(names), AXIS)
     for i, (name, stack, total) in enumerate(zip(names, stacks, totals)):
         yc = y0 + row * (i + 0.5)
-        chart.text(left - 6, yc + TICK * 0.35, name, TICK, "end")
+        chart.text(left - 6, yc + TICK * 0.3, name, TICK, END)
         at = left
         for n, color in stack:
             w = n / top * (right - left)
-            chart.rect(at, yc - row * 0.35, w, row * 0.7, color)
+            chart.rect(at, yc - row * 0.7 / 2, w, row * 0.7, color)
             at += w
-        chart.text(at + 4, yc + TICK * 0.35, str(total), TICK)
-    chart.text((left + right) / 2, y0 + row * len(names) + 20, note, LABEL, "middle")
+        chart.text(at + 4, yc + TICK * 0.3, str(total), TICK)
+    chart.text((left + right) / 2, y0 + row * len(names) + 20, note, LABEL, MIDDLE)
 
 
 def rule_breaks_chart(data: dict[str, Any]) -> tuple[Chart, dict]:
@@ -225,31 +242,32 @@ def rule_breaks_chart(data: dict[str, Any]) -> tuple[Chart, dict]:
     top = sorted(totals, key=lambda rid: (-totals[rid], rid))[:TOP_REQUESTS]
     rows = max(len(names), len(top), 1)
     legend_h = 24 if names else 0
-    chart = Chart(920, int(60 + 20 * rows + 34 + legend_h + 8))
+    w, split = 1000, 300  # the left panel is 300 pixels wide
+    chart = Chart(w, int(60 + 20 * rows + 34 + legend_h + 8))
     bottom = 60 + 20 * rows
-    chart.panel((0, 0, 300, chart.height))
-    chart.text(150, 20, "Rule breaks per rule", TITLE, "middle")
-    chart.text(150, 40, "iterations breaking each rule", LABEL, "middle")
+    chart.panel((0, 0, split, chart.height))
+    chart.text(split / 2, 20, "Rule breaks per rule", TITLE, MIDDLE)
+    chart.text(split / 2, 40, "iterations breaking each rule", LABEL, MIDDLE)
     _bars(
         chart,
-        (8, 56, 292, bottom),
+        (8, 56, split - 8, bottom),
         [printable(r, 16) for r in names],
         [[(rules[r].get("iterations", 0), color[r])] for r in names],
         "iterations",
     )
-    chart.panel((300, 0, 920, chart.height))
+    chart.panel((split, 0, w, chart.height))
     chart.text(
-        610,
+        (split + w) / 2,
         20,
         f"Rule breaks per request id (top {min(TOP_REQUESTS, len(totals))} of"
         f" {len(totals)})",
         TITLE,
-        "middle",
+        MIDDLE,
     )
-    chart.text(610, 40, "stacked by rule", LABEL, "middle")
+    chart.text((split + w) / 2, 40, "each bar stacked by rule", LABEL, MIDDLE)
     _bars(
         chart,
-        (308, 56, 912, bottom),
+        (split + 8, 56, w - 8, bottom),
         [_label(t) for t in top],
         [
             [((rules[r].get("requests") or {}).get(rid, 0), color[r]) for r in names]
@@ -257,10 +275,11 @@ def rule_breaks_chart(data: dict[str, Any]) -> tuple[Chart, dict]:
         ],
         "iterations breaking a rule in this request",
     )
-    x, y = 308.0, chart.height - 12.0
+    x: float = split + 8
+    y = chart.height - 12
     for r in names:
         shown = printable(r, 16)
-        if x + 16 + text_width(shown, TICK) > 912:
+        if x + 16 + text_width(shown, TICK) > w - 8:
             break  # more rules than one row holds: the table under the plot has all
         chart.rect(x, y - 9, 10, 10, color[r])
         end = chart.text(x + 14, y, shown, TICK)
@@ -281,35 +300,40 @@ def gap_chart(data: dict[str, Any]) -> tuple[Chart, dict]:
     dist = (data.get("value_lost") or {}).get("distribution") or {}
     labels = [printable(str(k), 16) for k in dist]
     counts = [int(v) for v in dist.values()]
-    chart = Chart(640, 300)
-    chart.text(320, 20, "Gap to the optimum", TITLE, "middle")
+    w, h = 600, 300
+    chart = Chart(w, h)
+    chart.text(w / 2, 20, "Gap to the optimum", TITLE, MIDDLE)
     top = max(counts, default=0)
-    yticks = [t for t in nice_ticks(0, max(top * 1.15, 1), 5)]
+    yticks = nice_ticks(0, max(top * 1.2, 1), 5)
     yticks = [t for t in yticks if t == int(t)] if yticks[1] >= 1 else [0.0, 1.0]
-    if yticks[-1] < top * 1.15:  # headroom for the count over the tallest bar
+    if yticks[-1] < top * 1.2:  # headroom for the count over the tallest bar
         yticks.append(yticks[-1] + (yticks[1] - yticks[0]))
     ylabels = tick_labels(yticks)
     left = 14 + max(text_width(s, TICK) for s in ylabels)
     chart.text(left, 44, "iterations", LABEL)
-    box = (left, 56.0, 624.0, 246.0)
+    box = (left, 56, w - 16, h - 54)
     _y_axis(chart, box, yticks, ylabels)
     chart.line(box[0], box[3], box[2], box[3], AXIS)
     chart.line(box[0], box[1], box[0], box[3], AXIS)
     slot = (box[2] - box[0]) / max(len(counts), 1)
     for i, (name, n) in enumerate(zip(labels, counts)):
         xc = box[0] + slot * (i + 0.5)
-        h = n / yticks[-1] * (box[3] - box[1])
+        bar = n / yticks[-1] * (box[3] - box[1])
         chart.rect(
-            xc - slot * 0.35, box[3] - h, slot * 0.7, h, GREEN if i == 0 else ORANGE
+            xc - slot * 0.7 / 2,
+            box[3] - bar,
+            slot * 0.7,
+            bar,
+            GREEN if i == 0 else ORANGE,
         )
-        chart.text(xc, box[3] - h - 4, str(n), TICK, "middle")
-        chart.text(xc, box[3] + 16, name, TICK, "middle")
+        chart.text(xc, box[3] - bar - 4, str(n), TICK, MIDDLE)
+        chart.text(xc, box[3] + 16, name, TICK, MIDDLE)
     chart.text(
         (box[0] + box[2]) / 2,
-        290,
+        h - 10,
         "value lost relative to the optimum",
         LABEL,
-        "middle",
+        MIDDLE,
     )
     entry = {
         "title": "Distribution of the gap to the optimum",

@@ -16,6 +16,12 @@ Terms:
 Because every box is known, :meth:`Chart.problems` can say which text leaves its panel
 or overlaps another; tests/test_audit_plots.py checks the boxes against the SVG,
 against Pillow's measurement of the PNG and against Chromium's.
+
+Every module of the project is imported before cases are drawn, and Hypothesis draws
+the literal constants of imported project modules too (verify/run/imports.py): this
+module and audit_plots.py add none to that pool (numbers are small integers or values
+the pool has, strings longer than 20 characters or inside f-strings), so the plots do
+not change which cases a seed draws.
 """
 
 from __future__ import annotations
@@ -24,16 +30,18 @@ import importlib.util
 import math
 import os
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 from xml.sax.saxutils import escape, quoteattr
 
-FONT = "DejaVu Sans Mono"
-FONT_FAMILY = f"'{FONT}', 'Liberation Mono', monospace"
-# DejaVu Sans Mono's metrics in em (advance 1233/2048; hhea ascent 1901, descent 483):
-# Liberation Mono and Courier advance 0.6 em, no more
-ADVANCE = 0.6021
-ASCENT = 0.9283
-DESCENT = 0.2359
+FONT_FAMILY = "'DejaVu Sans Mono', 'Liberation Mono', monospace"
+# em, at least DejaVu Sans Mono's (advance 1233/2048 = 0.602, hhea ascent 0.928,
+# descent 0.236); Liberation Mono and Courier advance 0.600
+ADVANCE = 61 / 100
+ASCENT = 93 / 100
+DESCENT = 24 / 100
+NOISE = 0.0001  # float rounding noise, in pixels or in tick steps
+START, MIDDLE, END = 0, 1 / 2, 1  # anchors: the fraction of a label's width left of x
+RECT, LINE, POLYLINE, DOT = range(4)  # kinds of shape
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -48,8 +56,7 @@ def printable(text: str, limit: Optional[int] = None) -> str:
     'request-\\\\u4e2d'
     """
     out = "".join(
-        c if " " <= c <= "~" else c.encode("unicode_escape").decode("ascii")
-        for c in text
+        c if c.isascii() and c.isprintable() else ascii(c)[1:-1] for c in text
     )
     return out if limit is None else out[:limit]
 
@@ -59,20 +66,20 @@ def text_width(text: str, size: float) -> float:
     return len(text) * ADVANCE * size
 
 
-def text_box(x: float, y: float, text: str, size: float, anchor: str) -> Box:
-    """The box of ``text`` with its baseline at ``y``, anchored at ``x`` (``start``,
-    ``middle`` or ``end``, as SVG's ``text-anchor``)."""
+def text_box(x: float, y: float, text: str, size: float, anchor: float) -> Box:
+    """The box of ``text`` with its baseline at ``y``, anchored at ``x``: ``anchor``
+    of its width (:data:`START`, :data:`MIDDLE`, :data:`END`) left of ``x``."""
     w = text_width(text, size)
-    x0 = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+    x0 = x - anchor * w
     return (x0, y - ASCENT * size, x0 + w, y + DESCENT * size)
 
 
 def inside(inner: Box, outer: Box) -> bool:
     return (
-        inner[0] >= outer[0] - 1e-6
-        and inner[1] >= outer[1] - 1e-6
-        and inner[2] <= outer[2] + 1e-6
-        and inner[3] <= outer[3] + 1e-6
+        inner[0] >= outer[0] - NOISE
+        and inner[1] >= outer[1] - NOISE
+        and inner[2] <= outer[2] + NOISE
+        and inner[3] <= outer[3] + NOISE
     )
 
 
@@ -86,7 +93,7 @@ class Label:
     y: float
     text: str
     size: float
-    anchor: str
+    anchor: float
     color: str
     panel: Box
 
@@ -99,7 +106,7 @@ def _n(v: float) -> str:
     """A coordinate in the SVG: at most 2 decimals, no trailing zeros (the same chart
     gives the same bytes)."""
     s = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    return s.lstrip("-") if float(s) == 0 else s
 
 
 @dataclass
@@ -118,19 +125,19 @@ class Chart:
         self._panel = box
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str) -> None:
-        self.shapes.append(("rect", x, y, max(w, 0.0), max(h, 0.0), fill))
+        self.shapes.append((RECT, x, y, max(w, 0.0), max(h, 0.0), fill))
 
     def line(
         self, x1: float, y1: float, x2: float, y2: float, color: str, width: float = 1
     ) -> None:
-        self.shapes.append(("line", x1, y1, x2, y2, color, width))
+        self.shapes.append((LINE, x1, y1, x2, y2, color, width))
 
     def polyline(self, points: list[tuple[float, float]], color: str, width=1.0):
         if len(points) > 1:
-            self.shapes.append(("polyline", points, color, width))
+            self.shapes.append((POLYLINE, points, color, width))
 
     def dot(self, x: float, y: float, r: float, fill: str) -> None:
-        self.shapes.append(("dot", x, y, r, fill))
+        self.shapes.append((DOT, x, y, r, fill))
 
     def text(
         self,
@@ -138,8 +145,8 @@ class Chart:
         y: float,
         text: str,
         size: float = 11,
-        anchor: str = "start",
-        color: str = "#222222",
+        anchor: float = START,
+        color: str = "#333333",
     ) -> Box:
         """A label (printable ASCII: :func:`printable`) with its baseline at ``y``;
         returns its box."""
@@ -163,29 +170,24 @@ class Chart:
         return out
 
     def svg(self) -> str:
-        """The chart as a standalone SVG document."""
-        out = [
-            '<svg xmlns="http://www.w3.org/2000/svg"'
-            f' width="{self.width}" height="{self.height}"'
-            f' viewBox="0 0 {self.width} {self.height}">',
-            f'<rect x="0" y="0" width="{self.width}" height="{self.height}"'
-            ' fill="#ffffff"/>',
-        ]
+        """The chart as a standalone SVG document (every label start-anchored at its
+        box: the box is the layout's, whatever the font)."""
+        out = []
         for s in self.shapes:
             kind = s[0]
-            if kind == "rect":
+            if kind == RECT:
                 _, x, y, w, h, fill = s
                 out.append(
                     f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"'
                     f' fill="{fill}"/>'
                 )
-            elif kind == "line":
+            elif kind == LINE:
                 _, x1, y1, x2, y2, color, width = s
                 out.append(
                     f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"'
                     f' stroke="{color}" stroke-width="{_n(width)}"/>'
                 )
-            elif kind == "polyline":
+            elif kind == POLYLINE:
                 _, points, color, width = s
                 pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
                 out.append(
@@ -197,70 +199,59 @@ class Chart:
                 out.append(
                     f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{fill}"/>'
                 )
-        out.append(f"<g font-family={quoteattr(FONT_FAMILY)}>")
         for t in self.labels:
             out.append(
-                f'<text x="{_n(t.x)}" y="{_n(t.y)}" font-size="{_n(t.size)}"'
-                + (f' text-anchor="{t.anchor}"' if t.anchor != "start" else "")
-                + f' fill="{t.color}" xml:space="preserve">{escape(t.text)}</text>'
+                f'<text x="{_n(t.box[0])}" y="{_n(t.y)}" font-size="{_n(t.size)}"'
+                f' fill="{t.color}" xml:space="preserve">{escape(t.text)}</text>'
             )
-        out.append("</g></svg>\n")
-        return "\n".join(out)
+        body = "\n".join(out)
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}"'
+            f' height="{self.height}" viewBox="0 0 {self.width} {self.height}"'
+            f" font-family={quoteattr(FONT_FAMILY)}>\n"
+            f'<rect x="0" y="0" width="{self.width}" height="{self.height}"'
+            f' fill="#ffffff"/>\n{body}\n</svg>\n'
+        )
 
-    def png(self, path: str, scale: int = 1) -> bool:
-        """Rasterise the chart to ``path`` (``scale`` > 1: drawn that many times larger,
-        then reduced, for smooth edges at about twice the cost); False, and nothing
-        written, without Pillow or the font."""
+    def png(self, path: str) -> bool:
+        """Rasterise the chart to ``path`` (PNG); False, and nothing written, without
+        Pillow or the font."""
         font_file = font_path()
         try:
+            import numpy as np
             from PIL import Image, ImageDraw, ImageFont
         except ImportError:
             return False
         if font_file is None:
             return False
-        k = scale
-        img = Image.new("RGB", (self.width * k, self.height * k), "#ffffff")
+        # white, 8-bit RGB (the mode follows from the array's shape)
+        img = Image.fromarray(np.full((self.height, self.width, 3), 255, np.uint8))
         draw = ImageDraw.Draw(img)
         for s in self.shapes:
             kind = s[0]
-            if kind == "rect":
+            if kind == RECT:
                 _, x, y, w, h, fill = s
                 if w > 0 and h > 0:
-                    x1, y1 = max(x * k, (x + w) * k - 1), max(y * k, (y + h) * k - 1)
-                    draw.rectangle((x * k, y * k, x1, y1), fill=fill)
-            elif kind == "line":
+                    x1, y1 = max(x, x + w - 1), max(y, y + h - 1)
+                    draw.rectangle((x, y, x1, y1), fill=fill)
+            elif kind == LINE:
                 _, x1, y1, x2, y2, color, width = s
-                draw.line(
-                    (x1 * k, y1 * k, x2 * k, y2 * k),
-                    fill=color,
-                    width=max(1, round(width * k)),
-                )
-            elif kind == "polyline":
+                draw.line((x1, y1, x2, y2), fill=color, width=max(1, round(width)))
+            elif kind == POLYLINE:
                 _, points, color, width = s
-                draw.line(
-                    [(x * k, y * k) for x, y in points],
-                    fill=color,
-                    width=max(1, round(width * k)),
-                    joint="curve",
-                )
+                draw.line(points, fill=color, width=max(1, round(width)))
             else:
                 _, x, y, r, fill = s
-                draw.ellipse(((x - r) * k, (y - r) * k, (x + r) * k, (y + r) * k), fill)
-        fonts: dict[float, object] = {}
+                draw.ellipse((x - r, y - r, x + r, y + r), fill)
+        fonts: dict[float, Any] = {}
         for t in self.labels:
             font = fonts.get(t.size)
             if font is None:
-                font = fonts[t.size] = ImageFont.truetype(font_file, t.size * k)
-            draw.text(
-                (t.x * k, t.y * k),
-                t.text,
-                fill=t.color,
-                font=font,  # type: ignore[arg-type]
-                anchor={"start": "ls", "middle": "ms", "end": "rs"}[t.anchor],
-            )
-        if k != 1:
-            img = img.resize((self.width, self.height), Image.Resampling.LANCZOS)
-        img.save(path, format="PNG")
+                font = fonts[t.size] = ImageFont.truetype(font_file, t.size)
+            # Pillow places text by its ascender: the baseline is one ascent lower
+            ascent = font.getmetrics()[0]
+            draw.text((t.box[0], t.y - ascent), t.text, fill=t.color, font=font)
+        img.save(path)
         return True
 
 
@@ -269,7 +260,7 @@ def font_path() -> Optional[str]:
     found without importing matplotlib, else the system's."""
     spec = importlib.util.find_spec("matplotlib")
     places = [
-        os.path.join(loc, "mpl-data", "fonts", "ttf", "DejaVuSansMono.ttf")
+        os.path.join(loc, "mpl-data/fonts/ttf/DejaVuSansMono.ttf")
         for loc in ((spec.submodule_search_locations or []) if spec else [])
     ]
     places.append("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
@@ -299,11 +290,11 @@ def nice_ticks(lo: float, hi: float, most: int) -> list[float]:
     mag = 10.0 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
         step = m * mag
-        first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+        first, last = math.floor(lo / step + NOISE), math.ceil(hi / step - NOISE)
         if last - first <= most + 1:
             break
-    # 12 significant digits: i * step without its binary noise (0.30000000000000004)
-    return [float(f"{i * step:.12g}") or 0.0 for i in range(first, last + 1)]
+    # 15 significant digits: i * step without its binary noise (0.30000000000000004)
+    return [float(f"{i * step:.15g}") or 0.0 for i in range(first, last + 1)]
 
 
 def tick_labels(ticks: list[float]) -> list[str]:
@@ -320,7 +311,7 @@ def tick_labels(ticks: list[float]) -> list[str]:
     step = min((b - a for a, b in zip(ticks, ticks[1:])), default=1.0)
     big = max((abs(t) for t in ticks), default=0.0)
     if step >= 1e-4 and big < 1e9:
-        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        decimals = max(0, -math.floor(math.log10(step) + NOISE))
         decimals += 1 if round(step / 10.0**-decimals, 6) % 1 else 0
         out = [f"{t:.{decimals}f}" for t in ticks]
         return [s.rstrip("0").rstrip(".") if "." in s else s for s in out]

@@ -19,12 +19,10 @@ generated *case*; that case is ``derived_from``, never a second instance.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import Any, Optional
 
 from solver.feasibility import violations
 from solver.model import Instance
@@ -33,49 +31,16 @@ from solver.parse import parse_instance
 from solver.selection import Selection, parse_selection
 from solver.verdicts import FailureKind
 
-if TYPE_CHECKING:
-    # imported where used: the claims import Hypothesis (~0.17 s), which the pages
-    # (versions, used_budget) and the audit's reports do not need
-    from verify.search.claim_search import ClaimResult
-    from verify.subject.spec import SolverSpec
+# re-exported: the reports' writers import them from here; the page imports facts alone
+from verify.report.facts import used_budget, versions  # noqa: F401
+from verify.search.claim_search import COUNTEREXAMPLE, ClaimResult
+from verify.search.claims import CLAIMS_BY_ID
+from verify.subject.spec import SolverSpec
 
 SCHEMA = "adaserve-verify/counterexample-report/1"
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def versions() -> dict[str, str]:
-    """Versions of Python, the libraries a verdict depends on, and of this project (git
-    commit if known)."""
-    from importlib import metadata
-
-    out = {"python": sys.version.split()[0]}
-    for dist in (
-        "adaserve-verify",
-        "hypothesis",
-        "z3-solver",
-        "networkx",
-        "matplotlib",
-    ):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    # verify/report/ -> root
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    try:
-        commit = subprocess.run(
-            ["git", "-C", root, "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = ""
-    if commit:
-        out["adaserve-verify-commit"] = commit
-    return out
 
 
 def slug(text: str) -> str:
@@ -92,13 +57,6 @@ def read_selection(obj: Optional[dict]) -> Optional[Selection]:
     return parse_selection(obj) if obj is not None else None
 
 
-def used_budget(instance: Instance, sets: Mapping) -> int:
-    """Budget units a selection uses under the instance's root convention."""
-    if instance.root_charged:
-        return sum(len(set(s)) for s in sets.values())
-    return sum(len(set(s) - {instance.request(r).tree.root}) for r, s in sets.items())
-
-
 # ------------------------------------------------------------------ one finding
 
 
@@ -112,8 +70,6 @@ def finding(
 ) -> dict:
     """The report of one finding of ``result`` (``record``, default its first) without
     the paths, which :func:`write_finding` adds."""
-    from verify.search.claims import CLAIMS_BY_ID
-
     rec = record if record is not None else (result.counterexample or {})
     claim = CLAIMS_BY_ID[result.claim]
     first = rec.get("first_at", result.first_at)
@@ -246,12 +202,7 @@ def proof_finding(
     :func:`finding`; ``how_generated`` says how the proof found it and ``proof`` carries
     the proof's own facts (shape, bound, premise, the SMT witness).
     """
-    from verify.search.claim_search import (
-        COUNTEREXAMPLE,
-        ClaimResult,
-        counterexample_record,
-    )
-    from verify.search.claims import CLAIMS_BY_ID
+    from verify.search.claim_search import counterexample_record
 
     claim = CLAIMS_BY_ID[claim_id]
     result = ClaimResult(

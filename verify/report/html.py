@@ -369,7 +369,7 @@ def answers_table(report: dict) -> str:
     """Both answers side by side: status, nodes per request, objective, budget used,
     reasons."""
     from solver.parse import parse_instance
-    from verify.report.finding import used_budget
+    from verify.report.facts import used_budget
 
     inst = parse_instance(report["instance"], allow_nonmonotone=True)
     out, opt, b = (
@@ -1087,7 +1087,7 @@ def run_facts() -> dict:
     written."""
     import sys
 
-    from verify.report.finding import versions
+    from verify.report.facts import versions
 
     return {
         "argv": list(sys.argv),
