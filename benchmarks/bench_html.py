@@ -14,9 +14,12 @@ Measures, in one process:
    judging is timed once (keeping the lines, as ``--report-dir`` does), then the reports
    phase (``write_reports``, 3 reports per kind, pictures drawn on the 2 workers) on the
    same tally, each time in a fresh interpreter (so the imports the page needs are
-   paid, as in a real run): without the page, with the page of ``--old-tree`` (the code
-   a change started from) if given, and with the page now, alternated ``--repeat``
-   times;
+   paid, as in a real run): without the page, without it but with the SVG beside each
+   tree.png (so the page proper, plots and index.html, is told apart from the SVGs),
+   with the page of ``--old-tree`` (the code a change started from) if given, and with
+   the page now, alternated ``--repeat`` times; then the page's parts alone (CPU of the
+   plots and of write_page, each tree in a fresh process: less noisy than the
+   difference of whole runs);
 3. how long each page takes to open in headless Chromium: ``performance.now()`` at the
    load event, as the page itself records it (``data-load-ms``; browser start-up not
    included), and the wall time of the whole browser run.
@@ -50,18 +53,17 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 # the tree whose verify is measured (the children of --old-tree import theirs)
 sys.path.insert(0, os.environ.get("BENCH_HTML_TREE", str(ROOT)))
 
-from bench_audit import trace_lines  # noqa: E402
-
 from tests.common import chromium  # noqa: E402
 from verify.commands.audit import AuditOptions  # noqa: E402
 from verify.report import audit_plots, html  # noqa: E402
 
 
 @contextlib.contextmanager
-def without_page():
+def without_page(keep_svg: bool = False):
     """The code as it was before the page: no index.html, no SVG beside tree.png, no
     audit plots (the writers import these at call time, so patching the modules is
-    enough)."""
+    enough). ``keep_svg``: the SVG beside each tree.png is written (issue 24 asks for it
+    beside every picture, page or not): what the page proper costs is the rest."""
     import matplotlib.figure
 
     saved = (
@@ -73,7 +75,9 @@ def without_page():
 
     def png_only(self, fname, *a, **kw):
         return (
-            None if kw.get("format") == "svg" else real_savefig(self, fname, *a, **kw)
+            None
+            if kw.get("format") == "svg" and not keep_svg
+            else real_savefig(self, fname, *a, **kw)
         )
 
     html.write_page = lambda d: None
@@ -163,7 +167,8 @@ def reports_in_fresh_process(
     """Seconds of audit's reports phase (``write_reports``: 3 reports per kind on 2
     workers, then the plots and the page) on the pickled tally, in a fresh interpreter
     importing ``verify`` from ``tree``: what a real run pays, lazy imports included.
-    ``mode`` "before": the code as it was before the page (:func:`without_page`).
+    ``mode`` "before": the code as it was before the page (:func:`without_page`);
+    "svg": the same with the SVG beside each tree.png.
     Returns (wall seconds of the phase, CPU seconds of the whole child and its workers:
     less noisy under load, but blind to what the workers do in parallel)."""
     env = {**os.environ, "BENCH_HTML_TREE": tree}
@@ -189,10 +194,58 @@ def reports_child(mode: str, tmp: str, trace: str, out_dir: str) -> None:
     with open(f"{tmp}/tally.pickle", "rb") as fh:
         tally = pickle.load(fh)
     options = AuditOptions(trace=trace)
-    with without_page() if mode == "before" else contextlib.nullcontext():
+    with (
+        without_page(keep_svg=mode == "svg")
+        if mode in ("before", "svg")
+        else contextlib.nullcontext()
+    ):
         t0 = time.perf_counter()
         write_reports(out_dir, trace, options, tally, 3, "rerun", local_mapper(2))
         print(time.perf_counter() - t0)
+
+
+def parts_child(run_dir: str, out_dir: str, runs: str) -> None:
+    """CPU seconds (best of ``runs``) of the page's two parts in this interpreter:
+    the plots (``draw_audit_plots`` on ``run_dir``'s run.json, into ``out_dir``) and
+    ``write_page(run_dir)``; the first run pays the imports they need. matplotlib and
+    the audit are imported first: the worker that draws the plots draws tree pictures
+    too, and the page is written by the audit's process."""
+    import json
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401
+
+    import verify.commands.audit  # noqa: F401  (the audit's process has it)
+
+    with open(os.path.join(run_dir, "run.json"), encoding="utf-8") as fh:
+        data = json.load(fh)
+    plots, page = [], []
+    for _ in range(int(runs)):
+        t0 = time.process_time()
+        audit_plots.draw_audit_plots(out_dir, data)
+        plots.append(time.process_time() - t0)
+        t0 = time.process_time()
+        html.write_page(run_dir)
+        page.append(time.process_time() - t0)
+    print(plots[0], min(plots), page[0], min(page))
+
+
+def parts_in_fresh_process(tree: str, run_dir: str, out_dir: str, runs: int) -> list:
+    env = {**os.environ, "BENCH_HTML_TREE": tree}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [tree] + [p for p in [os.environ.get("PYTHONPATH")] if p]
+    )
+    os.makedirs(out_dir, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--parts-child", run_dir, out_dir, str(runs)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [float(x) for x in done.stdout.split()[-4:]]
 
 
 def main(argv=None) -> int:
@@ -215,9 +268,13 @@ def main(argv=None) -> int:
         " the one --iterations and --requests make)",
     )
     ap.add_argument("--reports-child", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--parts-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.reports_child:
         reports_child(*args.reports_child)
+        return 0
+    if args.parts_child:
+        parts_child(*args.parts_child)
         return 0
     page = apage = None
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,6 +307,10 @@ def main(argv=None) -> int:
             trace = args.trace or f"{tmp}/trace.jsonl"
             t0 = time.perf_counter()
             if not os.path.exists(trace):
+                # imported here: bench_audit puts this tree first on sys.path and
+                # imports verify, which must come from BENCH_HTML_TREE in a child
+                from bench_audit import trace_lines
+
                 with open(trace, "w") as fh:
                     for line in trace_lines(args.requests, args.iterations, 0):
                         fh.write(line + "\n")
@@ -274,7 +335,10 @@ def main(argv=None) -> int:
             judging_cpu = cpu_seconds() - cpu0
             with open(f"{tmp}/tally.pickle", "wb") as fh:
                 pickle.dump(tally, fh)
-            variants = [("before the page", "before", str(ROOT))]
+            variants = [
+                ("before the page", "before", str(ROOT)),
+                ("no page, SVG beside tree.png", "svg", str(ROOT)),
+            ]
             if args.old_tree:
                 variants.append((f"page of {args.old_tree}", "page", args.old_tree))
             variants.append(("page now", "page", str(ROOT)))
@@ -302,6 +366,7 @@ def main(argv=None) -> int:
                 " writing the reports, each in a fresh process (imports counted),"
                 f" best of {args.repeat}:"
             )
+            svg_cpu = min(cpu["no page, SVG beside tree.png"])
             for name, _, _ in variants:
                 best = min(seconds[name])
                 added = best - base
@@ -322,6 +387,27 @@ def main(argv=None) -> int:
                         if name != "before the page"
                         else " (the child, its imports and its 2 workers)"
                     )
+                    + (
+                        f"; the page alone (plots, index.html) +"
+                        f"{min(cpu[name]) - svg_cpu:.2f} s ="
+                        f" {100 * (min(cpu[name]) - svg_cpu) / audit_cpu:.1f} %"
+                        if name.startswith("page")
+                        else ""
+                    )
+                )
+            for name, _, tree in variants:
+                if not name.startswith("page"):
+                    continue
+                first_plots, plots, first_page, page_s = parts_in_fresh_process(
+                    tree, str(arun), f"{tmp}/parts-{abs(hash(tree))}", args.repeat
+                )
+                print(
+                    f"  {name}, its parts alone (CPU, a fresh process with matplotlib"
+                    f" imported, as on a worker drawing trees): plots {first_plots:.3f}"
+                    f" s (again: {plots:.3f} s), write_page {first_page:.3f} s (again:"
+                    f" {page_s:.3f} s): {first_plots + first_page:.2f} s ="
+                    f" {100 * (first_plots + first_page) / audit_cpu:.1f} % of the"
+                    " audit's CPU"
                 )
             print(f"  opens: {opened(apage)}")
         results = ROOT / "docs" / "results.html"

@@ -69,3 +69,62 @@ def test_the_committed_results_page_renders(tmp_path):
     )
     loaded, total = map(int, body["data-images"].split("/"))
     assert total > 0 and loaded == total
+
+
+def test_the_audit_plots_labels_measured_in_the_browser_fit_and_do_not_overlap(
+    tmp_path,
+):
+    # the plots' layout assumes each label's width from the monospace font's advance
+    # (verify/report/chart.py); Chromium measures the real boxes (getBBox) of every
+    # label of the three plots, on ordinary and on hostile data
+    from tests.test_audit_plots import HOSTILE, ORDINARY
+    from verify.report import audit_plots
+    from verify.report.chart import ADVANCE
+
+    chromium.required()
+    svgs = []
+    for i, data in enumerate((ORDINARY, HOSTILE)):
+        d = tmp_path / str(i)
+        d.mkdir()
+        for p in audit_plots.draw_audit_plots(str(d), data):
+            svgs.append((d / p["svg"]).read_text(encoding="utf-8"))
+    script = """
+const problems = [];
+let texts = 0;
+document.querySelectorAll('svg').forEach((svg, i) => {
+  const W = +svg.getAttribute('width'), H = +svg.getAttribute('height');
+  const boxes = [...svg.querySelectorAll('text')].map(t => {
+    const b = t.getBBox();
+    texts += 1;
+    if (t.getComputedTextLength() > t.textContent.length * ADVANCE
+        * +t.getAttribute('font-size') + 0.5)
+      problems.push(i + ': ' + t.textContent + ' is wider than the layout assumed');
+    return [b.x, b.y, b.x + b.width, b.y + b.height, t.textContent];
+  });
+  boxes.forEach((a, j) => {
+    if (a[0] < -0.5 || a[1] < -0.5 || a[2] > W + 0.5 || a[3] > H + 0.5)
+      problems.push(i + ': ' + a[4] + ' leaves the picture');
+    boxes.slice(j + 1).forEach(b => {
+      if (a[0] < b[2] - 0.5 && b[0] < a[2] - 0.5 && a[1] < b[3] - 0.5
+          && b[1] < a[3] - 0.5)
+        problems.push(i + ': ' + a[4] + ' overlaps ' + b[4]);
+    });
+  });
+});
+document.getElementById('problems').textContent = problems.join('\\n');
+document.body.setAttribute('data-texts', texts);
+document.body.setAttribute('data-problems', problems.length);
+""".replace("ADVANCE", repr(ADVANCE))
+    page = tmp_path / "plots.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body>"
+        + "".join(svgs)
+        + f'<pre id="problems"></pre><script>{script}</script></body></html>',
+        encoding="utf-8",
+    )
+    opened = chromium.open_page(page)
+    body = opened.body()
+    assert opened.console == [], opened.console
+    assert int(body.get("data-texts", "0")) > 50
+    problems = re.search(r'<pre id="problems">(.*?)</pre>', opened.dom, re.S)
+    assert body.get("data-problems") == "0", problems and problems.group(1)

@@ -19,12 +19,10 @@ generated *case*; that case is ``derived_from``, never a second instance.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from fractions import Fraction
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from solver.feasibility import violations
 from solver.model import Instance
@@ -32,6 +30,9 @@ from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import Selection, parse_selection
 from solver.verdicts import FailureKind
+
+# re-exported: the reports' writers import them from here; the page imports facts alone
+from verify.report.facts import used_budget, versions  # noqa: F401
 from verify.search.claim_search import COUNTEREXAMPLE, ClaimResult
 from verify.search.claims import CLAIMS_BY_ID
 from verify.subject.spec import SolverSpec
@@ -40,39 +41,6 @@ SCHEMA = "adaserve-verify/counterexample-report/1"
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def versions() -> dict[str, str]:
-    """Versions of Python, the libraries a verdict depends on, and of this project (git
-    commit if known)."""
-    from importlib import metadata
-
-    out = {"python": sys.version.split()[0]}
-    for dist in (
-        "adaserve-verify",
-        "hypothesis",
-        "z3-solver",
-        "networkx",
-        "matplotlib",
-    ):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    # verify/report/ -> root
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    try:
-        commit = subprocess.run(
-            ["git", "-C", root, "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = ""
-    if commit:
-        out["adaserve-verify-commit"] = commit
-    return out
 
 
 def slug(text: str) -> str:
@@ -87,13 +55,6 @@ def slug(text: str) -> str:
 def read_selection(obj: Optional[dict]) -> Optional[Selection]:
     """A report's selection field (None stays None)."""
     return parse_selection(obj) if obj is not None else None
-
-
-def used_budget(instance: Instance, sets: Mapping) -> int:
-    """Budget units a selection uses under the instance's root convention."""
-    if instance.root_charged:
-        return sum(len(set(s)) for s in sets.values())
-    return sum(len(set(s) - {instance.request(r).tree.root}) for r, s in sets.items())
 
 
 # ------------------------------------------------------------------ one finding

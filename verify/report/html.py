@@ -369,7 +369,7 @@ def answers_table(report: dict) -> str:
     """Both answers side by side: status, nodes per request, objective, budget used,
     reasons."""
     from solver.parse import parse_instance
-    from verify.report.finding import used_budget
+    from verify.report.facts import used_budget
 
     inst = parse_instance(report["instance"], allow_nonmonotone=True)
     out, opt, b = (
@@ -859,12 +859,15 @@ def audit_page(directory: str, data: dict) -> str:
         body.append("<h2>Plots</h2>")
         for p in plots:
             img = picture(directory, (p.get("svg"), p.get("png")), p.get("title", ""))
+            files = " · ".join(
+                f'<a href="{esc(f)}">{esc(f)}</a>'
+                for f in (p.get("png"), p.get("svg"))
+                if f  # no PNG without Pillow
+            )
             body.append(
                 "<div"
                 f' class="plot"><h3>{esc(p.get("title"))}</h3>{img}'
-                f"<p>{esc(p.get('caption', ''))}"
-                f' Files: <a href="{esc(p.get("png"))}">{esc(p.get("png"))}</a> · <a'
-                f' href="{esc(p.get("svg"))}">{esc(p.get("svg"))}</a></p></div>'
+                f"<p>{esc(p.get('caption', ''))} Files: {files}</p></div>"
             )
     rules = data.get("rules") or {}
     if rules:
@@ -1084,7 +1087,7 @@ def run_facts() -> dict:
     written."""
     import sys
 
-    from verify.report.finding import versions
+    from verify.report.facts import versions
 
     return {
         "argv": list(sys.argv),
