@@ -179,7 +179,8 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
             min_count_bound(r.tree, r.target, ev, i)[0]
             for i, r in enumerate(instance.requests)
         ]
-        cert = optimal_certificate(instance, sel.selected, quotas, ev)
+        # without the optional fields: they restate what the checker recomputes
+        cert = optimal_certificate(instance, sel.selected, quotas, ev, restate=False)
     else:
         cert = invalid_certificate(instance, ev)
     if certificate_problems(
