@@ -57,7 +57,7 @@ from fractions import Fraction
 from typing import Callable, Optional
 
 from solver.errors import Inconclusive, OracleFault
-from solver.feasibility import Violation, violations
+from solver.feasibility import Violation, feasible_total, violations
 from solver.messages import clip_line, join_some, number
 from solver.model import Instance
 from solver.numbers import fraction_str
@@ -263,10 +263,16 @@ def judge(
             f"declined: {selection.reason or 'the solver declined this input'}",
         )
     bad: list[Violation] = []
+    total = None  # the OK selection's scaled total, once it passed the checker
     if selection.status == OK:
         # run_solver and the API refuse an OK selection without nodes
         assert selection.selected is not None, "an OK selection without nodes"
-        bad = violations(instance, selection.selected, None, numbers)
+        total = feasible_total(instance, selection.selected, None, numbers)
+        bad = (
+            violations(instance, selection.selected, None, numbers)
+            if total is None
+            else []
+        )
         if bad:
             return Verdict(
                 INFEASIBLE,
@@ -303,15 +309,15 @@ def judge(
         )
     ev = exact_values(instance, numbers)
     assert selection.selected is not None, "OK here: checked above"
-    got = ev.exact(
-        sum(
+    if total is None:  # feasible, though not in feasible_total's bulk form
+        total = sum(
             (
                 ev.value(instance.index[r], set(s))
                 for r, s in selection.selected.items()
             ),
             ev.zero,
         )
-    )
+    got = ev.exact(total)
     if not oracle.feasible:
         return Verdict(
             ORACLE_FAULT,
