@@ -52,8 +52,9 @@ kind                   text                                    exit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from fractions import Fraction
+from functools import partial
 from typing import Callable, Optional
 
 from solver.errors import Inconclusive, OracleFault
@@ -86,12 +87,32 @@ class Verdict:
     kind: VerdictKind  # one of KINDS
     text: str  # the line ``check`` prints
     optimum: Optional[Fraction] = None  # exact optimum (None: infeasible or unknown)
-    optimal_selection: Optional[Selection] = None
+    _optimal: Optional[Selection] = None  # read it as optimal_selection
     violations: tuple[Violation, ...] = field(default=())
     objective: Optional[Fraction] = (
         None  # the judged selection's exact value (when its format is sound)
     )
     method: Optional[str] = None  # "certificate" or "dp" (+ "+z3" when Z3 confirmed)
+    # builds _optimal on first use (an answer proven optimal by its own certificate)
+    _optimal_later: Optional[Callable[[], Selection]] = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def optimal_selection(self) -> Optional[Selection]:
+        """An optimal selection (None: none was needed or none exists)."""
+        later = self._optimal_later
+        if later is not None:
+            object.__setattr__(self, "_optimal", later())
+            object.__setattr__(self, "_optimal_later", None)
+        return self._optimal
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Verdict), "the same class"
+        self.optimal_selection, other.optimal_selection  # built: the fields compare
+        return astuple(self) == astuple(other)
 
     @property
     def exit_code(self) -> int:
@@ -198,6 +219,48 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
     return Oracle(False, None, None, CERTIFICATE)
 
 
+def _proven_optimal(instance: Instance, selection: Selection, numbers: str) -> bool:
+    """Whether the judged OK answer (feasible) is proven optimal by the certificate the
+    reference greedy would write for it, checked like any other: then neither the
+    DP nor Z3 is needed to judge it (``False``: not proven, judge it as usual).
+
+    The answer's stated objective must be exact too (the checker's rule 1).
+    """
+    ev = exact_values(instance, numbers)
+    if not ev.is_monotone():
+        return False
+    from solver.reference import min_count_bound, optimal_certificate
+    from verify.checks.certificate import certificate_problems
+
+    assert selection.selected is not None, "an OK answer, feasible"
+    quotas = [
+        min_count_bound(r.tree, r.target, ev, i)[0]
+        for i, r in enumerate(instance.requests)
+    ]  # feasible: every target is reached, so every quota is a count
+    cert = optimal_certificate(instance, selection.selected, quotas, ev, restate=False)
+    return not certificate_problems(
+        instance,
+        Selection(OK, selection.selected, selection.objective, None, cert),
+        numbers,
+    )
+
+
+def _dp_selection(instance: Instance, optimum: Fraction, numbers: str) -> Selection:
+    """The optimal selection a verdict shows: the DP's, as :func:`certified_optimum`
+    gives it, re-checked against the proven ``optimum``."""
+    from verify.oracles.dp import solve_dp
+
+    sel = solve_dp(instance, numbers=numbers)
+    if (
+        sel.selected is None
+        or feasible_total(instance, sel.selected, optimum, numbers) is None
+    ):
+        raise OracleFault(
+            f"the DP's selection is not a feasible one worth the optimum {_n(optimum)}"
+        )
+    return Selection(OK, sel.selected, sel.objective)
+
+
 def dp_optimum(
     instance: Instance, method: str = "auto", numbers: str = "auto"
 ) -> Oracle:
@@ -268,6 +331,20 @@ def judge(
         # run_solver and the API refuse an OK selection without nodes
         assert selection.selected is not None, "an OK selection without nodes"
         total = feasible_total(instance, selection.selected, None, numbers)
+        if (
+            total is not None
+            and not use_z3
+            and _proven_optimal(instance, selection, numbers)
+        ):
+            got = exact_values(instance, numbers).exact(total)
+            return Verdict(
+                OPTIMAL,
+                OPTIMAL,
+                got,
+                objective=got,
+                method=CERTIFICATE,
+                _optimal_later=partial(_dp_selection, instance, got, numbers),
+            )
         bad = (
             violations(instance, selection.selected, None, numbers)
             if total is None
