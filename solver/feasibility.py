@@ -103,8 +103,14 @@ def feasible_total(
     reqs = instance.requests
     if len(selected) != len(reqs):
         return None
+    try:  # the budget first: no pass over an answer that lists too many nodes
+        used = sum(map(len, selected.values()))
+    except TypeError:  # not a list
+        return None
+    if used - (0 if instance.root_charged else len(reqs)) > instance.budget:
+        return None
     ev = exact_values(instance, numbers)
-    f, targets, total, used = ev.f, ev.target, ev.zero, 0
+    f, targets, total = ev.f, ev.target, ev.zero
     for i, req in enumerate(reqs):
         nodes = selected.get(req.id)
         if not isinstance(nodes, (list, tuple)):
@@ -125,12 +131,9 @@ def feasible_total(
         worth = sum(map(f[i].__getitem__, s), ev.zero)
         if worth < targets[i]:
             return None
-        used += len(s)
         total += worth
-    if not instance.root_charged:
-        used -= len(reqs)
-    if used > instance.budget:
-        return None
+    # (the budget was checked on the lists' lengths: no repeats, so they are the
+    # sets' sizes)
     if objective is not None and ev.compare(total, objective) != 0:
         return None
     return total

@@ -58,7 +58,7 @@ from functools import partial
 from typing import Callable, Optional
 
 from solver.errors import Inconclusive, OracleFault
-from solver.feasibility import Violation, feasible_total, violations
+from solver.feasibility import Violation, feasible_total, rule_by_rule, violations
 from solver.messages import clip_line, join_some, number
 from solver.model import Instance
 from solver.numbers import fraction_str
@@ -233,6 +233,13 @@ def _proven_optimal(instance: Instance, selection: Selection, numbers: str) -> b
     from verify.checks.certificate import certificate_problems
 
     assert selection.selected is not None, "an OK answer, feasible"
+    selected = selection.selected
+    # on a monotone input every set of an optimal answer is a top-m set (another
+    # would be worth less than the top-m set of the same size): a quick no
+    if not all(
+        ev.is_top_set(i, set(selected[r.id])) for i, r in enumerate(instance.requests)
+    ):
+        return False
     quotas = [
         min_count_bound(r.tree, r.target, ev, i)[0]
         for i, r in enumerate(instance.requests)
@@ -346,7 +353,7 @@ def judge(
                 _optimal_later=partial(_dp_selection, instance, got, numbers),
             )
         bad = (
-            violations(instance, selection.selected, None, numbers)
+            rule_by_rule(instance, selection.selected, None, numbers)
             if total is None
             else []
         )
