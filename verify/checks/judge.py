@@ -11,7 +11,10 @@ The exact optimum is established in one of two ways (:func:`exact_optimum`):
   :mod:`verify.checks.certificate`, which proves the value optimal, or
   INVALID, by sorting each tree once.  O(N log N) for N nodes, linear memory,
   and no trust in either algorithm: a certificate that fails the check sends
-  the input to the tree knapsack instead (``method="tree"``).
+  the input to the tree knapsack instead (``method="tree"``).  Without Z3 a
+  feasible OK answer is first given the certificate for itself
+  (:func:`_proven_optimal`): when the checker accepts it the answer is optimal
+  and the DP runs only if the verdict's optimal selection is asked for.
 * **dp**: the exact DP on every other input, its answer re-checked by the
   feasibility checker.
 
