@@ -170,6 +170,8 @@ class ExactValues:
                     }
                 self.f = [self._scale_all(r.tree.f) for r in reqs]
             self.target = [self.scale(r.target) for r in reqs]
+        self.zero: Any = 0 if self.path == SCALED else Fraction(0)
+        self._roots = [r.tree.root for r in reqs]
         self._sorted: list = [None] * len(reqs)
         self._top: list = [None] * len(reqs)
         self._monotone: list = [None] * len(reqs)
@@ -272,9 +274,10 @@ class ExactValues:
         one sum decides it; the chosen values are then ``sorted_values(i)[:m]``
         and the others the rest.
         """
-        root = self.instance.requests[i].tree.root
         return (
-            root in nodes and self.value(i, nodes) == self.top_sums(i)[len(nodes) - 1]
+            self._roots[i] in nodes
+            and sum(map(self.f[i].__getitem__, nodes), self.zero)
+            == (self._top[i] or self.top_sums(i))[len(nodes) - 1]
         )
 
     def mass(self, i: int):
@@ -284,10 +287,6 @@ class ExactValues:
     def value(self, i: int, nodes: Iterable[int]):
         """Scaled total f of a set of (valid, distinct) nodes of request ``i``."""
         return sum(map(self.f[i].__getitem__, nodes), self.zero)
-
-    @property
-    def zero(self):
-        return 0 if self.path == SCALED else Fraction(0)
 
 
 def exact_values(instance: Instance, path: str = "auto") -> ExactValues:

@@ -188,7 +188,7 @@ def test_an_optimal_answer_is_proven_by_its_own_certificate_without_the_dp(
 def test_the_shortcut_shows_the_optimal_selection_the_dp_path_shows(instance, data):
     selection = data.draw(answers(instance))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(J, "_proven_optimal", lambda *a: False)
+        mp.setattr(J, "_proven_optimal", lambda *a: None)
         before = J.judge(instance, selection, use_z3=False)
     now = J.judge(instance, selection, use_z3=False)
     assert now == before and now.optimal == before.optimal
@@ -199,3 +199,31 @@ def test_a_suboptimal_or_misstated_answer_is_not_proven_by_its_certificate():
     assert v.kind == "wrong-objective"
     v = J.judge(EX, Selection(OK, {"r0": (0, 1), "r1": (1,)}, None), use_z3=False)
     assert (v.kind, v.optimal["objective"]) == ("suboptimal", "181/50")
+
+
+@settings(max_examples=300)
+@given(
+    instances(monotone=True, max_requests=3, max_nodes=6),
+    st.data(),
+    st.sampled_from([None, "drop", -1, "size", True, "1", 1.0, "dup"]),
+)
+def test_malformed_answers_are_judged_as_without_the_shortcut(instance, data, fault):
+    """The answer's own certificate is built from the answer as given: a missing
+    request or an entry that is not a node must end in the usual verdict."""
+    selection = data.draw(answers(instance))
+    if selection.status == OK and instance.requests and fault is not None:
+        sets = {r: list(s) for r, s in selection.selected.items()}
+        victim = instance.requests[-1]
+        if fault == "drop":
+            del sets[victim.id]
+        elif fault == "dup":
+            sets[victim.id].append(sets[victim.id][0])
+        else:
+            bad = len(victim.tree) if fault == "size" else fault
+            sets[victim.id].append(bad)
+        selection = Selection(OK, sets, selection.objective)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(J, "_proven_optimal", lambda *a: None)
+        before = J.judge(instance, selection, use_z3=False)
+    now = J.judge(instance, selection, use_z3=False)
+    assert now == before

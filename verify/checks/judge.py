@@ -222,37 +222,47 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
     return Oracle(False, None, None, CERTIFICATE)
 
 
-def _proven_optimal(instance: Instance, selection: Selection, numbers: str) -> bool:
-    """Whether the judged OK answer (feasible) is proven optimal by the certificate the
-    reference greedy would write for it, checked like any other: then neither the
-    DP nor Z3 is needed to judge it (``False``: not proven, judge it as usual).
-
-    The answer's stated objective must be exact too (the checker's rule 1).
+def _proven_optimal(instance: Instance, selection: Selection, numbers: str):
+    """The judged OK answer's scaled total when the certificate the reference greedy
+    would write for it proves it optimal, checked like any other (the checker
+    finds it feasible, its stated objective exact, and optimal); then neither the
+    DP nor Z3 is needed to judge it.  None: not proven, judge it as usual.
     """
     ev = exact_values(instance, numbers)
-    if not ev.is_monotone():
-        return False
+    selected = selection.selected
+    if (
+        not ev.is_monotone()
+        or selected is None
+        or len(selected) != len(instance.requests)
+        or not all(isinstance(x, (list, tuple)) for x in selected.values())
+    ):
+        return None
     from solver.reference import min_count_bound, optimal_certificate
     from verify.checks.certificate import certificate_problems
 
-    assert selection.selected is not None, "an OK answer, feasible"
-    selected = selection.selected
-    # on a monotone input every set of an optimal answer is a top-m set (another
-    # would be worth less than the top-m set of the same size): a quick no
-    if not all(
-        ev.is_top_set(i, set(selected[r.id])) for i, r in enumerate(instance.requests)
+    try:
+        sets = [set(selected[r.id]) for r in instance.requests]
+        # on a monotone input every set of an optimal answer is a top-m set (another
+        # is worth less than the top-m set of its size): a quick no
+        if not all(ev.is_top_set(i, s) for i, s in enumerate(sets)):
+            return None
+        quotas = [
+            min_count_bound(r.tree, r.target, ev, i)[0]
+            for i, r in enumerate(instance.requests)
+        ]
+        if None in quotas:  # a target beyond its tree's mass
+            return None
+        cert = optimal_certificate(instance, selected, quotas, ev, restate=False)
+    except (KeyError, IndexError, TypeError):
+        # a malformed answer (a missing id, a node that is not one): judged the usual
+        # way, whose checker says what is wrong
+        return None
+    if certificate_problems(
+        instance, Selection(OK, selected, selection.objective, None, cert), numbers
     ):
-        return False
-    quotas = [
-        min_count_bound(r.tree, r.target, ev, i)[0]
-        for i, r in enumerate(instance.requests)
-    ]  # feasible: every target is reached, so every quota is a count
-    cert = optimal_certificate(instance, selection.selected, quotas, ev, restate=False)
-    return not certificate_problems(
-        instance,
-        Selection(OK, selection.selected, selection.objective, None, cert),
-        numbers,
-    )
+        return None
+    # top-m sets, now known to be valid: each is worth P_i(m)
+    return sum((ev.top_sums(i)[len(s) - 1] for i, s in enumerate(sets)), ev.zero)
 
 
 def _dp_selection(instance: Instance, optimum: Fraction, numbers: str) -> Selection:
@@ -340,12 +350,8 @@ def judge(
     if selection.status == OK:
         # run_solver and the API refuse an OK selection without nodes
         assert selection.selected is not None, "an OK selection without nodes"
-        total = feasible_total(instance, selection.selected, None, numbers)
-        if (
-            total is not None
-            and not use_z3
-            and _proven_optimal(instance, selection, numbers)
-        ):
+        total = None if use_z3 else _proven_optimal(instance, selection, numbers)
+        if total is not None:
             got = exact_values(instance, numbers).exact(total)
             return Verdict(
                 OPTIMAL,
@@ -355,6 +361,7 @@ def judge(
                 method=CERTIFICATE,
                 _optimal_later=partial(_dp_selection, instance, got, numbers),
             )
+        total = feasible_total(instance, selection.selected, None, numbers)
         bad = (
             rule_by_rule(instance, selection.selected, None, numbers)
             if total is None
