@@ -242,8 +242,12 @@ def _proven_optimal(instance: Instance, selection: Selection, numbers: str):
 
     try:
         sets = [set(selected[r.id]) for r in instance.requests]
-        # on a monotone input every set of an optimal answer is a top-m set (another
-        # is worth less than the top-m set of its size): a quick no
+        # quick noes, the certificate's rules 7 and 5: it spends the node budget
+        # unless no node is left, and on a monotone input every set of an optimal
+        # answer is a top-m set (another is worth less than the top-m set of its size)
+        used = sum(map(len, sets)) - len(sets)
+        if used != instance.node_budget and used < instance.total_nodes - len(sets):
+            return None
         if not all(ev.is_top_set(i, s) for i, s in enumerate(sets)):
             return None
         quotas = [
