@@ -134,8 +134,10 @@ def feasible_total(
         total += worth
     # (the budget was checked on the lists' lengths: no repeats, so they are the
     # sets' sizes)
-    if objective is not None and ev.compare(total, objective) != 0:
-        return None
+    if objective is not None and (
+        not isinstance(objective, (int, Fraction)) or ev.compare(total, objective) != 0
+    ):
+        return None  # (an objective of another type: compared the usual way)
     return total
 
 
