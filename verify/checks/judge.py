@@ -365,12 +365,9 @@ def judge(
                 method=CERTIFICATE,
                 _optimal_later=partial(_dp_selection, instance, got, numbers),
             )
-        total = feasible_total(instance, selection.selected, None, numbers)
-        bad = (
-            rule_by_rule(instance, selection.selected, None, numbers)
-            if total is None
-            else []
-        )
+        # not proven optimal: infeasible answers are common here, so each rule in turn
+        # (as fast as the one-pass check on a feasible answer, and names what breaks)
+        bad = rule_by_rule(instance, selection.selected, None, numbers)
         if bad:
             return Verdict(
                 INFEASIBLE,
@@ -407,7 +404,7 @@ def judge(
         )
     ev = exact_values(instance, numbers)
     assert selection.selected is not None, "OK here: checked above"
-    if total is None:  # feasible, though not in feasible_total's bulk form
+    if total is None:  # an OK answer, feasible
         total = sum(
             (
                 ev.value(instance.index[r], set(s))
