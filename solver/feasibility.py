@@ -85,6 +85,62 @@ class Violation:
     text: str
 
 
+def feasible_total(
+    instance: Instance,
+    selected: Mapping[str, Any],
+    objective: Fraction | None = None,
+    numbers: str = "auto",
+):
+    """The selection's scaled total (:mod:`solver.scaled`) when it breaks no rule,
+    checked in one pass over it; None when it may break one, and then
+    :func:`violations` says which.
+
+    The same rules as :func:`violations`, each in its bulk form: every request
+    listed (as many keys as requests), each list of distinct ints in range
+    holding the root and every node's parent, the budget, each target, the
+    stated objective.
+    """
+    reqs = instance.requests
+    if len(selected) != len(reqs):
+        return None
+    try:  # the budget first: no pass over an answer that lists too many nodes
+        used = sum(map(len, selected.values()))
+    except TypeError:  # not a list
+        return None
+    if used - (0 if instance.root_charged else len(reqs)) > instance.budget:
+        return None
+    ev = exact_values(instance, numbers)
+    f, targets, total = ev.f, ev.target, ev.zero
+    for i, req in enumerate(reqs):
+        nodes = selected.get(req.id)
+        if not isinstance(nodes, (list, tuple)):
+            return None
+        s, tree = set(nodes), req.tree
+        if (
+            len(s) != len(nodes)
+            or not set(map(type, s)) <= {int}
+            or tree.root not in s
+            or min(s) < 0
+            or max(s) >= len(tree)
+        ):
+            return None
+        above = set(map(tree.parent.__getitem__, s))
+        above.discard(-1)  # the root's
+        if not above <= s:
+            return None
+        worth = sum(map(f[i].__getitem__, s), ev.zero)
+        if worth < targets[i]:
+            return None
+        total += worth
+    # (the budget was checked on the lists' lengths: no repeats, so they are the
+    # sets' sizes)
+    if objective is not None and (
+        not isinstance(objective, (int, Fraction)) or ev.compare(total, objective) != 0
+    ):
+        return None  # (an objective of another type: compared the usual way)
+    return total
+
+
 def violations(
     instance: Instance,
     selected: Mapping[str, Any],
@@ -93,6 +149,19 @@ def violations(
 ) -> list[Violation]:
     """Every rule the selection breaks (empty list: feasible); ``numbers``: see
     :mod:`solver.scaled`."""
+    if feasible_total(instance, selected, objective, numbers) is not None:
+        return []  # the common case, in one pass
+    return rule_by_rule(instance, selected, objective, numbers)
+
+
+def rule_by_rule(
+    instance: Instance,
+    selected: Mapping[str, Any],
+    objective: Fraction | None = None,
+    numbers: str = "auto",
+) -> list[Violation]:
+    """:func:`violations` without the one-pass shortcut: each rule in turn, every
+    break named."""
     out: list[Violation] = []
 
     def add(rule, msg, request=None, node=None):

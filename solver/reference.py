@@ -32,6 +32,7 @@ The greedy is a *certifying* algorithm: each answer carries a certificate
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from fractions import Fraction
 from typing import Any, Callable
 
@@ -222,13 +223,14 @@ def min_count_bound(
     """
     if values is not None:
         assert index is not None, "values come with the request's index"
-        acc, target, ranked = (
-            values.f[index][tree.root],
-            values.target[index],
-            values.sorted_values(index),
-        )
-    else:
-        acc, ranked = tree.f[tree.root], tree.sorted_values()
+        # P_i(0), P_i(1), ...: non-decreasing (f >= 0), so the first k reaching the
+        # target is found by bisection
+        tops, target = values.top_sums(index), values.target[index]
+        k = bisect_left(tops, target)
+        if k == len(tops):
+            return None, tops[-1]
+        return k, (tops[k - 1] if k else None)
+    acc, ranked = tree.f[tree.root], tree.sorted_values()
     if acc >= target:
         return 0, None
     for k, x in enumerate(ranked, start=1):
@@ -260,10 +262,19 @@ def invalid_certificate(instance: Instance, values: ExactValues | None = None) -
 
 
 def optimal_certificate(
-    instance: Instance, sets, quotas, values: ExactValues | None = None
+    instance: Instance,
+    sets,
+    quotas,
+    values: ExactValues | None = None,
+    restate: bool = True,
 ) -> dict:
     """Counts, quotas and a threshold lambda proving the selection optimal (monotone
-    inputs)."""
+    inputs).
+
+    ``restate=False`` leaves out the optional fields (witnesses, node budget,
+    budget spent, all nodes selected): facts the checker recomputes anyway, so
+    the certificate proves the same (docs/certificates.md, "Fields").
+    """
     ev = values if values is not None else exact_values(instance)
     counts, quota_out, witness = {}, {}, {}
     unchosen_max = None
@@ -271,20 +282,26 @@ def optimal_certificate(
     leftover = False
     for i, (req, q) in enumerate(zip(instance.requests, quotas)):
         tree, chosen, fv = req.tree, set(sets[req.id]), ev.f[i]
-        counts[req.id] = len(chosen) - 1
+        m = counts[req.id] = len(chosen) - 1
         quota_out[req.id] = q
-        if q > 0:
-            witness[req.id] = fraction_str(
-                ev.exact(fv[tree.root] + sum(ev.sorted_values(i)[: q - 1], ev.zero))
-            )
-        picked = [fv[v] for v in chosen if v != tree.root]
-        if len(picked) > q:
-            low = min(picked)
+        if q > 0 and restate:
+            tops = ev.top_sums(i)
+            witness[req.id] = fraction_str(ev.exact(tops[min(q, len(tops)) - 1]))
+        ranked = ev.sorted_values(i)
+        if ev.is_top_set(i, chosen):
+            # its smallest value is the m-th largest, the largest unchosen one the
+            # (m + 1)-th
+            low = ranked[m - 1] if m > q else None
+            x = ranked[m] if m < len(ranked) else None
+        else:
+            picked = [fv[v] for v in chosen if v != tree.root]
+            low = min(picked) if len(picked) > q else None
+            rest = [fv[v] for v in range(len(fv)) if v not in chosen]
+            x = max(rest) if rest else None
+        if low is not None:
             beyond_min = low if beyond_min is None else min(beyond_min, low)
-        rest = [fv[v] for v in range(len(fv)) if v not in chosen]  # the root is chosen
-        if rest:
+        if x is not None:
             leftover = True
-            x = max(rest)
             unchosen_max = x if unchosen_max is None else max(unchosen_max, x)
     lam = (
         unchosen_max
@@ -292,6 +309,13 @@ def optimal_certificate(
         else (beyond_min if beyond_min is not None else ev.zero)
     )
     lam = ev.exact(lam)
+    if not restate:
+        return {
+            "kind": "optimal",
+            "counts": counts,
+            "quotas": quota_out,
+            "lambda": fraction_str(lam),
+        }
     return {
         "kind": "optimal",
         "node_budget": instance.node_budget,

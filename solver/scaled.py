@@ -53,6 +53,7 @@ from __future__ import annotations
 import math
 import operator
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any, Iterable, Sequence
 
 from .model import Instance
@@ -141,8 +142,8 @@ class ExactValues:
     Fractions).
 
     ``f[i][v]`` and ``target[i]`` are the scaled values of request ``i``
-    (position in ``instance.requests``).  Derived facts (monotone, sorted
-    values, mass) are computed once, on first use.
+    (position in ``instance.requests``).  Derived facts (monotone, each tree's
+    sorted values and their prefix sums) are computed once, on first use.
     """
 
     def __init__(self, instance: Instance, path: str):
@@ -169,7 +170,10 @@ class ExactValues:
                     }
                 self.f = [self._scale_all(r.tree.f) for r in reqs]
             self.target = [self.scale(r.target) for r in reqs]
+        self.zero: Any = 0 if self.path == SCALED else Fraction(0)
+        self._roots = [r.tree.root for r in reqs]
         self._sorted: list = [None] * len(reqs)
+        self._top: list = [None] * len(reqs)
         self._monotone: list = [None] * len(reqs)
 
     # ---------------------------------------------------------------- conversions
@@ -244,6 +248,38 @@ class ExactValues:
             self._sorted[i] = got
         return got
 
+    def top_sums(self, i: int) -> list:
+        """``P_i(k)`` for ``k = 0 .. n - 1`` (``n`` nodes): the root's scaled f plus
+        the ``k`` largest non-root ones (do not modify).
+
+        With :meth:`sorted_values`, the one sort of each tree's values that the
+        certificate checker, the reference greedy's certificates and the DP
+        (its value curve on a monotone tree) share: a function of the instance
+        alone (docs/certificates.md, "What the checker shares").
+        """
+        got = self._top[i]
+        if got is None:
+            tree = self.instance.requests[i].tree
+            got = self._top[i] = list(
+                accumulate(self.sorted_values(i), initial=self.f[i][tree.root])
+            )
+        return got
+
+    def is_top_set(self, i: int, nodes: set) -> bool:
+        """Whether ``nodes`` (a set of request ``i``'s nodes) holds the root and m
+        non-root nodes whose values are the m largest: no unchosen value is above
+        a chosen one.
+
+        m values sum to at most the m largest, with equality exactly then, so
+        one sum decides it; the chosen values are then ``sorted_values(i)[:m]``
+        and the others the rest.
+        """
+        return (
+            self._roots[i] in nodes
+            and sum(map(self.f[i].__getitem__, nodes), self.zero)
+            == (self._top[i] or self.top_sums(i))[len(nodes) - 1]
+        )
+
     def mass(self, i: int):
         """Scaled total f of request ``i``'s whole tree."""
         return sum(self.f[i], self.zero)
@@ -251,10 +287,6 @@ class ExactValues:
     def value(self, i: int, nodes: Iterable[int]):
         """Scaled total f of a set of (valid, distinct) nodes of request ``i``."""
         return sum(map(self.f[i].__getitem__, nodes), self.zero)
-
-    @property
-    def zero(self):
-        return 0 if self.path == SCALED else Fraction(0)
 
 
 def exact_values(instance: Instance, path: str = "auto") -> ExactValues:

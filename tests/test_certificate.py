@@ -2,12 +2,15 @@
 ones."""
 
 import copy
+import random
 from fractions import Fraction as F
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from solver.parse import parse_instance
 from solver.reference import solve_reference
+from solver.scaled import exact_values
 from solver.selection import Selection
 from verify.checks.certificate import certificate_problems
 from verify.search.generators import instances
@@ -392,3 +395,77 @@ def test_the_greedy_writes_only_fields_the_checker_knows(inst):
         return
     required, optional = FIELDS[sel.certificate["kind"]]
     assert set(required) <= set(sel.certificate) <= set(required) | set(optional)
+
+
+def _rooted_sets(inst, rng):
+    """A random rooted set per request (each node kept with its parent, or not)."""
+    out = {}
+    for req in inst.requests:
+        tree, keep = req.tree, {req.tree.root}
+        for v in tree.order[1:]:
+            if tree.parent[v] in keep and rng.random() < 0.6:
+                keep.add(v)
+        out[req.id] = sorted(keep)
+    return out
+
+
+@CI
+@given(instances(max_requests=3, max_nodes=7), st.integers(0, 2**32))
+def test_is_top_set_is_its_definition(inst, seed):
+    rng = random.Random(seed)
+    ev = exact_values(inst)
+    for i, req in enumerate(inst.requests):
+        nodes = set(rng.sample(range(len(req.tree)), rng.randint(0, len(req.tree))))
+        chosen = [ev.f[i][v] for v in nodes if v != req.tree.root]
+        unchosen = [ev.f[i][v] for v in range(len(req.tree)) if v not in nodes]
+        top = req.tree.root in nodes and (
+            not chosen or not unchosen or max(unchosen) <= min(chosen)
+        )
+        assert ev.is_top_set(i, nodes) == top
+
+
+@CI
+@given(
+    instances(max_requests=3, max_nodes=7),
+    st.integers(0, 2**32),
+    st.sampled_from(["auto", "fraction"]),
+)
+def test_ranked_rules_from_sorted_values_say_what_node_by_node_says(
+    inst, seed, numbers
+):
+    """_ranked_ok (rules 5 and 6 from the sorted values) passes only where the node
+    by node check finds nothing: every problem list is the same with it switched
+    off, on random rooted selections, quotas and lambdas."""
+    from verify.checks import certificate as cm
+
+    # every rooted selection feasible, so that the checker reaches rules 5 and 6
+    obj = inst.to_json()
+    obj["budget"] = inst.total_nodes
+    for r in obj["requests"]:
+        r["target"] = "1"
+    inst = parse_instance(obj)
+    rng = random.Random(seed)
+    sets = _rooted_sets(inst, rng)
+    values = sorted({x for r in inst.requests for x in r.tree.f})
+    if rng.random() < 0.5:  # the smallest chosen values: where the rules bite
+        values = [min(r.tree.f[v] for v in sets[r.id]) for r in inst.requests]
+    # lambdas between two scaled ints too: floor and ceil then differ
+    nudge = F(1, 3 * exact_values(inst).den)
+    values += [x + nudge for x in values] + [x - nudge for x in values if x]
+    counts = {rid: len(s) - 1 for rid, s in sets.items()}
+    cert = {
+        "kind": "optimal",
+        "counts": counts,
+        "quotas": {rid: rng.randint(0, c) for rid, c in counts.items()},
+        "lambda": str(rng.choice(values + [F(0), F(1, 3)])),
+    }
+    sel = Selection("OK", sets, None, None, cert)
+    fast = certificate_problems(inst, sel, numbers)
+    real = cm._ranked_ok
+    cm._ranked_ok = lambda *a: False
+    try:
+        slow = certificate_problems(inst, sel, numbers)
+    finally:
+        cm._ranked_ok = real
+    assert fast == slow
+    assert not any(p.startswith("selection is not feasible") for p in fast)

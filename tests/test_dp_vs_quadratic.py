@@ -297,6 +297,22 @@ def test_allocate_finds_the_best_counts(cs, data, halve, numbers):
     assert sum(g[x] for g, x in zip(cs, xs)) == best
 
 
+@settings(max_examples=300)
+@given(
+    st.lists(concave_curve, min_size=1, max_size=6),
+    st.data(),
+    st.booleans(),
+)
+def test_concave_counts_are_the_merges_counts(cs, data, fractions):
+    """Only the counts, read off the goal-th largest increment: the same as the
+    merged curve's share, ties (small values make many) to the curve listed first."""
+    if fractions:
+        cs = [[F(x, 3) for x in g] for g in cs]
+    goal = data.draw(st.integers(0, sum(len(g) - 1 for g in cs)))
+    incs = [curves.increments(g) for g in cs]
+    assert curves.concave_counts(incs, goal) == curves.ConcaveMerge(cs).counts(goal)
+
+
 def test_int64_only_when_exact():
     small, big = [[0, 1], [0, 5, 6]], [[0, 2**61], [0, 2**61]]
     assert not isinstance(

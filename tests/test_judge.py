@@ -155,3 +155,75 @@ def test_non_monotone_inputs_are_judged_by_the_dp():
         inst, Selection(OK, {"a": (0, 3)}, None), use_z3=False
     )  # what the greedy takes first
     assert (v.kind, v.method, v.optimum) == ("suboptimal", "dp", F(2))
+
+
+def test_an_optimal_answer_is_proven_by_its_own_certificate_without_the_dp(
+    monkeypatch,
+):
+    """On monotone inputs the judged answer's own certificate proves it optimal:
+    the DP runs only when its optimal selection is asked for, and that is the
+    selection the full path shows."""
+    import verify.oracles.dp as D
+
+    answer = Selection(OK, {"r0": (0, 1, 3), "r1": (1, 2)}, F(181, 50))
+    calls = []
+    real = D.solve_dp
+    monkeypatch.setattr(D, "solve_dp", lambda *a, **k: calls.append(1) or real(*a, **k))
+    v = J.judge(EX, answer, use_z3=False)
+    assert (v.kind, v.text, v.optimum, v.objective, v.method) == (
+        "optimal",
+        "optimal",
+        F(181, 50),
+        F(181, 50),
+        "certificate",
+    )
+    assert calls == []
+    assert v.optimal == J.judge(EX, answer, use_z3=False, numbers="fraction").optimal
+    assert calls == [1, 1]
+    assert v == J.judge(EX, answer, use_z3=False)
+
+
+@settings(max_examples=200)
+@given(instances(monotone=True, max_requests=3, max_nodes=6), st.data())
+def test_the_shortcut_shows_the_optimal_selection_the_dp_path_shows(instance, data):
+    selection = data.draw(answers(instance))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(J, "_proven_optimal", lambda *a: None)
+        before = J.judge(instance, selection, use_z3=False)
+    now = J.judge(instance, selection, use_z3=False)
+    assert now == before and now.optimal == before.optimal
+
+
+def test_a_suboptimal_or_misstated_answer_is_not_proven_by_its_certificate():
+    v = J.judge(EX, Selection(OK, {"r0": (0, 1, 3), "r1": (1, 2)}, F(3)), use_z3=False)
+    assert v.kind == "wrong-objective"
+    v = J.judge(EX, Selection(OK, {"r0": (0, 1), "r1": (1,)}, None), use_z3=False)
+    assert (v.kind, v.optimal["objective"]) == ("suboptimal", "181/50")
+
+
+@settings(max_examples=300)
+@given(
+    instances(monotone=True, max_requests=3, max_nodes=6),
+    st.data(),
+    st.sampled_from([None, "drop", -1, "size", True, "1", 1.0, "dup"]),
+)
+def test_malformed_answers_are_judged_as_without_the_shortcut(instance, data, fault):
+    """The answer's own certificate is built from the answer as given: a missing
+    request or an entry that is not a node must end in the usual verdict."""
+    selection = data.draw(answers(instance))
+    if selection.status == OK and instance.requests and fault is not None:
+        sets = {r: list(s) for r, s in selection.selected.items()}
+        victim = instance.requests[-1]
+        if fault == "drop":
+            del sets[victim.id]
+        elif fault == "dup":
+            sets[victim.id].append(sets[victim.id][0])
+        else:
+            bad = len(victim.tree) if fault == "size" else fault
+            sets[victim.id].append(bad)
+        selection = Selection(OK, sets, selection.objective)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(J, "_proven_optimal", lambda *a: None)
+        before = J.judge(instance, selection, use_z3=False)
+    now = J.judge(instance, selection, use_z3=False)
+    assert now == before

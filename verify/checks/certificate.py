@@ -214,9 +214,10 @@ def _is_bool(x: Any) -> bool:
 
 
 def _best_with(ev: ExactValues, i: int, k: int):
-    """P_i(k): root + the k largest non-root values (scaled)."""
-    tree = ev.instance.requests[i].tree
-    return ev.f[i][tree.root] + sum(ev.sorted_values(i)[:k], ev.zero)
+    """P_i(k): root + the k largest non-root values (scaled; all of them when k is
+    larger)."""
+    tops = ev.top_sums(i)
+    return tops[min(k, len(tops) - 1)]
 
 
 def _shortfall_problems(
@@ -347,6 +348,63 @@ def _check_invalid(instance: Instance, cert: dict, ev: ExactValues) -> list[str]
     return out
 
 
+def _ranked_ok(ev: ExactValues, i: int, chosen: set, n_i: int, lam_floor, lam_ceil):
+    """Rules 5 and 6 hold for request ``i``, decided from its sorted values.
+
+    In a top-m set the chosen values ranked 1..m are the m largest and the
+    unchosen ones the rest (:meth:`ExactValues.is_top_set`), so the smallest
+    chosen value beyond the quota and the largest unchosen one decide lambda
+    (docs/certificates.md, "What the checker shares").  When this is False,
+    :func:`_ranked_problems` goes node by node and says what fails.
+    """
+    if not ev.is_top_set(i, chosen):
+        return False
+    ranked, m = ev.sorted_values(i), len(chosen) - 1
+    return (m <= n_i or ranked[m - 1] >= lam_ceil) and (
+        m == len(ranked) or ranked[m] <= lam_floor
+    )
+
+
+def _ranked_problems(
+    ev: ExactValues,
+    i: int,
+    chosen: set,
+    m_i: int,
+    n_i: int,
+    lam_text: str,
+    lam_floor,
+    lam_ceil,
+) -> list[str]:
+    """Rules 5 and 6 of request ``i`` node by node (the messages when they fail)."""
+    req = ev.instance.requests[i]
+    tree, fv, out = req.tree, ev.f[i], []
+    picked = sorted((fv[v] for v in chosen if v != tree.root), reverse=True)
+    rest = [(fv[v], v) for v in range(len(fv)) if v not in chosen]
+    if picked and rest:
+        top_rest = max(rest)
+        if top_rest[0] > picked[-1]:
+            out.append(
+                f"request {show(req.id)}: not a top-{m_i} set: unchosen node"
+                f" {top_rest[1]} has f = {_num(ev, top_rest[0])} > chosen"
+                f" {_num(ev, picked[-1])}"
+            )
+    for rank, x in enumerate(picked[n_i:], start=n_i + 1):
+        if x < lam_ceil:
+            out.append(
+                f"lambda {lam_text}: request {show(req.id)} has a node beyond its"
+                f" quota (rank {rank}) with f = {_num(ev, x)} < lambda"
+            )
+            break
+    for x, v in rest:  # in node order, as built
+        if x > lam_floor:
+            out.append(
+                f"lambda {lam_text}: request {show(req.id)} leaves node {v}"
+                f" unchosen with f = {_num(ev, x)} > lambda"
+            )
+            break
+    return out
+
+
 def _check_optimal(
     instance: Instance, selection: Selection, cert: dict, ev: ExactValues
 ) -> list[str]:
@@ -397,43 +455,22 @@ def _check_optimal(
     )
     used, left = 0, 0
     for i, req in enumerate(instance.requests):
-        tree, chosen, fv = req.tree, set(selected[req.id]), ev.f[i]
-        m_i, n_i = counts[req.id], quotas[req.id]
-        if m_i != len(chosen) - 1:
+        chosen = set(selected[req.id])  # feasible: the root is in it
+        m_i, n_i, m = counts[req.id], quotas[req.id], len(chosen) - 1
+        if m_i != m:
             out.append(
-                f"request {show(req.id)}: count {m_i} but {len(chosen) - 1} non-root"
+                f"request {show(req.id)}: count {m_i} but {m} non-root"
                 " nodes are selected"
             )
         if n_i > m_i:
             out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
         out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
-        picked = sorted((fv[v] for v in chosen if v != tree.root), reverse=True)
-        # feasible: the root is chosen
-        rest = [(fv[v], v) for v in range(len(fv)) if v not in chosen]
-        if picked and rest:
-            top_rest = max(rest)
-            if top_rest[0] > picked[-1]:
-                out.append(
-                    f"request {show(req.id)}: not a top-{m_i} set: unchosen node"
-                    f" {top_rest[1]} has f = {_num(ev, top_rest[0])} > chosen"
-                    f" {_num(ev, picked[-1])}"
-                )
-        for rank, x in enumerate(picked[n_i:], start=n_i + 1):
-            if x < lam_ceil:
-                out.append(
-                    f"lambda {lam_text}: request {show(req.id)} has a node beyond its"
-                    f" quota (rank {rank}) with f = {_num(ev, x)} < lambda"
-                )
-                break
-        for x, v in rest:  # in node order, as built
-            if x > lam_floor:
-                out.append(
-                    f"lambda {lam_text}: request {show(req.id)} leaves node {v}"
-                    f" unchosen with f = {_num(ev, x)} > lambda"
-                )
-                break
-        used += len(chosen) - 1
-        left += len(rest)
+        if not _ranked_ok(ev, i, chosen, n_i, lam_floor, lam_ceil):
+            out += _ranked_problems(
+                ev, i, chosen, m_i, n_i, lam_text, lam_floor, lam_ceil
+            )
+        used += m
+        left += len(ev.f[i]) - len(chosen)
     if used != instance.node_budget and left:
         out.append(
             f"budget not spent: {used} of node budget {instance.node_budget} used while"

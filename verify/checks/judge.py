@@ -11,7 +11,10 @@ The exact optimum is established in one of two ways (:func:`exact_optimum`):
   :mod:`verify.checks.certificate`, which proves the value optimal, or
   INVALID, by sorting each tree once.  O(N log N) for N nodes, linear memory,
   and no trust in either algorithm: a certificate that fails the check sends
-  the input to the tree knapsack instead (``method="tree"``).
+  the input to the tree knapsack instead (``method="tree"``).  Without Z3 a
+  feasible OK answer is first given the certificate for itself
+  (:func:`_proven_optimal`): when the checker accepts it the answer is optimal
+  and the DP runs only if the verdict's optimal selection is asked for.
 * **dp**: the exact DP on every other input, its answer re-checked by the
   feasibility checker.
 
@@ -52,12 +55,13 @@ kind                   text                                    exit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from fractions import Fraction
+from functools import partial
 from typing import Callable, Optional
 
 from solver.errors import Inconclusive, OracleFault
-from solver.feasibility import Violation, violations
+from solver.feasibility import Violation, feasible_total, rule_by_rule, violations
 from solver.messages import clip_line, join_some, number
 from solver.model import Instance
 from solver.numbers import fraction_str
@@ -86,12 +90,32 @@ class Verdict:
     kind: VerdictKind  # one of KINDS
     text: str  # the line ``check`` prints
     optimum: Optional[Fraction] = None  # exact optimum (None: infeasible or unknown)
-    optimal_selection: Optional[Selection] = None
+    _optimal: Optional[Selection] = None  # read it as optimal_selection
     violations: tuple[Violation, ...] = field(default=())
     objective: Optional[Fraction] = (
         None  # the judged selection's exact value (when its format is sound)
     )
     method: Optional[str] = None  # "certificate" or "dp" (+ "+z3" when Z3 confirmed)
+    # builds _optimal on first use (an answer proven optimal by its own certificate)
+    _optimal_later: Optional[Callable[[], Selection]] = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def optimal_selection(self) -> Optional[Selection]:
+        """An optimal selection (None: none was needed or none exists)."""
+        later = self._optimal_later
+        if later is not None:
+            object.__setattr__(self, "_optimal", later())
+            object.__setattr__(self, "_optimal_later", None)
+        return self._optimal
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Verdict), "the same class"
+        self.optimal_selection, other.optimal_selection  # built: the fields compare
+        return astuple(self) == astuple(other)
 
     @property
     def exit_code(self) -> int:
@@ -179,7 +203,8 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
             min_count_bound(r.tree, r.target, ev, i)[0]
             for i, r in enumerate(instance.requests)
         ]
-        cert = optimal_certificate(instance, sel.selected, quotas, ev)
+        # without the optional fields: they restate what the checker recomputes
+        cert = optimal_certificate(instance, sel.selected, quotas, ev, restate=False)
     else:
         cert = invalid_certificate(instance, ev)
     if certificate_problems(
@@ -195,6 +220,69 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
             True, sel.objective, Selection(OK, sel.selected, sel.objective), CERTIFICATE
         )
     return Oracle(False, None, None, CERTIFICATE)
+
+
+def _proven_optimal(instance: Instance, selection: Selection, numbers: str):
+    """The judged OK answer's scaled total when the certificate the reference greedy
+    would write for it proves it optimal, checked like any other (the checker
+    finds it feasible, its stated objective exact, and optimal); then neither the
+    DP nor Z3 is needed to judge it.  None: not proven, judge it as usual.
+    """
+    ev = exact_values(instance, numbers)
+    selected = selection.selected
+    if (
+        not ev.is_monotone()
+        or selected is None
+        or len(selected) != len(instance.requests)
+        or not all(isinstance(x, (list, tuple)) for x in selected.values())
+    ):
+        return None
+    from solver.reference import min_count_bound, optimal_certificate
+    from verify.checks.certificate import certificate_problems
+
+    try:
+        sets = [set(selected[r.id]) for r in instance.requests]
+        # quick noes, the certificate's rules 7 and 5: it spends the node budget
+        # unless no node is left, and on a monotone input every set of an optimal
+        # answer is a top-m set (another is worth less than the top-m set of its size)
+        used = sum(map(len, sets)) - len(sets)
+        if used != instance.node_budget and used < instance.total_nodes - len(sets):
+            return None
+        if not all(ev.is_top_set(i, s) for i, s in enumerate(sets)):
+            return None
+        quotas = [
+            min_count_bound(r.tree, r.target, ev, i)[0]
+            for i, r in enumerate(instance.requests)
+        ]
+        if None in quotas:  # a target beyond its tree's mass
+            return None
+        cert = optimal_certificate(instance, selected, quotas, ev, restate=False)
+    except (KeyError, IndexError, TypeError):
+        # a malformed answer (a missing id, a node that is not one): judged the usual
+        # way, whose checker says what is wrong
+        return None
+    if certificate_problems(
+        instance, Selection(OK, selected, selection.objective, None, cert), numbers
+    ):
+        return None
+    # top-m sets, now known to be valid: each is worth P_i(m)
+    return sum((ev.top_sums(i)[len(s) - 1] for i, s in enumerate(sets)), ev.zero)
+
+
+def _dp_selection(instance: Instance, optimum: Fraction, numbers: str) -> Selection:
+    """The optimal selection a verdict shows: the DP's, as :func:`certified_optimum`
+    gives it, re-checked against the proven ``optimum``."""
+    from verify.oracles.dp import solve_dp
+
+    sel = solve_dp(instance, numbers=numbers)
+    if (
+        sel.selected is None
+        or feasible_total(instance, sel.selected, optimum, numbers) is None
+    ):
+        raise OracleFault(
+            f"the DP's selection is not a feasible one worth the optimum {_n(optimum)}"
+        )
+    return Selection(OK, sel.selected, sel.objective)
 
 
 def dp_optimum(
@@ -262,10 +350,24 @@ def judge(
             f"declined: {selection.reason or 'the solver declined this input'}",
         )
     bad: list[Violation] = []
+    total = None  # the OK selection's scaled total, once it passed the checker
     if selection.status == OK:
         # run_solver and the API refuse an OK selection without nodes
         assert selection.selected is not None, "an OK selection without nodes"
-        bad = violations(instance, selection.selected, None, numbers)
+        total = None if use_z3 else _proven_optimal(instance, selection, numbers)
+        if total is not None:
+            got = exact_values(instance, numbers).exact(total)
+            return Verdict(
+                OPTIMAL,
+                OPTIMAL,
+                got,
+                objective=got,
+                method=CERTIFICATE,
+                _optimal_later=partial(_dp_selection, instance, got, numbers),
+            )
+        # not proven optimal: infeasible answers are common here, so each rule in turn
+        # (as fast as the one-pass check on a feasible answer, and names what breaks)
+        bad = rule_by_rule(instance, selection.selected, None, numbers)
         if bad:
             return Verdict(
                 INFEASIBLE,
@@ -302,15 +404,15 @@ def judge(
         )
     ev = exact_values(instance, numbers)
     assert selection.selected is not None, "OK here: checked above"
-    got = ev.exact(
-        sum(
+    if total is None:  # an OK answer, feasible
+        total = sum(
             (
                 ev.value(instance.index[r], set(s))
                 for r, s in selection.selected.items()
             ),
             ev.zero,
         )
-    )
+    got = ev.exact(total)
     if not oracle.feasible:
         return Verdict(
             ORACLE_FAULT,

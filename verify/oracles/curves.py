@@ -23,7 +23,9 @@ Methods, each exact:
 * concave curves are merged by sorting all their increments (greedy marginal
   allocation): the merged curve takes the ``j`` largest increments, which is
   optimal exactly because each curve's increments come in non-increasing order
-  (O(L log L) for L increments in all);
+  (O(L log L) for L increments in all); when every curve is concave only the
+  counts are needed, read off the ``goal``-th largest increment
+  (:func:`concave_counts`, the same counts without the merged curve);
 * a curve with a concave one: :func:`maxplus_concave`, O((len a + len b) log)
   by divide and conquer on the argmax, which is non-decreasing in k when ``b``
   is concave (the matrix ``a[j] + b[k - j]`` is Monge);
@@ -55,9 +57,10 @@ integers) as Python lists.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from itertools import accumulate, repeat
-from operator import add, sub
+from itertools import accumulate, chain, repeat
+from operator import add, ge, neg, sub
 from typing import Any, Sequence
 
 Curve = Sequence  # of exact numbers (int or Fraction), non-decreasing
@@ -65,15 +68,18 @@ Curve = Sequence  # of exact numbers (int or Fraction), non-decreasing
 DIRECT_CELLS = 1 << 19
 
 
+def increments(g: Curve) -> list:
+    """``g[x] - g[x - 1]`` for ``x = 1 .. len(g) - 1`` (exact)."""
+    return list(map(sub, g[1:], g[:-1]))
+
+
+def _never_increase(d: Sequence) -> bool:
+    return all(map(ge, d, d[1:]))
+
+
 def is_concave(g: Curve) -> bool:
     """True when the increments of ``g`` never increase (exact comparison)."""
-    prev = None
-    for x in range(1, len(g)):
-        d = g[x] - g[x - 1]
-        if prev is not None and d > prev:
-            return False
-        prev = d
-    return True
+    return _never_increase(increments(g))
 
 
 def maxplus(a: Curve, b: Curve, limit: int | None = None) -> list:
@@ -154,6 +160,34 @@ class ConcaveMerge:
         """Each curve's share of the ``j`` largest increments."""
         got = Counter(self._owner[:j])
         return [got[i] for i in range(self._n)]
+
+
+def concave_counts(incs: Sequence[Sequence], goal: int) -> list[int]:
+    """:meth:`ConcaveMerge.counts` of ``goal`` for the curves whose increments are
+    ``incs`` (each non-increasing), without building the merged curve.
+
+    The ``goal`` largest increments are those above the ``goal``-th largest,
+    ``t``, and then as many equal to ``t`` as are still missing, taken in curve
+    order: within a curve they are the next ones, as its increments never
+    increase.  That is the merge's tie rule (curve listed first, then smaller
+    position), so the counts are the same.
+    """
+    if goal <= 0:
+        return [0] * len(incs)
+    every = sorted(chain.from_iterable(incs))  # ascending
+    t = every[len(every) - goal]
+    # bisect by -d: the increments ascend in that key; d > t first, then d == t
+    above = [bisect_left(d, -t, key=neg) for d in incs]
+    missing = goal - sum(above)
+    if missing:
+        for i, d in enumerate(incs):
+            ties = bisect_right(d, -t, key=neg) - above[i]
+            take = ties if ties < missing else missing
+            above[i] += take
+            missing -= take
+            if not missing:
+                break
+    return above
 
 
 class Window:
@@ -358,17 +392,23 @@ def allocate(curves: Sequence[Curve], goal: int) -> list[int]:
         raise ValueError(f"cannot place {goal} extra nodes")
     concave: list[int] = []
     other: list[int] = []
+    incs = []  # the concave curves' increments
     for i, g in enumerate(curves):
-        (concave if is_concave(g) else other).append(i)
+        d = increments(g)
+        if _never_increase(d):
+            concave.append(i)
+            incs.append(d)
+        else:
+            other.append(i)
     counts = [0] * len(curves)
     if not curves:
         return counts
-    merged = ConcaveMerge([curves[i] for i in concave], limit=goal) if concave else None
-    if not other:
-        assert merged is not None, "curves is not empty: some are concave"
-        for i, x in zip(concave, merged.counts(goal)):
+    if not other:  # only the counts are needed, not the merged curve
+        for i, x in zip(concave, concave_counts(incs, goal)):
             counts[i] = x
         return counts
+    del incs  # ConcaveMerge takes the curves themselves
+    merged = ConcaveMerge([curves[i] for i in concave], limit=goal) if concave else None
     items = _int64([curves[i] for i in other], curves) + (
         [merged.curve] if merged is not None else []
     )

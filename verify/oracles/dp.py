@@ -108,25 +108,33 @@ class TopK:
     ``order`` lists the non-root nodes by value, ties in breadth-first order,
     so every node comes after its parent (whose value is at least as large and
     which is shallower): the first k always form a rooted subtree.
+    ``table``, when given, is the table already at hand: the root's value plus
+    the prefix sums of the values sorted largest first
+    (:meth:`solver.scaled.ExactValues.top_sums`), the values along ``order``.
     """
 
-    def __init__(self, tree: Tree, weights: Sequence):
+    def __init__(self, tree: Tree, weights: Sequence, table: list | None = None):
         self.tree = tree
         # stable over breadth-first order (reverse keeps ties in their order)
-        self.order = sorted(tree.order[1:], key=weights.__getitem__, reverse=True)
-        self.table = list(
-            accumulate(map(weights.__getitem__, self.order), initial=weights[tree.root])
+        self.order = order = sorted(
+            tree.order[1:], key=weights.__getitem__, reverse=True
         )
+        if table is None:
+            table = list(
+                accumulate(map(weights.__getitem__, order), initial=weights[tree.root])
+            )
+        self.table = table
 
     def subtree(self, k: int) -> tuple[int, ...]:
         tree = self.tree
         nodes = [tree.root] + self.order[:k]
         inside = set(nodes)
-        for v in nodes[1:]:
+        if not inside.issuperset(map(tree.parent.__getitem__, nodes[1:])):
             # pragma: no cover - impossible on a monotone tree
-            if tree.parent[v] not in inside:
-                raise AssertionError(f"top-{k} set is not rooted at node {v}")
-        return tuple(sorted(nodes))
+            v = next(v for v in nodes[1:] if tree.parent[v] not in inside)
+            raise AssertionError(f"top-{k} set is not rooted at node {v}")
+        nodes.sort()
+        return tuple(nodes)
 
 
 class TreeDP:
@@ -217,7 +225,7 @@ def solve_dp(
     for i, (r, w, target) in enumerate(zip(reqs, weights, targets)):
         # scaling by a positive integer keeps the order
         if method == "auto" and ev.is_monotone(i):
-            curve: TopK | TreeKnapsack = TopK(r.tree, w)
+            curve: TopK | TreeKnapsack = TopK(r.tree, w, ev.top_sums(i))
         else:
             curve = TreeKnapsack(r.tree, w, cap=node_budget, keep_rows=False)
         curves.append(curve)
