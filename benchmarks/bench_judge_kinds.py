@@ -22,10 +22,10 @@ Run:  python benchmarks/bench_judge_kinds.py [--iterations 200] [--runs 3]
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
+
+from in_tree import run_in_tree
 
 HERE = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -81,24 +81,8 @@ print(json.dumps(out))
 
 def measure(tree: str, iterations: int, runs: int, cpu: bool) -> dict:
     """The figures of ``tree``'s code, in a fresh process with it on the path."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _CHILD,
-            tree,
-            str(iterations),
-            str(runs),
-            "cpu" if cpu else "wall",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": tree},
-    )
-    if proc.returncode:
-        raise SystemExit(f"run in {tree} failed: {proc.stderr.strip()[-400:]}")
-    return json.loads(proc.stdout)
+    cpu_or_wall = "cpu" if cpu else "wall"
+    return run_in_tree(tree, _CHILD, tree, str(iterations), str(runs), cpu_or_wall)
 
 
 def main(argv=None) -> int:

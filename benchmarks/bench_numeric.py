@@ -57,6 +57,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_dp import build  # noqa: E402
+from in_tree import run_in_tree  # noqa: E402
 
 from solver import scaled  # noqa: E402
 from solver.parse import parse_instance  # noqa: E402
@@ -128,27 +129,17 @@ print(json.dumps(out))
 def base_times(base_tree, sizes, runs, seed) -> dict:
     """The scaled path's times in ``base_tree`` (a fresh process with that tree's
     code): {size: {work: [seconds, output]}}."""
-    import json
-
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _BASE_CHILD,
-            base_tree,
-            ",".join(map(str, sizes)),
-            str(runs),
-            str(seed),
-            "cpu" if CLOCK is time.process_time else "wall",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=base_tree,
-        env={**os.environ, "PYTHONPATH": base_tree},
+    got = run_in_tree(
+        base_tree,
+        _BASE_CHILD,
+        base_tree,
+        ",".join(map(str, sizes)),
+        str(runs),
+        str(seed),
+        "cpu" if CLOCK is time.process_time else "wall",
+        what="--base-tree run",
     )
-    if proc.returncode:
-        raise SystemExit(f"--base-tree run failed: {proc.stderr.strip()[-400:]}")
-    return {int(k): v for k, v in json.loads(proc.stdout).items()}
+    return {int(k): v for k, v in got.items()}
 
 
 def small_table(sizes, runs, seed, base_tree=None):

@@ -25,11 +25,11 @@ Run:  python benchmarks/bench_parse.py --base-tree /work/main [--runs 5]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
+
+from in_tree import run_in_tree
 
 HERE = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -76,16 +76,7 @@ print(json.dumps({'json': t_json / len(lines), 'validate': t_val / len(lines),
 
 
 def run_child(tree: str, lines: int, cpu: bool) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, tree, str(lines), "cpu" if cpu else "wall"],
-        capture_output=True,
-        text=True,
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": tree},
-    )
-    if proc.returncode:
-        raise SystemExit(f"run in {tree} failed: {proc.stderr.strip()[-400:]}")
-    return json.loads(proc.stdout)
+    return run_in_tree(tree, _CHILD, tree, str(lines), "cpu" if cpu else "wall")
 
 
 def main(argv=None) -> int:
