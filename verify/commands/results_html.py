@@ -15,7 +15,6 @@ the recorded runs), so the page has none unless a run records a ``coq`` section.
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Optional
@@ -38,6 +37,7 @@ from verify.report.html import (
     filtered_table,
     finding_section,
     header_table,
+    svg_data_uri,
     table,
     verdict_cell,
 )
@@ -56,9 +56,7 @@ def _picture_uri(report: dict) -> Optional[str]:
         svg = svg_text(*args, **kwargs)
     except ImportError:
         return None
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode(
-        "ascii"
-    )
+    return svg_data_uri(svg)
 
 
 def _kind(method: str) -> str:

@@ -38,6 +38,7 @@ import html
 import json
 import os
 import time
+import urllib.parse
 from typing import Any, Iterable, Optional
 
 PAGE = "index.html"
@@ -125,16 +126,31 @@ def _read_json(path: str) -> Optional[Any]:
 # ------------------------------------------------------------------ pieces
 
 
+# kept as they are in a data: URI's percent-encoding (RFC 3986 sub-delims and more;
+# not '"', '&', '<', '>', '#', '%'): an SVG's text grows by ~16 %, base64 by 33 %
+URI_SAFE = " !$'()*+,;=:@/?"
+SVG, PNG = "image/svg+xml", "image/png"
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG's text as a ``data:`` URI, percent-encoded (smaller than base64 for
+    text, and safe inside a double-quoted HTML attribute)."""
+    return f"data:{SVG},{urllib.parse.quote(svg, URI_SAFE)}"
+
+
 def data_uri(path: str) -> Optional[str]:
     """The file as a ``data:`` URI (SVG or PNG), or None if it cannot be read."""
-    mime = {".svg": "image/svg+xml", ".png": "image/png"}.get(
-        os.path.splitext(path)[1].lower()
-    )
+    mime = {".svg": SVG, ".png": PNG}.get(os.path.splitext(path)[1].lower())
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError:
         return None
+    if mime == SVG:
+        try:
+            return svg_data_uri(data.decode("utf-8"))
+        except UnicodeDecodeError:  # not an SVG of ours: embedded as it is
+            pass
     return (
         f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}" if mime else None
     )
