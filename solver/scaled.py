@@ -276,8 +276,7 @@ class ExactValues:
         """
         return (
             self._roots[i] in nodes
-            and sum(map(self.f[i].__getitem__, nodes), self.zero)
-            == (self._top[i] or self.top_sums(i))[len(nodes) - 1]
+            and self.value(i, nodes) == self.top_sums(i)[len(nodes) - 1]
         )
 
     def mass(self, i: int):

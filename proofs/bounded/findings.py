@@ -189,7 +189,8 @@ def write_run(
 
     Adds ``reports`` (list of {property, solver, dir}) to each counterexample of
     ``cexs``."""
-    from verify.report.finding import proof_finding, slug, versions
+    from verify.report.facts import versions
+    from verify.report.finding import proof_finding, slug
     from verify.report.write import new_run_dir, write_finding
 
     counts: dict[tuple, list[int]] = {}

@@ -350,13 +350,12 @@ def judge(
             f"declined: {selection.reason or 'the solver declined this input'}",
         )
     bad: list[Violation] = []
-    total = None  # the OK selection's scaled total, once it passed the checker
     if selection.status == OK:
         # run_solver and the API refuse an OK selection without nodes
         assert selection.selected is not None, "an OK selection without nodes"
-        total = None if use_z3 else _proven_optimal(instance, selection, numbers)
-        if total is not None:
-            got = exact_values(instance, numbers).exact(total)
+        proven = None if use_z3 else _proven_optimal(instance, selection, numbers)
+        if proven is not None:
+            got = exact_values(instance, numbers).exact(proven)
             return Verdict(
                 OPTIMAL,
                 OPTIMAL,
@@ -404,15 +403,15 @@ def judge(
         )
     ev = exact_values(instance, numbers)
     assert selection.selected is not None, "OK here: checked above"
-    if total is None:  # an OK answer, feasible
-        total = sum(
+    got = ev.exact(
+        sum(
             (
                 ev.value(instance.index[r], set(s))
                 for r, s in selection.selected.items()
             ),
             ev.zero,
         )
-    got = ev.exact(total)
+    )
     if not oracle.feasible:
         return Verdict(
             ORACLE_FAULT,

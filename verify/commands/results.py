@@ -87,7 +87,7 @@ def suite_file(profile: str) -> str:
 
 
 def _environment() -> dict:
-    from verify.report.finding import versions
+    from verify.report.facts import versions
 
     return {
         "versions": versions(),

@@ -30,9 +30,7 @@ from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import Selection, parse_selection
 from solver.verdicts import FailureKind
-
-# re-exported: the reports' writers import them from here; the page imports facts alone
-from verify.report.facts import used_budget, versions  # noqa: F401
+from verify.report.facts import used_budget, versions
 from verify.search.claim_search import COUNTEREXAMPLE, ClaimResult
 from verify.search.claims import CLAIMS_BY_ID
 from verify.subject.spec import SolverSpec

@@ -51,7 +51,8 @@ from verify.checks.judge import (
     exact_optimum,
     judge,
 )
-from verify.report.finding import SCHEMA, broken, versions
+from verify.report.facts import versions
+from verify.report.finding import SCHEMA, broken
 from verify.report.write import markdown, violation_marks
 from verify.search.claim_search import describe
 

@@ -30,7 +30,8 @@ from solver.numbers import fraction_str
 from solver.parse import parse_instance
 from solver.selection import OK
 from solver.verdicts import Confirmation
-from verify.report.finding import read_selection, slug, used_budget
+from verify.report.facts import used_budget
+from verify.report.finding import read_selection, slug
 from verify.search.claim_search import ClaimResult, declined_by_class, describe
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import os
 
-from verify.report.finding import finding, slug, versions
+from verify.report.facts import versions
+from verify.report.finding import finding, slug
 from verify.report.write import new_run_dir, write_finding, write_index
 from verify.search.claim_search import COUNTEREXAMPLE
 from verify.solver_check.planning import rerun_command
