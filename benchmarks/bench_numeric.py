@@ -77,6 +77,10 @@ def _fresh(instance):
 
 # --cpu: time.process_time (what one free core would take on a busy machine)
 CLOCK = time.perf_counter
+# Fresh processes read cached bytecode, as an installed package does (Python's
+# default); --no-bytecode-cache compiles every module from source in each one.
+BYTECODE_CACHE = True
+_HERE = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 
 def timed(fn, runs: int) -> tuple[float, object]:
@@ -228,7 +232,7 @@ def _child(
         text=True,
         timeout=timeout,
         cwd=tree,
-        env={**os.environ, "PYTHONPATH": tree},
+        env=_child_env(tree),
     )
     seconds = (
         (_children_cpu() - c0)
@@ -240,6 +244,54 @@ def _child(
         or [0]
     )
     return seconds, proc.returncode, proc.stdout, rss
+
+
+def _child_env(tree: str) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": tree}
+    if BYTECODE_CACHE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _bytecode_line() -> str:
+    if BYTECODE_CACHE:
+        return (
+            "bytecode cached as an installed package has it (Python's default;"
+            " compileall writes each tree's __pycache__ first"
+            + (
+                ", PYTHONDONTWRITEBYTECODE of this shell not passed on)"
+                if os.environ.get("PYTHONDONTWRITEBYTECODE")
+                else ")"
+            )
+        )
+    return (
+        "no bytecode cache: every process compiles each of the project's modules from"
+        " source"
+    )
+
+
+def _set_bytecode(*trees: str | None) -> None:
+    """With the cache, each tree's modules compiled into its __pycache__ now, not in
+    a timed run; without it, each tree's __pycache__ of its own modules removed
+    (cached bytecode is read even when none is written)."""
+    import shutil
+
+    for tree in filter(None, trees):
+        if not BYTECODE_CACHE:
+            for top in ("solver", "verify", "proofs"):
+                for folder, dirs, _ in os.walk(os.path.join(tree, top)):
+                    if "__pycache__" in dirs:
+                        shutil.rmtree(os.path.join(folder, "__pycache__"))
+            continue
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "solver", "verify", "proofs"],
+            cwd=tree,
+            env=_child_env(tree),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 def _children_cpu() -> float:
@@ -258,12 +310,10 @@ def _summary(out: str) -> str:
     return "\n".join(x for x in lines if not x.lstrip().startswith("cause: "))
 
 
-def audit_rates(requests, iterations, jobs, seed, old_tree, base_tree=None):
+def audit_rates(requests, iterations, jobs, seed, old_tree, base_tree=None, runs=1):
     from bench_audit import trace_lines
 
-    here = os.path.abspath(
-        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    )
+    here = _HERE
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "trace.jsonl")
         with open(path, "w") as fh:
@@ -273,7 +323,8 @@ def audit_rates(requests, iterations, jobs, seed, old_tree, base_tree=None):
             f"\naudit: {iterations} iterations of {requests} x 25 nodes, trace"
             f" {os.path.getsize(path) / 1e6:.1f} MB; python -m verify audit TRACE"
             " --jobs J --no-progress in a fresh process (start-up included;"
-            f" {'per CPU second' if CLOCK is time.process_time else 'wall time'})"
+            f" {'per CPU second' if CLOCK is time.process_time else 'wall time'};"
+            f" median of {runs} alternated runs; {_bytecode_line()})"
         )
         cols = (
             (["before"] if old_tree else [])
@@ -281,26 +332,32 @@ def audit_rates(requests, iterations, jobs, seed, old_tree, base_tree=None):
             + (["base"] if base_tree else [])
             + ["scaled"]
         )
-        print(f"{'jobs':>6s} " + " ".join(f"{c:>14s}" for c in cols) + "  check")
-        for j in sorted({1, jobs}):
-            argv = ["audit", path, "--jobs", str(j), "--no-progress"]
-            got = {}
-            if old_tree:
-                got["before"] = _child(old_tree, argv)
-            if base_tree:
-                got["base"] = _child(base_tree, argv)
-            got["scaled"] = _child(here, argv)
-            # the documented fallback: the instance's denominator is too large
-            fallback = (
+        trees = {"before": old_tree, "base": base_tree, "scaled": here}
+        trees["Fraction"] = here
+        # the documented fallback: the instance's denominator is too large
+        preludes = {
+            "Fraction": (
                 "from solver import scaled; "
                 "scaled.instance_denominator = lambda instance: None; "
             )
-            got["Fraction"] = _child(here, argv, prelude=fallback)
-            same = len({(g[1], _summary(g[2])) for g in got.values()}) == 1
+        }
+        print(f"{'jobs':>6s} " + " ".join(f"{c:>14s}" for c in cols) + "  check")
+        for j in sorted({1, jobs}):
+            argv = ["audit", path, "--jobs", str(j), "--no-progress"]
+            got: dict = {c: [] for c in cols}
+            for rep in range(runs + 1):  # the first, untimed: caches warmed
+                for c in cols:
+                    r = _child(trees[c], argv, prelude=preludes.get(c, ""))
+                    if rep:
+                        got[c].append(r)
+            outs = {(r[1], _summary(r[2])) for c in cols for r in got[c]}
             print(
                 f"{j:6d} "
-                + " ".join(f"{iterations / got[c][0]:9.1f} it/s" for c in cols)
-                + f"  {'same' if same else 'MISMATCH'}"
+                + " ".join(
+                    f"{iterations / statistics.median(r[0] for r in got[c]):9.1f} it/s"
+                    for c in cols
+                )
+                + f"  {'same' if len(outs) == 1 else 'MISMATCH'}"
             )
 
 
@@ -374,9 +431,7 @@ def large_cases(seed, old_tree, base_tree=None):
 
     from bench_memory import case
 
-    here = os.path.abspath(
-        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    )
+    here = _HERE
     rng = random.Random(seed)
     what = "CPU" if CLOCK is time.process_time else "wall"
     print(
@@ -450,10 +505,20 @@ def main(argv=None) -> int:
             " started from): adds its scaled path's times as a 'base' column everywhere"
         ),
     )
+    ap.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help=(
+            "fresh processes compile every module from source (as with"
+            " PYTHONDONTWRITEBYTECODE=1 and no __pycache__)"
+        ),
+    )
     args = ap.parse_args(argv)
-    global CLOCK
+    global CLOCK, BYTECODE_CACHE
     if args.cpu:
         CLOCK = time.process_time
+    BYTECODE_CACHE = not args.no_bytecode_cache
+    _set_bytecode(_HERE, args.old_tree, args.base_tree)
     load = os.getloadavg()
     print(
         f"numeric core: Fraction path vs scaled path, median of {args.runs} runs, "
@@ -469,7 +534,13 @@ def main(argv=None) -> int:
     if not args.skip_audit:
         stages(args.requests, 40, 1)
         audit_rates(
-            args.requests, args.iterations, args.jobs, 1, args.old_tree, args.base_tree
+            args.requests,
+            args.iterations,
+            args.jobs,
+            1,
+            args.old_tree,
+            args.base_tree,
+            args.runs,
         )
     if not args.skip_large:
         large_cases(args.seed, args.old_tree, args.base_tree)
