@@ -50,7 +50,6 @@ from __future__ import annotations
 import atexit
 import errno
 import os
-import secrets
 import selectors
 import signal
 import subprocess
@@ -140,7 +139,7 @@ class Program:
     def __init__(self, argv: list[str], max_output: int = MAX_OUTPUT):
         become_subreaper()
         self.argv, self.max_output = argv, max_output
-        self.token = f"{os.getpid()}-{secrets.token_hex(8)}"
+        self.token = f"{os.getpid()}-{os.urandom(8).hex()}"
         env = dict(os.environ)
         env[MARKER] = self.token
         self.started = _boot_ticks_now()
@@ -405,7 +404,7 @@ def mark_run() -> tuple[str, str | None]:
     ``ADASERVE_VERIFY_RUN=<token>``.  Returns ``(token, the value it replaced)`` for
     :func:`end_run`."""
     old = os.environ.get(RUN_MARKER)
-    token = f"{os.getpid()}-{secrets.token_hex(8)}"
+    token = f"{os.getpid()}-{os.urandom(8).hex()}"
     os.environ[RUN_MARKER] = token
     return token, old
 
