@@ -61,20 +61,32 @@ from verify.report import audit_plots, html  # noqa: E402
 
 def _svg_writers() -> list[tuple[Any, str, Callable]]:
     """Where the SVG beside each tree.png is written, as (owner, attribute, the
-    function there): the hand-drawn picture's ``write_svg`` (this tree), and
-    matplotlib's ``savefig`` (an --old-tree whose picture is drawn with matplotlib)."""
+    function there): the hand-drawn picture's ``write_svg`` (this tree), or, in an
+    --old-tree whose picture is drawn with matplotlib, its ``draw``, replaced by one
+    that saves the PNG only. Nothing is imported here that the workers would then
+    inherit: matplotlib imported once before the clock starts, and shared by the
+    forked workers, made the runs without the page look 0.45 s faster than they are
+    (each worker of a real run imports it)."""
     from verify.report import picture
 
-    out: list[tuple[Any, str, Callable]] = []
     if hasattr(picture, "write_svg"):
-        out.append((picture, "write_svg", picture.write_svg))
-    else:
-        import matplotlib.figure
+        return [(picture, "write_svg", picture.write_svg)]
+    return [(picture, "draw", picture.draw)]
 
-        out.append(
-            (matplotlib.figure.Figure, "savefig", matplotlib.figure.Figure.savefig)
-        )
-    return out
+
+def _png_only(path: str, *args, **kwargs) -> str:
+    """An --old-tree's ``picture.draw`` without its SVG (matplotlib imported when a
+    picture is drawn, as there)."""
+    import matplotlib.pyplot as plt
+
+    from verify.report import picture
+
+    fig = picture.figure(*args, **kwargs)  # type: ignore[attr-defined]
+    try:
+        fig.savefig(path, dpi=110)
+    finally:
+        plt.close(fig)
+    return path
 
 
 def _is_svg(name: str, args: tuple, kwargs: dict) -> bool:
@@ -91,6 +103,9 @@ def without_page(keep_svg: bool = False):
     writers = _svg_writers()
 
     def skipping(name, real):
+        if name == "draw":
+            return _png_only
+
         def write(*a, **kw):
             if _is_svg(name, a, kw) and not keep_svg:
                 return None
@@ -100,7 +115,7 @@ def without_page(keep_svg: bool = False):
 
     html.write_page = lambda d: None
     audit_plots.draw_audit_plots = lambda run_dir, data: []
-    for owner, name, real in writers:
+    for owner, name, real in writers if not keep_svg else ():
         setattr(owner, name, skipping(name, real))
     try:
         yield
