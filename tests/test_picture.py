@@ -307,3 +307,40 @@ def test_the_picture_leaves_hypothesis_pool_of_constants_as_it_was():
             others |= set(constants_ast.constants_from_module(module))
     now = set(constants_ast.constants_from_module(picture))
     assert sorted(map(repr, now - others)) == sorted(map(repr, set(BEFORE) - others))
+
+
+def test_a_large_picture_is_rasterised_within_the_pixel_budget(tmp_path, monkeypatch):
+    # the audit draws up to 400 nodes: a star of 399 leaves is 60,000 pixels wide; its
+    # PNG is rasterised smaller so that it stays within MAX_PNG_PIXELS (memory bounded),
+    # while the SVG keeps the whole drawing
+    from PIL import Image
+
+    from verify.report import picture
+
+    star = parse_instance(
+        {
+            "budget": 3,
+            "requests": [
+                {
+                    "id": "star",
+                    "target": "1",
+                    "parent": [-1] + [0] * 399,
+                    "prob": ["1"] + [f"1/{k + 2}" for k in range(399)],
+                }
+            ],
+        }
+    )
+    monkeypatch.setattr(picture, "MAX_PNG_PIXELS", 4 * 10**6)
+    c = chart(star, {"star": [0, 1]}, {"star": [0, 1, 2, 3]}, title="star")
+    assert c.problems() == [] and c.width * c.height * 4 > 8 * 10**6
+    path = draw(
+        str(tmp_path / "t.png"),
+        star,
+        {"star": [0, 1]},
+        {"star": [0, 1, 2, 3]},
+        title="star",
+    )
+    with Image.open(path) as img:
+        w, h = img.size
+    assert w * h <= 4 * 10**6 and w / h == pytest.approx(c.width / c.height, rel=0.01)
+    assert Path(svg_path(path)).read_text(encoding="utf-8") == c.svg()

@@ -242,7 +242,7 @@ class Chart:
             f' fill="#ffffff"/>\n{body}\n</svg>\n'
         )
 
-    def png(self, path: str, scale: int = 1, colors: Optional[int] = None) -> bool:
+    def png(self, path: str, scale: float = 1, colors: Optional[int] = None) -> bool:
         """Rasterise the chart to ``path`` (PNG), ``scale`` pixels per pixel of the
         layout, in a palette of ``colors`` colours if given (a smaller file, written
         faster); False, and nothing written, without Pillow or the font."""
@@ -255,7 +255,8 @@ class Chart:
             return False
         k = scale
         # white, 8-bit RGB (the mode in an f-string: no constant for Hypothesis's pool)
-        img = Image.new(f"{'RGB'}", (self.width * k, self.height * k), (255,) * 3)
+        size = (max(1, round(self.width * k)), max(1, round(self.height * k)))
+        img = Image.new(f"{'RGB'}", size, (255,) * 3)
         draw = ImageDraw.Draw(img)
         for s in self.shapes:
             kind = s[0]
@@ -299,7 +300,9 @@ class Chart:
         for t in self.labels:
             font = fonts.get(t.size)
             if font is None:
-                font = fonts[t.size] = ImageFont.truetype(font_file, t.size * k)
+                font = fonts[t.size] = ImageFont.truetype(
+                    font_file, max(1, round(t.size * k))
+                )
             # Pillow places text by its ascender: the baseline is one ascent lower
             ascent = font.getmetrics()[0]
             draw.text((t.box[0] * k, t.y * k - ascent), t.text, fill=t.color, font=font)
@@ -318,7 +321,7 @@ def _dashes(
     a: tuple[float, float],
     b: tuple[float, float],
     dash: Optional[tuple[float, float]],
-    scale: int,
+    scale: float,
 ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """The pieces of the line from ``a`` to ``b`` that are drawn: all of it when
     solid, else every ``dash[0]`` pixels (times ``scale``) of each period."""
