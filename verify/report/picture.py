@@ -80,9 +80,9 @@ LABEL, TITLE, SUPTITLE, SMALL = 9, 11, 13, 10  # font sizes, pixels
 PAD = 10  # pixels between a panel's edge and its texts
 PNG_SCALE = 2  # tree.png's pixels per pixel of the drawing (matplotlib's was ~2)
 PNG_COLORS = 64  # a palette: half the time to write tree.png, a third of its size
-# tree.png's pixels at most (about 100 MB while drawn): a larger picture (the audit
+# tree.png's pixels at most (about 200 MB while drawn): a larger picture (the audit
 # draws up to 400 nodes) is rasterised smaller than twice its size; the SVG is whole
-MAX_PNG_PIXELS = 32 * 10**6
+MAX_PNG_PIXELS = 16 * 10**6
 LINE_WIDTH, MARK_WIDTH, RING_WIDTH, EDGE_WIDTH = 1.2, 3.5, 1.6, 2.4
 DASH = (5, 3)  # dashed outlines and edges: drawn, gap (pixels)
 
