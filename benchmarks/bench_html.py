@@ -14,7 +14,8 @@ Measures, in one process:
    judging is timed once (keeping the lines, as ``--report-dir`` does), then the reports
    phase (``write_reports``, 3 reports per kind, pictures drawn on the 2 workers) on the
    same tally, each time in a fresh interpreter (so the imports the page needs are
-   paid, as in a real run): without the page, without it but with the SVG beside each
+   paid, as in a real run): without the page in ``--old-tree`` if given (the run as it
+   was before issue 24), without the page, without it but with the SVG beside each
    tree.png (so the page proper, plots and index.html, is told apart from the SVGs),
    with the page of ``--old-tree`` (the code a change started from) if given, and with
    the page now, alternated ``--repeat`` times; then the page's parts alone (CPU of the
