@@ -14,7 +14,8 @@ Measures, in one process:
    judging is timed once (keeping the lines, as ``--report-dir`` does), then the reports
    phase (``write_reports``, 3 reports per kind, pictures drawn on the 2 workers) on the
    same tally, each time in a fresh interpreter (so the imports the page needs are
-   paid, as in a real run): without the page, without it but with the SVG beside each
+   paid, as in a real run): without the page in ``--old-tree`` if given (the run as it
+   was before issue 24), without the page, without it but with the SVG beside each
    tree.png (so the page proper, plots and index.html, is told apart from the SVGs),
    with the page of ``--old-tree`` (the code a change started from) if given, and with
    the page now, alternated ``--repeat`` times; then the page's parts alone (CPU of the
@@ -47,6 +48,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -58,39 +60,70 @@ from verify.commands.audit import AuditOptions  # noqa: E402
 from verify.report import audit_plots, html  # noqa: E402
 
 
+def _svg_writers() -> list[tuple[Any, str, Callable]]:
+    """Where the SVG beside each tree.png is written, as (owner, attribute, the
+    function there): the hand-drawn picture's ``write_svg`` (this tree), or, in an
+    --old-tree whose picture is drawn with matplotlib, its ``draw``, replaced by one
+    that saves the PNG only. Nothing is imported here that the workers would then
+    inherit: matplotlib imported once before the clock starts, and shared by the
+    forked workers, made the runs without the page look 0.45 s faster than they are
+    (each worker of a real run imports it)."""
+    from verify.report import picture
+
+    if hasattr(picture, "write_svg"):
+        return [(picture, "write_svg", picture.write_svg)]
+    return [(picture, "draw", picture.draw)]
+
+
+def _png_only(path: str, *args, **kwargs) -> str:
+    """An --old-tree's ``picture.draw`` without its SVG (matplotlib imported when a
+    picture is drawn, as there)."""
+    import matplotlib.pyplot as plt
+
+    from verify.report import picture
+
+    fig = picture.figure(*args, **kwargs)  # type: ignore[attr-defined]
+    try:
+        fig.savefig(path, dpi=110)
+    finally:
+        plt.close(fig)
+    return path
+
+
+def _is_svg(name: str, args: tuple, kwargs: dict) -> bool:
+    return name == "write_svg" or kwargs.get("format") == "svg"
+
+
 @contextlib.contextmanager
 def without_page(keep_svg: bool = False):
     """The code as it was before the page: no index.html, no SVG beside tree.png, no
     audit plots (the writers import these at call time, so patching the modules is
     enough). ``keep_svg``: the SVG beside each tree.png is written (issue 24 asks for it
     beside every picture, page or not): what the page proper costs is the rest."""
-    import matplotlib.figure
+    saved = (html.write_page, audit_plots.draw_audit_plots)
+    writers = _svg_writers()
 
-    saved = (
-        html.write_page,
-        audit_plots.draw_audit_plots,
-        matplotlib.figure.Figure.savefig,
-    )
-    real_savefig = saved[2]
+    def skipping(name, real):
+        if name == "draw":
+            return _png_only
 
-    def png_only(self, fname, *a, **kw):
-        return (
-            None
-            if kw.get("format") == "svg" and not keep_svg
-            else real_savefig(self, fname, *a, **kw)
-        )
+        def write(*a, **kw):
+            if _is_svg(name, a, kw) and not keep_svg:
+                return None
+            return real(*a, **kw)
+
+        return write
 
     html.write_page = lambda d: None
     audit_plots.draw_audit_plots = lambda run_dir, data: []
-    matplotlib.figure.Figure.savefig = png_only
+    for owner, name, real in writers if not keep_svg else ():
+        setattr(owner, name, skipping(name, real))
     try:
         yield
     finally:
-        (
-            html.write_page,
-            audit_plots.draw_audit_plots,
-            matplotlib.figure.Figure.savefig,
-        ) = saved
+        html.write_page, audit_plots.draw_audit_plots = saved
+        for owner, name, real in writers:
+            setattr(owner, name, real)
 
 
 class SvgClock:
@@ -102,23 +135,26 @@ class SvgClock:
 
     @contextlib.contextmanager
     def counting(self):
-        import matplotlib.figure
+        writers = _svg_writers()
 
-        real = matplotlib.figure.Figure.savefig
+        def timing(name, real):
+            def write(*a, **kw):
+                t0 = time.perf_counter()
+                try:
+                    return real(*a, **kw)
+                finally:
+                    if _is_svg(name, a, kw):
+                        self.seconds += time.perf_counter() - t0
 
-        def timed(fig, fname, *a, **kw):
-            t0 = time.perf_counter()
-            try:
-                return real(fig, fname, *a, **kw)
-            finally:
-                if kw.get("format") == "svg":
-                    self.seconds += time.perf_counter() - t0
+            return write
 
-        matplotlib.figure.Figure.savefig = timed
+        for owner, name, real in writers:
+            setattr(owner, name, timing(name, real))
         try:
             yield self
         finally:
-            matplotlib.figure.Figure.savefig = real
+            for owner, name, real in writers:
+                setattr(owner, name, real)
 
 
 def suite_run(report_dir: str) -> float:
@@ -212,10 +248,15 @@ def parts_child(run_dir: str, out_dir: str, runs: str) -> None:
     too, and the page is written by the audit's process."""
     import json
 
-    import matplotlib
+    from verify.report import picture
 
-    matplotlib.use("Agg")
-    import matplotlib.figure  # noqa: F401
+    if hasattr(picture, "write_svg"):  # drawn by hand: the worker has Pillow
+        import PIL.ImageDraw  # noqa: F401
+    else:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.figure  # noqa: F401
 
     import verify.commands.audit  # noqa: F401  (the audit's process has it)
 
@@ -335,7 +376,12 @@ def main(argv=None) -> int:
             judging_cpu = cpu_seconds() - cpu0
             with open(f"{tmp}/tally.pickle", "wb") as fh:
                 pickle.dump(tally, fh)
-            variants = [
+            variants = []
+            if args.old_tree:  # the run as it was before issue 24's page and SVGs
+                variants.append(
+                    (f"before the page, {args.old_tree}", "before", args.old_tree)
+                )
+            variants += [
                 ("before the page", "before", str(ROOT)),
                 ("no page, SVG beside tree.png", "svg", str(ROOT)),
             ]
@@ -381,8 +427,8 @@ def main(argv=None) -> int:
                     )
                     + f"; CPU {min(cpu[name]):.2f} s"
                     + (
-                        f" (+{min(cpu[name]) - base_cpu:.2f} s ="
-                        f" {100 * (min(cpu[name]) - base_cpu) / audit_cpu:.1f} % of"
+                        f" ({min(cpu[name]) - base_cpu:+.2f} s ="
+                        f" {100 * (min(cpu[name]) - base_cpu) / audit_cpu:+.1f} % of"
                         " the audit's CPU)"
                         if name != "before the page"
                         else " (the child, its imports and its 2 workers)"
@@ -395,6 +441,18 @@ def main(argv=None) -> int:
                         else ""
                     )
                 )
+            if args.old_tree:
+                old_name = f"before the page, {args.old_tree}"
+                old_wall, old_cpu = min(seconds[old_name]), min(cpu[old_name])
+                now_wall, now_cpu = min(seconds["page now"]), min(cpu["page now"])
+                print(
+                    f"  page now against the run before the page ({args.old_tree}:"
+                    f" matplotlib's tree.png, no SVG, no plots, no index.html):"
+                    f" {now_wall - old_wall:+.2f} s ="
+                    f" {100 * (now_wall - old_wall) / (judging + old_wall):+.1f} % of"
+                    f" that audit; CPU {now_cpu - old_cpu:+.2f} s ="
+                    f" {100 * (now_cpu - old_cpu) / (judging_cpu + old_cpu):+.1f} %"
+                )
             for name, _, tree in variants:
                 if not name.startswith("page"):
                     continue
@@ -402,8 +460,8 @@ def main(argv=None) -> int:
                     tree, str(arun), f"{tmp}/parts-{abs(hash(tree))}", args.repeat
                 )
                 print(
-                    f"  {name}, its parts alone (CPU, a fresh process with matplotlib"
-                    f" imported, as on a worker drawing trees): plots {first_plots:.3f}"
+                    f"  {name}, its parts alone (CPU, a fresh process importing what a"
+                    f" worker drawing trees has): plots {first_plots:.3f}"
                     f" s (again: {plots:.3f} s), write_page {first_page:.3f} s (again:"
                     f" {page_s:.3f} s): {first_plots + first_page:.2f} s ="
                     f" {100 * (first_plots + first_page) / audit_cpu:.1f} % of the"

@@ -17,7 +17,7 @@ import pytest
 from tests.common import chromium
 from tests.common.html_pages import KINDS, build_pages
 
-pytest.importorskip("matplotlib")
+pytest.importorskip("PIL")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,6 @@ def test_the_audit_plots_labels_measured_in_the_browser_fit_and_do_not_overlap(
     # label of the three plots, on ordinary and on hostile data
     from tests.test_audit_plots import HOSTILE, ORDINARY
     from verify.report import audit_plots
-    from verify.report.chart import ADVANCE
 
     chromium.required()
     svgs = []
@@ -88,6 +87,27 @@ def test_the_audit_plots_labels_measured_in_the_browser_fit_and_do_not_overlap(
         d.mkdir()
         for p in audit_plots.draw_audit_plots(str(d), data):
             svgs.append((d / p["svg"]).read_text(encoding="utf-8"))
+    _no_label_problem_in_chromium(tmp_path, svgs, 50)
+
+
+def test_the_tree_pictures_labels_measured_in_the_browser_fit_and_do_not_overlap(
+    tmp_path,
+):
+    # the tree picture is laid out the same way (verify/report/picture.py): Chromium
+    # measures its labels, on long fractions and on a hostile case (wide ids with
+    # escapes, a wide and a deep tree, fractions of hundreds of digits)
+    from tests.test_picture import _hostile_chart, _long_chart
+
+    chromium.required()
+    svgs = [_long_chart().svg(), _hostile_chart().svg()]
+    _no_label_problem_in_chromium(tmp_path, svgs, 300)
+
+
+def _no_label_problem_in_chromium(tmp_path, svgs: list[str], least: int) -> None:
+    """Every text of ``svgs``, measured by Chromium: no wider than the layout assumed,
+    inside its picture, overlapping no other; at least ``least`` texts."""
+    from verify.report.chart import ADVANCE
+
     script = """
 const problems = [];
 let texts = 0;
@@ -125,6 +145,6 @@ document.body.setAttribute('data-problems', problems.length);
     opened = chromium.open_page(page)
     body = opened.body()
     assert opened.console == [], opened.console
-    assert int(body.get("data-texts", "0")) > 50
+    assert int(body.get("data-texts", "0")) > least
     problems = re.search(r'<pre id="problems">(.*?)</pre>', opened.dom, re.S)
     assert body.get("data-problems") == "0", problems and problems.group(1)

@@ -20,7 +20,7 @@ from tests.common.html_pages import KINDS, build_pages
 from verify.commands import cli
 from verify.report.html import write_page
 
-pytest.importorskip("matplotlib")
+pytest.importorskip("PIL")  # the pictures (verify/report/chart.py)
 
 
 class Elements(HTMLParser):

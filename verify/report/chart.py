@@ -1,7 +1,7 @@
 """A chart drawn by hand: shapes and labels placed in pixels, written as SVG text and,
 when Pillow is there, rasterised to PNG (verify/report/audit_plots.py draws the audit's
-plots with it; no matplotlib, whose import and text layout cost more than the audit's
-page may).
+plots with it, verify/report/picture.py the tree pictures; no matplotlib, whose import
+and text layout cost more than the audit's page may).
 
 Terms:
 
@@ -41,7 +41,7 @@ ASCENT = 93 / 100
 DESCENT = 24 / 100
 NOISE = 0.0001  # float rounding noise, in pixels or in tick steps
 START, MIDDLE, END = 0, 1 / 2, 1  # anchors: the fraction of a label's width left of x
-RECT, LINE, POLYLINE, DOT = range(4)  # kinds of shape
+RECT, LINE, POLYLINE, DOT, CIRCLE = range(5)  # kinds of shape
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -128,9 +128,17 @@ class Chart:
         self.shapes.append((RECT, x, y, max(w, 0.0), max(h, 0.0), fill))
 
     def line(
-        self, x1: float, y1: float, x2: float, y2: float, color: str, width: float = 1
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        color: str,
+        width: float = 1,
+        dash: Optional[tuple[float, float]] = None,
     ) -> None:
-        self.shapes.append((LINE, x1, y1, x2, y2, color, width))
+        """A straight line; ``dash``: (drawn, gap) lengths in pixels, else solid."""
+        self.shapes.append((LINE, x1, y1, x2, y2, color, width, dash))
 
     def polyline(self, points: list[tuple[float, float]], color: str, width=1.0):
         if len(points) > 1:
@@ -138,6 +146,20 @@ class Chart:
 
     def dot(self, x: float, y: float, r: float, fill: str) -> None:
         self.shapes.append((DOT, x, y, r, fill))
+
+    def circle(
+        self,
+        x: float,
+        y: float,
+        r: float,
+        fill: Optional[str],
+        stroke: str,
+        width: float = 1,
+        dash: Optional[tuple[float, float]] = None,
+    ) -> None:
+        """A circle with an outline (``fill`` None: outline only), dashed if ``dash``
+        is (drawn, gap) lengths in pixels."""
+        self.shapes.append((CIRCLE, x, y, r, fill, stroke, width, dash))
 
     def text(
         self,
@@ -182,10 +204,10 @@ class Chart:
                     f' fill="{fill}"/>'
                 )
             elif kind == LINE:
-                _, x1, y1, x2, y2, color, width = s
+                _, x1, y1, x2, y2, color, width, dash = s
                 out.append(
                     f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"'
-                    f' stroke="{color}" stroke-width="{_n(width)}"/>'
+                    f' stroke="{color}" stroke-width="{_n(width)}"{_dash(dash)}/>'
                 )
             elif kind == POLYLINE:
                 _, points, color, width = s
@@ -194,10 +216,17 @@ class Chart:
                     f'<polyline points="{pts}" fill="none" stroke="{color}"'
                     f' stroke-width="{_n(width)}" stroke-linejoin="round"/>'
                 )
-            else:
+            elif kind == DOT:
                 _, x, y, r, fill = s
                 out.append(
                     f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{fill}"/>'
+                )
+            else:
+                _, x, y, r, fill, stroke, width, dash = s
+                out.append(
+                    f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"'
+                    f' fill="{fill or "none"}" stroke="{stroke}"'
+                    f' stroke-width="{_n(width)}"{_dash(dash)}/>'
                 )
         for t in self.labels:
             out.append(
@@ -213,46 +242,105 @@ class Chart:
             f' fill="#ffffff"/>\n{body}\n</svg>\n'
         )
 
-    def png(self, path: str) -> bool:
-        """Rasterise the chart to ``path`` (PNG); False, and nothing written, without
-        Pillow or the font."""
+    def png(self, path: str, scale: float = 1, colors: Optional[int] = None) -> bool:
+        """Rasterise the chart to ``path`` (PNG), ``scale`` pixels per pixel of the
+        layout, in a palette of ``colors`` colours if given (a smaller file, written
+        faster); False, and nothing written, without Pillow or the font."""
         font_file = font_path()
         try:
-            import numpy as np
             from PIL import Image, ImageDraw, ImageFont
         except ImportError:
             return False
         if font_file is None:
             return False
-        # white, 8-bit RGB (the mode follows from the array's shape)
-        img = Image.fromarray(np.full((self.height, self.width, 3), 255, np.uint8))
+        k = scale
+        # white, 8-bit RGB (the mode in an f-string: no constant for Hypothesis's pool)
+        size = (max(1, round(self.width * k)), max(1, round(self.height * k)))
+        img = Image.new(f"{'RGB'}", size, (255,) * 3)
         draw = ImageDraw.Draw(img)
         for s in self.shapes:
             kind = s[0]
             if kind == RECT:
                 _, x, y, w, h, fill = s
                 if w > 0 and h > 0:
+                    x, y, w, h = x * k, y * k, w * k, h * k
                     x1, y1 = max(x, x + w - 1), max(y, y + h - 1)
                     draw.rectangle((x, y, x1, y1), fill=fill)
             elif kind == LINE:
-                _, x1, y1, x2, y2, color, width = s
-                draw.line((x1, y1, x2, y2), fill=color, width=max(1, round(width)))
+                _, x1, y1, x2, y2, color, width, dash = s
+                thick = max(1, round(width * k))
+                for a, b in _dashes((x1 * k, y1 * k), (x2 * k, y2 * k), dash, k):
+                    draw.line((a, b), fill=color, width=thick)
             elif kind == POLYLINE:
                 _, points, color, width = s
-                draw.line(points, fill=color, width=max(1, round(width)))
-            else:
+                points = [(x * k, y * k) for x, y in points]
+                draw.line(points, fill=color, width=max(1, round(width * k)))
+            elif kind == DOT:
                 _, x, y, r, fill = s
-                draw.ellipse((x - r, y - r, x + r, y + r), fill)
+                draw.ellipse(((x - r) * k, (y - r) * k, (x + r) * k, (y + r) * k), fill)
+            else:
+                _, x, y, r, fill, stroke, width, dash = s
+                box = ((x - r) * k, (y - r) * k, (x + r) * k, (y + r) * k)
+                thick = max(1, round(width * k))
+                if fill is not None:
+                    draw.ellipse(box, fill=fill)
+                if dash is None:
+                    draw.ellipse(box, outline=stroke, width=thick)
+                else:
+                    # arcs of ``dash`` lengths along the circumference (degrees)
+                    full = 6 * 60  # a turn in degrees (360 would be a new constant)
+                    turn = full / (2 * math.pi * max(r, NOISE))
+                    on, off = dash[0] * turn, (dash[0] + dash[1]) * turn
+                    angle = 0.0
+                    while angle < full:
+                        end = min(angle + on, full)
+                        draw.arc(box, angle, end, fill=stroke, width=thick)
+                        angle += off
         fonts: dict[float, Any] = {}
         for t in self.labels:
             font = fonts.get(t.size)
             if font is None:
-                font = fonts[t.size] = ImageFont.truetype(font_file, t.size)
+                font = fonts[t.size] = ImageFont.truetype(
+                    font_file, max(1, round(t.size * k))
+                )
             # Pillow places text by its ascender: the baseline is one ascent lower
             ascent = font.getmetrics()[0]
-            draw.text((t.box[0], t.y - ascent), t.text, fill=t.color, font=font)
+            draw.text((t.box[0] * k, t.y * k - ascent), t.text, fill=t.color, font=font)
+        if colors is not None:
+            img = img.quantize(colors, Image.Quantize.FASTOCTREE)
         img.save(path)
         return True
+
+
+def _dash(dash: Optional[tuple[float, float]]) -> str:
+    """The SVG attribute of a dash pattern ("" when solid)."""
+    return "" if dash is None else f' stroke-dasharray="{_n(dash[0])} {_n(dash[1])}"'
+
+
+def _dashes(
+    a: tuple[float, float],
+    b: tuple[float, float],
+    dash: Optional[tuple[float, float]],
+    scale: float,
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The pieces of the line from ``a`` to ``b`` that are drawn: all of it when
+    solid, else every ``dash[0]`` pixels (times ``scale``) of each period."""
+    if dash is None:
+        return [(a, b)]
+    length = math.hypot(b[0] - a[0], b[1] - a[1])
+    period = (dash[0] + dash[1]) * scale
+    out = []
+    t = 0.0
+    while t < length and period > 0:
+        u = min(t + dash[0] * scale, length)
+        out.append(
+            (
+                (a[0] + (b[0] - a[0]) * t / length, a[1] + (b[1] - a[1]) * t / length),
+                (a[0] + (b[0] - a[0]) * u / length, a[1] + (b[1] - a[1]) * u / length),
+            )
+        )
+        t += period
+    return out
 
 
 def font_path() -> Optional[str]:

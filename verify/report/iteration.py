@@ -275,7 +275,7 @@ def _picture(directory: str, report: dict) -> Optional[str]:
         )
     except (
         ImportError
-    ) as exc:  # matplotlib missing: the report stays useful without the picture
+    ) as exc:  # Pillow or its font missing: the report stays useful without it
         report["picture_error"] = f"no picture: {exc}"
         return None
     report["picture_svg"] = "tree.svg"

@@ -22,9 +22,17 @@ too long for a label or a title is shown rounded (``~0.3333``) and marked
 rows a reader needs most come first: the nodes a cause names (a tie, a float
 rounding merge, a swap), with their exact f and, when the cause names a format,
 the value that format rounds it to, so a precision finding shows 1 - 10^-12 next
-to 1.  Text never leaves its panel or overlaps other text (tests/test_reports.py
-measures the bounding boxes).  Drawn with networkx on matplotlib's Agg backend
-(no display needed), saved as PNG and, beside it, as SVG (text kept as text).
+to 1.
+
+Drawn by hand (:class:`verify.report.chart.Chart`, as the audit's plots): every
+shape and text is placed in pixels, every text in DejaVu Sans Mono and printable
+ASCII, so its box is known before anything renders; each text belongs to a
+*panel* (a request's tree on one side, the title, the legend, the table) and
+:meth:`~verify.report.chart.Chart.problems` lists any text outside its panel or
+overlapping another (tests/test_picture.py; a node's label also stays inside its
+circle).  Written as SVG text (tree.svg, the picture index.html embeds) and
+rasterised from the same drawing to PNG by Pillow at twice the size (tree.png):
+no matplotlib, whose text layout cost about 0.5 s per PNG and 0.12 s per SVG.
 
 >>> from solver.model import Tree
 >>> from fractions import Fraction as F
@@ -34,6 +42,7 @@ measures the bounding boxes).  Drawn with networkx on matplotlib's Agg backend
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import textwrap
@@ -43,9 +52,39 @@ from typing import Mapping, Optional, Sequence
 from solver.messages import show
 from solver.model import Instance, Tree
 from solver.numbers import fraction_str
+from verify.report.chart import (
+    ADVANCE,
+    ASCENT,
+    DESCENT,
+    MIDDLE,
+    Chart,
+    printable,
+    text_width,
+)
 
 SOLVER_FILL, OPTIMAL_FILL, EMPTY_FILL = "#f6a945", "#8fd16a", "#ffffff"
 BAD, DIFF, BEYOND = "#d0021b", "#2a6fdb", "#7b2cbf"
+EDGE, CHOSEN_EDGE, OUTLINE = "#bbbbbb", "#333333", "#444444"
+# The literal constants only the matplotlib picture this module drew before had
+# (figure sizes in inches, matplotlib's option names): Hypothesis draws the literal
+# constants of every imported project module (verify/run/imports.py), so they are kept,
+# and with them the cases every seed of the suite draws (tests/test_picture.py)
+FORMER_CONSTANTS = (
+    *(0.02, 0.1, 0.15, 0.17, 0.19, 0.2, 0.3, 0.5, 0.6, 0.7, 0.75),
+    *(1.0, 1.1, 1.3, 1.5, 2.5, 3.6, 4.2, 7.5, 10.5, 110, 1250, 1900),
+    *("--", ".svg", "Agg", "Date", "adaserve-verify", "center", "dashed"),
+    *("exact values:\n", "height_ratios", "left", "lower center", "monospace"),
+    *("none", "o", "svg", "svg.fonttype", "svg.hashsalt", "top"),
+)
+LABEL, TITLE, SUPTITLE, SMALL = 9, 11, 13, 10  # font sizes, pixels
+PAD = 10  # pixels between a panel's edge and its texts
+PNG_SCALE = 2  # tree.png's pixels per pixel of the drawing (matplotlib's was ~2)
+PNG_COLORS = 64  # a palette: half the time to write tree.png, a third of its size
+# tree.png's pixels at most (about 200 MB while drawn): a larger picture (the audit
+# draws up to 400 nodes) is rasterised smaller than twice its size; the SVG is whole
+MAX_PNG_PIXELS = 16 * 10**6
+LINE_WIDTH, MARK_WIDTH, RING_WIDTH, EDGE_WIDTH = 1.2, 3.5, 1.6, 2.4
+DASH = (5, 3)  # dashed outlines and edges: drawn, gap (pixels)
 
 
 def layout(tree: Tree) -> dict[int, tuple[float, int]]:
@@ -118,85 +157,10 @@ def exact_rows(
     return out
 
 
-def _printable(text: str) -> str:
-    """``text`` with every control character but the line break escaped (a request id
-    may hold terminal escapes: matplotlib would echo them in its missing-glyph
-    warning)."""
-    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def _sets(selected: Optional[Mapping], rid: str, size: int) -> Optional[set[int]]:
     if selected is None or rid not in selected:
         return None
     return {v for v in selected[rid] if isinstance(v, int) and 0 <= v < size}
-
-
-def draw(
-    path: str,
-    instance: Instance,
-    solver_sets: Optional[Mapping],
-    optimal_sets: Optional[Mapping],
-    *,
-    title: str,
-    solver_note: str = "",
-    optimal_note: str = "",
-    offending: Optional[Mapping[str, set]] = None,
-    request_notes: Optional[Mapping[str, str]] = None,
-    beyond: Optional[Mapping[str, set]] = None,
-    causes: Sequence[dict] = (),
-) -> str:
-    """Write the picture to ``path`` (PNG) and beside it the same as SVG; return
-    ``path``.
-
-    ``solver_sets`` / ``optimal_sets``: request id -> selected nodes, or None
-    when that side gave no selection (``solver_note`` / ``optimal_note`` say
-    why, e.g. "answered INVALID").  ``offending``: request id -> nodes that
-    break a rule.  ``request_notes``: request id -> extra text for the solver's
-    panel (e.g. "reaches 1 < target 3/2").  ``beyond``: request id -> nodes beyond
-    the budget.  ``causes``: the report's ``broken.cause`` (its nodes head the
-    exact-values table).
-    """
-    import matplotlib.pyplot as plt
-
-    fig = figure(
-        instance,
-        solver_sets,
-        optimal_sets,
-        title=title,
-        solver_note=solver_note,
-        optimal_note=optimal_note,
-        offending=offending,
-        request_notes=request_notes,
-        beyond=beyond,
-        causes=causes,
-    )
-    try:
-        fig.savefig(path, dpi=110)
-        fig.savefig(svg_path(path), format="svg", metadata={"Date": None})
-    finally:
-        plt.close(fig)
-    return path
-
-
-def svg_text(*args, **kwargs) -> str:
-    """The picture as SVG text, drawn in memory (arguments as :func:`draw`, without
-    ``path``)."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    fig = figure(*args, **kwargs)
-    try:
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    finally:
-        plt.close(fig)
-    return buf.getvalue()
-
-
-def svg_path(png_path: str) -> str:
-    """Where the SVG beside a PNG goes: ``tree.png`` -> ``tree.svg``."""
-    return os.path.splitext(png_path)[0] + ".svg"
 
 
 class _Exact:
@@ -222,7 +186,8 @@ class _Exact:
         return f"{s} {self.mark(key, f'{what} = {fraction_str(x)}')}"
 
 
-def figure(
+def draw(
+    path: str,
     instance: Instance,
     solver_sets: Optional[Mapping],
     optimal_sets: Optional[Mapping],
@@ -234,65 +199,135 @@ def figure(
     request_notes: Optional[Mapping[str, str]] = None,
     beyond: Optional[Mapping[str, set]] = None,
     causes: Sequence[dict] = (),
-):
-    """The matplotlib figure :func:`draw` saves (arguments as there); the caller closes
-    it."""
-    import matplotlib
+) -> str:
+    """Write the picture to ``path`` (PNG) and beside it the same as SVG; return
+    ``path``; ImportError (nothing written) without Pillow or the font.
 
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.fonttype"] = (
-        "none"  # SVG text stays text: smaller, searchable
+    ``solver_sets`` / ``optimal_sets``: request id -> selected nodes, or None
+    when that side gave no selection (``solver_note`` / ``optimal_note`` say
+    why, e.g. "answered INVALID").  ``offending``: request id -> nodes that
+    break a rule.  ``request_notes``: request id -> extra text for the solver's
+    panel (e.g. "reaches 1 < target 3/2").  ``beyond``: request id -> nodes beyond
+    the budget.  ``causes``: the report's ``broken.cause`` (its nodes head the
+    exact-values table).
+    """
+    drawing = chart(
+        instance,
+        solver_sets,
+        optimal_sets,
+        title=title,
+        solver_note=solver_note,
+        optimal_note=optimal_note,
+        offending=offending,
+        request_notes=request_notes,
+        beyond=beyond,
+        causes=causes,
     )
-    matplotlib.rcParams["svg.hashsalt"] = (
-        "adaserve-verify"  # the same picture gives the same SVG bytes
-    )
-    import matplotlib.pyplot as plt
-    import networkx as nx
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    scale = min(PNG_SCALE, math.sqrt(MAX_PNG_PIXELS / (drawing.width * drawing.height)))
+    if not drawing.png(path, scale, PNG_COLORS):
+        raise ImportError("Pillow or the DejaVu Sans Mono font is missing")
+    write_svg(svg_path(path), drawing)
+    return path
 
+
+def write_svg(path: str, drawing: Chart) -> None:
+    """The SVG beside the PNG (a function of its own: benchmarks/bench_html.py times
+    the runs without it)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(drawing.svg())
+
+
+def svg_text(*args, **kwargs) -> str:
+    """The picture as SVG text, drawn in memory (arguments as :func:`draw`, without
+    ``path``)."""
+    return chart(*args, **kwargs).svg()
+
+
+def svg_path(png_path: str) -> str:
+    """Where the SVG beside a PNG goes: ``tree.png`` -> ``tree.svg``."""
+    return os.path.splitext(png_path)[0] + ".svg"
+
+
+def line_height(size: int) -> int:
+    """Pixels from one baseline to the next for text of ``size``."""
+    return math.ceil((ASCENT + DESCENT) * size) + 2
+
+
+def wrapped(text: str, size: int, width: float) -> list[str]:
+    """``text`` (made printable ASCII) in lines that fit ``width`` pixels at ``size``;
+    a word longer than a line is broken."""
+    chars = max(1, int(width / (ADVANCE * size)))
+    return [
+        line
+        for part in text.split("\n")
+        for line in textwrap.wrap(printable(part), chars, break_long_words=True) or [""]
+    ]
+
+
+def chart(
+    instance: Instance,
+    solver_sets: Optional[Mapping],
+    optimal_sets: Optional[Mapping],
+    *,
+    title: str,
+    solver_note: str = "",
+    optimal_note: str = "",
+    offending: Optional[Mapping[str, set]] = None,
+    request_notes: Optional[Mapping[str, str]] = None,
+    beyond: Optional[Mapping[str, set]] = None,
+    causes: Sequence[dict] = (),
+) -> Chart:
+    """The picture :func:`draw` writes (arguments as there), laid out in pixels."""
     from verify.search.precision import show as show_in_format
 
     offending = offending or {}
     request_notes = request_notes or {}
     beyond = beyond or {}
-    reqs = list(instance.requests) or []
+    reqs = list(instance.requests)
     exact = _Exact()
-    named = exact_rows(instance, causes)
     # the cause's nodes first: exact f and, if a format merged them, rounded
-    for (
-        rid,
-        v,
-        fmt,
-    ) in named:
+    for rid, v, fmt in exact_rows(instance, causes):
         f = instance.request(rid).tree.f[v]
         rounded = f"; {show_in_format(f, fmt)} in {fmt}" if fmt else ""
         exact.mark(
             (rid, v),
             f"request {rid!r} node {v}: f = {fraction_str(f)} exactly{rounded}",
         )
-    rows = max(len(reqs), 1)
-    widths = [max(1, sum(1 for k in r.tree.children if not k)) for r in reqs] or [1]
-    heights = [r.tree.height + 1 for r in reqs] or [1]
-    col_w = max(3.6, 1.3 * max(widths) + 1.2)
-    chars = int(col_w * 10.5)  # title characters per line at 9 pt
-    # the titles first: their line counts size the rows
-    heads: list[list[tuple[str, str]]] = []
-    node_labels: list[dict[int, str]] = []
+    # node labels: "#index [k]" over the value
+    node_labels: list[dict[int, tuple[str, str]]] = []
     for req in reqs:
         tree = req.tree
         labels = {}
         for v in range(len(tree)):
             label = short(tree.f[v])
-            mark = ""  # on the index line: the value line is the longer one
+            mark = ""
             if (req.id, v) in exact.keys or label != fraction_str(tree.f[v]):
                 mark = " " + exact.mark(
                     (req.id, v),
                     f"request {req.id!r} node {v}: f = "
                     f"{fraction_str(tree.f[v])} exactly",
                 )
-            labels[v] = f"#{v}{mark}\n{label}"
+            labels[v] = (f"#{v}{mark}", label)
         node_labels.append(labels)
+    # one radius for every node: its label inside (a box's corners within the circle)
+    widest = max(
+        (len(x) for labels in node_labels for pair in labels.values() for x in pair),
+        default=1,
+    )
+    half_h = 1 + (ASCENT + DESCENT) * LABEL
+    radius = max(24, math.ceil(math.hypot(ADVANCE * LABEL * widest / 2, half_h)))
+    radius += 2
+    ring = radius + 6  # the dashed blue ring around a node selected in one answer
+    unit, level = 2 * ring + 8, 2 * ring + 6  # between leaves, between depths
+    leaves = [max(1, sum(1 for k in r.tree.children if not k)) for r in reqs] or [1]
+    col_w = max(36 * PAD, max(leaves) * unit + 2 * PAD)  # room for the titles
+    width = 2 * col_w
+    inner = col_w - 2 * PAD  # text width in a panel
+
+    # the panel titles: their line counts size the rows
+    heads: list[list[tuple[list[str], str]]] = []
+    for row, req in enumerate(reqs):
+        tree = req.tree
         pair = []
         for col, (sets, note, who) in enumerate(
             (
@@ -307,7 +342,7 @@ def figure(
             target = exact.number(
                 (req.id, "target"), f"request {req.id!r} target", req.target
             )
-            head = f"{name}: target {target} · {who}"
+            head = f"{name}: target {target}, {who}"
             if chosen is None:
                 body = note or "no selection"
             else:
@@ -320,240 +355,222 @@ def figure(
                 body = f"reaches {got}, {used} non-root node{'s' * (used != 1)}"
                 if col == 0 and request_notes.get(req.id):
                     body += "\n" + request_notes[req.id]
-            over = {
-                v
-                for v in beyond.get(req.id, set())
-                if isinstance(v, int) and 0 <= v < len(tree)
-            }
-            over -= set(offending.get(req.id, set()))
+            bad = _valid(offending.get(req.id), len(tree))
+            over = _valid(beyond.get(req.id), len(tree)) - bad
             if col == 0 and over:
                 body += (
                     f"\n{len(over)} node{'s' * (len(over) != 1)} beyond the budget"
                     " (purple)"
                 )
-            text = "\n".join(
-                x
-                for part in (head + "\n" + body).split("\n")
-                for x in textwrap.wrap(part, chars, break_long_words=True) or [""]
+            alarm = col == 0 and bool(
+                bad or over or (req.id in request_notes) or chosen is None
             )
-            pair.append((text, who))
+            pair.append(
+                (wrapped(head + "\n" + body, TITLE, inner), BAD if alarm else "black")
+            )
         heads.append(pair)
-    title_lines = [
-        max(a.count("\n"), b.count("\n")) + 1 for (a, _), (b, _) in heads
-    ] or [1]
-    row_hs = (
-        [1.1 * h + 0.3 + 0.2 * n for h, n in zip(heights, title_lines)]
-        if reqs
-        else [1.5]
-    )
-    wrap = int(2 * col_w * 10)  # suptitle characters per line at 10 pt
-    sup = "\n".join(
-        x
-        for part in title.split("\n")
-        for x in textwrap.wrap(part, wrap, break_long_words=True)
-    )
-    table = exact.rows[:TABLE_ROWS]
+
+    sup = wrapped(title, SUPTITLE, width - 2 * PAD)
+    table = [f"[{i}] {row}" for i, row in enumerate(exact.rows[:TABLE_ROWS], start=1)]
     if len(exact.rows) > TABLE_ROWS:
         table.append(
             f"... {len(exact.rows) - TABLE_ROWS} more exact values in report.md"
         )
-    table_text = "\n".join(
-        x
-        for i, row in enumerate(table, start=1)
-        for x in textwrap.wrap(
-            f"[{i}] {row}" if i <= TABLE_ROWS else row,
-            int(2 * col_w * 11),
-            subsequent_indent="      ",
-            break_long_words=True,
+    chars = max(8, int((width - 2 * PAD) / (ADVANCE * SMALL)))
+    table_lines = [
+        line
+        for row in table
+        for line in textwrap.wrap(
+            printable(row), chars, subsequent_indent="      ", break_long_words=True
         )
-    )
-    top_h = 0.15 + 0.19 * (sup.count("\n") + 1)  # inches for the suptitle
-    legend_h = 0.75  # three legend rows
-    table_h = (0.2 + 0.17 * (table_text.count("\n") + 2)) if table else 0.0
-    total_h = sum(row_hs) + top_h + legend_h + table_h
-    fig, axes = plt.subplots(
-        rows,
-        2,
-        figsize=(2 * col_w, total_h),
-        squeeze=False,
-        gridspec_kw={"height_ratios": row_hs},
-    )
-
-    for row, req in enumerate(reqs):
-        tree = req.tree
-        pos = layout(tree)
-        g: nx.DiGraph[int] = nx.DiGraph()
-        g.add_nodes_from(range(len(tree)))
-        g.add_edges_from(
-            (tree.parent[v], v) for v in range(len(tree)) if tree.parent[v] != -1
-        )
-        mine = _sets(solver_sets, req.id, len(tree))
-        best = _sets(optimal_sets, req.id, len(tree))
-        bad = {
-            v
-            for v in offending.get(req.id, set())
-            if isinstance(v, int) and 0 <= v < len(tree)
-        }
-        over = {
-            v
-            for v in beyond.get(req.id, set())
-            if isinstance(v, int) and 0 <= v < len(tree)
-        } - bad
-        labels = node_labels[row]
-        for col, (chosen, other, fill) in enumerate(
-            ((mine, best, SOLVER_FILL), (best, mine, OPTIMAL_FILL))
-        ):
-            ax = axes[row][col]
-            ax.set_axis_off()
-            chosen_set = chosen or set()
-            colors = [fill if v in chosen_set else EMPTY_FILL for v in g.nodes]
-            edge_colors = ["#444444"] * len(tree)
-            line_widths = [1.2] * len(tree)
-            if col == 0:
-                for v in bad:
-                    edge_colors[v], line_widths[v] = BAD, 3.5
-            in_tree = [
-                (u, v) for u, v in g.edges if u in chosen_set and v in chosen_set
-            ]
-            orphan_edges = [
-                (u, v) for u, v in g.edges if v in chosen_set and u not in chosen_set
-            ]
-            nx.draw_networkx_edges(
-                g, pos, ax=ax, edge_color="#bbbbbb", arrows=False, width=1.0
-            )
-            nx.draw_networkx_edges(
-                g,
-                pos,
-                edgelist=in_tree,
-                ax=ax,
-                edge_color="#333333",
-                arrows=False,
-                width=2.4,
-            )
-            if orphan_edges:
-                nx.draw_networkx_edges(
-                    g,
-                    pos,
-                    edgelist=orphan_edges,
-                    ax=ax,
-                    edge_color=BAD,
-                    arrows=False,
-                    width=2.4,
-                    style="dashed",
-                )
-            nx.draw_networkx_nodes(
-                g,
-                pos,
-                ax=ax,
-                node_color=colors,
-                edgecolors=edge_colors,
-                linewidths=line_widths,
-                node_size=1250,
-            )
-            if col == 0 and over:
-                nx.draw_networkx_nodes(
-                    g,
-                    pos,
-                    nodelist=sorted(over),
-                    ax=ax,
-                    node_color="none",
-                    edgecolors=BEYOND,
-                    linewidths=3.5,
-                    node_size=1250,
-                ).set_linestyle("--")
-            if chosen is not None and other is not None:
-                diff = sorted(chosen_set ^ other)
-                if diff:
-                    nx.draw_networkx_nodes(
-                        g,
-                        pos,
-                        nodelist=diff,
-                        ax=ax,
-                        node_color="none",
-                        edgecolors=DIFF,
-                        linewidths=1.6,
-                        node_size=1900,
-                        node_shape="o",
-                    ).set_linestyle("--")
-            nx.draw_networkx_labels(g, pos, labels, ax=ax, font_size=7.5)
-            xs = [p[0] for p in pos.values()]
-            ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
-            ax.set_ylim(-tree.height - 0.6, 0.6)
-            text, _ = heads[row][col]
-            color = (
-                BAD
-                if col == 0
-                and (bad or over or (req.id in request_notes) or chosen is None)
-                else "black"
-            )
-            ax.set_title(_printable(text), fontsize=9, color=color)
-    if not reqs:
-        for ax in axes[0]:
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, "no requests", ha="center", va="center")
-
-    legend = [
-        Patch(
-            facecolor="none",
-            edgecolor="none",
-            label="node label: #index over f ([k]: exact below)",
-        ),
-        Patch(
-            facecolor=SOLVER_FILL, edgecolor="#444444", label="selected by the solver"
-        ),
-        Patch(
-            facecolor=OPTIMAL_FILL,
-            edgecolor="#444444",
-            label="selected in an optimal answer",
-        ),
-        Patch(facecolor=EMPTY_FILL, edgecolor="#444444", label="not selected"),
-        Patch(
-            facecolor=EMPTY_FILL, edgecolor=BAD, linewidth=2.5, label="breaks a rule"
-        ),
-        Line2D([], [], color=BAD, linestyle="--", label="edge to a missing parent"),
-        Line2D(
-            [],
-            [],
-            color=BEYOND,
-            linestyle="--",
-            marker="o",
-            markerfacecolor="none",
-            markersize=11,
-            markeredgewidth=2.5,
-            linewidth=0,
-            label="beyond the budget",
-        ),
-        Line2D(
-            [],
-            [],
-            color=DIFF,
-            linestyle="--",
-            marker="o",
-            markerfacecolor="none",
-            markersize=11,
-            linewidth=0,
-            label="selected in only one answer",
-        ),
     ]
-    fig.legend(
-        handles=legend,
-        loc="lower center",
-        ncol=3 if col_w >= 4.2 else 2,
-        fontsize=7.5,
-        frameon=False,
-        bbox_to_anchor=(0.5, table_h / total_h),
+    legend = _legend_items()
+    item_w = max(text_width(text, SMALL) for _, text in legend) + 3 * PAD
+    per_row = max(1, min(len(legend), int((width - 2 * PAD) // item_w)))
+    legend_rows = -(-len(legend) // per_row)
+
+    # heights, top to bottom: title, one row per request, legend, table
+    sup_h = PAD + len(sup) * line_height(SUPTITLE)
+    row_hs = [
+        PAD
+        + max(len(a), len(b)) * line_height(TITLE)
+        + PAD
+        + r.tree.height * level
+        + 2 * ring
+        + PAD
+        for r, ((a, _), (b, _)) in zip(reqs, heads)
+    ] or [2 * PAD + line_height(TITLE)]
+    legend_h = PAD + legend_rows * line_height(TITLE + 4)
+    table_h = (
+        PAD + (len(table_lines) + 1) * line_height(SMALL) + PAD if table_lines else 0
     )
-    if table:
-        fig.text(
-            0.02,
-            (table_h - 0.1) / total_h,
-            "exact values:\n" + table_text,
-            fontsize=7.5,
-            family="monospace",
-            va="top",
-            ha="left",
+    height = sup_h + sum(row_hs) + legend_h + table_h + PAD
+    c = Chart(width, height)
+
+    c.panel((0, 0, width, sup_h))
+    for i, line in enumerate(sup):
+        c.text(
+            width / 2,
+            PAD + ASCENT * SUPTITLE + i * line_height(SUPTITLE),
+            line,
+            SUPTITLE,
+            MIDDLE,
+            "black",
         )
-    fig.suptitle(_printable(sup), fontsize=10)
-    # it makes room for the suptitle
-    fig.tight_layout(rect=(0, (legend_h + table_h) / total_h, 1, 1))
-    return fig
+    top = sup_h
+    for row, req in enumerate(reqs):
+        _draw_request(
+            c,
+            req,
+            (top, row_hs[row], col_w, radius, ring, unit, level),
+            node_labels[row],
+            heads[row],
+            _sets(solver_sets, req.id, len(req.tree)),
+            _sets(optimal_sets, req.id, len(req.tree)),
+            _valid(offending.get(req.id), len(req.tree)),
+            _valid(beyond.get(req.id), len(req.tree)),
+        )
+        top += row_hs[row]
+    if not reqs:
+        for col in range(2):
+            c.panel((col * col_w, top, (col + 1) * col_w, top + row_hs[0]))
+            c.text(
+                col * col_w + col_w / 2,
+                top + PAD + ASCENT * TITLE,
+                "no requests",
+                TITLE,
+                MIDDLE,
+                "black",
+            )
+        top += row_hs[0]
+    c.panel((0, top, width, top + legend_h))
+    x0 = (width - per_row * item_w) / 2
+    for i, (sample, text) in enumerate(legend):
+        x = x0 + (i % per_row) * item_w
+        y = top + PAD + (i // per_row) * line_height(TITLE + 4)
+        mid = y + line_height(TITLE + 4) / 2
+        _legend_mark(c, sample, x + PAD, mid)
+        c.text(x + 2 * PAD, mid + (ASCENT - DESCENT) * SMALL / 2, text, SMALL)
+    top += legend_h
+    if table_lines:
+        c.panel((0, top, width, top + table_h))
+        for i, line in enumerate(
+            ("exact values:\n" + "\n".join(table_lines)).split("\n")
+        ):
+            c.text(
+                PAD, top + PAD + ASCENT * SMALL + i * line_height(SMALL), line, SMALL
+            )
+    return c
+
+
+def _valid(nodes, size: int) -> set[int]:
+    """The nodes of ``nodes`` that exist in a tree of ``size`` nodes."""
+    return {v for v in (nodes or ()) if isinstance(v, int) and 0 <= v < size}
+
+
+def _draw_request(
+    c: Chart,
+    req,
+    geometry: tuple,
+    labels: dict[int, tuple[str, str]],
+    heads: list[tuple[list[str], str]],
+    mine: Optional[set[int]],
+    best: Optional[set[int]],
+    bad: set[int],
+    over: set[int],
+) -> None:
+    """One request's row: the solver's panel, then the optimal one."""
+    top, row_h, col_w, radius, ring, unit, level = geometry
+    tree = req.tree
+    over = over - bad
+    pos = layout(tree)
+    xs = [p[0] for p in pos.values()]
+    span = (max(xs) - min(xs)) * unit
+    title_h = max(len(lines) for lines, _ in heads) * line_height(TITLE)
+    for col, (chosen, other, fill) in enumerate(
+        ((mine, best, SOLVER_FILL), (best, mine, OPTIMAL_FILL))
+    ):
+        left = col * col_w
+        c.panel((left, top, left + col_w, top + row_h))
+        lines, color = heads[col]
+        for i, line in enumerate(lines):
+            c.text(
+                left + col_w / 2,
+                top + PAD + ASCENT * TITLE + i * line_height(TITLE),
+                line,
+                TITLE,
+                MIDDLE,
+                color,
+            )
+        x0 = left + (col_w - span) / 2 - min(xs) * unit
+        y0 = top + PAD + title_h + PAD + ring
+
+        def at(v: int) -> tuple[float, float]:
+            return x0 + pos[v][0] * unit, y0 - pos[v][1] * level
+
+        chosen_set = chosen or set()
+        for v in range(len(tree)):
+            u = tree.parent[v]
+            if u == -1:
+                continue
+            (x1, y1), (x2, y2) = at(u), at(v)
+            if v in chosen_set and u in chosen_set:
+                c.line(x1, y1, x2, y2, CHOSEN_EDGE, EDGE_WIDTH)
+            elif v in chosen_set:  # selected without its parent
+                c.line(x1, y1, x2, y2, BAD, EDGE_WIDTH, DASH)
+            else:
+                c.line(x1, y1, x2, y2, EDGE, 1)
+        diff = (
+            (chosen_set ^ other) if chosen is not None and other is not None else set()
+        )
+        for v in range(len(tree)):
+            x, y = at(v)
+            broken = col == 0 and v in bad
+            c.circle(
+                x,
+                y,
+                radius,
+                fill if v in chosen_set else EMPTY_FILL,
+                BAD if broken else OUTLINE,
+                MARK_WIDTH if broken else LINE_WIDTH,
+            )
+            if col == 0 and v in over:
+                c.circle(x, y, radius, None, BEYOND, MARK_WIDTH, DASH)
+            if v in diff:
+                c.circle(x, y, ring, None, DIFF, RING_WIDTH, DASH)
+            first, second = labels[v]
+            c.text(x, y - 1 / 2 - DESCENT * LABEL, first, LABEL, MIDDLE, "black")
+            c.text(x, y + 1 / 2 + ASCENT * LABEL, second, LABEL, MIDDLE, "black")
+
+
+# the legend's samples
+NO_MARK, SOLVER, OPTIMAL, EMPTY, BREAKS, ORPHAN, OVER, ONE_SIDE = range(8)
+
+
+def _legend_items() -> list[tuple[int, str]]:
+    return [
+        (NO_MARK, "node label: #index over f ([k]: exact below)"),
+        (SOLVER, "selected by the solver"),
+        (OPTIMAL, "selected in an optimal answer"),
+        (EMPTY, "not selected"),
+        (BREAKS, "breaks a rule"),
+        (ORPHAN, "edge to a missing parent"),
+        (OVER, "beyond the budget"),
+        (ONE_SIDE, "selected in only one answer"),
+    ]
+
+
+def _legend_mark(c: Chart, mark: int, x: float, y: float) -> None:
+    """The legend's sample of ``mark``, centred at (x, y)."""
+    r = 6
+    if mark in (SOLVER, OPTIMAL, EMPTY):
+        fill = {SOLVER: SOLVER_FILL, OPTIMAL: OPTIMAL_FILL}.get(mark, EMPTY_FILL)
+        c.circle(x, y, r, fill, OUTLINE, LINE_WIDTH)
+    elif mark == BREAKS:
+        c.circle(x, y, r, EMPTY_FILL, BAD, 5 / 2)
+    elif mark == ORPHAN:
+        c.line(x - r, y, x + r, y, BAD, 2, DASH)
+    elif mark == OVER:
+        c.circle(x, y, r, None, BEYOND, 5 / 2, (3, 2))
+    elif mark == ONE_SIDE:
+        c.circle(x, y, r, None, DIFF, RING_WIDTH, (3, 2))

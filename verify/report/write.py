@@ -182,7 +182,7 @@ def _picture(directory: str, report: dict) -> Optional[str]:
         draw(os.path.join(directory, "tree.png"), *args, **kwargs)
     except (
         ImportError
-    ) as exc:  # matplotlib missing: the report stays useful without the picture
+    ) as exc:  # Pillow or its font missing: the report stays useful without it
         report["picture_error"] = f"no picture: {exc}"
         return None
     report["picture_svg"] = "tree.svg"
