@@ -531,8 +531,10 @@ def _scaled_tree(
     When d, the least common denominator of the values, has at most
     :data:`_OVER_BITS` bits (the common case): for ``prob`` D = d; for ``cond``
     D = d ** height and f(v) * D is the product of the ints ``cond * d`` along the
-    path, times d ** (height - depth(v)) (:func:`_tree_over`).  Otherwise, for
-    ``cond``, the products of the numerators and of the denominators, not reduced.
+    path, times d ** (height - depth(v)) (:func:`_tree_over`), or D the least
+    common denominator of f when d ** height is longer than :data:`_SMALL_BITS`.
+    Otherwise, for ``cond``, the products of the numerators and of the
+    denominators, not reduced.
     Either way each f's denominator stays a multiple of the reduced one, so within
     the limits here the exact way is within its limits too.
     """
@@ -646,7 +648,12 @@ def _tree_over(
     if den.bit_length() > _SAFE_BITS:
         raise _Unsure
     # d ** (height - depth) by depth
-    return tuple(map(operator.mul, f, map(powers[height::-1].__getitem__, depth))), den
+    nums = tuple(map(operator.mul, f, map(powers[height::-1].__getitem__, depth)))
+    if den.bit_length() > _SMALL_BITS:  # long: over the least denominator instead
+        g = math.gcd(den, *nums)
+        if g != 1:
+            return tuple(map(operator.floordiv, nums, repeat(g))), den // g
+    return nums, den
 
 
 _POWERS: dict[int, list[int]] = {}  # d -> [1, d, d ** 2, ...], for small heights

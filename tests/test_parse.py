@@ -1089,3 +1089,20 @@ def test_long_integers_are_found_wherever_they_are(digits):
             assert got == 10 ** (digits - 1), (pad, digits)
         digits_in_string = '{"a": "' + "x" * pad + "1" * digits + '"}'
         assert loads_exact(digits_in_string)["a"] == "x" * pad + "1" * digits
+
+
+def test_long_cond_products_are_kept_over_the_least_denominator():
+    """cond 1/2 and 1/5 in turn down a path of 160 nodes: d = 10, d ** height has
+    more than 256 bits, so the ints are over the least denominator, 10 ** 80."""
+    n = 161
+    cond = ["1"] + ["0.5" if v % 2 else "0.2" for v in range(1, n)]
+    obj = {
+        "budget": 2,
+        "requests": [
+            {"id": "a", "target": 1, "parent": list(range(-1, n - 1)), "cond": cond}
+        ],
+    }
+    (tree,) = _cond_tree(obj)
+    assert tree.scaled[1] == 10**80 and tree.f[-1] == F(1, 10**80)
+    assert tree.f[3] == F(1, 20) and tree.cond[2] == F(1, 5)
+    _agree(obj)
