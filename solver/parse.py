@@ -463,8 +463,7 @@ def _known_units(values: list):
 def _remember_units(values: list, exact: list, ratios: list) -> None:
     if len(_UNITS) + len(values) > _UNIT_ENTRIES:  # also bounds one long request
         _UNITS.clear()
-        _OVER.clear()
-        _OVER_DEN[0] = 1
+        _forget_over()
         if len(values) > _UNIT_ENTRIES:
             return
     kept = [
@@ -475,33 +474,44 @@ def _remember_units(values: list, exact: list, ratios: list) -> None:
     for text, x, r in kept:
         _UNITS[text] = (x, r)
     # the same texts over the table's common denominator, unless it grows too long
-    den = _OVER_DEN[0]
-    common = math.lcm(den, *{r[1] for _, _, r in kept})
-    if common != den:
-        if common.bit_length() > _OVER_BITS:
-            return  # these texts stay out of _OVER
-        for text in _OVER:
-            _OVER[text] *= common // den
-        _OVER_DEN[0] = common
-    for text, _, (num, d) in kept:
-        _OVER[text] = num * (common // d)
+    _remember_over([r for _, _, r in kept], [text for text, _, _ in kept])
 
 
 # The texts of _UNITS again, as ints over one common denominator G of theirs (the
 # least common multiple of their denominators, at most _OVER_BITS bits long):
-# _OVER[text] == value * G.  One look-up per node then gives a request's values as
-# ints, and their gcd with G the least common denominator of the request's values.
-_OVER: dict[str, int] = {}
-_OVER_DEN = [1]  # G
+# _OVER == (G, {text: value * G}).  One look-up per node then gives a request's values
+# as ints, and their gcd with G the least common denominator of the request's values.
+# G and the table change together, in one assignment: a reader (another thread, say)
+# always gets a table with its own G.
+_OVER: tuple[int, dict[str, int]] = (1, {})
 _OVER_BITS = 64
+
+
+def _forget_over() -> None:
+    global _OVER
+    _OVER = (1, {})
+
+
+def _remember_over(ratios: list[tuple[int, int]], texts: list[str]) -> None:
+    global _OVER
+    den, table = _OVER
+    common = math.lcm(den, *{d for _, d in ratios})
+    if common != den:
+        if common.bit_length() > _OVER_BITS:
+            return  # these texts stay out of _OVER
+        k = common // den
+        table = {text: x * k for text, x in table.copy().items()}  # a new table
+    for text, (num, d) in zip(texts, ratios):
+        table[text] = num * (common // d)
+    _OVER = (common, table)
 
 
 def _over_common(values: list) -> tuple[Sequence[int], int] | None:
     """``(ints, d)`` with ``values[v] == ints[v] / d``, d the least common denominator
     of the values, when every value is a text in :data:`_OVER`; else None."""
-    den = _OVER_DEN[0]
+    den, table = _OVER
     try:
-        got: tuple[Any, ...] = tuple(map(_OVER.get, values))
+        got: tuple[Any, ...] = tuple(map(table.get, values))
         g = math.gcd(den, *got)
     except TypeError:  # an unhashable value (a list), or one not in the table (None)
         return None
@@ -661,15 +671,15 @@ _POWERS: dict[int, list[int]] = {}  # d -> [1, d, d ** 2, ...], for small height
 
 def _powers(d: int, height: int) -> list[int]:
     """``[d ** k for k in 0..height]`` (at least)."""
-    got = _POWERS.get(d)
-    if got is None:
-        if len(_POWERS) >= _OVER_BITS:
-            _POWERS.clear()
-        got = _POWERS[d] = [1]
-    if height >= _OVER_BITS:  # not kept: long paths are rare, and their powers long
-        got = got[:1]
-    while len(got) <= height:
-        got.append(got[-1] * d)
+    got = _POWERS.get(d) or [1]
+    if len(got) <= height:
+        got = list(got)  # a new list: a reader (another thread, say) keeps the old one
+        while len(got) <= height:
+            got.append(got[-1] * d)
+        if height < _OVER_BITS:  # kept: long paths are rare, and their powers long
+            if len(_POWERS) >= _OVER_BITS:
+                _POWERS.clear()
+            _POWERS[d] = got
     return got
 
 

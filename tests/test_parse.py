@@ -1029,8 +1029,7 @@ def test_the_table_of_texts_grows_its_denominator_and_stops_at_its_limit():
             }
         )
     parse._UNITS.clear()
-    parse._OVER.clear()
-    parse._OVER_DEN[0] = 1
+    parse._forget_over()
     for _ in range(2):  # with the table empty, then full
         got = parse_instance(obj)
         _agree(obj)
@@ -1045,8 +1044,8 @@ def test_the_table_of_texts_grows_its_denominator_and_stops_at_its_limit():
             assert list(r.tree.f) == want and r.tree.has_scaled
             nums, den = r.tree.scaled
             assert [F(n, den) for n in nums] == want
-    assert parse._OVER_DEN[0] == 100  # the long denominators stayed out
-    assert big[0] in parse._UNITS and big[0] not in parse._OVER
+    assert parse._OVER[0] == 100  # the long denominators stayed out
+    assert big[0] in parse._UNITS and big[0] not in parse._OVER[1]
 
 
 def test_values_not_in_the_table_or_not_texts_agree_with_the_careful_way():
@@ -1106,3 +1105,55 @@ def test_long_cond_products_are_kept_over_the_least_denominator():
     assert tree.scaled[1] == 10**80 and tree.f[-1] == F(1, 10**80)
     assert tree.f[3] == F(1, 20) and tree.cond[2] == F(1, 5)
     _agree(obj)
+
+
+def test_threads_parsing_at_once_get_the_values_their_texts_denote():
+    """The tables of texts are shared: threads that grow them at the same time (each
+    its own denominators) still read every value exactly."""
+    import threading
+
+    from solver import parse
+
+    def texts(p):
+        return [f"{k}/{p}" for k in range(1, p)]
+
+    primes = [3, 5, 7, 11, 13, 17, 19, 23]
+    wrong: list = []
+
+    def work(p):
+        cond = ["1"] + texts(p)
+        obj = {
+            "budget": 2,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1,
+                    "parent": list(range(-1, len(cond) - 1)),
+                    "cond": cond,
+                },
+                {"id": "b", "target": 1, "parent": [-1] + [0] * (p - 1), "prob": cond},
+            ],
+        }
+        want = [F(1)]
+        for k in range(1, p):
+            want.append(want[-1] * F(k, p))
+        for _ in range(60):
+            inst = parse_instance(obj)
+            got = [list(r.tree.f) for r in inst.requests]
+            if got != [want, [F(1)] + [F(k, p) for k in range(1, p)]]:
+                wrong.append(p)
+            if p == primes[0]:
+                parse._UNITS.clear()
+                parse._forget_over()
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(p,)) for p in primes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert wrong == []
