@@ -16,7 +16,8 @@ fresh process; the runs of the two trees alternate, and each figure is the
 median over ``--runs`` runs (CPU time with ``--cpu``: a shared, busy machine).
 Every parsed instance and selection
 is compared across the trees (their JSON, and each tree's root, order,
-children, depth and scaled ints): a difference prints MISMATCH.
+children, depth and scaled ints, over the least common denominator: a tree
+may keep them over any multiple of it): a difference prints MISMATCH.
 
 Run:  python benchmarks/bench_parse.py --base-tree /work/main [--runs 5]
           [--lines 60] [--cpu]
@@ -34,7 +35,7 @@ from in_tree import run_in_tree
 HERE = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 _CHILD = """
-import hashlib, json, sys, time
+import hashlib, json, math, sys, time
 tree, lines_n, clock_name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 sys.path[:0] = [tree, tree + '/benchmarks']
 from bench_audit import trace_lines
@@ -42,8 +43,12 @@ from bench_dp import build
 from solver.numbers import loads_exact
 from solver.parse import parse_instance
 from solver.selection import parse_selection
+def least(scaled):  # the ints over the least denominator: any common one is exact
+    nums, den = scaled
+    g = math.gcd(den, *nums)
+    return [n // g for n in nums], den // g
 def shapes(inst):
-    return [(t.root, t.order, t.children, t.depth, t.scaled)
+    return [(t.root, t.order, t.children, t.depth, least(t.scaled))
             for t in (r.tree for r in inst.requests)]
 clock = time.process_time if clock_name == 'cpu' else time.perf_counter
 lines = list(trace_lines(64, lines_n, 0))

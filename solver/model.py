@@ -32,7 +32,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Iterable, Mapping
+from typing import ClassVar, Iterable, Mapping
 
 from .numbers import fraction_str
 
@@ -63,6 +63,9 @@ class Tree:
 
     parent: tuple[int, ...]
     root: int
+    # the conditionals as given, as (ints, d) with cond(v) == ints[v] / d, when the
+    # parser kept them so (made Fractions on first use); set on the instance
+    _cond_over: ClassVar[tuple[tuple[int, ...], int] | None] = None
 
     @classmethod
     def from_parents(
@@ -89,14 +92,36 @@ class Tree:
         den: int,
         cond: Iterable[Fraction] | None = None,
         shape: "Tree | None" = None,
+        cond_over: tuple[Iterable[int], int] | None = None,
     ) -> "Tree":
         """Build from a validated parent array and f as ints over ``den`` (any
         common denominator, not necessarily the least); ``shape``: the tree's
-        :meth:`shape`, when already built."""
+        :meth:`shape`, when already built; ``cond_over``: the conditionals as
+        ``(ints, d)``, ``cond(v) == ints[v] / d``, made Fractions on first use
+        (``cond`` instead gives them as Fractions)."""
         tree = cls.shape(tuple(parent)) if shape is None else shape
         object.__setattr__(tree, "_scaled", (tuple(numerators), den))
         if cond is not None:
             object.__setattr__(tree, "_cond", tuple(cond))
+        elif cond_over is not None:
+            vars(tree).update(_cond_over=(tuple(cond_over[0]), cond_over[1]))
+        return tree
+
+    @classmethod
+    def parents_first(
+        cls,
+        parent: tuple[int, ...],
+        numerators: tuple[int, ...],
+        den: int,
+        cond_over: tuple[tuple[int, ...], int] | None = None,
+    ) -> "Tree":
+        """:meth:`from_scaled` of a tree whose root is node 0 and whose every other
+        node's parent is a smaller index (validated): nothing built but the object
+        (the parser's common case)."""
+        tree = cls.__new__(cls)
+        vars(tree).update(parent=parent, root=0, _scaled=(numerators, den))
+        if cond_over is not None:
+            vars(tree).update(_cond_over=cond_over)
         return tree
 
     @classmethod
@@ -163,6 +188,10 @@ class Tree:
         """Conditional probabilities: as given, or f(v) / f(parent) (0 where that f
         is 0)."""
         got = self.__dict__.get("_cond")
+        if got is None and self._cond_over is not None:  # as given, over one d
+            nums, d = self._cond_over
+            got = tuple([Fraction(n, d) for n in nums])
+            object.__setattr__(self, "_cond", got)
         if got is None:
             f, zero, one = self.f, Fraction(0), Fraction(1)
             got = tuple(
@@ -252,6 +281,14 @@ class Request:
     target: Fraction
     tree: Tree
     given: str = "prob"  # which field the input used: "prob" or "cond"
+
+    @classmethod
+    def unchecked(cls, id: str, target: Fraction, tree: Tree, given: str) -> "Request":
+        """The same as ``Request(id, target, tree, given)``, built faster (the parser
+        builds one per request)."""
+        req = cls.__new__(cls)
+        vars(req).update(id=id, target=target, tree=tree, given=given)
+        return req
 
 
 @dataclass(frozen=True)

@@ -301,6 +301,51 @@ def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
     >>> loads_exact('{"a": 0.1, "b": ' + "1" * 5000 + '}')["b"]
     '11111111111111111111111111111111'... (5000 characters)
     """
+    # without a run of digits longer than Python's int() takes, JSON's own integers
+    # are the same as `integer`'s (and much faster than a call per integer)
+    plain = max_digits >= _CHUNK and (
+        len(text) <= _CHUNK
+        or (type(text) is str and not _may_have_long_run(text))
+        or _LONG_RUN
+        not in text.encode("utf-8", "surrogatepass").translate(_DIGIT_OR_SPACE)
+    )
+    got = _DECODERS.get((max_digits, plain))
+    if got is None:
+        if len(_DECODERS) >= 16:  # bounded, whatever limits the callers pass
+            _DECODERS.clear()
+        got = _DECODERS[max_digits, plain] = _decoder(max_digits, plain)
+    decoder, hooks = got
+    if type(text) is str:
+        try:
+            return decoder.decode(text)  # what json.loads does with a str
+        except json.JSONDecodeError:
+            pass  # json.loads words it (it names a byte order mark, say)
+    return json.loads(text, **hooks)
+
+
+def _may_have_long_run(text: str) -> bool:
+    """False when ``text`` surely has no run of more than ``_CHUNK`` ASCII digits.
+
+    Such a run covers two neighbouring marks of every ``_CHUNK // 2``-th character:
+    only where both are digits is the text between them looked at.
+    """
+    step = _CHUNK // 2
+    marks = text[::step]
+    for k in range(len(marks) - 1):
+        # (isdigit: any Unicode digit too, so at worst a text is looked at twice)
+        if marks[k : k + 2].isdigit() and text[k * step : (k + 1) * step + 1].isdigit():
+            return True
+    return False
+
+
+# loads_exact's decoders and their hooks, by (max_digits, plain): building one costs
+# about as much as reading a short text
+_DECODERS: dict[tuple[int, bool], tuple[json.JSONDecoder, dict]] = {}
+
+
+def _decoder(max_digits: int, plain: bool) -> tuple[json.JSONDecoder, dict]:
+    """The JSON decoder of :func:`loads_exact` and its hooks (``json.loads``'
+    arguments); ``plain``: JSON's own integers."""
     # JSON number texts (negative key: not strings)
     cache = _TEXT_CACHE.setdefault(-max_digits, {})
 
@@ -327,17 +372,10 @@ def loads_exact(text: str, *, max_digits: int = MAX_DIGITS) -> Any:
             return TooLong(text, max_digits)
         return int_from_digits(text)
 
-    # without a run of digits longer than Python's int() takes, JSON's own integers
-    # are the same as `integer`'s (and much faster than a call per integer)
-    plain = max_digits >= _CHUNK and (
-        len(text) <= _CHUNK
-        or _LONG_RUN
-        not in text.encode("utf-8", "surrogatepass").translate(_DIGIT_OR_SPACE)
-    )
-    return json.loads(
-        text,
+    hooks: dict[str, Any] = dict(
         parse_float=number,
         parse_int=None if plain else integer,
         parse_constant=_JsonConstant,
         object_pairs_hook=_no_duplicates,
     )
+    return json.JSONDecoder(**hooks), hooks

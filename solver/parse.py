@@ -248,22 +248,42 @@ def _quick_request(
         target = to_fraction(raw["target"])
     except NotANumber:
         return None
-    known = _known_units(values)
-    most: int | None = _TEXT_BITS  # the table's texts, read with the digit limit
-    if known is None:
-        known, most = _values_in_bulk(values), None
+    over = _over_common(values)
+    if over is None:  # a text not in the table yet, or not one it can hold
+        known = _known_units(values)
+        most: int | None = _TEXT_BITS  # the table's texts, read with the digit limit
         if known is None:
-            return None
-    exact, ratios = known
-    if ratios[0] != (1, 1):  # the root's value (reduced) is not 1
+            known, most = _values_in_bulk(values), None
+            if known is None:
+                return None
+        over = _over_common(values)  # the texts just remembered
+        if over is None:
+            exact, ratios = known
+            if ratios[0] != (1, 1):  # the root's value (reduced) is not 1
+                return None
+            # node 0 the root, parents first in index order; the rest of the
+            # structure is built on first use
+            shape = Tree(tuple(parent), 0)
+            tree = _scaled_tree(
+                shape,
+                key,
+                exact,
+                ratios,
+                allow_nonmonotone,
+                bits_left,
+                range(1, n),
+                most,
+            )
+            return Request(id=rid, target=target, tree=tree, given=key)
+    ints, d = over
+    if ints[0] != d:  # the root's value is not 1
         return None
-    # node 0 the root, parents first in index order; the rest of the structure
-    # is built on first use
-    shape = Tree(tuple(parent), 0)
-    tree = _scaled_tree(
-        shape, key, exact, ratios, allow_nonmonotone, bits_left, range(1, n), most
-    )
-    return Request(id=rid, target=target, tree=tree, given=key)
+    parents = tuple(parent)
+    got = _tree_over(parents, 0, key, ints, d, allow_nonmonotone, bits_left, None)
+    if got is None:  # long products: measured as they are built, the careful way
+        return None
+    cond = (tuple(ints), d) if key == "cond" else None
+    return Request.unchecked(rid, target, Tree.parents_first(parents, *got, cond), key)
 
 
 def _parse_request(
@@ -443,31 +463,118 @@ def _known_units(values: list):
 def _remember_units(values: list, exact: list, ratios: list) -> None:
     if len(_UNITS) + len(values) > _UNIT_ENTRIES:  # also bounds one long request
         _UNITS.clear()
+        _forget_over()
         if len(values) > _UNIT_ENTRIES:
             return
-    for text, x, r in zip(values, exact, ratios):
-        if type(text) is str and len(text) <= _UNIT_TEXT:
-            _UNITS[text] = (x, r)
+    kept = [
+        (text, x, r)
+        for text, x, r in zip(values, exact, ratios)
+        if type(text) is str and len(text) <= _UNIT_TEXT
+    ]
+    for text, x, r in kept:
+        _UNITS[text] = (x, r)
+    # the same texts over the table's common denominator, unless it grows too long
+    _remember_over([r for _, _, r in kept], [text for text, _, _ in kept])
+
+
+# The texts of _UNITS again, as ints over one common denominator G of theirs (the
+# least common multiple of their denominators, at most _OVER_BITS bits long):
+# _OVER == (G, {text: value * G}).  One look-up per node then gives a request's values
+# as ints, and their gcd with G the least common denominator of the request's values.
+# G and the table change together, in one assignment: a reader (another thread, say)
+# always gets a table with its own G.
+_OVER: tuple[int, dict[str, int]] = (1, {})
+_OVER_BITS = 64
+
+
+def _forget_over() -> None:
+    global _OVER
+    _OVER = (1, {})
+
+
+def _remember_over(ratios: list[tuple[int, int]], texts: list[str]) -> None:
+    global _OVER
+    den, table = _OVER
+    common = math.lcm(den, *{d for _, d in ratios})
+    if common != den:
+        if common.bit_length() > _OVER_BITS:
+            return  # these texts stay out of _OVER
+        k = common // den
+        table = {text: x * k for text, x in table.copy().items()}  # a new table
+    for text, (num, d) in zip(texts, ratios):
+        table[text] = num * (common // d)
+    _OVER = (common, table)
+
+
+def _over_common(values: list) -> tuple[Sequence[int], int] | None:
+    """``(ints, d)`` with ``values[v] == ints[v] / d``, d the least common denominator
+    of the values, when every value is a text in :data:`_OVER`; else None."""
+    den, table = _OVER
+    try:
+        got: tuple[Any, ...] = tuple(map(table.get, values))
+        g = math.gcd(den, *got)
+    except TypeError:  # an unhashable value (a list), or one not in the table (None)
+        return None
+    if g != 1:
+        return list(map(operator.floordiv, got, repeat(g))), den // g
+    return got, den
 
 
 def _scaled_tree(
     shape: Tree,
     key: str,
-    exact: list[Fraction],
-    ratios: list[tuple[int, int]],
+    exact: list[Fraction] | None,
+    ratios: list[tuple[int, int]] | None,
     allow_nonmonotone: bool,
     bits_left: list[float],
     below: Iterable[int] | None = None,
     most: int | None = None,
+    over: tuple[Sequence[int], int] | None = None,
 ) -> Tree:
     """The tree with f as ints over a common denominator D of its values (no Fraction
     per node); :class:`_Unsure` when a limit might be crossed or f is non-monotone.
-    ``below``: the nodes but the root, parents first (default: ``shape.order``);
-    ``most``: a bound on the bit length of every value's denominator, if known.
+    The values: ``exact`` and their ``ratios``, or ``over`` (see
+    :func:`_over_common`; then ``exact`` and ``ratios`` may be None).  ``below``:
+    the nodes but the root, parents first (default: ``shape.order``); ``most``: a
+    bound on the bit length of every value's denominator, if known.
 
-    For ``cond`` the products are not reduced: each stays a multiple of the reduced
-    one, so within the limits here the exact way is within its limits too.
+    When d, the least common denominator of the values, has at most
+    :data:`_OVER_BITS` bits (the common case): for ``prob`` D = d; for ``cond``
+    D = d ** height and f(v) * D is the product of the ints ``cond * d`` along the
+    path, times d ** (height - depth(v)) (:func:`_tree_over`), or D the least
+    common denominator of f when d ** height is longer than :data:`_SMALL_BITS`.
+    Otherwise, for ``cond``, the products of the numerators and of the
+    denominators, not reduced.
+    Either way each f's denominator stays a multiple of the reduced one, so within
+    the limits here the exact way is within its limits too.
     """
+    if over is None:
+        assert ratios is not None, "values as ratios or as ints over d"
+        dens = list(map(_SECOND, ratios))
+        d = math.lcm(*set(dens))
+        if d.bit_length() <= _OVER_BITS:
+            factors = map(operator.floordiv, repeat(d), dens)
+            over = list(map(operator.mul, map(_FIRST, ratios), factors)), d
+    if over is not None:
+        ints, d = over
+        if below is None:
+            below = shape.order[1:]
+        got = _tree_over(
+            shape.parent, shape.root, key, ints, d, allow_nonmonotone, bits_left, below
+        )
+        if got is not None:
+            return Tree.from_scaled(
+                shape.parent,
+                got[0],
+                got[1],
+                cond=exact if key == "cond" else None,
+                shape=shape,
+                cond_over=(ints, d) if key == "cond" else None,
+            )
+        if ratios is None:  # too long to build before measuring: the way below
+            exact = [Fraction(x, over[1]) for x in over[0]]
+            ratios = list(map(Fraction.as_integer_ratio, exact))
+    assert exact is not None and ratios is not None
     parent, n = shape.parent, len(shape.parent)
     if key == "prob":
         nums, dens = list(map(_FIRST, ratios)), list(map(_SECOND, ratios))
@@ -498,13 +605,82 @@ def _scaled_tree(
         raise _Unsure
     scaled = list(map(operator.mul, nums, map(operator.floordiv, repeat(den), dens)))
     if key == "prob" and not allow_nonmonotone:
-        above = list(map(scaled.__getitem__, parent))  # each node's parent's value
-        above[shape.root] = scaled[shape.root]
-        if any(map(int.__gt__, scaled, above)):
-            raise _Unsure  # the exact way names the first such node
+        _check_monotone(scaled, parent, shape.root)
     return Tree.from_scaled(
         parent, scaled, den, cond=exact if key == "cond" else None, shape=shape
     )
+
+
+def _check_monotone(scaled: Sequence[int], parent: Sequence[int], root: int) -> None:
+    """:class:`_Unsure` unless every node's value is at most its parent's."""
+    above = list(map(scaled.__getitem__, parent))  # each node's parent's value
+    above[root] = scaled[root]
+    if any(map(int.__gt__, scaled, above)):
+        raise _Unsure  # the exact way names the first such node
+
+
+def _tree_over(
+    parent: tuple[int, ...],
+    root: int,
+    key: str,
+    ints: Sequence[int],
+    d: int,
+    allow_nonmonotone: bool,
+    bits_left: list[float],
+    below: Iterable[int] | None,
+) -> tuple[tuple[int, ...], int] | None:
+    """f as ``(ints over D, D)`` (:func:`_scaled_tree`) from values ``ints[v] / d``;
+    None when the products of ``cond`` might be too long to build before measuring
+    them.  ``below``: the nodes but the root, parents first (None: index order, which
+    then puts parents first)."""
+    if key == "prob":
+        if not allow_nonmonotone:
+            _check_monotone(ints, parent, root)
+        return tuple(ints), d
+    # every f's denominator divides d ** depth, so the exact way counts at most
+    # 2 * most * depth bits for it: all of them fit when this does
+    n = len(parent)
+    most, left = d.bit_length(), bits_left[0]
+    if most * n * (n - 1) > left:
+        return None
+    f, depth = list(ints), [0] * n  # f(v) * d ** depth(v): the product along the path
+    f[root] = 1
+    for v in range(1, n) if below is None else below:
+        p = parent[v]
+        f[v] = f[p] * ints[v]
+        depth[v] = depth[p] + 1
+    height = max(depth)
+    bits_left[0] = left - 2 * most * sum(depth)
+    powers = _POWERS.get(d)
+    if powers is None or len(powers) <= height:
+        powers = _powers(d, height)
+    den = powers[height]
+    if den.bit_length() > _SAFE_BITS:
+        raise _Unsure
+    # d ** (height - depth) by depth
+    nums = tuple(map(operator.mul, f, map(powers[height::-1].__getitem__, depth)))
+    if den.bit_length() > _SMALL_BITS:  # long: over the least denominator instead
+        g = math.gcd(den, *nums)
+        if g != 1:
+            return tuple(map(operator.floordiv, nums, repeat(g))), den // g
+    return nums, den
+
+
+_POWERS: dict[int, list[int]] = {}  # d -> [1, d, d ** 2, ...], for small heights
+
+
+def _powers(d: int, height: int) -> list[int]:
+    """``[d ** k for k in 0..height]`` (at least)."""
+    got = _POWERS.get(d) or [1]
+    if len(got) <= height:
+        got = list(got)  # a new list: a reader (another thread, say) keeps the old one
+        while len(got) <= height:
+            got.append(got[-1] * d)
+        if height < _OVER_BITS:  # kept: long paths are rare, and their powers long
+            if len(_POWERS) >= _OVER_BITS:
+                _POWERS.clear()
+            _POWERS[d] = got
+    return got
 
 
 def path_products(

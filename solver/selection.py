@@ -21,6 +21,7 @@ import json
 import os
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
 from typing import Any, Mapping
 
 from .errors import SelectionFormatError
@@ -41,6 +42,7 @@ INVALID = "INVALID"
 UNSUPPORTED = "UNSUPPORTED"
 STATUSES = (OK, INVALID, UNSUPPORTED)
 _INT = {int}  # the type of every node index (bool is a subclass, not accepted)
+_LIST = {list}
 
 
 @dataclass(frozen=True)
@@ -152,19 +154,27 @@ def parse_selection(obj: Any, *, source: str | None = None) -> Selection:
             "selected: an OK selection needs an object mapping request ids to node"
             " lists"
         )
-    selected: dict[str, tuple[int, ...]] = {}
-    for rid, nodes in raw.items():
-        if type(nodes) is list and set(map(type, nodes)) <= _INT:
-            selected[rid] = tuple(nodes)  # the common case, checked in bulk
-            continue
-        if not isinstance(nodes, list):
-            raise err("selected: must be a list of node indices", request=rid)
-        for pos, v in enumerate(nodes):
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise err(
-                    f"selected: entry {pos} is {_show(v)}, not an integer", request=rid
-                )
-        selected[rid] = tuple(nodes)
+    lists = list(raw.values())
+    if (
+        set(map(type, lists)) <= _LIST
+        and set(map(type, chain.from_iterable(lists))) <= _INT
+    ):  # the common case, checked in bulk: every entry a list of integers
+        selected = dict(zip(raw, map(tuple, lists)))
+    else:  # the first bad entry, and why
+        selected = {}
+        for rid, nodes in raw.items():
+            if type(nodes) is list and set(map(type, nodes)) <= _INT:
+                selected[rid] = tuple(nodes)
+                continue
+            if not isinstance(nodes, list):
+                raise err("selected: must be a list of node indices", request=rid)
+            for pos, v in enumerate(nodes):
+                if isinstance(v, bool) or not isinstance(v, int):
+                    raise err(
+                        f"selected: entry {pos} is {_show(v)}, not an integer",
+                        request=rid,
+                    )
+            selected[rid] = tuple(nodes)
     objective = None
     if obj.get("objective") is not None:
         try:

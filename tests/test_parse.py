@@ -964,3 +964,196 @@ def test_tree_structure_built_on_first_use_matches_its_definition():
         lazy = Tree(tuple(parent), root)  # nothing built yet: each on first use
         assert lazy.depth == tuple(depth) and lazy.children == t.children
         assert lazy.order == t.order
+
+
+# ------------------------------------------------------------------ values as ints over
+# one denominator (solver/parse.py's _OVER table and _tree_over)
+
+
+def _cond_tree(obj, **kw):
+    return [r.tree for r in parse_instance(obj, **kw).requests]
+
+
+def test_cond_values_become_products_over_d_to_the_height():
+    """cond 1, 1/2, 3/4 (d = 4) under 0, 1: f = 1, 1/2, 3/8; the ints are f * 4**2,
+    written here by hand."""
+    obj = {
+        "budget": 2,
+        "requests": [
+            {"id": "a", "target": 1, "parent": [-1, 0, 1], "cond": ["1", "0.5", "3/4"]}
+        ],
+    }
+    (tree,) = _cond_tree(obj)
+    assert tree.scaled == ((16, 8, 6), 16)
+    assert tree.f == (F(1), F(1, 2), F(3, 8)) and tree.cond == (F(1), F(1, 2), F(3, 4))
+
+
+def test_cond_given_under_a_zero_is_kept_as_given():
+    """f(parent) = 0: cond cannot be recovered from f, so the given one is kept."""
+    obj = {
+        "budget": 2,
+        "requests": [
+            {"id": "a", "target": 1, "parent": [-1, 0, 1], "cond": ["1", "0", "0.25"]}
+        ],
+    }
+    (tree,) = _cond_tree(obj)
+    assert tree.f == (F(1), F(0), F(0)) and tree.cond == (F(1), F(0), F(1, 4))
+    assert parse_instance(obj).to_json()["requests"][0]["cond"] == ["1", "0", "1/4"]
+
+
+def test_the_table_of_texts_grows_its_denominator_and_stops_at_its_limit():
+    """Requests whose texts take the table's common denominator from 2 to 100, then
+    past its limit (denominators of 40 bits and more): every request as the careful
+    way builds it, and the values those texts denote."""
+    from solver import parse
+
+    big = [f"1/{2**40 + 15}", f"1/{3**30}", f"2/{5**20 + 2}"]
+    groups = [["0.5"], ["0.25", "0.75"], ["0.07", "0.5"], big, ["0.01", "0.5"]]
+    obj = {"budget": 4, "requests": []}
+    for i, texts in enumerate(groups):
+        cond = ["1"] + texts
+        obj["requests"].append(
+            {
+                "id": f"r{i}",
+                "target": 1,
+                "parent": list(range(-1, len(cond) - 1)),
+                "cond": cond,
+            }
+        )
+        obj["requests"].append(
+            {
+                "id": f"p{i}",
+                "target": 1,
+                "parent": [-1] + [0] * len(texts),
+                "prob": ["1"] + texts,
+            }
+        )
+    parse._UNITS.clear()
+    parse._forget_over()
+    for _ in range(2):  # with the table empty, then full
+        got = parse_instance(obj)
+        _agree(obj)
+        for item, r in zip(obj["requests"], got.requests):
+            values = [F(x) for x in item.get("cond", item.get("prob"))]
+            if "cond" in item:
+                want = [F(1)]
+                for x in values[1:]:
+                    want.append(want[-1] * x)
+            else:
+                want = values
+            assert list(r.tree.f) == want and r.tree.has_scaled
+            nums, den = r.tree.scaled
+            assert [F(n, den) for n in nums] == want
+    assert parse._OVER[0] == 100  # the long denominators stayed out
+    assert big[0] in parse._UNITS and big[0] not in parse._OVER[1]
+
+
+def test_values_not_in_the_table_or_not_texts_agree_with_the_careful_way():
+    """JSON numbers (not texts), texts longer than the table keeps, a list in place
+    of a value, the root's value not 1, a value above 1: the same as the careful way
+    (the same request, or the same error)."""
+    long_text = "0." + "5" * 50
+    cases = [
+        ["1", 0.5, 0.25],
+        [1, "0.5", long_text],
+        ["1", "0.5", [1]],
+        ["0.5", "0.5", "0.25"],
+        ["1", "1.5", "0.25"],
+        ["1", "0.5", "-0.25"],
+    ]
+    for values in cases:
+        for key in ("cond", "prob"):
+            obj = {
+                "budget": 2,
+                "requests": [
+                    {"id": "a", "target": 1, "parent": [-1, 0, 1], key: values}
+                ],
+            }
+            _agree(obj)
+            _agree(obj, allow_nonmonotone=True)
+
+
+@pytest.mark.parametrize("digits", [4000, 4001, 4300, 4301])
+def test_long_integers_are_found_wherever_they_are(digits):
+    """loads_exact looks at every 2000th character before looking at the whole text
+    for a run of more than 4000 digits: a run at any offset is still found."""
+    from solver.numbers import TooLong, loads_exact
+
+    for pad in [0, 1, 7, 1990, 1999, 2000, 2001, 3998, 4001, 5999, 6000]:
+        text = '{"pad": "' + "x" * pad + '", "a": 1' + "0" * (digits - 1) + "}"
+        got = loads_exact(text)["a"]
+        if digits > 4000:
+            assert isinstance(got, TooLong), (pad, digits)
+        else:
+            assert got == 10 ** (digits - 1), (pad, digits)
+        digits_in_string = '{"a": "' + "x" * pad + "1" * digits + '"}'
+        assert loads_exact(digits_in_string)["a"] == "x" * pad + "1" * digits
+
+
+def test_long_cond_products_are_kept_over_the_least_denominator():
+    """cond 1/2 and 1/5 in turn down a path of 160 nodes: d = 10, d ** height has
+    more than 256 bits, so the ints are over the least denominator, 10 ** 80."""
+    n = 161
+    cond = ["1"] + ["0.5" if v % 2 else "0.2" for v in range(1, n)]
+    obj = {
+        "budget": 2,
+        "requests": [
+            {"id": "a", "target": 1, "parent": list(range(-1, n - 1)), "cond": cond}
+        ],
+    }
+    (tree,) = _cond_tree(obj)
+    assert tree.scaled[1] == 10**80 and tree.f[-1] == F(1, 10**80)
+    assert tree.f[3] == F(1, 20) and tree.cond[2] == F(1, 5)
+    _agree(obj)
+
+
+def test_threads_parsing_at_once_get_the_values_their_texts_denote():
+    """The tables of texts are shared: threads that grow them at the same time (each
+    its own denominators) still read every value exactly."""
+    import threading
+
+    from solver import parse
+
+    def texts(p):
+        return [f"{k}/{p}" for k in range(1, p)]
+
+    primes = [3, 5, 7, 11, 13, 17, 19, 23]
+    wrong: list = []
+
+    def work(p):
+        cond = ["1"] + texts(p)
+        obj = {
+            "budget": 2,
+            "requests": [
+                {
+                    "id": "a",
+                    "target": 1,
+                    "parent": list(range(-1, len(cond) - 1)),
+                    "cond": cond,
+                },
+                {"id": "b", "target": 1, "parent": [-1] + [0] * (p - 1), "prob": cond},
+            ],
+        }
+        want = [F(1)]
+        for k in range(1, p):
+            want.append(want[-1] * F(k, p))
+        for _ in range(60):
+            inst = parse_instance(obj)
+            got = [list(r.tree.f) for r in inst.requests]
+            if got != [want, [F(1)] + [F(k, p) for k in range(1, p)]]:
+                wrong.append(p)
+            if p == primes[0]:
+                parse._UNITS.clear()
+                parse._forget_over()
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(p,)) for p in primes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert wrong == []

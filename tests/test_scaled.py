@@ -484,16 +484,16 @@ def _exact_way(obj, **kw):
     parser kept ints."""
     from solver import parse
 
-    real = parse._scaled_tree
+    real = parse._scaled_tree, parse._tree_over
 
     def unsure(*a, **k):
         raise parse._Unsure
 
-    parse._scaled_tree = unsure
+    parse._scaled_tree = parse._tree_over = unsure
     try:
         return parse.parse_instance(obj, **kw)
     finally:
-        parse._scaled_tree = real
+        parse._scaled_tree, parse._tree_over = real
 
 
 def _as_cond(obj: dict, instance) -> dict:
