@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain, repeat
 from typing import Any, Mapping
 
 from solver.messages import abbreviate, number, show
@@ -94,6 +95,20 @@ def feasible_total(
     """The selection's scaled total (:mod:`solver.scaled`) when it breaks no rule,
     checked in one pass over it; None when it may break one, and then
     :func:`violations` says which.
+    """
+    got = feasible_worths(instance, selected, objective, numbers)
+    return None if got is None else got[1]
+
+
+def feasible_worths(
+    instance: Instance,
+    selected: Mapping[str, Any],
+    objective: Fraction | None = None,
+    numbers: str = "auto",
+) -> tuple[list, Any] | None:
+    """:func:`feasible_total`'s one pass, with what it summed: ``(worths, total)``,
+    each request's scaled total in instance order and the selection's; None when it
+    may break a rule.
 
     The same rules as :func:`violations`, each in its bulk form: every request
     listed (as many keys as requests), each list of distinct ints in range
@@ -109,36 +124,42 @@ def feasible_total(
         return None
     if used - (0 if instance.root_charged else len(reqs)) > instance.budget:
         return None
+    lists: list[Any] = [selected.get(r.id) for r in reqs]
+    if not all(map(isinstance, lists, repeat((list, tuple)))):
+        return None
+    # ints (not bools) and none negative, in bulk; too large ones fail a lookup below
+    if not set(map(type, chain.from_iterable(lists))) <= {int} or (
+        used and min(chain.from_iterable(lists)) < 0
+    ):
+        return None
     ev = exact_values(instance, numbers)
-    f, targets, total = ev.f, ev.target, ev.zero
-    for i, req in enumerate(reqs):
-        nodes = selected.get(req.id)
-        if not isinstance(nodes, (list, tuple)):
-            return None
-        s, tree = set(nodes), req.tree
-        if (
-            len(s) != len(nodes)
-            or not set(map(type, s)) <= {int}
-            or tree.root not in s
-            or min(s) < 0
-            or max(s) >= len(tree)
-        ):
-            return None
-        above = set(map(tree.parent.__getitem__, s))
-        above.discard(-1)  # the root's
-        if not above <= s:
-            return None
-        worth = sum(map(f[i].__getitem__, s), ev.zero)
-        if worth < targets[i]:
-            return None
-        total += worth
+    f, targets, zero = ev.f, ev.target, ev.zero
+    worths = []
+    try:
+        for i, nodes in enumerate(lists):
+            s = set(nodes)
+            # rooted: the root is in, and with each node its parent
+            # (parent_or_self maps the root to itself)
+            if (
+                len(s) != len(nodes)
+                or reqs[i].tree.root not in s
+                or not s.issuperset(map(ev.parent_or_self(i).__getitem__, nodes))
+            ):
+                return None
+            worth = sum(map(f[i].__getitem__, nodes), zero)
+            if worth < targets[i]:
+                return None
+            worths.append(worth)
+    except IndexError:  # a node beyond its tree
+        return None
+    total = sum(worths, zero)
     # (the budget was checked on the lists' lengths: no repeats, so they are the
     # sets' sizes)
     if objective is not None and (
         not isinstance(objective, (int, Fraction)) or ev.compare(total, objective) != 0
     ):
         return None  # (an objective of another type: compared the usual way)
-    return total
+    return worths, total
 
 
 def violations(

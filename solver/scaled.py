@@ -175,6 +175,7 @@ class ExactValues:
         self._sorted: list = [None] * len(reqs)
         self._top: list = [None] * len(reqs)
         self._monotone: list = [None] * len(reqs)
+        self._up: list = [None] * len(reqs)
 
     # ---------------------------------------------------------------- conversions
 
@@ -278,6 +279,17 @@ class ExactValues:
             self._roots[i] in nodes
             and self.value(i, nodes) == self.top_sums(i)[len(nodes) - 1]
         )
+
+    def parent_or_self(self, i: int) -> list:
+        """Each node's parent in request ``i``'s tree, the root's being the root itself
+        (do not modify): a set holding the root is rooted iff it holds this entry of
+        each of its nodes, one membership test per node."""
+        got = self._up[i]
+        if got is None:
+            tree = self.instance.requests[i].tree
+            got = self._up[i] = list(tree.parent)
+            got[tree.root] = tree.root
+        return got
 
     def mass(self, i: int):
         """Scaled total f of request ``i``'s whole tree."""
