@@ -60,6 +60,8 @@ from solver.verdicts import (
 )
 from verify.search.precision import (
     FORMATS,
+    ROUNDING,
+    counts_surely_exact,
     domains,
     float_counts,
     float_sum,
@@ -665,17 +667,40 @@ def _float_sum_counts(instance: Instance, precision, scores=None) -> list[dict]:
     ev = exact_values(instance)
     as_float, one = _as_float(ev), ev.scale(Fraction(1))
     tried = [(fmt, d) for d in domains(scores) for fmt in sum_formats(precision)]
+    # every format known (else float_counts raises): then requests whose counts are
+    # surely exact in all of them need no float sums (precision.counts_surely_exact)
+    bounded = all(fmt in ROUNDING for fmt, _ in tried)
     out = []
     for i, r in enumerate(instance.requests):
         values, target = ev.sorted_values(i), ev.target[i]
-        acc, exact = one, None
-        for k, x in enumerate(values):  # the exact count
-            if acc >= target:
-                exact = k
-                break
-            acc += x
+        root = r.tree.root
+        if ev.f[i][root] == one:  # 1 + the k largest: top_sums; the exact count
+            sums = ev.top_sums(i)
+            exact: Optional[int] = bisect.bisect_left(sums, target)
+            if exact == len(sums):
+                exact = None
+            elif (
+                bounded
+                and exact
+                and values[0] <= one
+                and counts_surely_exact(
+                    exact,
+                    as_float(sums[exact - 1]),
+                    as_float(sums[exact]),
+                    float(r.target),
+                    as_float(values[exact - 1]),
+                )
+            ):
+                continue
         else:
-            exact = len(values) if acc >= target else None
+            acc, exact = one, None
+            for k, x in enumerate(values):  # the exact count
+                if acc >= target:
+                    exact = k
+                    break
+                acc += x
+            else:
+                exact = len(values) if acc >= target else None
         counts = float_counts(values, float(r.target), tried, as_float)
         hits = [(*fd, n) for fd, n in zip(tried, counts) if n != exact]
         if not hits:
