@@ -46,7 +46,7 @@ import heapq
 from fractions import Fraction
 from typing import Iterator, Mapping, Optional
 
-from solver.feasibility import violations
+from solver.feasibility import rule_by_rule, violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.scaled import SCALED, ExactValues, exact_values
@@ -182,8 +182,10 @@ def explain_verdict(
     if verdict_kind in FAILURE_OF_VERDICT:
         rule, kind = FAILURE_OF_VERDICT[VerdictKind(verdict_kind)]
     elif verdict_kind == VerdictKind.INFEASIBLE and output is not None and output.ok:
-        # the first rule broken, named as verify.search.properties names it
-        bad = violations(instance, _nodes(output))
+        # the first rule broken, named as verify.search.properties names it (each
+        # rule in turn: violations' one-pass shortcut finds an infeasible answer
+        # feasible never)
+        bad = rule_by_rule(instance, _nodes(output))
         rules = [v.rule for v in bad]
         rule = min(
             rules,
