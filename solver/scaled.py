@@ -234,7 +234,7 @@ class ExactValues:
         got = self._monotone[i]
         if got is None:
             tree, fv = self.instance.requests[i].tree, self.f[i]
-            above = [fv[p] for p in tree.parent]  # each node's parent's value
+            above = list(map(fv.__getitem__, tree.parent))  # each parent's value
             # (the root's "parent" -1 would read the last value)
             above[tree.root] = fv[tree.root]
             got = self._monotone[i] = all(map(operator.le, fv, above))

@@ -467,7 +467,7 @@ def _check_optimal(
         ev.floor(lam),
         ev.ceil(lam),
     )
-    used, left = 0, 0
+    used, left, targets = 0, 0, ev.target
     for i, req in enumerate(instance.requests):
         nodes = selected[req.id]  # feasible: the root is in it
         m_i, n_i = counts[i], quotas[i]
@@ -487,7 +487,7 @@ def _check_optimal(
         if n_i > m_i:
             out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
         if n_i and (
-            n_i > len(tops) or tops[n_i - 1] >= ev.target[i] or req.id in qwit
+            n_i > len(tops) or tops[n_i - 1] >= targets[i] or req.id in qwit
         ):  # else root + the n_i - 1 largest fall short: a valid bound, no witness
             out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
         if not (top and _ranked_ok(ev, i, m, n_i, lam_floor, lam_ceil)):

@@ -44,6 +44,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from fractions import Fraction
+from itertools import compress
 from typing import Iterator, Mapping, Optional
 
 from solver.feasibility import rule_by_rule, violations
@@ -550,19 +551,23 @@ def _unspent(instance: Instance, output: Selection) -> list[dict]:
     if left <= 0:
         return []
     ev, nodes = exact_values(instance), _nodes(output)
-    avail = []
+    best = None  # (f, -node, request): the largest f, then the smallest node, then
+    # the first request
     for r, fi in zip(instance.requests, ev.f):
         # a set answers `in` as the list did (the ids were hashed just above)
         s = set(nodes.get(r.id, ()))
-        parent = r.tree.parent
-        avail += [
-            (fi[v], r.id, v)
-            for v in range(len(parent))
-            if v not in s and parent[v] in s and fi[v] > 0
-        ]
-    if not avail:
+        # the nodes not taken whose parent was
+        front = set(compress(range(len(fi)), map(s.__contains__, r.tree.parent))) - s
+        if not front:
+            continue
+        top = max(map(fi.__getitem__, front))
+        if top > 0:
+            u = min(u for u in front if fi[u] == top)
+            if best is None or (top, -u) > best[:2]:
+                best = (top, -u, r.id)
+    if best is None:
         return []
-    n, rid, v = max(avail, key=lambda x: (x[0], -x[2]))
+    n, v, rid = best[0], -best[1], best[2]
     f = ev.exact(n)
     return [
         {
