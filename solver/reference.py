@@ -274,8 +274,9 @@ def top_set_certificate(
     """
     counts, quotas = {}, {}
     unchosen_max = beyond_min = None
+    every_tops = values.every_top_sums()
     for i, (req, size) in enumerate(zip(instance.requests, sizes)):
-        tops, ranked = values.top_sums(i), values.sorted_values(i)
+        tops, ranked = every_tops[i], values.sorted_values(i)
         q = bisect_left(tops, values.target[i])  # min_count_bound's
         if q == len(tops):
             return None

@@ -175,6 +175,7 @@ class ExactValues:
         self._sorted: list = [None] * len(reqs)
         self._top: list = [None] * len(reqs)
         self._monotone: list = [None] * len(reqs)
+        self._every_monotone: bool | None = None
         self._up: list = [None] * len(reqs)
 
     # ---------------------------------------------------------------- conversions
@@ -230,7 +231,11 @@ class ExactValues:
     def is_monotone(self, i: int | None = None) -> bool:
         """f(child) <= f(parent) in request ``i`` (every request when None)."""
         if i is None:
-            return all(self.is_monotone(j) for j in range(len(self.f)))
+            every = self._every_monotone
+            if every is None:
+                every = all(map(self.is_monotone, range(len(self.f))))
+                self._every_monotone = every
+            return every
         got = self._monotone[i]
         if got is None:
             tree, fv = self.instance.requests[i].tree, self.f[i]
@@ -265,6 +270,15 @@ class ExactValues:
                 accumulate(self.sorted_values(i), initial=self.f[i][tree.root])
             )
         return got
+
+    def every_top_sums(self) -> list[list]:
+        """:meth:`top_sums` of every request, by position (do not modify); then
+        :attr:`_sorted` holds every :meth:`sorted_values` too."""
+        tops = self._top
+        for i, got in enumerate(tops):
+            if got is None:
+                self.top_sums(i)
+        return tops
 
     def is_top_set(self, i: int, nodes: set) -> bool:
         """Whether ``nodes`` (a set of request ``i``'s nodes) holds the root and m

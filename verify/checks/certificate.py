@@ -467,11 +467,11 @@ def _check_optimal(
         ev.floor(lam),
         ev.ceil(lam),
     )
-    used, left, targets = 0, 0, ev.target
+    used, left, targets, every_tops = 0, 0, ev.target, ev.every_top_sums()
     for i, req in enumerate(instance.requests):
         nodes = selected[req.id]  # feasible: the root is in it
         m_i, n_i = counts[i], quotas[i]
-        tops = ev.top_sums(i)
+        tops = every_tops[i]
         if feasible is not None:  # distinct nodes, summed in the one pass
             m = len(nodes) - 1
             top = feasible[0][i] == tops[m]  # a top-m set (ExactValues.is_top_set)

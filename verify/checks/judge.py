@@ -245,9 +245,9 @@ def _proven_optimal(instance: Instance, selection: Selection, numbers: str):
         used = sum(sizes) - len(reqs)
         if used != instance.node_budget and used < instance.total_nodes - len(reqs):
             return None
-        f, zero, best = ev.f, ev.zero, []
+        f, zero, tops, best = ev.f, ev.zero, ev.every_top_sums(), []
         for i, nodes in enumerate(lists):
-            best.append(ev.top_sums(i)[len(nodes) - 1])
+            best.append(tops[i][len(nodes) - 1])
             if sum(map(f[i].__getitem__, nodes), zero) != best[i]:
                 return None
         cert = top_set_certificate(instance, sizes, ev)
