@@ -23,6 +23,7 @@ before it is believed.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain, repeat
@@ -175,6 +176,10 @@ def violations(
     return rule_by_rule(instance, selected, objective, numbers)
 
 
+#: the instance's attribute holding the last answer :func:`rule_by_rule` judged
+_LAST = "_last_rule_by_rule"
+
+
 def rule_by_rule(
     instance: Instance,
     selected: Mapping[str, Any],
@@ -182,7 +187,42 @@ def rule_by_rule(
     numbers: str = "auto",
 ) -> list[Violation]:
     """:func:`violations` without the one-pass shortcut: each rule in turn, every
-    break named."""
+    break named.
+
+    The judge and then the cause analysis ask this of every infeasible answer, so
+    the last answer's violations are kept with the instance when nothing can change
+    them: a dict of tuples of ints (immutable), asked again with the very same
+    objects (the dict, each tuple, the objective) and keys.
+    """
+    values = tuple(selected.values())
+    last = instance.__dict__.get(_LAST)
+    if (
+        last is not None
+        and last[0] is selected
+        and last[1] == numbers
+        and last[2] is objective
+        and last[3] == tuple(selected)
+        and len(last[4]) == len(values)
+        and all(map(operator.is_, last[4], values))
+    ):
+        return list(last[5])
+    out, ints = _rule_by_rule(instance, selected, objective, numbers)
+    if ints and type(selected) is dict and all(type(v) is tuple for v in values):
+        object.__setattr__(
+            instance,
+            _LAST,
+            (selected, numbers, objective, tuple(selected), values, tuple(out)),
+        )
+    return out
+
+
+def _rule_by_rule(
+    instance: Instance,
+    selected: Mapping[str, Any],
+    objective: Fraction | None,
+    numbers: str,
+) -> tuple[list[Violation], bool]:
+    """:func:`rule_by_rule`'s violations, and whether every entry was an int."""
     out: list[Violation] = []  # the format rule's, then the others' in rule order
     rooted: list[Violation] = []
     short: list[Violation] = []  # the target rule's
@@ -204,9 +244,8 @@ def rule_by_rule(
     if not all(map(isinstance, lists, repeat((list, tuple)))):
         lists = list(map(list, lists))
     # ints (not bools), none negative: then each list needs only its largest checked
-    bulk = set(map(type, chain.from_iterable(lists))) <= {int} and (
-        min(chain.from_iterable(lists), default=0) >= 0
-    )
+    ints = set(map(type, chain.from_iterable(lists))) <= {int}
+    bulk = ints and min(chain.from_iterable(lists), default=0) >= 0
     ev = exact_values(instance, numbers)
     f, targets, zero = ev.f, ev.target, ev.zero
     charged, used = instance.root_charged, 0
@@ -258,7 +297,7 @@ def rule_by_rule(
                 f"stated {number(fraction_str(objective))} but the selected nodes sum"
                 f" to {number(fraction_str(actual))}",
             )
-    return out
+    return out, ints
 
 
 def _valid_nodes(add, out: list, rid: str, nodes: list, size: int) -> set[int]:
