@@ -34,7 +34,7 @@ import collections, gc, json, statistics, sys, time
 sys.path[:0] = [sys.argv[1], sys.argv[1] + '/benchmarks']
 from bench_audit import trace_lines
 from bench_dp import build
-from solver import scaled
+from solver import feasibility, scaled
 from solver.numbers import loads_exact
 from solver.parse import parse_instance
 from solver.reference import solve_reference
@@ -43,7 +43,10 @@ from verify.checks.judge import judge
 clock = time.process_time if sys.argv[4] == 'cpu' else time.perf_counter
 iterations, runs = int(sys.argv[2]), int(sys.argv[3])
 def fresh(inst):
-    inst.__dict__.pop(scaled._CACHE, None)
+    # what is kept with the instance: the numeric core, and the last answer judged
+    # rule by rule (solver/feasibility.py, where it is kept)
+    for key in (scaled._CACHE, getattr(feasibility, '_LAST', None)):
+        inst.__dict__.pop(key, None)
     return inst
 def timed(inst, sel):
     t0 = clock(); v = judge(fresh(inst), sel, use_z3=False)

@@ -23,8 +23,10 @@ before it is believed.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain, repeat
 from typing import Any, Mapping
 
 from solver.messages import abbreviate, number, show
@@ -94,6 +96,20 @@ def feasible_total(
     """The selection's scaled total (:mod:`solver.scaled`) when it breaks no rule,
     checked in one pass over it; None when it may break one, and then
     :func:`violations` says which.
+    """
+    got = feasible_worths(instance, selected, objective, numbers)
+    return None if got is None else got[1]
+
+
+def feasible_worths(
+    instance: Instance,
+    selected: Mapping[str, Any],
+    objective: Fraction | None = None,
+    numbers: str = "auto",
+) -> tuple[list, Any] | None:
+    """:func:`feasible_total`'s one pass, with what it summed: ``(worths, total)``,
+    each request's scaled total in instance order and the selection's; None when it
+    may break a rule.
 
     The same rules as :func:`violations`, each in its bulk form: every request
     listed (as many keys as requests), each list of distinct ints in range
@@ -109,36 +125,42 @@ def feasible_total(
         return None
     if used - (0 if instance.root_charged else len(reqs)) > instance.budget:
         return None
+    lists: list[Any] = [selected.get(r.id) for r in reqs]
+    if not all(map(isinstance, lists, repeat((list, tuple)))):
+        return None
+    # ints (not bools) and none negative, in bulk; too large ones fail a lookup below
+    if not set(map(type, chain.from_iterable(lists))) <= {int} or (
+        used and min(chain.from_iterable(lists)) < 0
+    ):
+        return None
     ev = exact_values(instance, numbers)
-    f, targets, total = ev.f, ev.target, ev.zero
-    for i, req in enumerate(reqs):
-        nodes = selected.get(req.id)
-        if not isinstance(nodes, (list, tuple)):
-            return None
-        s, tree = set(nodes), req.tree
-        if (
-            len(s) != len(nodes)
-            or not set(map(type, s)) <= {int}
-            or tree.root not in s
-            or min(s) < 0
-            or max(s) >= len(tree)
-        ):
-            return None
-        above = set(map(tree.parent.__getitem__, s))
-        above.discard(-1)  # the root's
-        if not above <= s:
-            return None
-        worth = sum(map(f[i].__getitem__, s), ev.zero)
-        if worth < targets[i]:
-            return None
-        total += worth
+    f, targets, zero = ev.f, ev.target, ev.zero
+    worths = []
+    try:
+        for i, nodes in enumerate(lists):
+            s = set(nodes)
+            # rooted: the root is in, and with each node its parent
+            # (parent_or_self maps the root to itself)
+            if (
+                len(s) != len(nodes)
+                or reqs[i].tree.root not in s
+                or not s.issuperset(map(ev.parent_or_self(i).__getitem__, nodes))
+            ):
+                return None
+            worth = sum(map(f[i].__getitem__, nodes), zero)
+            if worth < targets[i]:
+                return None
+            worths.append(worth)
+    except IndexError:  # a node beyond its tree
+        return None
+    total = sum(worths, zero)
     # (the budget was checked on the lists' lengths: no repeats, so they are the
     # sets' sizes)
     if objective is not None and (
         not isinstance(objective, (int, Fraction)) or ev.compare(total, objective) != 0
     ):
         return None  # (an objective of another type: compared the usual way)
-    return total
+    return worths, total
 
 
 def violations(
@@ -154,6 +176,11 @@ def violations(
     return rule_by_rule(instance, selected, objective, numbers)
 
 
+#: the instance's attribute holding the last answer :func:`rule_by_rule` judged (over
+#: 20 characters: Hypothesis draws the shorter string literals of project modules)
+_LAST = "_last_answer_judged_rule_by_rule"
+
+
 def rule_by_rule(
     instance: Instance,
     selected: Mapping[str, Any],
@@ -161,10 +188,47 @@ def rule_by_rule(
     numbers: str = "auto",
 ) -> list[Violation]:
     """:func:`violations` without the one-pass shortcut: each rule in turn, every
-    break named."""
-    out: list[Violation] = []
+    break named.
 
-    def add(rule, msg, request=None, node=None):
+    The judge and then the cause analysis ask this of every infeasible answer, so
+    the last answer's violations are kept with the instance when nothing can change
+    them: a dict of tuples of ints (immutable), asked again with the very same
+    objects (the dict, each tuple, the objective) and keys.
+    """
+    values = tuple(selected.values())
+    last = instance.__dict__.get(_LAST)
+    if (
+        last is not None
+        and last[0] is selected
+        and last[1] == numbers
+        and last[2] is objective
+        and last[3] == tuple(selected)
+        and len(last[4]) == len(values)
+        and all(map(operator.is_, last[4], values))
+    ):
+        return list(last[5])
+    out, ints = _rule_by_rule(instance, selected, objective, numbers)
+    if ints and type(selected) is dict and all(type(v) is tuple for v in values):
+        object.__setattr__(
+            instance,
+            _LAST,
+            (selected, numbers, objective, tuple(selected), values, tuple(out)),
+        )
+    return out
+
+
+def _rule_by_rule(
+    instance: Instance,
+    selected: Mapping[str, Any],
+    objective: Fraction | None,
+    numbers: str,
+) -> tuple[list[Violation], bool]:
+    """:func:`rule_by_rule`'s violations, and whether every entry was an int."""
+    out: list[Violation] = []  # the format rule's, then the others' in rule order
+    rooted: list[Violation] = []
+    short: list[Violation] = []  # the target rule's
+
+    def add(rule, msg, request=None, node=None, to=out):
         where = ""
         if request is not None:
             where = (
@@ -172,97 +236,89 @@ def rule_by_rule(
                 + (f" node {_node(node)}" if node is not None else "")
                 + " "
             )
-        out.append(Violation(rule, request, node, f"{rule}: {where}{msg}"))
+        to.append(Violation(rule, request, node, f"{rule}: {where}{msg}"))
 
-    for rid in selected:
-        if rid not in instance.index:
-            add("format", "is not a request of the instance", rid)
-    clean: dict[str, set[int]] = {}
-    for req in instance.requests:
+    index = instance.index
+    for rid in [rid for rid in selected if rid not in index]:
+        add("format", "is not a request of the instance", rid)
+    lists = [selected[r.id] for r in instance.requests if r.id in selected]
+    if not all(map(isinstance, lists, repeat((list, tuple)))):
+        lists = list(map(list, lists))
+    # ints (not bools), none negative: then each list needs only its largest checked
+    ints = set(map(type, chain.from_iterable(lists))) <= {int}
+    bulk = ints and min(chain.from_iterable(lists), default=0) >= 0
+    ev = exact_values(instance, numbers)
+    f, targets, zero = ev.f, ev.target, ev.zero
+    charged, used = instance.root_charged, 0
+    worth = []  # scaled total of each listed request's valid nodes
+    k = 0  # position in lists
+    for i, req in enumerate(instance.requests):
         if req.id not in selected:
             add("format", "is missing from the selection", req.id)
             continue
-        nodes = list(selected[req.id])
-        size = len(req.tree)
-        if set(map(type, nodes)) <= {int}:  # the common case, checked in bulk
-            good = set(nodes)
-            if len(good) == len(nodes) and (
-                not nodes or (min(nodes) >= 0 and max(nodes) < size)
-            ):
-                clean[req.id] = good
-                continue
-        good = set()
-        for v in nodes:
-            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < size:
-                wrong = f"does not exist (tree has nodes 0..{size - 1})"
-            elif v in good:
-                wrong = "listed twice"
-            else:
-                good.add(v)
-                continue
-            if _entry_fault(add, out, req.id, v, wrong, nodes, size, good):
-                break  # the first few named; the rest counted, not judged one by one
-        clean[req.id] = good
-
-    for req in instance.requests:
-        if req.id not in clean:
-            continue
-        s, tree = clean[req.id], req.tree
-        parent, root = tree.parent, tree.root
-        if root in s and set(map(parent.__getitem__, s)) <= s | {
-            -1
-        }:  # rooted (the root's parent is -1)
-            continue
-        if tree.root not in s:
-            add("rooted", "root not selected", req.id, tree.root)
-        for v in sorted(s):
-            p = tree.parent[v]
-            if p != -1 and p not in s:
-                add("rooted", f"selected without its parent {p}", req.id, v)
-
-    if instance.root_charged:
-        # roots count even if (wrongly) missing: a selection must contain them
-        used = sum(
-            len(s | {instance.request(rid).tree.root}) for rid, s in clean.items()
-        )
-        what = "nodes (roots charged)"
-    else:
-        used = sum(
-            len(s) - (instance.request(rid).tree.root in s) for rid, s in clean.items()
-        )
-        what = "non-root nodes (roots free)"
-    if used > instance.budget:
-        add("budget", f"uses {used} {what} of budget {instance.budget}")
-
-    ev = exact_values(instance, numbers)
-    worth = {}  # scaled total of each request's selected nodes
-    for i, req in enumerate(instance.requests):
-        if req.id not in clean:
-            continue
-        got = worth[req.id] = ev.value(i, clean[req.id])
-        if got < ev.target[i]:
+        nodes, size, k = lists[k], len(req.tree), k + 1
+        s = set(nodes) if bulk else None
+        if s is None or len(s) != len(nodes) or (nodes and max(s) >= size):
+            s = _valid_nodes(add, out, req.id, nodes, size)
+        tree, root = req.tree, req.tree.root
+        # rooted: the root is in, and with each node its parent (parent_or_self maps
+        # the root to itself)
+        if not (root in s and s.issuperset(map(ev.parent_or_self(i).__getitem__, s))):
+            if root not in s:
+                add("rooted", "root not selected", req.id, root, rooted)
+            for v in sorted(s):
+                p = tree.parent[v]
+                if p != -1 and p not in s:
+                    add("rooted", f"selected without its parent {p}", req.id, v, rooted)
+        # roots count even if (wrongly) missing when charged: a selection must contain
+        # them
+        used += len(s) + (root not in s) if charged else len(s) - (root in s)
+        got = sum(map(f[i].__getitem__, s), zero)
+        worth.append(got)
+        if got < targets[i]:
             add(
                 "target",
                 f"reaches {number(fraction_str(ev.exact(got)))} < target "
                 f"{number(fraction_str(req.target))}",
                 req.id,
+                None,
+                short,
             )
-
-    if objective is not None and not any(v.rule == "format" for v in out):
-        index = instance.index
-        actual = ev.exact(
-            sum(
-                (
-                    worth[rid] if rid in worth else ev.value(index[rid], s)
-                    for rid, s in clean.items()
-                ),
-                ev.zero,
-            )
-        )
+    formats = bool(out)
+    out += rooted
+    if used > instance.budget:
+        what = "nodes (roots charged)" if charged else "non-root nodes (roots free)"
+        add("budget", f"uses {used} {what} of budget {instance.budget}")
+    out += short
+    if objective is not None and not formats:
+        actual = ev.exact(sum(worth, zero))
         if actual != objective:
             add(
                 "objective",
                 f"stated {number(fraction_str(objective))} but the selected nodes sum"
                 f" to {number(fraction_str(actual))}",
             )
-    return out
+    return out, ints
+
+
+def _valid_nodes(add, out: list, rid: str, nodes: list, size: int) -> set[int]:
+    """The entries of one request's list that are nodes, each once; each bad entry is
+    a format violation (:func:`_entry_fault`)."""
+    if set(map(type, nodes)) <= {int}:  # the common case, checked in bulk
+        good = set(nodes)
+        if len(good) == len(nodes) and (
+            not nodes or (min(nodes) >= 0 and max(nodes) < size)
+        ):
+            return good
+    good = set()
+    for v in nodes:
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < size:
+            wrong = f"does not exist (tree has nodes 0..{size - 1})"
+        elif v in good:
+            wrong = "listed twice"
+        else:
+            good.add(v)
+            continue
+        if _entry_fault(add, out, rid, v, wrong, nodes, size, good):
+            break  # the first few named; the rest counted, not judged one by one
+    return good

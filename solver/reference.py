@@ -261,6 +261,45 @@ def invalid_certificate(instance: Instance, values: ExactValues | None = None) -
     }
 
 
+def top_set_certificate(
+    instance: Instance, sizes: list[int], values: ExactValues
+) -> dict | None:
+    """:func:`optimal_certificate` (``restate=False``) of a selection whose set of
+    request i is a top-m set of ``sizes[i]`` nodes, root included, read from the
+    sorted values alone: the quotas N_i by bisection, lambda from the m-th and
+    (m + 1)-th largest values.  None when a target is beyond its tree's mass.
+
+    What the caller says of the sets is taken as said: the certificate is checked
+    like any other, and a set that is not a top-m set fails the check (rule 5).
+    """
+    counts, quotas = {}, {}
+    unchosen_max = beyond_min = None
+    every_tops = values.every_top_sums()
+    for i, (req, size) in enumerate(zip(instance.requests, sizes)):
+        tops, ranked = every_tops[i], values.sorted_values(i)
+        q = bisect_left(tops, values.target[i])  # min_count_bound's
+        if q == len(tops):
+            return None
+        m = counts[req.id] = size - 1
+        quotas[req.id] = q
+        # the smallest chosen value beyond the quota, the largest unchosen one
+        if m > q and (beyond_min is None or ranked[m - 1] < beyond_min):
+            beyond_min = ranked[m - 1]
+        if m < len(ranked) and (unchosen_max is None or ranked[m] > unchosen_max):
+            unchosen_max = ranked[m]
+    lam = (
+        unchosen_max
+        if unchosen_max is not None
+        else (beyond_min if beyond_min is not None else values.zero)
+    )
+    return {
+        "kind": "optimal",
+        "counts": counts,
+        "quotas": quotas,
+        "lambda": fraction_str(values.exact(lam)),
+    }
+
+
 def optimal_certificate(
     instance: Instance,
     sets,

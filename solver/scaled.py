@@ -175,6 +175,8 @@ class ExactValues:
         self._sorted: list = [None] * len(reqs)
         self._top: list = [None] * len(reqs)
         self._monotone: list = [None] * len(reqs)
+        self._every_monotone: bool | None = None
+        self._up: list = [None] * len(reqs)
 
     # ---------------------------------------------------------------- conversions
 
@@ -229,11 +231,15 @@ class ExactValues:
     def is_monotone(self, i: int | None = None) -> bool:
         """f(child) <= f(parent) in request ``i`` (every request when None)."""
         if i is None:
-            return all(self.is_monotone(j) for j in range(len(self.f)))
+            every = self._every_monotone
+            if every is None:
+                every = all(map(self.is_monotone, range(len(self.f))))
+                self._every_monotone = every
+            return every
         got = self._monotone[i]
         if got is None:
             tree, fv = self.instance.requests[i].tree, self.f[i]
-            above = [fv[p] for p in tree.parent]  # each node's parent's value
+            above = list(map(fv.__getitem__, tree.parent))  # each parent's value
             # (the root's "parent" -1 would read the last value)
             above[tree.root] = fv[tree.root]
             got = self._monotone[i] = all(map(operator.le, fv, above))
@@ -265,6 +271,15 @@ class ExactValues:
             )
         return got
 
+    def every_top_sums(self) -> list[list]:
+        """:meth:`top_sums` of every request, by position (do not modify); then
+        :attr:`_sorted` holds every :meth:`sorted_values` too."""
+        tops = self._top
+        for i, got in enumerate(tops):
+            if got is None:
+                self.top_sums(i)
+        return tops
+
     def is_top_set(self, i: int, nodes: set) -> bool:
         """Whether ``nodes`` (a set of request ``i``'s nodes) holds the root and m
         non-root nodes whose values are the m largest: no unchosen value is above
@@ -278,6 +293,17 @@ class ExactValues:
             self._roots[i] in nodes
             and self.value(i, nodes) == self.top_sums(i)[len(nodes) - 1]
         )
+
+    def parent_or_self(self, i: int) -> list:
+        """Each node's parent in request ``i``'s tree, the root's being the root itself
+        (do not modify): a set holding the root is rooted iff it holds this entry of
+        each of its nodes, one membership test per node."""
+        got = self._up[i]
+        if got is None:
+            tree = self.instance.requests[i].tree
+            got = self._up[i] = list(tree.parent)
+            got[tree.root] = tree.root
+        return got
 
     def mass(self, i: int):
         """Scaled total f of request ``i``'s whole tree."""

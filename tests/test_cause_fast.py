@@ -445,3 +445,54 @@ def test_pairs_come_in_the_order_a_stable_sort_of_them_all_gives():
             assert widest is not None and widest[0] is t and widest[1] is m
         else:
             assert widest is None
+
+
+def test_counts_surely_exact_only_where_every_format_counts_exactly():
+    """precision.counts_surely_exact (the cause analysis skips a request's float sums
+    when it says True) is True only where float_counts gives the exact count in every
+    format and domain: targets drawn a relative 10^-1 .. 10^-6 from a sum, on each
+    side, with values on grids, near powers of two and random; and it says True
+    where the target is far from both sums, or it saves nothing."""
+    rng = random.Random(2025)
+    claims = tried = 0
+    for _ in range(20000):
+        n = rng.randint(1, 18)
+        pick = rng.randrange(3)
+        if pick == 0:
+            values = [F(rng.randint(1, 2**20), 2**20) for _ in range(n)]
+        elif pick == 1:
+            values = [F(rng.randint(1, 1000), 1000) for _ in range(n)]
+        else:
+            values = [
+                F(rng.randint(900, 1000), 1000 * 2 ** rng.randint(0, 12))
+                for _ in range(n)
+            ]
+        values.sort(reverse=True)
+        sums = [F(1)]
+        for x in values:
+            sums.append(sums[-1] + x)
+        k = rng.randint(1, n)
+        near = F(rng.choice([-1, 1]), 10 ** rng.randint(1, 6)) * F(
+            rng.randint(0, 1000), 1000
+        )
+        target = sums[rng.choice([k - 1, k])] * (1 + near)
+        if not sums[k - 1] < target <= sums[k]:
+            continue
+        tried += 1
+        if precision.counts_surely_exact(
+            k, float(sums[k - 1]), float(sums[k]), float(target), float(values[k - 1])
+        ):
+            claims += 1
+            got = precision.float_counts(values, float(target), TRIED)
+            assert got == [k] * len(TRIED), (values, target, k)
+    assert claims > tried // 50, (claims, tried)  # near a sum: few claims
+    # far from both sums, with a few values of a tenth or more: it claims
+    for k in range(1, 6):
+        values = [F(rng.randint(100, 1000), 1000) for _ in range(8)]
+        values.sort(reverse=True)
+        below, reach = 1 + sum(values[: k - 1]), 1 + sum(values[:k])
+        mid = (below + reach) / 2
+        assert precision.counts_surely_exact(
+            k, float(below), float(reach), float(mid), float(values[k - 1])
+        )
+        assert precision.float_counts(values, float(mid), TRIED) == [k] * len(TRIED)

@@ -80,3 +80,35 @@ def test_the_shortcut_answers_only_when_no_rule_breaks(instance, data, numbers):
     elif rules == [] and all(type(n) in (list, tuple) for n in selected.values()):
         raise AssertionError("a feasible well-formed answer missed the shortcut")
     assert violations(instance, listed, stated, numbers) == rules
+
+
+def test_rule_by_rule_keeps_only_answers_that_cannot_change():
+    """rule_by_rule keeps the last answer's violations with the instance (the judge
+    and the cause analysis both ask for them): asked again with the same objects it
+    answers the same, a fresh list; an answer changed in any way is judged again."""
+    inst = parse_instance(
+        {
+            "budget": 2,
+            "requests": [
+                {"id": "r0", "target": 1, "parent": [-1, 0, 1], "prob": [1, 0.5, 0.25]}
+            ],
+        }
+    )
+    orphan = {"r0": (0, 2)}
+    first = rule_by_rule(inst, orphan)
+    assert [v.rule for v in first] == ["rooted"]
+    again = rule_by_rule(inst, orphan)
+    assert again == first and again is not first
+    again.clear()  # the caller's own list
+    assert rule_by_rule(inst, orphan) == first
+    orphan["r0"] = (0, 1)  # another tuple under the same key
+    assert rule_by_rule(inst, orphan) == []
+    assert [v.rule for v in rule_by_rule(inst, orphan, F(1))] == ["objective"]
+    as_list = {"r0": [0, 2]}  # lists can change in place: never kept
+    assert rule_by_rule(inst, as_list) == first
+    as_list["r0"].append(1)
+    assert rule_by_rule(inst, as_list) == []
+    swapped = {"r0": (0, 2)}
+    assert rule_by_rule(inst, swapped) == first
+    swapped["r1"] = swapped.pop("r0")  # the same tuple under another key
+    assert [v.rule for v in rule_by_rule(inst, swapped)] == ["format", "format"]

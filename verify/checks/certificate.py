@@ -48,7 +48,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable
 
-from solver.feasibility import violations
+from solver.feasibility import feasible_worths, rule_by_rule
 from solver.messages import abbreviate, number, show
 from solver.model import Instance
 from solver.numbers import (
@@ -138,6 +138,10 @@ def _per_request(
             f"{name}: must be an object mapping request ids to {what}, got"
             f" {_type_name(obj)}"
         )
+    if obj.keys() <= instance.index.keys() and (
+        not complete or len(obj) == len(instance.requests)
+    ):
+        return obj  # the common case, in bulk; else the first fault, named below
     for rid in obj:
         if rid not in instance.index:
             raise _Malformed(f"{name}: {show(rid)} is not a request of the instance")
@@ -157,6 +161,14 @@ def _count(name: str, rid: str, x: Any) -> int:
             f"{name}: request {show(rid)}: {_value(x)} is not a count (an integer >= 0)"
         )
     return x
+
+
+def _counts(instance: Instance, obj: dict, name: str) -> list[int]:
+    """The counts of a complete per-request object, in instance order."""
+    got = [obj[r.id] for r in instance.requests]
+    if set(map(type, got)) <= {int} and min(got, default=0) >= 0:
+        return got  # the common case, in bulk; else the first fault, named below
+    return [_count(name, r.id, x) for r, x in zip(instance.requests, got)]
 
 
 def _number(name: str, x: Any) -> Fraction:
@@ -348,18 +360,18 @@ def _check_invalid(instance: Instance, cert: dict, ev: ExactValues) -> list[str]
     return out
 
 
-def _ranked_ok(ev: ExactValues, i: int, chosen: set, n_i: int, lam_floor, lam_ceil):
-    """Rules 5 and 6 hold for request ``i``, decided from its sorted values.
+def _ranked_ok(ev: ExactValues, i: int, m: int, n_i: int, lam_floor, lam_ceil):
+    """Rule 6 for request ``i``, whose chosen set is a top-m set, decided from its
+    sorted values.
 
     In a top-m set the chosen values ranked 1..m are the m largest and the
     unchosen ones the rest (:meth:`ExactValues.is_top_set`), so the smallest
     chosen value beyond the quota and the largest unchosen one decide lambda
-    (docs/certificates.md, "What the checker shares").  When this is False,
-    :func:`_ranked_problems` goes node by node and says what fails.
+    (docs/certificates.md, "What the checker shares").  When this is False, or
+    the set is no top-m set, :func:`_ranked_problems` goes node by node and says
+    what fails.
     """
-    if not ev.is_top_set(i, chosen):
-        return False
-    ranked, m = ev.sorted_values(i), len(chosen) - 1
+    ranked = ev.sorted_values(i)
     return (m <= n_i or ranked[m - 1] >= lam_ceil) and (
         m == len(ranked) or ranked[m] <= lam_floor
     )
@@ -413,15 +425,15 @@ def _check_optimal(
     _fields(cert, "optimal")
     counts_raw = _per_request(instance, cert, "counts", "counts", complete=True)
     quotas_raw = _per_request(instance, cert, "quotas", "counts", complete=True)
-    counts = {r.id: _count("counts", r.id, counts_raw[r.id]) for r in instance.requests}
-    quotas = {r.id: _count("quotas", r.id, quotas_raw[r.id]) for r in instance.requests}
+    counts = _counts(instance, counts_raw, "counts")
+    quotas = _counts(instance, quotas_raw, "quotas")
     lam = _number("lambda", cert["lambda"])
     qwit: dict[str, Fraction] = {}
     if "quota_witness" in cert:
         for rid, x in _per_request(
             instance, cert, "quota_witness", "numbers", complete=False
         ).items():
-            if quotas[rid] == 0:
+            if quotas[instance.index[rid]] == 0:
                 raise _Malformed(
                     f"quota_witness: request {show(rid)} has quota 0, which needs no"
                     " witness"
@@ -436,9 +448,11 @@ def _check_optimal(
         )
 
     selected = selection.selected or {}
-    bad = violations(instance, selected, selection.objective, ev.path)
-    if bad:
-        return ["selection is not feasible: " + v.text for v in bad]
+    feasible = feasible_worths(instance, selected, selection.objective, ev.path)
+    if feasible is None:  # breaks a rule, or may: each rule in turn says
+        bad = rule_by_rule(instance, selected, selection.objective, ev.path)
+        if bad:
+            return ["selection is not feasible: " + v.text for v in bad]
     if not ev.is_monotone():
         return [
             "an optimality certificate needs monotone path probabilities (f(child) <="
@@ -453,10 +467,18 @@ def _check_optimal(
         ev.floor(lam),
         ev.ceil(lam),
     )
-    used, left = 0, 0
+    used, left, targets, every_tops = 0, 0, ev.target, ev.every_top_sums()
     for i, req in enumerate(instance.requests):
-        chosen = set(selected[req.id])  # feasible: the root is in it
-        m_i, n_i, m = counts[req.id], quotas[req.id], len(chosen) - 1
+        nodes = selected[req.id]  # feasible: the root is in it
+        m_i, n_i = counts[i], quotas[i]
+        tops = every_tops[i]
+        if feasible is not None:  # distinct nodes, summed in the one pass
+            m = len(nodes) - 1
+            top = feasible[0][i] == tops[m]  # a top-m set (ExactValues.is_top_set)
+        else:
+            chosen = set(nodes)
+            m = len(chosen) - 1
+            top = ev.is_top_set(i, chosen)
         if m_i != m:
             out.append(
                 f"request {show(req.id)}: count {m_i} but {m} non-root"
@@ -464,13 +486,16 @@ def _check_optimal(
             )
         if n_i > m_i:
             out.append(f"request {show(req.id)}: quota {n_i} exceeds count {m_i}")
-        out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
-        if not _ranked_ok(ev, i, chosen, n_i, lam_floor, lam_ceil):
+        if n_i and (
+            n_i > len(tops) or tops[n_i - 1] >= targets[i] or req.id in qwit
+        ):  # else root + the n_i - 1 largest fall short: a valid bound, no witness
+            out += _shortfall_problems(ev, i, n_i, qwit.get(req.id))
+        if not (top and _ranked_ok(ev, i, m, n_i, lam_floor, lam_ceil)):
             out += _ranked_problems(
-                ev, i, chosen, m_i, n_i, lam_text, lam_floor, lam_ceil
+                ev, i, set(nodes), m_i, n_i, lam_text, lam_floor, lam_ceil
             )
         used += m
-        left += len(ev.f[i]) - len(chosen)
+        left += len(tops) - 1 - m
     if used != instance.node_budget and left:
         out.append(
             f"budget not spent: {used} of node budget {instance.node_budget} used while"

@@ -58,6 +58,7 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass, field, replace
 from fractions import Fraction
 from functools import partial
+from itertools import repeat
 from typing import Callable, Optional
 
 from solver.errors import Inconclusive, OracleFault
@@ -188,23 +189,19 @@ def certified_optimum(instance: Instance, numbers: str = "auto") -> Optional[Ora
         return (
             None  # optimality certificates need the premise; the DP alone decides these
         )
-    from solver.reference import (
-        invalid_certificate,
-        min_count_bound,
-        optimal_certificate,
-    )
+    from solver.reference import invalid_certificate, top_set_certificate
     from verify.checks.certificate import certificate_problems
     from verify.oracles.dp import solve_dp
 
     # monotone: sorted values, merged by sorted increments
     sel = solve_dp(instance, numbers=numbers)
     if sel.status == OK:
-        quotas = [
-            min_count_bound(r.tree, r.target, ev, i)[0]
-            for i, r in enumerate(instance.requests)
-        ]
-        # without the optional fields: they restate what the checker recomputes
-        cert = optimal_certificate(instance, sel.selected, quotas, ev, restate=False)
+        assert sel.selected is not None, "the DP's OK selection has its nodes"
+        # on a monotone tree the DP's sets are top-m sets (it takes the m largest
+        # values): the certificate is read from the sorted values, and checked
+        cert = top_set_certificate(
+            instance, [len(sel.selected[r.id]) for r in instance.requests], ev
+        )
     else:
         cert = invalid_certificate(instance, ev)
     if certificate_problems(
@@ -229,44 +226,41 @@ def _proven_optimal(instance: Instance, selection: Selection, numbers: str):
     DP nor Z3 is needed to judge it.  None: not proven, judge it as usual.
     """
     ev = exact_values(instance, numbers)
-    selected = selection.selected
-    if (
-        not ev.is_monotone()
-        or selected is None
-        or len(selected) != len(instance.requests)
-        or not all(isinstance(x, (list, tuple)) for x in selected.values())
-    ):
+    selected, reqs = selection.selected, instance.requests
+    if not ev.is_monotone() or selected is None or len(selected) != len(reqs):
         return None
-    from solver.reference import min_count_bound, optimal_certificate
+    from solver.reference import top_set_certificate
     from verify.checks.certificate import certificate_problems
 
     try:
-        sets = [set(selected[r.id]) for r in instance.requests]
+        lists = [selected[r.id] for r in reqs]
+        if not all(map(isinstance, lists, repeat((list, tuple)))):
+            return None
+        sizes = list(map(len, lists))
         # quick noes, the certificate's rules 7 and 5: it spends the node budget
         # unless no node is left, and on a monotone input every set of an optimal
-        # answer is a top-m set (another is worth less than the top-m set of its size)
-        used = sum(map(len, sets)) - len(sets)
-        if used != instance.node_budget and used < instance.total_nodes - len(sets):
+        # answer is a top-m set (another is worth less than the top-m set of its
+        # size); a malformed answer that passes them fails the checker, which is
+        # the judge of it
+        used = sum(sizes) - len(reqs)
+        if used != instance.node_budget and used < instance.total_nodes - len(reqs):
             return None
-        if not all(ev.is_top_set(i, s) for i, s in enumerate(sets)):
-            return None
-        quotas = [
-            min_count_bound(r.tree, r.target, ev, i)[0]
-            for i, r in enumerate(instance.requests)
-        ]
-        if None in quotas:  # a target beyond its tree's mass
-            return None
-        cert = optimal_certificate(instance, selected, quotas, ev, restate=False)
+        f, zero, tops, best = ev.f, ev.zero, ev.every_top_sums(), []
+        for i, nodes in enumerate(lists):
+            best.append(tops[i][len(nodes) - 1])
+            if sum(map(f[i].__getitem__, nodes), zero) != best[i]:
+                return None
+        cert = top_set_certificate(instance, sizes, ev)
     except (KeyError, IndexError, TypeError):
         # a malformed answer (a missing id, a node that is not one): judged the usual
         # way, whose checker says what is wrong
         return None
-    if certificate_problems(
+    if cert is None or certificate_problems(
         instance, Selection(OK, selected, selection.objective, None, cert), numbers
     ):
         return None
     # top-m sets, now known to be valid: each is worth P_i(m)
-    return sum((ev.top_sums(i)[len(s) - 1] for i, s in enumerate(sets)), ev.zero)
+    return sum(best, zero)
 
 
 def _dp_selection(instance: Instance, optimum: Fraction, numbers: str) -> Selection:

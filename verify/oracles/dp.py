@@ -86,8 +86,8 @@ from typing import Iterable, Sequence
 from solver.model import Instance, Tree
 from solver.numbers import fraction_str
 from solver.scaled import exact_values
-from solver.selection import Selection, make_invalid, make_ok
-from verify.oracles.curves import allocate
+from solver.selection import OK, Selection, make_invalid
+from verify.oracles.curves import allocate, concave_counts
 from verify.oracles.treedp import TreeKnapsack
 
 METHODS = ("auto", "tree")
@@ -244,18 +244,28 @@ def solve_dp(
         )
 
     spare = node_budget - need
-    gains = [c.table[m : m + spare + 1] for c, m in zip(curves, mins)]
-    # some optimum uses exactly this many extras
-    goal = min(spare, sum(len(g) - 1 for g in gains))
-    extra = allocate(gains, goal)
-    best = sum((g[x] for g, x in zip(gains, extra)), ev.zero)
-    del gains
+    if all(type(c) is TopK for c in curves):
+        # every curve's increments are its tree's sorted values (never increasing):
+        # allocate's merge of concave curves, without building the curves' windows
+        incs = [ev.sorted_values(i)[m : m + spare] for i, m in enumerate(mins)]
+        goal = min(spare, sum(map(len, incs)))  # some optimum uses this many extras
+        extra = concave_counts(incs, goal)
+        best = sum((c.table[m + x] for c, m, x in zip(curves, mins, extra)), ev.zero)
+        del incs
+    else:
+        gains = [c.table[m : m + spare + 1] for c, m in zip(curves, mins)]
+        # some optimum uses exactly this many extras
+        goal = min(spare, sum(len(g) - 1 for g in gains))
+        extra = allocate(gains, goal)
+        best = sum((g[x] for g, x in zip(gains, extra)), ev.zero)
+        del gains
+    # each a sorted tuple, in request order: make_ok's form
     sets = {r.id: c.subtree(m + x) for r, c, m, x in zip(reqs, curves, mins, extra)}
     # recomputed from the sets
     total = sum((ev.value(i, sets[r.id]) for i, r in enumerate(reqs)), ev.zero)
     if total != best:  # pragma: no cover - self-check
         raise AssertionError("dp read-back does not add up to the optimum")
-    return make_ok(instance, sets, objective=ev.exact(total))
+    return Selection(OK, sets, ev.exact(total))
 
 
 def optimum(instance: Instance) -> Fraction | None:

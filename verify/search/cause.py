@@ -44,9 +44,10 @@ from __future__ import annotations
 import bisect
 import heapq
 from fractions import Fraction
+from itertools import compress
 from typing import Iterator, Mapping, Optional
 
-from solver.feasibility import violations
+from solver.feasibility import rule_by_rule, violations
 from solver.model import Instance
 from solver.numbers import fraction_str
 from solver.scaled import SCALED, ExactValues, exact_values
@@ -60,6 +61,8 @@ from solver.verdicts import (
 )
 from verify.search.precision import (
     FORMATS,
+    ROUNDING,
+    counts_surely_exact,
     domains,
     float_counts,
     float_sum,
@@ -180,8 +183,10 @@ def explain_verdict(
     if verdict_kind in FAILURE_OF_VERDICT:
         rule, kind = FAILURE_OF_VERDICT[VerdictKind(verdict_kind)]
     elif verdict_kind == VerdictKind.INFEASIBLE and output is not None and output.ok:
-        # the first rule broken, named as verify.search.properties names it
-        bad = violations(instance, _nodes(output))
+        # the first rule broken, named as verify.search.properties names it (each
+        # rule in turn: violations' one-pass shortcut finds an infeasible answer
+        # feasible never)
+        bad = rule_by_rule(instance, _nodes(output))
         rules = [v.rule for v in bad]
         rule = min(
             rules,
@@ -546,19 +551,23 @@ def _unspent(instance: Instance, output: Selection) -> list[dict]:
     if left <= 0:
         return []
     ev, nodes = exact_values(instance), _nodes(output)
-    avail = []
+    best = None  # (f, -node, request): the largest f, then the smallest node, then
+    # the first request
     for r, fi in zip(instance.requests, ev.f):
         # a set answers `in` as the list did (the ids were hashed just above)
         s = set(nodes.get(r.id, ()))
-        parent = r.tree.parent
-        avail += [
-            (fi[v], r.id, v)
-            for v in range(len(parent))
-            if v not in s and parent[v] in s and fi[v] > 0
-        ]
-    if not avail:
+        # the nodes not taken whose parent was
+        front = set(compress(range(len(fi)), map(s.__contains__, r.tree.parent))) - s
+        if not front:
+            continue
+        top = max(map(fi.__getitem__, front))
+        if top > 0:
+            u = min(u for u in front if fi[u] == top)
+            if best is None or (top, -u) > best[:2]:
+                best = (top, -u, r.id)
+    if best is None:
         return []
-    n, rid, v = max(avail, key=lambda x: (x[0], -x[2]))
+    n, v, rid = best[0], -best[1], best[2]
     f = ev.exact(n)
     return [
         {
@@ -665,17 +674,40 @@ def _float_sum_counts(instance: Instance, precision, scores=None) -> list[dict]:
     ev = exact_values(instance)
     as_float, one = _as_float(ev), ev.scale(Fraction(1))
     tried = [(fmt, d) for d in domains(scores) for fmt in sum_formats(precision)]
+    # every format known (else float_counts raises): then requests whose counts are
+    # surely exact in all of them need no float sums (precision.counts_surely_exact)
+    bounded = all(fmt in ROUNDING for fmt, _ in tried)
     out = []
     for i, r in enumerate(instance.requests):
         values, target = ev.sorted_values(i), ev.target[i]
-        acc, exact = one, None
-        for k, x in enumerate(values):  # the exact count
-            if acc >= target:
-                exact = k
-                break
-            acc += x
+        root = r.tree.root
+        if ev.f[i][root] == one:  # 1 + the k largest: top_sums; the exact count
+            sums = ev.top_sums(i)
+            exact: Optional[int] = bisect.bisect_left(sums, target)
+            if exact == len(sums):
+                exact = None
+            elif (
+                bounded
+                and exact
+                and values[0] <= one
+                and counts_surely_exact(
+                    exact,
+                    as_float(sums[exact - 1]),
+                    as_float(sums[exact]),
+                    float(r.target),
+                    as_float(values[exact - 1]),
+                )
+            ):
+                continue
         else:
-            exact = len(values) if acc >= target else None
+            acc, exact = one, None
+            for k, x in enumerate(values):  # the exact count
+                if acc >= target:
+                    exact = k
+                    break
+                acc += x
+            else:
+                exact = len(values) if acc >= target else None
         counts = float_counts(values, float(r.target), tried, as_float)
         hits = [(*fd, n) for fd, n in zip(tried, counts) if n != exact]
         if not hits:

@@ -220,6 +220,43 @@ def float_counts(
     return counts
 
 
+#: :func:`counts_surely_exact`'s bounds: the coarsest unit roundoff of SUM_FORMATS
+#: (bfloat16, 8-bit significands, rounded from a float32 rounded from a double sum),
+#: the largest count and the smallest value they cover
+_ROUNDOFF = 2.0**-8 + 2.0**-22
+_FEW, _SMALLEST = 16, 2.0**-10
+
+
+def counts_surely_exact(
+    k: int, below: float, reach: float, target: float, smallest: float
+) -> bool:
+    """True only when :func:`float_counts` of values at most 1 (largest first) surely
+    gives the exact count ``k >= 1`` in every sum format and domain (and so raises
+    nothing): ``below`` and ``reach`` are the exact 1 + the k - 1 and the k largest
+    values, ``smallest`` the k-th largest and ``target`` the exact target, each
+    correctly rounded to a double.  False: compute the counts.
+
+    The bound: with unit roundoff u (:data:`_ROUNDOFF` covers every format), values
+    no smaller than ``smallest`` (normal in every format) and partial sums from 1 to
+    ``reach`` <= 17 (no overflow), a sum of j values in a format is within a factor
+    (1 + u)^(2j) of the exact sum adding f (each value and each sum rounded), and
+    (1 + t)(1 + u)^j adding exp(log f) rounded, t = exp(|log smallest| u + 2^-24)
+    - 1 (the log rounded relatively, or absolutely where it is subnormal; libm's log
+    and exp within a few ulps); the target is within 1 + u.  So every format stays
+    below the target with k - 1 values and reaches it with k when the exact sums
+    clear it by those factors (and 2^-40 more: room for this test's own roundings).
+    """
+    if not (1 <= k <= _FEW and smallest >= _SMALLEST and reach <= _FEW + 1):
+        return False
+    u = _ROUNDOFF + 2.0**-50
+    t = math.exp(-math.log(smallest) * u + 2.0**-24) * (1 + 2.0**-50) - 1
+    e = max((1 + u) ** (2 * k), (1 + t) * (1 + u) ** k) - 1
+    slack = 2.0**-40
+    return below * (1 + e + slack) < target * (1 - u - slack) and reach * (
+        1 - e - slack
+    ) >= target * (1 + u + slack)
+
+
 def format_sum(values, fmt: str = "double", domain: str = "prob") -> float:
     """1 (the root) plus ``values`` (largest first) added as :func:`format_count` adds
     them."""
