@@ -11,20 +11,18 @@ tests/test_browser.py measures the same boxes in Chromium.
 from __future__ import annotations
 
 import itertools
-import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.common.svg_boxes import svg_text_boxes
 from verify.report import audit_plots
 from verify.report.chart import (
     ASCENT,
     DESCENT,
     DOT,
     RECT,
-    START,
     Chart,
     font_path,
-    text_box,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -113,34 +111,13 @@ def test_the_check_can_fail():
     ]
 
 
-def _svg_boxes(svg_text: str):
-    root = ET.fromstring(svg_text)
-    w, h = float(root.get("width")), float(root.get("height"))
-    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
-    boxes = []
-    for t in root.iter(SVG + "text"):
-        boxes.append(
-            (
-                t.text,
-                text_box(
-                    float(t.get("x")),
-                    float(t.get("y")),
-                    t.text or "",
-                    float(t.get("font-size")),
-                    START,  # every label is written start-anchored at its box
-                ),
-            )
-        )
-    return (w, h), boxes
-
-
 @pytest.mark.parametrize("case", CASES)
 def test_the_svg_files_hold_the_placed_labels_inside_the_picture(tmp_path, case):
     plots = audit_plots.draw_audit_plots(str(tmp_path), CASES[case])
     assert [p["svg"] for p in plots] == ["value-lost.svg", "rule-breaks.svg", "gap.svg"]
     for p, (name, chart) in zip(plots, charts(CASES[case])):
         text = (tmp_path / p["svg"]).read_text(encoding="utf-8")
-        (w, h), boxes = _svg_boxes(text)
+        (w, h), boxes = svg_text_boxes(text)
         assert (w, h) == (chart.width, chart.height)
         placed = [t.box for t in chart.labels]
         assert [pytest.approx(b, abs=0.01) for _, b in boxes] == placed

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from solver.parse import parse_instance
-from verify.report.chart import CIRCLE, START, Chart, font_path, text_box
+from tests.common.svg_boxes import svg_text_boxes
+from verify.report.chart import CIRCLE, Chart, font_path, text_box
 from verify.report.picture import (
     LABEL,
     PNG_SCALE,
@@ -212,19 +212,8 @@ def test_a_precision_finding_shows_exact_and_rounded_values():
 
 
 def _svg_boxes(svg: str):
-    root = ET.fromstring(svg)
-    w, h = float(root.get("width")), float(root.get("height"))
-    boxes = [
-        text_box(
-            float(t.get("x")),
-            float(t.get("y")),
-            t.text or "",
-            float(t.get("font-size")),
-            START,  # every label is written start-anchored at its box
-        )
-        for t in root.iter(SVG + "text")
-    ]
-    return (w, h), boxes
+    size, labelled = svg_text_boxes(svg)
+    return size, [box for _, box in labelled]
 
 
 def test_draw_writes_png_and_svg_of_the_same_drawing(tmp_path):
